@@ -1,0 +1,28 @@
+// Bundles the CLI and the library into dist/ (run by `npm ci` through `prepare`).
+import { execFileSync } from "node:child_process";
+import { chmodSync, rmSync } from "node:fs";
+import { build } from "esbuild";
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: false,
+  logLevel: "warning",
+};
+
+rmSync("dist", { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { xenpriv: "src/cli/main.ts", index: "src/index.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  banner: { js: "#!/usr/bin/env node" },
+});
+chmodSync("dist/xenpriv.js", 0o755);
+if (process.argv.includes("--types")) {
+  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+}

@@ -1,0 +1,178 @@
+import { z } from "zod";
+
+/** `path:line` in the Xen tree the catalogue describes. */
+export const Ref = z.string().regex(/^[\w./+-]+:\d+(-\d+)?$/, "expected `path:line`");
+
+export const ActionSchema = z.enum(["HOOK", "DM_PRIV", "TARGET", "PRIV", "XS_PRIV", "OTHER"]);
+export const ArchSchema = z.enum(["x86", "arm"]);
+export const GuestTypeSchema = z.enum(["pv", "pvh", "hvm"]);
+
+/** A Kconfig symbol, `CONFIG_X86`, or its negation `!CONFIG_PV_SHIM_EXCLUSIVE`. */
+export const Guard = z.string().regex(/^!?CONFIG_[A-Z0-9_]+$/);
+
+/**
+ * A domain an XSM check is evaluated on. `current` is the caller, `target` the
+ * operation's target argument after lookup, `null` is NULL, `dom_xen`/`dom_io`
+ * the system domains; any other word names an extra operand of the operation.
+ */
+export const Operand = z.string().regex(/^[a-z_][a-z0-9_]*$/);
+
+/**
+ * Conditions over the caller, the target and the build. Atoms:
+ * `self` (target is the caller), `no-target`, `caller.<pv|pvh|hvm|hvm-like|control|hardware|xenstore|console>`,
+ * `target.<pv|pvh|hvm|hvm-like|system|dom_io|dom_xen|control|hardware|xenstore>`, `arch.<x86|arm>`,
+ * `build.<verbose-debug|pv-shim-exclusive|late-hwdom>`, and `runtime:<text>` for what files cannot tell.
+ */
+export type Cond = string | { all: Cond[] } | { any: Cond[] } | { not: Cond };
+export const CondSchema: z.ZodType<Cond> = z.lazy(() =>
+  z.union([
+    z.string().regex(/^(runtime:.+|[a-z_-]+(\.[a-z0-9_-]+)?)$/),
+    z.strictObject({ all: z.array(CondSchema).min(1) }),
+    z.strictObject({ any: z.array(CondSchema).min(1) }),
+    z.strictObject({ not: CondSchema }),
+  ]),
+);
+
+/** How a denial reaches the caller. */
+export const DenialSchema = z.string().regex(/^(-E[A-Z]+|GNTST_[a-z_]+|start_extent|"<denied>"|filtered|zeroed|0)$/);
+
+const base = {
+  ref: Ref,
+  note: z.string().optional(),
+};
+
+/** An XSM hook call on the path of the operation. */
+export const XsmCheck = z.strictObject({
+  kind: z.literal("xsm"),
+  hook: z.string().regex(/^[a-z0-9_]+$/),
+  /** the `XSM_*` literal at the call site */
+  action: ActionSchema,
+  /** hook parameter name -> operand, for the parameters that are domains */
+  args: z.record(z.string(), Operand).default({}),
+  /** non-domain arguments that OTHER hooks switch on, e.g. `{ "cmd": "CONSOLEIO_write" }` */
+  values: z.record(z.string(), z.string()).default({}),
+  /** the check is only made when this holds */
+  when: CondSchema.optional(),
+  denial: DenialSchema.default("-EPERM"),
+  ...base,
+});
+
+/** A check made by Xen outside XSM: guest-type filters, lookups, role tests, argument rules. */
+export const GateCheck = z.strictObject({
+  kind: z.literal("gate"),
+  /** the gate applies only when this holds */
+  when: CondSchema.optional(),
+  /** the caller is refused with `error` unless this holds */
+  require: CondSchema,
+  error: DenialSchema,
+  ...base,
+});
+
+/** Later checks are skipped (and the operation allowed) when the condition holds. */
+export const SkipCheck = z.strictObject({
+  kind: z.literal("skip"),
+  when: CondSchema,
+  ...base,
+});
+
+export const CheckSchema = z.discriminatedUnion("kind", [XsmCheck, GateCheck, SkipCheck]);
+
+/** How the target domid is turned into a domain (reference §2.5). */
+export const LookupSchema = z.enum([
+  "rcu_lock_domain_by_id",
+  "rcu_lock_domain_by_any_id",
+  "rcu_lock_remote_domain_by_id",
+  "rcu_lock_live_remote_domain_by_id",
+  "get_domain_by_id",
+  "get_pg_owner",
+  "domctl",
+  "current",
+]);
+
+export const TargetSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("none") }),
+  z.strictObject({
+    kind: z.literal("domain"),
+    /** the field of the argument structure that names the domain */
+    field: z.string(),
+    lookup: LookupSchema,
+    /** system domains this operation can name (e.g. `DOMID_IO` -> dom_io) */
+    system: z.array(z.enum(["dom_xen", "dom_io"])).default([]),
+    ref: Ref,
+  }),
+]);
+
+export const OperationSchema = z.strictObject({
+  /** `<hypercall>/<sub-op>[/<variant>]` with Xen's own names, without prefixes */
+  id: z.string().regex(/^[a-z0-9_]+(\/[a-z0-9_]+){0,2}$/),
+  hypercall: z.string(),
+  subop: z.string().nullable(),
+  /** the C constant and its value, e.g. `XEN_DOMCTL_pausedomain` = 3 */
+  constant: z.string().optional(),
+  value: z.number().int().optional(),
+  summary: z.string(),
+  arch: z.array(ArchSchema).min(1),
+  guards: z.array(Guard).default([]),
+  /** guest types whose hypercall table has the hypercall (xen/include/hypercall-defs.c) */
+  callers: z.array(GuestTypeSchema).min(1),
+  target: TargetSchema,
+  /** extra domain operands and what they are bound to by default (`current` or `target`) */
+  operands: z.record(z.string(), z.enum(["current", "target"])).default({}),
+  /** checks in the order Xen makes them */
+  checks: z.array(CheckSchema),
+  /** where the sub-op is dispatched (its case label) */
+  ref: Ref,
+  note: z.string().optional(),
+});
+
+export const HookSchema = z.strictObject({
+  /** without the `xsm_` prefix */
+  name: z.string().regex(/^[a-z0-9_]+$/),
+  ref: Ref,
+  action: ActionSchema,
+  /** parameter names after `XSM_DEFAULT_ARG`, in order */
+  params: z.array(z.string()),
+  /** what is passed to `xsm_default_action` as src and target: `current`, `null` or a parameter name */
+  src: z.string(),
+  target: z.string(),
+  guards: z.array(Guard).default([]),
+  note: z.string().optional(),
+});
+
+export const LookupInfoSchema = z.strictObject({
+  name: LookupSchema,
+  ref: Ref,
+  /** DOMID_SELF resolves to the caller */
+  domidSelf: z.boolean(),
+  /** the caller's own domid is accepted */
+  selfAllowed: z.boolean(),
+  /** error when the target is the caller and that is not allowed */
+  selfError: DenialSchema.optional(),
+  /** error when the domain does not exist */
+  missingError: DenialSchema,
+  note: z.string().optional(),
+});
+
+export const CatalogueMetaSchema = z.strictObject({
+  xen: z.string(),
+  tag: z.string(),
+  commit: z.string(),
+  origin: z.enum(["curated", "extracted"]),
+  date: z.string(),
+  note: z.string().optional(),
+});
+
+export const CatalogueSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  meta: CatalogueMetaSchema,
+  hooks: z.array(HookSchema),
+  lookups: z.array(LookupInfoSchema),
+  operations: z.array(OperationSchema),
+});
+
+export type Catalogue = z.infer<typeof CatalogueSchema>;
+export type Operation = z.infer<typeof OperationSchema>;
+export type Hook = z.infer<typeof HookSchema>;
+export type Check = z.infer<typeof CheckSchema>;
+export type LookupInfo = z.infer<typeof LookupInfoSchema>;

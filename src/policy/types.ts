@@ -1,0 +1,49 @@
+import type { Action } from "../model/action.js";
+import type { BuildFacts } from "../model/build.js";
+import type { Domain } from "../model/domain.js";
+import type { Verdict } from "../model/decision.js";
+
+/** Where a policy module comes from. */
+export interface PolicyOrigin {
+  readonly kind: "upstream" | "proposal";
+  /** posting date for proposals, first release for upstream */
+  readonly date: string;
+  /** the posting's message-id (proposals only) */
+  readonly messageId?: string;
+  /** the Xen source or posting the rules are taken from */
+  readonly source: string;
+}
+
+/** An XSM hook call with its domain parameters already resolved. */
+export interface HookCall {
+  /** hook name without `xsm_` */
+  readonly hook: string;
+  /** the `XSM_*` literal at the call site (the catalogue's upstream annotation) */
+  readonly action: Action;
+  /** `current->domain` */
+  readonly current: Domain;
+  /** the hook's domain parameters by name (`d`, `d1`, `t`, ...); null is NULL */
+  readonly domains: Readonly<Record<string, Domain | null>>;
+  /** non-domain arguments the hook switches on, e.g. `cmd` = `CONSOLEIO_write` */
+  readonly values: Readonly<Record<string, string>>;
+  /** which parameter (or `current` / `null`) the hook passes to xsm_default_action as src and target */
+  readonly src: string;
+  readonly target: string;
+}
+
+/** A registered XSM policy: pure functions over domains and build facts. */
+export interface PolicyModule {
+  readonly name: string;
+  readonly title: string;
+  readonly origin: PolicyOrigin;
+  /** one paragraph: what it is and how it differs from upstream */
+  readonly description: string;
+  /** the default actions it knows */
+  readonly actions: readonly Action[];
+  /** `xsm_default_action(action, src, target)` */
+  defaultAction(action: Action, src: Domain, target: Domain | null, build: BuildFacts): Verdict;
+  /** the action this module's hook asserts for a call annotated `action` upstream, with its reference */
+  hookAction(hook: string, action: Action): { readonly action: Action; readonly ref?: string };
+  /** evaluates a whole hook: OTHER hooks' internal switches, module overrides, else xsm_default_action */
+  hook(call: HookCall, build: BuildFacts): Verdict;
+}
