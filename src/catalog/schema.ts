@@ -34,7 +34,9 @@ export const CondSchema: z.ZodType<Cond> = z.lazy(() =>
 );
 
 /** How a denial reaches the caller. */
-export const DenialSchema = z.string().regex(/^(-E[A-Z]+|GNTST_[a-z_]+|start_extent|"<denied>"|filtered|zeroed|0)$/);
+export const DenialSchema = z
+  .string()
+  .regex(/^(-E[A-Z]+|GNTST_[a-z_]+|start_extent|"<denied>"|filtered|zeroed|0)$/);
 
 const base = {
   ref: Ref,

@@ -32,7 +32,8 @@ export function suggest(input: string, known: Iterable<string>, max = 3): string
     const hay = name.toLowerCase();
     const d = editDistance(needle, hay);
     const tail = hay.split("/").pop() ?? hay;
-    const score = d <= limit ? d : hay.includes(needle) || (needle.length > 3 && tail === needle) ? limit + 0.5 : -1;
+    const score =
+      d <= limit ? d : hay.includes(needle) || (needle.length > 3 && tail === needle) ? limit + 0.5 : -1;
     if (score >= 0) scored.push([name, score]);
   }
   return scored

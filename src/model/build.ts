@@ -1,4 +1,3 @@
-
 export const ARCHES = ["x86", "arm"] as const;
 export type Arch = (typeof ARCHES)[number];
 
@@ -28,4 +27,3 @@ export const DEFAULT_BUILD: BuildFacts = {
   phase: "running",
   disabled: [],
 };
-

@@ -3,13 +3,7 @@ export const GUEST_TYPES = ["pv", "pvh", "hvm"] as const;
 export type GuestType = (typeof GUEST_TYPES)[number];
 
 /** How a domain came to exist; it decides which role bits Xen gives it (reference §2.3). */
-export const BUILT_BY = [
-  "dom0",
-  "dom0less",
-  "toolstack",
-  "late-hwdom",
-  "system",
-] as const;
+export const BUILT_BY = ["dom0", "dom0less", "toolstack", "late-hwdom", "system"] as const;
 export type BuiltBy = (typeof BUILT_BY)[number];
 
 /** Xen's system domains (xen/include/public/xen.h DOMID_*). */
@@ -31,7 +25,13 @@ export interface Capabilities {
   readonly notHypercallTarget: boolean;
 }
 
-export const CAPABILITY_NAMES = ["control", "hardware", "xenstore", "device-model", "not-hypercall-target"] as const;
+export const CAPABILITY_NAMES = [
+  "control",
+  "hardware",
+  "xenstore",
+  "device-model",
+  "not-hypercall-target",
+] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 
 export interface Domain {

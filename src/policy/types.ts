@@ -1,7 +1,7 @@
 import type { Action } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
-import type { Domain } from "../model/domain.js";
 import type { Verdict } from "../model/decision.js";
+import type { Domain } from "../model/domain.js";
 
 /** Where a policy module comes from. */
 export interface PolicyOrigin {
