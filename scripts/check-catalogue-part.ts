@@ -22,7 +22,8 @@ for (const file of process.argv.slice(2)) {
     } else console.log(`${file}: ok (${ids.length} operations, ${(r.data.hooks ?? []).length} hooks)`);
   } else {
     bad++;
-    for (const issue of r.error.issues.slice(0, 20)) console.log(`${file}: ${issue.path.join(".")}: ${issue.message}`);
+    for (const issue of r.error.issues.slice(0, 20))
+      console.log(`${file}: ${issue.path.join(".")}: ${issue.message}`);
   }
 }
 process.exit(bad ? 1 : 0);
