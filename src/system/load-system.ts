@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
+import { parseSource, type SourceDoc } from "../core/source-doc.js";
 import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
 import type { Capabilities, CapabilityName, Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
 import { type DomainEntry, SystemFileSchema } from "./system-schema.js";
-import { parseSource, type SourceDoc } from "./yaml-source.js";
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   root: Object.keys(SystemFileSchema.shape),
@@ -41,7 +41,9 @@ function zodDiagnostics(err: z.ZodError, doc: SourceDoc): Diagnostic[] {
     if (issue.code === "invalid_value" && "values" in issue) {
       const got = path.reduce<unknown>((v, p) => (v as Record<string | number, unknown>)?.[p], doc.value);
       message = `unknown value \`${String(got)}\``;
-      help = didYouMean(String(got), issue.values.map(String)) ?? `expected one of ${issue.values.map((v) => `\`${String(v)}\``).join(", ")}`;
+      help =
+        didYouMean(String(got), issue.values.map(String)) ??
+        `expected one of ${issue.values.map((v) => `\`${String(v)}\``).join(", ")}`;
     }
     return [error("system/invalid", `${where}${message}`, doc.spanOf(path), help)];
   });
@@ -58,7 +60,13 @@ const CAP_FIELD: Record<CapabilityName, keyof Capabilities> = {
 function capabilities(entry: DomainEntry, builtBy: Domain["builtBy"]): Capabilities {
   // dom0 is control and hardware unless told otherwise (x86 setup.c:1071-1077, Arm domain_build.c at 4.22.0).
   const names = entry.caps ?? (builtBy === "dom0" ? ["control", "hardware"] : []);
-  const caps = { control: false, hardware: false, xenstore: false, deviceModel: false, notHypercallTarget: false };
+  const caps = {
+    control: false,
+    hardware: false,
+    xenstore: false,
+    deviceModel: false,
+    notHypercallTarget: false,
+  };
   for (const n of names) caps[CAP_FIELD[n]] = true;
   return caps;
 }
@@ -76,31 +84,76 @@ export function systemFromSource(doc: SourceDoc): System {
   file.domains.forEach((d, i) => {
     spans[d.name] = doc.spanOf(["domains", i]);
     if (byName.has(d.name))
-      problems.push(error("system/duplicate-name", `duplicate domain name \`${d.name}\``, doc.spanOf(["domains", i, "name"]), "give every domain its own name"));
+      problems.push(
+        error(
+          "system/duplicate-name",
+          `duplicate domain name \`${d.name}\``,
+          doc.spanOf(["domains", i, "name"]),
+          "give every domain its own name",
+        ),
+      );
     else byName.set(d.name, i);
     if (byDomid.has(d.domid)) {
       const first = file.domains[byDomid.get(d.domid) ?? 0]?.name;
-      problems.push(error("system/duplicate-domid", `duplicate domid ${d.domid} (also \`${first}\`)`, doc.spanOf(["domains", i, "domid"]), "domids are unique in a running Xen"));
+      problems.push(
+        error(
+          "system/duplicate-domid",
+          `duplicate domid ${d.domid} (also \`${first}\`)`,
+          doc.spanOf(["domains", i, "domid"]),
+          "domids are unique in a running Xen",
+        ),
+      );
     } else byDomid.set(d.domid, i);
     if (file.arch === "arm" && d.type === "pv")
-      problems.push(error("system/pv-on-arm", `\`${d.name}\`: Arm has no PV guests`, doc.spanOf(["domains", i, "type"]), "use `pvh` (Arm guests are HVM-like) or `hvm`"));
+      problems.push(
+        error(
+          "system/pv-on-arm",
+          `\`${d.name}\`: Arm has no PV guests`,
+          doc.spanOf(["domains", i, "type"]),
+          "use `pvh` (Arm guests are HVM-like) or `hvm`",
+        ),
+      );
   });
 
   const domains = file.domains.map((d, i): Domain => {
     const builtBy = d.built ?? (d.domid === 0 ? "dom0" : "toolstack");
     let target: number | null = null;
     if (d.target !== undefined) {
-      const idx = typeof d.target === "number" ? byDomid.get(d.target) : (byName.get(d.target) ?? byDomid.get(Number(d.target)));
+      const idx =
+        typeof d.target === "number"
+          ? byDomid.get(d.target)
+          : (byName.get(d.target) ?? byDomid.get(Number(d.target)));
       const span = doc.spanOf(["domains", i, "target"]);
       if (idx === undefined) {
-        problems.push(error("system/unknown-target", `\`${d.name}\`: target \`${d.target}\` is not a domain of this system`, span, didYouMean(String(d.target), byName.keys()) ?? "name a domain of this file by name or domid"));
+        problems.push(
+          error(
+            "system/unknown-target",
+            `\`${d.name}\`: target \`${d.target}\` is not a domain of this system`,
+            span,
+            didYouMean(String(d.target), byName.keys()) ?? "name a domain of this file by name or domid",
+          ),
+        );
       } else if (idx === i) {
         // XEN_DOMCTL_set_target refuses d == e with -EINVAL (xen/common/domctl.c at 4.22.0).
-        problems.push(error("system/self-target", `\`${d.name}\` cannot be its own device-model target`, span, "XEN_DOMCTL_set_target returns -EINVAL when the target is the domain itself"));
+        problems.push(
+          error(
+            "system/self-target",
+            `\`${d.name}\` cannot be its own device-model target`,
+            span,
+            "XEN_DOMCTL_set_target returns -EINVAL when the target is the domain itself",
+          ),
+        );
       } else {
         const t = file.domains[idx] as DomainEntry;
         if ((t.type ?? "pvh") === "pv")
-          problems.push(error("system/pv-target", `\`${d.name}\`: target \`${t.name}\` is a PV domain`, span, "XEN_DOMCTL_set_target returns -EOPNOTSUPP unless the target is HVM or PVH"));
+          problems.push(
+            error(
+              "system/pv-target",
+              `\`${d.name}\`: target \`${t.name}\` is a PV domain`,
+              span,
+              "XEN_DOMCTL_set_target returns -EOPNOTSUPP unless the target is HVM or PVH",
+            ),
+          );
         target = t.domid;
       }
     }
@@ -119,7 +172,14 @@ export function systemFromSource(doc: SourceDoc): System {
   const hw = domains.filter((d) => d.caps.hardware);
   if (hw.length > 1) {
     for (const d of hw.slice(1))
-      problems.push(error("system/second-hardware-domain", `\`${d.name}\` is a second hardware domain (first: \`${hw[0]?.name}\`)`, spans[d.name], "Xen has one `hardware_domain` pointer; dom0less panics on a second CAPS_HARDWARE domain"));
+      problems.push(
+        error(
+          "system/second-hardware-domain",
+          `\`${d.name}\` is a second hardware domain (first: \`${hw[0]?.name}\`)`,
+          spans[d.name],
+          "Xen has one `hardware_domain` pointer; dom0less panics on a second CAPS_HARDWARE domain",
+        ),
+      );
   }
   if (problems.length) throw new InputError(problems);
   return {
@@ -152,7 +212,14 @@ export function loadSystemFile(path: string): System {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new InputError([error("system/unreadable", `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`, undefined, "check the path given to --system")]);
+    throw new InputError([
+      error(
+        "system/unreadable",
+        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+        undefined,
+        "check the path given to --system",
+      ),
+    ]);
   }
   return loadSystemText(text, path);
 }

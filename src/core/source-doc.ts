@@ -1,6 +1,6 @@
 import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import { type Diagnostic, error } from "../core/diagnostic.js";
-import type { Span } from "../core/span.js";
+import { type Diagnostic, error } from "./diagnostic.js";
+import type { Span } from "./span.js";
 
 /** A parsed YAML or JSON document that can tell where any value or key came from. */
 export interface SourceDoc {
@@ -10,12 +10,17 @@ export interface SourceDoc {
   spanOf(path: readonly (string | number)[], key?: boolean): Span;
 }
 
-function nodeAt(root: unknown, path: readonly (string | number)[]): { node: Node | null; keyNode: Node | null } {
+function nodeAt(
+  root: unknown,
+  path: readonly (string | number)[],
+): { node: Node | null; keyNode: Node | null } {
   let node: unknown = root;
   let keyNode: Node | null = null;
   for (const part of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === part);
+      const pair = node.items.find(
+        (p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === part,
+      );
       if (!pair) break;
       keyNode = isNode(pair.key) ? pair.key : null;
       node = pair.value;
@@ -38,7 +43,15 @@ export function parseSource(text: string, file: string): { doc?: SourceDoc; diag
   if (doc.errors.length > 0) {
     return {
       diagnostics: doc.errors.map((e) =>
-        error("system/syntax", e.message.split("\n")[0]?.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase()) ?? "syntax error", at(e.pos[0]), "fix the YAML or JSON syntax at this place"),
+        error(
+          "system/syntax",
+          e.message
+            .split("\n")[0]
+            ?.replace(/\.$/, "")
+            .replace(/^./, (c) => c.toLowerCase()) ?? "syntax error",
+          at(e.pos[0]),
+          "fix the YAML or JSON syntax at this place",
+        ),
       ),
     };
   }

@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type Diagnostic, error } from "../core/diagnostic.js";
+import { InputError } from "../core/errors.js";
+import { packageRoot } from "../core/package-root.js";
+import { parseSource, type SourceDoc } from "../core/source-doc.js";
+import { didYouMean } from "../core/suggest.js";
+import { type Catalogue, CatalogueSchema } from "./schema.js";
+
+/** Versions whose catalogue ships with xenpriv. */
+export function shippedVersions(): string[] {
+  const dir = join(packageRoot(), "catalogues");
+  return readdirSync(dir)
+    .filter((n) => n.startsWith("xen-"))
+    .map((n) => n.replace(/^xen-/, "").replace(/\.json$/, ""))
+    .sort();
+}
+
+function read(path: string): SourceDoc {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new InputError([
+      error("catalogue/unreadable", `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code}`),
+    ]);
+  }
+  const { doc, diagnostics } = parseSource(text, path);
+  if (!doc) throw new InputError(diagnostics.map((d) => ({ ...d, code: "catalogue/syntax" })));
+  return doc;
+}
+
+/**
+ * Loads a catalogue from a file, or from a directory of part files that are merged
+ * (`meta.json`, `hooks.json`, `lookups.json`, `ops-*.json`), and validates it.
+ */
+export function loadCataloguePath(path: string): Catalogue {
+  const parts = statSync(path, { throwIfNoEntry: false })?.isDirectory()
+    ? readdirSync(path)
+        .filter((n) => n.endsWith(".json"))
+        .sort()
+        .map((n) => read(join(path, n)))
+    : [read(path)];
+  const merged: Record<string, unknown> = { operations: [], hooks: [], lookups: [] };
+  const origin: { doc: SourceDoc; key: string; index: number }[] = [];
+  for (const doc of parts) {
+    const v = doc.value as Record<string, unknown>;
+    if (!v || typeof v !== "object")
+      throw new InputError([
+        error("catalogue/invalid", "a catalogue part must be a JSON object", doc.spanOf([])),
+      ]);
+    for (const [k, val] of Object.entries(v)) {
+      if (k === "$comment") continue;
+      if (Array.isArray(val) && Array.isArray(merged[k])) {
+        val.forEach((_, index) => {
+          origin.push({ doc, key: k, index });
+        });
+        (merged[k] as unknown[]).push(...val);
+      } else merged[k] = val;
+    }
+  }
+  const r = CatalogueSchema.safeParse(merged);
+  if (r.success) return r.data;
+  const diags: Diagnostic[] = r.error.issues.slice(0, 20).map((issue) => {
+    const [key, index, ...rest] = issue.path as (string | number)[];
+    const o = origin.filter((x) => x.key === key)[index as number];
+    const span = o ? o.doc.spanOf([key as string, o.index, ...rest]) : parts[0]?.spanOf([]);
+    return error(
+      "catalogue/invalid",
+      `\`${issue.path.join(".")}\`: ${issue.message.toLowerCase()}`,
+      span,
+      "the catalogue does not match schemas/catalogue.schema.json",
+    );
+  });
+  throw new InputError(diags);
+}
+
+/** Loads a shipped catalogue by Xen version (`4.22.0`), or a catalogue file or directory by path. */
+export function loadCatalogue(versionOrPath: string): Catalogue {
+  if (versionOrPath.includes("/") || versionOrPath.endsWith(".json")) {
+    if (!existsSync(versionOrPath))
+      throw new InputError([
+        error(
+          "catalogue/missing",
+          `no catalogue at \`${versionOrPath}\``,
+          undefined,
+          "give a shipped version or a catalogue file",
+        ),
+      ]);
+    return loadCataloguePath(versionOrPath);
+  }
+  const root = join(packageRoot(), "catalogues");
+  for (const candidate of [join(root, `xen-${versionOrPath}`), join(root, `xen-${versionOrPath}.json`)]) {
+    if (existsSync(candidate)) return loadCataloguePath(candidate);
+  }
+  const known = shippedVersions();
+  throw new InputError([
+    error(
+      "catalogue/unknown-version",
+      `no shipped catalogue for Xen \`${versionOrPath}\``,
+      undefined,
+      didYouMean(versionOrPath, known) ?? `shipped: ${known.join(", ")}`,
+    ),
+  ]);
+}

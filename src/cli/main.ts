@@ -1,0 +1,151 @@
+import { writeSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { InputError } from "../core/errors.js";
+import { renderDiagnostics } from "../report/render-diagnostics.js";
+import { checkCommand } from "./commands/check.js";
+import { diffCommand } from "./commands/diff.js";
+import { matrixCommand } from "./commands/matrix.js";
+import { opsCommand } from "./commands/ops.js";
+import { policiesCommand } from "./commands/policies.js";
+import { whatCanCommand } from "./commands/what-can.js";
+import { whoCanCommand } from "./commands/who-can.js";
+import { type CommonOptions, FORMATS, loadModel } from "./context.js";
+import { type Output, render } from "./output.js";
+
+/** Exit codes: documented in the README. */
+export const EXIT = { ok: 0, denied: 1, input: 2, internal: 3 } as const;
+
+const collect = (v: string, prev: string[]) => [...prev, ...v.split(",").filter(Boolean)];
+
+function common(cmd: Command, withPolicy = true): Command {
+  cmd.option("-s, --system <file>", "system description (YAML or JSON); default: the built-in seed scenario");
+  if (withPolicy)
+    cmd.option(
+      "-p, --policy <name>",
+      "XSM policy module (see `xenpriv policies`); default: the system's `xsm`",
+    );
+  return cmd
+    .option(
+      "--xen <version>",
+      "catalogue: a shipped Xen version or a catalogue path; default: the system's `xen`",
+    )
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"));
+}
+
+function emit(out: Output, format: CommonOptions["format"]): void {
+  const text = render(out, format);
+  writeSync(1, text.endsWith("\n") ? text : `${text}\n`);
+  process.exitCode = out.exitCode ?? EXIT.ok;
+}
+
+/** Builds the command tree; exported for tests. */
+export function program(): Command {
+  const p = new Command("xenpriv")
+    .description(
+      "Who may do what on a Xen system, and why: the XSM default policy and its variants, from files",
+    )
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  common(
+    p
+      .command("check")
+      .argument("<src>", "calling domain (name or domid)")
+      .argument("<op>", "operation, e.g. domctl/pausedomain")
+      .argument("[target]", "target domain"),
+  )
+    .description(
+      "may <src> perform <op> on [target]? prints the decision and every check behind it; exit 0 allowed, 1 denied",
+    )
+    .option("--with <name=domain>", "bind an extra operand of the operation (repeatable)", collect, [])
+    .action((src: string, op: string, target: string | undefined, o: CommonOptions & { with: string[] }) =>
+      emit(checkCommand(loadModel(o), src, op, target, o.with), o.format),
+    );
+
+  common(p.command("who-can").argument("<op>", "operation"))
+    .description("which domains may perform <op>, and on which targets")
+    .option("--on <target>", "only this target domain")
+    .action((op: string, o: CommonOptions & { on?: string }) =>
+      emit(whoCanCommand(loadModel(o), op, o.on), o.format),
+    );
+
+  common(p.command("what-can").argument("<domain>", "domain (name or domid)"))
+    .description("every operation <domain> may perform, and on whom")
+    .option("--all", "also list the operations it may not perform")
+    .action((d: string, o: CommonOptions & { all?: boolean }) =>
+      emit(whatCanCommand(loadModel(o), d, o.all), o.format),
+    );
+
+  common(p.command("matrix"))
+    .description("domains x operations, targets summarised by relation")
+    .option("--hypercall <names>", "only these hypercalls (comma-separated, repeatable)", collect, [])
+    .action((o: CommonOptions & { hypercall: string[] }) =>
+      emit(matrixCommand(loadModel(o), o.hypercall), o.format),
+    );
+
+  common(p.command("diff"), false)
+    .description("what changes between two policies: every widened or narrowed request, with a witness")
+    .requiredOption("-p, --policy <name>", "the policy to compare from")
+    .requiredOption("--vs <name>", "the policy to compare to")
+    .option("--hypercall <names>", "only these hypercalls", collect, [])
+    .option("--exit-code", "exit 1 when anything changes")
+    .action((o: CommonOptions & { policy: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
+      const out = diffCommand(loadModel(o, o.policy), loadModel(o, o.vs), o.hypercall);
+      const changed = (out.json as { changes: unknown[] }).changes.length > 0;
+      emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
+    });
+
+  common(p.command("ops"), false)
+    .description("the operation catalogue")
+    .option("--hypercall <names>", "only these hypercalls", collect, [])
+    .option("--hook <name>", "only operations that pass this hook (without xsm_)")
+    .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
+    .action((o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) =>
+      emit(opsCommand(loadModel(o), o), o.format),
+    );
+
+  p.command("policies")
+    .description("the registered policy modules and their origin")
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
+    .action((o: { format: CommonOptions["format"] }) => emit(policiesCommand(), o.format));
+
+  common(p.command("demo"), false)
+    .description(
+      "the main job on the built-in example: the matrix under dummy, then the diff dummy -> hw-priv-v1",
+    )
+    .action((o: CommonOptions) => {
+      const text = [
+        render(matrixCommand(loadModel(o, "dummy")), o.format),
+        render(diffCommand(loadModel(o, "dummy"), loadModel(o, "hw-priv-v1")), o.format),
+      ].join("\n\n");
+      writeSync(1, `${text}\n`);
+    });
+  return p;
+}
+
+/** Runs the CLI; returns the exit code. Only this function decides exit codes. */
+export function main(argv: readonly string[]): number {
+  try {
+    program().parse(argv as string[], { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`${renderDiagnostics(e.diagnostics)}\n`);
+      return EXIT.input;
+    }
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.exitCode === 0)
+        return EXIT.ok;
+      return EXIT.input;
+    }
+    process.stderr.write(`internal error (this is a bug in xenpriv):\n${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.internal;
+  }
+}
+
+const invoked = process.argv[1] ?? "";
+if (/xenpriv(\.js)?$|cli[/\\]main\.ts$/.test(invoked)) {
+  process.exitCode = main(process.argv.slice(2));
+}

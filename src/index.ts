@@ -1,0 +1,20 @@
+/** The xenpriv library API: everything the CLI does is available from here. */
+export { loadCatalogue, loadCataloguePath, shippedVersions } from "./catalog/load-catalogue.js";
+export type { Catalogue, Check, Hook, LookupInfo, Operation } from "./catalog/schema.js";
+export { CatalogueSchema, OperationSchema } from "./catalog/schema.js";
+export type { Diagnostic, Severity } from "./core/diagnostic.js";
+export { InputError } from "./core/errors.js";
+export type { Span } from "./core/span.js";
+export { ACTIONS, type Action } from "./model/action.js";
+export { type Arch, type BuildFacts, DEFAULT_BUILD } from "./model/build.js";
+export type { Decision, Step, Verdict } from "./model/decision.js";
+export { type Capabilities, type Domain, makeDomain, systemDomain } from "./model/domain.js";
+export type { System } from "./model/system.js";
+export { getPolicy, listPolicies, POLICY_NAMES } from "./policy/registry.js";
+export type { HookCall, PolicyModule } from "./policy/types.js";
+export { type Cell, cellLabel, cellOf, cellsOfDomain } from "./query/cells.js";
+export { DecisionIndex } from "./query/decision-index.js";
+export { type Change, type DiffResult, diffModels } from "./query/diff.js";
+export { evaluate } from "./query/evaluate.js";
+export { buildModel, type Model, resolveDomain, resolveOp } from "./query/model.js";
+export { loadSystemFile, loadSystemText } from "./system/load-system.js";

@@ -1,0 +1,104 @@
+import type { Operation } from "../catalog/schema.js";
+import type { Domain } from "../model/domain.js";
+import { type DecisionIndex, REL_OTHER } from "./decision-index.js";
+
+export type Reach = "all" | "some" | "none";
+
+/** What one domain may do with one operation, summarised over its possible targets. */
+export interface Cell {
+  readonly domain: string;
+  readonly op: string;
+  /** operations without a target domain */
+  readonly allowed?: boolean;
+  /** on itself */
+  readonly self?: boolean;
+  /** on the domain it serves as device model, when it has one */
+  readonly ownTarget?: boolean;
+  /** on the other ordinary domains of the system */
+  readonly others?: Reach;
+  /** an other domain it may act on, and one it may not, when `others` is `some` */
+  readonly allowedWitness?: string;
+  readonly deniedWitness?: string;
+  /** on the system domains the operation can name */
+  readonly system?: Readonly<Record<string, boolean>>;
+}
+
+/** The other ordinary domains grouped by class: one representative and how many. */
+function otherClasses(ix: DecisionIndex, s: number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const own = ix.targetOf[s];
+  for (let c = 0; c < ix.nClasses; c++) {
+    const picks: number[] = [];
+    for (const m of ix.members[c] ?? []) {
+      const d = ix.domains[m] as Domain;
+      if (m === s || d.system || ix.domid[m] === own) continue;
+      picks.push(m);
+      if (picks.length === 1) break;
+    }
+    if (picks.length) out.set(c, picks);
+  }
+  return out;
+}
+
+/** The cell of domain index `s` for operation index `o` (ix.ops order). */
+export function cellOf(ix: DecisionIndex, o: number, s: number, classes = otherClasses(ix, s)): Cell {
+  const op = ix.ops[o] as Operation;
+  const d = ix.domains[s] as Domain;
+  const base = { domain: d.name, op: op.id };
+  if (op.target.kind === "none") return { ...base, allowed: ix.decide(o, s, -1) === 1 };
+  const cell: {
+    self: boolean;
+    ownTarget?: boolean;
+    others: Reach;
+    allowedWitness?: string;
+    deniedWitness?: string;
+    system?: Record<string, boolean>;
+  } = { self: ix.decide(o, s, s) === 1, others: "none" };
+  if (d.target !== null) {
+    const t = ix.domains.findIndex((x) => x.domid === d.target);
+    if (t >= 0) cell.ownTarget = ix.decide(o, s, t) === 1;
+  }
+  let yes = 0;
+  let no = 0;
+  for (const [, [rep]] of classes) {
+    if (rep === undefined || ix.relation(s, rep) !== REL_OTHER) continue;
+    if (ix.decide(o, s, rep) === 1) {
+      yes++;
+      cell.allowedWitness ??= ix.domains[rep]?.name;
+    } else {
+      no++;
+      cell.deniedWitness ??= ix.domains[rep]?.name;
+    }
+  }
+  cell.others = yes && no ? "some" : yes ? "all" : "none";
+  if (cell.others !== "some") {
+    delete cell.allowedWitness;
+    delete cell.deniedWitness;
+  }
+  if (op.target.system.length) {
+    cell.system = {};
+    for (const name of op.target.system) {
+      const t = ix.domains.findIndex((x) => x.system === name);
+      cell.system[name] = ix.decide(o, s, t) === 1;
+    }
+  }
+  return { ...base, ...cell };
+}
+
+/** Every cell of one caller, in operation order. */
+export function cellsOfDomain(ix: DecisionIndex, s: number): Cell[] {
+  const classes = otherClasses(ix, s);
+  return ix.ops.map((_, o) => cellOf(ix, o, s, classes));
+}
+
+/** Short label for tables: `yes`/`-` for targetless operations, else the relations allowed. */
+export function cellLabel(c: Cell): string {
+  if (c.allowed !== undefined) return c.allowed ? "yes" : "-";
+  const parts: string[] = [];
+  if (c.self) parts.push("self");
+  if (c.ownTarget) parts.push("tgt");
+  if (c.others === "all") parts.push("all");
+  if (c.others === "some") parts.push("some");
+  for (const [k, v] of Object.entries(c.system ?? {})) if (v) parts.push(k === "dom_xen" ? "xen" : "io");
+  return parts.length ? parts.join("+") : "-";
+}

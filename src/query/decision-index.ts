@@ -1,0 +1,107 @@
+import type { Operation } from "../catalog/schema.js";
+import type { Domain } from "../model/domain.js";
+import { evaluate } from "./evaluate.js";
+import type { Model } from "./model.js";
+
+/** How a target relates to the caller; decisions depend on the pair only through this and the classes. */
+export const REL_NONE = 0;
+export const REL_SELF = 1;
+export const REL_OWN_TARGET = 2;
+export const REL_OTHER = 3;
+
+function signature(d: Domain): string {
+  const c = d.caps;
+  return [
+    +c.control,
+    +c.hardware,
+    +c.xenstore,
+    +c.deviceModel,
+    +c.notHypercallTarget,
+    +d.isConsole,
+    d.type,
+    d.system ?? "",
+    d.target === null ? 0 : 1,
+  ].join("");
+}
+
+/**
+ * The fast path. Domains fall into classes of equal attributes; a decision depends
+ * only on (operation, caller class, target class, relation), so each distinct key is
+ * evaluated once with the full evaluator and remembered in a flat Int8Array.
+ */
+export class DecisionIndex {
+  readonly domains: readonly Domain[];
+  /** class of each domain, by index in `domains` */
+  readonly cls: Int32Array;
+  /** domid of each domain's device-model target, or -1 */
+  readonly targetOf: Int32Array;
+  readonly domid: Int32Array;
+  readonly nClasses: number;
+  /** members of each class, by index */
+  readonly members: readonly number[][];
+  private readonly tables: Int8Array[];
+  private readonly stride: number;
+  private readonly indexOfDomid = new Map<number, number>();
+
+  constructor(
+    readonly model: Model,
+    readonly ops: readonly Operation[] = model.ops,
+  ) {
+    const sys = model.systemDomains;
+    this.domains = [...model.domains, sys.dom_xen, sys.dom_io, sys.idle];
+    const classes = new Map<string, number>();
+    const members: number[][] = [];
+    this.cls = new Int32Array(this.domains.length);
+    this.targetOf = new Int32Array(this.domains.length);
+    this.domid = new Int32Array(this.domains.length);
+    this.domains.forEach((d, i) => {
+      const sig = signature(d);
+      let c = classes.get(sig);
+      if (c === undefined) {
+        c = classes.size;
+        classes.set(sig, c);
+        members.push([]);
+      }
+      this.cls[i] = c;
+      members[c]?.push(i);
+      this.targetOf[i] = d.target ?? -1;
+      this.domid[i] = d.domid;
+      this.indexOfDomid.set(d.domid, i);
+    });
+    this.nClasses = classes.size;
+    this.members = members;
+    this.stride = this.nClasses * this.nClasses * 4;
+    this.tables = ops.map(() => new Int8Array(this.stride).fill(-1));
+  }
+
+  /** Index of a domain in `domains`. */
+  indexOf(d: Domain): number {
+    return this.indexOfDomid.get(d.domid) ?? -1;
+  }
+
+  /** Relation of target `t` (or -1 for none) to caller `s`. */
+  relation(s: number, t: number): number {
+    if (t < 0) return REL_NONE;
+    if (s === t) return REL_SELF;
+    return this.targetOf[s] === this.domid[t] ? REL_OWN_TARGET : REL_OTHER;
+  }
+
+  /** Allowed (1) or denied (0), without explanation. `t` is -1 when the operation has no target. */
+  decide(op: number, s: number, t: number): number {
+    const rel =
+      t < 0 ? REL_NONE : s === t ? REL_SELF : this.targetOf[s] === this.domid[t] ? REL_OWN_TARGET : REL_OTHER;
+    const key = ((this.cls[s] as number) * this.nClasses + (t < 0 ? 0 : (this.cls[t] as number))) * 4 + rel;
+    const table = this.tables[op] as Int8Array;
+    const v = table[key] as number;
+    if (v >= 0) return v;
+    const d = this.slow(op, s, t);
+    table[key] = d;
+    return d;
+  }
+
+  private slow(op: number, s: number, t: number): number {
+    const o = this.ops[op] as Operation;
+    const r = evaluate(this.model, o, this.domains[s] as Domain, t < 0 ? null : (this.domains[t] as Domain));
+    return r.decision === "allow" ? 1 : 0;
+  }
+}

@@ -1,0 +1,97 @@
+import type { Operation } from "../catalog/schema.js";
+import type { Domain } from "../model/domain.js";
+import { DecisionIndex, REL_OTHER } from "./decision-index.js";
+import type { Model } from "./model.js";
+
+export type ChangeKind = "widened" | "narrowed";
+export type Relation = "none" | "self" | "own-target" | "other" | "dom_xen" | "dom_io";
+
+/** One concrete request whose answer differs between two models: a witness. */
+export interface Change {
+  readonly kind: ChangeKind;
+  readonly op: string;
+  readonly domain: string;
+  readonly relation: Relation;
+  /** the target of the witness request, null for targetless operations */
+  readonly target: string | null;
+}
+
+/** Operations in one model and not the other (catalogue diffs). */
+export interface DiffResult {
+  readonly from: string;
+  readonly to: string;
+  readonly changes: readonly Change[];
+  readonly addedOps: readonly string[];
+  readonly removedOps: readonly string[];
+  readonly widened: number;
+  readonly narrowed: number;
+}
+
+/**
+ * Compares every (domain, operation, target relation) of two models over the same
+ * system. Targets of the relation `other` are compared per class of domain, each
+ * with a concrete witness.
+ */
+export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolean = () => true): DiffResult {
+  const bIds = new Set(b.ops.map((o) => o.id));
+  const aIds = new Set(a.ops.map((o) => o.id));
+  const common = a.ops.filter((o) => bIds.has(o.id) && filter(o));
+  const ia = new DecisionIndex(a, common);
+  const ib = new DecisionIndex(
+    b,
+    common.map((o) => b.opsById.get(o.id) as Operation),
+  );
+  const changes: Change[] = [];
+  const user = a.domains.length;
+  const push = (o: number, s: number, t: number, relation: Relation) => {
+    const x = ia.decide(o, s, t);
+    const y = ib.decide(o, s, t);
+    if (x === y) return;
+    changes.push({
+      kind: y ? "widened" : "narrowed",
+      op: (common[o] as Operation).id,
+      domain: (ia.domains[s] as Domain).name,
+      relation,
+      target: t < 0 ? null : (ia.domains[t] as Domain).name,
+    });
+  };
+  for (let s = 0; s < user; s++) {
+    for (let o = 0; o < common.length; o++) {
+      const op = common[o] as Operation;
+      if (op.target.kind === "none") {
+        push(o, s, -1, "none");
+        continue;
+      }
+      push(o, s, s, "self");
+      const seen = new Set<string>();
+      for (let t = 0; t < ia.domains.length; t++) {
+        if (t === s) continue;
+        const d = ia.domains[t] as Domain;
+        if (d.system) {
+          if (op.target.system.includes(d.system as "dom_xen" | "dom_io"))
+            push(o, s, t, d.system as Relation);
+          continue;
+        }
+        const rel = ia.relation(s, t);
+        if (rel !== REL_OTHER) {
+          push(o, s, t, "own-target");
+          continue;
+        }
+        // one witness per class of target is enough: the answer depends only on the class
+        const key = `${ia.cls[t]}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        push(o, s, t, "other");
+      }
+    }
+  }
+  return {
+    from: a.policy.name,
+    to: b.policy.name,
+    changes,
+    addedOps: b.ops.filter((o) => !aIds.has(o.id)).map((o) => o.id),
+    removedOps: a.ops.filter((o) => !bIds.has(o.id)).map((o) => o.id),
+    widened: changes.filter((c) => c.kind === "widened").length,
+    narrowed: changes.filter((c) => c.kind === "narrowed").length,
+  };
+}

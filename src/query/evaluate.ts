@@ -1,0 +1,194 @@
+import type { Check, Operation } from "../catalog/schema.js";
+import type { Decision, Step } from "../model/decision.js";
+import type { Domain } from "../model/domain.js";
+import { isControl } from "../policy/expr.js";
+import { evalCond, renderCond, type Tri } from "./cond.js";
+import type { Model } from "./model.js";
+
+const HYPERCALL_DEFS = "xen/include/hypercall-defs.c";
+
+/** Extra operands of an operation bound by the caller of the query (e.g. `foreign`). */
+export type Operands = Readonly<Record<string, Domain>>;
+
+function operandResolver(
+  model: Model,
+  op: Operation,
+  src: Domain,
+  target: Domain | null,
+  operands: Operands,
+) {
+  return (name: string): Domain | null => {
+    switch (name) {
+      case "current":
+        return src;
+      case "target":
+        return target;
+      case "null":
+        return null;
+      case "dom_xen":
+      case "dom_io":
+      case "idle":
+        return model.systemDomains[name];
+    }
+    const binding = op.operands[name];
+    if (!binding) throw new Error(`${op.id}: unknown operand \`${name}\``);
+    return operands[name] ?? (binding === "current" ? src : target);
+  };
+}
+
+function describeCall(check: Extract<Check, { kind: "xsm" }>): string {
+  const args = [`XSM_${check.action}`, ...Object.entries(check.args).map(([p, o]) => `${p}=${o}`)];
+  args.push(...Object.entries(check.values).map(([k, v]) => `${k}=${v}`));
+  return `xsm_${check.hook}(${args.join(", ")})`;
+}
+
+/**
+ * Decides whether `src` may perform `op` on `target` under the model's policy, with
+ * every check Xen makes on the way and its value. Pure: reads the model only.
+ */
+export function evaluate(
+  model: Model,
+  op: Operation,
+  src: Domain,
+  target: Domain | null,
+  operands: Operands = {},
+): Decision {
+  const { build } = model.system;
+  const steps: Step[] = [];
+  const conditions: string[] = [];
+  const base = { op: op.id, src: src.name, target: target?.name ?? null, policy: model.policy.name };
+  const deny = (error: string): Decision => ({ ...base, decision: "deny", error, steps, conditions });
+
+  if (!src.system) {
+    const inTable = op.callers.includes(src.type);
+    steps.push({
+      kind: "gate",
+      what: `the hypercall table for ${src.type} guests has ${op.hypercall}`,
+      value: inTable,
+      ref: HYPERCALL_DEFS,
+      depth: 0,
+    });
+    if (!inTable) return deny("-ENOSYS");
+  }
+
+  if (op.target.kind === "domain") {
+    const lookup = model.lookups.get(op.target.lookup);
+    const ref = op.target.ref;
+    if (!target) {
+      steps.push({
+        kind: "lookup",
+        what: `${op.target.lookup}(${op.target.field}) finds no domain`,
+        value: false,
+        ref,
+        depth: 0,
+      });
+      return deny(lookup?.missingError ?? "-ESRCH");
+    }
+    if (target.system && !op.target.system.includes(target.system as "dom_xen" | "dom_io")) {
+      // System domains are never in the domain list, so lookups do not find them (domain.c at 4.22.0).
+      const error =
+        op.target.lookup === "domctl"
+          ? isControl(src, build)
+            ? "-ESRCH"
+            : "-EPERM"
+          : (lookup?.missingError ?? "-ESRCH");
+      steps.push({
+        kind: "lookup",
+        what: `${op.target.lookup}(${op.target.field}) finds ${target.name}`,
+        value: false,
+        ref: lookup?.ref ?? ref,
+        depth: 0,
+      });
+      return deny(error);
+    }
+    if (target === src && lookup && !lookup.selfAllowed) {
+      steps.push({
+        kind: "lookup",
+        what: `${op.target.lookup}(${op.target.field}) accepts the caller itself`,
+        value: false,
+        ref: lookup.ref,
+        depth: 0,
+      });
+      return deny(lookup.selfError ?? "-EPERM");
+    }
+    steps.push({
+      kind: "lookup",
+      what: `${op.target.lookup}(${op.target.field}) finds ${target.name}`,
+      value: true,
+      ref,
+      depth: 0,
+    });
+  }
+
+  const resolve = operandResolver(model, op, src, target, operands);
+  const ctx = { src, target, build };
+  const when = (c: Check): Tri => (c.when === undefined ? true : evalCond(c.when, ctx));
+
+  for (const check of op.checks) {
+    const applies = when(check);
+    if (applies === false) {
+      if (check.kind !== "skip")
+        steps.push({
+          kind: "note",
+          what: `${check.kind === "xsm" ? `xsm_${check.hook}` : "check"} not made: ${renderCond(check.when ?? "")} is false`,
+          ref: check.ref,
+          depth: 0,
+        });
+      continue;
+    }
+    if (check.kind === "skip") {
+      if (applies === true) {
+        steps.push({
+          kind: "skip",
+          what: `${renderCond(check.when)}: later checks are skipped`,
+          value: true,
+          ref: check.ref,
+          depth: 0,
+        });
+        return { ...base, decision: "allow", steps, conditions };
+      }
+      conditions.push(`later checks are skipped when ${renderCond(check.when)}`);
+      continue;
+    }
+    if (check.kind === "gate") {
+      const ok = evalCond(check.require, ctx);
+      steps.push({
+        kind: "gate",
+        what: renderCond(check.require),
+        ...(ok !== "unknown" && { value: ok }),
+        ref: check.ref,
+        depth: 0,
+      });
+      if (ok === "unknown") conditions.push(`${renderCond(check.require)} (else ${check.error})`);
+      else if (!ok) {
+        if (applies === true) return deny(check.error);
+        conditions.push(`${check.error} when ${renderCond(check.when ?? "")}`);
+      }
+      continue;
+    }
+    const hook = model.hooks.get(check.hook);
+    const domains = Object.fromEntries(Object.entries(check.args).map(([p, o]) => [p, resolve(o)]));
+    const params = Object.keys(check.args);
+    const hookSrc = hook?.src ?? params[0] ?? "current";
+    const hookTarget = hook?.target ?? params[1] ?? "null";
+    steps.push({ kind: "hook", what: describeCall(check), ref: check.ref, depth: 0 });
+    const verdict = model.policy.hook(
+      {
+        hook: check.hook,
+        action: check.action,
+        current: src,
+        domains,
+        values: check.values,
+        src: hookSrc,
+        target: hookTarget,
+      },
+      build,
+    );
+    steps.push(...verdict.steps);
+    if (!verdict.allowed) {
+      if (applies === true) return deny(check.denial);
+      conditions.push(`${check.denial} when ${renderCond(check.when ?? "")}`);
+    }
+  }
+  return { ...base, decision: "allow", steps, conditions };
+}
