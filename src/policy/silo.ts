@@ -1,6 +1,6 @@
 import { createPolicy, type HookGuard } from "./create-policy.js";
 import { DUMMY_SPEC } from "./dummy.js";
-import { atom, or } from "./expr.js";
+import { and, atom, or } from "./expr.js";
 
 const SILO_C = "xen/xsm/silo.c";
 
@@ -28,7 +28,8 @@ export const silo = createPolicy({
     "and fills every other slot with the dummy function: event-channel binding, grant mapping, transfer and copy " +
     "between two domains are refused unless the caller or one side is the control domain, or both sides are the same domain.",
   guards: {
-    evtchn_unbound: domCheck("d", "id2", 46),
+    // silo_evtchn_unbound looks the remote domain up first: -ESRCH when it does not exist (silo.c:40-44)
+    evtchn_unbound: { ...domCheck("d", "id2", 46), expr: and(atom("id2"), domCheck("d", "id2", 46).expr) },
     evtchn_interdomain: domCheck("d1", "d2", 58),
     grant_mapref: domCheck("d1", "d2", 66),
     grant_transfer: domCheck("d1", "d2", 73),
