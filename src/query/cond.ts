@@ -78,12 +78,39 @@ export function evalCond(cond: Cond, ctx: CondContext): Tri {
   return unknown ? "unknown" : isAll;
 }
 
-/** Renders a condition for explanations. */
+const DOMAIN_WORDS: Record<string, (d: string) => string> = {
+  control: (d) => `is_control_domain(${d})`,
+  hardware: (d) => `is_hardware_domain(${d})`,
+  xenstore: (d) => `is_xenstore_domain(${d})`,
+  "hvm-like": (d) => `is_hvm_domain(${d})`,
+  pv: (d) => `is_pv_domain(${d})`,
+  pvh: (d) => `${d} is PVH`,
+  hvm: (d) => `${d} is HVM (not PVH)`,
+  console: (d) => `${d}->is_console`,
+  system: (d) => `is_system_domain(${d})`,
+  dom_io: (d) => `${d} == dom_io`,
+  dom_xen: (d) => `${d} == dom_xen`,
+};
+
+function renderAtom(a: string): string {
+  if (a.startsWith("runtime:")) return a.slice(8).trim();
+  if (a === "self") return "d == current";
+  if (a === "no-target") return "d == NULL";
+  const [scope, prop = ""] = a.split(".");
+  const word = DOMAIN_WORDS[prop];
+  if (scope === "caller" && word) return word("current");
+  if (scope === "target" && word) return word("d");
+  if (scope === "arch") return `CONFIG_${prop.toUpperCase()}`;
+  if (scope === "build") return `CONFIG_${prop.toUpperCase().replace(/-/g, "_")}`;
+  return a;
+}
+
+/** Renders a condition for explanations, in Xen's words. */
 export function renderCond(cond: Cond): string {
-  if (typeof cond === "string") return cond.startsWith("runtime:") ? cond.slice(8).trim() : cond;
-  if ("not" in cond) return `not ${renderCond(cond.not)}`;
+  if (typeof cond === "string") return renderAtom(cond);
+  if ("not" in cond) return typeof cond.not === "string" ? `!${renderCond(cond.not)}` : `!(${renderCond(cond.not)})`;
   const parts = ("all" in cond ? cond.all : cond.any).map((c) =>
     typeof c === "string" ? renderCond(c) : `(${renderCond(c)})`,
   );
-  return parts.join("all" in cond ? " and " : " or ");
+  return parts.join("all" in cond ? " && " : " || ");
 }

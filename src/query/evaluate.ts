@@ -5,7 +5,8 @@ import { isControl } from "../policy/expr.js";
 import { evalCond, renderCond, type Tri } from "./cond.js";
 import type { Model } from "./model.js";
 
-const HYPERCALL_DEFS = "xen/include/hypercall-defs.c";
+/** The hypercall table by caller type (RELEASE-4.22.0). */
+const HYPERCALL_DEFS = "xen/include/hypercall-defs.c:230";
 
 /** Extra operands of an operation bound by the caller of the query (e.g. `foreign`). */
 export type Operands = Readonly<Record<string, Domain>>;
@@ -34,6 +35,11 @@ function operandResolver(
     if (!binding) throw new Error(`${op.id}: unknown operand \`${name}\``);
     return operands[name] ?? (binding === "current" ? src : target);
   };
+}
+
+/** Checks for the other architecture are not worth a line in an explanation. */
+function isArchOnly(c: Check["when"]): boolean {
+  return typeof c === "string" && c.startsWith("arch.");
 }
 
 function describeCall(check: Extract<Check, { kind: "xsm" }>): string {
@@ -127,7 +133,7 @@ export function evaluate(
   for (const check of op.checks) {
     const applies = when(check);
     if (applies === false) {
-      if (check.kind !== "skip")
+      if (check.kind !== "skip" && !isArchOnly(check.when))
         steps.push({
           kind: "note",
           what: `${check.kind === "xsm" ? `xsm_${check.hook}` : "check"} not made: ${renderCond(check.when ?? "")} is false`,
@@ -161,8 +167,9 @@ export function evaluate(
       });
       if (ok === "unknown") conditions.push(`${renderCond(check.require)} (else ${check.error})`);
       else if (!ok) {
-        if (applies === true) return deny(check.error);
-        conditions.push(`${check.error} when ${renderCond(check.when ?? "")}`);
+        // A gate that may or may not apply is assumed to apply: answers never over-grant.
+        if (applies === "unknown") conditions.push(`the check at ${check.ref} is only made when ${renderCond(check.when ?? "")}`);
+        return deny(check.error);
       }
       continue;
     }
@@ -186,8 +193,8 @@ export function evaluate(
     );
     steps.push(...verdict.steps);
     if (!verdict.allowed) {
-      if (applies === true) return deny(check.denial);
-      conditions.push(`${check.denial} when ${renderCond(check.when ?? "")}`);
+      if (applies === "unknown") conditions.push(`the check at ${check.ref} is only made when ${renderCond(check.when ?? "")}`);
+      return deny(check.denial);
     }
   }
   return { ...base, decision: "allow", steps, conditions };

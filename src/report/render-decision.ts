@@ -12,7 +12,7 @@ export function renderDecision(d: Decision): string {
     const indent = "  ".repeat(s.depth + 1);
     return `${indent}${mark(s)} ${s.what}${s.ref ? `   [${s.ref}]` : ""}`;
   });
-  const cond = d.conditions.map((c) => `  ? also needs at run time: ${c}`);
+  const cond = d.conditions.map((c) => `  ? at run time: ${c}`);
   return [head, ...lines, ...cond].join("\n");
 }
 
@@ -28,6 +28,6 @@ export function renderDecisionMarkdown(d: Decision): string {
     "| check | value | Xen source |",
     "|---|---|---|",
     ...rows,
-    ...(d.conditions.length ? ["", ...d.conditions.map((c) => `- also needs at run time: ${c}`)] : []),
+    ...(d.conditions.length ? ["", ...d.conditions.map((c) => `- at run time: ${c}`)] : []),
   ].join("\n");
 }

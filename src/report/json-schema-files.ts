@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { CatalogueSchema } from "../catalog/schema.js";
+import { SystemFileSchema } from "../system/system-schema.js";
+import { OUTPUT_SCHEMAS } from "./output-schemas.js";
+
+/** File name -> JSON Schema text, for every published schema. */
+export function generatedSchemas(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (name: string, schema: z.ZodType, io: "input" | "output") => {
+    const json = z.toJSONSchema(schema, { io, unrepresentable: "any" });
+    out[`${name}.schema.json`] = `${JSON.stringify({ $id: `xenpriv/${name}.schema.json`, ...json }, null, 2)}\n`;
+  };
+  put("catalogue", CatalogueSchema, "input");
+  put("system", SystemFileSchema, "input");
+  for (const [kind, schema] of Object.entries(OUTPUT_SCHEMAS)) put(`output-${kind}`, schema, "output");
+  return out;
+}

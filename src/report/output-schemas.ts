@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { OperationSchema } from "../catalog/schema.js";
+
+/** Schemas of the JSON every command prints; `schemas/*.schema.json` are generated from these. */
+const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
+  z.object({ version: z.literal(1), kind: z.literal(kind), ...shape });
+
+export const StepSchema = z.object({
+  kind: z.enum(["lookup", "gate", "hook", "case", "predicate", "skip", "result", "note"]),
+  what: z.string(),
+  value: z.boolean().optional(),
+  ref: z.string().optional(),
+  depth: z.number().int().min(0),
+});
+
+export const DecisionSchema = z.object({
+  decision: z.enum(["allow", "deny"]),
+  op: z.string(),
+  src: z.string(),
+  target: z.string().nullable(),
+  policy: z.string(),
+  error: z.string().optional(),
+  steps: z.array(StepSchema),
+  conditions: z.array(z.string()),
+});
+
+export const CellSchema = z.object({
+  domain: z.string(),
+  op: z.string(),
+  allowed: z.boolean().optional(),
+  self: z.boolean().optional(),
+  ownTarget: z.boolean().optional(),
+  others: z.enum(["all", "some", "none"]).optional(),
+  allowedWitness: z.string().optional(),
+  deniedWitness: z.string().optional(),
+  system: z.record(z.string(), z.boolean()).optional(),
+});
+
+export const ChangeSchema = z.object({
+  kind: z.enum(["widened", "narrowed"]),
+  op: z.string(),
+  domain: z.string(),
+  relation: z.enum(["none", "self", "own-target", "other", "dom_xen", "dom_io"]),
+  target: z.string().nullable(),
+});
+
+export const OUTPUT_SCHEMAS = {
+  decision: envelope("decision", { ...DecisionSchema.shape, summary: z.string() }),
+  "who-can": envelope("who-can", {
+    op: z.string(),
+    policy: z.string(),
+    target: z.string().optional(),
+    cells: z.array(CellSchema).optional(),
+    decisions: z.array(DecisionSchema).optional(),
+  }),
+  "what-can": envelope("what-can", { domain: z.string(), policy: z.string(), cells: z.array(CellSchema) }),
+  matrix: envelope("matrix", {
+    policy: z.string(),
+    domains: z.array(z.string()),
+    ops: z.array(z.string()),
+    cells: z.array(z.array(CellSchema)),
+  }),
+  diff: envelope("diff", {
+    from: z.string(),
+    to: z.string(),
+    changes: z.array(ChangeSchema),
+    addedOps: z.array(z.string()),
+    removedOps: z.array(z.string()),
+    widened: z.number().int(),
+    narrowed: z.number().int(),
+  }),
+  ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
+  policies: envelope("policies", {
+    policies: z.array(
+      z.object({
+        name: z.string(),
+        title: z.string(),
+        origin: z.object({ kind: z.enum(["upstream", "proposal"]), date: z.string(), messageId: z.string().optional(), source: z.string() }),
+        description: z.string(),
+        actions: z.array(z.string()),
+      }),
+    ),
+  }),
+} as const;

@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { before, describe, test } from "node:test";
+import { generatedSchemas } from "../src/report/json-schema-files.js";
+import { OUTPUT_SCHEMAS } from "../src/report/output-schemas.js";
+
+const CLI = "dist/xenpriv.js";
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function json(...args: string[]) {
+  const r = run(...args, "--format", "json");
+  const value = JSON.parse(r.out) as { kind: keyof typeof OUTPUT_SCHEMAS };
+  OUTPUT_SCHEMAS[value.kind].parse(value);
+  return { ...r, value: value as unknown as Record<string, unknown> };
+}
+
+before(() => {
+  if (!existsSync(CLI)) spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
+});
+
+describe("check", () => {
+  test("an allowed request exits 0 and explains itself", () => {
+    const r = json("check", "ctl", "domctl/pausedomain", "guest");
+    assert.equal(r.code, 0);
+    assert.equal(r.value.decision, "allow");
+    const steps = r.value.steps as { what: string; value?: boolean; ref?: string }[];
+    assert.ok(steps.some((s) => s.what === "is_control_domain(src)" && s.value === true && s.ref === "xen/include/xsm/dummy.h:98"));
+  });
+
+  test("a denied request exits 1 and names how the denial shows", () => {
+    const r = json("check", "guest", "domctl/pausedomain", "ctl");
+    assert.equal(r.code, 1);
+    assert.equal(r.value.decision, "deny");
+    assert.equal(r.value.error, "-EPERM");
+  });
+
+  test("the text form shows the hook, the predicates and the Xen lines", () => {
+    const r = run("check", "hwdom", "physdev_op/setup_gsi");
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^DENY {2}hwdom physdev_op\/setup_gsi/);
+    assert.match(r.out, /xsm_resource_setup_gsi\(XSM_PRIV\)\s+\[xen\/arch\/x86\/physdev\.c:\d+\]/);
+    assert.match(r.out, /✘ is_control_domain\(src\)/);
+  });
+
+  test("unknown names are bad input with suggestions, and nothing on stdout", () => {
+    const a = run("check", "ctrl", "domctl/pausedomain", "guest");
+    assert.equal(a.code, 2);
+    assert.equal(a.out, "");
+    assert.match(a.err, /unknown domain `ctrl`/);
+    assert.match(a.err, /did you mean `ctl`/);
+    const b = run("check", "ctl", "domctl/pausedomian", "guest");
+    assert.equal(b.code, 2);
+    assert.match(b.err, /did you mean `domctl\/pausedomain`/);
+  });
+
+  test("a missing or surplus target is bad usage", () => {
+    assert.equal(run("check", "ctl", "domctl/pausedomain").code, 2);
+    assert.equal(run("check", "ctl", "platform_op/settime64", "guest").code, 2);
+  });
+});
+
+describe("bad system files", () => {
+  const cases: [string, RegExp][] = [
+    ["malformed.yaml", /malformed\.yaml:[45]:\d+: error\[system\/syntax\]/],
+    ["duplicate-domid.yaml", /duplicate-domid\.yaml:5:\d+: error\[system\/duplicate-domid\]: duplicate domid 1/],
+    ["missing-target.yaml", /missing-target\.yaml:4:\d+: error\[system\/unknown-target\].*\n {2}help: did you mean `web`/],
+    ["two-hardware-domains.yaml", /two-hardware-domains\.yaml:7:\d+: error\[system\/second-hardware-domain\]/],
+    ["wrong-types.json", /wrong-types\.json:1:\d+: error\[system\/invalid\]: `arch`: unknown value `riscv`/],
+  ];
+  for (const [file, pattern] of cases) {
+    test(file, () => {
+      const r = run("matrix", "--system", `test/fixtures/systems/${file}`);
+      assert.equal(r.code, 2);
+      assert.equal(r.out, "");
+      assert.match(r.err, pattern);
+      assert.doesNotMatch(r.err, /at .*\.js:\d+/);
+    });
+  }
+  test("typos in keys and capability names get suggestions", () => {
+    const r = run("matrix", "--system", "test/fixtures/systems/wrong-types.json");
+    assert.match(r.err, /unknown value `controll`[\s\S]*did you mean `control`/);
+  });
+  test("a missing file is bad input", () => {
+    const r = run("matrix", "--system", "test/fixtures/systems/nope.yaml");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /cannot read `test\/fixtures\/systems\/nope\.yaml`: ENOENT/);
+  });
+});
+
+describe("queries", () => {
+  test("who-can lists callers per relation, and per target with --on", () => {
+    const all = json("who-can", "dm_op");
+    assert.equal(all.code, 0);
+    const cells = all.value.cells as { domain: string; others?: string }[];
+    assert.deepEqual(
+      cells.filter((c) => c.others === "all").map((c) => c.domain),
+      ["ctl"],
+    );
+    const on = json("who-can", "dm_op", "--on", "guest", "--policy", "hw-priv-v1");
+    const allowed = (on.value.decisions as { src: string; decision: string }[]).filter((d) => d.decision === "allow");
+    assert.deepEqual(allowed.map((d) => d.src).sort(), ["ctl", "hwdom"]);
+  });
+
+  test("what-can lists what a domain may do", () => {
+    const r = json("what-can", "xs");
+    const ops = (r.value.cells as { op: string }[]).map((c) => c.op);
+    assert.ok(ops.includes("domctl/getdomaininfo"));
+    assert.ok(!ops.includes("domctl/pausedomain"));
+  });
+
+  test("matrix filters by hypercall and renders every format", () => {
+    const r = json("matrix", "--hypercall", "platform_op");
+    assert.ok((r.value.ops as string[]).every((o) => o.startsWith("platform_op/")));
+    assert.match(run("matrix", "--hypercall", "sysctl", "-f", "md").out, /^\| operation \| hwdom \| ctl \| xs \| guest \|/m);
+    assert.match(run("matrix", "--hypercall", "sysctl", "-f", "csv").out, /^operation,hwdom,ctl,xs,guest$/m);
+  });
+
+  test("ops and policies", () => {
+    const ops = json("ops", "--hook", "platform_op");
+    assert.ok((ops.value.operations as unknown[]).length >= 20);
+    const p = json("policies");
+    assert.deepEqual(
+      (p.value.policies as { name: string }[]).map((x) => x.name),
+      ["dummy", "silo", "hw-priv-v1", "hw-priv-2025-06", "hw-priv-v2"],
+    );
+  });
+});
+
+describe("diff on the seed scenario", () => {
+  const r = json("diff", "--policy", "dummy", "--vs", "hw-priv-v1");
+  const changes = r.value.changes as { kind: string; domain: string; op: string; target: string | null; relation: string }[];
+  test("hw-priv-v1 gives the hardware domain DM_PRIV operations over every domain, the control domain included", () => {
+    for (const target of ["ctl", "xs", "guest"])
+      assert.ok(
+        changes.some((c) => c.kind === "widened" && c.domain === "hwdom" && c.op === "dm_op" && c.target === target),
+        `dm_op on ${target}`,
+      );
+    assert.ok(changes.some((c) => c.kind === "widened" && c.domain === "hwdom" && c.op === "domctl/memory_mapping" && c.target === "ctl"));
+  });
+  test("the control domain loses platform_op and the other operations moved to HW_PRIV", () => {
+    for (const op of ["platform_op/settime64", "platform_op/microcode_update", "platform_op/get_cpuinfo"])
+      assert.ok(changes.some((c) => c.kind === "narrowed" && c.domain === "ctl" && c.op === op), op);
+    // a PVH control domain never reached the physdev ones: hvm_physdev_op answers -ENOSYS first
+    assert.ok(!changes.some((c) => c.domain === "ctl" && c.op === "physdev_op/setup_gsi"));
+  });
+  test("a PV control domain loses the physdev operations too", () => {
+    const pv = json("diff", "-p", "dummy", "--vs", "hw-priv-v1", "--system", "test/fixtures/systems/pv-control-split.yaml");
+    const lost = (pv.value.changes as { kind: string; domain: string; op: string }[])
+      .filter((c) => c.kind === "narrowed" && c.domain === "dom0")
+      .map((c) => c.op);
+    for (const op of ["physdev_op/setup_gsi", "physdev_op/apic_read", "physdev_op/pci_mmcfg_reserved", "physdev_op/manage_pci_add", "platform_op/settime64"])
+      assert.ok(lost.includes(op), op);
+  });
+  test("a policy compared with itself changes nothing, and --exit-code reports changes", () => {
+    assert.deepEqual(json("diff", "-p", "dummy", "--vs", "dummy").value.changes, []);
+    assert.equal(run("diff", "-p", "dummy", "--vs", "hw-priv-v2", "--exit-code").code, 1);
+  });
+});
+
+describe("examples", () => {
+  for (const file of readdirSync("examples")) {
+    test(`${file} loads and gives a matrix`, () => {
+      const r = json("matrix", "--system", `examples/${file}`);
+      assert.equal(r.code, 0);
+      assert.ok((r.value.domains as string[]).length >= 3);
+    });
+  }
+  test("stub domains act on their own target only", () => {
+    const r = json("check", "qemu-web", "dm_op", "web", "--system", "examples/x86-stubdoms.yaml");
+    assert.equal(r.value.decision, "allow");
+    assert.equal(json("check", "qemu-web", "dm_op", "mail", "--system", "examples/x86-stubdoms.yaml").value.decision, "deny");
+  });
+});
+
+describe("usage", () => {
+  test("unknown options and commands exit 2", () => {
+    assert.equal(run("matrix", "--nope").code, 2);
+    assert.equal(run("frobnicate").code, 2);
+    assert.equal(run("check", "ctl", "dm_op", "guest", "--format", "xml").code, 2);
+  });
+  test("the demo runs the main job", () => {
+    const r = run("demo");
+    assert.equal(r.code, 0);
+    assert.match(r.out, /decision matrix under dummy/);
+    assert.match(r.out, /dummy -> hw-priv-v1: \d+ widened, \d+ narrowed/);
+  });
+});
+
+test("published JSON schemas are generated from the code's schemas", () => {
+  for (const [file, text] of Object.entries(generatedSchemas()))
+    assert.equal(readFileSync(`schemas/${file}`, "utf8"), text, `schemas/${file} is stale: run npm run schemas`);
+});
