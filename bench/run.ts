@@ -43,7 +43,11 @@ function timed<T>(f: () => T, passes = PASSES): { ms: number; value: T } {
 /** The workload file the C baseline reads (layout in bench/c/decide.c). */
 function writeWorkload(model: Model, w: Int32Array, path: string): void {
   const index = new Map(model.domains.map((d, i) => [d.domid, i]));
-  const doms = model.domains.flatMap((d) => [+d.caps.control, +d.caps.xenstore, index.get(d.target ?? -1) ?? -1]);
+  const doms = model.domains.flatMap((d) => [
+    +d.caps.control,
+    +d.caps.xenstore,
+    index.get(d.target ?? -1) ?? -1,
+  ]);
   const ops = model.ops.flatMap((op) => {
     const r = cRule(model, op);
     return r ? [r.action, +r.targetBound] : [-1, 0];
@@ -120,7 +124,14 @@ function benchEvaluate(model: Model): Row[] {
   };
   const r = timed(run, 3);
   const rate = (EVAL_TRIPLES / r.ms) * 1000;
-  return [{ metric: "evaluate, with explanation", target: ">= 1.0 M/s", measured: fmtRate(rate), pass: rate >= 1e6 }];
+  return [
+    {
+      metric: "evaluate, with explanation",
+      target: ">= 1.0 M/s",
+      measured: fmtRate(rate),
+      pass: rate >= 1e6,
+    },
+  ];
 }
 
 function benchMatrix(): Row[] {
@@ -157,10 +168,14 @@ function benchCheck(): Row[] {
   let status: number | null = null;
   for (let i = 0; i < CHECK_RUNS; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ["dist/xenpriv.js", "check", "ctl", "domctl/pausedomain", "guest"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["dist/xenpriv.js", "check", "ctl", "domctl/pausedomain", "guest"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     times.push(performance.now() - t);
     status = r.status;
     if (!/allow|deny/i.test(r.stdout)) throw new Error(`xenpriv check failed: ${r.stderr}`);
@@ -179,9 +194,19 @@ function benchCheck(): Row[] {
 }
 
 function printTable(rows: readonly Row[]): string {
-  const cells = [["metric", "target", "measured", "result"], ...rows.map((r) => [r.metric, r.target, r.measured, r.pass ? "pass" : "FAIL"])];
+  const cells = [
+    ["metric", "target", "measured", "result"],
+    ...rows.map((r) => [r.metric, r.target, r.measured, r.pass ? "pass" : "FAIL"]),
+  ];
   const widths = [0, 1, 2, 3].map((c) => Math.max(...cells.map((r) => (r[c] as string).length)));
-  return cells.map((r) => r.map((x, c) => x.padEnd(widths[c] as number)).join("  ").trimEnd()).join("\n");
+  return cells
+    .map((r) =>
+      r
+        .map((x, c) => x.padEnd(widths[c] as number))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 mkdirSync(OUT, { recursive: true });
@@ -189,5 +214,8 @@ const model = generatedModel();
 const rows = [...benchDecide(model), ...benchEvaluate(model), ...benchMatrix(), ...benchCheck()];
 const table = printTable(rows);
 console.log(`\n${table}`);
-writeFileSync(join(OUT, "results.json"), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+writeFileSync(
+  join(OUT, "results.json"),
+  `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`,
+);
 process.exitCode = rows.every((r) => r.pass) ? 0 : 1;

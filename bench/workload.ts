@@ -1,9 +1,9 @@
 // Shared by the benchmarks: a seeded generator of large systems and of decision workloads.
 import type { Operation } from "../src/catalog/schema.js";
+import { buildModel, DEFAULT_BUILD, getPolicy, loadCatalogue, type Model } from "../src/index.js";
 import { type Domain, makeDomain } from "../src/model/domain.js";
 import type { System } from "../src/model/system.js";
 import { DUMMY_HOOKS } from "../src/policy/dummy.js";
-import { buildModel, DEFAULT_BUILD, getPolicy, loadCatalogue, type Model } from "../src/index.js";
 
 export const SEED = 0x5eed;
 export const N_DOMAINS = 4096;
@@ -37,7 +37,10 @@ export function generateSystem(n = N_DOMAINS, seed = SEED): System {
       domains.push(makeDomain({ domid, name: `hvm${domid}`, type: "hvm" }));
       const type = rand() < 0.5 ? "pv" : "pvh";
       domains.push(makeDomain({ domid: domid + 1, name: `qemu${domid + 1}`, type, target: domid }));
-    } else domains.push(makeDomain({ domid, name: `${r < 0.75 ? "pv" : "pvh"}${domid}`, type: r < 0.75 ? "pv" : "pvh" }));
+    } else
+      domains.push(
+        makeDomain({ domid, name: `${r < 0.75 ? "pv" : "pvh"}${domid}`, type: r < 0.75 ? "pv" : "pvh" }),
+      );
   }
   return { xen: "4.22.0", xsm: "dummy", build: DEFAULT_BUILD, domains, source: "<generated>", spans: {} };
 }
@@ -79,18 +82,26 @@ export function cRule(model: Model, op: Operation): CRule | null {
 }
 
 /**
- * `n` random (op, src, tgt) triples over the ordinary domains, ops drawn from `ops`
- * (indices into model.ops); tgt is -1 for operations without a target.
+ * `n` random (op, src, tgt) triples, ops drawn from `ops` (indices into model.ops); tgt is -1
+ * for operations without a target. So that both outcomes occur, a quarter of the callers are
+ * the three service domains, and a fifth of the targets each are the caller itself and its
+ * device-model target; the rest are uniform over the ordinary domains.
  */
 export function triples(model: Model, ops: readonly number[], n: number, seed = SEED + 1): Int32Array {
   const rand = rng(seed);
   const nd = model.domains.length;
+  const index = new Map(model.domains.map((d, i) => [d.domid, i]));
+  const pick = (k: number) => Math.floor(rand() * k);
   const w = new Int32Array(n * 3);
   for (let i = 0; i < n; i++) {
-    const o = ops[Math.floor(rand() * ops.length)] as number;
+    const o = ops[pick(ops.length)] as number;
+    const s = rand() < 0.25 ? pick(3) : pick(nd);
+    const r = rand();
+    const own = index.get(model.domains[s]?.target ?? -1);
+    const t = r < 0.2 ? s : r < 0.4 && own !== undefined ? own : pick(nd);
     w[i * 3] = o;
-    w[i * 3 + 1] = Math.floor(rand() * nd);
-    w[i * 3 + 2] = model.ops[o]?.target.kind === "domain" ? Math.floor(rand() * nd) : -1;
+    w[i * 3 + 1] = s;
+    w[i * 3 + 2] = model.ops[o]?.target.kind === "domain" ? t : -1;
   }
   return w;
 }

@@ -29,7 +29,12 @@ describe("check", () => {
     assert.equal(r.code, 0);
     assert.equal(r.value.decision, "allow");
     const steps = r.value.steps as { what: string; value?: boolean; ref?: string }[];
-    assert.ok(steps.some((s) => s.what === "is_control_domain(src)" && s.value === true && s.ref === "xen/include/xsm/dummy.h:98"));
+    assert.ok(
+      steps.some(
+        (s) =>
+          s.what === "is_control_domain(src)" && s.value === true && s.ref === "xen/include/xsm/dummy.h:98",
+      ),
+    );
   });
 
   test("a denied request exits 1 and names how the denial shows", () => {
@@ -67,9 +72,18 @@ describe("check", () => {
 describe("bad system files", () => {
   const cases: [string, RegExp][] = [
     ["malformed.yaml", /malformed\.yaml:[45]:\d+: error\[system\/syntax\]/],
-    ["duplicate-domid.yaml", /duplicate-domid\.yaml:5:\d+: error\[system\/duplicate-domid\]: duplicate domid 1/],
-    ["missing-target.yaml", /missing-target\.yaml:4:\d+: error\[system\/unknown-target\].*\n {2}help: did you mean `web`/],
-    ["two-hardware-domains.yaml", /two-hardware-domains\.yaml:7:\d+: error\[system\/second-hardware-domain\]/],
+    [
+      "duplicate-domid.yaml",
+      /duplicate-domid\.yaml:5:\d+: error\[system\/duplicate-domid\]: duplicate domid 1/,
+    ],
+    [
+      "missing-target.yaml",
+      /missing-target\.yaml:4:\d+: error\[system\/unknown-target\].*\n {2}help: did you mean `web`/,
+    ],
+    [
+      "two-hardware-domains.yaml",
+      /two-hardware-domains\.yaml:7:\d+: error\[system\/second-hardware-domain\]/,
+    ],
     ["wrong-types.json", /wrong-types\.json:1:\d+: error\[system\/invalid\]: `arch`: unknown value `riscv`/],
   ];
   for (const [file, pattern] of cases) {
@@ -102,7 +116,9 @@ describe("queries", () => {
       ["ctl"],
     );
     const on = json("who-can", "dm_op", "--on", "guest", "--policy", "hw-priv-v1");
-    const allowed = (on.value.decisions as { src: string; decision: string }[]).filter((d) => d.decision === "allow");
+    const allowed = (on.value.decisions as { src: string; decision: string }[]).filter(
+      (d) => d.decision === "allow",
+    );
     assert.deepEqual(allowed.map((d) => d.src).sort(), ["ctl", "hwdom"]);
   });
 
@@ -116,7 +132,10 @@ describe("queries", () => {
   test("matrix filters by hypercall and renders every format", () => {
     const r = json("matrix", "--hypercall", "platform_op");
     assert.ok((r.value.ops as string[]).every((o) => o.startsWith("platform_op/")));
-    assert.match(run("matrix", "--hypercall", "sysctl", "-f", "md").out, /^\| operation \| hwdom \| ctl \| xs \| guest \|/m);
+    assert.match(
+      run("matrix", "--hypercall", "sysctl", "-f", "md").out,
+      /^\| operation \| hwdom \| ctl \| xs \| guest \|/m,
+    );
     assert.match(run("matrix", "--hypercall", "sysctl", "-f", "csv").out, /^operation,hwdom,ctl,xs,guest$/m);
   });
 
@@ -133,27 +152,60 @@ describe("queries", () => {
 
 describe("diff on the seed scenario", () => {
   const r = json("diff", "--policy", "dummy", "--vs", "hw-priv-v1");
-  const changes = r.value.changes as { kind: string; domain: string; op: string; target: string | null; relation: string }[];
+  const changes = r.value.changes as {
+    kind: string;
+    domain: string;
+    op: string;
+    target: string | null;
+    relation: string;
+  }[];
   test("hw-priv-v1 gives the hardware domain DM_PRIV operations over every domain, the control domain included", () => {
     for (const target of ["ctl", "xs", "guest"])
       assert.ok(
-        changes.some((c) => c.kind === "widened" && c.domain === "hwdom" && c.op === "dm_op" && c.target === target),
+        changes.some(
+          (c) => c.kind === "widened" && c.domain === "hwdom" && c.op === "dm_op" && c.target === target,
+        ),
         `dm_op on ${target}`,
       );
-    assert.ok(changes.some((c) => c.kind === "widened" && c.domain === "hwdom" && c.op === "domctl/memory_mapping" && c.target === "ctl"));
+    assert.ok(
+      changes.some(
+        (c) =>
+          c.kind === "widened" &&
+          c.domain === "hwdom" &&
+          c.op === "domctl/memory_mapping" &&
+          c.target === "ctl",
+      ),
+    );
   });
   test("the control domain loses platform_op and the other operations moved to HW_PRIV", () => {
     for (const op of ["platform_op/settime64", "platform_op/microcode_update", "platform_op/get_cpuinfo"])
-      assert.ok(changes.some((c) => c.kind === "narrowed" && c.domain === "ctl" && c.op === op), op);
+      assert.ok(
+        changes.some((c) => c.kind === "narrowed" && c.domain === "ctl" && c.op === op),
+        op,
+      );
     // a PVH control domain never reached the physdev ones: hvm_physdev_op answers -ENOSYS first
     assert.ok(!changes.some((c) => c.domain === "ctl" && c.op === "physdev_op/setup_gsi"));
   });
   test("a PV control domain loses the physdev operations too", () => {
-    const pv = json("diff", "-p", "dummy", "--vs", "hw-priv-v1", "--system", "test/fixtures/systems/pv-control-split.yaml");
+    const pv = json(
+      "diff",
+      "-p",
+      "dummy",
+      "--vs",
+      "hw-priv-v1",
+      "--system",
+      "test/fixtures/systems/pv-control-split.yaml",
+    );
     const lost = (pv.value.changes as { kind: string; domain: string; op: string }[])
       .filter((c) => c.kind === "narrowed" && c.domain === "dom0")
       .map((c) => c.op);
-    for (const op of ["physdev_op/setup_gsi", "physdev_op/apic_read", "physdev_op/pci_mmcfg_reserved", "physdev_op/manage_pci_add", "platform_op/settime64"])
+    for (const op of [
+      "physdev_op/setup_gsi",
+      "physdev_op/apic_read",
+      "physdev_op/pci_mmcfg_reserved",
+      "physdev_op/manage_pci_add",
+      "platform_op/settime64",
+    ])
       assert.ok(lost.includes(op), op);
   });
   test("a policy compared with itself changes nothing, and --exit-code reports changes", () => {
@@ -173,7 +225,10 @@ describe("examples", () => {
   test("stub domains act on their own target only", () => {
     const r = json("check", "qemu-web", "dm_op", "web", "--system", "examples/x86-stubdoms.yaml");
     assert.equal(r.value.decision, "allow");
-    assert.equal(json("check", "qemu-web", "dm_op", "mail", "--system", "examples/x86-stubdoms.yaml").value.decision, "deny");
+    assert.equal(
+      json("check", "qemu-web", "dm_op", "mail", "--system", "examples/x86-stubdoms.yaml").value.decision,
+      "deny",
+    );
   });
 });
 
@@ -193,5 +248,9 @@ describe("usage", () => {
 
 test("published JSON schemas are generated from the code's schemas", () => {
   for (const [file, text] of Object.entries(generatedSchemas()))
-    assert.equal(readFileSync(`schemas/${file}`, "utf8"), text, `schemas/${file} is stale: run npm run schemas`);
+    assert.equal(
+      readFileSync(`schemas/${file}`, "utf8"),
+      text,
+      `schemas/${file} is stale: run npm run schemas`,
+    );
 });

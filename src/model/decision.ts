@@ -30,6 +30,6 @@ export interface Decision {
   /** how a denial shows to the caller (`-EPERM`, `-ENOSYS`, `GNTST_permission_denied`, ...) */
   readonly error?: string;
   readonly steps: readonly Step[];
-  /** conditions Xen also checks at run time that a description of the system cannot settle */
+  /** what Xen also checks at run time that files cannot settle: requirements, and refusals for some arguments */
   readonly conditions: readonly string[];
 }

@@ -108,7 +108,10 @@ function renderAtom(a: string): string {
 /** Renders a condition for explanations, in Xen's words. */
 export function renderCond(cond: Cond): string {
   if (typeof cond === "string") return renderAtom(cond);
-  if ("not" in cond) return typeof cond.not === "string" ? `!${renderCond(cond.not)}` : `!(${renderCond(cond.not)})`;
+  if ("not" in cond) {
+    const inner = renderCond(cond.not);
+    return /^[\w>-]+\([^()]*\)$/.test(inner) ? `!${inner}` : `!(${inner})`;
+  }
   const parts = ("all" in cond ? cond.all : cond.any).map((c) =>
     typeof c === "string" ? renderCond(c) : `(${renderCond(c)})`,
   );

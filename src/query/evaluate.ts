@@ -167,9 +167,9 @@ export function evaluate(
       });
       if (ok === "unknown") conditions.push(`${renderCond(check.require)} (else ${check.error})`);
       else if (!ok) {
-        // A gate that may or may not apply is assumed to apply: answers never over-grant.
-        if (applies === "unknown") conditions.push(`the check at ${check.ref} is only made when ${renderCond(check.when ?? "")}`);
-        return deny(check.error);
+        if (applies === true) return deny(check.error);
+        // Depends on the arguments: allowed in general, refused for these arguments.
+        conditions.push(`${check.error} when ${renderCond(check.when ?? "")}`);
       }
       continue;
     }
@@ -193,8 +193,8 @@ export function evaluate(
     );
     steps.push(...verdict.steps);
     if (!verdict.allowed) {
-      if (applies === "unknown") conditions.push(`the check at ${check.ref} is only made when ${renderCond(check.when ?? "")}`);
-      return deny(check.denial);
+      if (applies === true) return deny(check.denial);
+      conditions.push(`${check.denial} from xsm_${check.hook} when ${renderCond(check.when ?? "")}`);
     }
   }
   return { ...base, decision: "allow", steps, conditions };

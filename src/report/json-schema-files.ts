@@ -8,7 +8,8 @@ export function generatedSchemas(): Record<string, string> {
   const out: Record<string, string> = {};
   const put = (name: string, schema: z.ZodType, io: "input" | "output") => {
     const json = z.toJSONSchema(schema, { io, unrepresentable: "any" });
-    out[`${name}.schema.json`] = `${JSON.stringify({ $id: `xenpriv/${name}.schema.json`, ...json }, null, 2)}\n`;
+    out[`${name}.schema.json`] =
+      `${JSON.stringify({ $id: `xenpriv/${name}.schema.json`, ...json }, null, 2)}\n`;
   };
   put("catalogue", CatalogueSchema, "input");
   put("system", SystemFileSchema, "input");

@@ -75,7 +75,12 @@ export const OUTPUT_SCHEMAS = {
       z.object({
         name: z.string(),
         title: z.string(),
-        origin: z.object({ kind: z.enum(["upstream", "proposal"]), date: z.string(), messageId: z.string().optional(), source: z.string() }),
+        origin: z.object({
+          kind: z.enum(["upstream", "proposal"]),
+          date: z.string(),
+          messageId: z.string().optional(),
+          source: z.string(),
+        }),
         description: z.string(),
         actions: z.array(z.string()),
       }),
