@@ -10,7 +10,10 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "xenpriv") return (cached = dir);
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "xenpriv") {
+      cached = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir) throw new Error("cannot find the xenpriv package directory");
     dir = up;
