@@ -1,7 +1,10 @@
 import type { Action } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Step, Verdict } from "../model/decision.js";
-import type { Domain } from "../model/domain.js";
+import { type Domain, systemDomain } from "../model/domain.js";
+
+const SYSTEM = { dom_io: systemDomain("dom_io"), dom_xen: systemDomain("dom_xen") };
+
 import { compileExpr, type EvalContext, type Expr } from "./expr.js";
 import { compileHook, compileSwitch, type HookProgram, type SwitchProgram } from "./program.js";
 import type { HookCall, PolicyModule, PolicyOrigin } from "./types.js";
@@ -41,7 +44,12 @@ export function createPolicy(spec: PolicySpec): PolicyModule & { readonly spec: 
 
   function hook(call: HookCall, build: BuildFacts): Verdict {
     const steps: Step[] = [];
-    const domains: Record<string, Domain | null> = { ...call.domains, current: call.current, null: null };
+    const domains: Record<string, Domain | null> = {
+      ...SYSTEM,
+      ...call.domains,
+      current: call.current,
+      null: null,
+    };
     const { action, ref } = hookAction(call.hook, call.action);
     if (ref)
       steps.push({

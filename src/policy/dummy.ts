@@ -126,12 +126,23 @@ export const XEN_VERSION_HOOK: HookProgram = {
   ],
 };
 
-/** The four XSM_OTHER hooks of the default policy. */
+/** `xsm_mmu_update()`, dummy.h:646-657: two checks, the first skipped for DOMID_IO. */
+export const MMU_UPDATE_HOOK: HookProgram = {
+  ref: at(646),
+  body: [
+    { if: atom("f != dom_io"), check: { call: "TARGET", src: "d", target: "f" }, ref: at(652) },
+    { if: atom("t"), check: { call: "TARGET", src: "d", target: "t" }, ref: at(654) },
+    { do: "allow", ref: at(656) },
+  ],
+};
+
+/** The four XSM_OTHER hooks of the default policy, and the one hook with two checks. */
 export const DUMMY_HOOKS: Readonly<Record<string, HookProgram>> = {
   console_io: consoleIoHook("PRIV"),
   hvm_altp2mhvm_op: ALTP2M_HOOK,
   pmu_op: PMU_HOOK,
   xen_version: XEN_VERSION_HOOK,
+  mmu_update: MMU_UPDATE_HOOK,
 };
 
 export const DUMMY_SPEC: PolicySpec = {

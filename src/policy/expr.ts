@@ -85,7 +85,7 @@ function equality(left: string, right: string): Probe {
   if (left === "action") return (ctx) => ctx.action === right.replace(/^XSM_/, "");
   if (/^[A-Z]/.test(right)) return (ctx) => ctx.values[left] === right;
   if (/^[A-Z]/.test(left)) return (ctx) => ctx.values[right] === left;
-  return (ctx) => domainOf(ctx, left) === domainOf(ctx, right);
+  return (ctx) => (domainOf(ctx, left)?.domid ?? null) === (domainOf(ctx, right)?.domid ?? null);
 }
 
 /** Compiles an atom once into a probe; unknown atoms are a programming error. */

@@ -7,7 +7,16 @@ import { type CompiledExpr, compileExpr, type EvalContext, type Expr } from "./e
 /** A statement of `xsm_default_action` or of a hook body. */
 export type Stmt =
   | { readonly if: Expr; readonly then: Outcome; readonly ref: string }
-  | { readonly do: Outcome; readonly ref: string; readonly note?: string };
+  | { readonly do: Outcome; readonly ref: string; readonly note?: string }
+  /** `if ( cond ) rc = xsm_default_action(...);` then go on while rc is 0 */
+  | { readonly if?: Expr; readonly check: Call; readonly ref: string };
+
+/** `xsm_default_action(action, src, target)` with the hook's own domain names. */
+export interface Call {
+  readonly call: Action;
+  readonly src: string;
+  readonly target: string;
+}
 
 /** `return 0`, `return -EPERM`, or `return xsm_default_action(action, src, target)`. */
 export type Outcome =
@@ -33,14 +42,22 @@ export interface HookProgram {
   readonly body: readonly Stmt[];
 }
 
-type CompiledStmt = { test: CompiledExpr | null; outcome: Outcome; ref: string; note?: string };
+type CompiledStmt = {
+  test: CompiledExpr | null;
+  outcome: Outcome;
+  ref: string;
+  note?: string;
+  final: boolean;
+};
 
 function compileBody(body: readonly Stmt[]): CompiledStmt[] {
-  return body.map((s) =>
-    "if" in s
-      ? { test: compileExpr(s.if), outcome: s.then, ref: s.ref }
-      : { test: null, outcome: s.do, ref: s.ref, ...(s.note && { note: s.note }) },
-  );
+  return body.map((s) => {
+    const cond = "if" in s ? s.if : undefined;
+    const test = cond ? compileExpr(cond) : null;
+    if ("check" in s) return { test, outcome: s.check, ref: s.ref, final: false };
+    if ("then" in s) return { test, outcome: s.then, ref: s.ref, final: true };
+    return { test, outcome: s.do, ref: s.ref, final: true, ...(s.note && { note: s.note }) };
+  });
 }
 
 function caseName(labels: readonly (Action | "default")[]): string {
@@ -76,6 +93,7 @@ export function compileSwitch(program: SwitchProgram): DefaultActionFn {
       });
       for (const s of c.stmts) {
         if (s.test && !s.test(ctx, steps, 2, s.ref)) continue;
+        if (!s.final) throw new Error("xsm_default_action has no nested checks");
         if (typeof s.outcome !== "string") throw new Error("xsm_default_action cannot call itself");
         const allowed = s.outcome === "allow";
         steps.push({
@@ -123,7 +141,8 @@ export function compileHook(
         depth: 1,
       });
       const v = defaultAction(o.call, src, target ?? null, ctx.build);
-      return { allowed: v.allowed, steps: [...steps, ...v.steps] };
+      steps.push(...v.steps);
+      if (s.final || !v.allowed) return { allowed: v.allowed, steps };
     }
     throw new Error(`hook body at ${program.ref} ends without a return`);
   };

@@ -107,7 +107,8 @@ export function evaluate(
       });
       return deny(error);
     }
-    if (target === src && lookup && !lookup.selfAllowed) {
+    // The caller may name itself unless the lookup refuses both its domid and DOMID_SELF.
+    if (target === src && lookup && !lookup.selfAllowed && !lookup.domidSelf) {
       steps.push({
         kind: "lookup",
         what: `${op.target.lookup}(${op.target.field}) accepts the caller itself`,

@@ -38,10 +38,8 @@ function isEnabled(config: string, system: System): boolean {
   if (config === "CONFIG_LATE_HWDOM") return system.build.lateHwdom;
   if (config === "CONFIG_VERBOSE_DEBUG") return system.build.verboseDebug;
   if (config === "CONFIG_XSM") return system.xsm !== "dummy";
-  // x86-only Kconfig options (xen/arch/x86/Kconfig): not selectable on Arm.
-  if (
-    ["CONFIG_PV", "CONFIG_HVM", "CONFIG_MEM_SHARING", "CONFIG_MEM_PAGING", "CONFIG_ALTP2M"].includes(config)
-  )
+  // x86-only Kconfig options (xen/arch/x86/Kconfig, hvm/Kconfig); Arm has HVM as def_bool y (xen/arch/arm/Kconfig:166).
+  if (["CONFIG_PV", "CONFIG_MEM_SHARING", "CONFIG_MEM_PAGING", "CONFIG_ALTP2M"].includes(config))
     return system.build.arch === "x86";
   return true;
 }
