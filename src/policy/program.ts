@@ -73,7 +73,12 @@ export type DefaultActionFn = (
 
 /** Compiles a switch program into `xsm_default_action` with full reasons. */
 export function compileSwitch(program: SwitchProgram): DefaultActionFn {
-  const cases = program.cases.map((c) => ({ ...c, stmts: compileBody(c.body) }));
+  const cases = program.cases.map((c) => ({
+    ...c,
+    stmts: compileBody(c.body),
+    name: caseName(c.labels),
+    fallthrough: `fallthrough into ${caseName(c.labels)}`,
+  }));
   const entry = new Map<Action | "default", number>();
   cases.forEach((c, i) => {
     for (const l of c.labels) entry.set(l, i);
@@ -87,7 +92,7 @@ export function compileSwitch(program: SwitchProgram): DefaultActionFn {
       const c = cases[i] as (typeof cases)[number];
       steps.push({
         kind: "case",
-        what: i === start ? caseName(c.labels) : `fallthrough into ${caseName(c.labels)}`,
+        what: i === start ? c.name : c.fallthrough,
         ref: c.ref,
         depth: 2,
       });

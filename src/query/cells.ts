@@ -44,45 +44,38 @@ function otherClasses(ix: DecisionIndex, s: number): Map<number, number[]> {
 export function cellOf(ix: DecisionIndex, o: number, s: number, classes = otherClasses(ix, s)): Cell {
   const op = ix.ops[o] as Operation;
   const d = ix.domains[s] as Domain;
-  const base = { domain: d.name, op: op.id };
-  if (op.target.kind === "none") return { ...base, allowed: ix.decide(o, s, -1) === 1 };
+  if (op.target.kind === "none") return { domain: d.name, op: op.id, allowed: ix.decide(o, s, -1) === 1 };
   const cell: {
+    domain: string;
+    op: string;
     self: boolean;
     ownTarget?: boolean;
-    others: Reach;
+    others?: Reach;
     allowedWitness?: string;
     deniedWitness?: string;
     system?: Record<string, boolean>;
-  } = { self: ix.decide(o, s, s) === 1, others: "none" };
-  if (d.target !== null) {
-    const t = ix.domains.findIndex((x) => x.domid === d.target);
-    if (t >= 0) cell.ownTarget = ix.decide(o, s, t) === 1;
-  }
-  let yes = 0;
-  let no = 0;
+  } = { domain: d.name, op: op.id, self: ix.decide(o, s, s) === 1, others: "none" };
+  const t = ix.ownTarget[s] as number;
+  if (t >= 0) cell.ownTarget = ix.decide(o, s, t) === 1;
+  let yes = -1;
+  let no = -1;
   for (const [, [rep]] of classes) {
     if (rep === undefined || ix.relation(s, rep) !== REL_OTHER) continue;
     if (ix.decide(o, s, rep) === 1) {
-      yes++;
-      cell.allowedWitness ??= ix.domains[rep]?.name;
-    } else {
-      no++;
-      cell.deniedWitness ??= ix.domains[rep]?.name;
-    }
+      if (yes < 0) yes = rep;
+    } else if (no < 0) no = rep;
   }
-  cell.others = yes && no ? "some" : yes ? "all" : "none";
-  if (cell.others !== "some") {
-    delete cell.allowedWitness;
-    delete cell.deniedWitness;
+  cell.others = yes >= 0 && no >= 0 ? "some" : yes >= 0 ? "all" : "none";
+  if (cell.others === "some") {
+    cell.allowedWitness = ix.domains[yes]?.name as string;
+    cell.deniedWitness = ix.domains[no]?.name as string;
   }
   if (op.target.system.length) {
-    cell.system = {};
-    for (const name of op.target.system) {
-      const t = ix.domains.findIndex((x) => x.system === name);
-      cell.system[name] = ix.decide(o, s, t) === 1;
-    }
+    const system: Record<string, boolean> = {};
+    for (const name of op.target.system) system[name] = ix.decide(o, s, ix.systemIndex[name] as number) === 1;
+    cell.system = system;
   }
-  return { ...base, ...cell };
+  return cell;
 }
 
 /** Every cell of one caller, in operation order. */

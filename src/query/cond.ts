@@ -40,11 +40,18 @@ function domainAtom(d: Domain | null, prop: string, build: BuildFacts): boolean 
   }
 }
 
+const atoms = new Map<string, [string, string]>();
 function atom(text: string, ctx: CondContext): Tri {
   if (text.startsWith("runtime:")) return "unknown";
   if (text === "self") return ctx.target !== null && ctx.target === ctx.src;
   if (text === "no-target") return ctx.target === null;
-  const [scope, prop = ""] = text.split(".");
+  let parsed = atoms.get(text);
+  if (parsed === undefined) {
+    const [scope = "", prop = ""] = text.split(".");
+    parsed = [scope, prop];
+    atoms.set(text, parsed);
+  }
+  const [scope, prop] = parsed;
   switch (scope) {
     case "caller":
       return domainAtom(ctx.src, prop, ctx.build);
@@ -105,8 +112,18 @@ function renderAtom(a: string): string {
   return a;
 }
 
-/** Renders a condition for explanations, in Xen's words. */
+const rendered = new Map<Cond, string>();
+
+/** Renders a condition for explanations, in Xen's words (memoized: catalogue conditions are immutable). */
 export function renderCond(cond: Cond): string {
+  let s = rendered.get(cond);
+  if (s === undefined) {
+    s = renderCond1(cond);
+    rendered.set(cond, s);
+  }
+  return s;
+}
+function renderCond1(cond: Cond): string {
   if (typeof cond === "string") return renderAtom(cond);
   if ("not" in cond) {
     const inner = renderCond(cond.not);

@@ -36,6 +36,10 @@ export class DecisionIndex {
   /** domid of each domain's device-model target, or -1 */
   readonly targetOf: Int32Array;
   readonly domid: Int32Array;
+  /** index in `domains` of each domain's device-model target, or -1 */
+  readonly ownTarget: Int32Array;
+  /** index in `domains` of each system domain, by name */
+  readonly systemIndex: Readonly<Record<string, number>>;
   readonly nClasses: number;
   /** members of each class, by index */
   readonly members: readonly number[][];
@@ -68,6 +72,9 @@ export class DecisionIndex {
       this.domid[i] = d.domid;
       this.indexOfDomid.set(d.domid, i);
     });
+    this.ownTarget = this.targetOf.map((t) => (t < 0 ? -1 : (this.indexOfDomid.get(t) ?? -1)));
+    const n = model.domains.length;
+    this.systemIndex = { dom_xen: n, dom_io: n + 1, idle: n + 2 };
     this.nClasses = classes.size;
     this.members = members;
     this.stride = this.nClasses * this.nClasses * 4;

@@ -42,7 +42,16 @@ function isArchOnly(c: Check["when"]): boolean {
   return typeof c === "string" && c.startsWith("arch.");
 }
 
+const calls = new WeakMap<object, string>();
 function describeCall(check: Extract<Check, { kind: "xsm" }>): string {
+  let s = calls.get(check);
+  if (s === undefined) {
+    s = describeCall1(check);
+    calls.set(check, s);
+  }
+  return s;
+}
+function describeCall1(check: Extract<Check, { kind: "xsm" }>): string {
   const args = [`XSM_${check.action}`, ...Object.entries(check.args).map(([p, o]) => `${p}=${o}`)];
   args.push(...Object.entries(check.values).map(([k, v]) => `${k}=${v}`));
   return `xsm_${check.hook}(${args.join(", ")})`;
@@ -62,8 +71,29 @@ export function evaluate(
   const { build } = model.system;
   const steps: Step[] = [];
   const conditions: string[] = [];
-  const base = { op: op.id, src: src.name, target: target?.name ?? null, policy: model.policy.name };
-  const deny = (error: string): Decision => ({ ...base, decision: "deny", error, steps, conditions });
+  const opId = op.id;
+  const srcName = src.name;
+  const targetName = target?.name ?? null;
+  const policy = model.policy.name;
+  const deny = (error: string): Decision => ({
+    op: opId,
+    src: srcName,
+    target: targetName,
+    policy,
+    decision: "deny",
+    error,
+    steps,
+    conditions,
+  });
+  const allow = (): Decision => ({
+    op: opId,
+    src: srcName,
+    target: targetName,
+    policy,
+    decision: "allow",
+    steps,
+    conditions,
+  });
 
   if (!src.system) {
     const inTable = op.callers.includes(src.type);
@@ -152,7 +182,7 @@ export function evaluate(
           ref: check.ref,
           depth: 0,
         });
-        return { ...base, decision: "allow", steps, conditions };
+        return allow();
       }
       conditions.push(`later checks are skipped when ${renderCond(check.when)}`);
       continue;
@@ -175,7 +205,8 @@ export function evaluate(
       continue;
     }
     const hook = model.hooks.get(check.hook);
-    const domains = Object.fromEntries(Object.entries(check.args).map(([p, o]) => [p, resolve(o)]));
+    const domains: Record<string, Domain | null> = {};
+    for (const p in check.args) domains[p] = resolve(check.args[p] as string);
     const params = Object.keys(check.args);
     const hookSrc = hook?.src ?? params[0] ?? "current";
     const hookTarget = hook?.target ?? params[1] ?? "null";
@@ -198,5 +229,5 @@ export function evaluate(
       conditions.push(`${check.denial} from xsm_${check.hook} when ${renderCond(check.when ?? "")}`);
     }
   }
-  return { ...base, decision: "allow", steps, conditions };
+  return allow();
 }

@@ -1,0 +1,161 @@
+// One measurement per process, in a fresh heap: `measure.js decide|evaluate|matrix <out dir>`.
+// bench/run.ts bundles this file like scripts/build.mjs bundles dist/ and prints one JSON line.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { matrixCommand } from "../src/cli/commands/matrix.js";
+import type { Domain } from "../src/model/domain.js";
+import { DecisionIndex } from "../src/query/decision-index.js";
+import { evaluate } from "../src/query/evaluate.js";
+import type { Model } from "../src/query/model.js";
+import { cRule, generatedModel, triples } from "./workload.js";
+
+export const PASSES = 7;
+const DECIDE_TRIPLES = 1 << 22;
+const EVAL_TRIPLES = 1 << 19;
+
+export interface DecideResult {
+  readonly ruleOps: number;
+  readonly ops: number;
+  readonly triples: number;
+  readonly rate: number;
+  readonly allows: number;
+  readonly pos: number;
+}
+
+export interface EvaluateResult {
+  readonly triples: number;
+  readonly rate: number;
+  readonly allows: number;
+}
+
+export interface MatrixResult {
+  readonly domains: number;
+  readonly ops: number;
+  readonly cells: number;
+  /** first run in the process, milliseconds */
+  readonly coldMs: number;
+  /** second run, milliseconds */
+  readonly warmMs: number;
+  /** process peak RSS up to the end of the first run, and before it, bytes */
+  readonly peakRss: number;
+  readonly rssBefore: number;
+  /** V8 heap in use with the first run's result alive, bytes */
+  readonly heapUsed: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+
+/** Median milliseconds of `passes` runs of `f` after one warm-up run, and the warm-up's result. */
+function timed<T>(f: () => T, passes = PASSES): { ms: number; value: T } {
+  const value = f();
+  const times: number[] = [];
+  for (let i = 0; i < passes; i++) {
+    const t = performance.now();
+    f();
+    times.push(performance.now() - t);
+  }
+  return { ms: median(times), value };
+}
+
+/** The workload file the C baseline reads (layout in bench/c/decide.c). */
+function writeWorkload(model: Model, w: Int32Array, path: string): void {
+  const index = new Map(model.domains.map((d, i) => [d.domid, i]));
+  const doms = model.domains.flatMap((d) => [
+    +d.caps.control,
+    +d.caps.xenstore,
+    index.get(d.target ?? -1) ?? -1,
+  ]);
+  const ops = model.ops.flatMap((op) => {
+    const r = cRule(model, op);
+    return r ? [r.action, +r.targetBound] : [-1, 0];
+  });
+  const head = [0x31425058, model.domains.length, model.ops.length, w.length / 3];
+  writeFileSync(path, new Int32Array([...head, ...doms, ...ops, ...w]));
+}
+
+function decideLoop(ix: DecisionIndex, w: Int32Array): { allows: number; pos: number } {
+  let allows = 0;
+  let pos = 0;
+  const n = w.length / 3;
+  for (let i = 0; i < n; i++) {
+    const d = ix.decide(w[3 * i] as number, w[3 * i + 1] as number, w[3 * i + 2] as number);
+    allows += d;
+    pos = (pos + (i & -d)) | 0;
+  }
+  return { allows, pos: pos >>> 0 };
+}
+
+/** DecisionIndex.decide over the operations the C rule covers; writes the workload for the C side. */
+export function measureDecide(outDir: string): DecideResult {
+  const model = generatedModel();
+  const ruleOps = model.ops.flatMap((op, i) => (cRule(model, op) ? [i] : []));
+  const w = triples(model, ruleOps, DECIDE_TRIPLES);
+  writeWorkload(model, w, join(outDir, "workload.bin"));
+  const ix = new DecisionIndex(model);
+  const r = timed(() => decideLoop(ix, w));
+  return {
+    ruleOps: ruleOps.length,
+    ops: model.ops.length,
+    triples: DECIDE_TRIPLES,
+    rate: (DECIDE_TRIPLES / r.ms) * 1000,
+    ...r.value,
+  };
+}
+
+/** evaluate() with its full explanation, over every operation. */
+export function measureEvaluate(): EvaluateResult {
+  const model = generatedModel();
+  const w = triples(model, [...model.ops.keys()], EVAL_TRIPLES);
+  const doms = model.domains;
+  const run = () => {
+    let allows = 0;
+    for (let i = 0; i < w.length; i += 3) {
+      const t = w[i + 2] as number;
+      const op = model.ops[w[i] as number];
+      const src = doms[w[i + 1] as number] as Domain;
+      if (op && evaluate(model, op, src, t < 0 ? null : (doms[t] as Domain)).decision === "allow") allows++;
+    }
+    return allows;
+  };
+  const r = timed(run, 3);
+  return { triples: EVAL_TRIPLES, rate: (EVAL_TRIPLES / r.ms) * 1000, allows: r.value };
+}
+
+/** The matrix command once: milliseconds, V8 heap in use with the result alive, cell count. */
+function matrixOnce(model: Model): { ms: number; heapUsed: number; cells: number } {
+  const t = performance.now();
+  const out = matrixCommand(model);
+  const ms = performance.now() - t;
+  const heapUsed = process.memoryUsage().heapUsed;
+  const { cells } = out.json as { cells: unknown[][] };
+  return { ms, heapUsed, cells: cells.reduce((n, row) => n + row.length, 0) };
+}
+
+export function measureMatrix(): MatrixResult {
+  const model = generatedModel();
+  const rssBefore = process.memoryUsage().rss;
+  const cold = matrixOnce(model);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const warm = matrixOnce(model);
+  return {
+    domains: model.domains.length,
+    ops: model.ops.length,
+    cells: cold.cells,
+    coldMs: cold.ms,
+    warmMs: warm.ms,
+    peakRss,
+    rssBefore,
+    heapUsed: cold.heapUsed,
+  };
+}
+
+const [what, outDir = "."] = process.argv.slice(2);
+const result =
+  what === "decide"
+    ? measureDecide(outDir)
+    : what === "evaluate"
+      ? measureEvaluate()
+      : what === "matrix"
+        ? measureMatrix()
+        : undefined;
+if (result) process.stdout.write(`${JSON.stringify(result)}\n`);
