@@ -3,7 +3,7 @@
  * reference §7.2 ("Tricky cases a naive model gets wrong") that the 4.22.0 catalogue can express, and the
  * x86 and Arm specifics of reference §4, through the public API (system text -> model -> evaluate).
  *
- * Every expected value below was written from the reference (/work/shared/reference/xen-xsm-model.md) and
+ * Every expected value below was written from the reference (shared/reference/xen-xsm-model.md) and
  * the Xen source at RELEASE-4.22.0, not from running the code; the comments name the Xen lines. Outcomes
  * are "allow" or the denial as the caller sees it (`-EPERM`, `-ENOSYS`, `start_extent`, ...).
  *
