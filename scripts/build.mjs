@@ -30,5 +30,8 @@ await build({
 });
 chmodSync("dist/xenpriv.js", 0o755);
 if (process.argv.includes("--types")) {
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  // Declarations for the library API (`exports.types`).
+  execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+    stdio: "inherit",
+  });
 }

@@ -84,6 +84,7 @@ describe("bad system files", () => {
       "two-hardware-domains.yaml",
       /two-hardware-domains\.yaml:7:\d+: error\[system\/second-hardware-domain\]/,
     ],
+    ["late-hwdom-disabled.yaml", /late-hwdom-disabled\.yaml:9:\d+: error\[system\/late-hwdom-disabled\]/],
     ["wrong-types.json", /wrong-types\.json:1:\d+: error\[system\/invalid\]: `arch`: unknown value `riscv`/],
   ];
   for (const [file, pattern] of cases) {

@@ -169,6 +169,18 @@ export function systemFromSource(doc: SourceDoc): System {
     };
   });
 
+  file.domains.forEach((d, i) => {
+    // late_hwdom_init() exists only with CONFIG_LATE_HWDOM, which depends on X86 (xen/common/Kconfig at 4.22.0).
+    if (d.built === "late-hwdom" && !(file.build.late_hwdom && file.arch === "x86"))
+      problems.push(
+        error(
+          "system/late-hwdom-disabled",
+          `\`${d.name}\` is built as a late hardware domain but the build has no CONFIG_LATE_HWDOM`,
+          doc.spanOf(["domains", i, "built"]),
+          "set `build: { late_hwdom: true }` (x86 only)",
+        ),
+      );
+  });
   const hw = domains.filter((d) => d.caps.hardware);
   if (hw.length > 1) {
     for (const d of hw.slice(1))
