@@ -21,12 +21,17 @@ export function builtinSystemPath(): string {
   return join(packageRoot(), "examples", "seed-hwdom-qemu.yaml");
 }
 
-/** Loads the system, its catalogue and the policy, and builds the model once. */
-export function loadModel(
+/** Loads the system and its catalogue once, and builds one model per policy (default: the system's `xsm`). */
+export function loadModels(
   opts: Pick<CommonOptions, "system" | "policy" | "xen">,
-  policyOverride?: string,
-): Model {
+  policies: readonly (string | undefined)[],
+): Model[] {
   const system = loadSystemFile(opts.system ?? builtinSystemPath());
   const catalogue = loadCatalogue(opts.xen ?? system.xen);
-  return buildModel(catalogue, system, getPolicy(policyOverride ?? opts.policy ?? system.xsm));
+  return policies.map((p) => buildModel(catalogue, system, getPolicy(p ?? system.xsm)));
+}
+
+/** The model for the command's `--policy`. */
+export function loadModel(opts: Pick<CommonOptions, "system" | "policy" | "xen">): Model {
+  return loadModels(opts, [opts.policy])[0] as Model;
 }

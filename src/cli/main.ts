@@ -1,6 +1,7 @@
 import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../core/errors.js";
+import type { Model } from "../query/model.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
 import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
@@ -9,7 +10,7 @@ import { opsCommand } from "./commands/ops.js";
 import { policiesCommand } from "./commands/policies.js";
 import { whatCanCommand } from "./commands/what-can.js";
 import { whoCanCommand } from "./commands/who-can.js";
-import { type CommonOptions, FORMATS, loadModel } from "./context.js";
+import { type CommonOptions, FORMATS, loadModel, loadModels } from "./context.js";
 import { type Output, render } from "./output.js";
 
 /** Exit codes: documented in the README. */
@@ -92,7 +93,8 @@ export function program(): Command {
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--exit-code", "exit 1 when anything changes")
     .action((o: CommonOptions & { policy: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
-      const out = diffCommand(loadModel(o, o.policy), loadModel(o, o.vs), o.hypercall);
+      const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
+      const out = diffCommand(from, to, o.hypercall);
       const changed = (out.json as { changes: unknown[] }).changes.length > 0;
       emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
     });
@@ -116,9 +118,10 @@ export function program(): Command {
       "the main job on the built-in example: the matrix under dummy, then the diff dummy -> hw-priv-v1",
     )
     .action((o: CommonOptions) => {
+      const [dummy, hwPrivV1] = loadModels(o, ["dummy", "hw-priv-v1"]) as [Model, Model];
       const text = [
-        render(matrixCommand(loadModel(o, "dummy")), o.format),
-        render(diffCommand(loadModel(o, "dummy"), loadModel(o, "hw-priv-v1")), o.format),
+        render(matrixCommand(dummy), o.format),
+        render(diffCommand(dummy, hwPrivV1), o.format),
       ].join("\n\n");
       writeSync(1, `${text}\n`);
     });

@@ -1,6 +1,6 @@
 import type { Operation } from "../catalog/schema.js";
 import type { Domain } from "../model/domain.js";
-import { type DecisionIndex, REL_OTHER } from "./decision-index.js";
+import type { DecisionIndex } from "./decision-index.js";
 
 export type Reach = "all" | "some" | "none";
 
@@ -23,25 +23,22 @@ export interface Cell {
   readonly system?: Readonly<Record<string, boolean>>;
 }
 
-/** The other ordinary domains grouped by class: one representative and how many. */
-function otherClasses(ix: DecisionIndex, s: number): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+/**
+ * One representative of each class among the other ordinary domains of caller `s`
+ * (not itself, not its device-model target): decisions depend only on the class.
+ */
+export function otherRepresentatives(ix: DecisionIndex, s: number): number[] {
+  const reps: number[] = [];
   const own = ix.targetOf[s];
-  for (let c = 0; c < ix.nClasses; c++) {
-    const picks: number[] = [];
-    for (const m of ix.members[c] ?? []) {
-      const d = ix.domains[m] as Domain;
-      if (m === s || d.system || ix.domid[m] === own) continue;
-      picks.push(m);
-      if (picks.length === 1) break;
-    }
-    if (picks.length) out.set(c, picks);
+  for (const members of ix.members) {
+    const rep = members.find((m) => m !== s && !ix.domains[m]?.system && ix.domid[m] !== own);
+    if (rep !== undefined) reps.push(rep);
   }
-  return out;
+  return reps;
 }
 
 /** The cell of domain index `s` for operation index `o` (ix.ops order). */
-export function cellOf(ix: DecisionIndex, o: number, s: number, classes = otherClasses(ix, s)): Cell {
+export function cellOf(ix: DecisionIndex, o: number, s: number, reps = otherRepresentatives(ix, s)): Cell {
   const op = ix.ops[o] as Operation;
   const d = ix.domains[s] as Domain;
   if (op.target.kind === "none") return { domain: d.name, op: op.id, allowed: ix.decide(o, s, -1) === 1 };
@@ -59,8 +56,7 @@ export function cellOf(ix: DecisionIndex, o: number, s: number, classes = otherC
   if (t >= 0) cell.ownTarget = ix.decide(o, s, t) === 1;
   let yes = -1;
   let no = -1;
-  for (const [, [rep]] of classes) {
-    if (rep === undefined || ix.relation(s, rep) !== REL_OTHER) continue;
+  for (const rep of reps) {
     if (ix.decide(o, s, rep) === 1) {
       if (yes < 0) yes = rep;
     } else if (no < 0) no = rep;
@@ -80,8 +76,8 @@ export function cellOf(ix: DecisionIndex, o: number, s: number, classes = otherC
 
 /** Every cell of one caller, in operation order. */
 export function cellsOfDomain(ix: DecisionIndex, s: number): Cell[] {
-  const classes = otherClasses(ix, s);
-  return ix.ops.map((_, o) => cellOf(ix, o, s, classes));
+  const reps = otherRepresentatives(ix, s);
+  return ix.ops.map((_, o) => cellOf(ix, o, s, reps));
 }
 
 /** Short label for tables: `yes`/`-` for targetless operations, else the relations allowed. */

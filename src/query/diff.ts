@@ -1,6 +1,7 @@
 import type { Operation } from "../catalog/schema.js";
 import type { Domain } from "../model/domain.js";
-import { DecisionIndex, REL_OTHER } from "./decision-index.js";
+import { otherRepresentatives } from "./cells.js";
+import { DecisionIndex } from "./decision-index.js";
 import type { Model } from "./model.js";
 
 export type ChangeKind = "widened" | "narrowed";
@@ -56,6 +57,8 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
     });
   };
   for (let s = 0; s < user; s++) {
+    const reps = otherRepresentatives(ia, s);
+    const own = ia.ownTarget[s] as number;
     for (let o = 0; o < common.length; o++) {
       const op = common[o] as Operation;
       if (op.target.kind === "none") {
@@ -63,26 +66,10 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
         continue;
       }
       push(o, s, s, "self");
-      const seen = new Set<string>();
-      for (let t = 0; t < ia.domains.length; t++) {
-        if (t === s) continue;
-        const d = ia.domains[t] as Domain;
-        if (d.system) {
-          if (op.target.system.includes(d.system as "dom_xen" | "dom_io"))
-            push(o, s, t, d.system as Relation);
-          continue;
-        }
-        const rel = ia.relation(s, t);
-        if (rel !== REL_OTHER) {
-          push(o, s, t, "own-target");
-          continue;
-        }
-        // one witness per class of target is enough: the answer depends only on the class
-        const key = `${ia.cls[t]}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        push(o, s, t, "other");
-      }
+      if (own >= 0) push(o, s, own, "own-target");
+      for (const name of op.target.system) push(o, s, ia.systemIndex[name] as number, name);
+      // one witness per class of target is enough: the answer depends only on the class
+      for (const rep of reps) push(o, s, rep, "other");
     }
   }
   return {
