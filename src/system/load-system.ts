@@ -7,18 +7,13 @@ import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
 import type { Capabilities, CapabilityName, Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
-import { type DomainEntry, SystemFileSchema } from "./system-schema.js";
+import { BuildEntrySchema, type DomainEntry, DomainEntrySchema, SystemFileSchema } from "./system-schema.js";
 
-const KNOWN_KEYS: Record<string, readonly string[]> = {
-  root: Object.keys(SystemFileSchema.shape),
-  domain: ["name", "domid", "caps", "type", "built", "console", "target", "description"],
-  build: ["verbose_debug", "late_hwdom", "pv_shim_exclusive", "phase", "disabled"],
-};
-
+/** Keys allowed at each level, from the schema itself, for "did you mean" help. */
 function keysFor(path: readonly PropertyKey[]): readonly string[] {
-  if (path.length === 0) return KNOWN_KEYS.root ?? [];
-  if (path[0] === "domains") return KNOWN_KEYS.domain ?? [];
-  if (path[0] === "build") return KNOWN_KEYS.build ?? [];
+  if (path.length === 0) return Object.keys(SystemFileSchema.shape);
+  if (path[0] === "domains") return Object.keys(DomainEntrySchema.shape);
+  if (path[0] === "build") return Object.keys(BuildEntrySchema.shape);
   return [];
 }
 

@@ -29,13 +29,7 @@ export const SystemFileSchema = z.strictObject({
   xen: z.string().default("4.22.0"),
   arch: z.enum(ARCHES).default("x86"),
   xsm: z.string().default("dummy"),
-  build: BuildEntrySchema.default({
-    verbose_debug: false,
-    late_hwdom: false,
-    pv_shim_exclusive: false,
-    phase: "running",
-    disabled: [],
-  }),
+  build: BuildEntrySchema.prefault({}),
   description: z.string().optional(),
   domains: z.array(DomainEntrySchema).min(1, "a system needs at least one domain"),
 });
