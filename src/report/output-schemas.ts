@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { OperationSchema } from "../catalog/schema.js";
+import type { Decision } from "../model/decision.js";
+import type { Cell } from "../query/cells.js";
+import type { Change } from "../query/diff.js";
 
 /** Schemas of the JSON every command prints; `schemas/*.schema.json` are generated from these. */
 const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
@@ -87,3 +90,18 @@ export const OUTPUT_SCHEMAS = {
     ),
   }),
 } as const;
+
+/** Compile-time guard: the published schemas and the types the code returns describe the same JSON. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+type Mutable<T> = T extends readonly (infer U)[]
+  ? Mutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Mutable<T[K]> }
+    : T;
+export type OutputSchemasMatchTypes = [
+  Same<z.infer<typeof DecisionSchema>, Mutable<Decision>>,
+  Same<z.infer<typeof CellSchema>, Mutable<Cell>>,
+  Same<z.infer<typeof ChangeSchema>, Mutable<Change>>,
+];
+const _schemasMatchTypes: OutputSchemasMatchTypes = [true, true, true];
+void _schemasMatchTypes;
