@@ -4,10 +4,10 @@ import { evaluate } from "./evaluate.js";
 import type { Model } from "./model.js";
 
 /** How a target relates to the caller; decisions depend on the pair only through this and the classes. */
-export const REL_NONE = 0;
-export const REL_SELF = 1;
-export const REL_OWN_TARGET = 2;
-export const REL_OTHER = 3;
+const REL_NONE = 0;
+const REL_SELF = 1;
+const REL_OWN_TARGET = 2;
+const REL_OTHER = 3;
 
 function signature(d: Domain): string {
   const c = d.caps;
@@ -95,8 +95,7 @@ export class DecisionIndex {
 
   /** Allowed (1) or denied (0), without explanation. `t` is -1 when the operation has no target. */
   decide(op: number, s: number, t: number): number {
-    const rel =
-      t < 0 ? REL_NONE : s === t ? REL_SELF : this.targetOf[s] === this.domid[t] ? REL_OWN_TARGET : REL_OTHER;
+    const rel = this.relation(s, t);
     const key = ((this.cls[s] as number) * this.nClasses + (t < 0 ? 0 : (this.cls[t] as number))) * 4 + rel;
     const table = this.tables[op] as Int8Array;
     const v = table[key] as number;
