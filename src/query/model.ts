@@ -37,8 +37,10 @@ function isEnabled(config: string, system: System): boolean {
   if (config === "CONFIG_PV_SHIM_EXCLUSIVE") return system.build.pvShimExclusive;
   if (config === "CONFIG_LATE_HWDOM") return system.build.lateHwdom;
   if (config === "CONFIG_VERBOSE_DEBUG") return system.build.verboseDebug;
+  // Only CONFIG_XSM=n inlines dummy.h; every other module needs XSM=y (`config XSM`, xen/common/Kconfig:376 at 4.22.0).
   if (config === "CONFIG_XSM") return system.xsm !== "dummy";
-  // x86-only Kconfig options (xen/arch/x86/Kconfig, hvm/Kconfig); Arm has HVM as def_bool y (xen/arch/arm/Kconfig:166).
+  // x86-only at 4.22.0: PV (xen/arch/x86/Kconfig:67), ALTP2M, MEM_PAGING, MEM_SHARING
+  // (xen/arch/x86/hvm/Kconfig:66, 87, 91); Arm has HVM as def_bool y (xen/arch/arm/Kconfig:166).
   if (["CONFIG_PV", "CONFIG_MEM_SHARING", "CONFIG_MEM_PAGING", "CONFIG_ALTP2M"].includes(config))
     return system.build.arch === "x86";
   return true;
