@@ -107,6 +107,27 @@ test("a corrupt catalogue is bad input with its location", () => {
   assert.match(r.stderr, /truncated\.json:\d+:\d+: error\[catalogue\/syntax\]/);
 });
 
+test("a catalogue the schema accepts but the engine could not evaluate is bad input, located", () => {
+  for (const [file, line, pattern] of [
+    [
+      "unbound-hook-parameter.json",
+      9,
+      /xsm_dm_op passes `d` to xsm_default_action but the call binds no domain to it/,
+    ],
+    ["unknown-condition-atom.json", 15, /unknown condition atom/],
+  ] as const) {
+    const r = spawnSync(
+      process.execPath,
+      ["dist/xenpriv.js", "ops", "--xen", `test/fixtures/catalogues/${file}`],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 2, file);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, new RegExp(`${file.replace(".", "\\.")}:${line}:\\d+: error\\[catalogue/`));
+    assert.match(r.stderr, pattern);
+  }
+});
+
 test("unknown catalogue versions get suggestions", () => {
   assert.throws(
     () => loadCatalogue("4.22"),

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../core/diagnostic.js";
+import type { Span } from "../core/span.js";
 import type { Catalogue, Cond } from "./schema.js";
 
 const FIXED_OPERANDS = new Set(["current", "target", "null", "dom_xen", "dom_io", "idle"]);
@@ -30,14 +31,21 @@ function condAtoms(c: Cond | undefined): string[] {
  * Internal consistency of a catalogue, as Xen's own link-time check would see it:
  * hooks exist, their domain parameters are bound, call-site actions match the asserted ones.
  */
-export function checkCatalogue(cat: Catalogue): Diagnostic[] {
+export function checkCatalogue(
+  cat: Catalogue,
+  spanOfOp: (index: number) => Span | undefined = () => undefined,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const hooks = new Map(cat.hooks.map((h) => [h.name, h]));
   const lookups = new Set(cat.lookups.map((l) => l.name));
   const seen = new Set<string>();
-  const problem = (code: string, message: string) =>
-    out.push({ code: `catalogue/${code}`, severity: "error", message });
-  for (const op of cat.operations) {
+  let index = 0;
+  const problem = (code: string, message: string) => {
+    const span = spanOfOp(index);
+    out.push({ code: `catalogue/${code}`, severity: "error", message, ...(span && { span }) });
+  };
+  for (const [i, op] of cat.operations.entries()) {
+    index = i;
     if (seen.has(op.id)) problem("duplicate-operation", `duplicate operation \`${op.id}\``);
     seen.add(op.id);
     if (op.target.kind === "domain" && !lookups.has(op.target.lookup))

@@ -5,6 +5,7 @@ import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
 import { parseSource, type SourceDoc } from "../core/source-doc.js";
 import { didYouMean } from "../core/suggest.js";
+import { checkCatalogue } from "./check-catalogue.js";
 import { type Catalogue, CatalogueSchema } from "./schema.js";
 
 /** Versions whose catalogue ships with xenpriv. */
@@ -74,7 +75,18 @@ export function loadCataloguePath(path: string): Catalogue {
     }
   }
   const r = CatalogueSchema.safeParse(merged);
-  if (r.success) return r.data;
+  if (r.success) {
+    // What the schema cannot see but the engine relies on: hooks bound, operands known, switch values given.
+    // A call-site action that differs from the hook's is Xen's own link-time finding, not a broken file.
+    const opOrigin = origin.filter((x) => x.key === "operations");
+    const spanOfOp = (i: number) => {
+      const o = opOrigin[i];
+      return o?.doc.spanOf(["operations", o.index]);
+    };
+    const broken = checkCatalogue(r.data, spanOfOp).filter((d) => d.code !== "catalogue/action-mismatch");
+    if (broken.length) throw new InputError(broken);
+    return r.data;
+  }
   const diags: Diagnostic[] = r.error.issues.slice(0, 20).map((issue) => {
     const [key, index, ...rest] = issue.path as (string | number)[];
     const o = origin.filter((x) => x.key === key)[index as number];

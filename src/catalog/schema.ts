@@ -23,10 +23,17 @@ export const Operand = z.string().regex(/^[a-z_][a-z0-9_]*$/);
  * `target.<pv|pvh|hvm|hvm-like|system|dom_io|dom_xen|control|hardware|xenstore>`, `arch.<x86|arm>`,
  * `build.<verbose-debug|pv-shim-exclusive|late-hwdom>`, and `runtime:<text>` for what files cannot tell.
  */
+const DOMAIN_PROPS = "pv|pvh|hvm|hvm-like|control|hardware|xenstore|console";
+/** The condition vocabulary the engine evaluates (src/query/cond.ts); anything else is a corrupt catalogue. */
+export const COND_ATOM = new RegExp(
+  `^(runtime:.+|self|no-target|caller\\.(${DOMAIN_PROPS})|target\\.(${DOMAIN_PROPS}|system|dom_io|dom_xen|idle)` +
+    "|arch\\.(x86|arm)|build\\.(verbose-debug|pv-shim-exclusive|late-hwdom))$",
+);
+
 export type Cond = string | { all: Cond[] } | { any: Cond[] } | { not: Cond };
 export const CondSchema: z.ZodType<Cond> = z.lazy(() =>
   z.union([
-    z.string().regex(/^(runtime:.+|[a-z_-]+(\.[a-z0-9_-]+)?)$/),
+    z.string().regex(COND_ATOM, "unknown condition atom (see docs/catalogue.md)"),
     z.strictObject({ all: z.array(CondSchema).min(1) }),
     z.strictObject({ any: z.array(CondSchema).min(1) }),
     z.strictObject({ not: CondSchema }),
