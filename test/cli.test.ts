@@ -66,6 +66,7 @@ describe("check", () => {
   test("a missing or surplus target is bad usage", () => {
     assert.equal(run("check", "ctl", "domctl/pausedomain").code, 2);
     assert.equal(run("check", "ctl", "platform_op/settime64", "guest").code, 2);
+    assert.equal(run("who-can", "platform_op/settime64", "--on", "guest").code, 2);
   });
 });
 

@@ -7,8 +7,3 @@ export type Action = (typeof ACTIONS)[number];
 
 /** The actions of upstream Xen, in enum order. */
 export const UPSTREAM_ACTIONS: readonly Action[] = ["HOOK", "DM_PRIV", "TARGET", "PRIV", "XS_PRIV", "OTHER"];
-
-/** `XSM_PRIV` style spelling used in Xen's source. */
-export function xsmName(action: Action): string {
-  return `XSM_${action}`;
-}

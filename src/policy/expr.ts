@@ -181,13 +181,3 @@ export function compileExpr(expr: Expr): CompiledExpr {
     return isAnd;
   };
 }
-
-/** Renders an expression in C-like syntax, for documentation and explanations. */
-export function renderExpr(expr: Expr): string {
-  if ("atom" in expr) return expr.atom;
-  if ("switchOn" in expr) return expr.labels.map((l) => `${expr.switchOn} == ${l}`).join(" || ");
-  if ("not" in expr) return `!(${renderExpr(expr.not)})`;
-  const op = "and" in expr ? " && " : " || ";
-  const xs = "and" in expr ? expr.and : expr.or;
-  return xs.map((x) => ("atom" in x || "not" in x ? renderExpr(x) : `(${renderExpr(x)})`)).join(op);
-}

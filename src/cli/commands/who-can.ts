@@ -1,3 +1,5 @@
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
 import { cellLabel, cellOf } from "../../query/cells.js";
 import { DecisionIndex } from "../../query/decision-index.js";
 import { evaluate } from "../../query/evaluate.js";
@@ -7,7 +9,16 @@ import type { Output } from "../output.js";
 /** `xenpriv who-can <op> [--on <target>]`. */
 export function whoCanCommand(model: Model, opRef: string, on?: string): Output {
   const op = resolveOp(model, opRef);
-  if (on !== undefined && op.target.kind === "domain") {
+  if (on !== undefined && op.target.kind === "none")
+    fail(
+      error(
+        "query/unexpected-target",
+        `\`${op.id}\` takes no target domain, got \`--on ${on}\``,
+        undefined,
+        "drop --on",
+      ),
+    );
+  if (on !== undefined) {
     const target = resolveDomain(model, on);
     const decisions = model.domains.map((d) => evaluate(model, op, d, target));
     const allowed = decisions.filter((d) => d.decision === "allow");
