@@ -14,7 +14,8 @@ const common = {
 };
 
 // Keep dist/types (written by --types, at install) when only the bundle is rebuilt.
-for (const f of ["dist/chunks", "dist/xenpriv.js", "dist/index.js"]) rmSync(f, { recursive: true, force: true });
+for (const f of ["dist/chunks", "dist/xenpriv.js", "dist/index.js"])
+  rmSync(f, { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: { xenpriv: "src/cli/main.ts", index: "src/index.ts" },
