@@ -12,7 +12,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   system: ["core", "model"],
   query: ["core", "model", "policy", "catalog", "system"],
   report: ["core", "model", "policy", "catalog", "system", "query"],
-  cli: ["core", "model", "policy", "catalog", "system", "query", "report"],
+  extract: ["core", "model", "policy", "catalog"],
+  cli: ["core", "model", "policy", "catalog", "system", "query", "report", "extract"],
 };
 
 function files(dir: string): string[] {

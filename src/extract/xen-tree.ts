@@ -1,0 +1,199 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
+import { blankMacros } from "./blank-macros.js";
+import { lineOf, type Node, type ParseC } from "./c-parser.js";
+
+export type Arch = "x86" | "arm";
+
+/** A C function definition in the tree, with where it is built. */
+export interface CFunction {
+  readonly name: string;
+  /** path relative to the tree root */
+  readonly file: string;
+  readonly line: number;
+  /** null: common code, built for every arch */
+  readonly arch: Arch | null;
+  /** `#ifdef CONFIG_*` around the definition, `!CONFIG_X` under `#ifndef` / `#else` */
+  readonly guards: readonly string[];
+  readonly params: readonly string[];
+  readonly body: Node;
+}
+
+/** A parsed Xen source tree: the files the extractor reads and every function definition. */
+export interface XenTree {
+  readonly root: string;
+  /** blanked text by path, for the few files read as text */
+  readonly text: (path: string) => string;
+  readonly functions: ReadonlyMap<string, readonly CFunction[]>;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/** The files that make a directory a Xen tree the extractor understands. */
+export const REQUIRED_FILES = [
+  "xen/include/xsm/dummy.h",
+  "xen/include/hypercall-defs.c",
+  "xen/common/domctl.c",
+];
+
+/** Architectures outside the catalogue's model are not read. */
+const OTHER_ARCH = /^xen\/arch\/(?!x86\/|arm\/)/;
+
+export function archOf(path: string): Arch | null | "other" {
+  if (path.startsWith("xen/arch/x86/")) return "x86";
+  if (path.startsWith("xen/arch/arm/")) return "arm";
+  return OTHER_ARCH.test(path) ? "other" : null;
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.name.endsWith(".c")) out.push(p);
+  }
+}
+
+/** Fails with exit 2 unless `root` looks like a Xen source tree. */
+export function checkLayout(root: string): void {
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    fail(
+      error(
+        "extract/not-a-directory",
+        `\`${root}\` is not a directory`,
+        undefined,
+        "give the root of a Xen source tree",
+      ),
+    );
+  for (const f of REQUIRED_FILES)
+    if (!existsSync(join(root, f)))
+      fail(
+        error(
+          "extract/not-a-xen-tree",
+          `\`${root}\` is not a Xen source tree the extractor knows: \`${f}\` is missing`,
+          { file: join(root, f), line: 1, column: 1 },
+          `expected ${REQUIRED_FILES.map((x) => `\`${x}\``).join(", ")} (Xen 4.19 or later)`,
+        ),
+      );
+}
+
+const GUARD_NAME = /^CONFIG_[A-Z0-9_]+$/;
+
+/** The `CONFIG_*` guards a preprocessor branch adds; conditions that are not plain ones are not kept. */
+export function branchGuards(node: Node, inElse: boolean): string[] {
+  if (node.type === "preproc_ifdef") {
+    const name = node.childForFieldName("name")?.text ?? "";
+    if (!GUARD_NAME.test(name)) return [];
+    const negated = (node.child(0)?.text === "#ifndef") !== inElse;
+    return [negated ? `!${name}` : name];
+  }
+  const cond = node.childForFieldName("condition");
+  if (!cond) return [];
+  const terms = cond.text.split(/\s*&&\s*/);
+  const simple = terms.map((t) => /^(!?)\s*defined\s*\(?\s*(CONFIG_[A-Z0-9_]+)\s*\)?$/.exec(t.trim()));
+  if (simple.some((m) => !m)) return [];
+  if (inElse) return simple.length === 1 ? [`${simple[0]?.[1] ? "" : "!"}${simple[0]?.[2]}`] : [];
+  return simple.map((m) => `${m?.[1] ?? ""}${m?.[2]}`);
+}
+
+const PREPROC_BRANCH = new Set(["preproc_ifdef", "preproc_if", "preproc_elif", "preproc_else"]);
+
+/** Guards from the preprocessor branches enclosing a node, outermost first. */
+export function guardsAround(node: Node): string[] {
+  const out: string[][] = [];
+  let child: Node = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (!PREPROC_BRANCH.has(p.type)) continue;
+    if (p.type === "preproc_else" || p.type === "preproc_elif") {
+      // the `#if` this branch belongs to, negated
+      const owner = p.parent;
+      if (owner) out.unshift(branchGuards(owner, true));
+      child = p;
+      continue;
+    }
+    // a node in the `alternative` of an #if is handled by the preproc_else above
+    if (p.childForFieldName("alternative")?.equals(child)) continue;
+    out.unshift(branchGuards(p, false));
+  }
+  return [...new Set(out.flat())];
+}
+
+function declaratorName(decl: Node | null): { name: string; params: string[] } | null {
+  for (let d = decl; d; d = d.childForFieldName("declarator")) {
+    if (d.type === "function_declarator") {
+      const id = d.childForFieldName("declarator");
+      if (!id || id.type !== "identifier") return null;
+      const params = (d.childForFieldName("parameters")?.namedChildren ?? []).flatMap((p) => {
+        let x: Node | null = p?.childForFieldName("declarator") ?? null;
+        while (x && x.type !== "identifier") x = x.childForFieldName("declarator");
+        return x ? [x.text] : [];
+      });
+      return { name: id.text, params };
+    }
+  }
+  return null;
+}
+
+/** Every function definition in a parsed file. */
+export function functionsIn(root: Node, file: string, arch: Arch | null): CFunction[] {
+  const out: CFunction[] = [];
+  const visit = (n: Node): void => {
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if (c.type === "function_definition") {
+        const id = declaratorName(c.childForFieldName("declarator"));
+        const body = c.childForFieldName("body");
+        if (id && body) out.push({ ...id, file, line: lineOf(c), arch, guards: guardsAround(c), body });
+      } else if (
+        PREPROC_BRANCH.has(c.type) ||
+        c.type === "translation_unit" ||
+        c.type === "linkage_specification" ||
+        c.type === "declaration_list"
+      )
+        visit(c);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** Reads and parses every C file of the hypervisor (xen/), Arm and x86 only. */
+export function readXenTree(
+  root: string,
+  parse: ParseC,
+  progress?: (done: number, total: number) => void,
+): XenTree {
+  checkLayout(root);
+  const paths: string[] = [];
+  walk(join(root, "xen"), paths);
+  const functions = new Map<string, CFunction[]>();
+  const texts = new Map<string, string>();
+  let bytes = 0;
+  let done = 0;
+  for (const p of paths) {
+    const file = relative(root, p);
+    const arch = archOf(file);
+    done++;
+    if (arch === "other" || file.startsWith("xen/tools/") || file.startsWith("xen/scripts/")) continue;
+    const text = blankMacros(readFileSync(p, "utf8"));
+    bytes += text.length;
+    const tree = parse(text);
+    for (const f of functionsIn(tree.rootNode, file, arch)) {
+      const list = functions.get(f.name);
+      if (list) list.push(f);
+      else functions.set(f.name, [f]);
+    }
+    if (progress && done % 50 === 0) progress(done, paths.length);
+  }
+  const text = (path: string): string => {
+    let t = texts.get(path);
+    if (t === undefined) {
+      t = blankMacros(readFileSync(join(root, path), "utf8"));
+      texts.set(path, t);
+    }
+    return t;
+  };
+  return { root, text, functions, files: paths.length, bytes };
+}
