@@ -149,6 +149,7 @@ export function functionsIn(root: Node, file: string, arch: Arch | null): CFunct
       } else if (
         PREPROC_BRANCH.has(c.type) ||
         c.type === "translation_unit" ||
+        c.type === "ERROR" ||
         c.type === "linkage_specification" ||
         c.type === "declaration_list"
       )

@@ -1,0 +1,56 @@
+import type { Cond } from "../catalog/schema.js";
+import type { Node } from "./c-parser.js";
+import { type Role, roleOf, strip } from "./roles.js";
+
+const ROLE_TEST: Readonly<Record<string, string>> = {
+  is_control_domain: "control",
+  is_hardware_domain: "hardware",
+  is_xenstore_domain: "xenstore",
+  is_hvm_domain: "hvm-like",
+  is_pv_domain: "pv",
+  is_pvh_domain: "pvh",
+};
+
+function side(r: Role): "caller" | "target" | null {
+  if (r.kind === "current") return "caller";
+  if (r.kind === "lookup") return "target";
+  return null;
+}
+
+/**
+ * A C condition in the catalogue's vocabulary: role tests of the caller and the target
+ * become atoms the engine evaluates, anything else stays `runtime:<C text>`.
+ */
+export function conditionOf(n: Node, env: ReadonlyMap<string, Role>, disc: ReadonlySet<string>): Cond {
+  const x = strip(n);
+  const text = x.text.replace(/\s+/g, " ");
+  if (x.type === "unary_expression" && x.child(0)?.type === "!") {
+    const arg = x.childForFieldName("argument");
+    if (arg) return { not: conditionOf(arg, env, disc) };
+  }
+  if (x.type === "binary_expression") {
+    const op = x.child(1)?.type;
+    const l = x.childForFieldName("left");
+    const r = x.childForFieldName("right");
+    if (l && r && (op === "&&" || op === "||")) {
+      const parts = [conditionOf(l, env, disc), conditionOf(r, env, disc)];
+      return op === "&&" ? { all: parts } : { any: parts };
+    }
+    if (l && r && (op === "==" || op === "!=")) {
+      const a = roleOf(l, env);
+      const b = roleOf(r, env);
+      const self = new Set([side(a), side(b)]);
+      if (self.has("caller") && self.has("target")) return op === "==" ? "self" : { not: "self" };
+    }
+  }
+  if (x.type === "call_expression") {
+    const fn = x.childForFieldName("function")?.text ?? "";
+    const arg = x.childForFieldName("arguments")?.namedChild(0);
+    const prop = ROLE_TEST[fn];
+    if (prop && arg) {
+      const s = side(roleOf(arg, env));
+      if (s) return `${s}.${prop}`;
+    }
+  }
+  return `runtime:${text}`;
+}

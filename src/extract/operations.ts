@@ -1,0 +1,267 @@
+import type { Check, Cond, Operation } from "../catalog/schema.js";
+import type { ConstantInfo } from "./constants.js";
+import type { HypercallEntry } from "./hypercall-table.js";
+import type { Role } from "./roles.js";
+import type { Unresolved } from "./unresolved.js";
+import { type FoundCheck, type HookShape, type LookupFailure, PathWalker } from "./walker.js";
+import type { Arch, CFunction, XenTree } from "./xen-tree.js";
+
+/** What one hypercall yields on one arch: its sub-ops and their checks. */
+interface ArchPaths {
+  readonly arch: Arch;
+  readonly entry: CFunction;
+  /** sub-op constant (or null for a hypercall without sub-ops) -> checks and where it is dispatched */
+  readonly subops: Map<string | null, { checks: FoundCheck[]; ref: string; failures: LookupFailure[] }>;
+}
+
+export interface ExtractedOperations {
+  readonly operations: Operation[];
+  readonly lookupFailures: Map<string, LookupFailure>;
+  readonly unresolved: Unresolved[];
+}
+
+/** The expression that holds the sub-op number on entry: the `cmd`/`op` parameter or `X->cmd`. */
+export function discriminantOf(entry: CFunction): string | null {
+  for (const p of ["cmd", "op"]) if (entry.params.includes(p)) return p;
+  for (const sw of entry.body.descendantsOfType("switch_statement")) {
+    const t = sw?.childForFieldName("condition")?.text.replace(/[\s()]/g, "") ?? "";
+    if (/^\w+(->|\.)cmd$/.test(t)) return t;
+  }
+  return null;
+}
+
+const sameCheck = (a: FoundCheck, b: FoundCheck): boolean =>
+  a.ref === b.ref && JSON.stringify(a) === JSON.stringify(b);
+
+/** Common prefix of the sub-op constants, cut at an underscore: `XEN_DOMCTL_`. */
+function prefixOf(labels: readonly string[]): string {
+  if (labels.length === 0) return "";
+  let p = labels[0] as string;
+  for (const l of labels) while (!l.startsWith(p)) p = p.slice(0, -1);
+  if (labels.length === 1) p = /^(.*_)/.exec(p.replace(/[a-z0-9]+$/, ""))?.[1] ?? "";
+  return p.slice(0, p.lastIndexOf("_") + 1);
+}
+
+function walkArch(
+  tree: XenTree,
+  hooks: ReadonlyMap<string, HookShape>,
+  relevant: ReadonlySet<string>,
+  arch: Arch,
+  entry: CFunction,
+  unresolved: Unresolved[],
+): ArchPaths {
+  const disc = discriminantOf(entry);
+  const subops: ArchPaths["subops"] = new Map();
+  const all = new PathWalker(tree, hooks, relevant, arch, null).run(entry, disc ? [disc] : []);
+  unresolved.push(...all.unresolved);
+  const wholeRef = `${entry.file}:${entry.line}`;
+  if (!disc || all.labels.size === 0) {
+    subops.set(null, { checks: all.checks, ref: wholeRef, failures: all.lookupFailures });
+    return { arch, entry, subops };
+  }
+  for (const [label, ref] of all.labels) {
+    const r = new PathWalker(tree, hooks, relevant, arch, label).run(entry, [disc]);
+    subops.set(label, { checks: r.checks, ref, failures: r.lookupFailures });
+  }
+  // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation.
+  const lists = [...subops.values()].map((s) => s.checks);
+  const first = lists[0] ?? [];
+  if (
+    first.length > 0 &&
+    lists.every((l) => l.length === first.length && l.every((c, i) => sameCheck(c, first[i] as FoundCheck)))
+  ) {
+    return {
+      arch,
+      entry,
+      subops: new Map([[null, { checks: first, ref: wholeRef, failures: all.lookupFailures }]]),
+    };
+  }
+  return { arch, entry, subops };
+}
+
+function operandOf(r: Role, target: Role | null): string | null {
+  switch (r.kind) {
+    case "current":
+      return "current";
+    case "null":
+      return "null";
+    case "system":
+      return r.name;
+    case "lookup":
+      return target && target.kind === "lookup" && target.var === r.var && target.field === r.field
+        ? "target"
+        : r.var.toLowerCase();
+    default:
+      return null;
+  }
+}
+
+const FIXED_OPERANDS = new Set(["current", "target", "null", "dom_io", "dom_xen"]);
+
+const condOf = (when: readonly Cond[], arch: Arch | null): Cond | undefined => {
+  const all = arch ? [`arch.${arch}` as Cond, ...when] : [...when];
+  return all.length === 0 ? undefined : all.length === 1 ? all[0] : { all };
+};
+
+/** Turns the walker's findings into catalogue checks; arguments it cannot name become Unresolved. */
+function toChecks(
+  found: FoundCheck[],
+  arch: Arch | null,
+  target: Role | null,
+  what: string,
+  unresolved: Unresolved[],
+): Check[] {
+  const out: Check[] = [];
+  for (const c of found) {
+    const when = condOf(c.when, arch);
+    const via = c.via.length > 1 ? `via ${c.via.join(" -> ")}` : undefined;
+    if (c.kind === "gate") {
+      out.push({
+        kind: "gate",
+        require: c.require,
+        error: c.error,
+        ref: c.ref,
+        ...(when && { when }),
+        ...(via && { note: via }),
+      } as Check);
+      continue;
+    }
+    if (c.kind === "skip") {
+      if (when) out.push({ kind: "skip", when, ref: c.ref, ...(via && { note: via }) } as Check);
+      continue;
+    }
+    const args: Record<string, string> = {};
+    const unknown: string[] = [];
+    for (const [p, r] of Object.entries(c.args)) {
+      const o = operandOf(r, target);
+      if (o) args[p] = o;
+      else unknown.push(`\`${p}\` = \`${r.kind === "unknown" ? r.text : r.kind}\``);
+    }
+    if (unknown.length) {
+      unresolved.push({
+        ref: c.ref,
+        what: `${what}: xsm_${c.hook}`,
+        reason: `cannot tell which domain ${unknown.join(", ")} is${via ? ` (${via})` : ""}; the check is left out`,
+      });
+      continue;
+    }
+    const notes = [via, c.guards.length ? `under ${c.guards.join(", ")}` : undefined]
+      .filter(Boolean)
+      .join("; ");
+    out.push({
+      kind: "xsm",
+      hook: c.hook,
+      action: c.action,
+      args,
+      values: { ...c.values },
+      ref: c.ref,
+      denial: c.denial ?? "-EPERM",
+      ...(when && { when }),
+      ...(notes && { note: notes }),
+    } as Check);
+  }
+  // A bypass only matters when something follows it.
+  return out.filter((c, i) => c.kind !== "skip" || out.slice(i + 1).some((d) => d.kind === "xsm"));
+}
+
+/** The op's target: the first looked-up domain a check is made on. */
+function targetOf(found: readonly FoundCheck[]): Role | null {
+  for (const c of found)
+    if (c.kind === "xsm") for (const r of Object.values(c.args)) if (r.kind === "lookup") return r;
+  return null;
+}
+
+/** Extracts every operation of the hypercall table from the tree, per arch, then merges the arches. */
+export function extractOperations(
+  tree: XenTree,
+  table: readonly HypercallEntry[],
+  hooks: ReadonlyMap<string, HookShape>,
+  relevant: ReadonlySet<string>,
+  constants: ReadonlyMap<string, ConstantInfo>,
+): ExtractedOperations {
+  const unresolved: Unresolved[] = [];
+  const operations: Operation[] = [];
+  const lookupFailures = new Map<string, LookupFailure>();
+  for (const hc of table) {
+    const perArch: ArchPaths[] = [];
+    for (const arch of hc.arch) {
+      const name =
+        arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
+      if (!name) continue;
+      const defs = (tree.functions.get(name) ?? []).filter((f) => f.arch === null || f.arch === arch);
+      const entry = defs.find((f) => f.arch === arch) ?? defs[0];
+      if (!entry) {
+        unresolved.push({
+          ref: hc.ref,
+          what: `hypercall ${hc.name} on ${arch}`,
+          reason: `entry point \`${name}\` not found in the tree`,
+        });
+        continue;
+      }
+      perArch.push(walkArch(tree, hooks, relevant, arch, entry, unresolved));
+    }
+    const labels = [...new Set(perArch.flatMap((p) => [...p.subops.keys()]))];
+    const prefix = prefixOf(labels.filter((l): l is string => l !== null));
+    for (const label of labels) {
+      const present = perArch.filter((p) => p.subops.has(label));
+      const paths = present.map((p) => ({
+        arch: p.arch,
+        ...(p.subops.get(label) as { checks: FoundCheck[]; ref: string; failures: LookupFailure[] }),
+      }));
+      const subop = label === null ? null : label.slice(prefix.length);
+      const id = subop === null ? hc.name : `${hc.name}/${subop}`;
+      const allFound = paths.flatMap((p) => p.checks);
+      if (!allFound.some((c) => c.kind === "xsm" || c.kind === "gate")) continue;
+      const target = targetOf(allFound);
+      const first = paths[0] as (typeof paths)[number];
+      const shared = (c: FoundCheck) => paths.every((p) => p.checks.some((d) => sameCheck(c, d)));
+      const checks: Check[] = [];
+      if (paths.length === 1 && hc.arch.length > 1)
+        checks.push(...toChecks(first.checks, null, target, id, unresolved));
+      else
+        for (const p of paths)
+          for (const c of p.checks) {
+            if (shared(c) && p !== first) continue;
+            checks.push(...toChecks([c], shared(c) ? null : p.arch, target, id, unresolved));
+          }
+      for (const p of paths) for (const f of p.failures) lookupFailures.set(`${f.ref}`, f);
+      const constant = label ?? undefined;
+      const value = constant ? constants.get(constant)?.value : undefined;
+      const entryGuards = present.length === 1 ? (present[0] as ArchPaths).entry.guards : [];
+      operations.push({
+        id,
+        hypercall: hc.name,
+        subop,
+        ...(constant && { constant }),
+        ...(value !== undefined && { value }),
+        summary: `${id}, extracted from ${first.ref}`,
+        arch: paths.map((p) => p.arch),
+        guards: [...new Set([...hc.guards, ...entryGuards])].filter((g) => /^!?CONFIG_[A-Z0-9_]+$/.test(g)),
+        callers: [...hc.callers],
+        target:
+          target && target.kind === "lookup"
+            ? {
+                kind: "domain",
+                field: target.field,
+                lookup: target.lookup as "domctl",
+                system: [],
+                ref: target.ref,
+              }
+            : { kind: "none" },
+        // other looked-up domains (set_target's `e`) are bound to the target by default, as the CLI can rebind them
+        operands: Object.fromEntries(
+          checks.flatMap((c) =>
+            c.kind === "xsm"
+              ? Object.values(c.args)
+                  .filter((o) => !FIXED_OPERANDS.has(o))
+                  .map((o) => [o, "target" as const])
+              : [],
+          ),
+        ),
+        checks,
+        ref: first.ref,
+      });
+    }
+  }
+  return { operations, lookupFailures, unresolved };
+}

@@ -1,0 +1,39 @@
+import type { CFunction } from "./xen-tree.js";
+
+/**
+ * Names of the functions that reach an XSM hook, directly or through other functions:
+ * the walker only follows calls into these.
+ */
+export function functionsReachingHooks(
+  functions: ReadonlyMap<string, readonly CFunction[]>,
+  hooks: ReadonlySet<string>,
+): Set<string> {
+  const callees = new Map<string, Set<string>>();
+  const callers = new Map<string, Set<string>>();
+  const reached = new Set<string>();
+  for (const [name, defs] of functions) {
+    const set = new Set<string>();
+    for (const f of defs)
+      for (const c of f.body.descendantsOfType("call_expression")) {
+        const id = c?.childForFieldName("function");
+        if (id?.type === "identifier") set.add(id.text);
+      }
+    callees.set(name, set);
+    for (const c of set) {
+      if (c.startsWith("xsm_") && hooks.has(c.slice(4))) reached.add(name);
+      let s = callers.get(c);
+      if (!s) callers.set(c, (s = new Set()));
+      s.add(name);
+    }
+  }
+  const queue = [...reached];
+  while (queue.length) {
+    const f = queue.pop() as string;
+    for (const c of callers.get(f) ?? []) {
+      if (reached.has(c)) continue;
+      reached.add(c);
+      queue.push(c);
+    }
+  }
+  return reached;
+}

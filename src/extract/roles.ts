@@ -1,0 +1,74 @@
+import type { Node } from "./c-parser.js";
+
+/** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5). */
+export const LOOKUPS = new Set([
+  "rcu_lock_domain_by_id",
+  "rcu_lock_domain_by_any_id",
+  "rcu_lock_remote_domain_by_id",
+  "rcu_lock_live_remote_domain_by_id",
+  "get_domain_by_id",
+  "get_pg_owner",
+]);
+
+/** Lookups that return an error code and write the domain through their last argument. */
+export const OUT_PARAM_LOOKUPS = new Set([
+  "rcu_lock_remote_domain_by_id",
+  "rcu_lock_live_remote_domain_by_id",
+]);
+
+/** What a C expression of type `struct domain *` stands for, relative to the operation. */
+export type Role =
+  | { readonly kind: "current" }
+  | { readonly kind: "null" }
+  | { readonly kind: "system"; readonly name: "dom_io" | "dom_xen" }
+  | {
+      readonly kind: "lookup";
+      readonly lookup: string;
+      readonly field: string;
+      readonly ref: string;
+      readonly var: string;
+    }
+  | { readonly kind: "unknown"; readonly text: string };
+
+export const CURRENT: Role = { kind: "current" };
+export const NULL_ROLE: Role = { kind: "null" };
+
+/** Strips casts, parentheses and `evaluate_nospec()`-style wrappers that do not change the value. */
+export function strip(n: Node): Node {
+  let x = n;
+  for (;;) {
+    if (x.type === "parenthesized_expression" || x.type === "cast_expression") {
+      const inner = x.type === "cast_expression" ? x.childForFieldName("value") : x.namedChild(0);
+      if (!inner) return x;
+      x = inner;
+    } else return x;
+  }
+}
+
+/** The guest field a domid comes from: `op->domain` -> `domain`, `xatpb.u.foreign_domid` -> `u.foreign_domid`. */
+export function fieldOf(n: Node): string {
+  const text = strip(n).text.replace(/\s+/g, "");
+  const m = /^[A-Za-z_]\w*(?:->|\.)(.+)$/.exec(text);
+  return (m ? (m[1] as string) : text).replace(/->/g, ".");
+}
+
+/** The role of an expression given the roles of the variables in scope. */
+export function roleOf(n: Node, env: ReadonlyMap<string, Role>): Role {
+  const x = strip(n);
+  const text = x.text.replace(/\s+/g, "");
+  if (text === "current->domain" || text === "rcu_lock_current_domain()") return CURRENT;
+  if (text === "NULL" || text === "0") return NULL_ROLE;
+  if (text === "dom_io" || text === "dom_xen") return { kind: "system", name: text };
+  if (x.type === "identifier") return env.get(text) ?? { kind: "unknown", text };
+  if (x.type === "conditional_expression") {
+    // `d ?: current->domain` and friends: take the first alternative that is known
+    const alt = x.childForFieldName("alternative");
+    const cons = x.childForFieldName("consequence");
+    for (const c of [cons, alt]) {
+      if (!c) continue;
+      const r = roleOf(c, env);
+      if (r.kind !== "unknown") return r;
+    }
+  }
+  return { kind: "unknown", text };
+}

@@ -1,0 +1,604 @@
+import type { Cond } from "../catalog/schema.js";
+import { lineOf, type Node } from "./c-parser.js";
+import { conditionOf } from "./conditions.js";
+import { fieldOf, LOOKUPS, OUT_PARAM_LOOKUPS, type Role, roleOf, strip } from "./roles.js";
+import type { Unresolved } from "./unresolved.js";
+import type { Arch, CFunction, XenTree } from "./xen-tree.js";
+
+/** An XSM hook call, a role gate or a bypass found on the path of one sub-op. */
+export type FoundCheck =
+  | {
+      readonly kind: "xsm";
+      readonly hook: string;
+      readonly action: string;
+      readonly args: Readonly<Record<string, Role>>;
+      readonly values: Readonly<Record<string, string>>;
+      readonly when: readonly Cond[];
+      readonly denial?: string;
+      readonly ref: string;
+      readonly via: readonly string[];
+      readonly guards: readonly string[];
+    }
+  | {
+      readonly kind: "gate";
+      readonly require: Cond;
+      readonly error: string;
+      readonly when: readonly Cond[];
+      readonly ref: string;
+      readonly via: readonly string[];
+    }
+  | {
+      readonly kind: "skip";
+      readonly when: readonly Cond[];
+      readonly ref: string;
+      readonly via: readonly string[];
+    };
+
+/** How a lookup's failure is reported, when the code says so right after it. */
+export interface LookupFailure {
+  readonly var: string;
+  readonly error: string;
+  /** `is_control_domain(current->domain) ? -ESRCH : -EPERM` */
+  readonly nonControlError?: string;
+  readonly ref: string;
+}
+
+/** What the walker needs to know about the hooks. */
+export interface HookShape {
+  /** parameter names after the action argument */
+  readonly params: readonly string[];
+}
+
+/** Everything one walk of a hypercall for one sub-op (or for enumeration) collected. */
+export interface WalkResult {
+  readonly checks: FoundCheck[];
+  /** case labels of switches on the sub-op, with where they are (enumeration mode) */
+  readonly labels: Map<string, string>;
+  readonly lookupFailures: LookupFailure[];
+  readonly unresolved: Unresolved[];
+}
+
+type Flow = "normal" | "break" | "continue" | "return";
+
+interface Frame {
+  readonly fn: CFunction;
+  readonly env: Map<string, Role>;
+  /** expressions that hold the sub-op number in this function (`cmd`, `op->cmd`) */
+  readonly disc: Set<string>;
+}
+
+const MAX_DEPTH = 14;
+const ERROR_CODE = /^-E[A-Z]+$/;
+
+const norm = (n: Node): string => n.text.replace(/\s+/g, "");
+
+function mergeFlow(a: Flow, b: Flow): Flow {
+  if (a === "normal" || b === "normal") return "normal";
+  return a === b ? a : "return";
+}
+
+/** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
+function caseItems(body: Node): Node[] {
+  const out: Node[] = [];
+  for (const c of body.namedChildren) {
+    if (!c) continue;
+    if (c.type === "case_statement") out.push(c);
+    else if (c.type.startsWith("preproc_")) out.push(...caseItems(c));
+  }
+  return out;
+}
+
+function caseStatements(c: Node): Node[] {
+  const value = c.childForFieldName("value");
+  return c.namedChildren.filter(
+    (x): x is Node => !!x && !x.equals(value ?? x.parent ?? x) && x.type !== "comment",
+  );
+}
+
+/**
+ * Walks the C of a hypercall along the path of one sub-op (or of all, to enumerate them),
+ * following calls into helpers that reach a hook, and records every check on the way.
+ */
+export class PathWalker {
+  private readonly out: WalkResult = { checks: [], labels: new Map(), lookupFailures: [], unresolved: [] };
+  private readonly stack: Frame[] = [];
+  private readonly conds: Cond[] = [];
+  private readonly guardStack: string[] = [];
+
+  constructor(
+    private readonly tree: XenTree,
+    private readonly hooks: ReadonlyMap<string, HookShape>,
+    private readonly relevant: ReadonlySet<string>,
+    private readonly arch: Arch,
+    /** the sub-op constant to follow; null enumerates the labels */
+    private readonly value: string | null,
+  ) {}
+
+  run(entry: CFunction, disc: Iterable<string>): WalkResult {
+    this.enter(entry, new Map(), new Set(disc));
+    return this.out;
+  }
+
+  private get frame(): Frame {
+    return this.stack[this.stack.length - 1] as Frame;
+  }
+
+  private ref(n: Node): string {
+    return `${this.frame.fn.file}:${lineOf(n)}`;
+  }
+
+  private via(): string[] {
+    return this.stack.map((f) => f.fn.name);
+  }
+
+  private enter(fn: CFunction, env: Map<string, Role>, disc: Set<string>): void {
+    this.stack.push({ fn, env, disc });
+    try {
+      this.stmt(fn.body);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  private withCond<T>(c: Cond | null, f: () => T): T {
+    if (c) this.conds.push(c);
+    try {
+      return f();
+    } finally {
+      if (c) this.conds.pop();
+    }
+  }
+
+  // ---- statements --------------------------------------------------------
+
+  private stmts(nodes: readonly (Node | null)[]): Flow {
+    for (const n of nodes) {
+      if (!n) continue;
+      const f = this.stmt(n);
+      if (f !== "normal") return f;
+    }
+    return "normal";
+  }
+
+  private stmt(n: Node): Flow {
+    switch (n.type) {
+      case "compound_statement":
+      case "translation_unit":
+        return this.stmts(n.namedChildren);
+      case "expression_statement":
+        for (const c of n.namedChildren) if (c) this.expr(c);
+        return "normal";
+      case "declaration":
+        this.declaration(n);
+        return "normal";
+      case "if_statement":
+        return this.ifStatement(n);
+      case "switch_statement":
+        return this.switchStatement(n);
+      case "return_statement": {
+        const e = n.namedChild(0);
+        if (e) this.expr(e);
+        return "return";
+      }
+      case "goto_statement":
+        // Xen's gotos leave for the cleanup at the end of the function.
+        return "return";
+      case "break_statement":
+        return "break";
+      case "continue_statement":
+        return "continue";
+      case "for_statement":
+      case "while_statement":
+      case "do_statement": {
+        for (const f of ["initializer", "condition", "update"]) {
+          const c = n.childForFieldName(f);
+          if (c) c.type === "declaration" ? this.declaration(c) : this.expr(c);
+        }
+        const body = n.childForFieldName("body");
+        if (body) this.stmt(body);
+        return "normal";
+      }
+      case "labeled_statement":
+        return this.stmts(n.namedChildren.filter((c) => c?.type !== "statement_identifier"));
+      case "preproc_ifdef":
+      case "preproc_if":
+      case "preproc_elif":
+      case "preproc_else":
+        return this.preproc(n);
+      case "comment":
+      case "preproc_def":
+      case "preproc_function_def":
+      case "preproc_call":
+      case "preproc_include":
+        return "normal";
+      default:
+        for (const c of n.namedChildren) if (c) isStatement(c) ? this.stmt(c) : this.expr(c);
+        return "normal";
+    }
+  }
+
+  private preproc(n: Node): Flow {
+    const skip = new Set(["name", "condition", "alternative"]);
+    const body: Node[] = [];
+    for (let i = 0; i < n.childCount; i++) {
+      const c = n.child(i);
+      const field = n.fieldNameForChild(i);
+      if (c?.isNamed && !(field && skip.has(field))) body.push(c);
+    }
+    const name = n.childForFieldName("name")?.text ?? n.childForFieldName("condition")?.text;
+    if (name) this.guardStack.push(`${n.child(0)?.text ?? "#if"} ${name}`);
+    const flow = this.stmts(body);
+    if (name) this.guardStack.pop();
+    const alt = n.childForFieldName("alternative");
+    if (!alt) return "normal";
+    return mergeFlow(flow, this.stmt(alt));
+  }
+
+  private declaration(n: Node): void {
+    for (const d of n.namedChildren) {
+      if (d?.type !== "init_declarator") continue;
+      const value = d.childForFieldName("value");
+      let name: Node | null = d.childForFieldName("declarator");
+      while (name && name.type !== "identifier") name = name.childForFieldName("declarator");
+      if (!value || !name) continue;
+      this.assign(name.text, value);
+    }
+  }
+
+  private ifStatement(n: Node): Flow {
+    const cond = n.childForFieldName("condition");
+    const cons = n.childForFieldName("consequence");
+    const alt = n.childForFieldName("alternative");
+    if (!cond || !cons) return "normal";
+    this.expr(cond);
+    const decided = this.decide(cond);
+    const c = conditionOf(cond, this.frame.env, this.frame.disc);
+    this.recordGate(cond, cons, c);
+    const thenFlow = decided === false ? "return" : this.withCond(c, () => this.stmt(cons));
+    const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
+    const negated: Cond | null = c ? { not: c } : null;
+    const elseFlow =
+      decided === true ? "return" : elseBody ? this.withCond(negated, () => this.stmt(elseBody)) : "normal";
+    if (decided === null && thenFlow === "return" && elseFlow === "normal" && c && this.isBypass(cond, cons))
+      this.out.checks.push({ kind: "skip", when: [...this.conds, c], ref: this.ref(n), via: this.via() });
+    if (decided === true) return thenFlow;
+    if (decided === false) return elseFlow;
+    return mergeFlow(thenFlow, elseFlow);
+  }
+
+  /**
+   * A branch that does the operation's work and leaves without an error code, on a
+   * condition over the guest's arguments or the domains' roles: later checks are bypassed.
+   * Continuations and error exits are not bypasses.
+   */
+  private isBypass(cond: Node, cons: Node): boolean {
+    const text = cons.text;
+    if (/-E[A-Z]+|\bbreak\b|\bcontinue\b|hypercall_create_continuation/.test(text)) return false;
+    if (!/\bgoto\b|\breturn\b/.test(text) || !/\w+\s*\(/.test(text)) return false;
+    return /[=!]=\s*[A-Z][A-Z0-9_]+\b|\bis_\w+_domain\s*\(/.test(cond.text);
+  }
+
+  /** `if ( !is_hardware_domain(currd) ) return -ENOSYS;`: a role gate outside XSM. */
+  private recordGate(cond: Node, cons: Node, c: Cond | null): void {
+    if (!c || JSON.stringify(c).includes("runtime:")) return;
+    const error = errorOf(cons);
+    if (!error) return;
+    this.out.checks.push({
+      kind: "gate",
+      require: { not: c },
+      error,
+      when: [...this.conds],
+      ref: this.ref(cond),
+      via: this.via(),
+    });
+  }
+
+  /** Whether a condition is settled by the sub-op being followed. */
+  private decide(cond: Node): boolean | null {
+    if (this.value === null) return null;
+    const x = strip(cond);
+    if (x.type === "binary_expression") {
+      const op = x.child(1)?.type;
+      const l = x.childForFieldName("left");
+      const r = x.childForFieldName("right");
+      if (!l || !r) return null;
+      if (op === "==" || op === "!=") {
+        const [d, k] = this.frame.disc.has(norm(strip(l))) ? [l, r] : [r, l];
+        if (!this.frame.disc.has(norm(strip(d))) || !/^[A-Z_][A-Z0-9_]*$/.test(norm(k))) return null;
+        return (norm(k) === this.value) === (op === "==");
+      }
+      if (op === "||" || op === "&&") {
+        const a = this.decide(l);
+        const b = this.decide(r);
+        if (op === "||") return a === true || b === true ? true : a === false && b === false ? false : null;
+        return a === false || b === false ? false : a === true && b === true ? true : null;
+      }
+    }
+    if (x.type === "unary_expression" && x.child(0)?.type === "!") {
+      const inner = x.childForFieldName("argument");
+      const v = inner ? this.decide(inner) : null;
+      return v === null ? null : !v;
+    }
+    return null;
+  }
+
+  private switchStatement(n: Node): Flow {
+    const cond = n.childForFieldName("condition");
+    const body = n.childForFieldName("body");
+    if (!cond || !body) return "normal";
+    this.expr(cond);
+    const items = caseItems(body);
+    const labelsOf = (c: Node) => {
+      const v = c.childForFieldName("value");
+      return v ? norm(v) : "default";
+    };
+    if (this.frame.disc.has(norm(strip(cond)))) {
+      if (this.value === null) {
+        for (const c of items) {
+          const l = labelsOf(c);
+          if (l !== "default" && !this.out.labels.has(l)) this.out.labels.set(l, this.ref(c));
+        }
+        // nested dispatchers (arch_do_domctl, arch_memory_op) are reached through `default:`
+        const def = items.findIndex((c) => labelsOf(c) === "default");
+        if (def >= 0) this.runCases(items, def);
+        return "normal";
+      }
+      let start = items.findIndex((c) => labelsOf(c) === this.value);
+      if (start < 0) start = items.findIndex((c) => labelsOf(c) === "default");
+      if (start < 0) return "normal";
+      return this.runCases(items, start);
+    }
+    // a switch on something else: every case may run
+    let flow: Flow | null = null;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Node;
+      const label = labelsOf(item);
+      const c: Cond =
+        label === "default"
+          ? `runtime:default of switch ( ${norm(strip(cond))} )`
+          : `runtime:${norm(strip(cond))} == ${label}`;
+      const f = this.withCond(c, () => this.runCases(items, i));
+      flow = flow === null ? f : mergeFlow(flow, f);
+    }
+    return items.some((c) => labelsOf(c) === "default") ? (flow ?? "normal") : "normal";
+  }
+
+  /** Runs from one case on, falling through, until something leaves the switch. */
+  private runCases(items: Node[], start: number): Flow {
+    for (let i = start; i < items.length; i++) {
+      const f = this.stmts(caseStatements(items[i] as Node));
+      if (f === "break") return "normal";
+      if (f !== "normal") return f;
+    }
+    return "normal";
+  }
+
+  // ---- expressions -------------------------------------------------------
+
+  private assign(name: string, value: Node): void {
+    const env = this.frame.env;
+    const v = strip(value);
+    this.expr(value);
+    if (v.type === "call_expression") {
+      const fname = v.childForFieldName("function")?.text ?? "";
+      if (LOOKUPS.has(fname) && !OUT_PARAM_LOOKUPS.has(fname)) {
+        this.bindLookup(name, fname, v);
+        return;
+      }
+    }
+    const r = roleOf(value, env);
+    if (r.kind !== "unknown") env.set(name, r);
+    else if (this.mentionsDisc(v) && v.type !== "call_expression") this.frame.disc.add(name);
+  }
+
+  private bindLookup(name: string, fname: string, call: Node): void {
+    const arg = call.childForFieldName("arguments")?.namedChild(0);
+    const lookup = this.frame.fn.name === "do_domctl" ? "domctl" : fname;
+    this.frame.env.set(name, {
+      kind: "lookup",
+      lookup,
+      field: arg ? fieldOf(arg) : "?",
+      ref: this.ref(call),
+      var: name,
+    });
+    this.noteLookupFailure(name, call);
+  }
+
+  /** `if ( !d ) return <error>;` right after the lookup. */
+  private noteLookupFailure(name: string, call: Node): void {
+    let stmt: Node | null = call;
+    while (stmt && stmt.type !== "expression_statement" && stmt.type !== "declaration") stmt = stmt.parent;
+    const next = stmt?.nextNamedSibling;
+    if (next?.type !== "if_statement") return;
+    const cond = norm(next.childForFieldName("condition") ?? next);
+    if (cond !== `(!${name})` && cond !== `(${name}==NULL)`) return;
+    const ret = next.childForFieldName("consequence");
+    const r = ret?.type === "return_statement" ? ret.namedChild(0) : null;
+    if (!r) return;
+    const x = strip(r);
+    if (
+      x.type === "conditional_expression" &&
+      /is_control_domain/.test(norm(x.childForFieldName("condition") ?? x))
+    ) {
+      this.out.lookupFailures.push({
+        var: name,
+        error: norm(x.childForFieldName("consequence") ?? x),
+        nonControlError: norm(x.childForFieldName("alternative") ?? x),
+        ref: this.ref(next),
+      });
+    } else if (ERROR_CODE.test(norm(x)))
+      this.out.lookupFailures.push({ var: name, error: norm(x), ref: this.ref(next) });
+  }
+
+  private mentionsDisc(n: Node): boolean {
+    const t = norm(n);
+    for (const d of this.frame.disc)
+      if (new RegExp(`(^|[^\\w>.])${d.replace(/[.>-]/g, "\\$&")}($|[^\\w])`).test(t)) return true;
+    return false;
+  }
+
+  private expr(n: Node): void {
+    switch (n.type) {
+      case "call_expression":
+        this.call(n);
+        return;
+      case "assignment_expression": {
+        const left = n.childForFieldName("left");
+        const right = n.childForFieldName("right");
+        if (right && left?.type === "identifier" && n.child(1)?.type === "=") this.assign(left.text, right);
+        else if (right) this.expr(right);
+        return;
+      }
+      case "conditional_expression": {
+        const cond = n.childForFieldName("condition");
+        if (!cond) return;
+        this.expr(cond);
+        const c = conditionOf(cond, this.frame.env, this.frame.disc);
+        const decided = this.decide(cond);
+        const cons = n.childForFieldName("consequence");
+        const alt = n.childForFieldName("alternative");
+        if (cons && decided !== false) this.withCond(c, () => this.expr(cons));
+        if (alt && decided !== true) this.withCond(c ? { not: c } : null, () => this.expr(alt));
+        return;
+      }
+      case "binary_expression": {
+        const op = n.child(1)?.type;
+        const l = n.childForFieldName("left");
+        const r = n.childForFieldName("right");
+        if (!l || !r) return;
+        this.expr(l);
+        if (op === "||" || op === "&&") {
+          const c = conditionOf(l, this.frame.env, this.frame.disc);
+          const guard: Cond | null = c ? (op === "&&" ? c : { not: c }) : null;
+          this.withCond(guard, () => this.expr(r));
+        } else this.expr(r);
+        return;
+      }
+      default:
+        for (const c of n.namedChildren) if (c) isStatement(c) ? this.stmt(c) : this.expr(c);
+    }
+  }
+
+  private call(n: Node): void {
+    const fnNode = n.childForFieldName("function");
+    const argsNode = n.childForFieldName("arguments");
+    const args = (argsNode?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== "comment");
+    for (const a of args) this.expr(a);
+    if (!fnNode || fnNode.type !== "identifier") {
+      if (fnNode) this.expr(fnNode);
+      return;
+    }
+    const name = fnNode.text;
+    if (name.startsWith("xsm_") && this.hooks.has(name.slice(4))) {
+      this.hookCall(n, name.slice(4), args);
+      return;
+    }
+    if (OUT_PARAM_LOOKUPS.has(name)) {
+      const out = args[1] ? strip(args[1]) : null;
+      if (out?.type === "pointer_expression") {
+        const v = out.childForFieldName("argument")?.text;
+        if (v) this.bindLookup(v, name, n);
+      }
+      return;
+    }
+    // follow helpers that reach a hook, and dispatchers handed the sub-op (arch_do_sysctl)
+    const passesDisc = args.some(
+      (a) =>
+        this.mentionsDisc(a) ||
+        [...this.frame.disc].some(
+          (d) =>
+            d.startsWith(`${norm(strip(a)).replace(/^&/, "")}->`) ||
+            d.startsWith(`${norm(strip(a)).replace(/^&/, "")}.`),
+        ),
+    );
+    if (!this.relevant.has(name) && !passesDisc) return;
+    const callee = this.resolve(name, n);
+    if (!callee) return;
+    if (this.stack.some((f) => f.fn === callee) || this.stack.length >= MAX_DEPTH) return;
+    const env = new Map<string, Role>();
+    const disc = new Set<string>();
+    callee.params.forEach((p, i) => {
+      const a = args[i];
+      if (!a) return;
+      const r = roleOf(a, this.frame.env);
+      if (r.kind !== "unknown") env.set(p, r);
+      const text = norm(strip(a)).replace(/^&/, "");
+      for (const d of this.frame.disc) {
+        if (d === text) disc.add(p);
+        else if (d.startsWith(`${text}->`) || d.startsWith(`${text}.`))
+          disc.add(`${p}->${d.slice(text.length + (d[text.length] === "." ? 1 : 2))}`);
+      }
+    });
+    this.enter(callee, env, disc);
+  }
+
+  /** The definition a call reaches on this arch: same file first, then the arch's, then common code. */
+  private resolve(name: string, at: Node): CFunction | null {
+    const defs = (this.tree.functions.get(name) ?? []).filter((f) => f.arch === null || f.arch === this.arch);
+    if (defs.length <= 1) return defs[0] ?? null;
+    const here = this.frame.fn.file;
+    const sameFile = defs.filter((f) => f.file === here);
+    if (sameFile.length >= 1) return sameFile[0] as CFunction;
+    const archOnly = defs.filter((f) => f.arch === this.arch);
+    if (archOnly.length === 1) return archOnly[0] as CFunction;
+    this.out.unresolved.push({
+      ref: this.ref(at),
+      what: `call of ${name}`,
+      reason: `${defs.length} definitions could be meant (${defs.map((d) => `${d.file}:${d.line}`).join(", ")}); none followed`,
+    });
+    return null;
+  }
+
+  private hookCall(n: Node, hook: string, args: Node[]): void {
+    const shape = this.hooks.get(hook) as HookShape;
+    const first = args[0] ? norm(args[0]) : "";
+    const hasAction = /^XSM_[A-Z_]+$/.test(first);
+    const action = hasAction ? first.slice(4) : "HOOK";
+    const rest = hasAction ? args.slice(1) : args;
+    const roles: Record<string, Role> = {};
+    const values: Record<string, string> = {};
+    shape.params.forEach((p, i) => {
+      const a = rest[i];
+      if (!a) return;
+      const r = roleOf(a, this.frame.env);
+      if (r.kind !== "unknown" || /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/.test(p)) roles[p] = r;
+      else if (this.frame.disc.has(norm(strip(a))) && this.value) values[p] = this.value;
+      else if (/^[A-Z][A-Z0-9_]+$/.test(norm(a))) values[p] = norm(a);
+    });
+    this.out.checks.push({
+      kind: "xsm",
+      hook,
+      action,
+      args: roles,
+      values,
+      when: [...this.conds],
+      ref: this.ref(n),
+      via: this.via(),
+      guards: [...this.guardStack],
+      ...(this.denialOf(n) && { denial: this.denialOf(n) as string }),
+    });
+  }
+
+  /** `if ( xsm_x(...) ) continue;`: a denial that only filters. */
+  private denialOf(n: Node): string | undefined {
+    let p = n.parent;
+    while (p && (p.type === "parenthesized_expression" || p.type === "unary_expression")) p = p.parent;
+    if (p?.type === "if_statement" && p.childForFieldName("consequence")?.type === "continue_statement")
+      return "filtered";
+    return undefined;
+  }
+}
+
+const STATEMENT = /(_statement|^declaration|^preproc_)/;
+function isStatement(n: Node): boolean {
+  return STATEMENT.test(n.type);
+}
+
+/** The error a branch returns: `return -EPERM;`, `{ ret = -EPERM; break; }`, `{ rc = -ENOSYS; goto out; }`. */
+function errorOf(cons: Node): string | null {
+  const text = cons.text.replace(/\s+/g, " ");
+  const ret = /^\{?\s*return (-E[A-Z]+);\s*\}?$/.exec(text);
+  if (ret) return ret[1] as string;
+  const set = /^\{\s*\w+ = (-E[A-Z]+);\s*(break|goto \w+);\s*\}$/.exec(text);
+  return set ? (set[1] as string) : null;
+}
