@@ -1,0 +1,371 @@
+/**
+ * Reads `xen/include/hypercall-defs.c`, the hypercall description that Xen's build runs
+ * through $(CPP) and then `xen/scripts/gen_hypercall.awk`. We cannot run the preprocessor
+ * (we do not know the build configuration), so we read every branch of every conditional
+ * and record the `CONFIG_*` conditions around each table row as its guards instead.
+ *
+ * What the awk script does, and we mirror:
+ * - `prefix: p1 p2 ...` sets the prefixes of the prototype lines that follow
+ *   (`PREFIX_*` macros are expanded by cpp first: `PREFIX_hvm` is `hvm` or nothing);
+ * - a prototype line `name(args)` declares `<prefix>_name` for each active prefix;
+ * - `caller: c` makes table column `c` live; columns never named by `caller:` are ignored;
+ * - `table: c1 c2 ...` starts the table: each later line is `name v1 v2 ...`, one value per
+ *   column, `-` for "not callable", otherwise a prefix with an optional `:<priority>`;
+ *   the handler for that column is `<prefix>_<name>`, and a prototype must declare it;
+ * - a row whose live columns are all `-` is ignored (no guest can make that call).
+ */
+import type { Diagnostic } from "../core/diagnostic.js";
+import { error } from "../core/diagnostic.js";
+
+export type GuestType = "pv" | "pvh" | "hvm";
+
+export interface HypercallEntry {
+  /** hypercall name without `__HYPERVISOR_`, e.g. `physdev_op` */
+  name: string;
+  /** `<path>:<line of the table row>` */
+  ref: string;
+  /** `CONFIG_*` conditions around the table row, `!CONFIG_X` for a negated one */
+  guards: string[];
+  /** x86 guest types whose table has the call */
+  callers: GuestType[];
+  /** architectures that can make the call (`dep` on Arm is a deprecated stub, not a call) */
+  arch: ("x86" | "arm")[];
+  /** C handler of the 64-bit native column of each table */
+  entry: { x86pv?: string; x86hvm?: string; arm?: string };
+}
+
+const CODE = "extract/hypercall-defs";
+const CONFIG = /^CONFIG_[A-Za-z0-9_]+$/;
+
+/** Parses the text of `hypercall-defs.c`; `path` is how refs and spans name the file. */
+export function readHypercallTable(
+  text: string,
+  path: string,
+): { entries: HypercallEntry[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const entries: HypercallEntry[] = [];
+  const at = (line: number, column = 1) => ({ file: path, line, column });
+
+  const frames: Frame[] = [];
+  let scope: Scope = { guards: [], dead: false, lossy: [] };
+  const reportedLossy = new Set<number>();
+
+  // cpp expands every macro; here only the ones `prefix:` lines use matter. A macro
+  // defined empty in one branch and non-empty in another takes the non-empty value.
+  const defines = new Map<string, string[]>();
+  const callers = new Set<string>();
+  const prototypes = new Map<string, Set<string>>();
+  let prefixes: string[] = [];
+  let columns: string[] | null = null;
+
+  for (const { line, text: l } of logicalLines(text)) {
+    const directive = /^\s*#\s*(\w+)\s*(.*)$/.exec(l);
+    if (directive) {
+      const [, name = "", rest = ""] = directive;
+      if (name === "define") {
+        const m = /^(\w+)(?![\w(])\s*(.*)$/.exec(rest);
+        const words = m?.[2]?.trim().split(/\s+/).filter(Boolean) ?? [];
+        if (m?.[1] && words.length > 0 && !scope.dead && !defines.has(m[1])) defines.set(m[1], words);
+        continue;
+      }
+      const problem = conditional(frames, name, rest, line);
+      if (problem) diagnostics.push(error(CODE, problem, at(line)));
+      scope = currentScope(frames);
+      continue;
+    }
+    if (scope.dead) continue;
+    const fields = l.trim().split(/\s+/).filter(Boolean);
+    const [first] = fields;
+    // `extern` lines are preprocessing artefacts the awk script drops too
+    if (first === undefined || first === "extern") continue;
+
+    if (first === "caller:") {
+      for (const c of fields.slice(1)) callers.add(c);
+    } else if (first === "prefix:") {
+      prefixes = fields.slice(1).flatMap((w) => expand(w, defines));
+    } else if (first === "table:") {
+      columns = fields.slice(1);
+    } else if (first === "handle:" || first === "defhandle:" || first === "rettype:") {
+      // types of the generated prototypes: nothing about who may call what
+    } else if (columns) {
+      if (fields.length !== columns.length + 1) {
+        diagnostics.push(
+          error(
+            CODE,
+            `table row \`${first}\` has ${fields.length - 1} columns, the \`table:\` header has ${columns.length}`,
+            at(line, l.indexOf(first) + 1),
+            `one value per column: a prefix such as \`do\` or \`compat\`, or \`-\``,
+          ),
+        );
+        continue;
+      }
+      for (const d of scope.lossy) {
+        if (reportedLossy.has(d)) continue;
+        reportedLossy.add(d);
+        diagnostics.push({
+          code: CODE,
+          severity: "warning",
+          message: `the condition at line ${d} is not a conjunction of \`CONFIG_*\` options: rows under it lose that guard`,
+          span: at(d),
+        });
+      }
+      const entry = tableRow(first, fields.slice(1), columns, callers, prototypes, line, path, diagnostics);
+      if (entry) entries.push({ ...entry, guards: [...scope.guards] });
+    } else {
+      const open = l.indexOf("(");
+      const name = l.slice(0, open).trim();
+      if (open < 0 || !/^\w+$/.test(name) || l.indexOf(")", open) < 0) {
+        diagnostics.push(error(CODE, `\`${l.trim()}\` is not a prototype line`, at(line)));
+        continue;
+      }
+      const set = prototypes.get(name) ?? new Set<string>();
+      for (const p of prefixes) set.add(p);
+      prototypes.set(name, set);
+    }
+  }
+
+  for (const f of frames) diagnostics.push(error(CODE, "`#if` without `#endif`", at(f.line)));
+  if (!columns)
+    diagnostics.push(
+      error(
+        CODE,
+        "no `table:` line: the file describes no hypercall table",
+        at(1),
+        "expected a line `table: pv32 pv64 hvm32 hvm64 arm` before the table rows",
+      ),
+    );
+  return { entries, diagnostics };
+}
+
+/** One table row to an entry (without guards); null if no live column has a handler. */
+function tableRow(
+  name: string,
+  values: string[],
+  columns: string[],
+  callers: ReadonlySet<string>,
+  prototypes: ReadonlyMap<string, ReadonlySet<string>>,
+  line: number,
+  path: string,
+  diagnostics: Diagnostic[],
+): Omit<HypercallEntry, "guards"> | null {
+  const handler = new Map<string, string>();
+  values.forEach((value, i) => {
+    const column = columns[i] ?? "";
+    if (!callers.has(column) || value === "-") return;
+    const [prefix = "", prio] = value.split(":");
+    // gen_hypercall.awk refuses priorities outside 1..99
+    if (prio !== undefined && !(/^\d+$/.test(prio) && +prio >= 1 && +prio <= 99)) {
+      diagnostics.push(
+        error(CODE, `priority \`${prio}\` of \`${name}\` must be in 1..99`, { file: path, line, column: 1 }),
+      );
+    }
+    if (!prototypes.get(name)?.has(prefix)) {
+      diagnostics.push(
+        error(CODE, `no prototype \`${prefix}_${name}\` for column \`${column}\``, {
+          file: path,
+          line,
+          column: 1,
+        }),
+      );
+    }
+    handler.set(column, `${prefix}_${name}`);
+  });
+  if (handler.size === 0) return null;
+
+  const has = (...cs: string[]) => cs.some((c) => handler.has(c));
+  const armCallable = handler.has("arm") && !handler.get("arm")?.startsWith("dep_");
+  const guests: GuestType[] = [];
+  if (has("pv32", "pv64")) guests.push("pv");
+  if (has("hvm32", "hvm64")) guests.push("pvh", "hvm");
+  const arch: ("x86" | "arm")[] = [];
+  if (has("pv32", "pv64", "hvm32", "hvm64")) arch.push("x86");
+  if (armCallable) arch.push("arm");
+  const entry: HypercallEntry["entry"] = {};
+  const pv = handler.get("pv64");
+  const hvm = handler.get("hvm64");
+  const arm = handler.get("arm");
+  if (pv) entry.x86pv = pv;
+  if (hvm) entry.x86hvm = hvm;
+  if (arm) entry.arm = arm;
+  return { name, ref: `${path}:${line}`, callers: guests, arch, entry };
+}
+
+/** A word of a `prefix:` line after cpp: a macro's value, or nothing for a `PREFIX_*` never defined non-empty. */
+function expand(word: string, defines: ReadonlyMap<string, string[]>): string[] {
+  const value = defines.get(word);
+  if (value) return value;
+  return word.startsWith("PREFIX_") ? [] : [word];
+}
+
+/** Lines with comments blanked and directive continuations joined, each with its first line number. */
+function logicalLines(text: string): { line: number; text: string }[] {
+  const blank = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, " "));
+  const raw = blank.split(/\r?\n/);
+  const out: { line: number; text: string }[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const start = i;
+    let l = raw[i] ?? "";
+    while (l.endsWith("\\") && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i] ?? ""}`;
+    out.push({ line: start + 1, text: l });
+  }
+  return out;
+}
+
+// ---- conditionals -------------------------------------------------------------------------
+
+type Expr =
+  | { k: "def"; name: string }
+  | { k: "num"; value: number }
+  | { k: "not"; e: Expr }
+  | { k: "and" | "or"; a: Expr; b: Expr }
+  | { k: "other" };
+
+/** An open `#if`: the conditions of its branches so far; `else` once `#else` is seen. */
+interface Frame {
+  line: number;
+  conds: { expr: Expr; line: number }[];
+  inElse: boolean;
+}
+
+/** What holds at a point of the file: guards, whether no build reaches it, directives whose condition was dropped. */
+interface Scope {
+  guards: string[];
+  dead: boolean;
+  lossy: number[];
+}
+
+/** Applies one directive to the stack; returns a problem message, or null. */
+function conditional(frames: Frame[], name: string, rest: string, line: number): string | null {
+  const top = frames.at(-1);
+  switch (name) {
+    case "ifdef":
+    case "ifndef": {
+      const id = /^\w+/.exec(rest)?.[0] ?? "";
+      const def: Expr = { k: "def", name: id };
+      frames.push({
+        line,
+        conds: [{ expr: name === "ifdef" ? def : { k: "not", e: def }, line }],
+        inElse: false,
+      });
+      return null;
+    }
+    case "if":
+      frames.push({ line, conds: [{ expr: parseCondition(rest), line }], inElse: false });
+      return null;
+    case "elif":
+    case "elifdef":
+    case "elifndef": {
+      if (!top || top.inElse) return `\`#${name}\` without \`#if\``;
+      const def: Expr = { k: "def", name: /^\w+/.exec(rest)?.[0] ?? "" };
+      const expr =
+        name === "elif" ? parseCondition(rest) : name === "elifdef" ? def : { k: "not" as const, e: def };
+      top.conds.push({ expr, line });
+      return null;
+    }
+    case "else":
+      if (!top || top.inElse) return "`#else` without `#if`";
+      top.inElse = true;
+      return null;
+    case "endif":
+      if (!top) return "`#endif` without `#if`";
+      frames.pop();
+      return null;
+    default:
+      return null;
+  }
+}
+
+function currentScope(frames: readonly Frame[]): Scope {
+  const guards: string[] = [];
+  const lossy: number[] = [];
+  let dead = false;
+  for (const f of frames) {
+    // a branch holds when every earlier branch of its #if failed and its own condition holds
+    const parts = f.conds.map((c, i) => ({
+      line: c.line,
+      terms: toTerms(c.expr, f.inElse || i < f.conds.length - 1),
+    }));
+    for (const p of parts) {
+      if (p.terms === "never") dead = true;
+      else if (p.terms === null) lossy.push(p.line);
+      else guards.push(...p.terms);
+    }
+  }
+  return { guards: [...new Set(guards)], dead, lossy };
+}
+
+/**
+ * A condition (negated if `neg`) as a conjunction of `CONFIG_*` terms; `never` when no build
+ * takes it (`#if 0`); null when it is no conjunction (an `||`, a comparison). Macros other
+ * than `CONFIG_*` (`CPPCHECK`) are not build options and add no guard.
+ */
+function toTerms(e: Expr, neg: boolean): string[] | "never" | null {
+  switch (e.k) {
+    case "num":
+      return (e.value !== 0) !== neg ? [] : "never";
+    case "def":
+      return CONFIG.test(e.name) ? [neg ? `!${e.name}` : e.name] : [];
+    case "not":
+      return toTerms(e.e, !neg);
+    case "and":
+    case "or": {
+      const a = toTerms(e.a, neg);
+      const b = toTerms(e.b, neg);
+      // De Morgan: a negated `||` is an `&&` of negations
+      if ((e.k === "and") !== neg) {
+        if (a === "never" || b === "never") return "never";
+        return a && b ? [...a, ...b] : null;
+      }
+      if (a === "never") return b;
+      if (b === "never") return a;
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Parses an `#if` expression: `defined`, `IS_ENABLED()`, `!`, `&&`, `||`, parentheses, numbers. */
+function parseCondition(text: string): Expr {
+  const tokens = text.match(/\w+|&&|\|\||[()!]|\S/g) ?? [];
+  let i = 0;
+  const peek = () => tokens[i];
+  const other: Expr = { k: "other" };
+  const primary = (): Expr => {
+    const t = tokens[i++];
+    if (t === "!") return { k: "not", e: primary() };
+    if (t === "(") {
+      const e = or();
+      return tokens[i++] === ")" ? e : other;
+    }
+    if (t === "defined" || t === "IS_ENABLED") {
+      const paren = peek() === "(";
+      if (paren) i++;
+      const name = tokens[i++] ?? "";
+      if (paren && tokens[i++] !== ")") return other;
+      return /^[A-Za-z_]\w*$/.test(name) ? { k: "def", name } : other;
+    }
+    if (t && /^\d+[uUlL]*$/.test(t)) return { k: "num", value: Number.parseInt(t, 10) };
+    // a bare CONFIG_X is 1 when set (Kconfig) and 0 when not, like defined(CONFIG_X)
+    if (t && /^[A-Za-z_]\w*$/.test(t)) return { k: "def", name: t };
+    return other;
+  };
+  const and = (): Expr => {
+    let e = primary();
+    while (peek() === "&&") {
+      i++;
+      e = { k: "and", a: e, b: primary() };
+    }
+    return e;
+  };
+  const or = (): Expr => {
+    let e = and();
+    while (peek() === "||") {
+      i++;
+      e = { k: "or", a: e, b: and() };
+    }
+    return e;
+  };
+  const e = or();
+  return i === tokens.length ? e : other;
+}
