@@ -20,6 +20,8 @@ await build({
   ...common,
   entryPoints: { xenpriv: "src/cli/main.ts", index: "src/index.ts" },
   outdir: "dist",
+  // web-tree-sitter finds its .wasm beside its own module, so it stays a package.
+  external: ["web-tree-sitter"],
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   banner: {

@@ -3,7 +3,7 @@ import { z } from "zod";
 /** `path:line` in the Xen tree the catalogue describes. */
 export const Ref = z.string().regex(/^[\w./+-]+:\d+(-\d+)?$/, "expected `path:line`");
 
-export const ActionSchema = z.enum(["HOOK", "DM_PRIV", "TARGET", "PRIV", "XS_PRIV", "OTHER"]);
+export const ActionSchema = z.enum(["HOOK", "DM_PRIV", "TARGET", "PRIV", "XS_PRIV", "OTHER", "HW_PRIV"]);
 export const ArchSchema = z.enum(["x86", "arm"]);
 export const GuestTypeSchema = z.enum(["pv", "pvh", "hvm"]);
 
@@ -159,7 +159,83 @@ export const LookupInfoSchema = z.strictObject({
   selfError: DenialSchema.optional(),
   /** error when the domain does not exist */
   missingError: DenialSchema,
+  /** a different error for callers that are not the control domain (do_domctl from 4.22.0) */
+  nonControlError: DenialSchema.optional(),
   note: z.string().optional(),
+});
+
+/** A C condition as data (policy/expr.ts): atoms in Xen's spelling, `and`/`or`/`not`, `switch` labels. */
+export type ProgramExpr =
+  | { atom: string }
+  | { and: ProgramExpr[] }
+  | { or: ProgramExpr[] }
+  | { not: ProgramExpr }
+  | { switchOn: string; labels: string[] };
+const ExprSchema: z.ZodType<ProgramExpr> = z.lazy(() =>
+  z.union([
+    z.strictObject({ atom: z.string() }),
+    z.strictObject({ and: z.array(ExprSchema) }),
+    z.strictObject({ or: z.array(ExprSchema) }),
+    z.strictObject({ not: ExprSchema }),
+    z.strictObject({ switchOn: z.string(), labels: z.array(z.string()) }),
+  ]),
+);
+const CallSchema = z.strictObject({ call: ActionSchema, src: z.string(), target: z.string() });
+const OutcomeSchema = z.union([z.enum(["allow", "deny"]), CallSchema]);
+const StmtSchema = z.union([
+  z.strictObject({ if: ExprSchema, then: OutcomeSchema, ref: Ref, note: z.string().optional() }),
+  z.strictObject({ do: OutcomeSchema, ref: Ref, note: z.string().optional() }),
+  z.strictObject({ if: ExprSchema.optional(), check: CallSchema, ref: Ref, note: z.string().optional() }),
+]);
+export const HookProgramSchema = z.strictObject({ ref: Ref, body: z.array(StmtSchema) });
+export const SwitchProgramSchema = z.strictObject({
+  ref: Ref,
+  cases: z.array(
+    z.strictObject({
+      labels: z.array(z.union([ActionSchema, z.literal("default")])),
+      ref: Ref,
+      body: z.array(StmtSchema),
+    }),
+  ),
+});
+
+/** The tree's own default policy, read from its dummy.h by `xenpriv extract`. */
+export const TreePolicySchema = z.strictObject({
+  actions: z.array(ActionSchema),
+  defaultAction: SwitchProgramSchema,
+  /** hooks whose body is more than one xsm_default_action call */
+  hooks: z.record(z.string(), HookProgramSchema),
+});
+
+/** A place where the extractor could not decide, said instead of guessed. */
+export const UnresolvedSchema = z.strictObject({ ref: Ref, what: z.string(), reason: z.string() });
+
+/** Every call of a hook in the hypervisor, reached by an operation or not. */
+export const CallSiteSchema = z.strictObject({
+  hook: z.string(),
+  /** the `XSM_*` literal at the call site; null for hooks called without one (ARGO) */
+  action: ActionSchema.nullable(),
+  /** the call's arguments after the action, as written */
+  args: z.array(z.string()),
+  function: z.string(),
+  ref: Ref,
+  /** the operations whose path reaches it */
+  reachedBy: z.array(z.string()),
+});
+
+/** A call-site action that differs from the hook's XSM_ASSERT_ACTION: a link failure with XSM=n. */
+export const MismatchSchema = z.strictObject({
+  hook: z.string(),
+  callSite: Ref,
+  action: ActionSchema,
+  asserted: ActionSchema,
+  hookRef: Ref,
+});
+
+export const ExtractionSchema = z.strictObject({
+  callSites: z.array(CallSiteSchema),
+  mismatches: z.array(MismatchSchema),
+  unresolved: z.array(UnresolvedSchema),
 });
 
 export const CatalogueMetaSchema = z.strictObject({
@@ -178,6 +254,10 @@ export const CatalogueSchema = z.strictObject({
   hooks: z.array(HookSchema),
   lookups: z.array(LookupInfoSchema),
   operations: z.array(OperationSchema),
+  /** extracted catalogues: the tree's own xsm_default_action and hook bodies */
+  policy: TreePolicySchema.optional(),
+  /** extracted catalogues: call sites, action mismatches, what could not be decided */
+  extraction: ExtractionSchema.optional(),
 });
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;

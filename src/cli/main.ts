@@ -5,6 +5,7 @@ import type { Model } from "../query/model.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
 import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
+import { extractCommand } from "./commands/extract.js";
 import { matrixCommand } from "./commands/matrix.js";
 import { opsCommand } from "./commands/ops.js";
 import { policiesCommand } from "./commands/policies.js";
@@ -108,6 +109,13 @@ export function program(): Command {
       emit(opsCommand(loadModel(o), o), o.format),
     );
 
+  p.command("extract")
+    .argument("<xen-tree>", "root of a Xen source tree (4.19 or later)")
+    .description("read the operation catalogue and the default policy out of a Xen source tree")
+    .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
+    .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
+    .action((tree: string, o: { output?: string; xenVersion?: string }) => extractCommand(tree, o));
+
   p.command("policies")
     .description("the registered policy modules and their origin")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
@@ -129,9 +137,9 @@ export function program(): Command {
 }
 
 /** Runs the CLI; returns the exit code. Only this function decides exit codes. */
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   try {
-    program().parse(argv as string[], { from: "user" });
+    await program().parseAsync(argv as string[], { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof InputError) {
@@ -150,5 +158,5 @@ export function main(argv: readonly string[]): number {
 
 const invoked = process.argv[1] ?? "";
 if (/xenpriv(\.js)?$|cli[/\\]main\.ts$/.test(invoked)) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -208,7 +208,7 @@ export function extractOperations(
         arch: p.arch,
         ...(p.subops.get(label) as { checks: FoundCheck[]; ref: string; failures: LookupFailure[] }),
       }));
-      const subop = label === null ? null : label.slice(prefix.length);
+      const subop = label === null ? null : label.slice(prefix.length).toLowerCase();
       const id = subop === null ? hc.name : `${hc.name}/${subop}`;
       const allFound = paths.flatMap((p) => p.checks);
       if (!allFound.some((c) => c.kind === "xsm" || c.kind === "gate")) continue;

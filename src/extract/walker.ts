@@ -484,7 +484,7 @@ export class PathWalker {
     const argsNode = n.childForFieldName("arguments");
     const args = (argsNode?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== "comment");
     for (const a of args) this.expr(a);
-    if (!fnNode || fnNode.type !== "identifier") {
+    if (fnNode?.type !== "identifier") {
       if (fnNode) this.expr(fnNode);
       return;
     }

@@ -1,4 +1,5 @@
-import type { Check, Operation } from "../catalog/schema.js";
+import type { Check, LookupInfo, Operation } from "../catalog/schema.js";
+import type { BuildFacts } from "../model/build.js";
 import type { Decision, Step } from "../model/decision.js";
 import type { Domain } from "../model/domain.js";
 import { isControl } from "../policy/expr.js";
@@ -38,6 +39,12 @@ function operandResolver(
 }
 
 /** Checks for the other architecture are not worth a line in an explanation. */
+/** The error a failed lookup gives this caller (do_domctl from 4.22.0 hides missing domains from non-control callers). */
+function missingError(lookup: LookupInfo | undefined, src: Domain, build: BuildFacts): string {
+  if (lookup?.nonControlError && !isControl(src, build)) return lookup.nonControlError;
+  return lookup?.missingError ?? "-ESRCH";
+}
+
 function isArchOnly(c: Check["when"]): boolean {
   return typeof c === "string" && c.startsWith("arch.");
 }
@@ -118,16 +125,11 @@ export function evaluate(
         ref,
         depth: 0,
       });
-      return deny(lookup?.missingError ?? "-ESRCH");
+      return deny(missingError(lookup, src, build));
     }
     if (target.system && !op.target.system.includes(target.system as "dom_xen" | "dom_io")) {
       // System domains are never in the domain list, so lookups do not find them (domain.c at 4.22.0).
-      const error =
-        op.target.lookup === "domctl"
-          ? isControl(src, build)
-            ? "-ESRCH"
-            : "-EPERM"
-          : (lookup?.missingError ?? "-ESRCH");
+      const error = missingError(lookup, src, build);
       steps.push({
         kind: "lookup",
         what: `${op.target.lookup}(${op.target.field}) finds ${target.name}`,

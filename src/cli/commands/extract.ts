@@ -1,0 +1,52 @@
+import { renameSync, writeFileSync } from "node:fs";
+import type { Catalogue } from "../../catalog/schema.js";
+import { extractCatalogue } from "../../extract/extract-catalogue.js";
+import { treeMeta } from "../../extract/tree-meta.js";
+
+export interface ExtractCliOptions {
+  readonly output?: string;
+  readonly xenVersion?: string;
+}
+
+/** A progress line on a terminal, nothing in a pipe. */
+function progressReporter(): ((stage: string, done?: number, total?: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (stage, done, total) => {
+    const n = total ? ` ${done}/${total} files` : "";
+    process.stderr.write(`\r\x1b[Kextract: ${stage}${n}`);
+  };
+}
+
+export function summary(c: Catalogue): string {
+  const x = c.extraction;
+  return [
+    `xen ${c.meta.xen}${c.meta.tag ? ` (${c.meta.tag})` : ""}: ${c.operations.length} operations, ${c.hooks.length} hooks`,
+    x
+      ? `${x.callSites.length} call sites, ${x.mismatches.length} action mismatches, ${x.unresolved.length} places not decided`
+      : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+/** `xenpriv extract <tree>`: the tree's catalogue as JSON, written whole or not at all. */
+export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
+  const progress = progressReporter();
+  const meta = { ...treeMeta(tree), ...(o.xenVersion && { xen: o.xenVersion }) };
+  let catalogue: Catalogue;
+  try {
+    catalogue = await extractCatalogue(tree, { meta, ...(progress && { progress }) });
+  } finally {
+    if (progress) process.stderr.write("\r\x1b[K");
+  }
+  const text = `${JSON.stringify(catalogue, null, 1)}\n`;
+  if (!o.output) {
+    process.stdout.write(text);
+    return;
+  }
+  // Write beside the target and rename: a reader never sees half a catalogue.
+  const tmp = `${o.output}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, o.output);
+  process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
+}

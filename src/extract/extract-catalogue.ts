@@ -1,0 +1,150 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Catalogue } from "../catalog/schema.js";
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
+import type { Action } from "../model/action.js";
+import { loadCParser } from "./c-parser.js";
+import { findCallSites, findMismatches } from "./call-sites.js";
+import { readConstants } from "./constants.js";
+import { extractDefaultAction } from "./default-action.js";
+import { extractHooks } from "./dummy-hooks.js";
+import { readHypercallTable } from "./hypercall-table.js";
+import { lookupsFor } from "./lookup-semantics.js";
+import { extractOperations } from "./operations.js";
+import { functionsReachingHooks } from "./relevant.js";
+import type { Unresolved } from "./unresolved.js";
+import type { HookShape } from "./walker.js";
+import { checkLayout, functionsIn, readXenTree } from "./xen-tree.js";
+
+export interface ExtractOptions {
+  /** what the catalogue's meta says about the tree */
+  readonly meta?: Partial<Catalogue["meta"]>;
+  readonly progress?: (stage: string, done?: number, total?: number) => void;
+}
+
+const DUMMY_H = "xen/include/xsm/dummy.h";
+const HOOKS_H = "xen/include/xsm/hooks.h";
+const HYPERCALL_DEFS = "xen/include/hypercall-defs.c";
+
+function readOptional(root: string, path: string): { path: string; text: string } | undefined {
+  try {
+    return { path, text: readFileSync(join(root, path), "utf8") };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
+export async function extractCatalogue(root: string, options: ExtractOptions = {}): Promise<Catalogue> {
+  const progress = options.progress ?? (() => {});
+  checkLayout(root);
+  const parse = await loadCParser();
+  progress("parsing");
+  const tree = readXenTree(root, parse, (done, total) => progress("parsing", done, total));
+  const dummyH = { path: DUMMY_H, text: readFileSync(join(root, DUMMY_H), "utf8") };
+  progress("hooks");
+  const hookX = extractHooks(dummyH, parse, readOptional(root, HOOKS_H));
+  const defaultX = extractDefaultAction(dummyH, parse);
+  if (hookX.hooks.length === 0)
+    fail(
+      error(
+        "extract/no-hooks",
+        `no XSM hook found in \`${DUMMY_H}\``,
+        { file: join(root, DUMMY_H), line: 1, column: 1 },
+        "expected functions starting with XSM_ASSERT_ACTION(XSM_*)",
+      ),
+    );
+  // Checks are the asserted hooks and the ARGO hooks, which take no action argument (their dummy
+  // returns 0, SILO restricts them); the other unasserted functions allocate or log, they check nothing.
+  const checking = new Set([
+    ...hookX.hooks.map((h) => h.name),
+    ...hookX.nonHooks.map((h) => h.name.slice(4)).filter((n) => n.startsWith("argo_")),
+  ]);
+  const shapes = new Map<string, HookShape>();
+  for (const f of functionsIn(parse(tree.text(DUMMY_H)).rootNode, DUMMY_H, null))
+    if (checking.has(f.name.slice(4))) shapes.set(f.name.slice(4), { params: f.params });
+  const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
+
+  const table = readHypercallTable(readFileSync(join(root, HYPERCALL_DEFS), "utf8"), HYPERCALL_DEFS);
+  const bad = table.diagnostics.filter((d) => d.severity === "error");
+  if (bad.length)
+    fail(
+      bad.map((d) => ({
+        ...d,
+        ...(d.span && { span: { ...d.span, file: join(root, d.span.file) } }),
+      }))[0] as never,
+    );
+  progress("operations");
+  const ops = extractOperations(tree, table.entries, shapes, relevant, readConstants(root));
+
+  // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be evaluated.
+  for (const op of ops.operations)
+    op.checks = op.checks.filter((c) => {
+      if (c.kind !== "xsm") return true;
+      const body = hookX.bodies[c.hook];
+      if (!body) return true;
+      const text = JSON.stringify(body);
+      const needed = new Set(
+        [...text.matchAll(/"switchOn":"(\w+)"/g), ...text.matchAll(/"(\w+) [!=]= [A-Z]\w*"/g)].map(
+          (m) => m[1] as string,
+        ),
+      );
+      const missing = [...needed].filter((v) => v !== "action" && !(v in c.values));
+      if (missing.length === 0) return true;
+      ops.unresolved.push({
+        ref: c.ref,
+        what: `${op.id}: xsm_${c.hook}`,
+        reason: `the hook decides on ${missing.map((m) => `\`${m}\``).join(", ")}, whose value is only known at run time; the check is left out`,
+      });
+      return false;
+    });
+
+  const sites = findCallSites(tree, new Set(shapes.keys()));
+  const reached = new Map<string, string[]>();
+  for (const op of ops.operations)
+    for (const c of op.checks)
+      if (c.kind === "xsm") {
+        const list = reached.get(c.ref) ?? [];
+        if (!list.includes(op.id)) list.push(op.id);
+        reached.set(c.ref, list);
+      }
+  const usedLookups = new Set(
+    ops.operations.flatMap((o) => (o.target.kind === "domain" ? [o.target.lookup] : [])),
+  );
+  const unresolved: Unresolved[] = [...hookX.unresolved, ...defaultX.unresolved, ...ops.unresolved];
+  if (
+    usedLookups.has("domctl") &&
+    ![...ops.lookupFailures.values()].some((f) => f.ref.startsWith("xen/common/domctl.c:"))
+  )
+    unresolved.push({
+      ref: "xen/common/domctl.c:1",
+      what: "do_domctl lookup",
+      reason: "the error after the lookup was not recognised; -ESRCH assumed",
+    });
+
+  return {
+    version: 1,
+    meta: {
+      xen: options.meta?.xen ?? "unknown",
+      tag: options.meta?.tag ?? "",
+      commit: options.meta?.commit ?? "",
+      origin: "extracted",
+      date: options.meta?.date ?? "",
+      note: options.meta?.note ?? `extracted by xenpriv extract from ${tree.files} C files`,
+    },
+    hooks: hookX.hooks,
+    lookups: lookupsFor(tree, usedLookups, ops.lookupFailures.values()),
+    operations: ops.operations,
+    policy: { actions: defaultX.actions as Action[], defaultAction: defaultX.program, hooks: hookX.bodies },
+    extraction: {
+      callSites: sites.map((s) => ({
+        ...s,
+        action: s.action as Action | null,
+        reachedBy: reached.get(s.ref) ?? [],
+      })),
+      mismatches: findMismatches(sites, hookX.hooks) as never,
+      unresolved,
+    },
+  } as unknown as Catalogue;
+}
