@@ -107,10 +107,12 @@ export function guardsAround(node: Node): string[] {
   for (let p = node.parent; p; child = p, p = p.parent) {
     if (!PREPROC_BRANCH.has(p.type)) continue;
     if (p.type === "preproc_else" || p.type === "preproc_elif") {
+      // an `#elif`'s own condition holds in its body (not in the `#elif` / `#else` that follow it)
+      if (p.type === "preproc_elif" && !p.childForFieldName("alternative")?.equals(child))
+        out.unshift(branchGuards(p, false));
       // the `#if` this branch belongs to, negated
       const owner = p.parent;
       if (owner) out.unshift(branchGuards(owner, true));
-      child = p;
       continue;
     }
     // a node in the `alternative` of an #if is handled by the preproc_else above
