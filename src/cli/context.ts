@@ -3,6 +3,7 @@ import { loadCatalogue } from "../catalog/load-catalogue.js";
 import { packageRoot } from "../core/package-root.js";
 import { getPolicy } from "../policy/registry.js";
 import { buildModel, type Model } from "../query/model.js";
+import { treePolicy } from "../query/tree-policy.js";
 import { loadSystemFile } from "../system/load-system.js";
 
 /** Options every query command takes. */
@@ -28,7 +29,9 @@ export function loadModels(
 ): Model[] {
   const system = loadSystemFile(opts.system ?? builtinSystemPath());
   const catalogue = loadCatalogue(opts.xen ?? system.xen);
-  return policies.map((p) => buildModel(catalogue, system, getPolicy(p ?? system.xsm)));
+  return policies.map((p) =>
+    buildModel(catalogue, system, p === "tree" ? treePolicy(catalogue) : getPolicy(p ?? system.xsm)),
+  );
 }
 
 /** The model for the command's `--policy`. */

@@ -78,12 +78,13 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   progress("operations");
   const ops = extractOperations(tree, table.entries, shapes, relevant, readConstants(root));
 
-  // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be evaluated.
+  // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
+  // evaluated, so it becomes a run-time condition of the answer (never a silent allow).
   for (const op of ops.operations)
-    op.checks = op.checks.filter((c) => {
-      if (c.kind !== "xsm") return true;
+    op.checks = op.checks.map((c) => {
+      if (c.kind !== "xsm") return c;
       const body = hookX.bodies[c.hook];
-      if (!body) return true;
+      if (!body) return c;
       const text = JSON.stringify(body);
       const needed = new Set(
         [...text.matchAll(/"switchOn":"(\w+)"/g), ...text.matchAll(/"(\w+) [!=]= [A-Z]\w*"/g)].map(
@@ -91,13 +92,16 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         ),
       );
       const missing = [...needed].filter((v) => v !== "action" && !(v in c.values));
-      if (missing.length === 0) return true;
-      ops.unresolved.push({
+      if (missing.length === 0) return c;
+      const reason = `xsm_${c.hook} decides on ${missing.map((m) => `\`${m}\``).join(", ")}, known only at run time`;
+      ops.unresolved.push({ ref: c.ref, what: `${op.id}: xsm_${c.hook}`, reason });
+      return {
+        kind: "gate",
+        require: `runtime:${reason}`,
+        error: c.denial,
         ref: c.ref,
-        what: `${op.id}: xsm_${c.hook}`,
-        reason: `the hook decides on ${missing.map((m) => `\`${m}\``).join(", ")}, whose value is only known at run time; the check is left out`,
-      });
-      return false;
+        ...(c.when && { when: c.when }),
+      } as unknown as typeof c;
     });
 
   const sites = findCallSites(tree, new Set(shapes.keys()));

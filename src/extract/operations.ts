@@ -138,11 +138,16 @@ function toChecks(
       else unknown.push(`\`${p}\` = \`${r.kind === "unknown" ? r.text : r.kind}\``);
     }
     if (unknown.length) {
-      unresolved.push({
+      const reason = `xsm_${c.hook}(XSM_${c.action}) on a domain the extractor cannot name: ${unknown.join(", ")}`;
+      unresolved.push({ ref: c.ref, what, reason: `${reason}${via ? ` (${via})` : ""}` });
+      // the check stays as a run-time condition of the answer, never a silent allow
+      out.push({
+        kind: "gate",
+        require: `runtime:${reason}`,
+        error: c.denial ?? "-EPERM",
         ref: c.ref,
-        what: `${what}: xsm_${c.hook}`,
-        reason: `cannot tell which domain ${unknown.join(", ")} is${via ? ` (${via})` : ""}; the check is left out`,
-      });
+        ...(when && { when }),
+      } as Check);
       continue;
     }
     const notes = [via, c.guards.length ? `under ${c.guards.join(", ")}` : undefined]

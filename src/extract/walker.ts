@@ -430,6 +430,15 @@ export class PathWalker {
       this.out.lookupFailures.push({ var: name, error: norm(x), ref: this.ref(next) });
   }
 
+  /** The argument is the sub-op, or the structure holding it (`op` for `op->cmd`). */
+  private passesDisc(a: Node): boolean {
+    const text = norm(strip(a)).replace(/^&/, "");
+    return (
+      this.mentionsDisc(a) ||
+      [...this.frame.disc].some((d) => d.startsWith(`${text}->`) || d.startsWith(`${text}.`))
+    );
+  }
+
   private mentionsDisc(n: Node): boolean {
     const t = norm(n);
     for (const d of this.frame.disc)
@@ -502,16 +511,7 @@ export class PathWalker {
       return;
     }
     // follow helpers that reach a hook, and dispatchers handed the sub-op (arch_do_sysctl)
-    const passesDisc = args.some(
-      (a) =>
-        this.mentionsDisc(a) ||
-        [...this.frame.disc].some(
-          (d) =>
-            d.startsWith(`${norm(strip(a)).replace(/^&/, "")}->`) ||
-            d.startsWith(`${norm(strip(a)).replace(/^&/, "")}.`),
-        ),
-    );
-    if (!this.relevant.has(name) && !passesDisc) return;
+    if (!this.relevant.has(name) && !args.some((a) => this.passesDisc(a))) return;
     const callee = this.resolve(name, n);
     if (!callee) return;
     if (this.stack.some((f) => f.fn === callee) || this.stack.length >= MAX_DEPTH) return;
@@ -562,7 +562,7 @@ export class PathWalker {
       if (!a) return;
       const r = roleOf(a, this.frame.env);
       if (r.kind !== "unknown" || /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/.test(p)) roles[p] = r;
-      else if (this.frame.disc.has(norm(strip(a))) && this.value) values[p] = this.value;
+      else if (this.value && this.passesDisc(a)) values[p] = this.value;
       else if (/^[A-Z][A-Z0-9_]+$/.test(norm(a))) values[p] = norm(a);
     });
     this.out.checks.push({

@@ -1,0 +1,37 @@
+import type { Catalogue } from "../catalog/schema.js";
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
+import type { Action } from "../model/action.js";
+import { createPolicy } from "../policy/create-policy.js";
+import type { HookProgram, SwitchProgram } from "../policy/program.js";
+import type { PolicyModule } from "../policy/types.js";
+
+/** The default policy an extracted catalogue carries: its tree's own xsm_default_action and hook bodies. */
+export function treePolicy(catalogue: Catalogue): PolicyModule {
+  const p = catalogue.policy;
+  if (!p)
+    fail(
+      error(
+        "policy/no-tree-policy",
+        `the Xen ${catalogue.meta.xen} catalogue (${catalogue.meta.origin}) carries no policy of its own`,
+        undefined,
+        "`tree` is the policy read by `xenpriv extract`; use an extracted catalogue, or name a policy module",
+      ),
+    );
+  return createPolicy({
+    name: "tree",
+    title: `dummy.h of Xen ${catalogue.meta.xen} as extracted`,
+    origin: {
+      kind: "upstream",
+      date: catalogue.meta.date,
+      source: `xen/include/xsm/dummy.h at ${catalogue.meta.tag || catalogue.meta.commit || catalogue.meta.xen}`,
+    },
+    description:
+      "xsm_default_action() and the hook bodies read out of the tree's dummy.h by xenpriv extract.",
+    actions: p.actions as Action[],
+    defaultAction: p.defaultAction as unknown as SwitchProgram,
+    hooks: p.hooks as unknown as Record<string, HookProgram>,
+    reannotate: {},
+    guards: {},
+  });
+}
