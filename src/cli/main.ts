@@ -1,10 +1,12 @@
 import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Model } from "../query/model.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
 import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
+import { diffXenCommand } from "./commands/diff-xen.js";
 import { extractCommand } from "./commands/extract.js";
 import { matrixCommand } from "./commands/matrix.js";
 import { opsCommand } from "./commands/ops.js";
@@ -88,17 +90,32 @@ export function program(): Command {
     );
 
   common(p.command("diff"), false)
-    .description("what changes between two policies: every widened or narrowed request, with a witness")
-    .requiredOption("-p, --policy <name>", "the policy to compare from")
-    .requiredOption("--vs <name>", "the policy to compare to")
+    .description(
+      "what changes between two policies (--policy A --vs B), or two Xen versions, catalogues or source trees (--xen A --vs B)",
+    )
+    .option("-p, --policy <name>", "the policy to compare from")
+    .requiredOption("--vs <name>", "the policy, or with --xen the version / catalogue / tree, to compare to")
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--exit-code", "exit 1 when anything changes")
-    .action((o: CommonOptions & { policy: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
-      const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
-      const out = diffCommand(from, to, o.hypercall);
-      const changed = (out.json as { changes: unknown[] }).changes.length > 0;
-      emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
-    });
+    .action(
+      async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
+        if (!o.policy && o.xen) {
+          const out = await diffXenCommand(o.xen, o.vs, o.system);
+          const changed =
+            ((out.json as { effective: { changes: unknown[] } }).effective.changes.length ?? 0) > 0;
+          emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
+          return;
+        }
+        if (!o.policy)
+          throw new InputError([
+            error("cli/diff-needs-side", "diff needs `--policy A --vs B` or `--xen A --vs B`"),
+          ]);
+        const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
+        const out = diffCommand(from, to, o.hypercall);
+        const changed = (out.json as { changes: unknown[] }).changes.length > 0;
+        emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
+      },
+    );
 
   common(p.command("ops"), false)
     .description("the operation catalogue")

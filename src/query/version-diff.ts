@@ -1,0 +1,93 @@
+import type { Check, Operation } from "../catalog/schema.js";
+import { type DiffResult, diffModels } from "./diff.js";
+import type { Model } from "./model.js";
+
+/** A check that differs between two versions of the same operation, with its lines on both sides. */
+export interface CheckChange {
+  readonly op: string;
+  readonly kind: "added" | "removed";
+  readonly what: string;
+  readonly ref: string;
+}
+
+export interface HookChange {
+  readonly hook: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly fromRef: string | null;
+  readonly toRef: string | null;
+}
+
+export interface LookupChange {
+  readonly lookup: string;
+  readonly from: string;
+  readonly to: string;
+  readonly fromRef: string;
+  readonly toRef: string;
+}
+
+export interface VersionDiff {
+  readonly from: string;
+  readonly to: string;
+  /** effective permissions for the system's domains, each with a witness */
+  readonly effective: DiffResult;
+  readonly checks: readonly CheckChange[];
+  readonly hooks: readonly HookChange[];
+  readonly lookups: readonly LookupChange[];
+}
+
+function describe(c: Check): string {
+  const when = c.when ? ` when ${JSON.stringify(c.when)}` : "";
+  if (c.kind === "xsm") {
+    const args = Object.entries(c.args).map(([k, v]) => `${k}=${v}`);
+    return `xsm_${c.hook}(XSM_${c.action}${args.length ? `, ${args.join(", ")}` : ""})${when}`;
+  }
+  if (c.kind === "gate") return `gate ${JSON.stringify(c.require)} else ${c.error}${when}`;
+  return `bypass${when}`;
+}
+
+/** The same operation on the other side: itself, or the undivided operation a variant belongs to. */
+function counterpart(id: string, ops: ReadonlyMap<string, Operation>): Operation | undefined {
+  return ops.get(id) ?? ops.get(id.split("/").slice(0, 2).join("/"));
+}
+
+const lookupRule = (l: { missingError: string; nonControlError?: string | undefined }) =>
+  l.nonControlError ? `${l.missingError} for control, ${l.nonControlError} otherwise` : l.missingError;
+
+/** What changes between two Xen versions (or a tree and its patch): permissions, checks, hooks, lookups. */
+export function diffVersions(a: Model, b: Model): VersionDiff {
+  const checks: CheckChange[] = [];
+  for (const op of b.ops) {
+    const old = counterpart(op.id, a.opsById);
+    if (!old) continue;
+    const before = new Map(old.checks.map((c) => [describe(c), c]));
+    const after = new Map(op.checks.map((c) => [describe(c), c]));
+    for (const [what, c] of before)
+      if (!after.has(what)) checks.push({ op: op.id, kind: "removed", what, ref: c.ref });
+    for (const [what, c] of after)
+      if (!before.has(what)) checks.push({ op: op.id, kind: "added", what, ref: c.ref });
+  }
+  const hooks: HookChange[] = [];
+  const names = new Set([...a.hooks.keys(), ...b.hooks.keys()]);
+  for (const name of [...names].sort()) {
+    const x = a.hooks.get(name);
+    const y = b.hooks.get(name);
+    if (x?.action === y?.action) continue;
+    hooks.push({
+      hook: name,
+      from: x?.action ?? null,
+      to: y?.action ?? null,
+      fromRef: x?.ref ?? null,
+      toRef: y?.ref ?? null,
+    });
+  }
+  const lookups: LookupChange[] = [];
+  for (const [name, y] of b.lookups) {
+    const x = a.lookups.get(name);
+    if (x && lookupRule(x) !== lookupRule(y))
+      lookups.push({ lookup: name, from: lookupRule(x), to: lookupRule(y), fromRef: x.ref, toRef: y.ref });
+  }
+  const version = (m: Model) =>
+    `${m.catalogue.meta.xen}${m.catalogue.meta.tag ? ` (${m.catalogue.meta.tag})` : ""}`;
+  return { from: version(a), to: version(b), effective: diffModels(a, b), checks, hooks, lookups };
+}
