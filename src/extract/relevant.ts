@@ -21,8 +21,8 @@ export function functionsReachingHooks(
     callees.set(name, set);
     for (const c of set) {
       if (c.startsWith("xsm_") && hooks.has(c.slice(4))) reached.add(name);
-      let s = callers.get(c);
-      if (!s) callers.set(c, (s = new Set()));
+      const s = callers.get(c) ?? new Set<string>();
+      callers.set(c, s);
       s.add(name);
     }
   }
