@@ -321,7 +321,7 @@ export function createTranslator(scope: BodyScope) {
 
   function push(out: Stmt[], path: readonly Expr[], outcome: Outcome, at: Node, note?: string): void {
     const cond = when(path);
-    if (cond && isFalse(cond)) return; // unreachable: `if ( rc ) return ...` after the checks
+    if (cond && isFalse(cond)) return; // a condition that can never hold: nothing to run
     const r = ref(at);
     // Notes on conditional returns are data for readers; compileHook does not print them.
     if (cond) out.push({ if: cond, then: outcome, ref: r, ...(note && { note }) });
@@ -348,7 +348,12 @@ export function createTranslator(scope: BodyScope) {
     for (const cs of namedChildren(n.childForFieldName("body") as Node)) {
       if (isComment(cs)) continue;
       if (cs.type !== "case_statement") {
-        miss(cs, "statement before the first case label");
+        miss(
+          cs,
+          cs.type.startsWith("preproc")
+            ? "#if around case labels is not modelled"
+            : "statement before the first case label",
+        );
         continue;
       }
       const value = cs.childForFieldName("value");
