@@ -1,11 +1,13 @@
 // `npm run bench`: the performance targets, measured. Writes only under bench/out/.
 // Measurements run on bench/measure.ts bundled as scripts/build.mjs bundles dist/ (the shipped form);
 // `npm run bench -- --source` runs them from source through tsx instead (slower: tsx keeps function names).
+// XEN_SRC=<xen tree>[:<xen tree>...] adds the extraction benchmark (bench/extract.ts) on each tree.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { benchExtract } from "./extract.js";
 import type { DecideResult, EvaluateResult, MatrixResult } from "./measure.js";
 import { PASSES } from "./measure.js";
 
@@ -149,6 +151,9 @@ if (!SOURCE)
   });
 console.log(`measuring ${SOURCE ? "from source through tsx" : "the bundled code (as in dist/)"}`);
 const rows = [...benchDecide(), ...benchEvaluate(), ...benchMatrix(), ...benchCheck()];
+const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
+if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
+for (const tree of trees) rows.push(...benchExtract(tree, ROOT, OUT));
 console.log(`\n${table(rows)}`);
 const results = { date: new Date().toISOString(), mode: SOURCE ? "source" : "bundle", rows };
 writeFileSync(join(OUT, `results-${results.mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
