@@ -4,18 +4,11 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, realpathSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { basename, join, relative } from "node:path";
+import { median, type Row } from "./measure.js";
 
 const RUNS = 5;
 const TARGET_MS = 10_000;
 
-interface Row {
-  readonly metric: string;
-  readonly target: string;
-  readonly measured: string;
-  readonly pass: boolean;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
 const ms = (t: number): string => (t < 1000 ? `${t.toFixed(0)} ms` : `${(t / 1000).toFixed(2)} s`);
 

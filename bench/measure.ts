@@ -10,6 +10,16 @@ import type { Model } from "../src/query/model.js";
 import { cRule, generatedModel, triples } from "./workload.js";
 
 export const PASSES = 7;
+
+/** A line of the results table in BENCHMARKS.md. */
+export interface Row {
+  readonly metric: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly pass: boolean;
+}
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const DECIDE_TRIPLES = 1 << 22;
 const EVAL_TRIPLES = 1 << 19;
 
@@ -43,7 +53,6 @@ export interface MatrixResult {
   readonly heapUsed: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 
 /** Median milliseconds of `passes` runs of `f` after one warm-up run, and the warm-up's result. */
 function timed<T>(f: () => T, passes = PASSES): { ms: number; value: T } {

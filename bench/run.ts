@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchExtract } from "./extract.js";
 import type { DecideResult, EvaluateResult, MatrixResult } from "./measure.js";
-import { PASSES } from "./measure.js";
+import { median, PASSES, type Row } from "./measure.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -17,14 +17,6 @@ const OUT = join(BENCH, "out");
 const CHECK_RUNS = 11;
 const SOURCE = process.argv.includes("--source");
 
-interface Row {
-  readonly metric: string;
-  readonly target: string;
-  readonly measured: string;
-  readonly pass: boolean;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const rate = (r: number): string => `${(r / 1e6).toFixed(r < 1e7 ? 2 : 1)} M/s`;
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
 
