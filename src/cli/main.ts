@@ -101,8 +101,7 @@ export function program(): Command {
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
           const out = await diffXenCommand(o.xen, o.vs, o.system);
-          const changed =
-            ((out.json as { effective: { changes: unknown[] } }).effective.changes.length ?? 0) > 0;
+          const changed = (out.json as { effective: { changes: unknown[] } }).effective.changes.length > 0;
           emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
           return;
         }

@@ -18,6 +18,8 @@ export interface NonHook {
   readonly name: string;
   readonly ref: string;
   readonly guards: readonly string[];
+  /** parameter names (the ARGO hooks check without an asserted action) */
+  readonly params: readonly string[];
 }
 
 /** An `XSM_HOOK(rtype, name, ...)` entry of hooks.h (master's X-macro list). */
@@ -119,7 +121,7 @@ export function extractHooks(dummyH: XenFile, parse: ParseC, hooksH?: XenFile): 
     if (!call) {
       if (fn.body.text.includes(ASSERT))
         unresolved.push({ ref, what, reason: `${ASSERT} is not the first statement` });
-      else nonHooks.push({ name: fn.name, ref, guards: fn.guards });
+      else nonHooks.push({ name: fn.name, ref, guards: fn.guards, params: fn.params });
       continue;
     }
     const arg = call.childForFieldName("arguments")?.namedChild(0)?.text ?? "";

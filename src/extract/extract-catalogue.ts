@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalogue } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
-import { fail } from "../core/errors.js";
+import { fail, InputError } from "../core/errors.js";
 import type { Action } from "../model/action.js";
 import { loadCParser } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
@@ -15,7 +15,7 @@ import { extractOperations } from "./operations.js";
 import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
 import type { HookShape } from "./walker.js";
-import { checkLayout, functionsIn, readXenTree } from "./xen-tree.js";
+import { checkLayout, readSource, readXenTree } from "./xen-tree.js";
 
 export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
@@ -27,12 +27,9 @@ const DUMMY_H = "xen/include/xsm/dummy.h";
 const HOOKS_H = "xen/include/xsm/hooks.h";
 const HYPERCALL_DEFS = "xen/include/hypercall-defs.c";
 
+/** hooks.h exists from master on (X-macro list); older trees have none. */
 function readOptional(root: string, path: string): { path: string; text: string } | undefined {
-  try {
-    return { path, text: readFileSync(join(root, path), "utf8") };
-  } catch {
-    return undefined;
-  }
+  return existsSync(join(root, path)) ? { path, text: readSource(root, path) } : undefined;
 }
 
 /** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
@@ -42,7 +39,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   const parse = await loadCParser();
   progress("parsing");
   const tree = readXenTree(root, parse, (done, total) => progress("parsing", done, total));
-  const dummyH = { path: DUMMY_H, text: readFileSync(join(root, DUMMY_H), "utf8") };
+  const dummyH = { path: DUMMY_H, text: readSource(root, DUMMY_H) };
   progress("hooks");
   const hookX = extractHooks(dummyH, parse, readOptional(root, HOOKS_H));
   const defaultX = extractDefaultAction(dummyH, parse);
@@ -55,25 +52,21 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         "expected functions starting with XSM_ASSERT_ACTION(XSM_*)",
       ),
     );
-  // Checks are the asserted hooks and the ARGO hooks, which take no action argument (their dummy
-  // returns 0, SILO restricts them); the other unasserted functions allocate or log, they check nothing.
-  const checking = new Set([
-    ...hookX.hooks.map((h) => h.name),
-    ...hookX.nonHooks.map((h) => h.name.slice(4)).filter((n) => n.startsWith("argo_")),
+  // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
+  // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
+  const shapes = new Map<string, HookShape>([
+    ...hookX.hooks.map((h) => [h.name, { params: h.params }] as const),
+    ...hookX.nonHooks
+      .filter((h) => h.name.startsWith("xsm_argo_"))
+      .map((h) => [h.name.slice(4), { params: h.params }] as const),
   ]);
-  const shapes = new Map<string, HookShape>();
-  for (const f of functionsIn(parse(tree.text(DUMMY_H)).rootNode, DUMMY_H, null))
-    if (checking.has(f.name.slice(4))) shapes.set(f.name.slice(4), { params: f.params });
   const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
 
-  const table = readHypercallTable(readFileSync(join(root, HYPERCALL_DEFS), "utf8"), HYPERCALL_DEFS);
+  const table = readHypercallTable(readSource(root, HYPERCALL_DEFS), HYPERCALL_DEFS);
   const bad = table.diagnostics.filter((d) => d.severity === "error");
   if (bad.length)
-    fail(
-      bad.map((d) => ({
-        ...d,
-        ...(d.span && { span: { ...d.span, file: join(root, d.span.file) } }),
-      }))[0] as never,
+    throw new InputError(
+      bad.map((d) => (d.span ? { ...d, span: { ...d.span, file: join(root, d.span.file) } } : d)),
     );
   progress("operations");
   const ops = extractOperations(tree, table.entries, shapes, relevant, readConstants(root));

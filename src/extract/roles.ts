@@ -1,14 +1,10 @@
+import { LookupSchema } from "../catalog/schema.js";
 import type { Node } from "./c-parser.js";
 
-/** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5). */
-export const LOOKUPS = new Set([
-  "rcu_lock_domain_by_id",
-  "rcu_lock_domain_by_any_id",
-  "rcu_lock_remote_domain_by_id",
-  "rcu_lock_live_remote_domain_by_id",
-  "get_domain_by_id",
-  "get_pg_owner",
-]);
+/** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5): the catalogue's, less its pseudo-lookups. */
+export const LOOKUPS: ReadonlySet<string> = new Set(
+  LookupSchema.options.filter((l) => l !== "domctl" && l !== "current"),
+);
 
 /** Lookups that return an error code and write the domain through their last argument. */
 export const OUT_PARAM_LOOKUPS = new Set([

@@ -565,6 +565,7 @@ export class PathWalker {
       else if (this.value && this.passesDisc(a)) values[p] = this.value;
       else if (/^[A-Z][A-Z0-9_]+$/.test(norm(a))) values[p] = norm(a);
     });
+    const denial = this.denialOf(n);
     this.out.checks.push({
       kind: "xsm",
       hook,
@@ -575,7 +576,7 @@ export class PathWalker {
       ref: this.ref(n),
       via: this.via(),
       guards: [...this.guardStack],
-      ...(this.denialOf(n) && { denial: this.denialOf(n) as string }),
+      ...(denial && { denial }),
     });
   }
 

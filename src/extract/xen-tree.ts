@@ -56,6 +56,25 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
+/** A file of the tree as text; an unreadable one is bad input naming it, not a crash. */
+export function readSource(root: string, path: string): string {
+  try {
+    return readFileSync(join(root, path), "utf8");
+  } catch (e) {
+    fail(
+      error(
+        "extract/unreadable",
+        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        {
+          file: join(root, path),
+          line: 1,
+          column: 1,
+        },
+      ),
+    );
+  }
+}
+
 /** Fails with exit 2 unless `root` looks like a Xen source tree. */
 export function checkLayout(root: string): void {
   if (!existsSync(root) || !statSync(root).isDirectory())
@@ -180,7 +199,7 @@ export function readXenTree(
     const arch = archOf(file);
     done++;
     if (arch === "other" || file.startsWith("xen/tools/") || file.startsWith("xen/scripts/")) continue;
-    const text = blankMacros(readFileSync(p, "utf8"));
+    const text = blankMacros(readSource(root, file));
     bytes += text.length;
     const tree = parse(text);
     for (const f of functionsIn(tree.rootNode, file, arch)) {
@@ -193,7 +212,7 @@ export function readXenTree(
   const text = (path: string): string => {
     let t = texts.get(path);
     if (t === undefined) {
-      t = blankMacros(readFileSync(join(root, path), "utf8"));
+      t = blankMacros(readSource(root, path));
       texts.set(path, t);
     }
     return t;

@@ -1,5 +1,7 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Catalogue } from "../../catalog/schema.js";
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
 
@@ -46,7 +48,17 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
   }
   // Write beside the target and rename: a reader never sees half a catalogue.
   const tmp = `${o.output}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, o.output);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, o.output);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    fail(
+      error(
+        "extract/cannot-write",
+        `cannot write \`${o.output}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      ),
+    );
+  }
   process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
 }
