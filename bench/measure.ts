@@ -53,7 +53,6 @@ export interface MatrixResult {
   readonly heapUsed: number;
 }
 
-
 /** Median milliseconds of `passes` runs of `f` after one warm-up run, and the warm-up's result. */
 function timed<T>(f: () => T, passes = PASSES): { ms: number; value: T } {
   const value = f();

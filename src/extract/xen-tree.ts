@@ -24,8 +24,6 @@ export interface CFunction {
 /** A parsed Xen source tree: the files the extractor reads and every function definition. */
 export interface XenTree {
   readonly root: string;
-  /** blanked text by path, for the few files read as text */
-  readonly text: (path: string) => string;
   readonly functions: ReadonlyMap<string, readonly CFunction[]>;
   readonly files: number;
   readonly bytes: number;
@@ -191,7 +189,6 @@ export function readXenTree(
   const paths: string[] = [];
   walk(join(root, "xen"), paths);
   const functions = new Map<string, CFunction[]>();
-  const texts = new Map<string, string>();
   let bytes = 0;
   let done = 0;
   for (const p of paths) {
@@ -209,13 +206,5 @@ export function readXenTree(
     }
     if (progress && done % 50 === 0) progress(done, paths.length);
   }
-  const text = (path: string): string => {
-    let t = texts.get(path);
-    if (t === undefined) {
-      t = blankMacros(readSource(root, path));
-      texts.set(path, t);
-    }
-    return t;
-  };
-  return { root, text, functions, files: paths.length, bytes };
+  return { root, functions, files: paths.length, bytes };
 }
