@@ -66,7 +66,7 @@ describe("extractHooks", () => {
     // a single `return xsm_default_action(action, ...)` needs no program
     assert.deepEqual(x.bodies, {});
     // no XSM_ASSERT_ACTION: not a hook; xsm_default_action itself is neither
-    assert.deepEqual(x.nonHooks, [{ name: "xsm_gadget_forget", ref: at(51), guards: [] }]);
+    assert.deepEqual(x.nonHooks, [{ name: "xsm_gadget_forget", ref: at(51), guards: [], params: ["d"] }]);
   });
 
   it("takes src/target from the first xsm_default_action call of a hook with a body", () => {
@@ -110,7 +110,7 @@ describe("extractHooks", () => {
       ],
     );
     // the include guard is not a CONFIG_* test and adds nothing
-    assert.deepEqual(x.nonHooks, [{ name: "xsm_lamp_op", ref: at(51), guards: ["CONFIG_XSM"] }]);
+    assert.deepEqual(x.nonHooks, [{ name: "xsm_lamp_op", ref: at(51), guards: ["CONFIG_XSM"], params: ["op"] }]);
   });
 
   it("cross-checks hooks.h's X-macro list: missing functions, extra guards", () => {
