@@ -110,7 +110,9 @@ describe("extractHooks", () => {
       ],
     );
     // the include guard is not a CONFIG_* test and adds nothing
-    assert.deepEqual(x.nonHooks, [{ name: "xsm_lamp_op", ref: at(51), guards: ["CONFIG_XSM"], params: ["op"] }]);
+    assert.deepEqual(x.nonHooks, [
+      { name: "xsm_lamp_op", ref: at(51), guards: ["CONFIG_XSM"], params: ["op"] },
+    ]);
   });
 
   it("cross-checks hooks.h's X-macro list: missing functions, extra guards", () => {
