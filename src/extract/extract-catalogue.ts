@@ -99,9 +99,10 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
 
   const sites = findCallSites(tree, new Set(shapes.keys()));
   const reached = new Map<string, string[]>();
+  // checks kept as run-time gates still reach their call site
   for (const op of ops.operations)
     for (const c of op.checks)
-      if (c.kind === "xsm") {
+      if (c.kind === "xsm" || c.kind === "gate") {
         const list = reached.get(c.ref) ?? [];
         if (!list.includes(op.id)) list.push(op.id);
         reached.set(c.ref, list);

@@ -6,12 +6,21 @@ import type { Unresolved } from "./unresolved.js";
 import { type FoundCheck, type HookShape, type LookupFailure, PathWalker } from "./walker.js";
 import type { Arch, CFunction, XenTree } from "./xen-tree.js";
 
+interface SubopPath {
+  readonly checks: FoundCheck[];
+  /** where the sub-op is dispatched */
+  readonly ref: string;
+  /** `CONFIG_*` guards of its case label */
+  readonly guards: readonly string[];
+  readonly failures: LookupFailure[];
+}
+
 /** What one hypercall yields on one arch: its sub-ops and their checks. */
 interface ArchPaths {
   readonly arch: Arch;
   readonly entry: CFunction;
   /** sub-op constant (or null for a hypercall without sub-ops) -> checks and where it is dispatched */
-  readonly subops: Map<string | null, { checks: FoundCheck[]; ref: string; failures: LookupFailure[] }>;
+  readonly subops: Map<string | null, SubopPath>;
 }
 
 export interface ExtractedOperations {
@@ -56,12 +65,12 @@ function walkArch(
   unresolved.push(...all.unresolved);
   const wholeRef = `${entry.file}:${entry.line}`;
   if (!disc || all.labels.size === 0) {
-    subops.set(null, { checks: all.checks, ref: wholeRef, failures: all.lookupFailures });
+    subops.set(null, { checks: all.checks, ref: wholeRef, guards: [], failures: all.lookupFailures });
     return { arch, entry, subops };
   }
-  for (const [label, ref] of all.labels) {
+  for (const [label, { ref, guards }] of all.labels) {
     const r = new PathWalker(tree, hooks, relevant, arch, label).run(entry, [disc]);
-    subops.set(label, { checks: r.checks, ref, failures: r.lookupFailures });
+    subops.set(label, { checks: r.checks, ref, guards, failures: r.lookupFailures });
   }
   // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation.
   const lists = [...subops.values()].map((s) => s.checks);
@@ -73,7 +82,7 @@ function walkArch(
     return {
       arch,
       entry,
-      subops: new Map([[null, { checks: first, ref: wholeRef, failures: all.lookupFailures }]]),
+      subops: new Map([[null, { checks: first, ref: wholeRef, guards: [], failures: all.lookupFailures }]]),
     };
   }
   return { arch, entry, subops };
@@ -165,9 +174,12 @@ function toChecks(
       ...(notes && { note: notes }),
     } as Check);
   }
-  // A bypass only matters when something follows it.
-  return out.filter((c, i) => c.kind !== "skip" || out.slice(i + 1).some((d) => d.kind === "xsm"));
+  return out;
 }
+
+/** A bypass only matters when a check follows it. */
+const withoutIdleSkips = (checks: Check[]): Check[] =>
+  checks.filter((c, i) => c.kind !== "skip" || checks.slice(i + 1).some((d) => d.kind !== "skip"));
 
 /** The op's target: the first looked-up domain a check is made on. */
 function targetOf(found: readonly FoundCheck[]): Role | null {
@@ -211,7 +223,7 @@ export function extractOperations(
       const present = perArch.filter((p) => p.subops.has(label));
       const paths = present.map((p) => ({
         arch: p.arch,
-        ...(p.subops.get(label) as { checks: FoundCheck[]; ref: string; failures: LookupFailure[] }),
+        ...(p.subops.get(label) as SubopPath),
       }));
       const subop = label === null ? null : label.slice(prefix.length).toLowerCase();
       const id = subop === null ? hc.name : `${hc.name}/${subop}`;
@@ -233,6 +245,10 @@ export function extractOperations(
       const constant = label ?? undefined;
       const value = constant ? constants.get(constant)?.value : undefined;
       const entryGuards = present.length === 1 ? (present[0] as ArchPaths).entry.guards : [];
+      // a label guarded on every arch that has it
+      const labelGuards = paths
+        .flatMap((p) => p.guards)
+        .filter((g) => paths.every((p) => p.guards.includes(g)));
       operations.push({
         id,
         hypercall: hc.name,
@@ -241,7 +257,9 @@ export function extractOperations(
         ...(value !== undefined && { value }),
         summary: `${id}, extracted from ${first.ref}`,
         arch: paths.map((p) => p.arch),
-        guards: [...new Set([...hc.guards, ...entryGuards])].filter((g) => /^!?CONFIG_[A-Z0-9_]+$/.test(g)),
+        guards: [...new Set([...hc.guards, ...entryGuards, ...labelGuards])].filter((g) =>
+          /^!?CONFIG_[A-Z0-9_]+$/.test(g),
+        ),
         callers: [...hc.callers],
         target:
           target && target.kind === "lookup"
@@ -263,7 +281,7 @@ export function extractOperations(
               : [],
           ),
         ),
-        checks,
+        checks: withoutIdleSkips(checks),
         ref: first.ref,
       });
     }

@@ -3,7 +3,7 @@ import { lineOf, type Node } from "./c-parser.js";
 import { conditionOf } from "./conditions.js";
 import { fieldOf, LOOKUPS, OUT_PARAM_LOOKUPS, type Role, roleOf, strip } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
-import type { Arch, CFunction, XenTree } from "./xen-tree.js";
+import { type Arch, type CFunction, guardsAround, type XenTree } from "./xen-tree.js";
 
 /** An XSM hook call, a role gate or a bypass found on the path of one sub-op. */
 export type FoundCheck =
@@ -53,7 +53,7 @@ export interface HookShape {
 export interface WalkResult {
   readonly checks: FoundCheck[];
   /** case labels of switches on the sub-op, with where they are (enumeration mode) */
-  readonly labels: Map<string, string>;
+  readonly labels: Map<string, { ref: string; guards: string[] }>;
   readonly lookupFailures: LookupFailure[];
   readonly unresolved: Unresolved[];
 }
@@ -69,6 +69,8 @@ interface Frame {
 
 const MAX_DEPTH = 14;
 const ERROR_CODE = /^-E[A-Z]+$/;
+/** a C constant: `XEN_DOMCTL_pausedomain`, `DIAL_MODE_peek`, `XSM_PRIV` */
+const CONSTANT = /^[A-Z][A-Z0-9]*(_[A-Za-z0-9]+)*$/;
 
 const norm = (n: Node): string => n.text.replace(/\s+/g, "");
 
@@ -77,22 +79,32 @@ function mergeFlow(a: Flow, b: Flow): Flow {
   return a === b ? a : "return";
 }
 
-/** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
-function caseItems(body: Node): Node[] {
-  const out: Node[] = [];
-  for (const c of body.namedChildren) {
-    if (!c) continue;
-    if (c.type === "case_statement") out.push(c);
-    else if (c.type.startsWith("preproc_")) out.push(...caseItems(c));
-  }
-  return out;
+interface CaseItem {
+  readonly node: Node;
+  readonly label: string;
+  /** the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body */
+  readonly stmts: Node[];
 }
 
-function caseStatements(c: Node): Node[] {
-  const value = c.childForFieldName("value");
-  return c.namedChildren.filter(
-    (x): x is Node => !!x && !x.equals(value ?? x.parent ?? x) && x.type !== "comment",
+const hasCase = (n: Node): boolean =>
+  n.namedChildren.some(
+    (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
   );
+
+/** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
+function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
+  for (const c of body.namedChildren) {
+    if (!c || c.type === "comment") continue;
+    if (c.type === "case_statement") {
+      const value = c.childForFieldName("value");
+      const stmts = c.namedChildren.filter(
+        (x): x is Node => !!x && !x.equals(value ?? c) && x.type !== "comment",
+      );
+      out.push({ node: c, label: value ? norm(value) : "default", stmts });
+    } else if (c.type.startsWith("preproc_") && hasCase(c)) caseItems(c, out);
+    else if (out.length > 0) (out[out.length - 1] as CaseItem).stmts.push(c);
+  }
+  return out;
 }
 
 /**
@@ -304,7 +316,7 @@ export class PathWalker {
       if (!l || !r) return null;
       if (op === "==" || op === "!=") {
         const [d, k] = this.frame.disc.has(norm(strip(l))) ? [l, r] : [r, l];
-        if (!this.frame.disc.has(norm(strip(d))) || !/^[A-Z_][A-Z0-9_]*$/.test(norm(k))) return null;
+        if (!this.frame.disc.has(norm(strip(d))) || !CONSTANT.test(norm(k))) return null;
         return (norm(k) === this.value) === (op === "==");
       }
       if (op === "||" || op === "&&") {
@@ -328,31 +340,28 @@ export class PathWalker {
     if (!cond || !body) return "normal";
     this.expr(cond);
     const items = caseItems(body);
-    const labelsOf = (c: Node) => {
-      const v = c.childForFieldName("value");
-      return v ? norm(v) : "default";
-    };
     if (this.frame.disc.has(norm(strip(cond)))) {
       if (this.value === null) {
-        for (const c of items) {
-          const l = labelsOf(c);
-          if (l !== "default" && !this.out.labels.has(l)) this.out.labels.set(l, this.ref(c));
-        }
+        for (const c of items)
+          if (c.label !== "default" && !this.out.labels.has(c.label))
+            this.out.labels.set(c.label, {
+              ref: this.ref(c.node),
+              guards: guardsAround(c.node).filter((g) => !this.frame.fn.guards.includes(g)),
+            });
         // nested dispatchers (arch_do_domctl, arch_memory_op) are reached through `default:`
-        const def = items.findIndex((c) => labelsOf(c) === "default");
+        const def = items.findIndex((c) => c.label === "default");
         if (def >= 0) this.runCases(items, def);
         return "normal";
       }
-      let start = items.findIndex((c) => labelsOf(c) === this.value);
-      if (start < 0) start = items.findIndex((c) => labelsOf(c) === "default");
+      let start = items.findIndex((c) => c.label === this.value);
+      if (start < 0) start = items.findIndex((c) => c.label === "default");
       if (start < 0) return "normal";
       return this.runCases(items, start);
     }
     // a switch on something else: every case may run
     let flow: Flow | null = null;
     for (let i = 0; i < items.length; i++) {
-      const item = items[i] as Node;
-      const label = labelsOf(item);
+      const label = (items[i] as CaseItem).label;
       const c: Cond =
         label === "default"
           ? `runtime:default of switch ( ${norm(strip(cond))} )`
@@ -360,13 +369,13 @@ export class PathWalker {
       const f = this.withCond(c, () => this.runCases(items, i));
       flow = flow === null ? f : mergeFlow(flow, f);
     }
-    return items.some((c) => labelsOf(c) === "default") ? (flow ?? "normal") : "normal";
+    return items.some((c) => c.label === "default") ? (flow ?? "normal") : "normal";
   }
 
   /** Runs from one case on, falling through, until something leaves the switch. */
-  private runCases(items: Node[], start: number): Flow {
+  private runCases(items: CaseItem[], start: number): Flow {
     for (let i = start; i < items.length; i++) {
-      const f = this.stmts(caseStatements(items[i] as Node));
+      const f = this.stmts((items[i] as CaseItem).stmts);
       if (f === "break") return "normal";
       if (f !== "normal") return f;
     }
@@ -563,7 +572,7 @@ export class PathWalker {
       const r = roleOf(a, this.frame.env);
       if (r.kind !== "unknown" || /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/.test(p)) roles[p] = r;
       else if (this.value && this.passesDisc(a)) values[p] = this.value;
-      else if (/^[A-Z][A-Z0-9_]+$/.test(norm(a))) values[p] = norm(a);
+      else if (CONSTANT.test(norm(a))) values[p] = norm(a);
     });
     const denial = this.denialOf(n);
     this.out.checks.push({
