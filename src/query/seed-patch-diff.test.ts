@@ -1,0 +1,201 @@
+/**
+ * The seed patch read from source: on a tree with the XSM_HW_PRIV v1 patch applied, the diff of the
+ * two trees (`xenpriv diff --xen <base> --vs <patched>`) shows the same permission changes as the
+ * `hw-priv-v1` policy module does against `dummy` on the unpatched tree.
+ *
+ * test/fixtures/extract/seed-diff/{base,patched}/ are small Xen-shaped trees written for this test:
+ * one hook of each default action (PRIV, DM_PRIV, HOOK, TARGET, XS_PRIV, and console_io's OTHER),
+ * and in `patched` the seed patch (000_914e5b3ccdf1613a) applied to dummy.h and to the call sites it
+ * touches (physdev apic and setup_gsi, platform_op).
+ *
+ * query/ may not import extract/ (ARCHITECTURE.md), so the catalogues come from `xenpriv extract`
+ * run from source, as a user gets them; the CLI's own diff is checked the same way.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { loadCataloguePath } from "../catalog/load-catalogue.js";
+import type { Catalogue } from "../catalog/schema.js";
+import type { System } from "../model/system.js";
+import { dummy } from "../policy/dummy.js";
+import { hwPrivV1 } from "../policy/hw-priv-v1.js";
+import { loadSystemFile } from "../system/load-system.js";
+import { type Change, diffModels } from "./diff.js";
+import { buildModel } from "./model.js";
+import { treePolicy } from "./tree-policy.js";
+import { diffVersions } from "./version-diff.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const FIXTURES = join(ROOT, "test/fixtures/extract/seed-diff");
+const BASE = join(FIXTURES, "base");
+const PATCHED = join(FIXTURES, "patched");
+/** The built-in example (the CLI's default system): hwdom (hardware), ctl (control), xs (xenstore), guest. */
+const SYSTEM = join(ROOT, "examples/seed-hwdom-qemu.yaml");
+/** A PV dom0 that keeps control (and is no console) beside a late PVH hardware domain. */
+const PV_SPLIT = join(ROOT, "test/fixtures/systems/pv-control-split.yaml");
+
+/** `xenpriv <args>` from source, in the repository root. */
+function xenpriv(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** One line per change, for readable assertion failures. */
+const lines = (changes: readonly Change[]) =>
+  changes.map((c) => `${c.kind} ${c.domain} ${c.op} ${c.relation}${c.target ? ` ${c.target}` : ""}`);
+
+let dir = "";
+let base: Catalogue;
+let patched: Catalogue;
+let system: System;
+let pvSplit: System;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "xenpriv-seed-diff-"));
+  const extract = (tree: string, name: string) => {
+    const out = join(dir, `${name}.json`);
+    const r = xenpriv("extract", tree, "-o", out);
+    assert.equal(r.code, 0, `xenpriv extract ${name}: ${r.err}`);
+    return loadCataloguePath(out);
+  };
+  base = extract(BASE, "base");
+  patched = extract(PATCHED, "patched");
+  system = loadSystemFile(SYSTEM);
+  pvSplit = loadSystemFile(PV_SPLIT);
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** What the hw-priv-v1 module changes on the unpatched tree, against the tree's upstream policy. */
+const byPolicy = (sys = system) => diffModels(buildModel(base, sys, dummy), buildModel(base, sys, hwPrivV1));
+/** What the patched tree changes against the unpatched one, each read with its own dummy.h. */
+const byTrees = (sys = system) =>
+  diffVersions(buildModel(base, sys, treePolicy(base)), buildModel(patched, sys, treePolicy(patched)));
+
+describe("seed patch: the patched tree against the hw-priv-v1 module", () => {
+  test("both trees extract cleanly: same operations, no action mismatch, nothing undecided", () => {
+    for (const c of [base, patched]) {
+      assert.deepEqual(c.extraction?.mismatches, []);
+      assert.deepEqual(c.extraction?.unresolved, []);
+    }
+    assert.deepEqual(
+      patched.operations.map((o) => o.id),
+      base.operations.map((o) => o.id),
+    );
+    const actions = new Set(base.hooks.map((h) => h.action));
+    for (const a of ["PRIV", "DM_PRIV", "HOOK", "TARGET", "XS_PRIV", "OTHER"] as const)
+      assert.ok(actions.has(a), `a hook asserting XSM_${a}`);
+  });
+
+  test("the unpatched tree's own policy is dummy's: no change at all", () => {
+    for (const sys of [system, pvSplit]) {
+      const d = diffModels(buildModel(base, sys, dummy), buildModel(base, sys, treePolicy(base)));
+      assert.deepEqual(lines(d.changes), []);
+    }
+  });
+
+  for (const [name, sys] of [
+    ["the seed scenario", () => system],
+    ["a PV control dom0 with a late hardware domain", () => pvSplit],
+  ] as const)
+    test(`on ${name}, the tree diff has exactly the effective changes of dummy -> hw-priv-v1`, () => {
+      const policy = byPolicy(sys());
+      const trees = byTrees(sys()).effective;
+      assert.ok(policy.changes.length > 0, "the seed patch changes something");
+      assert.deepEqual(lines(trees.changes), lines(policy.changes));
+      assert.deepEqual(trees.changes, policy.changes);
+      assert.equal(trees.widened, policy.widened);
+      assert.equal(trees.narrowed, policy.narrowed);
+      assert.deepEqual(trees.addedOps, []);
+      assert.deepEqual(trees.removedOps, []);
+      assert.deepEqual(policy.addedOps, []);
+      assert.deepEqual(policy.removedOps, []);
+    });
+
+  test("the changes are the seed's: control loses HW_PRIV, the hardware domain gains HW_PRIV and DM_PRIV", () => {
+    const hwPriv = [
+      "physdev_op/apic_read",
+      "physdev_op/setup_gsi",
+      "platform_op/settime64",
+      "platform_op/get_cpuinfo",
+    ];
+    const expected = [
+      // dm_op (XSM_DM_PRIV): the hardware domain on itself and on every other class of domain
+      ...["self hwdom", "other ctl", "other xs", "other guest"].map((t) => `widened hwdom dm_op ${t}`),
+      ...hwPriv.map((op) => `widened hwdom ${op} none`),
+      ...hwPriv.map((op) => `narrowed ctl ${op} none`),
+      // console_io's last branch: ctl, built by dom0less, is a console (d->is_console) and keeps it
+      "widened hwdom console_io/write none",
+      "widened hwdom console_io/read none",
+    ].sort();
+    assert.deepEqual(lines(byTrees().effective.changes).sort(), expected);
+  });
+
+  test("a control domain that is no console loses console_io as well", () => {
+    const ops = lines(byTrees(pvSplit).effective.changes).filter((l) => l.startsWith("narrowed dom0 "));
+    assert.deepEqual(ops.sort(), [
+      "narrowed dom0 console_io/read none",
+      "narrowed dom0 console_io/write none",
+      "narrowed dom0 physdev_op/apic_read none",
+      "narrowed dom0 physdev_op/setup_gsi none",
+      "narrowed dom0 platform_op/get_cpuinfo none",
+      "narrowed dom0 platform_op/settime64 none",
+    ]);
+  });
+
+  test("the tree diff names the hooks and the call sites the patch moved to XSM_HW_PRIV", () => {
+    const d = byTrees();
+    assert.deepEqual(
+      d.hooks.map((h) => `${h.hook} ${h.from} -> ${h.to}`),
+      ["apic PRIV -> HW_PRIV", "platform_op PRIV -> HW_PRIV", "resource_setup_gsi PRIV -> HW_PRIV"],
+    );
+    assert.deepEqual(
+      d.checks.map((c) => `${c.op} ${c.kind} ${c.what}`),
+      [
+        "physdev_op/apic_read removed xsm_apic(XSM_PRIV, d=current)",
+        "physdev_op/apic_read added xsm_apic(XSM_HW_PRIV, d=current)",
+        "physdev_op/setup_gsi removed xsm_resource_setup_gsi(XSM_PRIV)",
+        "physdev_op/setup_gsi added xsm_resource_setup_gsi(XSM_HW_PRIV)",
+        "platform_op/settime64 removed xsm_platform_op(XSM_PRIV)",
+        "platform_op/settime64 added xsm_platform_op(XSM_HW_PRIV)",
+        "platform_op/get_cpuinfo removed xsm_platform_op(XSM_PRIV)",
+        "platform_op/get_cpuinfo added xsm_platform_op(XSM_HW_PRIV)",
+      ],
+    );
+    assert.deepEqual(d.lookups, []);
+  });
+});
+
+describe("seed patch through the CLI", () => {
+  test("`diff --xen <base> --vs <patched> -f json` exits 0 and lists the changes of hw-priv-v1", () => {
+    const r = xenpriv("diff", "--xen", BASE, "--vs", PATCHED, "-f", "json");
+    assert.equal(r.code, 0, r.err);
+    const v = JSON.parse(r.out) as {
+      kind: string;
+      from: string;
+      to: string;
+      effective: { changes: Change[]; widened: number; narrowed: number };
+      hooks: { hook: string; from: string; to: string }[];
+    };
+    assert.equal(v.kind, "diff-xen");
+    assert.match(v.from, /^4\.99-seed-base\b/);
+    assert.match(v.to, /^4\.99-seed-hw-priv-v1\b/);
+    const policy = byPolicy();
+    assert.deepEqual(lines(v.effective.changes), lines(policy.changes));
+    assert.equal(v.effective.widened, policy.widened);
+    assert.equal(v.effective.narrowed, policy.narrowed);
+    assert.deepEqual(
+      v.hooks.map((h) => h.hook),
+      ["apic", "platform_op", "resource_setup_gsi"],
+    );
+  });
+});
