@@ -262,7 +262,7 @@ describe("pattern 4: `?:` conditional calls", () => {
   const P = "conditional-expr";
   const F = "xen/common/tile.c";
 
-  test("the hook in either branch of ?: is made under that branch's condition; `x ?: y` always", async () => {
+  test("`cond ? xsm_...(...) : -EXXX`: the operation fails unless cond (a gate), then the check; `x ?: y` always", async () => {
     const c = await extract(P);
     assertValid(c);
     assert.deepEqual(
@@ -272,20 +272,29 @@ describe("pattern 4: `?:` conditional calls", () => {
         value: 0,
         target: byAnyId(P, F),
         checks: [
-          xsm("tile_release", "TARGET", { d: "target" }, at(P, F, "xsm_tile_release("), {
-            when: "runtime:tile_is_mapped(d, op.gfn)",
-          }),
+          {
+            kind: "gate",
+            require: "runtime:tile_is_mapped(d, op.gfn)",
+            error: "-EACCES",
+            ref: at(P, F, "xsm_tile_release("),
+          },
+          xsm("tile_release", "TARGET", { d: "target" }, at(P, F, "xsm_tile_release(")),
         ],
       }),
     );
     // a role test as the condition is an atom the engine evaluates
     assert.deepEqual(op(c, "tile_op/swap").checks, [
-      xsm("tile_swap", "DM_PRIV", { d: "target" }, at(P, F, "xsm_tile_swap("), { when: "target.hvm-like" }),
+      { kind: "gate", require: "target.hvm-like", error: "-EOPNOTSUPP", ref: at(P, F, "xsm_tile_swap(") },
+      xsm("tile_swap", "DM_PRIV", { d: "target" }, at(P, F, "xsm_tile_swap(")),
     ]);
     assert.deepEqual(op(c, "tile_op/clear").checks, [
-      xsm("tile_clear", "TARGET", { d: "target" }, at(P, F, "xsm_tile_clear("), {
-        when: { not: "runtime:tile_is_busy(d)" },
-      }),
+      {
+        kind: "gate",
+        require: { not: "runtime:tile_is_busy(d)" },
+        error: "-EBUSY",
+        ref: at(P, F, "xsm_tile_clear("),
+      },
+      xsm("tile_clear", "TARGET", { d: "target" }, at(P, F, "xsm_tile_clear(")),
     ]);
     assert.deepEqual(op(c, "tile_op/pin").checks, [
       xsm("tile_pin", "PRIV", { d: "target" }, at(P, F, "xsm_tile_pin(")),
@@ -326,7 +335,7 @@ describe("pattern 6: conditional invocation and an early-return bypass", () => {
   const P = "conditional-bypass";
   const F = "xen/common/gizmo.c";
 
-  test("`if ( irq ) ret = xsm_...` makes the check conditional", async () => {
+  test("`ret = -EPERM; if ( irq ) ret = xsm_...`: the operation fails unless irq (a gate), then the check", async () => {
     const c = await extract(P);
     assertValid(c);
     assert.deepEqual(
@@ -336,7 +345,8 @@ describe("pattern 6: conditional invocation and an early-return bypass", () => {
         value: 0,
         target: byAnyId(P, F),
         checks: [
-          xsm("gizmo_irq", "PRIV", { d: "target" }, at(P, F, "xsm_gizmo_irq("), { when: "runtime:irq" }),
+          { kind: "gate", require: "runtime:irq", error: "-EPERM", ref: at(P, F, "if ( irq )") },
+          xsm("gizmo_irq", "PRIV", { d: "target" }, at(P, F, "xsm_gizmo_irq(")),
         ],
       }),
     );
@@ -616,8 +626,10 @@ describe("pattern 12: do_domctl's own lookup and its error per caller", () => {
       }),
     );
     assert.deepEqual(op(c, "domctl/pausedomain").target, target);
+    // `d == current->domain ? -EINVAL : ...`: a domain cannot pause itself
     assert.deepEqual(op(c, "domctl/pausedomain").checks, [
       xsm("domctl", "PRIV", { d: "target" }, domctl, { values: { cmd: "XEN_DOMCTL_pausedomain" } }),
+      { kind: "gate", require: { not: "self" }, error: "-EINVAL", ref: at(P, F, "d == current->domain ?") },
     ]);
   });
 });

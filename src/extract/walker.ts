@@ -68,6 +68,8 @@ interface Frame {
 }
 
 const MAX_DEPTH = 14;
+const HOOK_CALL = /\bxsm_\w+\s*\(/;
+const SUBARCH_64 = /^xen\/arch\/(arm\/arm64|x86\/x86_64)\//;
 const ERROR_CODE = /^-E[A-Z]+$/;
 /** a C constant: `XEN_DOMCTL_pausedomain`, `DIAL_MODE_peek`, `XSM_PRIV` */
 const CONSTANT = /^[A-Z][A-Z0-9]*(_[A-Za-z0-9]+)*$/;
@@ -264,10 +266,24 @@ export class PathWalker {
     if (!cond || !cons) return "normal";
     this.expr(cond);
     const decided = this.decide(cond);
-    const c = conditionOf(cond, this.frame.env, this.frame.disc);
-    this.recordGate(cond, cons, c);
-    const thenFlow = decided === false ? "return" : this.withCond(c, () => this.stmt(cons));
+    // a condition the sub-op settles is no condition of its checks
+    const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
+    // `if ( d == e ) ret = -EINVAL; else ret = xsm_...(...);`: the error branch fails the operation
+    const failing = decided === null && elseBody && !HOOK_CALL.test(cond.text) ? errorAssigned(cons) : null;
+    if (failing) {
+      this.recordGate(cond, c, failing, HOOK_CALL.test((elseBody as Node).text));
+      return this.stmt(elseBody as Node);
+    }
+    // `ret = -EPERM; if ( irq ) ret = xsm_...(...);`: without the condition the error stands
+    const before = decided === null && !elseBody ? this.errorBeforeCheck(n, cons) : null;
+    if (before) {
+      this.recordGate(cond, c ? { not: c } : null, before, true);
+      return this.stmt(cons);
+    }
+    const error = errorOf(cons);
+    if (error) this.recordGate(cond, c, error);
+    const thenFlow = decided === false ? "return" : this.withCond(c, () => this.stmt(cons));
     const negated: Cond | null = c ? { not: c } : null;
     const elseFlow =
       decided === true ? "return" : elseBody ? this.withCond(negated, () => this.stmt(elseBody)) : "normal";
@@ -291,18 +307,30 @@ export class PathWalker {
   }
 
   /** `if ( !is_hardware_domain(currd) ) return -ENOSYS;`: a role gate outside XSM. */
-  private recordGate(cond: Node, cons: Node, c: Cond | null): void {
-    if (!c || JSON.stringify(c).includes("runtime:")) return;
-    const error = errorOf(cons);
-    if (!error) return;
+  private recordGate(cond: Node, c: Cond | null, error: string, keepRuntime = false): void {
+    // `if ( copy_from_guest(...) ) return -EFAULT;` everywhere: run-time failures are kept only next to a check
+    if (!c || (!keepRuntime && JSON.stringify(c).includes("runtime:"))) return;
     this.out.checks.push({
       kind: "gate",
-      require: { not: c },
+      require: typeof c === "object" && "not" in c ? c.not : { not: c },
       error,
       when: [...this.conds],
       ref: this.ref(cond),
       via: this.via(),
     });
+  }
+
+  /** The error code the statement before set, when the branch only assigns a hook's result over it. */
+  private errorBeforeCheck(n: Node, cons: Node): string | null {
+    const body =
+      cons.type === "compound_statement" ? cons.namedChildren.filter((x) => x?.type !== "comment") : [cons];
+    const only = body.length === 1 ? assignmentOf(body[0] as Node) : null;
+    if (!only || !/^xsm_\w+\(/.test(norm(only.value))) return null;
+    const prev = n.previousNamedSibling;
+    const before = prev ? assignmentOf(prev) : null;
+    return before && before.name === only.name && ERROR_CODE.test(norm(before.value))
+      ? norm(before.value)
+      : null;
   }
 
   /** Whether a condition is settled by the sub-op being followed. */
@@ -475,6 +503,21 @@ export class PathWalker {
         const decided = this.decide(cond);
         const cons = n.childForFieldName("consequence");
         const alt = n.childForFieldName("alternative");
+        // `paging_mode_translate(d) ? xsm_...(...) : -EACCES`: the other arm fails the operation
+        const failArm = [cons, alt].findIndex((x) => !!x && ERROR_CODE.test(norm(x)));
+        const bothFail = !!cons && !!alt && ERROR_CODE.test(norm(cons)) && ERROR_CODE.test(norm(alt));
+        if (decided === null && failArm >= 0 && !bothFail) {
+          const error = norm([cons, alt][failArm] as Node);
+          const other = failArm === 0 ? alt : cons;
+          this.recordGate(
+            cond,
+            failArm === 0 ? c : c ? { not: c } : null,
+            error,
+            HOOK_CALL.test(other?.text ?? ""),
+          );
+          if (other) this.expr(other);
+          return;
+        }
         if (cons && decided !== false) this.withCond(c, () => this.expr(cons));
         if (alt && decided !== true) this.withCond(c ? { not: c } : null, () => this.expr(alt));
         return;
@@ -550,6 +593,9 @@ export class PathWalker {
     if (sameFile.length >= 1) return sameFile[0] as CFunction;
     const archOnly = defs.filter((f) => f.arch === this.arch);
     if (archOnly.length === 1) return archOnly[0] as CFunction;
+    // the catalogue models the 64-bit builds: arm64 over arm32
+    const wide = archOnly.filter((f) => SUBARCH_64.test(f.file));
+    if (wide.length === 1) return wide[0] as CFunction;
     this.out.unresolved.push({
       ref: this.ref(at),
       what: `call of ${name}`,
@@ -605,6 +651,23 @@ function isStatement(n: Node): boolean {
 }
 
 /** The error a branch returns: `return -EPERM;`, `{ ret = -EPERM; break; }`, `{ rc = -ENOSYS; goto out; }`. */
+/** `x = value;` as a statement, or null. */
+function assignmentOf(n: Node): { name: string; value: Node } | null {
+  const e = n.type === "expression_statement" ? n.namedChild(0) : null;
+  if (e?.type !== "assignment_expression" || e.child(1)?.type !== "=") return null;
+  const left = e.childForFieldName("left");
+  const value = e.childForFieldName("right");
+  return left && value ? { name: norm(left), value } : null;
+}
+
+/** The error code a branch that only sets the result to one assigns: `ret = -EINVAL;`. */
+function errorAssigned(cons: Node): string | null {
+  const body =
+    cons.type === "compound_statement" ? cons.namedChildren.filter((x) => x?.type !== "comment") : [cons];
+  const a = body.length === 1 ? assignmentOf(body[0] as Node) : null;
+  return a && ERROR_CODE.test(norm(a.value)) ? norm(a.value) : null;
+}
+
 function errorOf(cons: Node): string | null {
   const text = cons.text.replace(/\s+/g, " ");
   const ret = /^\{?\s*return (-E[A-Z]+);\s*\}?$/.exec(text);

@@ -1,0 +1,67 @@
+import type { Catalogue, Cond, Operation } from "../catalog/schema.js";
+
+/**
+ * Where an extracted catalogue and a reference one (the curated catalogue) disagree on the XSM part of
+ * an operation: which hooks it calls, with which action and operands, on which arch.
+ * Gates that are not XSM checks (argument validation, guest-type tests, `runtime:` conditions) are
+ * outside what the extractor derives, so they are not compared.
+ */
+export interface XsmDifference {
+  readonly op: string;
+  /** `missing`: only in the reference; `extra`: only extracted; `checks`: both, different checks */
+  readonly kind: "missing" | "extra" | "checks";
+  /** the reference's checks, one `arch:hook(ACTION;param=operand)[when]` per line */
+  readonly reference: readonly string[];
+  readonly extracted: readonly string[];
+}
+
+const atoms = (c: Cond | undefined): string[] => {
+  if (c === undefined) return [];
+  if (typeof c === "string") return [c];
+  if ("all" in c) return c.all.flatMap(atoms);
+  return [JSON.stringify(c)];
+};
+
+/** The XSM checks an operation makes on each of its arches, as comparable lines. */
+export function xsmLines(op: Operation): string[] {
+  const out = new Set<string>();
+  for (const arch of op.arch)
+    for (const c of op.checks) {
+      if (c.kind !== "xsm") continue;
+      const when = atoms(c.when);
+      if (when.some((a) => a.startsWith("arch.") && a !== `arch.${arch}`)) continue;
+      const rest = when.filter((a) => !a.startsWith("arch."));
+      // a check that only holds under a run-time condition is not part of the static model
+      if (rest.some((a) => a.includes("runtime:"))) continue;
+      const args = Object.entries(c.args)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([p, o]) => `${p}=${o}`)
+        .join(",");
+      out.add(`${arch}:${c.hook}(${c.action};${args})${rest.length ? `[${rest.join("&")}]` : ""}`);
+    }
+  return [...out].sort();
+}
+
+/**
+ * Compares every operation of the reference with its extracted counterpart: the same id, or for a
+ * variant the operation it refines (`memory_op/add_to_physmap/dev_mmio` -> `memory_op/add_to_physmap`).
+ */
+export function xsmAgreement(reference: Catalogue, extracted: Catalogue): XsmDifference[] {
+  const byId = new Map(extracted.operations.map((o) => [o.id, o]));
+  const refIds = reference.operations.map((o) => o.id);
+  const out: XsmDifference[] = [];
+  for (const op of reference.operations) {
+    const other = byId.get(op.id) ?? byId.get(op.id.split("/").slice(0, 2).join("/"));
+    const a = xsmLines(op);
+    if (!other) {
+      out.push({ op: op.id, kind: "missing", reference: a, extracted: [] });
+      continue;
+    }
+    const b = xsmLines(other);
+    if (a.join("\n") !== b.join("\n")) out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
+  }
+  for (const op of extracted.operations)
+    if (!refIds.some((id) => id === op.id || id.startsWith(`${op.id}/`)))
+      out.push({ op: op.id, kind: "extra", reference: [], extracted: xsmLines(op) });
+  return out;
+}
