@@ -4,7 +4,7 @@ import type { HypercallEntry } from "./hypercall-table.js";
 import type { Role } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
 import { type FoundCheck, type HookShape, type LookupFailure, PathWalker } from "./walker.js";
-import type { Arch, CFunction, XenTree } from "./xen-tree.js";
+import { type Arch, type CFunction, definitionsOn, offByDefault, type XenTree } from "./xen-tree.js";
 
 interface SubopPath {
   readonly checks: FoundCheck[];
@@ -199,13 +199,19 @@ export function extractOperations(
   const unresolved: Unresolved[] = [];
   const operations: Operation[] = [];
   const lookupFailures = new Map<string, LookupFailure>();
-  for (const hc of table) {
+  // `#if CONFIG_GRANT_TABLE` row / `#elif CONFIG_PV_SHIM` row: one hypercall, the build's row
+  const rows = table.filter(
+    (hc) =>
+      !hc.guards.some(offByDefault) ||
+      !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
+  );
+  for (const hc of rows) {
     const perArch: ArchPaths[] = [];
     for (const arch of hc.arch) {
       const name =
         arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
       if (!name) continue;
-      const defs = (tree.functions.get(name) ?? []).filter((f) => f.arch === null || f.arch === arch);
+      const defs = definitionsOn(tree, name, arch);
       const entry = defs.find((f) => f.arch === arch) ?? defs[0];
       if (!entry) {
         unresolved.push({

@@ -24,6 +24,8 @@ export type Role =
       readonly ref: string;
       readonly var: string;
     }
+  /** the calling vCPU (`struct vcpu *curr = current;`): not a domain, but `curr->domain` is the caller */
+  | { readonly kind: "current-vcpu" }
   | { readonly kind: "unknown"; readonly text: string };
 
 export const CURRENT: Role = { kind: "current" };
@@ -53,6 +55,9 @@ export function roleOf(n: Node, env: ReadonlyMap<string, Role>): Role {
   const x = strip(n);
   const text = x.text.replace(/\s+/g, "");
   if (text === "current->domain" || text === "rcu_lock_current_domain()") return CURRENT;
+  if (text === "current") return { kind: "current-vcpu" };
+  const owner = /^(\w+)->domain$/.exec(text)?.[1];
+  if (owner && env.get(owner)?.kind === "current-vcpu") return CURRENT;
   if (text === "NULL" || text === "0") return NULL_ROLE;
   if (text === "dom_io" || text === "dom_xen") return { kind: "system", name: text };
   if (x.type === "identifier") return env.get(text) ?? { kind: "unknown", text };

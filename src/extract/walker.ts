@@ -3,7 +3,7 @@ import { lineOf, type Node } from "./c-parser.js";
 import { conditionOf } from "./conditions.js";
 import { fieldOf, LOOKUPS, OUT_PARAM_LOOKUPS, type Role, roleOf, strip } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
-import { type Arch, type CFunction, guardsAround, type XenTree } from "./xen-tree.js";
+import { type Arch, type CFunction, definitionsOn, guardsAround, type XenTree } from "./xen-tree.js";
 
 /** An XSM hook call, a role gate or a bypass found on the path of one sub-op. */
 export type FoundCheck =
@@ -68,6 +68,8 @@ interface Frame {
 }
 
 const MAX_DEPTH = 14;
+/** hook parameters that are domains in dummy.h */
+const DOMAIN_PARAM = /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/;
 const HOOK_CALL = /\bxsm_\w+\s*\(/;
 const SUBARCH_64 = /^xen\/arch\/(arm\/arm64|x86\/x86_64)\//;
 const ERROR_CODE = /^-E[A-Z]+$/;
@@ -325,7 +327,10 @@ export class PathWalker {
     const body =
       cons.type === "compound_statement" ? cons.namedChildren.filter((x) => x?.type !== "comment") : [cons];
     const only = body.length === 1 ? assignmentOf(body[0] as Node) : null;
-    if (!only || !/^xsm_\w+\(/.test(norm(only.value))) return null;
+    if (!only) return null;
+    const callee = /^(\w+)\(/.exec(norm(only.value))?.[1] ?? "";
+    if (!(callee.startsWith("xsm_") && this.hooks.has(callee.slice(4))) && !this.relevant.has(callee))
+      return null;
     const prev = n.previousNamedSibling;
     const before = prev ? assignmentOf(prev) : null;
     return before && before.name === only.name && ERROR_CODE.test(norm(before.value))
@@ -586,7 +591,7 @@ export class PathWalker {
 
   /** The definition a call reaches on this arch: same file first, then the arch's, then common code. */
   private resolve(name: string, at: Node): CFunction | null {
-    const defs = (this.tree.functions.get(name) ?? []).filter((f) => f.arch === null || f.arch === this.arch);
+    const defs = definitionsOn(this.tree, name, this.arch);
     if (defs.length <= 1) return defs[0] ?? null;
     const here = this.frame.fn.file;
     const sameFile = defs.filter((f) => f.file === here);
@@ -616,7 +621,9 @@ export class PathWalker {
       const a = rest[i];
       if (!a) return;
       const r = roleOf(a, this.frame.env);
-      if (r.kind !== "unknown" || /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/.test(p)) roles[p] = r;
+      const domainParam = DOMAIN_PARAM.test(p);
+      // NULL for `const void *data` is no domain
+      if ((r.kind !== "unknown" && (r.kind !== "null" || domainParam)) || domainParam) roles[p] = r;
       else if (this.value && this.passesDisc(a)) values[p] = this.value;
       else if (CONSTANT.test(norm(a))) values[p] = norm(a);
     });

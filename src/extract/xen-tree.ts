@@ -179,6 +179,20 @@ export function functionsIn(root: Node, file: string, arch: Arch | null): CFunct
   return out;
 }
 
+/** Off in the build the catalogue models: features on, not the exclusive PV shim. */
+export const offByDefault = (g: string): boolean =>
+  g === "CONFIG_PV_SHIM_EXCLUSIVE" || (g.startsWith("!") && g !== "!CONFIG_PV_SHIM_EXCLUSIVE");
+
+/**
+ * The definitions of a function that build compiles on one arch: a stand-in for a feature that is
+ * off (`#ifndef CONFIG_GRANT_TABLE` in the PV shim) gives way to the real one.
+ */
+export function definitionsOn(tree: XenTree, name: string, arch: Arch): CFunction[] {
+  const defs = (tree.functions.get(name) ?? []).filter((f) => f.arch === null || f.arch === arch);
+  const on = defs.filter((f) => !f.guards.some(offByDefault));
+  return on.length > 0 && on.length < defs.length ? on : defs;
+}
+
 /** Reads and parses every C file of the hypervisor (xen/), Arm and x86 only. */
 export function readXenTree(
   root: string,

@@ -22,20 +22,31 @@ const atoms = (c: Cond | undefined): string[] => {
   return [JSON.stringify(c)];
 };
 
-/** The XSM checks an operation makes on each of its arches, as comparable lines. */
-export function xsmLines(op: Operation): string[] {
+const FIXED_OPERANDS = new Set(["current", "target", "null", "dom_io", "dom_xen"]);
+
+/**
+ * The XSM checks an operation makes on each of its arches, as comparable lines. Extra operands
+ * (set_target's `e`) are named by whoever writes the catalogue, so only their being extra counts.
+ * `coarse` keeps hook and action only, run-time conditioned checks included: what a variant is
+ * compared on.
+ */
+export function xsmLines(op: Operation, arches: readonly string[] = op.arch, coarse = false): string[] {
   const out = new Set<string>();
-  for (const arch of op.arch)
+  for (const arch of arches)
     for (const c of op.checks) {
       if (c.kind !== "xsm") continue;
       const when = atoms(c.when);
       if (when.some((a) => a.startsWith("arch.") && a !== `arch.${arch}`)) continue;
+      if (coarse) {
+        out.add(`${arch}:${c.hook}(${c.action})`);
+        continue;
+      }
       const rest = when.filter((a) => !a.startsWith("arch."));
       // a check that only holds under a run-time condition is not part of the static model
       if (rest.some((a) => a.includes("runtime:"))) continue;
       const args = Object.entries(c.args)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([p, o]) => `${p}=${o}`)
+        .map(([p, o]) => `${p}=${FIXED_OPERANDS.has(o) ? o : "operand"}`)
         .join(",");
       out.add(`${arch}:${c.hook}(${c.action};${args})${rest.length ? `[${rest.join("&")}]` : ""}`);
     }
@@ -51,14 +62,22 @@ export function xsmAgreement(reference: Catalogue, extracted: Catalogue): XsmDif
   const refIds = reference.operations.map((o) => o.id);
   const out: XsmDifference[] = [];
   for (const op of reference.operations) {
-    const other = byId.get(op.id) ?? byId.get(op.id.split("/").slice(0, 2).join("/"));
-    const a = xsmLines(op);
+    const same = byId.get(op.id);
+    const other = same ?? byId.get(op.id.split("/").slice(0, 2).join("/"));
     if (!other) {
-      out.push({ op: op.id, kind: "missing", reference: a, extracted: [] });
+      out.push({ op: op.id, kind: "missing", reference: xsmLines(op), extracted: [] });
       continue;
     }
-    const b = xsmLines(other);
-    if (a.join("\n") !== b.join("\n")) out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
+    if (same) {
+      const a = xsmLines(op);
+      const b = xsmLines(other);
+      if (a.join("\n") !== b.join("\n")) out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
+      continue;
+    }
+    // a variant (one value of an argument) makes some of the checks its operation makes, on its arches
+    const a = xsmLines(op, op.arch, true);
+    const b = xsmLines(other, op.arch, true);
+    if (!a.every((l) => b.includes(l))) out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
   }
   for (const op of extracted.operations)
     if (!refIds.some((id) => id === op.id || id.startsWith(`${op.id}/`)))
