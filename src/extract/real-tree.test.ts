@@ -8,14 +8,15 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { type Catalogue, CatalogueSchema } from "../catalog/schema.js";
+import { isDeepStrictEqual } from "node:util";
+import { type Catalogue, CatalogueSchema, type Check } from "../catalog/schema.js";
 import { packageRoot } from "../core/package-root.js";
 import { extractCatalogue } from "./extract-catalogue.js";
 import { treeMeta } from "./tree-meta.js";
 
 const root = process.env.XEN_SRC;
 let extracted: Promise<Catalogue> | undefined;
-/** The tree's catalogue, extracted once per run (about half a minute on a full tree). */
+/** The tree's catalogue, extracted once for all the tests of the file (a few seconds on a full tree). */
 const catalogue = () => {
   extracted ??= extractCatalogue(root as string, { meta: treeMeta(root as string) });
   return extracted;
@@ -33,28 +34,37 @@ function real(name: string, body: (c: Catalogue) => void | Promise<void>): void 
 }
 
 /** The lines of each file a ref names, read once. */
-const lineCounts = new Map<string, number | null>();
-function lineCount(file: string): number | null {
-  let n = lineCounts.get(file);
-  if (n === undefined) {
+const files = new Map<string, string[] | null>();
+function linesOf(file: string): string[] | null {
+  let lines = files.get(file);
+  if (lines === undefined) {
     const p = join(root as string, file);
-    n = existsSync(p) ? readFileSync(p, "utf8").split("\n").length : null;
-    lineCounts.set(file, n);
+    lines = existsSync(p) ? readFileSync(p, "utf8").split("\n") : null;
+    files.set(file, lines);
   }
-  return n;
+  return lines;
 }
 
-/** Why `ref` (`path:line`) does not name a line of the tree, or null when it does. */
-function badRef(ref: string): string | null {
+/** Why `ref` (`path:line`) does not name a line of the tree (and, given, one that calls `call`), or null when it does. */
+function badRef(ref: string, call?: string): string | null {
   const m = /^(.+):(\d+)$/.exec(ref);
   if (!m) return "not path:line";
-  const n = lineCount(m[1] as string);
-  if (n === null) return "no such file";
-  const line = Number(m[2]);
-  return line >= 1 && line <= n ? null : `the file has ${n} lines`;
+  const lines = linesOf(m[1] as string);
+  if (lines === null) return "no such file";
+  const text = lines[Number(m[2]) - 1];
+  if (Number(m[2]) < 1 || text === undefined) return `the file has ${lines.length} lines`;
+  return call && !text.includes(call) ? `no ${call} on \`${text.trim()}\`` : null;
 }
 
-/** The differences of two lists of named items: missing, extra, and changed names (the first few). */
+/** The hook a check calls: an XSM check, or one kept as a run-time gate (`runtime:xsm_<hook>(...) ...`). */
+function hookOf(check: Check): string | undefined {
+  if (check.kind === "xsm") return check.hook;
+  if (check.kind === "gate" && typeof check.require === "string")
+    return /^runtime:xsm_(\w+)\(/.exec(check.require)?.[1];
+  return undefined;
+}
+
+/** The differences of two lists of named items: missing, extra and changed names, or another order. */
 function differences<T>(
   what: string,
   got: readonly T[],
@@ -72,8 +82,6 @@ function differences<T>(
   if (out.length === 0 && got.map(key).join() !== want.map(key).join()) out.push(`${what}s: another order`);
   return out;
 }
-
-const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 describe("real tree (XEN_SRC): extractCatalogue", () => {
   real("the catalogue validates against the schema, and validating adds nothing", (c) => {
@@ -93,18 +101,22 @@ describe("real tree (XEN_SRC): extractCatalogue", () => {
     );
   });
 
-  real("every operation, and every check of one, points at a line of the tree", (c) => {
-    const bad: string[] = [];
-    for (const op of c.operations) {
-      const why = badRef(op.ref);
-      if (why) bad.push(`${op.id}: ${op.ref} (${why})`);
-      for (const check of op.checks) {
-        const w = badRef(check.ref);
-        if (w) bad.push(`${op.id}, ${check.kind} check: ${check.ref} (${w})`);
+  real(
+    "every operation and every check points at a line of the tree; a hook's at the line calling it",
+    (c) => {
+      const bad: string[] = [];
+      for (const op of c.operations) {
+        const why = badRef(op.ref);
+        if (why) bad.push(`${op.id}: ${op.ref} (${why})`);
+        for (const check of op.checks) {
+          const hook = hookOf(check);
+          const w = badRef(check.ref, hook && `xsm_${hook}`);
+          if (w) bad.push(`${op.id}, ${check.kind} check: ${check.ref} (${w})`);
+        }
       }
-    }
-    assert.deepEqual(bad, []);
-  });
+      assert.deepEqual(bad, []);
+    },
+  );
 
   real("a version xenpriv ships is extracted as shipped: operations, their checks, hooks", (c) => {
     const file = join(packageRoot(), "catalogues", "extracted", `xen-${c.meta.xen}.json`);
@@ -119,11 +131,20 @@ describe("real tree (XEN_SRC): extractCatalogue", () => {
         c.operations,
         shipped.operations,
         (o) => o.id,
-        (a, b) => equal(a.checks, b.checks),
+        (a, b) => isDeepStrictEqual(a.checks, b.checks),
       ),
-      ...differences("hook", c.hooks, shipped.hooks, (h) => h.name, equal),
+      ...differences("hook", c.hooks, shipped.hooks, (h) => h.name, isDeepStrictEqual),
     ];
-    assert.deepEqual(diffs, [], `differences with catalogues/extracted/xen-${c.meta.xen}.json`);
+    const shown = 40;
+    assert.equal(
+      diffs.length,
+      0,
+      [
+        `${diffs.length} differences with catalogues/extracted/xen-${c.meta.xen}.json:`,
+        ...diffs.slice(0, shown).map((d) => `  ${d}`),
+        ...(diffs.length > shown ? [`  ... and ${diffs.length - shown} more`] : []),
+      ].join("\n"),
+    );
     // and in full, once the summary agrees
     assert.deepEqual(
       c.operations.map((o) => ({ id: o.id, checks: o.checks })),

@@ -1,0 +1,49 @@
+// `npm run test:xen`: the real-tree tests, and only those, on the Xen source tree named by XEN_SRC.
+// Real-tree tests are the tests whose name contains "XEN_SRC", in the test files that read
+// process.env.XEN_SRC; every other test of those files is left out (--test-name-pattern).
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** What makes a directory a Xen tree the extractor reads (REQUIRED_FILES in src/extract/xen-tree.ts), and its version. */
+const XEN_FILES = [
+  "xen/Makefile",
+  "xen/include/xsm/dummy.h",
+  "xen/include/hypercall-defs.c",
+  "xen/common/domctl.c",
+];
+
+function usage(message) {
+  process.stderr.write(
+    `test:xen: ${message}\nusage: XEN_SRC=<root of a Xen source tree, 4.19 or later> npm run test:xen\n`,
+  );
+  process.exit(2);
+}
+
+const src = process.env.XEN_SRC;
+if (!src) usage("XEN_SRC is not set: the real-tree tests need a Xen source tree");
+const root = resolve(src);
+if (!existsSync(root) || !statSync(root).isDirectory()) usage(`XEN_SRC=${src} is not a directory`);
+const missing = XEN_FILES.filter((f) => !existsSync(join(root, f)));
+if (missing.length) usage(`XEN_SRC=${src} is not a Xen source tree: ${missing.join(", ")} missing`);
+
+function find(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" || e.name === "fixtures" ? [] : find(p);
+    return e.name.endsWith(".test.ts") ? [p] : [];
+  });
+}
+
+const files = ["src", "test"]
+  .flatMap(find)
+  .filter((f) => readFileSync(f, "utf8").includes("process.env.XEN_SRC"))
+  .sort();
+if (files.length === 0) usage("no real-tree test found (tests that read process.env.XEN_SRC)");
+
+const r = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-name-pattern=XEN_SRC", ...files],
+  { stdio: "inherit", env: { ...process.env, XEN_SRC: root } },
+);
+process.exit(r.status ?? 1);
