@@ -65,6 +65,21 @@ interface Frame {
   readonly env: Map<string, Role>;
   /** expressions that hold the sub-op number in this function (`cmd`, `op->cmd`) */
   readonly disc: Set<string>;
+  /** what the path knows about the guest's arguments: `vec->op` is (or is not) `XEN_VM_EVENT_GET_VERSION` */
+  readonly facts: Map<string, Fact>;
+}
+
+interface Fact {
+  readonly value: string;
+  readonly eq: boolean;
+}
+
+/** `&op->u.vm_event_op` passed as `vec`: `op->u.vm_event_op.op` is `vec->op` in the callee. */
+function rebase(expr: string, arg: string, param: string): string | null {
+  if (expr === arg) return param;
+  if (expr.startsWith(`${arg}->`) || expr.startsWith(`${arg}.`))
+    return `${param}->${expr.slice(arg.length + (expr[arg.length] === "." ? 1 : 2))}`;
+  return null;
 }
 
 const MAX_DEPTH = 14;
@@ -147,12 +162,44 @@ export class PathWalker {
     return this.stack.map((f) => f.fn.name);
   }
 
-  private enter(fn: CFunction, env: Map<string, Role>, disc: Set<string>): void {
-    this.stack.push({ fn, env, disc });
+  private enter(
+    fn: CFunction,
+    env: Map<string, Role>,
+    disc: Set<string>,
+    facts = new Map<string, Fact>(),
+  ): void {
+    this.stack.push({ fn, env, disc, facts });
     try {
       this.stmt(fn.body);
     } finally {
       this.stack.pop();
+    }
+  }
+
+  /** `vec->op == XEN_VM_EVENT_GET_VERSION` as a fact the branch knows (or its negation, in the else). */
+  private factOf(cond: Node): [string, Fact] | null {
+    const x = strip(cond);
+    if (x.type !== "binary_expression") return null;
+    const op = x.child(1)?.type;
+    const l = x.childForFieldName("left");
+    const r = x.childForFieldName("right");
+    if (!l || !r || (op !== "==" && op !== "!=")) return null;
+    const [e, k] = CONSTANT.test(norm(r)) ? [l, r] : [r, l];
+    if (!CONSTANT.test(norm(k)) || CONSTANT.test(norm(e))) return null;
+    return [norm(strip(e)), { value: norm(k), eq: op === "==" }];
+  }
+
+  private withFact<T>(fact: [string, Fact] | null, holds: boolean, f: () => T): T {
+    if (!fact) return f();
+    const [key, { value, eq }] = fact;
+    const facts = this.frame.facts;
+    const before = facts.get(key);
+    facts.set(key, { value, eq: eq === holds });
+    try {
+      return f();
+    } finally {
+      if (before) facts.set(key, before);
+      else facts.delete(key);
     }
   }
 
@@ -285,10 +332,16 @@ export class PathWalker {
     }
     const error = errorOf(cons);
     if (error) this.recordGate(cond, c, error);
-    const thenFlow = decided === false ? "return" : this.withCond(c, () => this.stmt(cons));
+    const fact = decided === null ? this.factOf(cond) : null;
+    const thenFlow =
+      decided === false ? "return" : this.withFact(fact, true, () => this.withCond(c, () => this.stmt(cons)));
     const negated: Cond | null = c ? { not: c } : null;
     const elseFlow =
-      decided === true ? "return" : elseBody ? this.withCond(negated, () => this.stmt(elseBody)) : "normal";
+      decided === true
+        ? "return"
+        : elseBody
+          ? this.withFact(fact, false, () => this.withCond(negated, () => this.stmt(elseBody)))
+          : "normal";
     if (decided === null && thenFlow === "return" && elseFlow === "normal" && c && this.isBypass(cond, cons))
       this.out.checks.push({ kind: "skip", when: [...this.conds, c], ref: this.ref(n), via: this.via() });
     if (decided === true) return thenFlow;
@@ -340,6 +393,14 @@ export class PathWalker {
 
   /** Whether a condition is settled by the sub-op being followed. */
   private decide(cond: Node): boolean | null {
+    const known = this.factOf(cond);
+    const fact = known ? this.frame.facts.get(known[0]) : undefined;
+    if (known && fact) {
+      const [, asked] = known;
+      // known equal: any comparison is settled; known different: only with the same constant
+      if (fact.eq) return (fact.value === asked.value) === asked.eq;
+      if (fact.value === asked.value) return !asked.eq;
+    }
     if (this.value === null) return null;
     const x = strip(cond);
     if (x.type === "binary_expression") {
@@ -574,6 +635,7 @@ export class PathWalker {
     if (this.stack.some((f) => f.fn === callee) || this.stack.length >= MAX_DEPTH) return;
     const env = new Map<string, Role>();
     const disc = new Set<string>();
+    const facts = new Map<string, Fact>();
     callee.params.forEach((p, i) => {
       const a = args[i];
       if (!a) return;
@@ -581,12 +643,15 @@ export class PathWalker {
       if (r.kind !== "unknown") env.set(p, r);
       const text = norm(strip(a)).replace(/^&/, "");
       for (const d of this.frame.disc) {
-        if (d === text) disc.add(p);
-        else if (d.startsWith(`${text}->`) || d.startsWith(`${text}.`))
-          disc.add(`${p}->${d.slice(text.length + (d[text.length] === "." ? 1 : 2))}`);
+        const there = rebase(d, text, p);
+        if (there) disc.add(there);
+      }
+      for (const [k, f] of this.frame.facts) {
+        const there = rebase(k, text, p);
+        if (there) facts.set(there, f);
       }
     });
-    this.enter(callee, env, disc);
+    this.enter(callee, env, disc, facts);
   }
 
   /** The definition a call reaches on this arch: same file first, then the arch's, then common code. */

@@ -65,12 +65,22 @@ export function xsmAgreement(reference: Catalogue, extracted: Catalogue): XsmDif
     const same = byId.get(op.id);
     const other = same ?? byId.get(op.id.split("/").slice(0, 2).join("/"));
     if (!other) {
-      out.push({ op: op.id, kind: "missing", reference: xsmLines(op), extracted: [] });
+      // one operation in the reference, one per sub-op extracted (mmuext_op): their checks together
+      const parts = extracted.operations.filter((o) => o.id.startsWith(`${op.id}/`));
+      const a = xsmLines(op);
+      const b = [...new Set(parts.flatMap((o) => xsmLines(o)))].sort();
+      if (parts.length === 0) out.push({ op: op.id, kind: "missing", reference: a, extracted: [] });
+      else if (a.join("\n") !== b.join("\n"))
+        out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
       continue;
     }
     if (same) {
+      // `hvm_op/set_param` on x86 and its variant `hvm_op/set_param/arm`: each is compared on its arches
+      const byVariants = reference.operations.some(
+        (v) => v.id.startsWith(`${op.id}/`) && v.arch.some((a) => !op.arch.includes(a)),
+      );
       const a = xsmLines(op);
-      const b = xsmLines(other);
+      const b = xsmLines(other, byVariants ? op.arch.filter((x) => other.arch.includes(x)) : other.arch);
       if (a.join("\n") !== b.join("\n")) out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
       continue;
     }
@@ -80,7 +90,7 @@ export function xsmAgreement(reference: Catalogue, extracted: Catalogue): XsmDif
     if (!a.every((l) => b.includes(l))) out.push({ op: op.id, kind: "checks", reference: a, extracted: b });
   }
   for (const op of extracted.operations)
-    if (!refIds.some((id) => id === op.id || id.startsWith(`${op.id}/`)))
+    if (!refIds.some((id) => id === op.id || id.startsWith(`${op.id}/`) || op.id.startsWith(`${id}/`)))
       out.push({ op: op.id, kind: "extra", reference: [], extracted: xsmLines(op) });
   return out;
 }
