@@ -21,6 +21,10 @@ async function resolveSide(spec: string): Promise<Catalogue> {
   return loadCatalogue(existsSync(extracted) ? extracted : spec);
 }
 
+/** A check's deep run-time conditions would widen the table's column for every row; json has them whole. */
+const shorten = (what: string, max = 120): string =>
+  what.length > max ? `${what.slice(0, max - 1)}…` : what;
+
 /** `xenpriv diff --xen A --vs B`: what a Xen version or a patch changes, each change with its lines. */
 export async function diffXenCommand(a: string, b: string, systemPath?: string): Promise<Output> {
   const system = loadSystemFile(systemPath ?? builtinSystemPath());
@@ -42,7 +46,7 @@ export async function diffXenCommand(a: string, b: string, systemPath?: string):
     ...e.changes.map((c) => [c.kind, c.domain, c.op, c.target ?? "", ""]),
     ...e.addedOps.map((o) => ["new", "", o, "", ""]),
     ...e.removedOps.map((o) => ["removed", "", o, "", ""]),
-    ...d.checks.map((c) => [`check ${c.kind}`, "", c.op, c.what, c.ref]),
+    ...d.checks.map((c) => [`check ${c.kind}`, "", c.op, shorten(c.what), c.ref]),
   ];
   return {
     kind: "diff-xen",
