@@ -143,7 +143,7 @@ function declaratorName(decl: Node | null): { name: string; params: string[] } |
   for (let d = decl; d; d = d.childForFieldName("declarator")) {
     if (d.type === "function_declarator") {
       const id = d.childForFieldName("declarator");
-      if (!id || id.type !== "identifier") return null;
+      if (id?.type !== "identifier") return null;
       const params = (d.childForFieldName("parameters")?.namedChildren ?? []).flatMap((p) => {
         let x: Node | null = p?.childForFieldName("declarator") ?? null;
         while (x && x.type !== "identifier") x = x.childForFieldName("declarator");
