@@ -214,6 +214,21 @@ describe("diff on the seed scenario", () => {
     assert.deepEqual(json("diff", "-p", "dummy", "--vs", "dummy").value.changes, []);
     assert.equal(run("diff", "-p", "dummy", "--vs", "hw-priv-v2", "--exit-code").code, 1);
   });
+  test("diff --xen: --exit-code counts changed checks, hooks and lookups too; --hypercall narrows it", () => {
+    // 4.20.0 -> 4.22.0 changes no allow/deny of the example system, but the domctl lookup and checks change
+    assert.equal(run("diff", "--xen", "4.20.0", "--vs", "4.22.0", "--exit-code").code, 1);
+    assert.equal(run("diff", "--xen", "4.22.0", "--vs", "4.22.0", "--exit-code").code, 0);
+    const d = json("diff", "--xen", "4.20.0", "--vs", "4.22.0", "--hypercall", "domctl").value as {
+      checks: { op: string }[];
+      effective: { addedOps: string[]; removedOps: string[] };
+    };
+    const ops = [...d.checks.map((c) => c.op), ...d.effective.addedOps, ...d.effective.removedOps];
+    assert.ok(ops.includes("domctl/get_domain_state") && ops.includes("domctl/vm_event_op"));
+    assert.deepEqual(
+      ops.filter((o) => !o.startsWith("domctl/")),
+      [],
+    );
+  });
 });
 
 describe("examples", () => {

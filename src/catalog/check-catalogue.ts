@@ -1,8 +1,7 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Span } from "../core/span.js";
-import type { Catalogue, Cond } from "./schema.js";
+import { type Catalogue, type Cond, FIXED_OPERANDS } from "./schema.js";
 
-const FIXED_OPERANDS = new Set(["current", "target", "null", "dom_xen", "dom_io", "idle"]);
 /** Hooks that are not access checks (no XSM_ASSERT_ACTION) but are called on guest paths. */
 const NON_CHECK_HOOKS = new Set([
   "argo_enable",

@@ -17,13 +17,22 @@ export function shippedVersions(): string[] {
     .sort();
 }
 
+/** The catalogue `xenpriv extract` made of a shipped version (`catalogues/extracted/xen-4.22.0.json`), if there is one. */
+export function extractedCataloguePath(version: string): string | null {
+  const path = join(packageRoot(), "catalogues", "extracted", `xen-${version}.json`);
+  return /^[\w.-]+$/.test(version) && existsSync(path) ? path : null;
+}
+
 function read(path: string): SourceDoc {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new InputError([
-      error("catalogue/unreadable", `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code}`),
+      error(
+        "catalogue/unreadable",
+        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      ),
     ]);
   }
   try {

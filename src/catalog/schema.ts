@@ -17,6 +17,16 @@ export const Guard = z.string().regex(/^!?CONFIG_[A-Z0-9_]+$/);
  */
 export const Operand = z.string().regex(/^[a-z_][a-z0-9_]*$/);
 
+/** The operands every operation has; any other name is an extra operand the operation binds. */
+export const FIXED_OPERANDS: ReadonlySet<string> = new Set([
+  "current",
+  "target",
+  "null",
+  "dom_xen",
+  "dom_io",
+  "idle",
+]);
+
 /**
  * Conditions over the caller, the target and the build. Atoms:
  * `self` (target is the caller), `no-target`, `caller.<pv|pvh|hvm|hvm-like|control|hardware|xenstore|console>`,

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Model } from "../query/model.js";
+import { hasChanges, type VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
 import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
@@ -100,8 +101,8 @@ export function program(): Command {
     .action(
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
-          const out = await diffXenCommand(o.xen, o.vs, o.system);
-          const changed = (out.json as { effective: { changes: unknown[] } }).effective.changes.length > 0;
+          const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall);
+          const changed = hasChanges(out.json as VersionDiff);
           emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
           return;
         }

@@ -8,6 +8,7 @@ import { loadCParser, type ParseC } from "./c-parser.js";
 import { comparePolicy } from "./compare-policy.js";
 import { extractDefaultAction } from "./default-action.js";
 import { extractHooks } from "./dummy-hooks.js";
+import { parseFile } from "./xen-tree.js";
 
 const DUMMY_H = "xen/include/xsm/dummy.h";
 const HOOKS_H = "xen/include/xsm/hooks.h";
@@ -23,18 +24,18 @@ before(async () => {
 
 describe("comparePolicy", () => {
   it("finds no difference between the upstream-shaped fixture and `dummy`", () => {
-    const { program } = extractDefaultAction(fixture("hooks-plain"), parse);
+    const { program } = extractDefaultAction(parseFile(fixture("hooks-plain"), parse));
     assert.deepEqual(comparePolicy(program, dummy), []);
   });
 
   it("finds none for grouped labels that keep the same rules", () => {
-    const { program } = extractDefaultAction(fixture("hooks-default-grouped"), parse);
+    const { program } = extractDefaultAction(parseFile(fixture("hooks-default-grouped"), parse));
     assert.deepEqual(comparePolicy(program, dummy), []);
   });
 
   it("recognises the v1 posting as hw-priv-v1 and not as dummy", () => {
-    const x = extractDefaultAction(fixture("seed-hw-priv-v1"), parse);
-    const hooks = extractHooks(fixture("seed-hw-priv-v1"), parse);
+    const x = extractDefaultAction(parseFile(fixture("seed-hw-priv-v1"), parse));
+    const hooks = extractHooks(parseFile(fixture("seed-hw-priv-v1"), parse));
     assert.deepEqual(comparePolicy(x.program, hwPrivV1, hooks), []);
     const diffs = comparePolicy(x.program, dummy, hooks);
     assert.ok(diffs.length > 0);
@@ -59,8 +60,8 @@ describe("comparePolicy", () => {
   });
 
   it("compares hook bodies against the module's hooks", () => {
-    const { program } = extractDefaultAction(fixture("hooks-plain"), parse);
-    const hooks = extractHooks(fixture("hooks-console-ifdef"), parse);
+    const { program } = extractDefaultAction(parseFile(fixture("hooks-plain"), parse));
+    const hooks = extractHooks(parseFile(fixture("hooks-console-ifdef"), parse));
     const consoleOnly = { hooks: hooks.hooks, bodies: { console_io: hooks.bodies.console_io! } };
     assert.deepEqual(comparePolicy(program, dummy, consoleOnly), []);
   });
@@ -92,11 +93,14 @@ describe("a real Xen tree (XEN_SRC)", () => {
     }
     const read = (p: string) => ({ path: p, text: readFileSync(join(root, p), "utf8") });
     const dummyH = read(DUMMY_H);
-    const da = extractDefaultAction(dummyH, parse);
+    const da = extractDefaultAction(parseFile(dummyH, parse));
     assert.deepEqual(da.unresolved, []);
     assert.deepEqual(comparePolicy(da.program, dummy), []);
 
-    const x = extractHooks(dummyH, parse, existsSync(join(root, HOOKS_H)) ? read(HOOKS_H) : undefined);
+    const x = extractHooks(
+      parseFile(dummyH, parse),
+      existsSync(join(root, HOOKS_H)) ? read(HOOKS_H) : undefined,
+    );
     assert.deepEqual(x.unresolved, []);
     const version = xenVersion(root);
     const counts: Record<string, number> = {};

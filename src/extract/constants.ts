@@ -9,8 +9,9 @@
  * is `0x7FF0 ## U`); anything else (casts, `~`, other function-like macros, strings) is
  * skipped, since its value depends on C types we do not model.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { readSource } from "./xen-tree.js";
 
 export interface ConstantInfo {
   value: number;
@@ -36,8 +37,9 @@ export function readConstants(root: string): Map<string, ConstantInfo> {
   // a name defined twice (arch branches, `#ifdef __XEN__`) takes the first definition that
   // has a value, and references resolve at use, as cpp expands them.
   const definitions = new Map<string, Definition[]>();
-  const files = headers(join(root, PUBLIC));
-  const texts = new Map(files.map((f) => [f, readFileSync(join(root, PUBLIC, f), "utf8")]));
+  // without the public headers, sub-ops have no numbers but everything else stands
+  const files = existsSync(join(root, PUBLIC)) ? headers(join(root, PUBLIC)) : [];
+  const texts = new Map(files.map((f) => [f, readSource(root, `${PUBLIC}/${f}`)]));
   const latest = latestInterfaceVersion(texts.get("xen-compat.h") ?? "");
   for (const [file, text] of texts) scanDefines(text, `${PUBLIC}/${file}`, latest, definitions);
 

@@ -5,6 +5,7 @@ import { DUMMY_DEFAULT_ACTION } from "../policy/dummy.js";
 import { and, atom, not, or } from "../policy/expr.js";
 import { loadCParser, type ParseC } from "./c-parser.js";
 import { extractDefaultAction } from "./default-action.js";
+import { parseFile } from "./xen-tree.js";
 
 const DUMMY_H = "xen/include/xsm/dummy.h";
 const at = (line: number) => `${DUMMY_H}:${line}`;
@@ -20,7 +21,7 @@ before(async () => {
 
 describe("extractDefaultAction", () => {
   it("reads the upstream shape as dummy.ts has it, statement for statement", () => {
-    const x = extractDefaultAction(fixture("hooks-plain"), parse);
+    const x = extractDefaultAction(parseFile(fixture("hooks-plain"), parse));
     assert.deepEqual(x.unresolved, []);
     assert.deepEqual(x.actions, ["HOOK", "TARGET", "XS_PRIV", "DM_PRIV", "PRIV"]);
     // same data as the hand-written program; only the line numbers are the fixture's
@@ -38,7 +39,7 @@ describe("extractDefaultAction", () => {
   });
 
   it("groups case labels, follows fallthrough, flattens nested ifs and `!`", () => {
-    const x = extractDefaultAction(fixture("hooks-default-grouped"), parse);
+    const x = extractDefaultAction(parseFile(fixture("hooks-default-grouped"), parse));
     assert.deepEqual(x.unresolved, []);
     assert.deepEqual(
       x.program.cases.map((c) => c.labels),
@@ -60,7 +61,7 @@ describe("extractDefaultAction", () => {
   });
 
   it("reads the v1 posting's merged PRIV / HW_PRIV block", () => {
-    const x = extractDefaultAction(fixture("seed-hw-priv-v1"), parse);
+    const x = extractDefaultAction(parseFile(fixture("seed-hw-priv-v1"), parse));
     assert.deepEqual(x.unresolved, []);
     assert.deepEqual(x.actions, ["HOOK", "TARGET", "XS_PRIV", "DM_PRIV", "PRIV", "HW_PRIV"]);
     assert.deepEqual(x.program.cases[4], {
@@ -86,7 +87,7 @@ describe("extractDefaultAction", () => {
   });
 
   it("reports unknown labels and predicates with their lines", () => {
-    const x = extractDefaultAction(fixture("hooks-unresolved"), parse);
+    const x = extractDefaultAction(parseFile(fixture("hooks-unresolved"), parse));
     assert.deepEqual(
       x.unresolved.map((u) => [u.ref, u.reason.replace(/ \(HOOK.*\)$/, "")]),
       [
@@ -99,7 +100,7 @@ describe("extractDefaultAction", () => {
   });
 
   it("says so when dummy.h has no xsm_default_action", () => {
-    const x = extractDefaultAction(fixture("hooks-ifdef"), parse);
+    const x = extractDefaultAction(parseFile(fixture("hooks-ifdef"), parse));
     assert.deepEqual(x.program.cases, []);
     assert.deepEqual(x.unresolved, [
       { ref: at(1), what: "xsm_default_action", reason: "dummy.h defines no xsm_default_action()" },

@@ -1,10 +1,9 @@
 import { ACTIONS, type Action } from "../model/action.js";
 import type { Case, SwitchProgram } from "../policy/program.js";
-import { blankMacros } from "./blank-macros.js";
-import { lineOf, type Node, type ParseC } from "./c-parser.js";
+import { lineOf, type Node } from "./c-parser.js";
 import { createTranslator } from "./hook-body.js";
 import type { Unresolved } from "./unresolved.js";
-import { functionsIn } from "./xen-tree.js";
+import type { ParsedFile } from "./xen-tree.js";
 
 export interface DefaultActionExtraction {
   /** `xsm_default_action()` as a switch program; refs are `dummy.h:line` */
@@ -22,16 +21,12 @@ const PARAMS = ["action", "src", "target"];
  * fallthrough and conditions, as data the policy interpreter runs. Xen never changed its shape
  * from 4.19.0 to master; a tree (or a posting) that changes it is exactly what this is for.
  */
-export function extractDefaultAction(
-  dummyH: { readonly path: string; readonly text: string },
-  parse: ParseC,
-): DefaultActionExtraction {
+export function extractDefaultAction(dummyH: ParsedFile): DefaultActionExtraction {
   const { path } = dummyH;
   const what = "xsm_default_action";
   const unresolved: Unresolved[] = [];
   const miss = (n: Node, reason: string) => unresolved.push({ ref: `${path}:${lineOf(n)}`, what, reason });
-  const root = parse(blankMacros(dummyH.text)).rootNode;
-  const fns = functionsIn(root, path, null).filter((f) => f.name === what);
+  const fns = dummyH.functions.filter((f) => f.name === what);
   const fn = fns[0];
   if (!fn) {
     unresolved.push({ ref: `${path}:1`, what, reason: "dummy.h defines no xsm_default_action()" });

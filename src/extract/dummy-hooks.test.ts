@@ -4,6 +4,7 @@ import { before, describe, it } from "node:test";
 import type { ParseC } from "./c-parser.js";
 import { loadCParser } from "./c-parser.js";
 import { extractHooks, readHooksH, type XenFile } from "./dummy-hooks.js";
+import { parseFile } from "./xen-tree.js";
 
 const DUMMY_H = "xen/include/xsm/dummy.h";
 const HOOKS_H = "xen/include/xsm/hooks.h";
@@ -21,7 +22,7 @@ before(async () => {
 
 describe("extractHooks", () => {
   it("reads plain hooks: name, header line, asserted action, params after XSM_DEFAULT_ARG, src/target", () => {
-    const x = extractHooks(fixture("hooks-plain", DUMMY_H), parse);
+    const x = extractHooks(parseFile(fixture("hooks-plain", DUMMY_H), parse));
     assert.deepEqual(x.unresolved, []);
     assert.deepEqual(x.hooks, [
       // hooks-plain dummy.h:56-61
@@ -70,7 +71,7 @@ describe("extractHooks", () => {
   });
 
   it("takes src/target from the first xsm_default_action call of a hook with a body", () => {
-    const x = extractHooks(fixture("hooks-other-switch", DUMMY_H), parse);
+    const x = extractHooks(parseFile(fixture("hooks-other-switch", DUMMY_H), parse));
     assert.deepEqual(
       x.hooks.map((h) => [h.name, h.action, h.src, h.target]),
       [
@@ -80,7 +81,7 @@ describe("extractHooks", () => {
       ],
     );
     assert.deepEqual(Object.keys(x.bodies), ["widget_op", "widget_ctl", "widget_stat"]);
-    const two = extractHooks(fixture("hooks-two-checks", DUMMY_H), parse);
+    const two = extractHooks(parseFile(fixture("hooks-two-checks", DUMMY_H), parse));
     // `int ret = 0;` comes before XSM_ASSERT_ACTION, as in xsm_mmu_update; the first call is (d, from)
     assert.deepEqual(
       two.hooks.find((h) => h.name === "page_swap"),
@@ -97,7 +98,7 @@ describe("extractHooks", () => {
   });
 
   it("gives each hook the #ifdef / #if defined() / #ifndef / #else guards around it", () => {
-    const x = extractHooks(fixture("hooks-ifdef", DUMMY_H), parse);
+    const x = extractHooks(parseFile(fixture("hooks-ifdef", DUMMY_H), parse));
     assert.deepEqual(
       x.hooks.map((h) => [h.name, h.guards]),
       [
@@ -116,7 +117,10 @@ describe("extractHooks", () => {
   });
 
   it("cross-checks hooks.h's X-macro list: missing functions, extra guards", () => {
-    const x = extractHooks(fixture("hooks-ifdef", DUMMY_H), parse, fixture("hooks-ifdef", HOOKS_H));
+    const x = extractHooks(
+      parseFile(fixture("hooks-ifdef", DUMMY_H), parse),
+      fixture("hooks-ifdef", HOOKS_H),
+    );
     assert.deepEqual(
       x.declared.map((d) => [d.name, d.ref, d.guards]),
       [
@@ -154,7 +158,7 @@ describe("extractHooks", () => {
   });
 
   it("reports what it cannot read instead of guessing, with the line", () => {
-    const x = extractHooks(fixture("hooks-unresolved", DUMMY_H), parse);
+    const x = extractHooks(parseFile(fixture("hooks-unresolved", DUMMY_H), parse));
     assert.deepEqual(
       x.unresolved.map((u) => [u.ref, u.what, u.reason.replace(/ \(HOOK, .*\)$/, " (...)")]),
       [
@@ -185,7 +189,7 @@ describe("extractHooks", () => {
   });
 
   it("accepts the HW_PRIV action of the v1 posting", () => {
-    const x = extractHooks(fixture("seed-hw-priv-v1", DUMMY_H), parse);
+    const x = extractHooks(parseFile(fixture("seed-hw-priv-v1", DUMMY_H), parse));
     assert.deepEqual(x.unresolved, []);
     assert.deepEqual(
       x.hooks.map((h) => [h.name, h.action]),

@@ -1,11 +1,10 @@
 import { type Hook, HookSchema } from "../catalog/schema.js";
 import { ACTIONS, type Action } from "../model/action.js";
 import type { HookProgram } from "../policy/program.js";
-import { blankMacros } from "./blank-macros.js";
-import { lineOf, type Node, type ParseC } from "./c-parser.js";
+import { lineOf, type Node } from "./c-parser.js";
 import { translateHookBody } from "./hook-body.js";
 import type { Unresolved } from "./unresolved.js";
-import { type CFunction, functionsIn } from "./xen-tree.js";
+import type { CFunction, ParsedFile } from "./xen-tree.js";
 
 /** A file of the tree: its path relative to the tree root and its text. */
 export interface XenFile {
@@ -103,16 +102,15 @@ export function readHooksH(file: XenFile): DeclaredHook[] {
  * `xsm_default_action` call and, for hooks that do more than that one call, its body as a program.
  * With hooks.h (master), the X-macro list is cross-checked against dummy.h.
  */
-export function extractHooks(dummyH: XenFile, parse: ParseC, hooksH?: XenFile): HookExtraction {
+export function extractHooks(dummyH: ParsedFile, hooksH?: XenFile): HookExtraction {
   const { path } = dummyH;
-  const root = parse(blankMacros(dummyH.text)).rootNode;
   const hooks: Hook[] = [];
   const bodies: Record<string, HookProgram> = {};
   const nonHooks: NonHook[] = [];
   const unresolved: Unresolved[] = [];
   const seen = new Set<string>();
 
-  for (const fn of functionsIn(root, path, null)) {
+  for (const fn of dummyH.functions) {
     if (!fn.name.startsWith("xsm_") || fn.name === "xsm_default_action") continue;
     const name = fn.name.slice("xsm_".length);
     const what = `hook ${fn.name}`;

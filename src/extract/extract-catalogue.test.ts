@@ -4,7 +4,8 @@
  * Refs are computed from the fixture text (`at`), so each assertion names the exact line.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -738,5 +739,47 @@ describe("bad input", () => {
     assert.equal(e.diagnostics[0]?.severity, "error");
     assert.match(e.diagnostics[0]?.message ?? "", /no `table:` line/);
     assert.equal(e.diagnostics[0]?.span?.file, join(root, DEFS));
+  });
+
+  /** A copy of a pattern tree with one file rewritten. */
+  function treeWith(name: string, file: string, edit: (text: string) => string): string {
+    const root = join(tmp, name);
+    cpSync(join(PATTERNS, "case-labels"), root, { recursive: true });
+    writeFileSync(join(root, file), edit(readFileSync(join(root, file), "utf8")));
+    return root;
+  }
+
+  test("dummy.h without xsm_default_action(): extract/no-default-action, not a catalogue that fails later", async () => {
+    const root = treeWith("no-default", DUMMY_H, (t) =>
+      t.replace(/xsm_default_action\(\n/, "xsm_other_action(\n"),
+    );
+    const e = await inputError(root);
+    assert.equal(e.diagnostics[0]?.code, "extract/no-default-action");
+    assert.equal(e.diagnostics[0]?.span?.file, join(root, DUMMY_H));
+    assert.match(e.diagnostics[0]?.message ?? "", /defines no xsm_default_action/);
+  });
+
+  test("a `table:` without rows: extract/hypercall-defs", async () => {
+    const root = treeWith("no-rows", DEFS, (t) => t.replace(/^widget_op .*$/m, ""));
+    const e = await inputError(root);
+    assert.equal(e.diagnostics[0]?.code, "extract/hypercall-defs");
+    assert.match(e.diagnostics[0]?.message ?? "", /has no rows/);
+  });
+
+  test("a FIFO named like a C file is not read (it would block forever)", async () => {
+    const root = treeWith("fifo", DEFS, (t) => t);
+    execFileSync("mkfifo", [join(root, "xen/common/pipe.c")]);
+    const c = await extractCatalogue(root);
+    assert.deepEqual(ids(c), ids(await extract("case-labels")));
+  });
+
+  test("expressions nested too deep to follow: extract/too-deep naming the function", async () => {
+    const deep = `${"(".repeat(20000)}1${")".repeat(20000)}`;
+    const root = treeWith("deep", "xen/common/widget.c", (t) =>
+      t.replace("long ret;", `long ret = ${deep};`),
+    );
+    const e = await inputError(root);
+    assert.equal(e.diagnostics[0]?.code, "extract/too-deep");
+    assert.equal(e.diagnostics[0]?.span?.file, join(root, "xen/common/widget.c"));
   });
 });

@@ -15,7 +15,7 @@ import { extractOperations } from "./operations.js";
 import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
 import type { HookShape } from "./walker.js";
-import { checkLayout, readSource, readXenTree } from "./xen-tree.js";
+import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
 
 export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
@@ -23,9 +23,7 @@ export interface ExtractOptions {
   readonly progress?: (stage: string, done?: number, total?: number) => void;
 }
 
-const DUMMY_H = "xen/include/xsm/dummy.h";
 const HOOKS_H = "xen/include/xsm/hooks.h";
-const HYPERCALL_DEFS = "xen/include/hypercall-defs.c";
 
 /** hooks.h exists from master on (X-macro list); older trees have none. */
 function readOptional(root: string, path: string): { path: string; text: string } | undefined {
@@ -39,10 +37,19 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   const parse = await loadCParser();
   progress("parsing");
   const tree = readXenTree(root, parse, (done, total) => progress("parsing", done, total));
-  const dummyH = { path: DUMMY_H, text: readSource(root, DUMMY_H) };
   progress("hooks");
-  const hookX = extractHooks(dummyH, parse, readOptional(root, HOOKS_H));
-  const defaultX = extractDefaultAction(dummyH, parse);
+  const dummyH = parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, parse);
+  const hookX = extractHooks(dummyH, readOptional(root, HOOKS_H));
+  const defaultX = extractDefaultAction(dummyH);
+  if (defaultX.program.cases.length === 0)
+    fail(
+      error(
+        "extract/no-default-action",
+        `no usable \`xsm_default_action()\` in \`${DUMMY_H}\`: ${defaultX.unresolved.map((u) => u.reason).join("; ")}`,
+        { file: join(root, DUMMY_H), line: 1, column: 1 },
+        "expected `static always_inline int xsm_default_action(xsm_default_t action, struct domain *src, struct domain *target)` with a switch on the action",
+      ),
+    );
   if (hookX.hooks.length === 0)
     fail(
       error(
@@ -68,6 +75,14 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     throw new InputError(
       bad.map((d) => (d.span ? { ...d, span: { ...d.span, file: join(root, d.span.file) } } : d)),
     );
+  // what the table reader could only partly read (a guard it lost) is said in the output, not dropped
+  const tableNotes: Unresolved[] = table.diagnostics
+    .filter((d) => d.severity !== "error")
+    .map((d) => ({
+      ref: `${HYPERCALL_DEFS}:${d.span?.line ?? 1}`,
+      what: "hypercall table",
+      reason: d.message,
+    }));
   progress("operations");
   const ops = extractOperations(tree, table.entries, shapes, relevant, readConstants(root));
 
@@ -110,7 +125,12 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   const usedLookups = new Set(
     ops.operations.flatMap((o) => (o.target.kind === "domain" ? [o.target.lookup] : [])),
   );
-  const unresolved: Unresolved[] = [...hookX.unresolved, ...defaultX.unresolved, ...ops.unresolved];
+  const unresolved: Unresolved[] = [
+    ...hookX.unresolved,
+    ...defaultX.unresolved,
+    ...tableNotes,
+    ...ops.unresolved,
+  ];
   if (
     usedLookups.has("domctl") &&
     ![...ops.lookupFailures.values()].some((f) => f.ref.startsWith("xen/common/domctl.c:"))

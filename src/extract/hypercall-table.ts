@@ -134,6 +134,8 @@ export function readHypercallTable(
         "expected a line `table: pv32 pv64 hvm32 hvm64 arm` before the table rows",
       ),
     );
+  else if (entries.length === 0 && !diagnostics.some((d) => d.severity === "error"))
+    diagnostics.push(error(CODE, "the `table:` has no rows: the tree would have no hypercalls", at(1)));
   return { entries, diagnostics };
 }
 

@@ -1,4 +1,4 @@
-import type { Check, Cond, Operation } from "../catalog/schema.js";
+import { type Check, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
 import type { ConstantInfo } from "./constants.js";
 import type { HypercallEntry } from "./hypercall-table.js";
 import type { Role } from "./roles.js";
@@ -104,8 +104,6 @@ function operandOf(r: Role, target: Role | null): string | null {
       return null;
   }
 }
-
-const FIXED_OPERANDS = new Set(["current", "target", "null", "dom_io", "dom_xen"]);
 
 const condOf = (when: readonly Cond[], arch: Arch | null): Cond | undefined => {
   const all = arch ? [`arch.${arch}` as Cond, ...when] : [...when];

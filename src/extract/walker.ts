@@ -1,4 +1,7 @@
+import { join } from "node:path";
 import type { Cond } from "../catalog/schema.js";
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
 import { lineOf, type Node } from "./c-parser.js";
 import { conditionOf } from "./conditions.js";
 import { fieldOf, LOOKUPS, OUT_PARAM_LOOKUPS, type Role, roleOf, strip } from "./roles.js";
@@ -171,6 +174,17 @@ export class PathWalker {
     this.stack.push({ fn, env, disc, facts });
     try {
       this.stmt(fn.body);
+    } catch (e) {
+      // expressions nested thousands deep exhaust the stack: bad input, named where it is
+      if (e instanceof RangeError)
+        fail(
+          error("extract/too-deep", `\`${fn.name}\` is nested too deep to follow`, {
+            file: join(this.tree.root, fn.file),
+            line: fn.line,
+            column: 1,
+          }),
+        );
+      throw e;
     } finally {
       this.stack.pop();
     }

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { error } from "../core/diagnostic.js";
-import { fail } from "../core/errors.js";
+import { fail, InputError } from "../core/errors.js";
 import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
 
@@ -30,11 +30,9 @@ export interface XenTree {
 }
 
 /** The files that make a directory a Xen tree the extractor understands. */
-export const REQUIRED_FILES = [
-  "xen/include/xsm/dummy.h",
-  "xen/include/hypercall-defs.c",
-  "xen/common/domctl.c",
-];
+export const DUMMY_H = "xen/include/xsm/dummy.h";
+export const HYPERCALL_DEFS = "xen/include/hypercall-defs.c";
+const REQUIRED_FILES = [DUMMY_H, HYPERCALL_DEFS, "xen/common/domctl.c"];
 
 /** Architectures outside the catalogue's model are not read. */
 const OTHER_ARCH = /^xen\/arch\/(?!x86\/|arm\/)/;
@@ -45,31 +43,43 @@ export function archOf(path: string): Arch | null | "other" {
   return OTHER_ARCH.test(path) ? "other" : null;
 }
 
+/** The largest file read: Xen's largest C file is under 0.5 MB; tree-sitter's wasm heap is not unlimited. */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+const unreadable = (file: string, why: string): never =>
+  fail(error("extract/unreadable", `cannot read \`${file}\`: ${why}`, { file, line: 1, column: 1 }));
+
+const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
+
+/** Regular `.c` files only: a FIFO named `x.c` would block the read forever. */
 function walk(dir: string, out: string[]): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    unreadable(dir, errno(e));
+  }
+  for (const e of entries) {
     if (e.name.startsWith(".")) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".c")) out.push(p);
+    else if (e.name.endsWith(".c") && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) out.push(p);
   }
 }
 
-/** A file of the tree as text; an unreadable one is bad input naming it, not a crash. */
+const isFile = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+
+/** A file of the tree as text; an unreadable or oversized one is bad input naming it, not a crash. */
 export function readSource(root: string, path: string): string {
+  const file = join(root, path);
   try {
-    return readFileSync(join(root, path), "utf8");
+    const size = statSync(file).size;
+    if (size > MAX_FILE_BYTES)
+      unreadable(file, `${size} bytes, more than the ${MAX_FILE_BYTES} a source file may have`);
+    return readFileSync(file, "utf8");
   } catch (e) {
-    fail(
-      error(
-        "extract/unreadable",
-        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        {
-          file: join(root, path),
-          line: 1,
-          column: 1,
-        },
-      ),
-    );
+    if (e instanceof InputError) throw e;
+    return unreadable(file, errno(e));
   }
 }
 
@@ -193,25 +203,43 @@ export function definitionsOn(tree: XenTree, name: string, arch: Arch): CFunctio
   return on.length > 0 && on.length < defs.length ? on : defs;
 }
 
-/** Reads and parses every C file of the hypervisor (xen/), Arm and x86 only. */
+/** A header read on its own (dummy.h): its path in the tree and the functions it defines. */
+export interface ParsedFile {
+  readonly path: string;
+  readonly functions: readonly CFunction[];
+}
+
+export function parseFile(file: { readonly path: string; readonly text: string }, parse: ParseC): ParsedFile {
+  return { path: file.path, functions: functionsIn(parse(blankMacros(file.text)).rootNode, file.path, null) };
+}
+
+/** Reads and parses every C file of the hypervisor (xen/), Arm and x86 only; `checkLayout` first. */
 export function readXenTree(
   root: string,
   parse: ParseC,
   progress?: (done: number, total: number) => void,
 ): XenTree {
-  checkLayout(root);
   const paths: string[] = [];
   walk(join(root, "xen"), paths);
   const functions = new Map<string, CFunction[]>();
   let bytes = 0;
   let done = 0;
+  let parsed = 0;
   for (const p of paths) {
     const file = relative(root, p);
     const arch = archOf(file);
     done++;
-    if (arch === "other" || file.startsWith("xen/tools/") || file.startsWith("xen/scripts/")) continue;
+    // hypercall-defs.c is the table gen_hypercall.awk reads (xen/include/Makefile), not C
+    if (
+      arch === "other" ||
+      file === HYPERCALL_DEFS ||
+      file.startsWith("xen/tools/") ||
+      file.startsWith("xen/scripts/")
+    )
+      continue;
     const text = blankMacros(readSource(root, file));
     bytes += text.length;
+    parsed++;
     const tree = parse(text);
     for (const f of functionsIn(tree.rootNode, file, arch)) {
       const list = functions.get(f.name);
@@ -220,5 +248,5 @@ export function readXenTree(
     }
     if (progress && done % 50 === 0) progress(done, paths.length);
   }
-  return { root, functions, files: paths.length, bytes };
+  return { root, functions, files: parsed, bytes };
 }

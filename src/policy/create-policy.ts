@@ -31,6 +31,10 @@ export interface PolicySpec {
 /** Builds a policy module from its spec. */
 export function createPolicy(spec: PolicySpec): PolicyModule & { readonly spec: PolicySpec } {
   const defaultAction = compileSwitch(spec.defaultAction);
+  // every action must enter the switch somewhere, or the first decision on it would fail
+  const labels = new Set(spec.defaultAction.cases.flatMap((c) => c.labels));
+  for (const a of spec.actions)
+    if (!labels.has(a) && !labels.has("default")) throw new Error(`switch has no case for XSM_${a}`);
   const hooks = new Map(Object.entries(spec.hooks).map(([k, p]) => [k, compileHook(p)]));
   const guards = new Map(
     Object.entries(spec.guards).map(([k, g]) => [k, { test: compileExpr(g.expr), ref: g.ref }]),

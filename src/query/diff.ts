@@ -76,8 +76,8 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
     from: a.policy.name,
     to: b.policy.name,
     changes,
-    addedOps: b.ops.filter((o) => !aIds.has(o.id)).map((o) => o.id),
-    removedOps: a.ops.filter((o) => !bIds.has(o.id)).map((o) => o.id),
+    addedOps: b.ops.filter((o) => !aIds.has(o.id) && filter(o)).map((o) => o.id),
+    removedOps: a.ops.filter((o) => !bIds.has(o.id) && filter(o)).map((o) => o.id),
     widened: changes.filter((c) => c.kind === "widened").length,
     narrowed: changes.filter((c) => c.kind === "narrowed").length,
   };

@@ -18,6 +18,22 @@ export function treePolicy(catalogue: Catalogue): PolicyModule {
         "`tree` is the policy read by `xenpriv extract`; use an extracted catalogue, or name a policy module",
       ),
     );
+  try {
+    return fromTree(catalogue, p);
+  } catch (e) {
+    // a catalogue file is input: a policy it carries that does not compile is bad input, not a crash
+    return fail(
+      error(
+        "catalogue/bad-policy",
+        `the policy of the Xen ${catalogue.meta.xen} catalogue does not compile: ${(e as Error).message}`,
+        undefined,
+        "extract the tree again with `xenpriv extract`",
+      ),
+    );
+  }
+}
+
+function fromTree(catalogue: Catalogue, p: NonNullable<Catalogue["policy"]>): PolicyModule {
   return createPolicy({
     name: "tree",
     title: `dummy.h of Xen ${catalogue.meta.xen} as extracted`,

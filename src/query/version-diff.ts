@@ -1,4 +1,5 @@
 import type { Check, Operation } from "../catalog/schema.js";
+import { renderCond } from "./cond.js";
 import { type DiffResult, diffModels } from "./diff.js";
 import type { Model } from "./model.js";
 
@@ -37,27 +38,48 @@ export interface VersionDiff {
 }
 
 function describe(c: Check): string {
-  const when = c.when ? ` when ${JSON.stringify(c.when)}` : "";
+  const when = c.when ? ` when ${renderCond(c.when)}` : "";
   if (c.kind === "xsm") {
-    const args = Object.entries(c.args).map(([k, v]) => `${k}=${v}`);
+    // argument order is not a change
+    const args = Object.entries(c.args)
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([k, v]) => `${k}=${v}`);
     return `xsm_${c.hook}(XSM_${c.action}${args.length ? `, ${args.join(", ")}` : ""})${when}`;
   }
-  if (c.kind === "gate") return `gate ${JSON.stringify(c.require)} else ${c.error}${when}`;
+  if (c.kind === "gate") return `gate ${renderCond(c.require)} else ${c.error}${when}`;
   return `bypass${when}`;
 }
 
-/** The same operation on the other side: itself, or the undivided operation a variant belongs to. */
-function counterpart(id: string, ops: ReadonlyMap<string, Operation>): Operation | undefined {
+/** The same operation on the other side: itself, or the undivided operation a variant refines. */
+export function counterpart(id: string, ops: ReadonlyMap<string, Operation>): Operation | undefined {
   return ops.get(id) ?? ops.get(id.split("/").slice(0, 2).join("/"));
 }
 
 const lookupRule = (l: { missingError: string; nonControlError?: string | undefined }) =>
   l.nonControlError ? `${l.missingError} for control, ${l.nonControlError} otherwise` : l.missingError;
 
+/** Whether anything at all changed: permissions, operations, checks, hooks or lookups. */
+export function hasChanges(d: VersionDiff): boolean {
+  const e = d.effective;
+  return (
+    e.changes.length +
+      e.addedOps.length +
+      e.removedOps.length +
+      d.checks.length +
+      d.hooks.length +
+      d.lookups.length >
+    0
+  );
+}
+
 /** What changes between two Xen versions (or a tree and its patch): permissions, checks, hooks, lookups. */
-export function diffVersions(a: Model, b: Model): VersionDiff {
+export function diffVersions(
+  a: Model,
+  b: Model,
+  filter: (op: Operation) => boolean = () => true,
+): VersionDiff {
   const checks: CheckChange[] = [];
-  for (const op of b.ops) {
+  for (const op of b.ops.filter(filter)) {
     const old = counterpart(op.id, a.opsById);
     if (!old) continue;
     const before = new Map(old.checks.map((c) => [describe(c), c]));
@@ -89,5 +111,5 @@ export function diffVersions(a: Model, b: Model): VersionDiff {
   }
   const version = (m: Model) =>
     `${m.catalogue.meta.xen}${m.catalogue.meta.tag ? ` (${m.catalogue.meta.tag})` : ""}`;
-  return { from: version(a), to: version(b), effective: diffModels(a, b), checks, hooks, lookups };
+  return { from: version(a), to: version(b), effective: diffModels(a, b, filter), checks, hooks, lookups };
 }

@@ -1,4 +1,5 @@
-import type { Catalogue, Cond, Operation } from "../catalog/schema.js";
+import { type Catalogue, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
+import { counterpart } from "./version-diff.js";
 
 /**
  * Where an extracted catalogue and a reference one (the curated catalogue) disagree on the XSM part of
@@ -21,8 +22,6 @@ const atoms = (c: Cond | undefined): string[] => {
   if ("all" in c) return c.all.flatMap(atoms);
   return [JSON.stringify(c)];
 };
-
-const FIXED_OPERANDS = new Set(["current", "target", "null", "dom_io", "dom_xen"]);
 
 /**
  * The XSM checks an operation makes on each of its arches, as comparable lines. Extra operands
@@ -63,7 +62,7 @@ export function xsmAgreement(reference: Catalogue, extracted: Catalogue): XsmDif
   const out: XsmDifference[] = [];
   for (const op of reference.operations) {
     const same = byId.get(op.id);
-    const other = same ?? byId.get(op.id.split("/").slice(0, 2).join("/"));
+    const other = counterpart(op.id, byId);
     if (!other) {
       // one operation in the reference, one per sub-op extracted (mmuext_op): their checks together
       const parts = extracted.operations.filter((o) => o.id.startsWith(`${op.id}/`));

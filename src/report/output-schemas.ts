@@ -47,6 +47,16 @@ export const ChangeSchema = z.object({
   target: z.string().nullable(),
 });
 
+const DIFF_SHAPE = {
+  from: z.string(),
+  to: z.string(),
+  changes: z.array(ChangeSchema),
+  addedOps: z.array(z.string()),
+  removedOps: z.array(z.string()),
+  widened: z.number().int(),
+  narrowed: z.number().int(),
+};
+
 export const OUTPUT_SCHEMAS = {
   decision: envelope("decision", { ...DecisionSchema.shape, summary: z.string() }),
   "who-can": envelope("who-can", {
@@ -63,14 +73,32 @@ export const OUTPUT_SCHEMAS = {
     ops: z.array(z.string()),
     cells: z.array(z.array(CellSchema)),
   }),
-  diff: envelope("diff", {
+  diff: envelope("diff", DIFF_SHAPE),
+  "diff-xen": envelope("diff-xen", {
     from: z.string(),
     to: z.string(),
-    changes: z.array(ChangeSchema),
-    addedOps: z.array(z.string()),
-    removedOps: z.array(z.string()),
-    widened: z.number().int(),
-    narrowed: z.number().int(),
+    effective: z.object(DIFF_SHAPE),
+    checks: z.array(
+      z.object({ op: z.string(), kind: z.enum(["added", "removed"]), what: z.string(), ref: z.string() }),
+    ),
+    hooks: z.array(
+      z.object({
+        hook: z.string(),
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        fromRef: z.string().nullable(),
+        toRef: z.string().nullable(),
+      }),
+    ),
+    lookups: z.array(
+      z.object({
+        lookup: z.string(),
+        from: z.string(),
+        to: z.string(),
+        fromRef: z.string(),
+        toRef: z.string(),
+      }),
+    ),
   }),
   ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
   policies: envelope("policies", {
