@@ -5,14 +5,6 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-/** What makes a directory a Xen tree the extractor reads (REQUIRED_FILES in src/extract/xen-tree.ts), and its version. */
-const XEN_FILES = [
-  "xen/Makefile",
-  "xen/include/xsm/dummy.h",
-  "xen/include/hypercall-defs.c",
-  "xen/common/domctl.c",
-];
-
 function usage(message) {
   process.stderr.write(
     `test:xen: ${message}\nusage: XEN_SRC=<root of a Xen source tree, 4.19 or later> npm run test:xen\n`,
@@ -24,8 +16,7 @@ const src = process.env.XEN_SRC;
 if (!src) usage("XEN_SRC is not set: the real-tree tests need a Xen source tree");
 const root = resolve(src);
 if (!existsSync(root) || !statSync(root).isDirectory()) usage(`XEN_SRC=${src} is not a directory`);
-const missing = XEN_FILES.filter((f) => !existsSync(join(root, f)));
-if (missing.length) usage(`XEN_SRC=${src} is not a Xen source tree: ${missing.join(", ")} missing`);
+// whether it is a Xen tree the extractor reads is checkLayout's to say (src/extract/xen-tree.ts), in the tests
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

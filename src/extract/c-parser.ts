@@ -28,3 +28,15 @@ export function loadCParser(): Promise<ParseC> {
 
 /** 1-based line of a node. */
 export const lineOf = (n: Node): number => n.startPosition.row + 1;
+
+/** A node's text without whitespace: how expressions are compared (`op->cmd`, `current->domain`). */
+export const norm = (n: Node): string => n.text.replace(/\s+/g, "");
+
+/** Calls that return their argument unchanged as far as access decisions go (xen/include/xen/compiler.h, nospec.h). */
+export const TRANSPARENT: ReadonlySet<string> = new Set(["evaluate_nospec", "likely", "unlikely"]);
+
+/** The statements of a block without its comments; a single statement is a block of one. */
+export function statementsOf(n: Node): Node[] {
+  if (n.type !== "compound_statement") return n.type === "comment" ? [] : [n];
+  return n.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment");
+}

@@ -101,7 +101,8 @@ function compareDefaultAction(extracted: DefaultActionFn, actions: readonly Acti
 }
 
 /** Names a body reads: value parameters with the constants it compares them to, and domain names. */
-function namesIn(program: HookProgram, params: readonly string[]) {
+/** What an XSM_OTHER hook body decides on: the values it compares its arguments with, and its domain parameters. */
+export function namesIn(program: HookProgram, params: readonly string[]) {
   const values = new Map<string, Set<string>>();
   const domains = new Set<string>();
   const value = (k: string, v: string) => values.set(k, (values.get(k) ?? new Set()).add(v));

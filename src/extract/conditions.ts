@@ -6,6 +6,7 @@ const ROLE_TEST: Readonly<Record<string, string>> = {
   is_control_domain: "control",
   is_hardware_domain: "hardware",
   is_xenstore_domain: "xenstore",
+  // true for HVM and PVH: XEN_DOMCTL_CDF_hvm (xen/include/xen/sched.h:1216-1220 at RELEASE-4.22.0)
   is_hvm_domain: "hvm-like",
   is_pv_domain: "pv",
   is_pvh_domain: "pvh",

@@ -1,6 +1,6 @@
 import { ACTIONS, type Action } from "../model/action.js";
 import type { Case, SwitchProgram } from "../policy/program.js";
-import { lineOf, type Node } from "./c-parser.js";
+import { lineOf, type Node, statementsOf } from "./c-parser.js";
 import { createTranslator } from "./hook-body.js";
 import type { Unresolved } from "./unresolved.js";
 import type { ParsedFile } from "./xen-tree.js";
@@ -18,8 +18,9 @@ const PARAMS = ["action", "src", "target"];
 
 /**
  * Reads `xsm_default_action()` out of dummy.h: the C `switch ( action )` with its grouped labels,
- * fallthrough and conditions, as data the policy interpreter runs. Xen never changed its shape
- * from 4.19.0 to master; a tree (or a posting) that changes it is exactly what this is for.
+ * fallthrough and conditions, as data the policy interpreter runs (xen/include/xsm/dummy.h:78-105 at
+ * RELEASE-4.22.0; the same switch from 4.19.0 to master). A tree or posting that changes it is what
+ * this is for.
  */
 export function extractDefaultAction(dummyH: ParsedFile): DefaultActionExtraction {
   const { path } = dummyH;
@@ -43,7 +44,7 @@ export function extractDefaultAction(dummyH: ParsedFile): DefaultActionExtractio
   if (fn.params.join() !== PARAMS.join())
     miss(fn.body, `parameters are (${fn.params.join(", ")}), the model's atoms need (${PARAMS.join(", ")})`);
 
-  const stmts = fn.body.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment");
+  const stmts = statementsOf(fn.body);
   const sw = stmts[0];
   const subject = sw?.childForFieldName("condition")?.namedChild(0);
   if (sw?.type !== "switch_statement" || subject?.text !== "action") {
@@ -57,9 +58,7 @@ export function extractDefaultAction(dummyH: ParsedFile): DefaultActionExtractio
   let first: Node | null = null;
   let ending: string = "falls";
   const body = sw.childForFieldName("body");
-  const children = body
-    ? body.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment")
-    : [];
+  const children = body ? statementsOf(body) : [];
   const close = (nodes: Node[]) => {
     if (!first) return;
     const r = t.translate(nodes);

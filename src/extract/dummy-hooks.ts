@@ -1,7 +1,7 @@
 import { type Hook, HookSchema } from "../catalog/schema.js";
 import { ACTIONS, type Action } from "../model/action.js";
 import type { HookProgram } from "../policy/program.js";
-import { lineOf, type Node } from "./c-parser.js";
+import { lineOf, type Node, statementsOf } from "./c-parser.js";
 import { translateHookBody } from "./hook-body.js";
 import type { Unresolved } from "./unresolved.js";
 import type { CFunction, ParsedFile } from "./xen-tree.js";
@@ -41,12 +41,9 @@ export interface HookExtraction {
 
 const ASSERT = "XSM_ASSERT_ACTION";
 
-const statements = (body: Node): Node[] =>
-  body.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment");
-
 /** The `XSM_ASSERT_ACTION(XSM_X)` call if it is the first statement that is not a declaration. */
 function assertion(fn: CFunction): Node | null {
-  const first = statements(fn.body).find((s) => s.type !== "declaration");
+  const first = statementsOf(fn.body).find((s) => s.type !== "declaration");
   const call = first?.type === "expression_statement" ? first.namedChild(0) : null;
   return call?.type === "call_expression" && call.childForFieldName("function")?.text === ASSERT
     ? call

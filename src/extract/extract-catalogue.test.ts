@@ -420,7 +420,7 @@ describe("pattern 8: #ifdef CONFIG_* around hooks, table rows and code", () => {
     assert.deepEqual(op(c, "frob_op/twist").checks, [
       xsm("frob_op", "PRIV", { d: "target" }, at(P, F, "xsm_frob_op(")),
       xsm("frob_twist", "PRIV", { d: "target" }, at(P, F, "xsm_frob_twist("), {
-        note: "under #ifdef CONFIG_FROB_AUDIT",
+        note: "under CONFIG_FROB_AUDIT",
       }),
     ]);
     assert.deepEqual(c.extraction?.callSites.find((s) => s.hook === "frob_twist")?.reachedBy, [

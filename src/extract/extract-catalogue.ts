@@ -6,6 +6,7 @@ import { fail, InputError } from "../core/errors.js";
 import type { Action } from "../model/action.js";
 import { loadCParser } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
+import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
 import { extractDefaultAction } from "./default-action.js";
 import { extractHooks } from "./dummy-hooks.js";
@@ -88,17 +89,16 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
   // evaluated, so it becomes a run-time condition of the answer (never a silent allow).
+  const decidesOn = new Map(
+    hookX.hooks.flatMap((h) => {
+      const body = hookX.bodies[h.name];
+      return body ? [[h.name, [...namesIn(body, h.params).values.keys()]] as const] : [];
+    }),
+  );
   for (const op of ops.operations)
     op.checks = op.checks.map((c) => {
-      if (c.kind !== "xsm") return c;
-      const body = hookX.bodies[c.hook];
-      if (!body) return c;
-      const text = JSON.stringify(body);
-      const needed = new Set(
-        [...text.matchAll(/"switchOn":"(\w+)"/g), ...text.matchAll(/"(\w+) [!=]= [A-Z]\w*"/g)].map(
-          (m) => m[1] as string,
-        ),
-      );
+      const needed = c.kind === "xsm" ? decidesOn.get(c.hook) : undefined;
+      if (c.kind !== "xsm" || !needed) return c;
       const missing = [...needed].filter((v) => v !== "action" && !(v in c.values));
       if (missing.length === 0) return c;
       const reason = `xsm_${c.hook} decides on ${missing.map((m) => `\`${m}\``).join(", ")}, known only at run time`;

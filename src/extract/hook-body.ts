@@ -3,7 +3,7 @@ import { DEFAULT_BUILD } from "../model/build.js";
 import { makeDomain } from "../model/domain.js";
 import { cases, compileAtom, type EvalContext, type Expr } from "../policy/expr.js";
 import type { Call, HookProgram, Outcome, Stmt } from "../policy/program.js";
-import { lineOf, type Node } from "./c-parser.js";
+import { lineOf, type Node, norm, TRANSPARENT } from "./c-parser.js";
 import type { Unresolved } from "./unresolved.js";
 import { branchGuards, type CFunction } from "./xen-tree.js";
 
@@ -69,7 +69,6 @@ function mkNot(x: Expr): Expr {
 }
 
 /** Wrappers with no effect on the value: speculation hardening and branch hints. */
-const TRANSPARENT = new Set(["evaluate_nospec", "likely", "unlikely"]);
 /** Statements with no effect on the access decision. */
 const NO_EFFECT = new Set(["XSM_ASSERT_ACTION", "block_speculation"]);
 /** Statements that mark the following `return` as one Xen never expects to reach (kept as its note). */
@@ -81,7 +80,7 @@ const isComment = (n: Node): boolean => n.type === "comment";
 /** A Call's `src` / `target`: `current->domain` is `current`, NULL is `null`, else a parameter. */
 function domainArg(n: Node, scope: BodyScope): string | null {
   if (n.type === "null" || (n.type === "identifier" && n.text === "NULL")) return "null";
-  if (n.type === "field_expression" && n.text.replace(/\s+/g, "") === "current->domain") return "current";
+  if (n.type === "field_expression" && norm(n) === "current->domain") return "current";
   if (n.type === "identifier" && scope.domains.includes(n.text)) return n.text;
   return null;
 }

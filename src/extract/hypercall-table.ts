@@ -155,7 +155,7 @@ function tableRow(
     const column = columns[i] ?? "";
     if (!callers.has(column) || value === "-") return;
     const [prefix = "", prio] = value.split(":");
-    // gen_hypercall.awk refuses priorities outside 1..99
+    // gen_hypercall.awk refuses priorities outside 1..99 (xen/scripts/gen_hypercall.awk:155-159 at RELEASE-4.22.0)
     if (prio !== undefined && !(/^\d+$/.test(prio) && +prio >= 1 && +prio <= 99)) {
       diagnostics.push(
         error(CODE, `priority \`${prio}\` of \`${name}\` must be in 1..99`, { file: path, line, column: 1 }),
@@ -175,6 +175,7 @@ function tableRow(
   if (handler.size === 0) return null;
 
   const has = (...cs: string[]) => cs.some((c) => handler.has(c));
+  // `dep` rows on Arm are dep_*() stubs that only report a deprecated call (xen/arch/arm/traps.c:1330-1348)
   const armCallable = handler.has("arm") && !handler.get("arm")?.startsWith("dep_");
   const guests: GuestType[] = [];
   if (has("pv32", "pv64")) guests.push("pv");

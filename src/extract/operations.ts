@@ -197,7 +197,8 @@ export function extractOperations(
   const unresolved: Unresolved[] = [];
   const operations: Operation[] = [];
   const lookupFailures = new Map<string, LookupFailure>();
-  // `#if CONFIG_GRANT_TABLE` row / `#elif CONFIG_PV_SHIM` row: one hypercall, the build's row
+  // `#if defined(CONFIG_GRANT_TABLE)` row / `#elif defined(CONFIG_PV_SHIM)` row
+  // (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0): one hypercall, the build's row
   const rows = table.filter(
     (hc) =>
       !hc.guards.some(offByDefault) ||

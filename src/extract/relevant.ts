@@ -8,7 +8,6 @@ export function functionsReachingHooks(
   functions: ReadonlyMap<string, readonly CFunction[]>,
   hooks: ReadonlySet<string>,
 ): Set<string> {
-  const callees = new Map<string, Set<string>>();
   const callers = new Map<string, Set<string>>();
   const reached = new Set<string>();
   for (const [name, defs] of functions) {
@@ -18,7 +17,6 @@ export function functionsReachingHooks(
         const id = c?.childForFieldName("function");
         if (id?.type === "identifier") set.add(id.text);
       }
-    callees.set(name, set);
     for (const c of set) {
       if (c.startsWith("xsm_") && hooks.has(c.slice(4))) reached.add(name);
       const s = callers.get(c) ?? new Set<string>();

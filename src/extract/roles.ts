@@ -1,5 +1,5 @@
 import { LookupSchema } from "../catalog/schema.js";
-import type { Node } from "./c-parser.js";
+import { type Node, norm, TRANSPARENT } from "./c-parser.js";
 
 /** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5): the catalogue's, less its pseudo-lookups. */
 export const LOOKUPS: ReadonlySet<string> = new Set(
@@ -35,17 +35,21 @@ export const NULL_ROLE: Role = { kind: "null" };
 export function strip(n: Node): Node {
   let x = n;
   for (;;) {
-    if (x.type === "parenthesized_expression" || x.type === "cast_expression") {
-      const inner = x.type === "cast_expression" ? x.childForFieldName("value") : x.namedChild(0);
-      if (!inner) return x;
-      x = inner;
-    } else return x;
+    let inner: Node | null = null;
+    if (x.type === "parenthesized_expression") inner = x.namedChild(0);
+    else if (x.type === "cast_expression") inner = x.childForFieldName("value");
+    else if (x.type === "call_expression" && TRANSPARENT.has(x.childForFieldName("function")?.text ?? "")) {
+      const args = x.childForFieldName("arguments")?.namedChildren.filter((a) => a?.type !== "comment") ?? [];
+      if (args.length === 1) inner = args[0] ?? null;
+    }
+    if (!inner) return x;
+    x = inner;
   }
 }
 
 /** The guest field a domid comes from: `op->domain` -> `domain`, `xatpb.u.foreign_domid` -> `u.foreign_domid`. */
 export function fieldOf(n: Node): string {
-  const text = strip(n).text.replace(/\s+/g, "");
+  const text = norm(strip(n));
   const m = /^[A-Za-z_]\w*(?:->|\.)(.+)$/.exec(text);
   return (m ? (m[1] as string) : text).replace(/->/g, ".");
 }
@@ -53,7 +57,7 @@ export function fieldOf(n: Node): string {
 /** The role of an expression given the roles of the variables in scope. */
 export function roleOf(n: Node, env: ReadonlyMap<string, Role>): Role {
   const x = strip(n);
-  const text = x.text.replace(/\s+/g, "");
+  const text = norm(x);
   if (text === "current->domain" || text === "rcu_lock_current_domain()") return CURRENT;
   if (text === "current") return { kind: "current-vcpu" };
   const owner = /^(\w+)->domain$/.exec(text)?.[1];

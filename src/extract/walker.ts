@@ -2,11 +2,18 @@ import { join } from "node:path";
 import type { Cond } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
-import { lineOf, type Node } from "./c-parser.js";
+import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import { conditionOf } from "./conditions.js";
 import { fieldOf, LOOKUPS, OUT_PARAM_LOOKUPS, type Role, roleOf, strip } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
-import { type Arch, type CFunction, definitionsOn, guardsAround, type XenTree } from "./xen-tree.js";
+import {
+  type Arch,
+  branchGuards,
+  type CFunction,
+  definitionsOn,
+  guardsAround,
+  type XenTree,
+} from "./xen-tree.js";
 
 /** An XSM hook call, a role gate or a bypass found on the path of one sub-op. */
 export type FoundCheck =
@@ -88,13 +95,10 @@ function rebase(expr: string, arg: string, param: string): string | null {
 const MAX_DEPTH = 14;
 /** hook parameters that are domains in dummy.h */
 const DOMAIN_PARAM = /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/;
-const HOOK_CALL = /\bxsm_\w+\s*\(/;
 const SUBARCH_64 = /^xen\/arch\/(arm\/arm64|x86\/x86_64)\//;
 const ERROR_CODE = /^-E[A-Z]+$/;
 /** a C constant: `XEN_DOMCTL_pausedomain`, `DIAL_MODE_peek`, `XSM_PRIV` */
 const CONSTANT = /^[A-Z][A-Z0-9]*(_[A-Za-z0-9]+)*$/;
-
-const norm = (n: Node): string => n.text.replace(/\s+/g, "");
 
 function mergeFlow(a: Flow, b: Flow): Flow {
   if (a === "normal" || b === "normal") return "normal";
@@ -294,7 +298,8 @@ export class PathWalker {
     }
   }
 
-  private preproc(n: Node): Flow {
+  /** An `#if` block: its body under its `CONFIG_*` guards, its `#else` under their negation. */
+  private preproc(n: Node, outer: readonly string[] = []): Flow {
     const skip = new Set(["name", "condition", "alternative"]);
     const body: Node[] = [];
     for (let i = 0; i < n.childCount; i++) {
@@ -302,13 +307,14 @@ export class PathWalker {
       const field = n.fieldNameForChild(i);
       if (c?.isNamed && !(field && skip.has(field))) body.push(c);
     }
-    const name = n.childForFieldName("name")?.text ?? n.childForFieldName("condition")?.text;
-    if (name) this.guardStack.push(`${n.child(0)?.text ?? "#if"} ${name}`);
+    const isElse = n.type === "preproc_else";
+    const guards = [...outer, ...(isElse ? [] : branchGuards(n, false))];
+    this.guardStack.push(...guards);
     const flow = this.stmts(body);
-    if (name) this.guardStack.pop();
+    this.guardStack.length -= guards.length;
     const alt = n.childForFieldName("alternative");
     if (!alt) return "normal";
-    return mergeFlow(flow, this.stmt(alt));
+    return mergeFlow(flow, this.preproc(alt, [...outer, ...(isElse ? [] : branchGuards(n, true))]));
   }
 
   private declaration(n: Node): void {
@@ -333,9 +339,9 @@ export class PathWalker {
     const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
     // `if ( d == e ) ret = -EINVAL; else ret = xsm_...(...);`: the error branch fails the operation
-    const failing = decided === null && elseBody && !HOOK_CALL.test(cond.text) ? errorAssigned(cons) : null;
+    const failing = decided === null && elseBody && !this.reachesHook(cond) ? errorAssigned(cons) : null;
     if (failing) {
-      this.recordGate(cond, c, failing, HOOK_CALL.test((elseBody as Node).text));
+      this.recordGate(cond, c, failing, this.reachesHook(elseBody as Node));
       return this.stmt(elseBody as Node);
     }
     // `ret = -EPERM; if ( irq ) ret = xsm_...(...);`: without the condition the error stands
@@ -389,15 +395,26 @@ export class PathWalker {
     });
   }
 
+  /** A hook, or a function that calls one. */
+  private leadsToHook(name: string): boolean {
+    return (name.startsWith("xsm_") && this.hooks.has(name.slice(4))) || this.relevant.has(name);
+  }
+
+  /** Whether evaluating `n` may make an XSM check. */
+  private reachesHook(n: Node): boolean {
+    const calls = n.type === "call_expression" ? [n] : [];
+    return [...calls, ...n.descendantsOfType("call_expression")].some(
+      (c) => !!c && this.leadsToHook(c.childForFieldName("function")?.text ?? ""),
+    );
+  }
+
   /** The error code the statement before set, when the branch only assigns a hook's result over it. */
   private errorBeforeCheck(n: Node, cons: Node): string | null {
-    const body =
-      cons.type === "compound_statement" ? cons.namedChildren.filter((x) => x?.type !== "comment") : [cons];
+    const body = statementsOf(cons);
     const only = body.length === 1 ? assignmentOf(body[0] as Node) : null;
     if (!only) return null;
     const callee = /^(\w+)\(/.exec(norm(only.value))?.[1] ?? "";
-    if (!(callee.startsWith("xsm_") && this.hooks.has(callee.slice(4))) && !this.relevant.has(callee))
-      return null;
+    if (!this.leadsToHook(callee)) return null;
     const prev = n.previousNamedSibling;
     const before = prev ? assignmentOf(prev) : null;
     return before && before.name === only.name && ERROR_CODE.test(norm(before.value))
@@ -593,7 +610,7 @@ export class PathWalker {
             cond,
             failArm === 0 ? c : c ? { not: c } : null,
             error,
-            HOOK_CALL.test(other?.text ?? ""),
+            !!other && this.reachesHook(other),
           );
           if (other) this.expr(other);
           return;
@@ -677,7 +694,8 @@ export class PathWalker {
     if (sameFile.length >= 1) return sameFile[0] as CFunction;
     const archOnly = defs.filter((f) => f.arch === this.arch);
     if (archOnly.length === 1) return archOnly[0] as CFunction;
-    // the catalogue models the 64-bit builds: arm64 over arm32
+    // the catalogue models the 64-bit builds: ARM_64 is `def_bool y` unless ARM_32 (xen/arch/arm/Kconfig:6-8
+    // at RELEASE-4.22.0), and x86 has no 32-bit hypervisor build
     const wide = archOnly.filter((f) => SUBARCH_64.test(f.file));
     if (wide.length === 1) return wide[0] as CFunction;
     this.out.unresolved.push({
@@ -748,8 +766,7 @@ function assignmentOf(n: Node): { name: string; value: Node } | null {
 
 /** The error code a branch that only sets the result to one assigns: `ret = -EINVAL;`. */
 function errorAssigned(cons: Node): string | null {
-  const body =
-    cons.type === "compound_statement" ? cons.namedChildren.filter((x) => x?.type !== "comment") : [cons];
+  const body = statementsOf(cons);
   const a = body.length === 1 ? assignmentOf(body[0] as Node) : null;
   return a && ERROR_CODE.test(norm(a.value)) ? norm(a.value) : null;
 }

@@ -189,7 +189,11 @@ export function functionsIn(root: Node, file: string, arch: Arch | null): CFunct
   return out;
 }
 
-/** Off in the build the catalogue models: features on, not the exclusive PV shim. */
+/**
+ * Off in the build the catalogue models: features on (`config GRANT_TABLE ... default y`,
+ * xen/common/Kconfig:32-34 at RELEASE-4.22.0), not the exclusive PV shim (`PV_SHIM_EXCLUSIVE` has no
+ * default, xen/arch/x86/Kconfig:299-301).
+ */
 export const offByDefault = (g: string): boolean =>
   g === "CONFIG_PV_SHIM_EXCLUSIVE" || (g.startsWith("!") && g !== "!CONFIG_PV_SHIM_EXCLUSIVE");
 
