@@ -766,6 +766,18 @@ describe("bad input", () => {
     assert.match(e.diagnostics[0]?.message ?? "", /has no rows/);
   });
 
+  test("a case label that makes no operation id is said in extraction.unresolved, not written", async () => {
+    const root = treeWith("bad-label", "xen/common/widget.c", (t) =>
+      t.replace("case WIDGETOP_reset:", "case WIDGETOP_reset + 1:"),
+    );
+    const c = await extractCatalogue(root);
+    assertValid(c);
+    assert.ok(!c.operations.some((o) => o.id.includes("+")));
+    assert.ok(
+      c.extraction?.unresolved.some((u) => /not a valid operation/.test(u.reason) && u.what.includes("+")),
+    );
+  });
+
   test("a FIFO named like a C file is not read (it would block forever)", async () => {
     const root = treeWith("fifo", DEFS, (t) => t);
     execFileSync("mkfifo", [join(root, "xen/common/pipe.c")]);

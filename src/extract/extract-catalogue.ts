@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Catalogue } from "../catalog/schema.js";
+import { type Catalogue, OperationSchema } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail, InputError } from "../core/errors.js";
 import type { Action } from "../model/action.js";
@@ -112,10 +112,21 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       } as unknown as typeof c;
     });
 
+  // an operation the catalogue cannot hold (a case label like `FOO + 1` makes no id) is said, not written
+  const operations = ops.operations.filter((op) => {
+    const r = OperationSchema.safeParse(op);
+    if (!r.success)
+      ops.unresolved.push({
+        ref: op.ref,
+        what: op.id,
+        reason: `not a valid operation: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      });
+    return r.success;
+  });
   const sites = findCallSites(tree, new Set(shapes.keys()));
   const reached = new Map<string, string[]>();
   // checks kept as run-time gates still reach their call site
-  for (const op of ops.operations)
+  for (const op of operations)
     for (const c of op.checks)
       if (c.kind === "xsm" || c.kind === "gate") {
         const list = reached.get(c.ref) ?? [];
@@ -123,7 +134,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         reached.set(c.ref, list);
       }
   const usedLookups = new Set(
-    ops.operations.flatMap((o) => (o.target.kind === "domain" ? [o.target.lookup] : [])),
+    operations.flatMap((o) => (o.target.kind === "domain" ? [o.target.lookup] : [])),
   );
   const unresolved: Unresolved[] = [
     ...hookX.unresolved,
@@ -153,7 +164,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     },
     hooks: hookX.hooks,
     lookups: lookupsFor(tree, usedLookups, ops.lookupFailures.values()),
-    operations: ops.operations,
+    operations,
     policy: { actions: defaultX.actions as Action[], defaultAction: defaultX.program, hooks: hookX.bodies },
     extraction: {
       callSites: sites.map((s) => ({
