@@ -18,6 +18,9 @@ function side(r: Role): "caller" | "target" | null {
   return null;
 }
 
+/** `!c`, without writing `!!c` */
+export const negate = (c: Cond): Cond => (typeof c === "object" && "not" in c ? c.not : { not: c });
+
 /**
  * A C condition in the catalogue's vocabulary: role tests of the caller and the target
  * become atoms the engine evaluates, anything else stays `runtime:<C text>`.
@@ -27,7 +30,7 @@ export function conditionOf(n: Node, env: ReadonlyMap<string, Role>, disc: Reado
   const text = x.text.replace(/\s+/g, " ");
   if (x.type === "unary_expression" && x.child(0)?.type === "!") {
     const arg = x.childForFieldName("argument");
-    if (arg) return { not: conditionOf(arg, env, disc) };
+    if (arg) return negate(conditionOf(arg, env, disc));
   }
   if (x.type === "binary_expression") {
     const op = x.child(1)?.type;

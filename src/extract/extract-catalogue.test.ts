@@ -320,7 +320,7 @@ describe("pattern 5: `||` / `&&` short-circuit", () => {
         checks: [
           // `!ok(...) || xsm(...)`: made when !ok(...) is false
           xsm("latch_grab", "PRIV", { d: "target" }, at(P, F, "xsm_latch_grab("), {
-            when: { not: { not: "runtime:latch_range_ok(currd, op.first, op.nr)" } },
+            when: "runtime:latch_range_ok(currd, op.first, op.nr)",
           }),
         ],
       }),
@@ -677,6 +677,35 @@ describe("pattern 13: XSM_OTHER hooks and values known only at run time", () => 
       c.extraction?.unresolved.map((u) => u.what),
       ["dial_op/turn: xsm_dial_turn"],
     );
+  });
+});
+
+describe("pattern 14: hooks on the domain the operation builds", () => {
+  const P = "new-domain";
+  const F = "xen/common/forge.c";
+
+  test("the new domain is no operand (bound to null); a hook that only leaves a feature off denies with 0; an early return on the domain conditions the rest of the helper", async () => {
+    const c = await extract(P);
+    assertValid(c);
+    assert.deepEqual(op(c, "forge_op/create").checks, [
+      xsm("forge_create", "HOOK", { d: "null" }, at(P, F, "xsm_forge_create("), {
+        note: "via do_forge_op -> forge_domain_create",
+      }),
+      xsm("argo_enable", "HOOK", { d: "null" }, at(P, F, "xsm_argo_enable("), {
+        denial: "0",
+        when: "runtime:opt_argo",
+        note: "via do_forge_op -> forge_domain_create -> forge_feature_init",
+      }),
+      xsm("forge_hwdom", "HOOK", { d: "null" }, at(P, F, "xsm_forge_hwdom(", 1), {
+        when: { not: "runtime:d != hardware_domain" },
+        note: "via do_forge_op -> forge_domain_create -> forge_late_init",
+      }),
+    ]);
+    // the early return ends with its helper: the next sub-op's hook is unconditional
+    assert.deepEqual(op(c, "forge_op/count").checks, [
+      xsm("forge_hwdom", "HOOK", { d: "current" }, at(P, F, "xsm_forge_hwdom(", 2)),
+    ]);
+    assert.deepEqual(c.extraction?.unresolved, []);
   });
 });
 

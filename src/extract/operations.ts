@@ -92,7 +92,9 @@ function operandOf(r: Role, target: Role | null): string | null {
   switch (r.kind) {
     case "current":
       return "current";
+    // the catalogue binds the domain being built to NULL: it is not an operand of the request
     case "null":
+    case "new":
       return "null";
     case "system":
       return r.name;

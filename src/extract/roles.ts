@@ -24,9 +24,17 @@ export type Role =
       readonly ref: string;
       readonly var: string;
     }
+  /** the domain an operation is building (`d = alloc_domain_struct()` in domain_create()): no operand of the request */
+  | { readonly kind: "new" }
   /** the calling vCPU (`struct vcpu *curr = current;`): not a domain, but `curr->domain` is the caller */
   | { readonly kind: "current-vcpu" }
   | { readonly kind: "unknown"; readonly text: string };
+
+/**
+ * Allocators of the domain being created: domain_create() takes `d` from alloc_domain_struct()
+ * (xen/common/domain.c:886 at RELEASE-4.22.0) and makes its hooks on it.
+ */
+export const NEW_DOMAIN_ALLOCATORS: ReadonlySet<string> = new Set(["alloc_domain_struct"]);
 
 export const CURRENT: Role = { kind: "current" };
 export const NULL_ROLE: Role = { kind: "null" };

@@ -3,8 +3,16 @@ import type { Cond } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
-import { conditionOf } from "./conditions.js";
-import { fieldOf, LOOKUPS, OUT_PARAM_LOOKUPS, type Role, roleOf, strip } from "./roles.js";
+import { conditionOf, negate } from "./conditions.js";
+import {
+  fieldOf,
+  LOOKUPS,
+  NEW_DOMAIN_ALLOCATORS,
+  OUT_PARAM_LOOKUPS,
+  type Role,
+  roleOf,
+  strip,
+} from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
 import {
   type Arch,
@@ -176,6 +184,7 @@ export class PathWalker {
     facts = new Map<string, Fact>(),
   ): void {
     this.stack.push({ fn, env, disc, facts });
+    const depth = this.conds.length;
     try {
       this.stmt(fn.body);
     } catch (e) {
@@ -191,6 +200,7 @@ export class PathWalker {
       throw e;
     } finally {
       this.stack.pop();
+      this.conds.length = depth;
     }
   }
 
@@ -221,12 +231,14 @@ export class PathWalker {
     }
   }
 
+  /** `f` under `c`; conditions that early returns add inside `f` end with it too. */
   private withCond<T>(c: Cond | null, f: () => T): T {
+    const depth = this.conds.length;
     if (c) this.conds.push(c);
     try {
       return f();
     } finally {
-      if (c) this.conds.pop();
+      this.conds.length = depth;
     }
   }
 
@@ -347,15 +359,28 @@ export class PathWalker {
     // `ret = -EPERM; if ( irq ) ret = xsm_...(...);`: without the condition the error stands
     const before = decided === null && !elseBody ? this.errorBeforeCheck(n, cons) : null;
     if (before) {
-      this.recordGate(cond, c ? { not: c } : null, before, true);
+      this.recordGate(cond, c ? negate(c) : null, before, true);
       return this.stmt(cons);
     }
     const error = errorOf(cons);
     if (error) this.recordGate(cond, c, error);
+    // a helper that returns early with success on a test of a domain (late_hwdom_init(): not the late
+    // hardware domain): what follows in its block runs only when the condition is false
+    if (
+      c &&
+      decided === null &&
+      !elseBody &&
+      this.stack.length > 1 &&
+      /^\{?\s*return(\s+0)?\s*;\s*\}?$/.test(cons.text) &&
+      this.testsDomain(cond)
+    ) {
+      this.conds.push(negate(c));
+      return "normal";
+    }
     const fact = decided === null ? this.factOf(cond) : null;
     const thenFlow =
       decided === false ? "return" : this.withFact(fact, true, () => this.withCond(c, () => this.stmt(cons)));
-    const negated: Cond | null = c ? { not: c } : null;
+    const negated: Cond | null = c ? negate(c) : null;
     const elseFlow =
       decided === true
         ? "return"
@@ -387,12 +412,17 @@ export class PathWalker {
     if (!c || (!keepRuntime && JSON.stringify(c).includes("runtime:"))) return;
     this.out.checks.push({
       kind: "gate",
-      require: typeof c === "object" && "not" in c ? c.not : { not: c },
+      require: negate(c),
       error,
       when: [...this.conds],
       ref: this.ref(cond),
       via: this.via(),
     });
+  }
+
+  /** Whether a condition reads a domain the walk has named. */
+  private testsDomain(cond: Node): boolean {
+    return cond.descendantsOfType("identifier").some((i) => !!i && this.frame.env.has(i.text));
   }
 
   /** A hook, or a function that calls one. */
@@ -519,6 +549,10 @@ export class PathWalker {
         this.bindLookup(name, fname, v);
         return;
       }
+      if (NEW_DOMAIN_ALLOCATORS.has(fname)) {
+        env.set(name, { kind: "new" });
+        return;
+      }
     }
     const r = roleOf(value, env);
     if (r.kind !== "unknown") env.set(name, r);
@@ -608,7 +642,7 @@ export class PathWalker {
           const other = failArm === 0 ? alt : cons;
           this.recordGate(
             cond,
-            failArm === 0 ? c : c ? { not: c } : null,
+            failArm === 0 ? c : c ? negate(c) : null,
             error,
             !!other && this.reachesHook(other),
           );
@@ -616,7 +650,7 @@ export class PathWalker {
           return;
         }
         if (cons && decided !== false) this.withCond(c, () => this.expr(cons));
-        if (alt && decided !== true) this.withCond(c ? { not: c } : null, () => this.expr(alt));
+        if (alt && decided !== true) this.withCond(c ? negate(c) : null, () => this.expr(alt));
         return;
       }
       case "binary_expression": {
@@ -627,7 +661,7 @@ export class PathWalker {
         this.expr(l);
         if (op === "||" || op === "&&") {
           const c = conditionOf(l, this.frame.env, this.frame.disc);
-          const guard: Cond | null = c ? (op === "&&" ? c : { not: c }) : null;
+          const guard: Cond | null = c ? (op === "&&" ? c : negate(c)) : null;
           this.withCond(guard, () => this.expr(r));
         } else this.expr(r);
         return;
@@ -739,12 +773,16 @@ export class PathWalker {
     });
   }
 
-  /** `if ( xsm_x(...) ) continue;`: a denial that only filters. */
+  /** `if ( xsm_x(...) ) continue;`: a denial that only filters; `... return 0;`: one that only leaves something off. */
   private denialOf(n: Node): string | undefined {
     let p = n.parent;
-    while (p && (p.type === "parenthesized_expression" || p.type === "unary_expression")) p = p.parent;
-    if (p?.type === "if_statement" && p.childForFieldName("consequence")?.type === "continue_statement")
-      return "filtered";
+    while (p && /^(parenthesized|unary|binary)_expression$/.test(p.type)) p = p.parent;
+    if (p?.type !== "if_statement") return undefined;
+    const cons = p.childForFieldName("consequence");
+    if (cons?.type === "continue_statement") return "filtered";
+    // `if ( !opt_argo || xsm_argo_enable(d) ) { ...; return 0; }`: the feature is left off, no error
+    const last = cons ? statementsOf(cons).at(-1) : undefined;
+    if (last?.type === "return_statement" && norm(last.namedChild(0) ?? last) === "0") return "0";
     return undefined;
   }
 }
