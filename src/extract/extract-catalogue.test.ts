@@ -709,6 +709,32 @@ describe("pattern 14: hooks on the domain the operation builds", () => {
   });
 });
 
+describe("pattern 15: what each arch's Kconfig lets a build have", () => {
+  const P = "kconfig-arch";
+  const F = "xen/common/knob.c";
+
+  test("a sub-op behind IS_ENABLED() of a symbol the arch lacks, under an #ifdef the arch cannot have, or missing from the arch's dispatcher is not the arch's", async () => {
+    const c = await extract(P);
+    assertValid(c);
+    const check = (cmd: string) =>
+      xsm("knob_op", "PRIV", {}, at(P, F, "xsm_knob_op("), { values: { cmd } }) as Check;
+    assert.deepEqual(
+      c.operations.map((o) => [o.id, o.arch, o.guards]),
+      [
+        ["knob_op/turn", ["x86", "arm"], []],
+        ["knob_op/reset", ["x86"], []],
+        // KNOB_STATS is the user's choice on x86: the guard stays
+        ["knob_op/stats", ["x86"], ["CONFIG_KNOB_STATS"]],
+        ["knob_op/wide", ["x86"], []],
+      ],
+    );
+    assert.deepEqual(
+      c.operations.map((o) => o.checks),
+      ["KNOBOP_turn", "KNOBOP_reset", "KNOBOP_stats", "KNOBOP_wide"].map((k) => [check(k)]),
+    );
+  });
+});
+
 describe("call sites of checks kept as run-time gates", () => {
   test("are still reached by their operation (reachedBy)", async () => {
     const filter = await extract("filter");

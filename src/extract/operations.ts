@@ -68,14 +68,21 @@ function walkArch(
     subops.set(null, { checks: all.checks, ref: wholeRef, guards: [], failures: all.lookupFailures });
     return { arch, entry, subops };
   }
+  let dropped = 0;
   for (const [label, { ref, guards }] of all.labels) {
     const r = new PathWalker(tree, hooks, relevant, arch, label).run(entry, [disc]);
+    if (r.unsupported) {
+      dropped++;
+      continue;
+    }
     subops.set(label, { checks: r.checks, ref, guards, failures: r.lookupFailures });
   }
-  // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation.
+  // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation. Not when the
+  // arch lacks some of them: the rest stay the sub-ops they are on the other arch.
   const lists = [...subops.values()].map((s) => s.checks);
   const first = lists[0] ?? [];
   if (
+    dropped === 0 &&
     first.length > 0 &&
     lists.every((l) => l.length === first.length && l.every((c, i) => sameCheck(c, first[i] as FoundCheck)))
   ) {

@@ -4,6 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import { conditionOf, negate } from "./conditions.js";
+import { buildable, type Kconfig } from "./kconfig.js";
 import {
   fieldOf,
   LOOKUPS,
@@ -74,6 +75,12 @@ export interface WalkResult {
   readonly labels: Map<string, { ref: string; guards: string[] }>;
   readonly lookupFailures: LookupFailure[];
   readonly unresolved: Unresolved[];
+  /**
+   * Where the sub-op fails on every path with an "unsupported" error, by the arch's Kconfig
+   * (`if ( !IS_ENABLED(CONFIG_HAS_SOFT_RESET) ) ret = -EOPNOTSUPP;`) or because no arch dispatcher
+   * has its case (`default: return -ENOSYS;`): the arch does not have the operation.
+   */
+  unsupported?: string;
 }
 
 type Flow = "normal" | "break" | "continue" | "return";
@@ -310,6 +317,11 @@ export class PathWalker {
     }
   }
 
+  /** The guards the arch's Kconfig leaves to the user (`CONFIG_X86` on x86 is no guard). */
+  private undecided(guards: readonly string[]): string[] {
+    return guards.filter((g) => this.kconfig.value(g.replace(/^!?CONFIG_/, "")) === "m");
+  }
+
   /** An `#if` block: its body under its `CONFIG_*` guards, its `#else` under their negation. */
   private preproc(n: Node, outer: readonly string[] = []): Flow {
     const skip = new Set(["name", "condition", "alternative"]);
@@ -321,9 +333,12 @@ export class PathWalker {
     }
     const isElse = n.type === "preproc_else";
     const guards = [...outer, ...(isElse ? [] : branchGuards(n, false))];
-    this.guardStack.push(...guards);
-    const flow = this.stmts(body);
-    this.guardStack.length -= guards.length;
+    // a branch the arch's Kconfig rules out is not built
+    const built = buildable(this.kconfig, guards);
+    const kept = this.undecided(guards);
+    this.guardStack.push(...kept);
+    const flow = built ? this.stmts(body) : "normal";
+    this.guardStack.length -= kept.length;
     const alt = n.childForFieldName("alternative");
     if (!alt) return "normal";
     return mergeFlow(flow, this.preproc(alt, [...outer, ...(isElse ? [] : branchGuards(n, true))]));
@@ -347,6 +362,9 @@ export class PathWalker {
     if (!cond || !cons) return "normal";
     this.expr(cond);
     const decided = this.decide(cond);
+    // the branch the arch's build always takes only fails
+    const taken = this.configured(cond) === null ? null : decided ? cons : alt;
+    if (taken && UNSUPPORTED.test(`${errorOf(taken) ?? errorAssigned(taken)}`)) this.unsupported(taken);
     // a condition the sub-op settles is no condition of its checks
     const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
@@ -452,8 +470,26 @@ export class PathWalker {
       : null;
   }
 
+  /** Only a path with no run-time condition on it fails whatever the caller passes. */
+  private unsupported(at: Node): void {
+    if (this.conds.length === 0) this.out.unsupported ??= this.ref(at);
+  }
+
+  /** `IS_ENABLED(CONFIG_HAS_SOFT_RESET)` where the arch's Kconfig settles it. */
+  private configured(cond: Node): boolean | null {
+    const m = /^(!?)\s*IS_ENABLED\((CONFIG_\w+)\)$/.exec(norm(strip(cond)));
+    const v = m ? this.kconfig.value((m[2] as string).slice("CONFIG_".length)) : "m";
+    return v === "m" ? null : (v === "y") !== (m?.[1] === "!");
+  }
+
+  private get kconfig(): Kconfig {
+    return this.tree.kconfig[this.arch];
+  }
+
   /** Whether a condition is settled by the sub-op being followed. */
   private decide(cond: Node): boolean | null {
+    const kconfig = this.configured(cond);
+    if (kconfig !== null) return kconfig;
     const known = this.factOf(cond);
     const fact = known ? this.frame.facts.get(known[0]) : undefined;
     if (known && fact) {
@@ -497,19 +533,24 @@ export class PathWalker {
     const items = caseItems(body);
     if (this.frame.disc.has(norm(strip(cond)))) {
       if (this.value === null) {
-        for (const c of items)
-          if (c.label !== "default" && !this.out.labels.has(c.label))
-            this.out.labels.set(c.label, {
-              ref: this.ref(c.node),
-              guards: guardsAround(c.node).filter((g) => !this.frame.fn.guards.includes(g)),
-            });
+        for (const c of items) {
+          if (c.label === "default" || this.out.labels.has(c.label)) continue;
+          const guards = guardsAround(c.node).filter((g) => !this.frame.fn.guards.includes(g));
+          // `#ifdef CONFIG_PM_STATS` around a case: no such sub-op where the arch cannot have it
+          if (!buildable(this.kconfig, guards)) continue;
+          this.out.labels.set(c.label, { ref: this.ref(c.node), guards: this.undecided(guards) });
+        }
         // nested dispatchers (arch_do_domctl, arch_memory_op) are reached through `default:`
         const def = items.findIndex((c) => c.label === "default");
         if (def >= 0) this.runCases(items, def);
         return "normal";
       }
       let start = items.findIndex((c) => c.label === this.value);
-      if (start < 0) start = items.findIndex((c) => c.label === "default");
+      if (start < 0) {
+        start = items.findIndex((c) => c.label === "default");
+        const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
+        if (only.length >= 1 && UNSUPPORTED.test(norm(only[0] as Node))) this.unsupported(only[0] as Node);
+      }
       if (start < 0) return "normal";
       return this.runCases(items, start);
     }
@@ -786,6 +827,9 @@ export class PathWalker {
     return undefined;
   }
 }
+
+/** What Xen returns for an operation a build does not have. */
+const UNSUPPORTED = /^(return|\w+=)?-E(NOSYS|OPNOTSUPP)\b/;
 
 const STATEMENT = /(_statement|^declaration|^preproc_)/;
 function isStatement(n: Node): boolean {

@@ -4,6 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail, InputError } from "../core/errors.js";
 import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
+import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
 
 export type Arch = "x86" | "arm";
 
@@ -27,6 +28,8 @@ export interface XenTree {
   readonly functions: ReadonlyMap<string, readonly CFunction[]>;
   readonly files: number;
   readonly bytes: number;
+  /** what each arch's Kconfig lets a build have */
+  readonly kconfig: Readonly<Record<Arch, Kconfig>>;
 }
 
 /** The files that make a directory a Xen tree the extractor understands. */
@@ -202,7 +205,9 @@ export const offByDefault = (g: string): boolean =>
  * off (`#ifndef CONFIG_GRANT_TABLE` in the PV shim) gives way to the real one.
  */
 export function definitionsOn(tree: XenTree, name: string, arch: Arch): CFunction[] {
-  const defs = (tree.functions.get(name) ?? []).filter((f) => f.arch === null || f.arch === arch);
+  const defs = (tree.functions.get(name) ?? []).filter(
+    (f) => (f.arch === null || f.arch === arch) && buildable(tree.kconfig[arch], f.guards),
+  );
   const on = defs.filter((f) => !f.guards.some(offByDefault));
   return on.length > 0 && on.length < defs.length ? on : defs;
 }
@@ -252,5 +257,8 @@ export function readXenTree(
     }
     if (progress && done % 50 === 0) progress(done, paths.length);
   }
-  return { root, functions, files: parsed, bytes };
+  const read = (path: string) =>
+    existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null;
+  const kconfig = { x86: readKconfig(read, "x86"), arm: readKconfig(read, "arm") };
+  return { root, functions, files: parsed, bytes, kconfig };
 }
