@@ -78,11 +78,13 @@ function walkArch(
     subops.set(label, { checks: r.checks, ref, guards, failures: r.lookupFailures });
   }
   // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation. Not when the
-  // arch lacks some of them: the rest stay the sub-ops they are on the other arch.
+  // arch lacks some of them or has only one (Arm's platform_op): they stay the sub-ops they are on the
+  // other arch.
   const lists = [...subops.values()].map((s) => s.checks);
   const first = lists[0] ?? [];
   if (
     dropped === 0 &&
+    lists.length > 1 &&
     first.length > 0 &&
     lists.every((l) => l.length === first.length && l.every((c, i) => sameCheck(c, first[i] as FoundCheck)))
   ) {
