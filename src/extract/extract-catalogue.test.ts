@@ -361,7 +361,20 @@ describe("pattern 6: conditional invocation and an early-return bypass", () => {
         when: "runtime:op.u.event.op == XEN_GIZMO_EVENT_GET_VERSION",
         ref: at(P, F, "if ( op.u.event.op == XEN_GIZMO_EVENT_GET_VERSION )"),
       },
-      xsm("gizmo_event", "DM_PRIV", { d: "target" }, at(P, F, "xsm_gizmo_event(")),
+      xsm("gizmo_event", "DM_PRIV", { d: "target" }, at(P, F, "xsm_gizmo_event(", 1)),
+    ]);
+  });
+
+  test("`rc = -EINVAL; if ( left && !(rc = xsm_...) )`: the left side is a gate with the error set before", async () => {
+    const c = await extract(P);
+    assert.deepEqual(op(c, "gizmo_op/peek").checks, [
+      {
+        kind: "gate",
+        require: "runtime:gizmo_is_wired(d)",
+        error: "-EINVAL",
+        ref: at(P, F, "if ( gizmo_is_wired(d)"),
+      },
+      xsm("gizmo_event", "DM_PRIV", { d: "target" }, at(P, F, "xsm_gizmo_event(", 2)),
     ]);
   });
 });

@@ -360,7 +360,15 @@ export class PathWalker {
     const cons = n.childForFieldName("consequence");
     const alt = n.childForFieldName("alternative");
     if (!cond || !cons) return "normal";
-    this.expr(cond);
+    const gated = this.errorBeforeAnd(n, cond);
+    if (gated) {
+      // `rc = -EINVAL; if ( is_hvm_domain(d) && !(rc = hvm_get_param(...)) )`: without the left side
+      // the error stands, a gate before the check
+      this.expr(gated.left);
+      const c = conditionOf(gated.left, this.frame.env, this.frame.disc);
+      if (c) this.recordGate(gated.left, negate(c), gated.error, true);
+      this.expr(gated.right);
+    } else this.expr(cond);
     const decided = this.decide(cond);
     // the branch the arch's build always takes only fails
     const taken = this.configured(cond) === null ? null : decided ? cons : alt;
@@ -454,6 +462,22 @@ export class PathWalker {
     return [...calls, ...n.descendantsOfType("call_expression")].some(
       (c) => !!c && this.leadsToHook(c.childForFieldName("function")?.text ?? ""),
     );
+  }
+
+  /** `rc = -E...;` before `if ( left && !(rc = hook_reaching(...)) )`: the error and the two sides. */
+  private errorBeforeAnd(n: Node, cond: Node): { left: Node; right: Node; error: string } | null {
+    const x = strip(cond);
+    const left = x.childForFieldName("left");
+    const right = x.childForFieldName("right");
+    if (x.type !== "binary_expression" || x.child(1)?.type !== "&&" || !left || !right) return null;
+    if (!this.reachesHook(right) || this.reachesHook(left)) return null;
+    const prev = n.previousNamedSibling;
+    const before = prev ? assignmentOf(prev) : null;
+    if (!before || !ERROR_CODE.test(norm(before.value))) return null;
+    const sets = right
+      .descendantsOfType("assignment_expression")
+      .some((a) => !!a && norm(a.childForFieldName("left") ?? a) === before.name);
+    return sets ? { left, right, error: norm(before.value) } : null;
   }
 
   /** The error code the statement before set, when the branch only assigns a hook's result over it. */
