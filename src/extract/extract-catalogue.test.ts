@@ -377,6 +377,20 @@ describe("pattern 6: conditional invocation and an early-return bypass", () => {
       xsm("gizmo_event", "DM_PRIV", { d: "target" }, at(P, F, "xsm_gizmo_event(", 2)),
     ]);
   });
+
+  test("a helper that reaches no hook but tests the caller's domain is followed: its role gate is kept", async () => {
+    const c = await extract(P);
+    assert.deepEqual(op(c, "gizmo_op/pause").checks, [
+      xsm("gizmo_event", "DM_PRIV", { d: "target" }, at(P, F, "xsm_gizmo_event(", 3)),
+      {
+        kind: "gate",
+        require: { not: "self" },
+        error: "-EINVAL",
+        ref: at(P, F, "if ( d == current->domain )"),
+        note: "via do_gizmo_op -> gizmo_pause",
+      },
+    ]);
+  });
 });
 
 describe("pattern 7: the result used as a filter", () => {

@@ -1,8 +1,12 @@
 import type { CFunction } from "./xen-tree.js";
 
+/** A test of who the caller is, outside XSM (`if ( current->domain == d ) return -EPERM;`). */
+const ROLE_GATE =
+  /\bcurrent->domain\s*==|==\s*current->domain\b|\bis_(control|hardware|xenstore)_domain\(\s*current->domain\b/;
+
 /**
- * Names of the functions that reach an XSM hook, directly or through other functions:
- * the walker only follows calls into these.
+ * Names of the functions that reach an XSM hook or a test of the caller's role, directly or through
+ * other functions: the walker only follows calls into these.
  */
 export function functionsReachingHooks(
   functions: ReadonlyMap<string, readonly CFunction[]>,
@@ -12,11 +16,13 @@ export function functionsReachingHooks(
   const reached = new Set<string>();
   for (const [name, defs] of functions) {
     const set = new Set<string>();
-    for (const f of defs)
+    for (const f of defs) {
+      if (ROLE_GATE.test(f.body.text)) reached.add(name);
       for (const c of f.body.descendantsOfType("call_expression")) {
         const id = c?.childForFieldName("function");
         if (id?.type === "identifier") set.add(id.text);
       }
+    }
     for (const c of set) {
       if (c.startsWith("xsm_") && hooks.has(c.slice(4))) reached.add(name);
       const s = callers.get(c) ?? new Set<string>();

@@ -72,7 +72,9 @@ export function createPolicy(spec: PolicySpec): PolicyModule & { readonly spec: 
       for (const x of v.steps) steps.push(x);
       return { allowed: v.allowed, steps };
     }
-    const src = domains[call.src];
+    // A hook on the domain being built (xsm_argo_enable() from domain_create()) binds it to NULL; with
+    // XSM_HOOK every module returns before reading src (`case XSM_HOOK: return 0;`), so the caller stands in.
+    const src = domains[call.src] ?? (action === "HOOK" ? call.current : undefined);
     const target = domains[call.target];
     if (!src) throw new Error(`xsm_${call.hook}: src \`${call.src}\` is not a domain`);
     if (target === undefined) throw new Error(`xsm_${call.hook}: target \`${call.target}\` is not bound`);
