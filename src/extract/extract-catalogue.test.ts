@@ -391,6 +391,18 @@ describe("pattern 6: conditional invocation and an early-return bypass", () => {
       },
     ]);
   });
+
+  test("`rc = -EPERM; if ( !is_hardware_domain(current->domain) ) break;`: a role gate, an operation without a hook", async () => {
+    const c = await extract(P);
+    assert.deepEqual(op(c, "gizmo_op/pin").checks, [
+      {
+        kind: "gate",
+        require: "caller.hardware",
+        error: "-EPERM",
+        ref: at(P, F, "if ( !is_hardware_domain(current->domain) )"),
+      },
+    ]);
+  });
 });
 
 describe("pattern 7: the result used as a filter", () => {

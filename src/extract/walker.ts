@@ -388,7 +388,7 @@ export class PathWalker {
       this.recordGate(cond, c ? negate(c) : null, before, true);
       return this.stmt(cons);
     }
-    const error = errorOf(cons);
+    const error = errorOf(cons) ?? this.errorBeforeExit(n, cons);
     if (error) this.recordGate(cond, c, error);
     // a helper that returns early with success on a test of a domain (late_hwdom_init(): not the late
     // hardware domain): what follows in its block runs only when the condition is false
@@ -462,6 +462,14 @@ export class PathWalker {
     return [...calls, ...n.descendantsOfType("call_expression")].some(
       (c) => !!c && this.leadsToHook(c.childForFieldName("function")?.text ?? ""),
     );
+  }
+
+  /** `ret = -EPERM; if ( !is_hardware_domain(current->domain) ) break;`: the error set before the exit. */
+  private errorBeforeExit(n: Node, cons: Node): string | null {
+    if (!/^\{?\s*(break|goto\s+\w+)\s*;\s*\}?$/.test(cons.text)) return null;
+    const prev = n.previousNamedSibling;
+    const before = prev ? assignmentOf(prev) : null;
+    return before && ERROR_CODE.test(norm(before.value)) ? norm(before.value) : null;
   }
 
   /** `rc = -E...;` before `if ( left && !(rc = hook_reaching(...)) )`: the error and the two sides. */
