@@ -5,6 +5,37 @@ export { CatalogueSchema, OperationSchema } from "./catalog/schema.js";
 export type { Diagnostic, Severity } from "./core/diagnostic.js";
 export { InputError } from "./core/errors.js";
 export type { Span } from "./core/span.js";
+export type {
+  DeviceTree,
+  DtCell,
+  DtLabel,
+  DtMemReserve,
+  DtNode,
+  DtProperty,
+  DtReference,
+  DtValueLabel,
+  DtValuePiece,
+} from "./devicetree/device-tree.js";
+export {
+  findNode,
+  getProperty,
+  nodeByLabel,
+  nodeByPath,
+  nodeByPhandle,
+  parentOf,
+} from "./devicetree/find-node.js";
+export { loadDeviceTree } from "./devicetree/load-device-tree.js";
+export { type ParseDtsOptions, parseDts, parseDtsFile } from "./devicetree/parse-dts.js";
+export { type DtbHeader, readDtb, readDtbFile } from "./devicetree/read-dtb.js";
+export {
+  propertyNumbers,
+  propertyString,
+  propertyStrings,
+  propertyU32,
+  propertyU32s,
+  propertyU64,
+} from "./devicetree/read-property.js";
+export { type WriteDtbOptions, writeDtb } from "./devicetree/write-dtb.js";
 export { ACTIONS, type Action } from "./model/action.js";
 export { type Arch, type BuildFacts, DEFAULT_BUILD } from "./model/build.js";
 export type { Decision, Step, Verdict } from "./model/decision.js";
