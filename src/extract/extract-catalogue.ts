@@ -10,6 +10,7 @@ import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
 import { extractDefaultAction } from "./default-action.js";
 import { extractHooks } from "./dummy-hooks.js";
+import { domainParams } from "./hook-body.js";
 import { readHypercallTable } from "./hypercall-table.js";
 import { lookupsFor } from "./lookup-semantics.js";
 import { extractOperations } from "./operations.js";
@@ -62,11 +63,16 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     );
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
+  const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));
+  const shape = (name: string, params: readonly string[]): [string, HookShape] => {
+    const d = declared.get(`xsm_${name}`);
+    return [name, { params, domains: d?.domains ?? [], domids: d?.domids ?? [] }];
+  };
   const shapes = new Map<string, HookShape>([
-    ...hookX.hooks.map((h) => [h.name, { params: h.params }] as const),
+    ...hookX.hooks.map((h) => shape(h.name, h.params)),
     ...hookX.nonHooks
       .filter((h) => h.name.startsWith("xsm_argo_"))
-      .map((h) => [h.name.slice(4), { params: h.params }] as const),
+      .map((h) => shape(h.name.slice(4), h.params)),
   ]);
   const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
 

@@ -222,7 +222,20 @@ static XSM_INLINE int xsm_b(XSM_DEFAULT_ARG struct domain *d)
       },
     ]);
     // `const struct domain *` is a domain, `int n` a value
-    assert.deepEqual(domainParams(functions(text).get("xsm_a")!), { domains: ["d", "e"], values: ["n"] });
+    assert.deepEqual(domainParams(functions(text).get("xsm_a")!), {
+      domains: ["d", "e"],
+      values: ["n"],
+      domids: [],
+    });
+    // a `domid_t` names a domain by its id; a pointer to one does not
+    const ids = functions(
+      "static XSM_INLINE int xsm_u(XSM_DEFAULT_ARG struct domain *d, struct evtchn *chn, domid_t id2, domid_t *p)\n{ return 0; }",
+    );
+    assert.deepEqual(domainParams(ids.get("xsm_u")!), {
+      domains: ["d"],
+      values: ["chn", "id2", "p"],
+      domids: ["id2"],
+    });
     const b = body(text, "xsm_b", "TARGET");
     assert.deepEqual(
       b.unresolved.map((u) => u.reason),

@@ -546,13 +546,17 @@ export interface HookBody {
   readonly unresolved: readonly Unresolved[];
 }
 
-/** Parameters declared `struct domain *` (any qualifiers) are domains; the others are values. */
-export function domainParams(fn: CFunction): { domains: string[]; values: string[] } {
+/**
+ * Parameters declared `struct domain *` (any qualifiers) are domains; the others are values, and
+ * of those `domid_t` ones name a domain by its id (xsm_evtchn_unbound's `id2`).
+ */
+export function domainParams(fn: CFunction): { domains: string[]; values: string[]; domids: string[] } {
   const decl = fn.body.parent?.childForFieldName("declarator");
   let f: Node | null = decl ?? null;
   while (f && f.type !== "function_declarator") f = f.childForFieldName("declarator");
   const domains: string[] = [];
   const values: string[] = [];
+  const domids: string[] = [];
   const params = f?.childForFieldName("parameters");
   for (const p of params ? namedChildren(params) : []) {
     if (p.type !== "parameter_declaration") continue;
@@ -565,8 +569,9 @@ export function domainParams(fn: CFunction): { domains: string[]; values: string
     if (!x) continue;
     const type = p.childForFieldName("type")?.text.replace(/\s+/g, " ");
     (type === "struct domain" && pointer ? domains : values).push(x.text);
+    if (type === "domid_t" && !pointer) domids.push(x.text);
   }
-  return { domains, values };
+  return { domains, values, domids };
 }
 
 /** Translates the body of a dummy.h hook whose asserted action is `action`. */

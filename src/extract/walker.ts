@@ -66,6 +66,9 @@ export interface LookupFailure {
 export interface HookShape {
   /** parameter names after the action argument */
   readonly params: readonly string[];
+  /** the ones declared `struct domain *`, and `domid_t` */
+  readonly domains: readonly string[];
+  readonly domids: readonly string[];
 }
 
 /** Everything one walk of a hypercall for one sub-op (or for enumeration) collected. */
@@ -109,7 +112,6 @@ function rebase(expr: string, arg: string, param: string): string | null {
 
 const MAX_DEPTH = 14;
 /** hook parameters that are domains in dummy.h */
-const DOMAIN_PARAM = /^(d|d1|d2|t|f|ld|rd|cd|pg_owner|target|src|dest)$/;
 const SUBARCH_64 = /^xen\/arch\/(arm\/arm64|x86\/x86_64)\//;
 const ERROR_CODE = /^-E[A-Z]+$/;
 /** a C constant: `XEN_DOMCTL_pausedomain`, `DIAL_MODE_peek`, `XSM_PRIV` */
@@ -825,7 +827,19 @@ export class PathWalker {
       const a = rest[i];
       if (!a) return;
       const r = roleOf(a, this.frame.env);
-      const domainParam = DOMAIN_PARAM.test(p);
+      const domainParam = shape.domains.includes(p);
+      // a domid the hook is given (`alloc->remote_dom`): a further operand of the request
+      if (shape.domids.includes(p) && !CONSTANT.test(norm(a))) {
+        const field = fieldOf(a);
+        roles[p] = {
+          kind: "lookup",
+          lookup: "domid",
+          field,
+          ref: this.ref(n),
+          var: field.split(".").at(-1) ?? field,
+        };
+        return;
+      }
       // NULL for `const void *data` is no domain
       if ((r.kind !== "unknown" && (r.kind !== "null" || domainParam)) || domainParam) roles[p] = r;
       else if (this.value && this.passesDisc(a)) values[p] = this.value;
