@@ -19,10 +19,9 @@ function run(command, args) {
 }
 
 function install() {
-  const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const sudo = root ? [] : ["sudo", "-n"];
-  const apt = (...args) =>
-    run(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(root ? [] : ["apt-get"]), ...args]);
+  // as root (CI, these machines) apt-get runs as it is; otherwise through sudo, without a password prompt
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const apt = (...args) => (asRoot ? run("apt-get", args) : run("sudo", ["-n", "apt-get", ...args]));
   if (apt("install", "-y", "--no-install-recommends", PACKAGE) === 0) return true;
   // a fresh machine has no package lists yet
   return apt("update") === 0 && apt("install", "-y", "--no-install-recommends", PACKAGE) === 0;

@@ -87,11 +87,13 @@ export interface DtReference {
   readonly target?: string;
 }
 
+/** `name:` written before a node, a property or a `/memreserve/` entry. */
 export interface DtLabel {
   readonly name: string;
   readonly span: Span;
 }
 
+/** `name:` written inside a property value. */
 export interface DtValueLabel {
   readonly name: string;
   /** byte offset into the property's value */

@@ -43,6 +43,7 @@ interface Frame {
   col: number;
 }
 
+/** Where `/include/` and `/incbin/` look, and how files are read. */
 export interface LexerOptions {
   /** folders searched for `/include/` and `/incbin/` files after the including file's folder */
   readonly includeDirs?: readonly string[];
@@ -123,6 +124,39 @@ export class DtsLexer {
   peek(ahead = 0): Token {
     while (this.buffer.length <= ahead) this.buffer.push(this.lex());
     return this.buffer[ahead] as Token;
+  }
+
+  /**
+   * Inside `[...]`: reads a run of hex pairs straight into `out`, without a token for each byte (a
+   * 10 MB file can hold millions). Stops before anything else: `]`, a label, a comment, an odd digit.
+   */
+  hexRun(out: number[]): void {
+    if (this.buffer.length > 0 || this.mode !== "bytes") return;
+    const f = this.frame();
+    const t = f.text;
+    let { pos, line, col } = f;
+    for (;;) {
+      const c = t.charCodeAt(pos);
+      if (c === 32 || c === 9) {
+        pos++;
+        col++;
+      } else if (c === 10) {
+        pos++;
+        line++;
+        col = 1;
+      } else if (isHex(c) && isHex(t.charCodeAt(pos + 1))) {
+        // `ab:` is a label, not a byte
+        let e = pos;
+        while (e < t.length && isIdent(t.charCodeAt(e))) e++;
+        if (t.charCodeAt(e) === 58 /* : */) break;
+        out.push(Number.parseInt(t.slice(pos, pos + 2), 16));
+        pos += 2;
+        col += 2;
+      } else break;
+    }
+    f.pos = pos;
+    f.line = line;
+    f.col = col;
   }
 
   /** Reads a file named in the source (`/include/`, `/incbin/`): next to the current file, then `includeDirs`. */

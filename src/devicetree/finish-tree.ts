@@ -2,6 +2,7 @@ import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
+import { ByteSink } from "./byte-sink.js";
 import {
   type DeviceTree,
   type DtCell,
@@ -36,6 +37,7 @@ interface Resolved {
   readonly phandle: number;
 }
 
+/** What the parser knows of the file besides the tree. */
 export interface FinishInfo {
   readonly file: string;
   readonly plugin: boolean;
@@ -88,39 +90,36 @@ function encode(
   phandle: (cell: LiveCell) => number,
   path: (piece: LivePiece) => string,
 ): Encoded {
-  const out: number[] = [];
+  const out = new ByteSink();
   const labels: DtValueLabel[] = [];
   const refs = new Map<LiveCell, number>();
-  const put = (v: bigint, bits: number) => {
-    for (let shift = bits - 8; shift >= 0; shift -= 8) out.push(Number((v >> BigInt(shift)) & 0xffn));
-  };
   for (const p of value) {
     switch (p.kind) {
       case "string":
-        for (const b of p.bytes) out.push(b);
-        out.push(0);
+        out.bytes(p.bytes);
+        out.byte(0);
         break;
       case "cells":
         for (const c of p.cells) {
           if (c.kind === "label") labels.push({ name: c.name, offset: out.length, span: c.span });
-          else if (c.kind === "int") put(c.value, p.bits);
+          else if (c.kind === "int") out.uint(p.bits === 64 ? c.value : Number(c.value), p.bits);
           else {
             refs.set(c, out.length);
-            put(BigInt(phandle(c)), p.bits);
+            out.uint(phandle(c), p.bits);
           }
         }
         break;
       case "bytes": {
         const base = out.length;
-        for (const b of p.bytes) out.push(b);
+        out.bytes(p.bytes);
         for (const l of p.labels) labels.push({ name: l.name, offset: base + l.at, span: l.span });
         break;
       }
       case "path": {
         const text = path(p);
         if (text !== "") {
-          for (const b of Buffer.from(text, "utf8")) out.push(b);
-          out.push(0);
+          out.bytes(Buffer.from(text, "utf8"));
+          out.byte(0);
         }
         break;
       }
@@ -129,7 +128,7 @@ function encode(
         break;
     }
   }
-  return { bytes: Uint8Array.from(out), labels, refs };
+  return { bytes: out.result(), labels, refs };
 }
 
 function cellProperty(name: string, values: readonly number[], span: Span): LiveProperty {

@@ -3,6 +3,7 @@ import type { Span } from "../core/span.js";
 // The tree while a DTS file is read, with dtc's semantics: deleted nodes, properties and labels stay in
 // place with a flag, so that a later definition brings them back where they were (dtc's livetree.c).
 
+/** A label with dtc's deleted flag. */
 export interface LiveLabel {
   readonly name: string;
   readonly span: Span;
@@ -34,6 +35,7 @@ export type LivePiece =
   | { readonly kind: "path"; readonly ref: string; readonly span: Span }
   | { readonly kind: "label"; readonly name: string; readonly span: Span };
 
+/** A property while the file is read; a deleted one keeps its place. */
 export interface LiveProperty {
   readonly name: string;
   labels: LiveLabel[];
@@ -42,6 +44,7 @@ export interface LiveProperty {
   span: Span;
 }
 
+/** A node while the file is read; a deleted one keeps its place. */
 export interface LiveNode {
   /** set when the definition is placed (`__overlay__` for an overlay fragment) */
   name: string;
@@ -61,6 +64,7 @@ export interface LiveNode {
   path: string;
 }
 
+/** An empty node. */
 export function newNode(name: string, span: Span): LiveNode {
   return {
     name,
@@ -93,6 +97,7 @@ function deleteLabels(labels: LiveLabel[]): void {
   for (const l of labels) l.deleted = true;
 }
 
+/** Flags a property and its labels as deleted. */
 export function deleteProperty(prop: LiveProperty): void {
   prop.deleted = true;
   deleteLabels(prop.labels);
@@ -106,6 +111,7 @@ export function deleteNode(node: LiveNode): void {
   deleteLabels(node.labels);
 }
 
+/** Appends a child, keeping the index of children by name. */
 export function addChild(parent: LiveNode, child: LiveNode): void {
   child.parent = parent;
   parent.children.push(child);

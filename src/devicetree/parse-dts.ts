@@ -500,6 +500,7 @@ class Parser {
     const bytes: number[] = [];
     const labels: { name: string; at: number; span: Span }[] = [];
     for (;;) {
+      this.lx.hexRun(bytes);
       const t = this.lx.peek();
       if (t.kind === "byte") {
         this.next();

@@ -23,6 +23,7 @@ export interface DtbHeader {
   readonly sizeDtStruct?: number;
 }
 
+/** The first word of every DTB. */
 export const FDT_MAGIC = 0xd00dfeed;
 const FDT_BEGIN_NODE = 1;
 const FDT_END_NODE = 2;

@@ -1,3 +1,4 @@
+import { ByteSink } from "./byte-sink.js";
 import type { DeviceTree, DtNode } from "./device-tree.js";
 import { FDT_MAGIC } from "./read-dtb.js";
 
@@ -12,12 +13,8 @@ export interface WriteDtbOptions {
  */
 export function writeDtb(tree: DeviceTree, options: WriteDtbOptions = {}): Uint8Array {
   const version = options.version ?? 17;
-  const struct: number[] = [];
+  const struct = new ByteSink();
   let strings = "";
-  const cell = (v: number) => struct.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-  const pad = () => {
-    while (struct.length % 4 !== 0) struct.push(0);
-  };
   // dtc reuses any earlier string that ends with the same name (stringtable_insert)
   const nameOffset = (name: string): number => {
     const at = strings.indexOf(`${name}\0`);
@@ -26,22 +23,22 @@ export function writeDtb(tree: DeviceTree, options: WriteDtbOptions = {}): Uint8
     return strings.length - name.length - 1;
   };
   const flatten = (node: DtNode) => {
-    cell(1);
-    for (const b of Buffer.from(node.name, "latin1")) struct.push(b);
-    struct.push(0);
-    pad();
+    struct.uint(1, 32);
+    struct.bytes(Buffer.from(node.name, "latin1"));
+    struct.byte(0);
+    struct.align4();
     for (const p of node.properties) {
-      cell(3);
-      cell(p.bytes.length);
-      cell(nameOffset(p.name));
-      for (const b of p.bytes) struct.push(b);
-      pad();
+      struct.uint(3, 32);
+      struct.uint(p.bytes.length, 32);
+      struct.uint(nameOffset(p.name), 32);
+      struct.bytes(p.bytes);
+      struct.align4();
     }
     for (const c of node.children) flatten(c);
-    cell(2);
+    struct.uint(2, 32);
   };
   flatten(tree.root);
-  cell(9);
+  struct.uint(9, 32);
 
   const headerSize = version === 17 ? 40 : 36;
   const rsvOff = (headerSize + 7) & ~7;
@@ -69,7 +66,7 @@ export function writeDtb(tree: DeviceTree, options: WriteDtbOptions = {}): Uint8
     view.setBigUint64(rsvOff + i * 16, r.address);
     view.setBigUint64(rsvOff + i * 16 + 8, r.size);
   });
-  out.set(struct, structOff);
+  out.set(struct.result(), structOff);
   out.set(stringBytes, stringsOff);
   return out;
 }
