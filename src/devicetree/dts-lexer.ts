@@ -456,54 +456,48 @@ export class DtsLexer {
     return -1;
   }
 
-  private string(start: { line: number; col: number; pos: number }): Token {
+  /** A quoted string (`"`) or character literal (`'`): its text, its bytes and its span. */
+  private quoted(
+    start: { line: number; col: number; pos: number },
+    quote: 34 | 39,
+  ): { body: string; bytes: number[]; span: Span } {
     const f = this.frame();
-    const end = this.quotedEnd(34);
+    const end = this.quotedEnd(quote);
+    const what = quote === 34 ? "string" : "character literal";
     if (end < 0) {
       this.advance(1);
       this.lexError(
-        "unterminated-string",
-        "unterminated string",
+        quote === 34 ? "unterminated-string" : "unterminated-char",
+        `unterminated ${what}`,
         this.spanFrom(start),
-        'close the string with `"`',
+        quote === 34 ? 'close the string with `"`' : "close it with `'`",
       );
     }
     const body = f.text.slice(f.pos + 1, end);
     this.advance(end + 1 - f.pos);
     const span = this.spanFrom(start);
     const u = unescapeBytes(body);
-    if ("badEscapeAt" in u) this.lexError("bad-escape", "`\\x` without hex digits in a string", span);
-    return { kind: "string", text: body, bytes: u.bytes, span };
+    if ("badEscapeAt" in u) this.lexError("bad-escape", `\`\\x\` without hex digits in a ${what}`, span);
+    return { body, bytes: u.bytes, span };
+  }
+
+  private string(start: { line: number; col: number; pos: number }): Token {
+    const { body, bytes, span } = this.quoted(start, 34);
+    return { kind: "string", text: body, bytes, span };
   }
 
   private char(start: { line: number; col: number; pos: number }): Token {
-    const f = this.frame();
-    const end = this.quotedEnd(39);
-    if (end < 0) {
-      this.advance(1);
-      this.lexError(
-        "unterminated-char",
-        "unterminated character literal",
-        this.spanFrom(start),
-        "close it with `'`",
-      );
-    }
-    const body = f.text.slice(f.pos + 1, end);
-    this.advance(end + 1 - f.pos);
-    const span = this.spanFrom(start);
-    const u = unescapeBytes(body);
-    if ("badEscapeAt" in u)
-      this.lexError("bad-escape", "`\\x` without hex digits in a character literal", span);
-    if (u.bytes.length !== 1) {
+    const { body, bytes, span } = this.quoted(start, 39);
+    if (bytes.length !== 1) {
       this.lexError(
         "bad-char",
-        u.bytes.length === 0
+        bytes.length === 0
           ? "empty character literal"
-          : `character literal has ${u.bytes.length} characters instead of 1`,
+          : `character literal has ${bytes.length} characters instead of 1`,
         span,
       );
     }
-    return { kind: "char", text: body, value: BigInt(u.bytes[0] as number), span };
+    return { kind: "char", text: body, value: BigInt(bytes[0] as number), span };
   }
 
   /** `/include/ "file"`: lexing goes on in that file, then comes back. */
