@@ -164,4 +164,10 @@ describe("evaluate", () => {
       ["m", "n", "y", "n", "y", "n", "y", "m", "m"],
     );
   });
+
+  test("an expression nested thousands deep decides nothing instead of exhausting the stack", () => {
+    assert.equal(evaluate(`${"(".repeat(50_000)}A${")".repeat(50_000)}`, v), "m");
+    assert.equal(evaluate(`${"!".repeat(50_000)}A`, v), "m");
+    assert.equal(evaluate("((A)", v), "y");
+  });
 });

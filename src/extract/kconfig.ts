@@ -182,19 +182,29 @@ const and = (xs: Tri[]): Tri => (xs.includes("n") ? "n" : xs.includes("m") ? "m"
 const or = (xs: Tri[]): Tri => (xs.includes("y") ? "y" : xs.includes("m") ? "m" : "n");
 const not = (x: Tri): Tri => (x === "y" ? "n" : x === "n" ? "y" : "m");
 
+const MAX_NESTING = 100;
+
 /** A Kconfig expression: `||`, `&&`, `!`, `=`, `!=`, comparisons, parentheses, symbols and literals. */
 export function evaluate(expr: string, value: (symbol: string) => Tri): Tri {
   const tokens = expr.match(/"[^"]*"|\$\([^)]*\)|\|\||&&|!=|<=|>=|[!=<>()]|[A-Za-z0-9_.-]+/g) ?? [];
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos];
   const atom = (): { tri: Tri; text?: string } => {
     const t = tokens[pos++] ?? "";
-    if (t === "(") {
-      const v = orExpr();
-      pos++;
-      return { tri: v };
+    // nesting deeper than any real Kconfig decides nothing rather than exhausting the stack
+    if ((t === "(" || t === "!") && depth > MAX_NESTING) return { tri: "m" };
+    depth++;
+    try {
+      if (t === "(") {
+        const v = orExpr();
+        pos++;
+        return { tri: v };
+      }
+      if (t === "!") return { tri: not(atom().tri) };
+    } finally {
+      depth--;
     }
-    if (t === "!") return { tri: not(atom().tri) };
     if (t.startsWith('"')) return { tri: "m", text: t.slice(1, -1) };
     if (t === "y" || t === "n") return { tri: t, text: t };
     if (/^[A-Z_][A-Z0-9_]*$/.test(t)) return { tri: value(t) };

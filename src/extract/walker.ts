@@ -374,7 +374,8 @@ export class PathWalker {
     const decided = this.decide(cond);
     // the branch the arch's build always takes only fails
     const taken = this.configured(cond) === null ? null : decided ? cons : alt;
-    if (taken && UNSUPPORTED.test(`${errorOf(taken) ?? errorAssigned(taken)}`)) this.unsupported(taken);
+    const fails = taken ? (errorOf(taken) ?? errorAssigned(taken)) : null;
+    if (taken && fails && UNSUPPORTED.test(fails)) this.unsupported(taken);
     // a condition the sub-op settles is no condition of its checks
     const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;

@@ -257,8 +257,13 @@ export function readXenTree(
     }
     if (progress && done % 50 === 0) progress(done, paths.length);
   }
-  const read = (path: string) =>
-    existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null;
+  // both arches source common/Kconfig and the rest: each file is read once
+  const kconfigFiles = new Map<string, string | null>();
+  const read = (path: string) => {
+    if (!kconfigFiles.has(path))
+      kconfigFiles.set(path, existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null);
+    return kconfigFiles.get(path) ?? null;
+  };
   const kconfig = { x86: readKconfig(read, "x86"), arm: readKconfig(read, "arm") };
   return { root, functions, files: parsed, bytes, kconfig };
 }

@@ -73,7 +73,8 @@ export function createPolicy(spec: PolicySpec): PolicyModule & { readonly spec: 
       return { allowed: v.allowed, steps };
     }
     // A hook on the domain being built (xsm_argo_enable() from domain_create()) binds it to NULL; with
-    // XSM_HOOK every module returns before reading src (`case XSM_HOOK: return 0;`), so the caller stands in.
+    // XSM_HOOK every module returns before reading src (`case XSM_HOOK: return 0;`,
+    // xen/include/xsm/dummy.h:82 at RELEASE-4.22.0), so the caller stands in.
     const src = domains[call.src] ?? (action === "HOOK" ? call.current : undefined);
     const target = domains[call.target];
     if (!src) throw new Error(`xsm_${call.hook}: src \`${call.src}\` is not a domain`);
