@@ -106,6 +106,8 @@ export const LookupSchema = z.enum([
   "get_pg_owner",
   "domctl",
   "current",
+  /** each domain of the domain list (`for_each_domain`): absent ones are just not listed */
+  "for_each_domain",
 ]);
 
 export const TargetSchema = z.discriminatedUnion("kind", [

@@ -19,6 +19,8 @@ export interface NonHook {
   readonly guards: readonly string[];
   /** parameter names (the ARGO hooks check without an asserted action) */
   readonly params: readonly string[];
+  /** the error its whole body returns (`do_xsm_op`: `return -ENOSYS;`): only a real module implements it */
+  readonly fails?: string;
 }
 
 /** An `XSM_HOOK(rtype, name, ...)` entry of hooks.h (master's X-macro list). */
@@ -116,7 +118,10 @@ export function extractHooks(dummyH: ParsedFile, hooksH?: XenFile): HookExtracti
     if (!call) {
       if (fn.body.text.includes(ASSERT))
         unresolved.push({ ref, what, reason: `${ASSERT} is not the first statement` });
-      else nonHooks.push({ name: fn.name, ref, guards: fn.guards, params: fn.params });
+      else {
+        const fails = /^\{\s*return\s+(-E[A-Z]+)\s*;\s*\}$/.exec(fn.body.text)?.[1];
+        nonHooks.push({ name: fn.name, ref, guards: fn.guards, params: fn.params, ...(fails && { fails }) });
+      }
       continue;
     }
     const arg = call.childForFieldName("arguments")?.namedChild(0)?.text ?? "";

@@ -353,16 +353,14 @@ describe("pattern 6: conditional invocation and an early-return bypass", () => {
     );
   });
 
-  test("a branch that does the work and leaves before the hook is a `skip` check before it", async () => {
+  test("a branch on an argument constant that does the work and leaves before the hook is a variant without it", async () => {
     const c = await extract(P);
     assert.deepEqual(op(c, "gizmo_op/event").checks, [
-      {
-        kind: "skip",
-        when: "runtime:op.u.event.op == XEN_GIZMO_EVENT_GET_VERSION",
-        ref: at(P, F, "if ( op.u.event.op == XEN_GIZMO_EVENT_GET_VERSION )"),
-      },
       xsm("gizmo_event", "DM_PRIV", { d: "target" }, at(P, F, "xsm_gizmo_event(", 1)),
     ]);
+    const variant = op(c, "gizmo_op/event/get_version");
+    assert.deepEqual(variant.checks, []);
+    assert.match(variant.summary, /with op\.u\.event\.op == XEN_GIZMO_EVENT_GET_VERSION$/);
   });
 
   test("`rc = -EINVAL; if ( left && !(rc = xsm_...) )`: the left side is a gate with the error set before", async () => {
@@ -422,14 +420,24 @@ describe("pattern 7: the result used as a filter", () => {
     );
   });
 
-  test("over for_each_domain the domain has no name: a run-time gate that filters, and an unresolved entry", async () => {
+  test("over for_each_domain each listed domain is the target: a check that filters, nothing unresolved", async () => {
     const c = await extract(P);
-    const ref = at(P, F, "xsm_roster_info(");
-    const reason = "xsm_roster_info(XSM_XS_PRIV) on a domain the extractor cannot name: `d` = `d`";
-    assert.deepEqual(op(c, "roster_op/list").checks, [
-      { kind: "gate", require: `runtime:${reason}`, error: "filtered", ref },
+    const list = op(c, "roster_op/list");
+    assert.deepEqual(list.target, {
+      kind: "domain",
+      field: "each domain",
+      lookup: "for_each_domain",
+      system: [],
+      ref: at(P, F, "for_each_domain ( d )"),
+    });
+    assert.deepEqual(list.checks, [
+      { ...xsm("roster_info", "XS_PRIV", { d: "target" }, at(P, F, "xsm_roster_info(")), denial: "filtered" },
     ]);
-    assert.deepEqual(c.extraction?.unresolved, [{ ref, what: "roster_op/list", reason }]);
+    assert.deepEqual(
+      c.lookups.map((l) => [l.name, l.ref, l.missingError]),
+      [["for_each_domain", at(P, "xen/include/xen/sched.h", "#define for_each_domain("), "filtered"]],
+    );
+    assert.deepEqual(c.extraction?.unresolved, []);
   });
 });
 
@@ -771,6 +779,88 @@ describe("pattern 15: what each arch's Kconfig lets a build have", () => {
       c.operations.map((o) => o.checks),
       ["KNOBOP_turn", "KNOBOP_reset", "KNOBOP_stats", "KNOBOP_wide"].map((k) => [check(k)]),
     );
+  });
+});
+
+describe("pattern 16: helpers that look domains up into structures, switches, argument choices, module-only calls", () => {
+  const P = "batch-helpers";
+  const F = "xen/common/ferry.c";
+
+  test("a helper writes the looked-up domain into the caller's structure; a cache of the last lookup conditions nothing", async () => {
+    const c = await extract(P);
+    const copy = op(c, "ferry_op/copy");
+    assert.deepEqual(copy.target, byAnyId(P, F, "from_domid"));
+    assert.deepEqual(copy.operands, { to_domain: "target" });
+    assert.deepEqual(copy.checks, [
+      xsm("ferry_copy", "HOOK", { from: "target", to: "to_domain" }, at(P, F, "xsm_ferry_copy("), {
+        note: "via do_ferry_op -> ferry_copy_one -> ferry_lock_ends",
+      }),
+    ]);
+  });
+
+  test("a hook every valid case of a run-time switch makes is unconditional; the other values fail", async () => {
+    const c = await extract(P);
+    const via = "via do_ferry_op -> ferry_bind";
+    assert.deepEqual(op(c, "ferry_op/bind").checks, [
+      xsm("ferry_bind", "DM_PRIV", { d: "target" }, at(P, F, "int rc = xsm_ferry_bind("), {
+        note: `${via} -> ferry_bind_line`,
+      }),
+      {
+        kind: "gate",
+        require: {
+          any: [
+            "runtime:kind == FERRY_BIND_LINE",
+            "runtime:kind == FERRY_BIND_EDGE",
+            "runtime:kind == FERRY_BIND_PULSE",
+          ],
+        },
+        error: "-EINVAL",
+        ref: at(P, F, "default:", 1),
+        note: via,
+      },
+    ]);
+  });
+
+  test("a hook chosen by an argument constant: the constant's case is a variant of its own", async () => {
+    const c = await extract(P);
+    assert.deepEqual(op(c, "ferry_op/dock").checks, [
+      xsm("ferry_dock_one", "TARGET", { d: "current", t: "target" }, at(P, F, "xsm_ferry_dock_one(")),
+    ]);
+    const any = op(c, "ferry_op/dock/any");
+    assert.deepEqual(any.checks, [
+      xsm("ferry_dock_any", "PRIV", { d: "current" }, at(P, F, "xsm_ferry_dock_any(")),
+    ]);
+    assert.match(any.summary, /with op\.u\.dock\.partner == FERRY_DOMID_ANY$/);
+  });
+
+  test("a dummy.h function that only fails is a gate only an XSM module of its own passes", async () => {
+    const c = await extract(P);
+    assert.deepEqual(op(c, "ferry_op/module").checks, [
+      {
+        kind: "gate",
+        require: `runtime:an XSM module with its own xsm_ferry_module_op (dummy.h's returns -ENOSYS, ${at(P, DUMMY_H, "xsm_ferry_module_op(")})`,
+        error: "-ENOSYS",
+        ref: at(P, F, "rc = xsm_ferry_module_op("),
+      },
+    ]);
+  });
+
+  test("a header's flag macro, false where Kconfig cannot have the feature, takes the sub-op off that arch", async () => {
+    const c = await extract(P);
+    const fast = op(c, "ferry_op/fast");
+    assert.deepEqual(fast.arch, ["arm"]);
+    assert.deepEqual(fast.checks, [
+      xsm("ferry_bind", "DM_PRIV", { d: "current" }, at(P, F, "rc = xsm_ferry_bind(XSM_DM_PRIV, current"), {
+        when: "runtime:ferry_fast_enabled",
+      }),
+    ]);
+  });
+
+  test("a helper that jumps to its exit with the result still 0 leaves with success: the hook after it is conditional", async () => {
+    const c = await extract(P);
+    const [check] = op(c, "ferry_op/ping").checks;
+    assert.equal(check?.kind, "xsm");
+    assert.deepEqual(check?.when, { not: { any: [{ not: "runtime:dst" }, { not: "runtime:dst->ferry" }] } });
   });
 });
 

@@ -16,6 +16,7 @@ import { lookupsFor } from "./lookup-semantics.js";
 import { extractOperations } from "./operations.js";
 import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
+import { splitVariants } from "./variants.js";
 import type { HookShape } from "./walker.js";
 import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
 
@@ -64,15 +65,19 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
   const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));
-  const shape = (name: string, params: readonly string[]): [string, HookShape] => {
+  const shape = (name: string, params: readonly string[], extra = {}): [string, HookShape] => {
     const d = declared.get(`xsm_${name}`);
-    return [name, { params, domains: d?.domains ?? [], domids: d?.domids ?? [] }];
+    return [name, { params, domains: d?.domains ?? [], domids: d?.domids ?? [], ...extra }];
   };
   const shapes = new Map<string, HookShape>([
     ...hookX.hooks.map((h) => shape(h.name, h.params)),
     ...hookX.nonHooks
       .filter((h) => h.name.startsWith("xsm_argo_"))
       .map((h) => shape(h.name.slice(4), h.params)),
+    // `xsm_do_xsm_op()` is `return -ENOSYS;` in dummy.h: the hypercall works only with a module of its own
+    ...hookX.nonHooks.flatMap((h) =>
+      h.fails ? [shape(h.name.slice(4), h.params, { fails: { error: h.fails, ref: h.ref } })] : [],
+    ),
   ]);
   const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
 
@@ -91,7 +96,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       reason: d.message,
     }));
   progress("operations");
-  const ops = extractOperations(tree, table.entries, shapes, relevant, readConstants(root));
+  const constants = readConstants(root);
+  const ops = extractOperations(tree, table.entries, shapes, relevant, constants);
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
   // evaluated, so it becomes a run-time condition of the answer (never a silent allow).
@@ -119,16 +125,18 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     });
 
   // an operation the catalogue cannot hold (a case label like `FOO + 1` makes no id) is said, not written
-  const operations = ops.operations.filter((op) => {
-    const r = OperationSchema.safeParse(op);
-    if (!r.success)
-      ops.unresolved.push({
-        ref: op.ref,
-        what: op.id,
-        reason: `not a valid operation: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-      });
-    return r.success;
-  });
+  const operations = ops.operations
+    .flatMap((op) => splitVariants(op, constants))
+    .filter((op) => {
+      const r = OperationSchema.safeParse(op);
+      if (!r.success)
+        ops.unresolved.push({
+          ref: op.ref,
+          what: op.id,
+          reason: `not a valid operation: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        });
+      return r.success;
+    });
   const sites = findCallSites(tree, new Set(shapes.keys()));
   const reached = new Map<string, string[]>();
   // checks kept as run-time gates still reach their call site

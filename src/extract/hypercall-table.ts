@@ -16,6 +16,7 @@
  */
 import type { Diagnostic } from "../core/diagnostic.js";
 import { error } from "../core/diagnostic.js";
+import { conditional, currentScope, type Frame, logicalLines, type Scope } from "./directives.js";
 
 export type GuestType = "pv" | "pvh" | "hvm";
 
@@ -35,7 +36,6 @@ export interface HypercallEntry {
 }
 
 const CODE = "extract/hypercall-defs";
-const CONFIG = /^CONFIG_[A-Za-z0-9_]+$/;
 
 /** Parses the text of `hypercall-defs.c`; `path` is how refs and spans name the file. */
 export function readHypercallTable(
@@ -47,7 +47,7 @@ export function readHypercallTable(
   const at = (line: number, column = 1) => ({ file: path, line, column });
 
   const frames: Frame[] = [];
-  let scope: Scope = { guards: [], dead: false, lossy: [] };
+  let scope: Scope = { guards: [], dead: false, lossy: [], others: [] };
   const reportedLossy = new Set<number>();
 
   // cpp expands every macro; here only the ones `prefix:` lines use matter. A macro
@@ -198,177 +198,4 @@ function expand(word: string, defines: ReadonlyMap<string, string[]>): string[] 
   const value = defines.get(word);
   if (value) return value;
   return word.startsWith("PREFIX_") ? [] : [word];
-}
-
-/** Lines with comments blanked and directive continuations joined, each with its first line number. */
-function logicalLines(text: string): { line: number; text: string }[] {
-  const blank = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, " "));
-  const raw = blank.split(/\r?\n/);
-  const out: { line: number; text: string }[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const start = i;
-    let l = raw[i] ?? "";
-    while (l.endsWith("\\") && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i] ?? ""}`;
-    out.push({ line: start + 1, text: l });
-  }
-  return out;
-}
-
-// ---- conditionals -------------------------------------------------------------------------
-
-type Expr =
-  | { k: "def"; name: string }
-  | { k: "num"; value: number }
-  | { k: "not"; e: Expr }
-  | { k: "and" | "or"; a: Expr; b: Expr }
-  | { k: "other" };
-
-/** An open `#if`: the conditions of its branches so far; `else` once `#else` is seen. */
-interface Frame {
-  line: number;
-  conds: { expr: Expr; line: number }[];
-  inElse: boolean;
-}
-
-/** What holds at a point of the file: guards, whether no build reaches it, directives whose condition was dropped. */
-interface Scope {
-  guards: string[];
-  dead: boolean;
-  lossy: number[];
-}
-
-/** Applies one directive to the stack; returns a problem message, or null. */
-function conditional(frames: Frame[], name: string, rest: string, line: number): string | null {
-  const top = frames.at(-1);
-  switch (name) {
-    case "ifdef":
-    case "ifndef": {
-      const id = /^\w+/.exec(rest)?.[0] ?? "";
-      const def: Expr = { k: "def", name: id };
-      frames.push({
-        line,
-        conds: [{ expr: name === "ifdef" ? def : { k: "not", e: def }, line }],
-        inElse: false,
-      });
-      return null;
-    }
-    case "if":
-      frames.push({ line, conds: [{ expr: parseCondition(rest), line }], inElse: false });
-      return null;
-    case "elif":
-    case "elifdef":
-    case "elifndef": {
-      if (!top || top.inElse) return `\`#${name}\` without \`#if\``;
-      const def: Expr = { k: "def", name: /^\w+/.exec(rest)?.[0] ?? "" };
-      const expr =
-        name === "elif" ? parseCondition(rest) : name === "elifdef" ? def : { k: "not" as const, e: def };
-      top.conds.push({ expr, line });
-      return null;
-    }
-    case "else":
-      if (!top || top.inElse) return "`#else` without `#if`";
-      top.inElse = true;
-      return null;
-    case "endif":
-      if (!top) return "`#endif` without `#if`";
-      frames.pop();
-      return null;
-    default:
-      return null;
-  }
-}
-
-function currentScope(frames: readonly Frame[]): Scope {
-  const guards: string[] = [];
-  const lossy: number[] = [];
-  let dead = false;
-  for (const f of frames) {
-    // a branch holds when every earlier branch of its #if failed and its own condition holds
-    const parts = f.conds.map((c, i) => ({
-      line: c.line,
-      terms: toTerms(c.expr, f.inElse || i < f.conds.length - 1),
-    }));
-    for (const p of parts) {
-      if (p.terms === "never") dead = true;
-      else if (p.terms === null) lossy.push(p.line);
-      else guards.push(...p.terms);
-    }
-  }
-  return { guards: [...new Set(guards)], dead, lossy };
-}
-
-/**
- * A condition (negated if `neg`) as a conjunction of `CONFIG_*` terms; `never` when no build
- * takes it (`#if 0`); null when it is no conjunction (an `||`, a comparison). Macros other
- * than `CONFIG_*` (`CPPCHECK`) are not build options and add no guard.
- */
-function toTerms(e: Expr, neg: boolean): string[] | "never" | null {
-  switch (e.k) {
-    case "num":
-      return (e.value !== 0) !== neg ? [] : "never";
-    case "def":
-      return CONFIG.test(e.name) ? [neg ? `!${e.name}` : e.name] : [];
-    case "not":
-      return toTerms(e.e, !neg);
-    case "and":
-    case "or": {
-      const a = toTerms(e.a, neg);
-      const b = toTerms(e.b, neg);
-      // De Morgan: a negated `||` is an `&&` of negations
-      if ((e.k === "and") !== neg) {
-        if (a === "never" || b === "never") return "never";
-        return a && b ? [...a, ...b] : null;
-      }
-      if (a === "never") return b;
-      if (b === "never") return a;
-      return null;
-    }
-    default:
-      return null;
-  }
-}
-
-/** Parses an `#if` expression: `defined`, `IS_ENABLED()`, `!`, `&&`, `||`, parentheses, numbers. */
-function parseCondition(text: string): Expr {
-  const tokens = text.match(/\w+|&&|\|\||[()!]|\S/g) ?? [];
-  let i = 0;
-  const peek = () => tokens[i];
-  const other: Expr = { k: "other" };
-  const primary = (): Expr => {
-    const t = tokens[i++];
-    if (t === "!") return { k: "not", e: primary() };
-    if (t === "(") {
-      const e = or();
-      return tokens[i++] === ")" ? e : other;
-    }
-    if (t === "defined" || t === "IS_ENABLED") {
-      const paren = peek() === "(";
-      if (paren) i++;
-      const name = tokens[i++] ?? "";
-      if (paren && tokens[i++] !== ")") return other;
-      return /^[A-Za-z_]\w*$/.test(name) ? { k: "def", name } : other;
-    }
-    if (t && /^\d+[uUlL]*$/.test(t)) return { k: "num", value: Number.parseInt(t, 10) };
-    // a bare CONFIG_X is 1 when set (Kconfig) and 0 when not, like defined(CONFIG_X)
-    if (t && /^[A-Za-z_]\w*$/.test(t)) return { k: "def", name: t };
-    return other;
-  };
-  const and = (): Expr => {
-    let e = primary();
-    while (peek() === "&&") {
-      i++;
-      e = { k: "and", a: e, b: primary() };
-    }
-    return e;
-  };
-  const or = (): Expr => {
-    let e = and();
-    while (peek() === "||") {
-      i++;
-      e = { k: "or", a: e, b: and() };
-    }
-    return e;
-  };
-  const e = or();
-  return i === tokens.length ? e : other;
 }

@@ -185,6 +185,11 @@ const not = (x: Tri): Tri => (x === "y" ? "n" : x === "n" ? "y" : "m");
 const MAX_NESTING = 100;
 
 /** A Kconfig expression: `||`, `&&`, `!`, `=`, `!=`, comparisons, parentheses, symbols and literals. */
+/** Whether every build of the arch has these guards (`!CONFIG_LLC_COLORING` where x86 cannot have it). */
+export function required(kconfig: Kconfig, guards: readonly string[]): boolean {
+  return guards.every((g) => kconfig.value(g.replace(/^!?CONFIG_/, "")) === (g.startsWith("!") ? "n" : "y"));
+}
+
 export function evaluate(expr: string, value: (symbol: string) => Tri): Tri {
   const tokens = expr.match(/"[^"]*"|\$\([^)]*\)|\|\||&&|!=|<=|>=|[!=<>()]|[A-Za-z0-9_.-]+/g) ?? [];
   let pos = 0;

@@ -1,6 +1,10 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { LookupInfo } from "../catalog/schema.js";
 import type { LookupFailure } from "./walker.js";
-import type { XenTree } from "./xen-tree.js";
+import { readSource, type XenTree } from "./xen-tree.js";
+
+const SCHED_H = "xen/include/xen/sched.h";
 
 type Semantics = Omit<LookupInfo, "name" | "ref">;
 
@@ -48,6 +52,19 @@ export function lookupsFor(
         note: f
           ? "do_domctl's own lookup: rcu_lock_domain_by_id(op->domain) and the error after it"
           : "do_domctl's failure branch was not recognised; -ESRCH assumed",
+      });
+      continue;
+    }
+    if (name === "for_each_domain") {
+      const text = existsSync(join(tree.root, SCHED_H)) ? readSource(tree.root, SCHED_H) : "";
+      const line = text.split("\n").findIndex((l) => /#\s*define\s+for_each_domain\(/.test(l));
+      out.push({
+        name,
+        ref: `${SCHED_H}:${line + 1}`,
+        domidSelf: false,
+        selfAllowed: true,
+        missingError: "filtered",
+        note: "a walk of the domain list: every domain is visited, the caller too; system domains are not on it",
       });
       continue;
     }

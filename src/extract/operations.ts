@@ -110,7 +110,7 @@ function operandOf(r: Role, target: Role | null): string | null {
     case "lookup":
       return target && target.kind === "lookup" && target.var === r.var && target.field === r.field
         ? "target"
-        : r.var.toLowerCase();
+        : r.var.toLowerCase().replace(/\W+/g, "_");
     default:
       return null;
   }

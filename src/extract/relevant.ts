@@ -1,8 +1,12 @@
+import { LOOKUPS } from "./roles.js";
 import type { CFunction } from "./xen-tree.js";
 
 /** A test of who the caller is, outside XSM (`if ( current->domain == d ) return -EPERM;`). */
 const ROLE_GATE =
   /\bcurrent->domain\s*==|==\s*current->domain\b|\bis_(control|hardware|xenstore)_domain\(\s*current->domain\b/;
+
+/** A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`). */
+const LOOKUP_OUT = new RegExp(`\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
 
 /**
  * Names of the functions that reach an XSM hook or a test of the caller's role, directly or through
@@ -17,7 +21,7 @@ export function functionsReachingHooks(
   for (const [name, defs] of functions) {
     const set = new Set<string>();
     for (const f of defs) {
-      if (ROLE_GATE.test(f.body.text)) reached.add(name);
+      if (ROLE_GATE.test(f.body.text) || LOOKUP_OUT.test(f.body.text)) reached.add(name);
       for (const c of f.body.descendantsOfType("call_expression")) {
         const id = c?.childForFieldName("function");
         if (id?.type === "identifier") set.add(id.text);

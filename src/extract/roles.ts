@@ -3,7 +3,7 @@ import { type Node, norm, TRANSPARENT } from "./c-parser.js";
 
 /** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5): the catalogue's, less its pseudo-lookups. */
 export const LOOKUPS: ReadonlySet<string> = new Set(
-  LookupSchema.options.filter((l) => l !== "domctl" && l !== "current"),
+  LookupSchema.options.filter((l) => l !== "domctl" && l !== "current" && l !== "for_each_domain"),
 );
 
 /** Lookups that return an error code and write the domain through their last argument. */
@@ -73,6 +73,8 @@ export function roleOf(n: Node, env: ReadonlyMap<string, Role>): Role {
   if (text === "NULL" || text === "0") return NULL_ROLE;
   if (text === "dom_io" || text === "dom_xen") return { kind: "system", name: text };
   if (x.type === "identifier") return env.get(text) ?? { kind: "unknown", text };
+  // `src->domain` a helper filled in (gnttab_copy_lock_domain())
+  if (x.type === "field_expression" && env.has(text)) return env.get(text) as Role;
   if (x.type === "conditional_expression") {
     // `d ?: current->domain` and friends: take the first alternative that is known
     const alt = x.childForFieldName("alternative");

@@ -4,7 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import { conditionOf, negate } from "./conditions.js";
-import { buildable, type Kconfig } from "./kconfig.js";
+import { buildable, type Kconfig, required } from "./kconfig.js";
 import {
   fieldOf,
   LOOKUPS,
@@ -69,6 +69,8 @@ export interface HookShape {
   /** the ones declared `struct domain *`, and `domid_t` */
   readonly domains: readonly string[];
   readonly domids: readonly string[];
+  /** a module entry point that dummy.h fails outright: a gate no default policy passes */
+  readonly fails?: { readonly error: string; readonly ref: string };
 }
 
 /** Everything one walk of a hypercall for one sub-op (or for enumeration) collected. */
@@ -95,6 +97,8 @@ interface Frame {
   readonly disc: Set<string>;
   /** what the path knows about the guest's arguments: `vec->op` is (or is not) `XEN_VM_EVENT_GET_VERSION` */
   readonly facts: Map<string, Fact>;
+  /** what the caller passed for each domid parameter: `domid` is `source.domid` in gnttab_copy_lock_domain() */
+  readonly passed?: ReadonlyMap<string, string>;
 }
 
 interface Fact {
@@ -111,6 +115,8 @@ function rebase(expr: string, arg: string, param: string): string | null {
 }
 
 const MAX_DEPTH = 14;
+/** loops over the domain list (xen/include/xen/sched.h): each domain is an operand, none is looked up */
+const DOMAIN_ITERATORS = new Set(["for_each_domain", "for_each_domain_in_cpupool"]);
 /** hook parameters that are domains in dummy.h */
 const SUBARCH_64 = /^xen\/arch\/(arm\/arm64|x86\/x86_64)\//;
 const ERROR_CODE = /^-E[A-Z]+$/;
@@ -191,8 +197,9 @@ export class PathWalker {
     env: Map<string, Role>,
     disc: Set<string>,
     facts = new Map<string, Fact>(),
+    passed?: ReadonlyMap<string, string>,
   ): void {
-    this.stack.push({ fn, env, disc, facts });
+    this.stack.push({ fn, env, disc, facts, ...(passed && { passed }) });
     const depth = this.conds.length;
     try {
       this.stmt(fn.body);
@@ -302,6 +309,24 @@ export class PathWalker {
       }
       case "labeled_statement":
         return this.stmts(n.namedChildren.filter((c) => c?.type !== "statement_identifier"));
+      case "function_definition": {
+        // `for_each_domain ( d ) { ... }` reads as a nested definition: a loop over every domain
+        const iterator = n.childForFieldName("type")?.text ?? "";
+        const v = n.childForFieldName("declarator");
+        const body = n.childForFieldName("body");
+        if (DOMAIN_ITERATORS.has(iterator) && v && body) {
+          const name = norm(strip(v)).replace(/^\(|\)$/g, "");
+          this.frame.env.set(name, {
+            kind: "lookup",
+            lookup: "for_each_domain",
+            field: "each domain",
+            ref: this.ref(n),
+            var: name,
+          });
+          this.stmt(body);
+        }
+        return "normal";
+      }
       case "preproc_ifdef":
       case "preproc_if":
       case "preproc_elif":
@@ -373,12 +398,12 @@ export class PathWalker {
     } else this.expr(cond);
     const decided = this.decide(cond);
     // the branch the arch's build always takes only fails
-    const taken = this.configured(cond) === null ? null : decided ? cons : alt;
+    const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
+    const taken = this.configured(cond) === null ? null : decided ? cons : elseBody;
     const fails = taken ? (errorOf(taken) ?? errorAssigned(taken)) : null;
     if (taken && fails && UNSUPPORTED.test(fails)) this.unsupported(taken);
     // a condition the sub-op settles is no condition of its checks
     const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
-    const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
     // `if ( d == e ) ret = -EINVAL; else ret = xsm_...(...);`: the error branch fails the operation
     const failing = decided === null && elseBody && !this.reachesHook(cond) ? errorAssigned(cons) : null;
     if (failing) {
@@ -400,15 +425,18 @@ export class PathWalker {
       decided === null &&
       !elseBody &&
       this.stack.length > 1 &&
-      /^\{?\s*return(\s+0)?\s*;\s*\}?$/.test(cons.text) &&
+      (/^\{?\s*return(\s+0)?\s*;\s*\}?$/.test(cons.text) || this.succeedsAt(n, cons)) &&
       this.testsDomain(cond)
     ) {
       this.conds.push(negate(c));
       return "normal";
     }
     const fact = decided === null ? this.factOf(cond) : null;
+    const found = this.out.checks.length;
+    const known = new Set(this.frame.env.keys());
     const thenFlow =
       decided === false ? "return" : this.withFact(fact, true, () => this.withCond(c, () => this.stmt(cons)));
+    if (c) this.unlessNotLookedUp(cond, c, known, found);
     const negated: Cond | null = c ? negate(c) : null;
     const elseFlow =
       decided === true
@@ -416,11 +444,50 @@ export class PathWalker {
         : elseBody
           ? this.withFact(fact, false, () => this.withCond(negated, () => this.stmt(elseBody)))
           : "normal";
+    // `if ( op.interface_version != V || op.cmd != XEN_DOMCTL_shadow_op ) return -EOPNOTSUPP;` at the
+    // top of a function: what follows knows `op.cmd` (a test inside a nested block would not say)
+    if (decided === null && thenFlow === "return" && !elseBody && n.parent?.equals(this.frame.fn.body))
+      for (const part of disjuncts(cond)) {
+        const f = this.factOf(part);
+        if (f) this.frame.facts.set(f[0], { value: f[1].value, eq: !f[1].eq });
+      }
     if (decided === null && thenFlow === "return" && elseFlow === "normal" && c && this.isBypass(cond, cons))
       this.out.checks.push({ kind: "skip", when: [...this.conds, c], ref: this.ref(n), via: this.via() });
     if (decided === true) return thenFlow;
     if (decided === false) return elseFlow;
     return mergeFlow(thenFlow, elseFlow);
+  }
+
+  /**
+   * `if ( !src->domain || ... ) { ...; lock the domains and check them }` (gnttab_copy_one()): the
+   * branch looks up the domain its condition finds missing, a cache of earlier lookups in a batch,
+   * so the checks in it are made for each domain used, not only on some run-time condition.
+   */
+  private unlessNotLookedUp(cond: Node, c: Cond, known: ReadonlySet<string>, found: number): void {
+    const text = norm(cond);
+    const filled = [...this.frame.env].some(
+      ([k, r]) => r.kind === "lookup" && !known.has(k) && text.includes(`!${k}`),
+    );
+    if (!filled) return;
+    for (let i = found; i < this.out.checks.length; i++) {
+      const check = this.out.checks[i] as FoundCheck;
+      this.out.checks[i] = { ...check, when: check.when.filter((w) => w !== c) };
+    }
+  }
+
+  /**
+   * `int ret = 0; ... if ( !dst_d || !dst_d->argo ) goto out; ... out: ... return ret;`: the jump
+   * leaves with success while nothing before it set the result (fill_ring_data()).
+   */
+  private succeedsAt(n: Node, cons: Node): boolean {
+    const label = /^\{?\s*goto\s+(\w+)\s*;\s*\}?$/.exec(cons.text)?.[1];
+    if (!label) return false;
+    const body = this.frame.fn.body;
+    const result = new RegExp(`\\b${label}:[\\s\\S]*?\\breturn\\s+(\\w+)\\s*;`).exec(body.text)?.[1];
+    if (!result) return false;
+    const before = body.text.slice(0, n.startIndex - body.startIndex);
+    const init = new RegExp(`\\b${result}\\s*=\\s*0\\s*;`).exec(before);
+    return !!init && !new RegExp(`\\b${result}\\s*=[^=]`).test(before.slice(init.index + init[0].length));
   }
 
   /**
@@ -510,11 +577,24 @@ export class PathWalker {
     if (this.conds.length === 0) this.out.unsupported ??= this.ref(at);
   }
 
-  /** `IS_ENABLED(CONFIG_HAS_SOFT_RESET)` where the arch's Kconfig settles it. */
+  /**
+   * `IS_ENABLED(CONFIG_HAS_SOFT_RESET)` where the arch's Kconfig settles it, and a header's flag
+   * macro that every build of the arch has (`llc_coloring_enabled` is `false` without CONFIG_LLC_COLORING).
+   */
   private configured(cond: Node): boolean | null {
-    const m = /^(!?)\s*IS_ENABLED\((CONFIG_\w+)\)$/.exec(norm(strip(cond)));
-    const v = m ? this.kconfig.value((m[2] as string).slice("CONFIG_".length)) : "m";
-    return v === "m" ? null : (v === "y") !== (m?.[1] === "!");
+    const text = norm(strip(cond));
+    const m = /^(!?)\s*IS_ENABLED\((CONFIG_\w+)\)$/.exec(text);
+    if (m) {
+      const v = this.kconfig.value((m[2] as string).slice("CONFIG_".length));
+      return v === "m" ? null : (v === "y") !== (m[1] === "!");
+    }
+    const flag = /^(!?)\s*([a-z_][a-z0-9_]*)$/.exec(text);
+    if (!flag || this.frame.env.has(flag[2] as string) || this.frame.fn.params.includes(flag[2] as string))
+      return null;
+    const def = this.tree.flags
+      .get(flag[2] as string)
+      ?.find((f) => (f.arch === null || f.arch === this.arch) && required(this.kconfig, f.guards));
+    return def ? def.value !== (flag[1] === "!") : null;
   }
 
   private get kconfig(): Kconfig {
@@ -591,16 +671,62 @@ export class PathWalker {
     }
     // a switch on something else: every case may run
     let flow: Flow | null = null;
+    const made: { cond: string; from: number; to: number }[] = [];
     for (let i = 0; i < items.length; i++) {
       const label = (items[i] as CaseItem).label;
       const c: Cond =
         label === "default"
           ? `runtime:default of switch ( ${norm(strip(cond))} )`
           : `runtime:${norm(strip(cond))} == ${label}`;
+      const from = this.out.checks.length;
       const f = this.withCond(c, () => this.runCases(items, i));
+      made.push({ cond: c, from, to: this.out.checks.length });
       flow = flow === null ? f : mergeFlow(flow, f);
     }
-    return items.some((c) => c.label === "default") ? (flow ?? "normal") : "normal";
+    const def = items.find((c) => c.label === "default");
+    const error = def ? failureOf(def.stmts) : null;
+    if (def && error) this.madeByEveryCase(made, def, error);
+    return def ? (flow ?? "normal") : "normal";
+  }
+
+  /**
+   * `switch ( type ) { case GSI: ...; case MSI: ...; default: ret = -EINVAL; }` (physdev_map_pirq()): a
+   * check every case makes is made whenever the operation goes on, whatever the value; the others fail.
+   */
+  private madeByEveryCase(
+    made: { cond: string; from: number; to: number }[],
+    def: CaseItem,
+    error: string,
+  ): void {
+    const cases = made.filter((m) => !m.cond.startsWith("runtime:default of"));
+    const key = (c: FoundCheck) => JSON.stringify({ ...c, when: undefined, via: undefined });
+    const first = cases[0];
+    if (!first || cases.length < 2) return;
+    const inEvery = this.out.checks
+      .slice(first.from, first.to)
+      .map(key)
+      .filter((k) => cases.every((m) => this.out.checks.slice(m.from, m.to).some((c) => key(c) === k)));
+    if (inEvery.length === 0) return;
+    const conds = new Set(cases.map((m) => m.cond));
+    const kept: FoundCheck[] = [];
+    const seen = new Set<string>();
+    for (const c of this.out.checks.slice(first.from)) {
+      const k = key(c);
+      if (!inEvery.includes(k)) kept.push(c);
+      else if (!seen.has(k)) {
+        seen.add(k);
+        kept.push({ ...c, when: c.when.filter((w) => !(typeof w === "string" && conds.has(w))) });
+      }
+    }
+    this.out.checks.splice(first.from, this.out.checks.length - first.from, ...kept);
+    this.out.checks.push({
+      kind: "gate",
+      require: { any: [...conds] },
+      error,
+      when: [...this.conds],
+      ref: this.ref(def.node),
+      via: this.via(),
+    });
   }
 
   /** Runs from one case on, falling through, until something leaves the switch. */
@@ -638,10 +764,11 @@ export class PathWalker {
   private bindLookup(name: string, fname: string, call: Node): void {
     const arg = call.childForFieldName("arguments")?.namedChild(0);
     const lookup = this.frame.fn.name === "do_domctl" ? "domctl" : fname;
+    const field = arg ? fieldOf(arg) : "?";
     this.frame.env.set(name, {
       kind: "lookup",
       lookup,
-      field: arg ? fieldOf(arg) : "?",
+      field: this.frame.passed?.get(field) ?? field,
       ref: this.ref(call),
       var: name,
     });
@@ -698,7 +825,8 @@ export class PathWalker {
       case "assignment_expression": {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
-        if (right && left?.type === "identifier" && n.child(1)?.type === "=") this.assign(left.text, right);
+        const named = left?.type === "identifier" || left?.type === "field_expression";
+        if (right && left && named && n.child(1)?.type === "=") this.assign(norm(left), right);
         else if (right) this.expr(right);
         return;
       }
@@ -777,11 +905,14 @@ export class PathWalker {
     const env = new Map<string, Role>();
     const disc = new Set<string>();
     const facts = new Map<string, Fact>();
+    const passed = new Map<string, string>();
     callee.params.forEach((p, i) => {
       const a = args[i];
       if (!a) return;
       const r = roleOf(a, this.frame.env);
       if (r.kind !== "unknown") env.set(p, r);
+      const field = fieldOf(a);
+      passed.set(p, this.frame.passed?.get(field) ?? field);
       const text = norm(strip(a)).replace(/^&/, "");
       for (const d of this.frame.disc) {
         const there = rebase(d, text, p);
@@ -792,7 +923,19 @@ export class PathWalker {
         if (there) facts.set(there, f);
       }
     });
-    this.enter(callee, env, disc, facts);
+    this.enter(callee, env, disc, facts, passed);
+    // `buf->domain = rcu_lock_domain_by_any_id(domid);` in the callee: the caller's `src->domain`
+    callee.params.forEach((p, i) => {
+      const a = args[i] ? norm(strip(args[i] as Node)) : "";
+      const base = /^&?\w+$/.test(a) ? a : null;
+      if (!base) return;
+      for (const [k, r] of env)
+        if (k.startsWith(`${p}->`) && r.kind === "lookup") {
+          const field = k.slice(p.length + 2);
+          const there = base.startsWith("&") ? `${base.slice(1)}.${field}` : `${base}->${field}`;
+          this.frame.env.set(there, { ...r, var: there });
+        }
+    });
   }
 
   /** The definition a call reaches on this arch: same file first, then the arch's, then common code. */
@@ -818,6 +961,17 @@ export class PathWalker {
 
   private hookCall(n: Node, hook: string, args: Node[]): void {
     const shape = this.hooks.get(hook) as HookShape;
+    if (shape.fails) {
+      this.out.checks.push({
+        kind: "gate",
+        require: `runtime:an XSM module with its own xsm_${hook} (dummy.h's returns ${shape.fails.error}, ${shape.fails.ref})`,
+        error: shape.fails.error,
+        when: [...this.conds],
+        ref: this.ref(n),
+        via: this.via(),
+      });
+      return;
+    }
     const first = args[0] ? norm(args[0]) : "";
     const hasAction = /^XSM_[A-Z_]+$/.test(first);
     const action = hasAction ? first.slice(4) : "HOOK";
@@ -844,6 +998,7 @@ export class PathWalker {
       // NULL for `const void *data` is no domain
       if ((r.kind !== "unknown" && (r.kind !== "null" || domainParam)) || domainParam) roles[p] = r;
       else if (this.value && this.passesDisc(a)) values[p] = this.value;
+      else if (this.knownCmd(a)) values[p] = this.knownCmd(a) as string;
       else if (CONSTANT.test(norm(a))) values[p] = norm(a);
     });
     const denial = this.denialOf(n);
@@ -859,6 +1014,16 @@ export class PathWalker {
       guards: [...this.guardStack],
       ...(denial && { denial }),
     });
+  }
+
+  /** `&op` or `op.cmd` where the path knows `op.cmd`: the sub-op the hook is given (paging_domctl_cont). */
+  private knownCmd(a: Node): string | undefined {
+    const text = norm(strip(a)).replace(/^&/, "");
+    const fact =
+      this.frame.facts.get(text) ??
+      this.frame.facts.get(`${text}.cmd`) ??
+      this.frame.facts.get(`${text}->cmd`);
+    return fact?.eq ? fact.value : undefined;
   }
 
   /** `if ( xsm_x(...) ) continue;`: a denial that only filters; `... return 0;`: one that only leaves something off. */
@@ -877,6 +1042,27 @@ export class PathWalker {
 
 /** What Xen returns for an operation a build does not have. */
 const UNSUPPORTED = /^(return|\w+=)?-E(NOSYS|OPNOTSUPP)\b/;
+
+/** The error a `default:` that only fails sets or returns (`dprintk(...); ret = -EINVAL; break;`). */
+function failureOf(stmts: readonly Node[]): string | null {
+  const rest = stmts.filter(
+    (s) => s.type !== "comment" && !/^\w*printk\s*\(/.test(norm(s)) && s.type !== "break_statement",
+  );
+  if (rest.length !== 1) return null;
+  const only = rest[0] as Node;
+  const ret = /^return(-E[A-Z]+);$/.exec(norm(only))?.[1];
+  const a = assignmentOf(only);
+  return ret ?? (a && ERROR_CODE.test(norm(a.value)) ? norm(a.value) : null);
+}
+
+/** `a || b || c` as its parts. */
+function disjuncts(cond: Node): Node[] {
+  const x = strip(cond);
+  if (x.type !== "binary_expression" || x.child(1)?.type !== "||") return [x];
+  const l = x.childForFieldName("left");
+  const r = x.childForFieldName("right");
+  return l && r ? [...disjuncts(l), ...disjuncts(r)] : [x];
+}
 
 const STATEMENT = /(_statement|^declaration|^preproc_)/;
 function isStatement(n: Node): boolean {

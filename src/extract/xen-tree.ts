@@ -4,6 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail, InputError } from "../core/errors.js";
 import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
+import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
 import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
 
 export type Arch = "x86" | "arm";
@@ -30,6 +31,42 @@ export interface XenTree {
   readonly bytes: number;
   /** what each arch's Kconfig lets a build have */
   readonly kconfig: Readonly<Record<Arch, Kconfig>>;
+  /** header macros that stand for a flag when a feature is off: `#define llc_coloring_enabled false` */
+  readonly flags: ReadonlyMap<string, readonly HeaderFlag[]>;
+}
+
+export interface HeaderFlag {
+  readonly value: boolean;
+  readonly arch: Arch | null;
+  readonly guards: readonly string[];
+  readonly ref: string;
+}
+
+const FLAG = /^([a-z_][a-z0-9_]*)\s+(true|false|0|1)\s*$/;
+/** `#ifndef __XEN_IOMMU_H__`: around the whole header, no condition of the build */
+const INCLUDE_GUARD = /^_*[A-Z0-9_]*_H_*$/;
+
+/**
+ * The lower-case object macros of a header defined as `true`, `false`, `0` or `1`, with their
+ * guards; one under a condition that is no plain `CONFIG_*` test (`#ifdef NDEBUG`) is left out.
+ */
+export function flagsIn(text: string, file: string, arch: Arch | null): [string, HeaderFlag][] {
+  const out: [string, HeaderFlag][] = [];
+  const frames: Frame[] = [];
+  let scope = currentScope(frames);
+  for (const { line, text: l } of logicalLines(text)) {
+    const directive = /^\s*#\s*(\w+)\s*(.*)$/.exec(l);
+    if (!directive) continue;
+    const [, name = "", rest = ""] = directive;
+    const flag = name === "define" ? FLAG.exec(rest.trim()) : null;
+    if (flag && !scope.dead && scope.lossy.length === 0 && scope.others.every((o) => INCLUDE_GUARD.test(o)))
+      out.push([
+        flag[1] as string,
+        { value: flag[2] === "true" || flag[2] === "1", arch, guards: scope.guards, ref: `${file}:${line}` },
+      ]);
+    if (name !== "define" && !conditional(frames, name, rest, line)) scope = currentScope(frames);
+  }
+  return out;
 }
 
 /** The files that make a directory a Xen tree the extractor understands. */
@@ -54,8 +91,8 @@ const unreadable = (file: string, why: string): never =>
 
 const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
 
-/** Regular `.c` files only: a FIFO named `x.c` would block the read forever. */
-function walk(dir: string, out: string[]): void {
+/** Regular `.c` and `.h` files only: a FIFO named `x.c` would block the read forever. */
+function walk(dir: string, out: { c: string[]; h: string[] }): void {
   let entries: Dirent[] = [];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -66,7 +103,8 @@ function walk(dir: string, out: string[]): void {
     if (e.name.startsWith(".")) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
-    else if (e.name.endsWith(".c") && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) out.push(p);
+    else if (/\.[ch]$/.test(e.name) && (e.isFile() || (e.isSymbolicLink() && isFile(p))))
+      out[e.name.endsWith(".c") ? "c" : "h"].push(p);
   }
 }
 
@@ -228,8 +266,9 @@ export function readXenTree(
   parse: ParseC,
   progress?: (done: number, total: number) => void,
 ): XenTree {
-  const paths: string[] = [];
-  walk(join(root, "xen"), paths);
+  const found = { c: [] as string[], h: [] as string[] };
+  walk(join(root, "xen"), found);
+  const paths = found.c;
   const functions = new Map<string, CFunction[]>();
   let bytes = 0;
   let done = 0;
@@ -265,5 +304,13 @@ export function readXenTree(
     return kconfigFiles.get(path) ?? null;
   };
   const kconfig = { x86: readKconfig(read, "x86"), arm: readKconfig(read, "arm") };
-  return { root, functions, files: parsed, bytes, kconfig };
+  const flags = new Map<string, HeaderFlag[]>();
+  for (const p of found.h) {
+    const file = relative(root, p);
+    const arch = archOf(file);
+    if (arch === "other" || !file.includes("/include/") || file.startsWith("xen/include/public/")) continue;
+    for (const [name, flag] of flagsIn(readSource(root, file), file, arch))
+      flags.set(name, [...(flags.get(name) ?? []), flag]);
+  }
+  return { root, functions, files: parsed, bytes, kconfig, flags };
 }

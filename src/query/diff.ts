@@ -36,11 +36,24 @@ export interface DiffResult {
 export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolean = () => true): DiffResult {
   const bIds = new Set(b.ops.map((o) => o.id));
   const aIds = new Set(a.ops.map((o) => o.id));
-  const common = a.ops.filter((o) => bIds.has(o.id) && filter(o));
+  // pairs compared: the same operation, or a variant one side splits off (`domctl/vm_event_op/get_version`
+  // from 4.22.0) against the operation it refines on the other side
+  const pairs: [Operation, Operation, string][] = a.ops
+    .filter((o) => bIds.has(o.id) && filter(o))
+    .map((o) => [o, b.opsById.get(o.id) as Operation, o.id]);
+  const baseOf = (id: string) => id.split("/").slice(0, 2).join("/");
+  for (const o of b.ops)
+    if (!aIds.has(o.id) && a.opsById.has(baseOf(o.id)) && filter(o))
+      pairs.push([a.opsById.get(baseOf(o.id)) as Operation, o, o.id]);
+  for (const o of a.ops)
+    if (!bIds.has(o.id) && b.opsById.has(baseOf(o.id)) && filter(o))
+      pairs.push([o, b.opsById.get(baseOf(o.id)) as Operation, o.id]);
+  const paired = new Set(pairs.map(([, , id]) => id));
+  const common = pairs.map(([x]) => x);
   const ia = new DecisionIndex(a, common);
   const ib = new DecisionIndex(
     b,
-    common.map((o) => b.opsById.get(o.id) as Operation),
+    pairs.map(([, y]) => y),
   );
   const changes: Change[] = [];
   const user = a.domains.length;
@@ -50,7 +63,7 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
     if (x === y) return;
     changes.push({
       kind: y ? "widened" : "narrowed",
-      op: (common[o] as Operation).id,
+      op: (pairs[o] as [Operation, Operation, string])[2],
       domain: (ia.domains[s] as Domain).name,
       relation,
       target: t < 0 ? null : (ia.domains[t] as Domain).name,
@@ -76,8 +89,8 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
     from: a.policy.name,
     to: b.policy.name,
     changes,
-    addedOps: b.ops.filter((o) => !aIds.has(o.id) && filter(o)).map((o) => o.id),
-    removedOps: a.ops.filter((o) => !bIds.has(o.id) && filter(o)).map((o) => o.id),
+    addedOps: b.ops.filter((o) => !aIds.has(o.id) && !paired.has(o.id) && filter(o)).map((o) => o.id),
+    removedOps: a.ops.filter((o) => !bIds.has(o.id) && !paired.has(o.id) && filter(o)).map((o) => o.id),
     widened: changes.filter((c) => c.kind === "widened").length,
     narrowed: changes.filter((c) => c.kind === "narrowed").length,
   };
