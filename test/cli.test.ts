@@ -215,7 +215,7 @@ describe("diff on the seed scenario", () => {
     assert.equal(run("diff", "-p", "dummy", "--vs", "hw-priv-v2", "--exit-code").code, 1);
   });
   test("diff --xen: --exit-code counts changed checks, hooks and lookups too; --hypercall narrows it", () => {
-    // 4.20.0 -> 4.22.0 changes no allow/deny of the example system, but the domctl lookup and checks change
+    // beyond allow/deny, the domctl lookup and checks change
     assert.equal(run("diff", "--xen", "4.20.0", "--vs", "4.22.0", "--exit-code").code, 1);
     assert.equal(run("diff", "--xen", "4.22.0", "--vs", "4.22.0", "--exit-code").code, 0);
     const d = json("diff", "--xen", "4.20.0", "--vs", "4.22.0", "--hypercall", "domctl").value as {
@@ -228,6 +228,21 @@ describe("diff on the seed scenario", () => {
       ops.filter((o) => !o.startsWith("domctl/")),
       [],
     );
+  });
+
+  test("diff --xen 4.20.0 --vs 4.22.0: GET_VERSION lost its check, a widening with the deciding line on each side", () => {
+    const d = json("diff", "--xen", "4.20.0", "--vs", "4.22.0").value as {
+      effective: { changes: { kind: string; op: string; domain: string; fromRef: string; toRef: string }[] };
+    };
+    const widened = d.effective.changes.filter((c) => c.kind === "widened");
+    assert.deepEqual([...new Set(widened.map((c) => c.op))], ["domctl/vm_event_op/get_version"]);
+    // every domain but the control domain, which had it already
+    assert.deepEqual([...new Set(widened.map((c) => c.domain))].sort(), ["guest", "hwdom", "xs"]);
+    for (const c of widened) {
+      // 4.20.0 refused at xsm_domctl(XSM_OTHER); 4.22.0 answers before any check
+      assert.equal(c.fromRef, "xen/common/domctl.c:326");
+      assert.equal(c.toRef, "xen/common/domctl.c:515");
+    }
   });
 });
 

@@ -76,6 +76,8 @@ export function splitVariants(op: Operation, constants: ReadonlyMap<string, Cons
       id: `${op.id}/${variantName(constant as string, constants)}`,
       summary: `${op.summary}, with ${field} == ${constant}`,
       checks: taken,
+      // where the value is tested
+      ref: (skip >= 0 ? base.checks[skip]?.ref : chooser?.ref) ?? op.ref,
     });
     base = { ...base, checks: specialise(base.checks, atom, false) };
   }

@@ -1,6 +1,8 @@
 import type { Check, Operation } from "../catalog/schema.js";
+import type { Domain } from "../model/domain.js";
 import { renderCond } from "./cond.js";
-import { type DiffResult, diffModels } from "./diff.js";
+import { type Change, type DiffResult, diffModels } from "./diff.js";
+import { evaluate } from "./evaluate.js";
 import type { Model } from "./model.js";
 
 /** A check that differs between two versions of the same operation, with its lines on both sides. */
@@ -27,11 +29,17 @@ export interface LookupChange {
   readonly toRef: string;
 }
 
+/** A permission that changed, with the Xen line that decides it on each side. */
+export interface VersionChange extends Change {
+  readonly fromRef: string;
+  readonly toRef: string;
+}
+
 export interface VersionDiff {
   readonly from: string;
   readonly to: string;
   /** effective permissions for the system's domains, each with a witness */
-  readonly effective: DiffResult;
+  readonly effective: Omit<DiffResult, "changes"> & { readonly changes: readonly VersionChange[] };
   readonly checks: readonly CheckChange[];
   readonly hooks: readonly HookChange[];
   readonly lookups: readonly LookupChange[];
@@ -111,5 +119,22 @@ export function diffVersions(
   }
   const version = (m: Model) =>
     `${m.catalogue.meta.xen}${m.catalogue.meta.tag ? ` (${m.catalogue.meta.tag})` : ""}`;
-  return { from: version(a), to: version(b), effective: diffModels(a, b, filter), checks, hooks, lookups };
+  const effective = diffModels(a, b, filter);
+  const changes = effective.changes.map((c) => ({
+    ...c,
+    fromRef: decidedAt(a, c),
+    toRef: decidedAt(b, c),
+  }));
+  return { from: version(a), to: version(b), effective: { ...effective, changes }, checks, hooks, lookups };
+}
+
+/** The line that decides a witness request on one side: the last of the operation's own checks it reached. */
+function decidedAt(m: Model, c: Change): string {
+  const op = counterpart(c.op, m.opsById) as Operation;
+  const domain = (name: string) =>
+    m.byName.get(name) ?? (Object.values(m.systemDomains).find((d) => d.name === name) as Domain);
+  const d = evaluate(m, op, domain(c.domain), c.target === null ? null : domain(c.target));
+  const last = d.steps.filter((s) => s.depth === 0 && s.ref).at(-1);
+  // allowed right after the lookup: the operation's own line (a variant's is where its value is tested)
+  return last?.ref && !(d.decision === "allow" && last.kind === "lookup") ? last.ref : op.ref;
 }

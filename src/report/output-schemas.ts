@@ -45,6 +45,9 @@ export const ChangeSchema = z.object({
   domain: z.string(),
   relation: z.enum(["none", "self", "own-target", "other", "dom_xen", "dom_io"]),
   target: z.string().nullable(),
+  /** version diffs: the Xen line that decides the witness on each side */
+  fromRef: z.string().optional(),
+  toRef: z.string().optional(),
 });
 
 const DIFF_SHAPE = {

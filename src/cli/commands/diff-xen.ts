@@ -47,7 +47,7 @@ export async function diffXenCommand(
     ),
   ];
   const rows = [
-    ...e.changes.map((c) => [c.kind, c.domain, c.op, c.target ?? "", ""]),
+    ...e.changes.map((c) => [c.kind, c.domain, c.op, c.target ?? "", `${c.fromRef} -> ${c.toRef}`]),
     ...e.addedOps.map((o) => ["new", "", o, "", ""]),
     ...e.removedOps.map((o) => ["removed", "", o, "", ""]),
     ...d.checks.map((c) => [`check ${c.kind}`, "", c.op, shorten(c.what), c.ref]),
