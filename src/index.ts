@@ -48,4 +48,12 @@ export { DecisionIndex } from "./query/decision-index.js";
 export { type Change, type DiffResult, diffModels } from "./query/diff.js";
 export { evaluate } from "./query/evaluate.js";
 export { buildModel, type Model, resolveDomain, resolveOp } from "./query/model.js";
-export { loadSystemFile, loadSystemText } from "./system/load-system.js";
+export { checkBootRules, iommuEnabled } from "./system/boot-rules.js";
+export {
+  type BootDomain,
+  type BootModule,
+  type DeviceTreeSystem,
+  type DeviceTreeSystemOptions,
+  systemFromDeviceTree,
+} from "./system/device-tree-system.js";
+export { loadDeviceTreeSystem, loadSystemFile, loadSystemText } from "./system/load-system.js";

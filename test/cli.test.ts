@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { generatedSchemas } from "../src/report/json-schema-files.js";
 import { OUTPUT_SCHEMAS } from "../src/report/output-schemas.js";
@@ -254,6 +256,37 @@ describe("examples", () => {
       assert.ok((r.value.domains as string[]).length >= 3);
     });
   }
+  test("a device tree is a system: the dom0less DTS gives the matrix of its YAML twin, and so does its DTB", () => {
+    const yaml = json("matrix", "--system", "examples/arm-dom0less-split.yaml").value;
+    const dts = json("matrix", "--system", "examples/arm-dom0less-split.dts").value;
+    assert.deepEqual(dts.domains, ["ctl", "hw", "xs", "rtos", "linux"]);
+    assert.deepEqual(dts.cells, yaml.cells);
+    const dtb = join(mkdtempSync(join(tmpdir(), "xenpriv-")), "board.dtb");
+    const made = spawnSync("dtc", ["-I", "dts", "-O", "dtb", "-o", dtb, "examples/arm-dom0less-split.dts"]);
+    assert.equal(made.status, 0, `dtc: ${made.stderr}`);
+    assert.deepEqual(json("matrix", "--system", dtb).value.cells, yaml.cells);
+    assert.equal(json("check", "ctl", "domctl/pausedomain", "hw", "--system", dtb).value.decision, "allow");
+  });
+  test("a device tree Xen would not boot is bad input: every broken boot rule, its span and Xen line, exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-"));
+    const bad = join(dir, "bad.dts");
+    writeFileSync(
+      bad,
+      readFileSync("examples/arm-dom0less-split.dts", "utf8").replace(
+        "capabilities = <0x4>;",
+        "capabilities = <0x6>;",
+      ),
+    );
+    const r = run("who-can", "domctl/pausedomain", "--system", bad);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.err,
+      /bad\.dts:\d+:\d+: error\[boot\/second-hardware-domain\]: `xs` asks to be the hardware domain/,
+    );
+    assert.match(r.err, /xen: xen\/common\/device-tree\/dom0less-bindings\.c:44-48/);
+    assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+    assert.equal(r.out, "");
+  });
   test("stub domains act on their own target only", () => {
     const r = json("check", "qemu-web", "dm_op", "web", "--system", "examples/x86-stubdoms.yaml");
     assert.equal(r.value.decision, "allow");

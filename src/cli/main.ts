@@ -23,7 +23,10 @@ export const EXIT = { ok: 0, denied: 1, input: 2, internal: 3 } as const;
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(",").filter(Boolean)];
 
 function common(cmd: Command, withPolicy = true): Command {
-  cmd.option("-s, --system <file>", "system description (YAML or JSON); default: the built-in seed scenario");
+  cmd.option(
+    "-s, --system <file>",
+    "system description: YAML or JSON, or an Arm device tree (.dts, .dtb); default: the built-in seed scenario",
+  );
   if (withPolicy)
     cmd.option(
       "-p, --policy <name>",

@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly message: string;
   readonly span?: Span;
   readonly help?: string;
+  /** where the rule comes from in Xen (`path:line` at a release), for rules taken from its source */
+  readonly ref?: string;
 }
 
 /** Builds an error diagnostic. */

@@ -1,12 +1,20 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { z } from "zod";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { parseSource, type SourceDoc } from "../core/source-doc.js";
 import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
+import { loadDeviceTree } from "../devicetree/load-device-tree.js";
+import { FDT_MAGIC } from "../devicetree/read-dtb.js";
 import type { Capabilities, CapabilityName, Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
+import { checkBootRules } from "./boot-rules.js";
+import {
+  type DeviceTreeSystem,
+  type DeviceTreeSystemOptions,
+  systemFromDeviceTree,
+} from "./device-tree-system.js";
 import { BuildEntrySchema, type DomainEntry, DomainEntrySchema, SystemFileSchema } from "./system-schema.js";
 
 /** Keys allowed at each level, from the schema itself, for "did you mean" help. */
@@ -213,8 +221,45 @@ export function loadSystemText(text: string, file: string): System {
   return systemFromSource(doc);
 }
 
-/** Reads a system description file; unreadable files are bad input. */
+/** `.dts`, `.dtsi` and `.dtb` files, and anything that starts with the FDT magic number. */
+function isDeviceTree(path: string): boolean {
+  if (/\.(dts|dtsi|dtb)$/i.test(path)) return true;
+  try {
+    const head = Buffer.alloc(4);
+    const fd = openSync(path, "r");
+    try {
+      return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32BE(0) === FDT_MAGIC;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The system an Arm device tree boots, for queries: a tree Xen would refuse to boot is bad input,
+ * with every boot rule it breaks (`xenpriv lint` shows warnings and notes too).
+ */
+export function loadDeviceTreeSystem(path: string, options: DeviceTreeSystemOptions = {}): DeviceTreeSystem {
+  const dts = systemFromDeviceTree(loadDeviceTree(path), options);
+  const refused = checkBootRules(dts).filter((d) => d.severity === "error");
+  if (refused.length) throw new InputError(refused);
+  if (dts.system.domains.length === 0)
+    throw new InputError([
+      error(
+        "system/no-domains",
+        "the device tree describes no domain Xen would build",
+        dts.tree.root.span,
+        "add a dom0 kernel or `xen,domain` nodes under `/chosen`",
+      ),
+    ]);
+  return dts;
+}
+
+/** Reads a system description file (YAML, JSON, or a device tree); unreadable files are bad input. */
 export function loadSystemFile(path: string): System {
+  if (isDeviceTree(path)) return loadDeviceTreeSystem(path).system;
   let text: string;
   try {
     text = readFileSync(path, "utf8");

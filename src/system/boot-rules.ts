@@ -1,0 +1,322 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { DtNode } from "../devicetree/device-tree.js";
+import { getProperty } from "../devicetree/find-node.js";
+import { type BootDomain, type DeviceTreeSystem, DOMAIN_CAPS } from "./device-tree-system.js";
+import { isCompatible, xenReadString, xenReadU32, xenReadU64 } from "./xen-dt-property.js";
+
+/**
+ * The conditions on which Xen 4.22.0 refuses or panics while it builds the domains of an Arm device
+ * tree, each from its source (refs at RELEASE-4.22.0): the `xen,domain` bindings
+ * (xen/common/device-tree/dom0less-bindings.c), the domain builder (dom0less-build.c) and the Arm
+ * part (xen/arch/arm/dom0less-build.c). Xen stops at the first; all are reported.
+ */
+
+const BND = "xen/common/device-tree/dom0less-bindings.c";
+const CDB = "xen/common/device-tree/dom0less-build.c";
+const ADB = "xen/arch/arm/dom0less-build.c";
+
+/** The IOMMUs Xen's Arm drivers probe (xen/drivers/passthrough/arm/smmu.c:2429-2433, smmu-v3.c:2593, ipmmu-vmsa.c:874-894). */
+export const ARM_IOMMUS = [
+  "arm,smmu-v1",
+  "arm,smmu-v2",
+  "arm,mmu-400",
+  "arm,mmu-401",
+  "arm,mmu-500",
+  "arm,smmu-v3",
+  "renesas,ipmmu-r8a7795",
+  "renesas,ipmmu-r8a77965",
+  "renesas,ipmmu-r8a7796",
+  "renesas,ipmmu-r8a77961",
+  "renesas,ipmmu-r8a779f0",
+  "renesas,ipmmu-r8a779g0",
+] as const;
+
+export interface BootFacts {
+  /** `iommu_enabled` at boot; by default, an enabled node of a driver Xen has and no `iommu=0` */
+  readonly iommu?: boolean;
+}
+
+const enabled = (n: DtNode): boolean => {
+  const s = getProperty(n, "status");
+  if (!s) return true;
+  const v = new TextDecoder("latin1").decode(s.bytes).replace(/\0.*$/s, "");
+  return v === "okay" || v === "ok";
+};
+
+function* allNodes(n: DtNode): Generator<DtNode> {
+  yield n;
+  for (const c of n.children) yield* allNodes(c);
+}
+
+/** Xen's own command line from `/chosen/xen,xen-bootargs`. */
+function xenBootargs(dts: DeviceTreeSystem): string {
+  const chosen = [...dts.tree.root.children].find((c) => c.name === "chosen");
+  const p = chosen ? getProperty(chosen, "xen,xen-bootargs") : undefined;
+  return p ? new TextDecoder("latin1").decode(p.bytes).replace(/\0.*$/s, "") : "";
+}
+
+/** Whether Xen would have an IOMMU: a node its drivers take, not turned off on the command line. */
+export function iommuEnabled(dts: DeviceTreeSystem): boolean {
+  const off = /(?:^|\s)iommu=(0|no|off|false|disable)(?:\s|,|$)/.test(xenBootargs(dts));
+  const found = [...allNodes(dts.tree.root)].some(
+    (n) => enabled(n) && ARM_IOMMUS.some((c) => isCompatible(n, c)),
+  );
+  return found && !off;
+}
+
+function finding(
+  code: string,
+  message: string,
+  node: DtNode,
+  property: string | undefined,
+  ref: string,
+  help: string,
+  severity: Diagnostic["severity"] = "error",
+): Diagnostic {
+  const span = (property && getProperty(node, property)?.span) || node.span;
+  return { code: `boot/${code}`, severity, message, span, help, ref };
+}
+
+/** Every condition of the boot rules the tree meets, in tree order. */
+export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const iommu = facts.iommu ?? iommuEnabled(dts);
+  const dom0 = dts.domains.find((d) => d.domain.builtBy === "dom0");
+  const order = [...allNodes(dts.tree.root)];
+  let hardware: BootDomain | undefined = dom0;
+  const xenstores: BootDomain[] = [];
+  let needXenstore: DtNode | undefined;
+
+  // a design Xen does not implement has no boot rules of its own yet
+  if (dts.design) return [];
+  if (dom0 && !dts.modules.some((m) => m.kind === "kernel" && !m.domain)) {
+    const chosen = dts.tree.root.children.find((c) => c.name === "chosen") as DtNode;
+    out.push(
+      finding(
+        "missing-kernel",
+        'no dom0 kernel and no dom0less domain with a kernel: Xen stops with "Missing kernel boot module?"',
+        chosen,
+        undefined,
+        "xen/common/device-tree/kernel.c:201-205",
+        "add a `multiboot,kernel` module under `/chosen` for dom0, or `xen,domain` nodes with their kernels",
+      ),
+    );
+  }
+
+  for (const d of dts.domains) {
+    const node = d.node;
+    if (!node || d.domain.builtBy !== "dom0less") continue;
+    const name = node.baseName;
+    const caps = d.capabilities ?? 0;
+    if (caps & ~DOMAIN_CAPS.mask)
+      out.push(
+        finding(
+          "invalid-capabilities",
+          `\`${name}\`: \`capabilities\` is 0x${caps.toString(16)}, with bits outside 0x7: Xen panics "Invalid capabilities"`,
+          node,
+          "capabilities",
+          `${BND}:38-39`,
+          "use 0x1 (control), 0x2 (hardware) and 0x4 (xenstore), or their sum",
+        ),
+      );
+    const isHardware = (caps & DOMAIN_CAPS.hardware) !== 0;
+    if (isHardware) {
+      if (hardware)
+        out.push(
+          finding(
+            "second-hardware-domain",
+            `\`${name}\` asks to be the hardware domain, but \`${hardware.domain.name}\` already is: Xen panics "Only 1 hardware domain can be specified!"`,
+            node,
+            "capabilities",
+            `${BND}:44-48`,
+            hardware.domain.builtBy === "dom0"
+              ? "dom0 is the hardware domain whenever it is built: boot without a dom0 kernel (dom0less mode) to give the role to a `xen,domain` node"
+              : "give the hardware bit (0x2) to one domain only",
+          ),
+        );
+      else hardware = d;
+    }
+    const staticMem = !!getProperty(node, "xen,static-mem");
+    const directMap = !!getProperty(node, "direct-map");
+    if (directMap && !staticMem)
+      out.push(
+        finding(
+          "direct-map-without-static-mem",
+          `\`${name}\` has \`direct-map\` without \`xen,static-mem\`: Xen panics "direct-map is not valid for domain ${name} without static allocation."`,
+          node,
+          "direct-map",
+          `${BND}:73-77`,
+          "give the domain its memory banks with `xen,static-mem` (and a Xen built with CONFIG_STATIC_MEMORY)",
+        ),
+      );
+    const cpus = xenReadU32(node, "cpus");
+    if (cpus === undefined)
+      out.push(
+        finding(
+          "missing-cpus",
+          `\`${name}\` has no \`cpus\` (or it is shorter than one cell): Xen panics "Missing property 'cpus' for domain ${name}"`,
+          node,
+          "cpus",
+          `${BND}:82-84`,
+          "add `cpus = <1>;` (the number of vCPUs)",
+        ),
+      );
+    else if (cpus === 0)
+      out.push(
+        finding(
+          "no-vcpus",
+          `\`${name}\` has \`cpus = <0>\`: domain_create() refuses a domain without vCPUs`,
+          node,
+          "cpus",
+          "xen/common/domain.c:822-826",
+          "give it at least one vCPU",
+        ),
+      );
+    const passthrough = xenReadString(node, "passthrough");
+    if (isHardware && !passthrough.startsWith("-E"))
+      out.push(
+        finding(
+          "hardware-passthrough",
+          `the hardware domain \`${name}\` has \`passthrough\`: Xen panics "Don't specify passthrough for hardware domain"`,
+          node,
+          "passthrough",
+          `${BND}:86-89`,
+          "the hardware domain owns the devices already: remove `passthrough`",
+        ),
+      );
+    if (isHardware && !directMap && !iommu)
+      out.push(
+        finding(
+          "hardware-needs-iommu",
+          `the hardware domain \`${name}\` is not direct-mapped and Xen has no IOMMU: Xen panics "non-direct mapped hardware domain requires iommu"`,
+          node,
+          "capabilities",
+          `${BND}:95-97`,
+          "describe the board's IOMMU (an SMMU or IPMMU node Xen has a driver for), or direct-map the hardware domain",
+        ),
+      );
+    if (isHardware) {
+      // dt_find_compatible_node(node, ...) searches from this node to the end of the whole tree
+      const later = order
+        .slice(order.indexOf(node) + 1)
+        .find((n) => isCompatible(n, "multiboot,device-tree"));
+      if (later)
+        out.push(
+          finding(
+            "hardware-partial-device-tree",
+            `the hardware domain \`${name}\` is followed by a \`multiboot,device-tree\` module (\`${later.path}\`): Xen panics "\\"multiboot,device-tree\\" incompatible with hardware domain"`,
+            node,
+            "capabilities",
+            `${BND}:99-102`,
+            "Xen searches every node after the hardware domain's, not only its children: put domains with a partial device tree before it, or give the hardware domain none",
+          ),
+        );
+      if (getProperty(node, "nr_spis") && xenReadU32(node, "nr_spis") !== undefined)
+        out.push(
+          finding(
+            "hardware-nr-spis",
+            `the hardware domain \`${name}\` has \`nr_spis\`: Xen panics "nr_spis cannot be specified for hardware domain"`,
+            node,
+            "nr_spis",
+            `${ADB}:412-413`,
+            "the hardware domain gets the host's SPIs: remove `nr_spis`",
+          ),
+        );
+      if (getProperty(node, "vpl011"))
+        out.push(
+          finding(
+            "hardware-vpl011",
+            `the hardware domain \`${name}\` has \`vpl011\`: Xen does not create the virtual PL011 for it`,
+            node,
+            "vpl011",
+            `${CDB}:826-847`,
+            "construct_domU() sets up the vUART only for domains that are not the hardware domain: remove `vpl011`",
+            "warning",
+          ),
+        );
+    }
+    if (xenReadU64(node, "memory") === undefined)
+      out.push(
+        finding(
+          "missing-memory",
+          `\`${name}\` has no 64-bit \`memory\`: Xen cannot build it ("cannot read \\"memory\\" property") and panics`,
+          node,
+          "memory",
+          `${CDB}:784-789`,
+          "add `memory = <0x0 0x40000>;` (KiB, two cells)",
+        ),
+      );
+    if (!dts.modules.some((m) => m.domain === node && m.kind === "kernel"))
+      out.push(
+        finding(
+          "missing-kernel",
+          `\`${name}\` has no kernel module: Xen panics after "Missing kernel boot module?"`,
+          node,
+          undefined,
+          "xen/common/device-tree/kernel.c:201-205",
+          'add a child with `compatible = "multiboot,kernel", "multiboot,module";` and its `reg`',
+        ),
+      );
+    const trap = xenReadU32(node, "trap-unmapped-accesses");
+    if (trap !== undefined && trap > 1)
+      out.push(
+        finding(
+          "trap-unmapped-accesses",
+          `\`${name}\`: \`trap-unmapped-accesses = <${trap}>\`: Xen panics "trap-unmapped-accesses: supported values are 0 or 1"`,
+          node,
+          "trap-unmapped-accesses",
+          `${ADB}:445-451`,
+          "use 0 or 1",
+        ),
+      );
+    for (const [prop, at] of [
+      ["max_grant_frames", "124-129"],
+      ["max_maptrack_frames", "131-136"],
+    ] as const) {
+      const v = xenReadU32(node, prop);
+      if (v !== undefined && v > 0x7fffffff)
+        out.push(
+          finding(
+            "grant-frames-overflow",
+            `\`${name}\`: \`${prop}\` is ${v}, more than INT32_MAX: Xen panics "${prop} (${v}) overflow"`,
+            node,
+            prop,
+            `${BND}:${at}`,
+            "use a value below 2^31",
+          ),
+        );
+    }
+    if (caps & DOMAIN_CAPS.xenstore) xenstores.push(d);
+    const enhanced = xenReadString(node, "xen,enhanced");
+    if (enhanced === "-EILSEQ" || enhanced === "-ENODATA" || enhanced === "enabled" || enhanced === "legacy")
+      needXenstore ??= node;
+  }
+
+  // dom0 is the xenstore domain (set_xs_domain(dom0), xen/arch/arm/domain_build.c:2002)
+  const xsDomains = [...(dom0 ? [dom0] : []), ...xenstores];
+  for (const d of xsDomains.slice(1))
+    out.push(
+      finding(
+        "second-xenstore-domain",
+        `\`${d.domain.name}\` asks to be the xenstore domain, but \`${xsDomains[0]?.domain.name}\` already is: Xen panics "Only 1 xenstore domain can be specified!"`,
+        d.node as DtNode,
+        "capabilities",
+        `${CDB}:39-46`,
+        dom0
+          ? "dom0 is the xenstore domain whenever it is built"
+          : "give the xenstore bit (0x4) to one domain only",
+      ),
+    );
+  if (needXenstore && xsDomains.length === 0)
+    out.push(
+      finding(
+        "xenstore-missing",
+        `\`${needXenstore.baseName}\` asks for xenstore (\`xen,enhanced\`) but no domain is the xenstore domain: Xen panics "xenstore requested, but xenstore domain not present"`,
+        needXenstore,
+        "xen,enhanced",
+        `${CDB}:918-919`,
+        'give one domain `capabilities` with the xenstore bit (0x4), or use `xen,enhanced = "no-xenstore"`',
+      ),
+    );
+  return out;
+}

@@ -1,0 +1,47 @@
+import type { DtNode } from "../devicetree/device-tree.js";
+import { getProperty } from "../devicetree/find-node.js";
+
+/**
+ * Device-tree properties read the way Xen reads them while it builds domains, which is looser than
+ * the binding: a `u32` is the first cell of anything at least 4 bytes long, a missing or shorter one
+ * is "absent" (xen/common/device-tree/device-tree.c:165-194 at RELEASE-4.22.0).
+ */
+export function xenReadU32(node: DtNode, name: string): number | undefined {
+  const p = getProperty(node, name);
+  if (!p || p.bytes.length < 4) return undefined;
+  return new DataView(p.bytes.buffer, p.bytes.byteOffset, 4).getUint32(0);
+}
+
+/** `dt_property_read_u64`: the first two cells of anything at least 8 bytes long. */
+export function xenReadU64(node: DtNode, name: string): bigint | undefined {
+  const p = getProperty(node, name);
+  if (!p || p.bytes.length < 8) return undefined;
+  return new DataView(p.bytes.buffer, p.bytes.byteOffset, 8).getBigUint64(0);
+}
+
+/**
+ * `dt_property_read_string` (device-tree.c:195-210): the string, or why not: `-EINVAL` when absent,
+ * `-ENODATA` when empty, `-EILSEQ` without a NUL inside the value.
+ */
+export function xenReadString(node: DtNode, name: string): string | "-EINVAL" | "-ENODATA" | "-EILSEQ" {
+  const p = getProperty(node, name);
+  if (!p) return "-EINVAL";
+  if (p.bytes.length === 0) return "-ENODATA";
+  const nul = p.bytes.indexOf(0);
+  if (nul < 0) return "-EILSEQ";
+  return new TextDecoder("latin1").decode(p.bytes.subarray(0, nul));
+}
+
+/**
+ * `dt_device_is_compatible`: one of the strings of `compatible` is `what`, compared without case
+ * (`dt_compat_cmp` is `strcasecmp`, xen/include/xen/device_tree.h:239).
+ */
+export function isCompatible(node: DtNode, what: string): boolean {
+  const p = getProperty(node, "compatible");
+  if (!p) return false;
+  const want = what.toLowerCase();
+  return new TextDecoder("latin1")
+    .decode(p.bytes)
+    .split("\0")
+    .some((c) => c.toLowerCase() === want);
+}
