@@ -12,9 +12,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   devicetree: ["core"],
   system: ["core", "model", "devicetree"],
   query: ["core", "model", "policy", "catalog", "system", "devicetree"],
-  report: ["core", "model", "policy", "catalog", "system", "query", "devicetree"],
+  lint: ["core", "model", "policy", "catalog", "system", "query", "devicetree"],
+  report: ["core", "model", "policy", "catalog", "system", "query", "devicetree", "lint"],
   extract: ["core", "model", "policy", "catalog"],
-  cli: ["core", "model", "policy", "catalog", "system", "query", "report", "extract", "devicetree"],
+  cli: ["core", "model", "policy", "catalog", "system", "query", "report", "extract", "devicetree", "lint"],
 };
 
 function files(dir: string): string[] {

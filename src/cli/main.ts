@@ -9,12 +9,13 @@ import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
 import { diffXenCommand } from "./commands/diff-xen.js";
 import { extractCommand } from "./commands/extract.js";
+import { FAIL_ON, LINT_FORMATS, type LintOptions, lintCommand } from "./commands/lint.js";
 import { matrixCommand } from "./commands/matrix.js";
 import { opsCommand } from "./commands/ops.js";
 import { policiesCommand } from "./commands/policies.js";
 import { whatCanCommand } from "./commands/what-can.js";
 import { whoCanCommand } from "./commands/who-can.js";
-import { type CommonOptions, FORMATS, loadModel, loadModels } from "./context.js";
+import { builtinSystemPath, type CommonOptions, FORMATS, loadModel, loadModels } from "./context.js";
 import { type Output, render } from "./output.js";
 
 /** Exit codes: documented in the README. */
@@ -135,6 +136,34 @@ export function program(): Command {
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
     .action((tree: string, o: { output?: string; xenVersion?: string }) => extractCommand(tree, o));
+
+  p.command("lint")
+    .argument(
+      "[system]",
+      "system description: YAML, JSON or an Arm device tree; default: the built-in seed scenario",
+    )
+    .description("check a system against Xen's boot rules and the rules of disaggregation (docs/rules/)")
+    .option("-p, --policy <name>", "XSM policy module; default: the system's `xsm`")
+    .option(
+      "--xen <version>",
+      "catalogue: a shipped Xen version or a catalogue path; default: the system's `xen`",
+    )
+    .option("--secure-boot", "the system boots with UEFI Secure Boot")
+    .option("--rule <ids>", "only these rules", collect, [])
+    .addOption(
+      new Option("--fail-on <level>", "exit 1 when a finding is at least this severe")
+        .choices(FAIL_ON)
+        .default("error"),
+    )
+    .addOption(new Option("-f, --format <format>", "output format").choices(LINT_FORMATS).default("text"))
+    .action((system: string | undefined, o: LintOptions & { rule: string[] }) => {
+      const { text, exitCode } = lintCommand(system ?? builtinSystemPath(), {
+        ...o,
+        ...(o.rule.length === 0 && { rule: undefined }),
+      } as LintOptions);
+      writeSync(1, `${text}\n`);
+      process.exitCode = exitCode;
+    });
 
   p.command("policies")
     .description("the registered policy modules and their origin")

@@ -17,6 +17,8 @@ export interface BuildFacts {
   readonly phase: BootPhase;
   /** Kconfig options switched off (e.g. `CONFIG_GRANT_TABLE`); operations guarded by them vanish. */
   readonly disabled: readonly string[];
+  /** booted with UEFI Secure Boot (what `xenpriv lint` checks the roles against) */
+  readonly secureBoot?: boolean;
 }
 
 export const DEFAULT_BUILD: BuildFacts = {

@@ -207,6 +207,7 @@ export function systemFromSource(doc: SourceDoc): System {
       pvShimExclusive: file.build.pv_shim_exclusive,
       phase: file.build.phase,
       disabled: file.build.disabled,
+      secureBoot: file.build.secure_boot,
     },
     domains,
     source: doc.file,
@@ -222,7 +223,7 @@ export function loadSystemText(text: string, file: string): System {
 }
 
 /** `.dts`, `.dtsi` and `.dtb` files, and anything that starts with the FDT magic number. */
-function isDeviceTree(path: string): boolean {
+export function isDeviceTree(path: string): boolean {
   if (/\.(dts|dtsi|dtb)$/i.test(path)) return true;
   try {
     const head = Buffer.alloc(4);

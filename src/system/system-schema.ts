@@ -21,6 +21,7 @@ export const BuildEntrySchema = z.strictObject({
   pv_shim_exclusive: z.boolean().default(false),
   phase: z.enum(BOOT_PHASES).default("running"),
   disabled: z.array(z.string().regex(/^CONFIG_[A-Z0-9_]+$/)).default([]),
+  secure_boot: z.boolean().default(false),
 });
 
 /** A system description file (YAML or JSON). The vocabulary is stable: users' files must keep working. */

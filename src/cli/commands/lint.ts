@@ -1,0 +1,92 @@
+import { readFileSync } from "node:fs";
+import { loadCatalogue } from "../../catalog/load-catalogue.js";
+import type { Severity } from "../../core/diagnostic.js";
+import { error } from "../../core/diagnostic.js";
+import { InputError } from "../../core/errors.js";
+import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
+import type { Finding, LintContext } from "../../lint/rule.js";
+import { RULES } from "../../lint/rules.js";
+import { runLint } from "../../lint/run-lint.js";
+import { getPolicy } from "../../policy/registry.js";
+import { DecisionIndex } from "../../query/decision-index.js";
+import { buildModel } from "../../query/model.js";
+import { treePolicy } from "../../query/tree-policy.js";
+import { renderFindings } from "../../report/render-findings.js";
+import { renderSarif } from "../../report/render-sarif.js";
+import { type DeviceTreeSystem, systemFromDeviceTree } from "../../system/device-tree-system.js";
+import { isDeviceTree, loadSystemFile } from "../../system/load-system.js";
+
+export const LINT_FORMATS = ["text", "json", "sarif"] as const;
+export const FAIL_ON = ["error", "warning", "note", "never"] as const;
+
+export interface LintOptions {
+  readonly policy?: string;
+  readonly xen?: string;
+  readonly secureBoot?: boolean;
+  readonly rule?: readonly string[];
+  readonly failOn: (typeof FAIL_ON)[number];
+  readonly format: (typeof LINT_FORMATS)[number];
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+
+/** `xenpriv lint <system>`: the findings, rendered, and the exit code `--fail-on` asks for. */
+export function lintCommand(path: string, o: LintOptions): { text: string; exitCode: number } {
+  const unknown = (o.rule ?? []).filter((r) => !RULES.some((x) => x.id === r));
+  if (unknown.length)
+    throw new InputError([
+      error(
+        "lint/unknown-rule",
+        `unknown rule \`${unknown[0]}\``,
+        undefined,
+        `rules: ${RULES.map((r) => r.id).join(", ")}`,
+      ),
+    ]);
+  // a device tree Xen would not boot is still linted: its boot rules are findings here
+  const deviceTree: DeviceTreeSystem | undefined = isDeviceTree(path)
+    ? systemFromDeviceTree(loadDeviceTree(path))
+    : undefined;
+  const system = deviceTree?.system ?? loadSystemFile(path);
+  const catalogue = loadCatalogue(o.xen ?? system.xen);
+  const policy = o.policy === "tree" ? treePolicy(catalogue) : getPolicy(o.policy ?? system.xsm);
+  const model = buildModel(catalogue, system, policy);
+  const ctx: LintContext = {
+    system,
+    model,
+    index: new DecisionIndex(model),
+    ...(deviceTree && { deviceTree }),
+    secureBoot: o.secureBoot === true || system.build.secureBoot === true,
+  };
+  const findings: Finding[] = [
+    ...(deviceTree?.findings ?? []).map((f) => ({ ...f, rule: "xen-boot" })),
+    ...runLint(ctx, o.rule),
+  ];
+  const failing =
+    o.failOn !== "never" && findings.some((f) => RANK[f.severity] <= RANK[o.failOn as Severity]);
+  let text: string;
+  if (o.format === "json")
+    text = JSON.stringify(
+      {
+        version: 1,
+        kind: "lint",
+        system: system.source,
+        policy: model.policy.name,
+        findings,
+      },
+      null,
+      2,
+    );
+  else if (o.format === "sarif") text = JSON.stringify(renderSarif(findings, RULES, "0.1.0"), null, 2);
+  else {
+    const sources = new Map<string, string>();
+    for (const f of findings)
+      if (f.span && f.span.line > 0 && !sources.has(f.span.file))
+        try {
+          sources.set(f.span.file, readFileSync(f.span.file, "latin1"));
+        } catch {
+          // a frame is a help, not a must
+        }
+    text = renderFindings(findings, sources);
+  }
+  return { text, exitCode: failing ? 1 : 0 };
+}

@@ -1,0 +1,41 @@
+import { iommuEnabled } from "../../system/boot-rules.js";
+import { allowed } from "../reach.js";
+import type { Rule } from "../rule.js";
+
+export const hwdomDmWithoutIommu: Rule = {
+  id: "hwdom-dm-without-iommu",
+  category: "privilege",
+  defaultSeverity: "warning",
+  what: "a hardware domain that runs device models for guests while DMA-capable devices are not behind an IOMMU",
+  why: "The seed's split gives the hardware domain device-model rights over guests (XSM_HW_PRIV proposals). Without an IOMMU, the devices it owns can DMA anywhere in host memory: whoever controls the hardware domain then reaches every guest and Xen itself, whatever the XSM policy says. Xen only insists on an IOMMU for a hardware domain that is not direct-mapped (xen/common/device-tree/dom0less-bindings.c:95-97 at RELEASE-4.22.0).",
+  examples: {
+    bad: `/* a board without an SMMU node; the hardware domain direct-mapped, running QEMU for guests */`,
+    good: `iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };`,
+  },
+  messages: {
+    noIommu:
+      "the hardware domain `{{domain}}` may act as device model on {{count}} guest(s) (dm_op) and the board has no IOMMU Xen uses",
+  },
+  check(ctx) {
+    // only a device tree says whether the board has an IOMMU
+    if (!ctx.deviceTree || iommuEnabled(ctx.deviceTree)) return [];
+    return ctx.system.domains
+      .filter((d) => d.caps.hardware)
+      .flatMap((hw) => {
+        const guests = ctx.system.domains.filter(
+          (g) => g !== hw && !g.caps.control && allowed(ctx, "dm_op", hw, g),
+        );
+        if (guests.length === 0) return [];
+        const span = ctx.system.spans[hw.name];
+        return [
+          {
+            messageId: "noIommu",
+            data: { domain: hw.name, count: guests.length },
+            ...(span && { span }),
+            help: "describe the board's IOMMU (an SMMU or IPMMU Xen has a driver for), or run device models elsewhere",
+            ref: "xen/common/device-tree/dom0less-bindings.c:95-97",
+          },
+        ];
+      });
+  },
+};

@@ -1,0 +1,33 @@
+import { checkBootRules } from "../../system/boot-rules.js";
+import type { Rule } from "../rule.js";
+
+export const xenBoot: Rule = {
+  id: "xen-boot",
+  category: "boot",
+  defaultSeverity: "error",
+  what: "conditions on which Xen 4.22.0 panics or refuses while it builds the domains of an Arm device tree",
+  why: "Xen checks the dom0less bindings only at boot, and stops the machine with a panic at the first problem (xen/common/device-tree/dom0less-bindings.c, dom0less-build.c, xen/arch/arm/dom0less-build.c at RELEASE-4.22.0). Every condition is reported here, with the Xen line that panics.",
+  examples: {
+    bad: `chosen {
+    a { compatible = "xen,domain"; capabilities = <0x2>; memory = <0x0 0x10000>; cpus = <1>; /* kernel */ };
+    b { compatible = "xen,domain"; capabilities = <0x2>; memory = <0x0 0x10000>; cpus = <1>; /* kernel */ };
+};`,
+    good: `chosen {
+    a { compatible = "xen,domain"; capabilities = <0x2>; memory = <0x0 0x10000>; cpus = <1>; /* kernel */ };
+    b { compatible = "xen,domain"; memory = <0x0 0x10000>; cpus = <1>; /* kernel */ };
+};`,
+  },
+  messages: { boot: "{{message}}" },
+  check(ctx) {
+    if (!ctx.deviceTree) return [];
+    return checkBootRules(ctx.deviceTree).map((d) => ({
+      messageId: "boot",
+      data: { message: d.message },
+      code: d.code,
+      severity: d.severity,
+      ...(d.span && { span: d.span }),
+      ...(d.help && { help: d.help }),
+      ...(d.ref && { ref: d.ref }),
+    }));
+  },
+};
