@@ -297,6 +297,62 @@ describe("examples", () => {
   });
 });
 
+describe("lint", () => {
+  test("a board Xen would not boot is linted, not refused: boot rules and disaggregation rules, with code frames", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-"));
+    const bad = join(dir, "bad.dts");
+    writeFileSync(
+      bad,
+      readFileSync("examples/arm-dom0less-split.dts", "utf8").replace(
+        "capabilities = <0x4>;",
+        "capabilities = <0x6>;",
+      ),
+    );
+    const r = run("lint", bad);
+    assert.equal(r.code, 1, "errors fail by default");
+    assert.match(r.out, /error\[xen-boot\/second-hardware-domain\]: `xs` asks to be the hardware domain/);
+    assert.match(r.out, /\n\d+ \| \s+capabilities = <0x6>;\s+\/\* DOMAIN_CAPS_XENSTORE \*\/\n\s+\| \s+\^+/);
+    assert.match(r.out, / {2}xen: xen\/common\/device-tree\/dom0less-bindings\.c:44-48/);
+    assert.match(r.out, /error\[single-hardware-xenstore\]: `xs` is a second hardware domain/);
+    assert.match(r.out, /\d+ error\(s\), \d+ warning\(s\), \d+ note\(s\)$/m);
+  });
+
+  test("--fail-on sets the severity that exits 1; json and SARIF carry the same findings", () => {
+    const dts = "examples/arm-dom0less-split.dts";
+    assert.equal(run("lint", dts).code, 0, "warnings and notes only");
+    assert.equal(run("lint", dts, "--fail-on", "warning").code, 1);
+    assert.equal(run("lint", dts, "--fail-on", "note", "--rule", "console-access").code, 1);
+    assert.equal(run("lint", dts, "--fail-on", "note", "--rule", "stubdom-target-privileged").code, 0);
+    const j = JSON.parse(run("lint", dts, "-f", "json").out) as {
+      kind: string;
+      findings: { rule: string }[];
+    };
+    assert.equal(j.kind, "lint");
+    const sarif = JSON.parse(run("lint", dts, "-f", "sarif").out) as {
+      version: string;
+      runs: { results: { ruleId: string }[] }[];
+    };
+    assert.equal(sarif.version, "2.1.0");
+    assert.deepEqual(
+      sarif.runs[0]?.results.map((x) => x.ruleId),
+      j.findings.map((f) => f.rule),
+    );
+  });
+
+  test("--secure-boot flags a split dom0; an unknown rule is bad input", () => {
+    const r = run("lint", "examples/arm-dom0less-split.yaml", "--secure-boot", "--rule", "secure-boot-split");
+    assert.equal(r.code, 1);
+    assert.match(
+      r.out,
+      /error\[secure-boot-split\]: Secure Boot is on and the privileged roles are split across `ctl`, `hw`, `xs`/,
+    );
+    assert.equal(run("lint", "examples/arm-dom0less-split.yaml", "--rule", "secure-boot-split").code, 0);
+    const u = run("lint", "--rule", "no-such-rule");
+    assert.equal(u.code, 2);
+    assert.match(u.err, /error\[lint\/unknown-rule\]/);
+  });
+});
+
 describe("usage", () => {
   test("unknown options and commands exit 2", () => {
     assert.equal(run("matrix", "--nope").code, 2);

@@ -45,8 +45,8 @@ export interface Rule {
   readonly what: string;
   /** why it matters, with the source of the fact (a Xen document or line, a seed) */
   readonly why: string;
-  /** a system that breaks the rule and one that does not (YAML or DTS) */
-  readonly examples: { readonly bad: string; readonly good: string };
+  /** a whole system that breaks the rule and one that does not (YAML or DTS), linted under `policy` */
+  readonly examples: { readonly bad: string; readonly good: string; readonly policy?: string };
   /** message templates by id, with `{{name}}` placeholders */
   readonly messages: Readonly<Record<string, string>>;
   check(ctx: LintContext): Report[];

@@ -8,10 +8,12 @@ export const consoleAccess: Rule = {
   what: "which domains can read Xen's console",
   why: "The console ring holds Xen's log and what every domain wrote to it: boot messages, addresses, warnings. console_io read is allowed to domains with is_console under the default policy (xsm_console_io, xen/include/xsm/dummy.h at RELEASE-4.22.0), and every dom0less domain gets is_console (xen/common/device-tree/dom0less-build.c:906).",
   examples: {
-    bad: `domains:
+    bad: `arch: arm
+domains:
   - { name: guest, domid: 1, built: dom0less }   # is_console: reads Xen's log`,
-    good: `domains:
-  - { name: guest, domid: 1, console: false }`,
+    good: `arch: arm
+domains:
+  - { name: guest, domid: 1, built: dom0less, console: false }`,
   },
   messages: {
     readers: "{{count}} domain(s) can read the console under {{policy}}: {{domains}}",

@@ -2,12 +2,7 @@ import { granted, listed, opsUnder } from "../reach.js";
 import type { Rule } from "../rule.js";
 
 /** What a hardware domain drives the platform with: firmware and power (platform_op), PCI and GSI setup. */
-const NEEDS = [
-  "platform_op",
-  "physdev_op/pci_device_add",
-  "physdev_op/manage_pci_add",
-  "physdev_op/setup_gsi",
-];
+const NEEDS = ["platform_op", "physdev_op/pci_device_add", "physdev_op/setup_gsi"];
 
 export const hardwareDomainNeeds: Rule = {
   id: "hardware-domain-needs",

@@ -8,11 +8,11 @@ export const secureBootSplit: Rule = {
   what: "a split dom0 on a system that boots with Secure Boot",
   why: 'The Secure Boot design supports only a monolithic dom0 in its first version: "secure boot v1 will only allow a monolithic dom0 [because] otherwise one privileged domain could target the other and violate specs" (seed 001, Xen Summit design session on Secure Boot and lockdown).',
   examples: {
-    bad: `# xenpriv lint --secure-boot
+    bad: `build: { secure_boot: true }
 domains:
   - { name: ctl, domid: 1, caps: [control] }
   - { name: hw, domid: 2, caps: [hardware] }`,
-    good: `# xenpriv lint --secure-boot
+    good: `build: { secure_boot: true }
 domains:
   - { name: dom0, domid: 0 }
   - { name: guest, domid: 1 }`,

@@ -19,10 +19,10 @@ export const xsa77Delegation: Rule = {
   what: "operations that the XSA-77 statement says are not safe to delegate, granted to a domain other than the control domain",
   why: 'docs/misc/xsm-flask.txt:20-82 ("Security Status of dom0 disaggregation") lists every domctl but four, every sysctl and three memory_op sub-ops as interfaces "not reviewed for security against hostile callers": Xen handles their bugs in public. A domain that is not fully trusted and is given one of them is only as safe as that unreviewed code.',
   examples: {
-    bad: `xsm: hw-priv-v1
-domains:
+    bad: `domains:
   - { name: ctl, domid: 1, caps: [control] }
-  - { name: hw, domid: 2, caps: [hardware] }   # HW_PRIV gives it domctls`,
+  - { name: xs, domid: 2, caps: [xenstore] }   # XS_PRIV gives it getdomaininfo
+  - { name: guest, domid: 3 }`,
     good: `xsm: dummy
 domains:
   - { name: ctl, domid: 1, caps: [control] }
