@@ -117,6 +117,42 @@ describe("checkBootRules", () => {
     ]);
   });
 
+  test("boot modules: no reg, a reg shorter than the cells Xen inherits, bootargs over 1024 characters", () => {
+    const mod = (name: string, body: string) => `
+		guest {
+			compatible = "xen,domain";
+			memory = <0x0 0x10000>;
+			cpus = <1>;
+			${name} { compatible = "multiboot,kernel", "multiboot,module"; ${body} };
+		};`;
+    assert.deepEqual(broken(mod("k", "")), [
+      ["boot/module-missing-reg", "k { compatible", "xen/common/device-tree/bootinfo-fdt.c:230-232"],
+    ]);
+    // the guest node has no #address-cells: Xen takes /chosen's 1 + 1, so two cells are enough...
+    assert.deepEqual(broken(mod("k", "reg = <0x1 0x2>;")), []);
+    // ...and one is not
+    assert.deepEqual(broken(mod("k", "reg = <0x1>;")), [
+      ["boot/module-reg-too-short", "k { compatible", "xen/common/device-tree/bootinfo-fdt.c:234-236"],
+    ]);
+    assert.deepEqual(broken(mod("k", `reg = <0x1 0x2>; bootargs = "${"x".repeat(1025)}";`)), [
+      ["boot/module-bootargs-too-long", "k { compatible", "xen/common/device-tree/bootinfo.c:303-304"],
+    ]);
+  });
+
+  test("max_grant_version: its low 4 bits, 1 on Arm unless gnttab=max-ver:2", () => {
+    assert.deepEqual(broken(domain("g", "max_grant_version = <16>;", 1)), [
+      ["boot/grant-version", "max_grant_version", "xen/common/grant_table.c:1994-1999"],
+    ]);
+    assert.deepEqual(broken(domain("g", "max_grant_version = <2>;", 1)), [
+      ["boot/grant-version", "max_grant_version", "xen/common/grant_table.c:2000-2006"],
+    ]);
+    assert.deepEqual(
+      broken(`xen,xen-bootargs = "gnttab=max-ver:2";${domain("g", "max_grant_version = <2>;", 1)}`),
+      [],
+    );
+    assert.deepEqual(broken(domain("g", "max_grant_version = <17>;", 1)), []);
+  });
+
   test("no dom0 kernel and no domain kernel: dom0 is built and has none", () => {
     assert.deepEqual(broken(""), [
       ["boot/missing-kernel", "chosen {", "xen/common/device-tree/kernel.c:201-205"],

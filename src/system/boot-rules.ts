@@ -77,6 +77,72 @@ function finding(
   return { code: `boot/${code}`, severity, message, span, help, ref };
 }
 
+/**
+ * `#address-cells`/`#size-cells` as Xen's early scan sees them: a node without its own takes its
+ * parent's, from 2/1 at the root (xen/common/device-tree/bootfdt.c:96-106).
+ */
+function scanCells(chain: readonly DtNode[]): [number, number] {
+  let cells: [number, number] = [2, 1];
+  for (const n of chain)
+    cells = [xenReadU32(n, "#address-cells") ?? cells[0], xenReadU32(n, "#size-cells") ?? cells[1]];
+  return cells;
+}
+
+/** `gnttab=max-ver:N` on Xen's command line; Arm's default is 1 (xen/arch/arm/include/asm/grant_table.h:11). */
+function maxGrantVersion(bootargs: string): number {
+  let max = 1;
+  for (const m of bootargs.matchAll(/(?:^|\s)gnttab=(\S+)/g))
+    for (const part of (m[1] as string).split(",")) {
+      const v = /^max[-_]ver:([12])$/.exec(part);
+      if (v) max = Number(v[1]);
+    }
+  return max;
+}
+
+/** The early scan's checks of each boot module (xen/common/device-tree/bootinfo-fdt.c, bootinfo.c). */
+function moduleRules(dts: DeviceTreeSystem, chosen: DtNode): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const m of dts.modules) {
+    const [ac, sc] = scanCells([dts.tree.root, chosen, ...(m.domain ? [m.domain] : [])]);
+    const reg = getProperty(m.node, "reg");
+    if (!reg)
+      out.push(
+        finding(
+          "module-missing-reg",
+          `boot module \`${m.node.path}\` has no \`reg\`: Xen panics "node ${m.node.name} missing \`reg' property"`,
+          m.node,
+          undefined,
+          "xen/common/device-tree/bootinfo-fdt.c:230-232",
+          "give the module's address and size in `reg`",
+        ),
+      );
+    else if (reg.bytes.length < (ac + sc) * 4)
+      out.push(
+        finding(
+          "module-reg-too-short",
+          `\`reg\` of boot module \`${m.node.path}\` has ${reg.bytes.length / 4} cell(s), fewer than the ${ac} + ${sc} its parent's cells ask for: Xen panics`,
+          m.node,
+          "reg",
+          "xen/common/device-tree/bootinfo-fdt.c:234-236",
+          "Xen takes the parent's #address-cells and #size-cells, inherited from above when the parent has none",
+        ),
+      );
+    const args = xenReadString(m.node, "bootargs");
+    if (!args.startsWith("-E") && args.length > 1024)
+      out.push(
+        finding(
+          "module-bootargs-too-long",
+          `\`bootargs\` of \`${m.node.path}\` has ${args.length} characters, more than 1024: Xen panics "module ${m.node.name} command line too long"`,
+          m.node,
+          "bootargs",
+          "xen/common/device-tree/bootinfo.c:303-304",
+          "BOOTMOD_MAX_CMDLINE is 1024 (xen/include/xen/bootfdt.h:135)",
+        ),
+      );
+  }
+  return out;
+}
+
 /** Every condition of the boot rules the tree meets, in tree order. */
 export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -257,6 +323,27 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
           'add a child with `compatible = "multiboot,kernel", "multiboot,module";` and its `reg`',
         ),
       );
+    const version = xenReadU32(node, "max_grant_version");
+    if (version !== undefined) {
+      // XEN_DOMCTL_GRANT_version() keeps the low 4 bits (xen/include/public/domctl.h:97-98)
+      const v = version & 0xf;
+      const max = maxGrantVersion(xenBootargs(dts));
+      if (v === 0 || v > max)
+        out.push(
+          finding(
+            "grant-version",
+            v === 0
+              ? `\`${name}\`: \`max_grant_version = <${version}>\` is version 0 for Xen (low 4 bits): domain_create() refuses it`
+              : `\`${name}\`: \`max_grant_version = <${version}>\` is above the ${max} this Xen allows: domain_create() refuses it`,
+            node,
+            "max_grant_version",
+            v === 0 ? "xen/common/grant_table.c:1994-1999" : "xen/common/grant_table.c:2000-2006",
+            v === 0
+              ? "use 1 or 2"
+              : "Arm's default maximum is 1 (xen/arch/arm/include/asm/grant_table.h:11): add `gnttab=max-ver:2` to Xen's command line, or ask for 1",
+          ),
+        );
+    }
     const trap = xenReadU32(node, "trap-unmapped-accesses");
     if (trap !== undefined && trap > 1)
       out.push(
@@ -292,6 +379,8 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       needXenstore ??= node;
   }
 
+  const chosen = dts.tree.root.children.find((c) => c.name === "chosen");
+  if (chosen) out.unshift(...moduleRules(dts, chosen));
   // dom0 is the xenstore domain (set_xs_domain(dom0), xen/arch/arm/domain_build.c:2002)
   const xsDomains = [...(dom0 ? [dom0] : []), ...xenstores];
   for (const d of xsDomains.slice(1))

@@ -6,6 +6,8 @@ export const board = (chosen: string) => `/dts-v1/;
 	#address-cells = <2>;
 	#size-cells = <2>;
 	chosen {
+		#address-cells = <1>;
+		#size-cells = <1>;
 ${chosen}
 	};
 };
