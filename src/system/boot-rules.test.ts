@@ -153,6 +153,24 @@ describe("checkBootRules", () => {
     assert.deepEqual(broken(domain("g", "max_grant_version = <17>;", 1)), []);
   });
 
+  test("vCPUs above the vGIC's and the build's limit; nr_spis above 988 once rounded up to 32", () => {
+    assert.deepEqual(broken(domain("g", "", 1).replace("cpus = <1>;", "cpus = <129>;")), [
+      ["boot/too-many-vcpus", "cpus", "xen/arch/arm/domain.c:631-644"],
+    ]);
+    assert.deepEqual(broken(domain("g", "", 1).replace("cpus = <1>;", "cpus = <128>;")), []);
+    const gicv2 = `${SMMU}
+	gic: interrupt-controller@2c001000 { compatible = "arm,gic-400"; };`;
+    assert.deepEqual(broken(domain("g", "", 1).replace("cpus = <1>;", "cpus = <9>;"), gicv2), [
+      ["boot/too-many-vcpus", "cpus", "xen/arch/arm/domain.c:631-644"],
+    ]);
+    assert.deepEqual(broken(domain("g", "nr_spis = <961>;", 1)), [
+      ["boot/too-many-spis", "nr_spis", "xen/arch/arm/vgic.c:254-261"],
+    ]);
+    assert.deepEqual(broken(domain("g", "nr_spis = <960>;", 1)), []);
+    // 0xffffffe1 rounds up past 2^32 to 0, which Xen accepts
+    assert.deepEqual(broken(domain("g", "nr_spis = <0xffffffe1>;", 1)), []);
+  });
+
   test("no dom0 kernel and no domain kernel: dom0 is built and has none", () => {
     assert.deepEqual(broken(""), [
       ["boot/missing-kernel", "chosen {", "xen/common/device-tree/kernel.c:201-205"],

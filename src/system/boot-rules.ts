@@ -143,6 +143,22 @@ function moduleRules(dts: DeviceTreeSystem, chosen: DtNode): Diagnostic[] {
   return out;
 }
 
+/** GICv2 parts Xen drives (xen/arch/arm/include/asm/gic.h:186-191); GICv3 is `arm,gic-v3` (:193). */
+const GIC_V2 = ["arm,cortex-a15-gic", "arm,cortex-a7-gic", "arm,gic-400"];
+
+/**
+ * The most vCPUs a domain may have: the vGIC's limit (8 for GICv2, 4096 for GICv3,
+ * xen/arch/arm/vgic.c:903-917) and the arm64 build's MAX_VIRT_CPUS, 128 (xen/arch/arm/include/asm/config.h:35-36).
+ */
+function maxVcpus(dts: DeviceTreeSystem): { max: number; why: string } {
+  const gic = [...allNodes(dts.tree.root)].find(
+    (n) => enabled(n) && (GIC_V2.some((c) => isCompatible(n, c)) || isCompatible(n, "arm,gic-v3")),
+  );
+  if (gic && GIC_V2.some((c) => isCompatible(gic, c)))
+    return { max: 8, why: `the board's GICv2 (\`${gic.path}\`) allows 8` };
+  return { max: 128, why: "arm64 Xen allows 128 (MAX_VIRT_CPUS)" };
+}
+
 /** Every condition of the boot rules the tree meets, in tree order. */
 export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -236,6 +252,31 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
           "cpus",
           "xen/common/domain.c:822-826",
           "give it at least one vCPU",
+        ),
+      );
+    const limit = maxVcpus(dts);
+    if (cpus !== undefined && cpus > limit.max)
+      out.push(
+        finding(
+          "too-many-vcpus",
+          `\`${name}\` asks for ${cpus} vCPUs and ${limit.why}: domain_create() refuses it`,
+          node,
+          "cpus",
+          "xen/arch/arm/domain.c:631-644",
+          `use at most ${limit.max}`,
+        ),
+      );
+    const spis = xenReadU32(node, "nr_spis");
+    // rounded up to whole ranks of 32 in 32-bit arithmetic, then at most 1020 - 32 without CONFIG_GICV3_ESPI
+    if (spis !== undefined && !isHardware && ((spis + 31) & ~31) >>> 0 > 988)
+      out.push(
+        finding(
+          "too-many-spis",
+          `\`${name}\`: \`nr_spis = <${spis}>\` is ${((spis + 31) & ~31) >>> 0} once rounded up to 32, more than the 988 SPIs a vGIC has: domain_create() refuses it`,
+          node,
+          "nr_spis",
+          "xen/arch/arm/vgic.c:254-261",
+          "use at most 988 (the extended SPI range needs CONFIG_GICV3_ESPI)",
         ),
       );
     const passthrough = xenReadString(node, "passthrough");
