@@ -267,6 +267,31 @@ describe("examples", () => {
     assert.deepEqual(json("matrix", "--system", dtb).value.cells, yaml.cells);
     assert.equal(json("check", "ctl", "domctl/pausedomain", "hw", "--system", dtb).value.decision, "allow");
   });
+  test("--hyperlaunch builds the domains of the hyperlaunch design; without it they are a note of lint", () => {
+    const dts = join(mkdtempSync(join(tmpdir(), "xenpriv-")), "hl.dts");
+    writeFileSync(
+      dts,
+      readFileSync("examples/arm-dom0less-split.dts", "utf8").replace(
+        /\t};\n};\n$/,
+        `		hypervisor {
+			compatible = "hypervisor,xen";
+			boss { compatible = "xen,domain"; domid = <0>; permissions = <0x1>; };
+			store { compatible = "xen,domain"; domid = <9>; functions = <0x40000000>; };
+		};
+	};
+};
+`,
+      ),
+    );
+    const design = json("matrix", "--system", dts, "--hyperlaunch").value;
+    assert.deepEqual(design.domains, ["boss", "store"]);
+    assert.deepEqual(json("matrix", "--system", dts).value.domains, ["ctl", "hw", "xs", "rtos", "linux"]);
+    assert.match(
+      run("lint", dts).out,
+      /note\[xen-boot\/hyperlaunch-design\]: `\/chosen\/hypervisor` follows the hyperlaunch design/,
+    );
+    assert.doesNotMatch(run("lint", dts, "--rule", "console-access").out, /hyperlaunch/);
+  });
   test("a device tree Xen would not boot is bad input: every broken boot rule, its span and Xen line, exit 2", () => {
     const dir = mkdtempSync(join(tmpdir(), "xenpriv-"));
     const bad = join(dir, "bad.dts");

@@ -9,6 +9,8 @@ import { loadSystemFile } from "../system/load-system.js";
 /** Options every query command takes. */
 export interface CommonOptions {
   readonly system?: string;
+  /** build a device tree's domains as the hyperlaunch design describes */
+  readonly hyperlaunch?: boolean;
   readonly policy?: string;
   readonly xen?: string;
   readonly format: Format;
@@ -24,10 +26,12 @@ export function builtinSystemPath(): string {
 
 /** Loads the system and its catalogue once, and builds one model per policy (default: the system's `xsm`). */
 export function loadModels(
-  opts: Pick<CommonOptions, "system" | "policy" | "xen">,
+  opts: Pick<CommonOptions, "system" | "policy" | "xen" | "hyperlaunch">,
   policies: readonly (string | undefined)[],
 ): Model[] {
-  const system = loadSystemFile(opts.system ?? builtinSystemPath());
+  const system = loadSystemFile(opts.system ?? builtinSystemPath(), {
+    hyperlaunch: opts.hyperlaunch === true,
+  });
   const catalogue = loadCatalogue(opts.xen ?? system.xen);
   return policies.map((p) =>
     buildModel(catalogue, system, p === "tree" ? treePolicy(catalogue) : getPolicy(p ?? system.xsm)),
@@ -35,6 +39,6 @@ export function loadModels(
 }
 
 /** The model for the command's `--policy`. */
-export function loadModel(opts: Pick<CommonOptions, "system" | "policy" | "xen">): Model {
+export function loadModel(opts: Pick<CommonOptions, "system" | "policy" | "xen" | "hyperlaunch">): Model {
   return loadModels(opts, [opts.policy])[0] as Model;
 }

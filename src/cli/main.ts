@@ -28,6 +28,10 @@ function common(cmd: Command, withPolicy = true): Command {
     "-s, --system <file>",
     "system description: YAML or JSON, or an Arm device tree (.dts, .dtb); default: the built-in seed scenario",
   );
+  cmd.option(
+    "--hyperlaunch",
+    "build a device tree's domains from the hyperlaunch design's /chosen/hypervisor (Xen 4.22.0 does not implement it)",
+  );
   if (withPolicy)
     cmd.option(
       "-p, --policy <name>",
@@ -105,7 +109,7 @@ export function program(): Command {
     .action(
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
-          const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall);
+          const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall, o.hyperlaunch === true);
           const changed = hasChanges(out.json as VersionDiff);
           emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
           return;
@@ -149,6 +153,10 @@ export function program(): Command {
       "catalogue: a shipped Xen version or a catalogue path; default: the system's `xen`",
     )
     .option("--secure-boot", "the system boots with UEFI Secure Boot")
+    .option(
+      "--hyperlaunch",
+      "build a device tree's domains from the hyperlaunch design (Xen 4.22.0 does not implement it)",
+    )
     .option("--rule <ids>", "only these rules", collect, [])
     .addOption(
       new Option("--fail-on <level>", "exit 1 when a finding is at least this severe")

@@ -259,8 +259,8 @@ export function loadDeviceTreeSystem(path: string, options: DeviceTreeSystemOpti
 }
 
 /** Reads a system description file (YAML, JSON, or a device tree); unreadable files are bad input. */
-export function loadSystemFile(path: string): System {
-  if (isDeviceTree(path)) return loadDeviceTreeSystem(path).system;
+export function loadSystemFile(path: string, options: DeviceTreeSystemOptions = {}): System {
+  if (isDeviceTree(path)) return loadDeviceTreeSystem(path, options).system;
   let text: string;
   try {
     text = readFileSync(path, "utf8");

@@ -30,8 +30,9 @@ export async function diffXenCommand(
   b: string,
   systemPath?: string,
   hypercalls: readonly string[] = [],
+  hyperlaunch = false,
 ): Promise<Output> {
-  const system = loadSystemFile(systemPath ?? builtinSystemPath());
+  const system = loadSystemFile(systemPath ?? builtinSystemPath(), { hyperlaunch });
   const [ca, cb] = [await resolveSide(a), await resolveSide(b)];
   const model = (c: Catalogue) => buildModel(c, system, c.policy ? treePolicy(c) : getPolicy("dummy"));
   const d = diffVersions(model(ca), model(cb), opFilter(hypercalls));
