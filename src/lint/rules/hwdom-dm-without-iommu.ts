@@ -1,4 +1,5 @@
 import { iommuEnabled } from "../../system/boot-rules.js";
+import { DIRECT_MAPPED_HARDWARE, exampleBoard } from "../example-board.js";
 import { allowed } from "../reach.js";
 import type { Rule } from "../rule.js";
 
@@ -10,77 +11,19 @@ export const hwdomDmWithoutIommu: Rule = {
   why: "The seed's split gives the hardware domain device-model rights over guests (XSM_HW_PRIV proposals). Without an IOMMU, the devices it owns can DMA anywhere in host memory: whoever controls the hardware domain then reaches every guest and Xen itself, whatever the XSM policy says. Xen only insists on an IOMMU for a hardware domain that is not direct-mapped (xen/common/device-tree/dom0less-bindings.c:95-97 at RELEASE-4.22.0).",
   examples: {
     policy: "hw-priv-v1",
-    bad: `/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    chosen {
-        ctl {
-            compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0x0 0x40000>;
-            cpus = <1>;
-            capabilities = <0x1>;
-            module@1 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x1 0x1000>; };
-        };
-        hw {
-            compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0x0 0x40000>;
-            cpus = <1>;
-            capabilities = <0x2>;
-            direct-map;
-            xen,static-mem = <0x80000000 0x10000000>;
-            module@1 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x1 0x1000>; };
-        };
-        guest {
-            compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0x0 0x40000>;
-            cpus = <1>;
-            module@1 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x1 0x1000>; };
-        };
-    };
-};`,
-    good: `/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };
-    chosen {
-        ctl {
-            compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0x0 0x40000>;
-            cpus = <1>;
-            capabilities = <0x1>;
-            module@1 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x1 0x1000>; };
-        };
-        hw {
-            compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0x0 0x40000>;
-            cpus = <1>;
-            capabilities = <0x2>;
-            direct-map;
-            xen,static-mem = <0x80000000 0x10000000>;
-            module@1 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x1 0x1000>; };
-        };
-        guest {
-            compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0x0 0x40000>;
-            cpus = <1>;
-            module@1 { compatible = "multiboot,kernel", "multiboot,module"; reg = <0x1 0x1000>; };
-        };
-    };
-};`,
+    bad: exampleBoard([
+      ["ctl", "capabilities = <0x1>;"],
+      ["hw", DIRECT_MAPPED_HARDWARE],
+      ["guest", ""],
+    ]),
+    good: exampleBoard(
+      [
+        ["ctl", "capabilities = <0x1>;"],
+        ["hw", DIRECT_MAPPED_HARDWARE],
+        ["guest", ""],
+      ],
+      'iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };',
+    ),
   },
   messages: {
     noIommu:
