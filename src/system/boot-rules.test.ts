@@ -71,6 +71,11 @@ describe("checkBootRules", () => {
     assert.deepEqual(broken(hw, SMMU.replace("arm,mmu-500", "vendor,unknown-iommu")), panic);
     assert.deepEqual(broken(hw, SMMU.replace(";", '; status = "disabled";')), panic);
     assert.deepEqual(broken(`xen,xen-bootargs = "iommu=0";${hw}`), panic);
+    // Xen's parser: the no- prefix, the last boolean of a list, the last occurrence on the line
+    assert.deepEqual(broken(`xen,xen-bootargs = "no-iommu";${hw}`), panic);
+    assert.deepEqual(broken(`xen,xen-bootargs = "iommu=force,off";${hw}`), panic);
+    assert.deepEqual(broken(`xen,xen-bootargs = "iommu=off iommu=yes";${hw}`), []);
+    assert.deepEqual(broken(`xen,xen-bootargs = "iommu=no-igfx";${hw}`), []);
     assert.deepEqual(broken(hw, "", { iommu: true }), []);
   });
 

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
 import { type BootDomain, type DeviceTreeSystem, DOMAIN_CAPS } from "./device-tree-system.js";
-import { isCompatible, xenReadString, xenReadU32, xenReadU64 } from "./xen-dt-property.js";
+import { isAvailable, isCompatible, xenReadString, xenReadU32, xenReadU64 } from "./xen-dt-property.js";
 
 /**
  * The conditions on which Xen 4.22.0 refuses or panics while it builds the domains of an Arm device
@@ -36,32 +36,35 @@ export interface BootFacts {
   readonly iommu?: boolean;
 }
 
-const enabled = (n: DtNode): boolean => {
-  const s = getProperty(n, "status");
-  if (!s) return true;
-  const v = new TextDecoder("latin1").decode(s.bytes).replace(/\0.*$/s, "");
-  return v === "okay" || v === "ok";
-};
-
-function* allNodes(n: DtNode): Generator<DtNode> {
-  yield n;
-  for (const c of n.children) yield* allNodes(c);
+/** `parse_bool` (xen/common/kernel.c:235-284): 1, 0, or -1 for a word it does not know. */
+function parseBool(word: string): number {
+  if (["1", "on", "yes", "true", "enable"].includes(word)) return 1;
+  if (["0", "no", "off", "false", "disable"].includes(word)) return 0;
+  return -1;
 }
 
-/** Xen's own command line from `/chosen/xen,xen-bootargs`. */
-function xenBootargs(dts: DeviceTreeSystem): string {
-  const chosen = [...dts.tree.root.children].find((c) => c.name === "chosen");
-  const p = chosen ? getProperty(chosen, "xen,xen-bootargs") : undefined;
-  return p ? new TextDecoder("latin1").decode(p.bytes).replace(/\0.*$/s, "") : "";
+/**
+ * `iommu_enable` after Xen's command line: on by default (xen/drivers/passthrough/iommu.c:32); each
+ * boolean of `iommu=a,b,...` sets it (iommu.c:68-79), the last one winning; `no-iommu` calls the
+ * parser with "no" (the `no-` prefix of a custom parameter, xen/common/kernel.c:170-179).
+ */
+function iommuOption(bootargs: string): boolean {
+  let on = true;
+  for (const token of bootargs.split(" ")) {
+    if (token === "no-iommu") on = false;
+    if (!token.startsWith("iommu=")) continue;
+    for (const part of token.slice("iommu=".length).split(",")) {
+      const b = parseBool(part);
+      if (b >= 0) on = b === 1;
+    }
+  }
+  return on;
 }
 
-/** Whether Xen would have an IOMMU: a node its drivers take, not turned off on the command line. */
+/** Whether Xen would have an IOMMU: an available node its drivers take, and not turned off on the command line. */
 export function iommuEnabled(dts: DeviceTreeSystem): boolean {
-  const off = /(?:^|\s)iommu=(0|no|off|false|disable)(?:\s|,|$)/.test(xenBootargs(dts));
-  const found = [...allNodes(dts.tree.root)].some(
-    (n) => enabled(n) && ARM_IOMMUS.some((c) => isCompatible(n, c)),
-  );
-  return found && !off;
+  const found = dts.nodes.some((n) => isAvailable(n) && ARM_IOMMUS.some((c) => isCompatible(n, c)));
+  return found && iommuOption(dts.bootargs);
 }
 
 function finding(
@@ -100,10 +103,10 @@ function maxGrantVersion(bootargs: string): number {
 }
 
 /** The early scan's checks of each boot module (xen/common/device-tree/bootinfo-fdt.c, bootinfo.c). */
-function moduleRules(dts: DeviceTreeSystem, chosen: DtNode): Diagnostic[] {
+function moduleRules(dts: DeviceTreeSystem): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of dts.modules) {
-    const [ac, sc] = scanCells([dts.tree.root, chosen, ...(m.domain ? [m.domain] : [])]);
+    const [ac, sc] = scanCells([dts.tree.root, dts.chosen, ...(m.domain ? [m.domain] : [])]);
     const reg = getProperty(m.node, "reg");
     if (!reg)
       out.push(
@@ -151,8 +154,8 @@ const GIC_V2 = ["arm,cortex-a15-gic", "arm,cortex-a7-gic", "arm,gic-400"];
  * xen/arch/arm/vgic.c:903-917) and the arm64 build's MAX_VIRT_CPUS, 128 (xen/arch/arm/include/asm/config.h:35-36).
  */
 function maxVcpus(dts: DeviceTreeSystem): { max: number; why: string } {
-  const gic = [...allNodes(dts.tree.root)].find(
-    (n) => enabled(n) && (GIC_V2.some((c) => isCompatible(n, c)) || isCompatible(n, "arm,gic-v3")),
+  const gic = dts.nodes.find(
+    (n) => isAvailable(n) && (GIC_V2.some((c) => isCompatible(n, c)) || isCompatible(n, "arm,gic-v3")),
   );
   if (gic && GIC_V2.some((c) => isCompatible(gic, c)))
     return { max: 8, why: `the board's GICv2 (\`${gic.path}\`) allows 8` };
@@ -164,7 +167,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
   const out: Diagnostic[] = [];
   const iommu = facts.iommu ?? iommuEnabled(dts);
   const dom0 = dts.domains.find((d) => d.domain.builtBy === "dom0");
-  const order = [...allNodes(dts.tree.root)];
+  const limit = maxVcpus(dts);
   let hardware: BootDomain | undefined = dom0;
   const xenstores: BootDomain[] = [];
   let needXenstore: DtNode | undefined;
@@ -172,12 +175,11 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
   // a design Xen does not implement has no boot rules of its own yet
   if (dts.design) return [];
   if (dom0 && !dts.modules.some((m) => m.kind === "kernel" && !m.domain)) {
-    const chosen = dts.tree.root.children.find((c) => c.name === "chosen") as DtNode;
     out.push(
       finding(
         "missing-kernel",
         'no dom0 kernel and no dom0less domain with a kernel: Xen stops with "Missing kernel boot module?"',
-        chosen,
+        dts.chosen,
         undefined,
         "xen/common/device-tree/kernel.c:201-205",
         "add a `multiboot,kernel` module under `/chosen` for dom0, or `xen,domain` nodes with their kernels",
@@ -254,7 +256,6 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
           "give it at least one vCPU",
         ),
       );
-    const limit = maxVcpus(dts);
     if (cpus !== undefined && cpus > limit.max)
       out.push(
         finding(
@@ -304,8 +305,8 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       );
     if (isHardware) {
       // dt_find_compatible_node(node, ...) searches from this node to the end of the whole tree
-      const later = order
-        .slice(order.indexOf(node) + 1)
+      const later = dts.nodes
+        .slice(dts.nodes.indexOf(node) + 1)
         .find((n) => isCompatible(n, "multiboot,device-tree"));
       if (later)
         out.push(
@@ -368,7 +369,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     if (version !== undefined) {
       // XEN_DOMCTL_GRANT_version() keeps the low 4 bits (xen/include/public/domctl.h:97-98)
       const v = version & 0xf;
-      const max = maxGrantVersion(xenBootargs(dts));
+      const max = maxGrantVersion(dts.bootargs);
       if (v === 0 || v > max)
         out.push(
           finding(
@@ -420,8 +421,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       needXenstore ??= node;
   }
 
-  const chosen = dts.tree.root.children.find((c) => c.name === "chosen");
-  if (chosen) out.unshift(...moduleRules(dts, chosen));
+  out.unshift(...moduleRules(dts));
   // dom0 is the xenstore domain (set_xs_domain(dom0), xen/arch/arm/domain_build.c:2002)
   const xsDomains = [...(dom0 ? [dom0] : []), ...xenstores];
   for (const d of xsDomains.slice(1))

@@ -62,8 +62,10 @@ describe("systemFromDeviceTree", () => {
     assert.deepEqual(summary(text), [[1, "guest", "", "dom0less"]]);
   });
 
-  test("the XSM module from `xsm=` on Xen's command line, dummy otherwise", () => {
-    const text = board(`xen,xen-bootargs = "console=dtuart xsm=silo";${domain("guest", "", 0x48000000)}`);
+  test("the XSM module from the last `xsm=` on Xen's command line, dummy otherwise", () => {
+    const text = board(
+      `xen,xen-bootargs = "xsm=dummy console=dtuart xsm=silo";${domain("guest", "", 0x48000000)}`,
+    );
     assert.equal(systemFromDeviceTree(parseDts(text, "board.dts")).system.xsm, "silo");
     assert.equal(systemFromDeviceTree(parseDts(board(domain("g", "", 1)), "b.dts")).system.xsm, "dummy");
   });

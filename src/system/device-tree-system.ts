@@ -2,10 +2,10 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Span } from "../core/span.js";
 import type { DeviceTree, DtNode } from "../devicetree/device-tree.js";
-import { getProperty, nodeByPath } from "../devicetree/find-node.js";
+import { nodeByPath } from "../devicetree/find-node.js";
 import type { Capabilities, Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
-import { isCompatible, xenReadU32 } from "./xen-dt-property.js";
+import { isCompatible, xenReadString, xenReadU32 } from "./xen-dt-property.js";
 
 /** `DOMAIN_CAPS_*` of the `capabilities` property (xen/include/public/bootfdt.h:19-29 at RELEASE-4.22.0). */
 export const DOMAIN_CAPS = { control: 0x1, hardware: 0x2, xenstore: 0x4, mask: 0x7 } as const;
@@ -33,6 +33,11 @@ export interface BootDomain {
 export interface DeviceTreeSystem {
   readonly system: System;
   readonly tree: DeviceTree;
+  readonly chosen: DtNode;
+  /** every node in tree order (Xen's `allnext` list), read once for the rules that search the tree */
+  readonly nodes: readonly DtNode[];
+  /** Xen's own command line, `/chosen/xen,xen-bootargs` */
+  readonly bootargs: string;
   /** dom0 first when Xen builds one, then the `xen,domain` nodes in tree order */
   readonly domains: readonly BootDomain[];
   readonly modules: readonly BootModule[];
@@ -212,13 +217,13 @@ export function systemFromDeviceTree(
   });
   const spans: Record<string, Span> = {};
   for (const d of unique) spans[d.domain.name] = d.node ? at(d.node) : at(chosen);
-  const bootargs = getProperty(chosen, "xen,xen-bootargs");
-  const xsm = bootargs
-    ? /(?:^|\s)xsm=(\S+)/.exec(new TextDecoder("latin1").decode(bootargs.bytes))?.[1]
-    : undefined;
+  const read = xenReadString(chosen, "xen,xen-bootargs");
+  const bootargs = read.startsWith("-E") ? "" : read;
+  // the last `xsm=` wins, as Xen parses its command line left to right (custom_param("xsm"), xen/xsm/xsm_core.c:78)
+  const xsm = [...bootargs.matchAll(/(?:^|\s)xsm=(\S+)/g)].at(-1)?.[1];
   const system: System = {
     xen: options.xen ?? "4.22.0",
-    xsm: xsm?.replace(/\0.*$/, "") ?? "dummy",
+    xsm: xsm ?? "dummy",
     build: {
       arch: "arm",
       verboseDebug: false,
@@ -231,9 +236,18 @@ export function systemFromDeviceTree(
     source: tree.file,
     spans,
   };
+  const nodes: DtNode[] = [];
+  const visit = (n: DtNode): void => {
+    nodes.push(n);
+    for (const c of n.children) visit(c);
+  };
+  visit(tree.root);
   return {
     system,
     tree,
+    chosen,
+    nodes,
+    bootargs,
     domains: unique,
     modules,
     dom0less,

@@ -32,6 +32,12 @@ export function xenReadString(node: DtNode, name: string): string | "-EINVAL" | 
   return new TextDecoder("latin1").decode(p.bytes.subarray(0, nul));
 }
 
+/** `dt_device_is_available` (device-tree.c:1645-1659): no `status`, or `"okay"` / `"ok"`. */
+export function isAvailable(node: DtNode): boolean {
+  const status = xenReadString(node, "status");
+  return status === "-EINVAL" || status === "okay" || status === "ok";
+}
+
 /**
  * `dt_device_is_compatible`: one of the strings of `compatible` is `what`, compared without case
  * (`dt_compat_cmp` is `strcasecmp`, xen/include/xen/device_tree.h:239).
