@@ -41,13 +41,14 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
   const pairs: [Operation, Operation, string][] = a.ops
     .filter((o) => bIds.has(o.id) && filter(o))
     .map((o) => [o, b.opsById.get(o.id) as Operation, o.id]);
-  const baseOf = (id: string) => id.split("/").slice(0, 2).join("/");
-  for (const o of b.ops)
-    if (!aIds.has(o.id) && a.opsById.has(baseOf(o.id)) && filter(o))
-      pairs.push([a.opsById.get(baseOf(o.id)) as Operation, o, o.id]);
-  for (const o of a.ops)
-    if (!bIds.has(o.id) && b.opsById.has(baseOf(o.id)) && filter(o))
-      pairs.push([o, b.opsById.get(baseOf(o.id)) as Operation, o.id]);
+  for (const o of b.ops) {
+    const refined = aIds.has(o.id) ? undefined : counterpart(o.id, a.opsById);
+    if (refined && filter(o)) pairs.push([refined, o, o.id]);
+  }
+  for (const o of a.ops) {
+    const refined = bIds.has(o.id) ? undefined : counterpart(o.id, b.opsById);
+    if (refined && filter(o)) pairs.push([o, refined, o.id]);
+  }
   const paired = new Set(pairs.map(([, , id]) => id));
   const common = pairs.map(([x]) => x);
   const ia = new DecisionIndex(a, common);
@@ -94,4 +95,9 @@ export function diffModels(a: Model, b: Model, filter: (op: Operation) => boolea
     widened: changes.filter((c) => c.kind === "widened").length,
     narrowed: changes.filter((c) => c.kind === "narrowed").length,
   };
+}
+
+/** The same operation on the other side: itself, or the undivided operation a variant refines. */
+export function counterpart(id: string, ops: ReadonlyMap<string, Operation>): Operation | undefined {
+  return ops.get(id) ?? ops.get(id.split("/").slice(0, 2).join("/"));
 }

@@ -1,7 +1,7 @@
 import type { Check, Operation } from "../catalog/schema.js";
 import type { Domain } from "../model/domain.js";
 import { renderCond } from "./cond.js";
-import { type Change, type DiffResult, diffModels } from "./diff.js";
+import { type Change, counterpart, type DiffResult, diffModels } from "./diff.js";
 import { evaluate } from "./evaluate.js";
 import type { Model } from "./model.js";
 
@@ -56,11 +56,6 @@ function describe(c: Check): string {
   }
   if (c.kind === "gate") return `gate ${renderCond(c.require)} else ${c.error}${when}`;
   return `bypass${when}`;
-}
-
-/** The same operation on the other side: itself, or the undivided operation a variant refines. */
-export function counterpart(id: string, ops: ReadonlyMap<string, Operation>): Operation | undefined {
-  return ops.get(id) ?? ops.get(id.split("/").slice(0, 2).join("/"));
 }
 
 const lookupRule = (l: { missingError: string; nonControlError?: string | undefined }) =>

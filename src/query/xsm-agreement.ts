@@ -1,5 +1,5 @@
 import { type Catalogue, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
-import { counterpart } from "./version-diff.js";
+import { counterpart } from "./diff.js";
 
 /**
  * Where an extracted catalogue and a reference one (the curated catalogue) disagree on the XSM part of
