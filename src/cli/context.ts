@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { loadCatalogue } from "../catalog/load-catalogue.js";
 import { packageRoot } from "../core/package-root.js";
+import type { System } from "../model/system.js";
 import { getPolicy } from "../policy/registry.js";
 import { buildModel, type Model } from "../query/model.js";
 import { treePolicy } from "../query/tree-policy.js";
@@ -32,7 +33,16 @@ export function loadModels(
   const system = loadSystemFile(opts.system ?? builtinSystemPath(), {
     hyperlaunch: opts.hyperlaunch === true,
   });
-  const catalogue = loadCatalogue(opts.xen ?? system.xen);
+  return modelsOf(system, opts.xen, policies);
+}
+
+/** One model of a loaded system per policy: `tree` is the catalogue's own, none the system's `xsm`. */
+export function modelsOf(
+  system: System,
+  xen: string | undefined,
+  policies: readonly (string | undefined)[],
+): Model[] {
+  const catalogue = loadCatalogue(xen ?? system.xen);
   return policies.map((p) =>
     buildModel(catalogue, system, p === "tree" ? treePolicy(catalogue) : getPolicy(p ?? system.xsm)),
   );

@@ -997,9 +997,11 @@ export class PathWalker {
       }
       // NULL for `const void *data` is no domain
       if ((r.kind !== "unknown" && (r.kind !== "null" || domainParam)) || domainParam) roles[p] = r;
-      else if (this.value && this.passesDisc(a)) values[p] = this.value;
-      else if (this.knownCmd(a)) values[p] = this.knownCmd(a) as string;
-      else if (CONSTANT.test(norm(a))) values[p] = norm(a);
+      else {
+        const value =
+          this.value && this.passesDisc(a) ? this.value : (this.knownCmd(a) ?? CONSTANT.exec(norm(a))?.[0]);
+        if (value) values[p] = value;
+      }
     });
     const denial = this.denialOf(n);
     this.out.checks.push({

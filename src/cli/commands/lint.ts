@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { loadCatalogue } from "../../catalog/load-catalogue.js";
 import type { Severity } from "../../core/diagnostic.js";
 import { error } from "../../core/diagnostic.js";
 import { InputError } from "../../core/errors.js";
@@ -7,14 +6,13 @@ import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
 import type { Finding, LintContext } from "../../lint/rule.js";
 import { RULES } from "../../lint/rules.js";
 import { runLint } from "../../lint/run-lint.js";
-import { getPolicy } from "../../policy/registry.js";
 import { DecisionIndex } from "../../query/decision-index.js";
-import { buildModel } from "../../query/model.js";
-import { treePolicy } from "../../query/tree-policy.js";
+import type { Model } from "../../query/model.js";
 import { renderFindings } from "../../report/render-findings.js";
 import { renderSarif } from "../../report/render-sarif.js";
 import { type DeviceTreeSystem, systemFromDeviceTree } from "../../system/device-tree-system.js";
 import { isDeviceTree, loadSystemFile } from "../../system/load-system.js";
+import { modelsOf } from "../context.js";
 
 export const LINT_FORMATS = ["text", "json", "sarif"] as const;
 export const FAIL_ON = ["error", "warning", "note", "never"] as const;
@@ -48,9 +46,7 @@ export function lintCommand(path: string, o: LintOptions): { text: string; exitC
     ? systemFromDeviceTree(loadDeviceTree(path), { hyperlaunch: o.hyperlaunch === true })
     : undefined;
   const system = deviceTree?.system ?? loadSystemFile(path);
-  const catalogue = loadCatalogue(o.xen ?? system.xen);
-  const policy = o.policy === "tree" ? treePolicy(catalogue) : getPolicy(o.policy ?? system.xsm);
-  const model = buildModel(catalogue, system, policy);
+  const [model] = modelsOf(system, o.xen, [o.policy]) as [Model];
   const ctx: LintContext = {
     system,
     model,
