@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { board, domain, kernel } from "../../test/support/boards.js";
+import { inputError } from "../../test/support/devicetree.js";
 import { parseDts } from "../devicetree/parse-dts.js";
 import { readDtb } from "../devicetree/read-dtb.js";
 import { writeDtb } from "../devicetree/write-dtb.js";
@@ -86,6 +87,32 @@ describe("systemFromDeviceTree", () => {
       [1, "ctl", "control", "dom0less"],
       [7, "store", "xenstore", "dom0less"],
     ]);
+  });
+
+  test("hyperlaunch domids: explicit ones first, 0 takes the next free one; a reserved or repeated one is bad input", () => {
+    const hl = (ids: number[]) =>
+      board(`${domain("guest", "", 0x48000000)}
+		hypervisor {
+			compatible = "hypervisor,xen";${ids.map((id, i) => `\n\t\t\td${i} { compatible = "xen,domain"; domid = <${id}>; };`).join("")}
+		};`);
+    assert.deepEqual(
+      summary(hl([0, 1, 0]), { hyperlaunch: true }).map(([id, name]) => [id, name]),
+      [
+        [2, "d0"],
+        [1, "d1"],
+        [3, "d2"],
+      ],
+    );
+    const codes = (ids: number[]) =>
+      inputError(() => systemFromDeviceTree(parseDts(hl(ids), "board.dts"), { hyperlaunch: true })).map(
+        (d) => [d.code, d.span?.line],
+      );
+    const line = (ids: number[], node: string) =>
+      hl(ids)
+        .split("\n")
+        .findIndex((l) => l.includes(`${node} {`)) + 1;
+    assert.deepEqual(codes([5, 5]), [["boot/hyperlaunch-duplicate-domid", line([5, 5], "d1")]]);
+    assert.deepEqual(codes([0x7ff0]), [["boot/hyperlaunch-bad-domid", line([0x7ff0], "d0")]]);
   });
 
   test("a DTB gives the same system as its DTS, with byte offsets for spans", () => {

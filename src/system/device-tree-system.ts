@@ -1,9 +1,9 @@
-import type { Diagnostic } from "../core/diagnostic.js";
+import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Span } from "../core/span.js";
 import type { DeviceTree, DtNode } from "../devicetree/device-tree.js";
-import { nodeByPath } from "../devicetree/find-node.js";
-import type { Capabilities, Domain } from "../model/domain.js";
+import { getProperty, nodeByPath } from "../devicetree/find-node.js";
+import { type Capabilities, DOMID_FIRST_RESERVED, type Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
 import { isCompatible, xenReadString, xenReadU32 } from "./xen-dt-property.js";
 
@@ -145,11 +145,42 @@ export function systemFromDeviceTree(
           help: "without --hyperlaunch the system is what Xen 4.22.0 builds: dom0 or the dom0less `xen,domain` nodes",
         },
       ]);
+    const nodes = hyperlaunch.children.filter((c) => isCompatible(c, "xen,domain"));
+    // `domid = <0>` means "next available" in the design (hyperlaunch-devicetree.rst:271-275): the
+    // ids asked for explicitly are taken first, and each must be a domid a domain can have
+    const asked = nodes.map((n) => xenReadU32(n, "domid") ?? 0);
+    const problems: Diagnostic[] = [];
+    asked.forEach((id, i) => {
+      const node = nodes[i] as DtNode;
+      const span = getProperty(node, "domid")?.span ?? node.span;
+      if (id >= DOMID_FIRST_RESERVED)
+        problems.push(
+          error(
+            "boot/hyperlaunch-bad-domid",
+            `\`${node.path}\`: domid ${id} is not one a domain can have (0x7ff0 and above are reserved)`,
+            span,
+            "use 0 for the next free domid, or a number below 0x7ff0",
+          ),
+        );
+      else if (id !== 0 && asked.indexOf(id) !== i)
+        problems.push(
+          error(
+            "boot/hyperlaunch-duplicate-domid",
+            `\`${node.path}\`: domid ${id} is asked for twice`,
+            span,
+            "give every domain its own domid, or 0 for the next free one",
+          ),
+        );
+    });
+    if (problems.length) throw new InputError(problems);
+    const taken = new Set(asked);
     let next = 1;
-    for (const node of hyperlaunch.children.filter((c) => isCompatible(c, "xen,domain"))) {
-      const asked = xenReadU32(node, "domid") ?? 0;
-      // `domid = <0>` means "next available" in the design (hyperlaunch-devicetree.rst:271-275)
-      const domid = asked === 0 ? next++ : asked;
+    for (const [i, node] of nodes.entries()) {
+      let domid = asked[i] as number;
+      if (domid === 0) {
+        while (taken.has(next)) next++;
+        domid = next++;
+      }
       const bits = (xenReadU32(node, "permissions") ?? 0) | (xenReadU32(node, "functions") ?? 0);
       domains.push({
         node,
