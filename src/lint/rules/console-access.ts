@@ -6,7 +6,7 @@ export const consoleAccess: Rule = {
   category: "console",
   defaultSeverity: "note",
   what: "which domains can read Xen's console",
-  why: "The console ring holds Xen's log and what every domain wrote to it: boot messages, addresses, warnings. console_io read is allowed to domains with is_console under the default policy (xsm_console_io, xen/include/xsm/dummy.h at RELEASE-4.22.0), and every dom0less domain gets is_console (xen/common/device-tree/dom0less-build.c:906).",
+  why: "The console ring holds Xen's log and what every domain wrote to it: boot messages, addresses, warnings. console_io read is allowed to domains with is_console under the default policy (xsm_console_io, xen/include/xsm/dummy.h:257-268 at RELEASE-4.22.0), and every dom0less domain gets is_console (xen/common/device-tree/dom0less-build.c:906).",
   examples: {
     bad: `arch: arm
 domains:
@@ -31,6 +31,7 @@ domains:
         },
         ...(ctx.system.spans[readers[0]?.name ?? ""] && { span: ctx.system.spans[readers[0]?.name ?? ""] }),
         help: "set `console: false` on domains that need not read Xen's log",
+        ref: "xen/include/xsm/dummy.h:257-268",
       },
     ];
   },

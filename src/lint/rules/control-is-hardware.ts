@@ -31,6 +31,7 @@ export const controlIsHardware: Rule = {
         data: { domain: d.name, split: split.map((s) => `\`${s.name}\``).join(", ") },
         ...(span && { span }),
         help: "give the hardware role to a domain of its own (capabilities 0x2), or keep dom0 whole",
+        ref: "docs/misc/arm/device-tree/booting.txt:179-188",
       };
     });
   },

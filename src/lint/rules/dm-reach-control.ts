@@ -6,7 +6,7 @@ export const dmReachControl: Rule = {
   category: "privilege",
   defaultSeverity: "error",
   what: "a domain whose device-model reach (XSM_DM_PRIV) includes the control domain",
-  why: "A device model may map the memory of its target and inject interrupts into it (dm_op, XSM_DM_PRIV; xen/include/xsm/dummy.h at RELEASE-4.22.0). A domain that may do so on the control domain owns the control domain, and through it the whole system: the split is gone.",
+  why: "A device model may map the memory of its target and inject interrupts into it (dm_op, XSM_DM_PRIV; xen/include/xsm/dummy.h:712 at RELEASE-4.22.0). A domain that may do so on the control domain owns the control domain, and through it the whole system: the split is gone.",
   examples: {
     bad: `domains:
   - { name: ctl, domid: 1, caps: [control] }
@@ -40,6 +40,7 @@ export const dmReachControl: Rule = {
               data: { domain: d.name, control: c.name, policy: ctx.model.policy.name, ops: listed(ops, 3) },
               ...(span && { span }),
               help: "no domain but the control domain itself should reach it: change the device-model target or the policy",
+              ref: "xen/include/xsm/dummy.h:712",
             },
           ];
         }),

@@ -9,7 +9,7 @@ export const hardwareDomainNeeds: Rule = {
   category: "roles",
   defaultSeverity: "warning",
   what: "a hardware domain that, under the chosen policy, cannot do what hardware domains must",
-  why: "Xen's default policy keeps platform_op and the PCI and GSI setup of physdev_op with the control domain (XSM_PRIV, xen/include/xsm/dummy.h at RELEASE-4.22.0): a hardware domain split off under `dummy` cannot register PCI devices, set up interrupts or drive the platform. The XSM_HW_PRIV proposals move these to the hardware domain.",
+  why: "Xen's default policy keeps platform_op and the PCI and GSI setup of physdev_op with the control domain (XSM_PRIV: xsm_platform_op, xsm_resource_plug_pci, xsm_resource_setup_gsi, xen/include/xsm/dummy.h:606, 393, 414 at RELEASE-4.22.0): a hardware domain split off under `dummy` cannot register PCI devices, set up interrupts or drive the platform. The XSM_HW_PRIV proposals move these to the hardware domain.",
   examples: {
     bad: `xsm: dummy
 domains:
@@ -37,6 +37,7 @@ domains:
             data: { domain: hw.name, ops: listed(denied), policy: ctx.model.policy.name },
             ...(span && { span }),
             help: "use a policy that gives the hardware domain its platform operations (hw-priv-v1, hw-priv-v2), or keep the hardware role with the control domain",
+            ref: "xen/include/xsm/dummy.h:606",
           },
         ];
       });

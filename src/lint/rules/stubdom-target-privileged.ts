@@ -5,7 +5,7 @@ export const stubdomTargetPrivileged: Rule = {
   category: "roles",
   defaultSeverity: "error",
   what: "a device-model stub domain whose target is the control, hardware or xenstore domain",
-  why: "XEN_DOMCTL_set_target gives a domain device-model rights (XSM_TARGET, XSM_DM_PRIV) over its target (xen/common/domctl.c at RELEASE-4.22.0). A stub domain that targets a privileged domain can map its memory: a compromised device model then holds that domain's role.",
+  why: "XEN_DOMCTL_set_target gives a domain device-model rights (XSM_TARGET, XSM_DM_PRIV) over its target (xen/common/domctl.c:490-507 at RELEASE-4.22.0). A stub domain that targets a privileged domain can map its memory: a compromised device model then holds that domain's role.",
   examples: {
     bad: `domains:
   - { name: xs, domid: 1, caps: [xenstore] }
@@ -30,6 +30,7 @@ export const stubdomTargetPrivileged: Rule = {
           data: { domain: d.name, target: t.name, roles: roles.join(" and ") },
           ...(span && { span }),
           help: "device models serve guests: privileged domains need no emulator of their own",
+          ref: "xen/common/domctl.c:490-507",
         },
       ];
     });
