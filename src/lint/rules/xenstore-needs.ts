@@ -1,4 +1,4 @@
-import { allowed, listed } from "../reach.js";
+import { grantedOnAllOthers, listed } from "../reach.js";
 import type { Rule } from "../rule.js";
 
 export const xenstoreNeeds: Rule = {
@@ -38,9 +38,9 @@ domains:
     return ctx.system.domains
       .filter((d) => d.caps.xenstore)
       .flatMap((xs) => {
-        const others = ctx.system.domains.filter((t) => t !== xs);
-        const missing = needs.filter((op) => others.some((t) => !allowed(ctx, op, xs, t)));
-        if (missing.length === 0 || others.length === 0) return [];
+        if (ctx.system.domains.length < 2) return [];
+        const missing = needs.filter((op) => !grantedOnAllOthers(ctx, op, xs));
+        if (missing.length === 0) return [];
         const span = ctx.system.spans[xs.name];
         return [
           {
