@@ -425,8 +425,8 @@ export class PathWalker {
       decided === null &&
       !elseBody &&
       this.stack.length > 1 &&
-      (/^\{?\s*return(\s+0)?\s*;\s*\}?$/.test(cons.text) || this.succeedsAt(n, cons)) &&
-      this.testsDomain(cond)
+      this.testsDomain(cond) &&
+      (/^\{?\s*return(\s+0)?\s*;\s*\}?$/.test(cons.text) || this.succeedsAt(n, cons))
     ) {
       this.conds.push(negate(c));
       return "normal";
