@@ -378,6 +378,43 @@ describe("lint", () => {
   });
 });
 
+describe("--kconfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "xenpriv-kconfig-"));
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  test("the boot rules read the build: a whole .config without the vUART refuses `vpl011`", () => {
+    const whole = write(
+      "whole.config",
+      "#\n# Automatically generated file; DO NOT EDIT.\n#\nCONFIG_ARM_64=y\n# CONFIG_SBSA_VUART_CONSOLE is not set\n",
+    );
+    const r = run("lint", "examples/arm-dom0less-split.dts", "--kconfig", whole, "--rule", "xen-boot");
+    assert.equal(r.code, 1);
+    assert.match(
+      r.out,
+      /error\[xen-boot\/vpl011\]: `rtos`: `vpl011` and Xen is built without CONFIG_SBSA_VUART_CONSOLE/,
+    );
+    // a fragment names only what it changes: the vUART keeps its default
+    const fragment = write("fragment.config", "CONFIG_ARM64_SVE=y\n");
+    assert.equal(
+      run("lint", "examples/arm-dom0less-split.dts", "--kconfig", fragment, "--rule", "xen-boot").code,
+      0,
+    );
+  });
+
+  test("options it turns off remove their operations; a line that is not Kconfig is bad input", () => {
+    const off = write("off.config", "# CONFIG_GRANT_TABLE is not set\n");
+    assert.match(run("matrix", "-f", "json").out, /grant_table_op/);
+    assert.doesNotMatch(run("matrix", "-f", "json", "--kconfig", off).out, /grant_table_op/);
+    const bad = write("bad.config", "CONFIG_A=y\nSTATIC_MEMORY=y\n");
+    const r = run("lint", "examples/arm-dom0less-split.dts", "--kconfig", bad);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /bad\.config:2:1: error\[config\/syntax\]/);
+    assert.equal(r.out, "");
+  });
+});
+
 describe("usage", () => {
   test("unknown options and commands exit 2", () => {
     assert.equal(run("matrix", "--nope").code, 2);

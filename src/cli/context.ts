@@ -5,13 +5,17 @@ import type { System } from "../model/system.js";
 import { getPolicy } from "../policy/registry.js";
 import { buildModel, type Model } from "../query/model.js";
 import { treePolicy } from "../query/tree-policy.js";
+import type { DeviceTreeSystemOptions } from "../system/device-tree-system.js";
 import { loadSystemFile } from "../system/load-system.js";
+import { readXenConfig } from "../system/xen-config.js";
 
 /** Options every query command takes. */
 export interface CommonOptions {
   readonly system?: string;
   /** build a device tree's domains as the hyperlaunch design describes */
   readonly hyperlaunch?: boolean;
+  /** the Xen build's `.config` */
+  readonly kconfig?: string;
   readonly policy?: string;
   readonly xen?: string;
   readonly format: Format;
@@ -20,6 +24,17 @@ export interface CommonOptions {
 export const FORMATS = ["table", "json", "md", "csv"] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** The options that say how to read a system file. */
+export type SystemOptions = Pick<CommonOptions, "system" | "hyperlaunch" | "kconfig">;
+
+/** How to read the system: as the hyperlaunch design, with the build's `.config`. */
+export function systemOptions(opts: SystemOptions): DeviceTreeSystemOptions {
+  return {
+    hyperlaunch: opts.hyperlaunch === true,
+    ...(opts.kconfig && { config: readXenConfig(opts.kconfig) }),
+  };
+}
+
 /** The built-in example: the seed's split-dom0 scenario. */
 export function builtinSystemPath(): string {
   return join(packageRoot(), "examples", "seed-hwdom-qemu.yaml");
@@ -27,12 +42,10 @@ export function builtinSystemPath(): string {
 
 /** Loads the system and its catalogue once, and builds one model per policy (default: the system's `xsm`). */
 export function loadModels(
-  opts: Pick<CommonOptions, "system" | "policy" | "xen" | "hyperlaunch">,
+  opts: SystemOptions & Pick<CommonOptions, "policy" | "xen">,
   policies: readonly (string | undefined)[],
 ): Model[] {
-  const system = loadSystemFile(opts.system ?? builtinSystemPath(), {
-    hyperlaunch: opts.hyperlaunch === true,
-  });
+  const system = loadSystemFile(opts.system ?? builtinSystemPath(), systemOptions(opts));
   return modelsOf(system, opts.xen, policies);
 }
 
@@ -49,6 +62,6 @@ export function modelsOf(
 }
 
 /** The model for the command's `--policy`. */
-export function loadModel(opts: Pick<CommonOptions, "system" | "policy" | "xen" | "hyperlaunch">): Model {
+export function loadModel(opts: SystemOptions & Pick<CommonOptions, "policy" | "xen">): Model {
   return loadModels(opts, [opts.policy])[0] as Model;
 }

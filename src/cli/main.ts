@@ -15,11 +15,23 @@ import { opsCommand } from "./commands/ops.js";
 import { policiesCommand } from "./commands/policies.js";
 import { whatCanCommand } from "./commands/what-can.js";
 import { whoCanCommand } from "./commands/who-can.js";
-import { builtinSystemPath, type CommonOptions, FORMATS, loadModel, loadModels } from "./context.js";
+import {
+  builtinSystemPath,
+  type CommonOptions,
+  FORMATS,
+  loadModel,
+  loadModels,
+  systemOptions,
+} from "./context.js";
 import { type Output, render } from "./output.js";
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, denied: 1, input: 2, internal: 3 } as const;
+
+const KCONFIG = [
+  "--kconfig <file>",
+  "the Xen build's .config: the boot rules read its options, and the operations of options it turns off vanish",
+] as const;
 
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(",").filter(Boolean)];
 
@@ -32,6 +44,7 @@ function common(cmd: Command, withPolicy = true): Command {
     "--hyperlaunch",
     "build a device tree's domains from the hyperlaunch design's /chosen/hypervisor (Xen 4.22.0 does not implement it)",
   );
+  cmd.option(KCONFIG[0], KCONFIG[1]);
   if (withPolicy)
     cmd.option(
       "-p, --policy <name>",
@@ -109,7 +122,7 @@ export function program(): Command {
     .action(
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
-          const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall, o.hyperlaunch === true);
+          const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall, systemOptions(o));
           const changed = hasChanges(out.json as VersionDiff);
           emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
           return;
@@ -157,6 +170,7 @@ export function program(): Command {
       "--hyperlaunch",
       "build a device tree's domains from the hyperlaunch design (Xen 4.22.0 does not implement it)",
     )
+    .option(KCONFIG[0], KCONFIG[1])
     .option("--rule <ids>", "only these rules", collect, [])
     .addOption(
       new Option("--fail-on <level>", "exit 1 when a finding is at least this severe")

@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { board, domain, kernel } from "../../test/support/boards.js";
-import { parseDts } from "../devicetree/parse-dts.js";
-import { checkBootRules } from "./boot-rules.js";
-import { systemFromDeviceTree } from "./device-tree-system.js";
+import { brokenRules, domain, kernel, SMMU } from "../../test/support/boards.js";
 
-const SMMU = `
-	iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };`;
-
-/** The boot rules a board breaks: code, the property its span names (by its line's text), and the Xen ref. */
-function broken(chosen: string, outside = SMMU, facts = {}): [string, string, string | undefined][] {
-  const text = board(chosen).replace("\tchosen {", `${outside}\n\tchosen {`);
-  const lines = text.split("\n");
-  return checkBootRules(systemFromDeviceTree(parseDts(text, "board.dts")), facts).map((d) => [
-    d.code,
-    lines[(d.span?.line ?? 1) - 1]?.trim().replace(/\s*=.*|;$/g, "") ?? "",
-    d.ref,
-  ]);
-}
+const broken = (chosen: string, outside = SMMU, facts = {}) => brokenRules(chosen, { outside, facts });
 
 const BND = "xen/common/device-tree/dom0less-bindings.c";
 
@@ -93,7 +78,7 @@ describe("checkBootRules", () => {
       ["boot/missing-kernel", "chosen {", "xen/common/device-tree/kernel.c:201-205"],
       ["boot/no-vcpus", "cpus", "xen/common/domain.c:822-826"],
       ["boot/missing-memory", "bare {", "xen/common/device-tree/dom0less-build.c:784-789"],
-      ["boot/missing-kernel", "bare {", "xen/common/device-tree/kernel.c:201-205"],
+      ["boot/missing-kernel", "bare {", "xen/common/device-tree/kernel.c:158-205"],
     ]);
     // a one-byte `cpus` is no u32 for Xen: missing
     assert.deepEqual(broken(domain("short", "", 1).replace("cpus = <1>;", "cpus = [01];")), [

@@ -1,7 +1,14 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
+import { type BootContext, bootFinding, OPTIONS, parseBool } from "./boot-context.js";
+import { domainOptionRules } from "./boot-domain-options.js";
+import { eventChannelRules } from "./boot-event-channels.js";
+import { missingKernel, moduleRules, registerModules } from "./boot-modules.js";
+import { sharedMemoryRules } from "./boot-shared-memory.js";
+import { staticMemoryRules } from "./boot-static-memory.js";
 import { type BootDomain, type DeviceTreeSystem, DOMAIN_CAPS } from "./device-tree-system.js";
+import { configOption } from "./xen-config.js";
 import { isAvailable, isCompatible, xenReadString, xenReadU32, xenReadU64 } from "./xen-dt-property.js";
 
 /**
@@ -36,13 +43,6 @@ export interface BootFacts {
   readonly iommu?: boolean;
 }
 
-/** `parse_bool` (xen/common/kernel.c:235-284): 1, 0, or -1 for a word it does not know. */
-function parseBool(word: string): number {
-  if (["1", "on", "yes", "true", "enable"].includes(word)) return 1;
-  if (["0", "no", "off", "false", "disable"].includes(word)) return 0;
-  return -1;
-}
-
 /**
  * `iommu_enable` after Xen's command line: on by default (xen/drivers/passthrough/iommu.c:32); each
  * boolean of `iommu=a,b,...` sets it (iommu.c:68-79), the last one winning; `no-iommu` calls the
@@ -67,30 +67,6 @@ export function iommuEnabled(dts: DeviceTreeSystem): boolean {
   return found && iommuOption(dts.bootargs);
 }
 
-function finding(
-  code: string,
-  message: string,
-  node: DtNode,
-  property: string | undefined,
-  ref: string,
-  help: string,
-  severity: Diagnostic["severity"] = "error",
-): Diagnostic {
-  const span = (property && getProperty(node, property)?.span) || node.span;
-  return { code: `boot/${code}`, severity, message, span, help, ref };
-}
-
-/**
- * `#address-cells`/`#size-cells` as Xen's early scan sees them: a node without its own takes its
- * parent's, from 2/1 at the root (xen/common/device-tree/bootfdt.c:96-106).
- */
-function scanCells(chain: readonly DtNode[]): [number, number] {
-  let cells: [number, number] = [2, 1];
-  for (const n of chain)
-    cells = [xenReadU32(n, "#address-cells") ?? cells[0], xenReadU32(n, "#size-cells") ?? cells[1]];
-  return cells;
-}
-
 /** `gnttab=max-ver:N` on Xen's command line; Arm's default is 1 (xen/arch/arm/include/asm/grant_table.h:11). */
 function maxGrantVersion(bootargs: string): number {
   let max = 1;
@@ -100,50 +76,6 @@ function maxGrantVersion(bootargs: string): number {
       if (v) max = Number(v[1]);
     }
   return max;
-}
-
-/** The early scan's checks of each boot module (xen/common/device-tree/bootinfo-fdt.c, bootinfo.c). */
-function moduleRules(dts: DeviceTreeSystem): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const m of dts.modules) {
-    const [ac, sc] = scanCells([dts.tree.root, dts.chosen, ...(m.domain ? [m.domain] : [])]);
-    const reg = getProperty(m.node, "reg");
-    if (!reg)
-      out.push(
-        finding(
-          "module-missing-reg",
-          `boot module \`${m.node.path}\` has no \`reg\`: Xen panics "node ${m.node.name} missing \`reg' property"`,
-          m.node,
-          undefined,
-          "xen/common/device-tree/bootinfo-fdt.c:230-232",
-          "give the module's address and size in `reg`",
-        ),
-      );
-    else if (reg.bytes.length < (ac + sc) * 4)
-      out.push(
-        finding(
-          "module-reg-too-short",
-          `\`reg\` of boot module \`${m.node.path}\` has ${reg.bytes.length / 4} cell(s), fewer than the ${ac} + ${sc} its parent's cells ask for: Xen panics`,
-          m.node,
-          "reg",
-          "xen/common/device-tree/bootinfo-fdt.c:234-236",
-          "Xen takes the parent's #address-cells and #size-cells, inherited from above when the parent has none",
-        ),
-      );
-    const args = xenReadString(m.node, "bootargs");
-    if (!args.startsWith("-E") && args.length > 1024)
-      out.push(
-        finding(
-          "module-bootargs-too-long",
-          `\`bootargs\` of \`${m.node.path}\` has ${args.length} characters, more than 1024: Xen panics "module ${m.node.name} command line too long"`,
-          m.node,
-          "bootargs",
-          "xen/common/device-tree/bootinfo.c:303-304",
-          "BOOTMOD_MAX_CMDLINE is 1024 (xen/include/xen/bootfdt.h:135)",
-        ),
-      );
-  }
-  return out;
 }
 
 /** GICv2 parts Xen drives (xen/arch/arm/include/asm/gic.h:186-191); GICv3 is `arm,gic-v3` (:193). */
@@ -159,24 +91,37 @@ function maxVcpus(dts: DeviceTreeSystem): { max: number; why: string } {
   );
   if (gic && GIC_V2.some((c) => isCompatible(gic, c)))
     return { max: 8, why: `the board's GICv2 (\`${gic.path}\`) allows 8` };
+  if (configOption(dts.config, "CONFIG_ARM_32") === true)
+    return { max: 8, why: "arm32 Xen allows 8 (MAX_VIRT_CPUS, xen/arch/arm/include/asm/config.h:37-38)" };
   return { max: 128, why: "arm64 Xen allows 128 (MAX_VIRT_CPUS)" };
 }
 
 /** Every condition of the boot rules the tree meets, in tree order. */
 export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Diagnostic[] {
+  // a design Xen does not implement has no boot rules of its own yet
+  if (dts.design) return [];
   const out: Diagnostic[] = [];
-  const iommu = facts.iommu ?? iommuEnabled(dts);
+  // an MPU build has no IOMMU support (CONFIG_HAS_PASSTHROUGH, xen/arch/arm/Kconfig:82-89)
+  const iommu = facts.iommu ?? (configOption(dts.config, OPTIONS.mpu.name) !== true && iommuEnabled(dts));
   const dom0 = dts.domains.find((d) => d.domain.builtBy === "dom0");
   const limit = maxVcpus(dts);
   let hardware: BootDomain | undefined = dom0;
   const xenstores: BootDomain[] = [];
   let needXenstore: DtNode | undefined;
-
-  // a design Xen does not implement has no boot rules of its own yet
-  if (dts.design) return [];
-  if (dom0 && !dts.modules.some((m) => m.kind === "kernel" && !m.domain)) {
+  const firstHardware = dts.domains.find((d) => ((d.capabilities ?? 0) & DOMAIN_CAPS.hardware) !== 0);
+  const ctx: BootContext = {
+    dts,
+    iommu,
+    ...(dom0 && { dom0 }),
+    ...((dom0 ?? firstHardware) && { hardware: dom0 ?? firstHardware }),
+    domainOf: new Map(dts.domains.flatMap((d) => (d.node ? [[d.node, d] as const] : []))),
+    assumed: new Set(),
+  };
+  const registry = registerModules(ctx);
+  out.push(...moduleRules(ctx, registry));
+  if (dom0 && !registry.registered.some((m) => m.kind === "kernel" && !m.domain)) {
     out.push(
-      finding(
+      bootFinding(
         "missing-kernel",
         'no dom0 kernel and no dom0less domain with a kernel: Xen stops with "Missing kernel boot module?"',
         dts.chosen,
@@ -194,7 +139,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     const caps = d.capabilities ?? 0;
     if (caps & ~DOMAIN_CAPS.mask)
       out.push(
-        finding(
+        bootFinding(
           "invalid-capabilities",
           `\`${name}\`: \`capabilities\` is 0x${caps.toString(16)}, with bits outside 0x7: Xen panics "Invalid capabilities"`,
           node,
@@ -207,7 +152,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     if (isHardware) {
       if (hardware)
         out.push(
-          finding(
+          bootFinding(
             "second-hardware-domain",
             `\`${name}\` asks to be the hardware domain, but \`${hardware.domain.name}\` already is: Xen panics "Only 1 hardware domain can be specified!"`,
             node,
@@ -220,23 +165,11 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
         );
       else hardware = d;
     }
-    const staticMem = !!getProperty(node, "xen,static-mem");
     const directMap = !!getProperty(node, "direct-map");
-    if (directMap && !staticMem)
-      out.push(
-        finding(
-          "direct-map-without-static-mem",
-          `\`${name}\` has \`direct-map\` without \`xen,static-mem\`: Xen panics "direct-map is not valid for domain ${name} without static allocation."`,
-          node,
-          "direct-map",
-          `${BND}:73-77`,
-          "give the domain its memory banks with `xen,static-mem` (and a Xen built with CONFIG_STATIC_MEMORY)",
-        ),
-      );
     const cpus = xenReadU32(node, "cpus");
     if (cpus === undefined)
       out.push(
-        finding(
+        bootFinding(
           "missing-cpus",
           `\`${name}\` has no \`cpus\` (or it is shorter than one cell): Xen panics "Missing property 'cpus' for domain ${name}"`,
           node,
@@ -247,7 +180,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       );
     else if (cpus === 0)
       out.push(
-        finding(
+        bootFinding(
           "no-vcpus",
           `\`${name}\` has \`cpus = <0>\`: domain_create() refuses a domain without vCPUs`,
           node,
@@ -258,7 +191,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       );
     if (cpus !== undefined && cpus > limit.max)
       out.push(
-        finding(
+        bootFinding(
           "too-many-vcpus",
           `\`${name}\` asks for ${cpus} vCPUs and ${limit.why}: domain_create() refuses it`,
           node,
@@ -271,7 +204,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     // rounded up to whole ranks of 32 in 32-bit arithmetic, then at most 1020 - 32 without CONFIG_GICV3_ESPI
     if (spis !== undefined && !isHardware && ((spis + 31) & ~31) >>> 0 > 988)
       out.push(
-        finding(
+        bootFinding(
           "too-many-spis",
           `\`${name}\`: \`nr_spis = <${spis}>\` is ${((spis + 31) & ~31) >>> 0} once rounded up to 32, more than the 988 SPIs a vGIC has: domain_create() refuses it`,
           node,
@@ -283,7 +216,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     const passthrough = xenReadString(node, "passthrough");
     if (isHardware && !passthrough.startsWith("-E"))
       out.push(
-        finding(
+        bootFinding(
           "hardware-passthrough",
           `the hardware domain \`${name}\` has \`passthrough\`: Xen panics "Don't specify passthrough for hardware domain"`,
           node,
@@ -294,7 +227,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       );
     if (isHardware && !directMap && !iommu)
       out.push(
-        finding(
+        bootFinding(
           "hardware-needs-iommu",
           `the hardware domain \`${name}\` is not direct-mapped and Xen has no IOMMU: Xen panics "non-direct mapped hardware domain requires iommu"`,
           node,
@@ -310,7 +243,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
         .find((n) => isCompatible(n, "multiboot,device-tree"));
       if (later)
         out.push(
-          finding(
+          bootFinding(
             "hardware-partial-device-tree",
             `the hardware domain \`${name}\` is followed by a \`multiboot,device-tree\` module (\`${later.path}\`): Xen panics "\\"multiboot,device-tree\\" incompatible with hardware domain"`,
             node,
@@ -321,7 +254,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
         );
       if (getProperty(node, "nr_spis") && xenReadU32(node, "nr_spis") !== undefined)
         out.push(
-          finding(
+          bootFinding(
             "hardware-nr-spis",
             `the hardware domain \`${name}\` has \`nr_spis\`: Xen panics "nr_spis cannot be specified for hardware domain"`,
             node,
@@ -332,7 +265,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
         );
       if (getProperty(node, "vpl011"))
         out.push(
-          finding(
+          bootFinding(
             "hardware-vpl011",
             `the hardware domain \`${name}\` has \`vpl011\`: Xen does not create the virtual PL011 for it`,
             node,
@@ -345,7 +278,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     }
     if (xenReadU64(node, "memory") === undefined)
       out.push(
-        finding(
+        bootFinding(
           "missing-memory",
           `\`${name}\` has no 64-bit \`memory\`: Xen cannot build it ("cannot read \\"memory\\" property") and panics`,
           node,
@@ -354,14 +287,15 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
           "add `memory = <0x0 0x40000>;` (KiB, two cells)",
         ),
       );
-    if (!dts.modules.some((m) => m.domain === node && m.kind === "kernel"))
+    const noKernel = missingKernel(ctx, registry, node);
+    if (noKernel)
       out.push(
-        finding(
+        bootFinding(
           "missing-kernel",
-          `\`${name}\` has no kernel module: Xen panics after "Missing kernel boot module?"`,
+          `\`${name}\` has no kernel Xen can find (${noKernel}): Xen panics after "Missing kernel boot module?"`,
           node,
           undefined,
-          "xen/common/device-tree/kernel.c:201-205",
+          "xen/common/device-tree/kernel.c:158-205",
           'add a child with `compatible = "multiboot,kernel", "multiboot,module";` and its `reg`',
         ),
       );
@@ -372,7 +306,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       const max = maxGrantVersion(dts.bootargs);
       if (v === 0 || v > max)
         out.push(
-          finding(
+          bootFinding(
             "grant-version",
             v === 0
               ? `\`${name}\`: \`max_grant_version = <${version}>\` is version 0 for Xen (low 4 bits): domain_create() refuses it`
@@ -389,7 +323,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     const trap = xenReadU32(node, "trap-unmapped-accesses");
     if (trap !== undefined && trap > 1)
       out.push(
-        finding(
+        bootFinding(
           "trap-unmapped-accesses",
           `\`${name}\`: \`trap-unmapped-accesses = <${trap}>\`: Xen panics "trap-unmapped-accesses: supported values are 0 or 1"`,
           node,
@@ -405,7 +339,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       const v = xenReadU32(node, prop);
       if (v !== undefined && v > 0x7fffffff)
         out.push(
-          finding(
+          bootFinding(
             "grant-frames-overflow",
             `\`${name}\`: \`${prop}\` is ${v}, more than INT32_MAX: Xen panics "${prop} (${v}) overflow"`,
             node,
@@ -421,12 +355,17 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       needXenstore ??= node;
   }
 
-  out.unshift(...moduleRules(dts));
+  out.push(
+    ...staticMemoryRules(ctx),
+    ...sharedMemoryRules(ctx),
+    ...domainOptionRules(ctx),
+    ...eventChannelRules(ctx),
+  );
   // dom0 is the xenstore domain (set_xs_domain(dom0), xen/arch/arm/domain_build.c:2002)
   const xsDomains = [...(dom0 ? [dom0] : []), ...xenstores];
   for (const d of xsDomains.slice(1))
     out.push(
-      finding(
+      bootFinding(
         "second-xenstore-domain",
         `\`${d.domain.name}\` asks to be the xenstore domain, but \`${xsDomains[0]?.domain.name}\` already is: Xen panics "Only 1 xenstore domain can be specified!"`,
         d.node as DtNode,
@@ -439,7 +378,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     );
   if (needXenstore && xsDomains.length === 0)
     out.push(
-      finding(
+      bootFinding(
         "xenstore-missing",
         `\`${needXenstore.baseName}\` asks for xenstore (\`xen,enhanced\`) but no domain is the xenstore domain: Xen panics "xenstore requested, but xenstore domain not present"`,
         needXenstore,

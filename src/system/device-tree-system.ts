@@ -5,6 +5,7 @@ import type { DeviceTree, DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPath } from "../devicetree/find-node.js";
 import { type Capabilities, DOMID_FIRST_RESERVED, type Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
+import { disabledOptions, type XenConfig } from "./xen-config.js";
 import { isCompatible, xenReadString, xenReadU32 } from "./xen-dt-property.js";
 
 /** `DOMAIN_CAPS_*` of the `capabilities` property (xen/include/public/bootfdt.h:19-29 at RELEASE-4.22.0). */
@@ -49,6 +50,8 @@ export interface DeviceTreeSystem {
   readonly design: boolean;
   /** what reading it found: notes about the description (the boot rules are checked apart) */
   readonly findings: readonly Diagnostic[];
+  /** the Xen build's `.config`, when one was given */
+  readonly config?: XenConfig;
 }
 
 export interface DeviceTreeSystemOptions {
@@ -59,6 +62,8 @@ export interface DeviceTreeSystemOptions {
    * them, instead of what Xen 4.22.0 builds (dom0 or the dom0less `xen,domain` nodes).
    */
   readonly hyperlaunch?: boolean;
+  /** the Xen build's `.config`: options it switches off remove their operations, and the boot rules read it */
+  readonly config?: XenConfig;
 }
 
 function modulesOf(chosen: DtNode): BootModule[] {
@@ -261,7 +266,7 @@ export function systemFromDeviceTree(
       lateHwdom: false,
       pvShimExclusive: false,
       phase: "running",
-      disabled: [],
+      disabled: disabledOptions(options.config),
     },
     domains: unique.map((d) => d.domain),
     source: tree.file,
@@ -285,5 +290,6 @@ export function systemFromDeviceTree(
     ...(hyperlaunch && { hyperlaunch }),
     design: options.hyperlaunch === true,
     findings,
+    ...(options.config && { config: options.config }),
   };
 }

@@ -16,6 +16,7 @@ import {
   systemFromDeviceTree,
 } from "./device-tree-system.js";
 import { BuildEntrySchema, type DomainEntry, DomainEntrySchema, SystemFileSchema } from "./system-schema.js";
+import { disabledOptions } from "./xen-config.js";
 
 /** Keys allowed at each level, from the schema itself, for "did you mean" help. */
 function keysFor(path: readonly PropertyKey[]): readonly string[] {
@@ -274,5 +275,9 @@ export function loadSystemFile(path: string, options: DeviceTreeSystemOptions = 
       ),
     ]);
   }
-  return loadSystemText(text, path);
+  const system = loadSystemText(text, path);
+  const off = disabledOptions(options.config).filter((o) => !system.build.disabled.includes(o));
+  return off.length
+    ? { ...system, build: { ...system.build, disabled: [...system.build.disabled, ...off] } }
+    : system;
 }

@@ -51,3 +51,18 @@ export function isCompatible(node: DtNode, what: string): boolean {
     .split("\0")
     .some((c) => c.toLowerCase() === want);
 }
+
+/** The whole cells of a property (a trailing partial cell is dropped, as Xen's loops stop before it). */
+export function xenReadCells(node: DtNode, name: string): number[] | undefined {
+  const p = getProperty(node, name);
+  if (!p) return undefined;
+  const view = new DataView(p.bytes.buffer, p.bytes.byteOffset, p.bytes.length);
+  return Array.from({ length: Math.floor(p.bytes.length / 4) }, (_, i) => view.getUint32(i * 4));
+}
+
+/** `dt_read_number`: `count` cells from `at` as one number, keeping the low 64 bits. */
+export function cellsNumber(cells: readonly number[], at: number, count: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < count; i++) v = ((v << 32n) | BigInt(cells[at + i] ?? 0)) & 0xffff_ffff_ffff_ffffn;
+  return v;
+}

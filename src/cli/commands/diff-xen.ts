@@ -9,6 +9,7 @@ import { getPolicy } from "../../policy/registry.js";
 import { buildModel } from "../../query/model.js";
 import { treePolicy } from "../../query/tree-policy.js";
 import { diffVersions } from "../../query/version-diff.js";
+import type { DeviceTreeSystemOptions } from "../../system/device-tree-system.js";
 import { loadSystemFile } from "../../system/load-system.js";
 import { builtinSystemPath } from "../context.js";
 import type { Output } from "../output.js";
@@ -30,9 +31,9 @@ export async function diffXenCommand(
   b: string,
   systemPath?: string,
   hypercalls: readonly string[] = [],
-  hyperlaunch = false,
+  options: DeviceTreeSystemOptions = {},
 ): Promise<Output> {
-  const system = loadSystemFile(systemPath ?? builtinSystemPath(), { hyperlaunch });
+  const system = loadSystemFile(systemPath ?? builtinSystemPath(), options);
   const [ca, cb] = [await resolveSide(a), await resolveSide(b)];
   const model = (c: Catalogue) => buildModel(c, system, c.policy ? treePolicy(c) : getPolicy("dummy"));
   const d = diffVersions(model(ca), model(cb), opFilter(hypercalls));

@@ -12,7 +12,7 @@ import { renderFindings } from "../../report/render-findings.js";
 import { renderSarif } from "../../report/render-sarif.js";
 import { type DeviceTreeSystem, systemFromDeviceTree } from "../../system/device-tree-system.js";
 import { isDeviceTree, loadSystemFile } from "../../system/load-system.js";
-import { modelsOf } from "../context.js";
+import { modelsOf, systemOptions } from "../context.js";
 
 export const LINT_FORMATS = ["text", "json", "sarif"] as const;
 export const FAIL_ON = ["error", "warning", "note", "never"] as const;
@@ -22,6 +22,8 @@ export interface LintOptions {
   readonly xen?: string;
   readonly secureBoot?: boolean;
   readonly hyperlaunch?: boolean;
+  /** the Xen build's `.config` */
+  readonly kconfig?: string;
   readonly rule?: readonly string[];
   readonly failOn: (typeof FAIL_ON)[number];
   readonly format: (typeof LINT_FORMATS)[number];
@@ -43,9 +45,9 @@ export function lintCommand(path: string, o: LintOptions): { text: string; exitC
     ]);
   // a device tree Xen would not boot is still linted: its boot rules are findings here
   const deviceTree: DeviceTreeSystem | undefined = isDeviceTree(path)
-    ? systemFromDeviceTree(loadDeviceTree(path), { hyperlaunch: o.hyperlaunch === true })
+    ? systemFromDeviceTree(loadDeviceTree(path), systemOptions(o))
     : undefined;
-  const system = deviceTree?.system ?? loadSystemFile(path);
+  const system = deviceTree?.system ?? loadSystemFile(path, systemOptions(o));
   const [model] = modelsOf(system, o.xen, [o.policy]) as [Model];
   const ctx: LintContext = {
     system,

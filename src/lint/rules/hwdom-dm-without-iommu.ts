@@ -1,5 +1,5 @@
 import { iommuEnabled } from "../../system/boot-rules.js";
-import { DIRECT_MAPPED_HARDWARE, exampleBoard } from "../example-board.js";
+import { DIRECT_MAPPED_HARDWARE, EXAMPLE_SMMU, exampleBoard } from "../example-board.js";
 import { allowed } from "../reach.js";
 import type { Rule } from "../rule.js";
 
@@ -22,7 +22,7 @@ export const hwdomDmWithoutIommu: Rule = {
         ["hw", DIRECT_MAPPED_HARDWARE],
         ["guest", ""],
       ],
-      'iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };',
+      EXAMPLE_SMMU,
     ),
   },
   messages: {

@@ -1,5 +1,5 @@
 import { checkBootRules } from "../../system/boot-rules.js";
-import { DIRECT_MAPPED_HARDWARE, exampleBoard } from "../example-board.js";
+import { EXAMPLE_SMMU, exampleBoard } from "../example-board.js";
 import type { Rule } from "../rule.js";
 
 export const xenBoot: Rule = {
@@ -7,16 +7,22 @@ export const xenBoot: Rule = {
   category: "boot",
   defaultSeverity: "error",
   what: "conditions on which Xen 4.22.0 panics or refuses while it builds the domains of an Arm device tree",
-  why: "Xen checks the dom0less bindings only at boot, and stops the machine with a panic at the first problem (xen/common/device-tree/dom0less-bindings.c, dom0less-build.c, xen/arch/arm/dom0less-build.c at RELEASE-4.22.0). Every condition is reported here, with the Xen line that panics.",
+  why: "Xen checks the dom0less bindings only at boot, and stops the machine with a panic at the first problem (xen/common/device-tree/dom0less-bindings.c, dom0less-build.c, xen/arch/arm/dom0less-build.c at RELEASE-4.22.0). Every condition is reported here, with the Xen line that panics. Conditions that depend on how Xen was built (static memory, static shared memory, static event channels, boot-time cpupools, LLC coloring, SVE, SCMI, the vUART, MPU builds) read the build's `.config` given with `--kconfig`; without one, an option that is off by default and that the tree needs is assumed on, with a note.",
   examples: {
-    bad: exampleBoard([
-      ["a", DIRECT_MAPPED_HARDWARE],
-      ["b", "capabilities = <0x2>;"],
-    ]),
-    good: exampleBoard([
-      ["a", DIRECT_MAPPED_HARDWARE],
-      ["b", ""],
-    ]),
+    bad: exampleBoard(
+      [
+        ["a", "capabilities = <0x2>;"],
+        ["b", "capabilities = <0x2>;"],
+      ],
+      EXAMPLE_SMMU,
+    ),
+    good: exampleBoard(
+      [
+        ["a", "capabilities = <0x2>;"],
+        ["b", ""],
+      ],
+      EXAMPLE_SMMU,
+    ),
   },
   messages: { boot: "{{message}}" },
   check(ctx) {
