@@ -65,6 +65,16 @@ export function bootBoolean(bootargs: string, name: string): boolean | undefined
   return value;
 }
 
+/**
+ * LLC coloring switched on by Xen's command line, when it is built in: `llc-coloring` on, or not
+ * off with `llc-size` and `llc-nr-ways` given (xen/common/llc-coloring.c:169-172).
+ */
+export function llcColoringOn(bootargs: string): boolean {
+  const on = bootBoolean(bootargs, "llc-coloring");
+  const sized = /(?:^|\s)llc-size=/.test(bootargs) && /(?:^|\s)llc-nr-ways=/.test(bootargs);
+  return on === true || (on !== false && sized);
+}
+
 /** `parse_bool` (xen/common/kernel.c:235-284): 1, 0, or -1 for a word it does not know. */
 export function parseBool(word: string): number {
   if (["1", "on", "yes", "true", "enable"].includes(word)) return 1;

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPhandle } from "../devicetree/find-node.js";
-import { type BootContext, bootBoolean, bootFinding, builtWith, OPTIONS } from "./boot-context.js";
+import { type BootContext, bootFinding, builtWith, llcColoringOn, OPTIONS } from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
 import { configOption } from "./xen-config.js";
 import { isCompatible, xenReadCells, xenReadString, xenReadU32 } from "./xen-dt-property.js";
@@ -120,9 +120,7 @@ export function domainOptionRules(ctx: BootContext): Diagnostic[] {
         );
       else {
         const built = builtWith(ctx, OPTIONS.llcColoring, node, "llc-colors", out);
-        const on = bootBoolean(dts.bootargs, "llc-coloring");
-        const sized = /(?:^|\s)llc-size=/.test(dts.bootargs) && /(?:^|\s)llc-nr-ways=/.test(dts.bootargs);
-        if (!built || !(on === true || (on !== false && sized)))
+        if (!built || !llcColoringOn(dts.bootargs))
           fail(
             "llc-colors",
             `\`llc-colors\` is set but LLC coloring is off${built ? " (no `llc-coloring=on` on Xen's command line)" : " (Xen is built without CONFIG_LLC_COLORING)"}: Xen panics "'llc-colors' found, but LLC coloring is disabled"`,
@@ -199,7 +197,7 @@ export function domainOptionRules(ctx: BootContext): Diagnostic[] {
     }
 
     const msa = getProperty(node, "v8r_el1_msa");
-    if (msa && !mpu && configOption(dts.config, OPTIONS.mpu.name) === false)
+    if (msa && configOption(dts.config, OPTIONS.mpu.name) === false)
       fail(
         "v8r-el1-msa",
         `\`v8r_el1_msa\` on a build without an MPU: Xen panics "Error getting v8r_el1_msa configuration"`,

@@ -1,22 +1,18 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import { getProperty } from "../devicetree/find-node.js";
-import { type BootContext, bootBoolean, bootFinding, builtWith, OPTIONS, scanCells } from "./boot-context.js";
+import {
+  type BootContext,
+  bootFinding,
+  builtWith,
+  llcColoringOn,
+  OPTIONS,
+  scanCells,
+} from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
 import { configOption } from "./xen-config.js";
 import { cellsNumber, xenReadCells, xenReadU64 } from "./xen-dt-property.js";
 
 const SMEM = "xen/common/device-tree/static-memory.c";
-
-/**
- * LLC coloring at run time: built in, and `llc-coloring` on, or not off with `llc-size` and
- * `llc-nr-ways` given (xen/common/llc-coloring.c:169-172).
- */
-export function llcColoringEnabled(ctx: BootContext): boolean {
-  if (configOption(ctx.dts.config, OPTIONS.llcColoring.name) !== true) return false;
-  const on = bootBoolean(ctx.dts.bootargs, "llc-coloring");
-  const sized = /(?:^|\s)llc-size=/.test(ctx.dts.bootargs) && /(?:^|\s)llc-nr-ways=/.test(ctx.dts.bootargs);
-  return on === true || (on !== false && sized);
-}
 
 /**
  * `direct-map` and `xen,static-mem` of the dom0less domains: the bindings' checks
@@ -35,7 +31,11 @@ export function staticMemoryRules(ctx: BootContext): Diagnostic[] {
     if (!staticMem && !directMap) continue;
     // direct-map without banks fails whatever the build
     const built = !!staticMem && builtWith(ctx, OPTIONS.staticMemory, node, "xen,static-mem", out);
-    if (staticMem && llcColoringEnabled(ctx))
+    if (
+      staticMem &&
+      configOption(dts.config, OPTIONS.llcColoring.name) === true &&
+      llcColoringOn(dts.bootargs)
+    )
       out.push(
         bootFinding(
           "static-mem-with-llc-coloring",
