@@ -364,6 +364,25 @@ describe("lint", () => {
     );
   });
 
+  test("a system file that says its platform has no IOMMU: the hardware domain's device models are flagged", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-iommu-"));
+    const yaml = readFileSync("examples/arm-dom0less-split.yaml", "utf8");
+    const noIommu = join(dir, "no-iommu.yaml");
+    writeFileSync(noIommu, yaml.replace(/^xsm: dummy$/m, "xsm: hw-priv-v1\nbuild:\n  iommu: false"));
+    const r = run("lint", noIommu, "--rule", "hwdom-dm-without-iommu");
+    assert.match(
+      r.out,
+      /warning\[hwdom-dm-without-iommu\]: the hardware domain `hw` may act as device model on \d+ guest/,
+    );
+    // unknown (no `iommu`) or true: nothing to say
+    const unknown = join(dir, "unknown.yaml");
+    writeFileSync(unknown, yaml.replace(/^xsm: dummy$/m, "xsm: hw-priv-v1"));
+    assert.match(
+      run("lint", unknown, "--rule", "hwdom-dm-without-iommu").out,
+      /^0 error\(s\), 0 warning\(s\)/m,
+    );
+  });
+
   test("--secure-boot flags a split dom0; an unknown rule is bad input", () => {
     const r = run("lint", "examples/arm-dom0less-split.yaml", "--secure-boot", "--rule", "secure-boot-split");
     assert.equal(r.code, 1);

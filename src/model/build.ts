@@ -19,6 +19,8 @@ export interface BuildFacts {
   readonly disabled: readonly string[];
   /** booted with UEFI Secure Boot (what `xenpriv lint` checks the roles against) */
   readonly secureBoot?: boolean;
+  /** Xen uses an IOMMU for the platform's devices; undefined when the description does not say */
+  readonly iommu?: boolean;
 }
 
 export const DEFAULT_BUILD: BuildFacts = {

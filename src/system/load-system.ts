@@ -209,6 +209,7 @@ export function systemFromSource(doc: SourceDoc): System {
       phase: file.build.phase,
       disabled: file.build.disabled,
       secureBoot: file.build.secure_boot,
+      ...(file.build.iommu !== undefined && { iommu: file.build.iommu }),
     },
     domains,
     source: doc.file,

@@ -22,6 +22,8 @@ export const BuildEntrySchema = z.strictObject({
   phase: z.enum(BOOT_PHASES).default("running"),
   disabled: z.array(z.string().regex(/^CONFIG_[A-Z0-9_]+$/)).default([]),
   secure_boot: z.boolean().default(false),
+  /** the platform's DMA-capable devices are behind an IOMMU Xen uses; absent when not known */
+  iommu: z.boolean().optional(),
 });
 
 /** A system description file (YAML or JSON). The vocabulary is stable: users' files must keep working. */

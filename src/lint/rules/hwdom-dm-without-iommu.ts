@@ -8,7 +8,7 @@ export const hwdomDmWithoutIommu: Rule = {
   category: "privilege",
   defaultSeverity: "warning",
   what: "a hardware domain that runs device models for guests while DMA-capable devices are not behind an IOMMU",
-  why: "The seed's split gives the hardware domain device-model rights over guests (XSM_HW_PRIV proposals). Without an IOMMU, the devices it owns can DMA anywhere in host memory: whoever controls the hardware domain then reaches every guest and Xen itself, whatever the XSM policy says. Xen only insists on an IOMMU for a hardware domain that is not direct-mapped (xen/common/device-tree/dom0less-bindings.c:95-97 at RELEASE-4.22.0).",
+  why: "The seed's split gives the hardware domain device-model rights over guests (XSM_HW_PRIV proposals). Without an IOMMU, the devices it owns can DMA anywhere in host memory: whoever controls the hardware domain then reaches every guest and Xen itself, whatever the XSM policy says. Xen only insists on an IOMMU for a hardware domain that is not direct-mapped (xen/common/device-tree/dom0less-bindings.c:95-97 at RELEASE-4.22.0). A device tree shows whether Xen has an IOMMU (a node its drivers take, and no `iommu=0`); a system file says so with `build: { iommu: false }`.",
   examples: {
     policy: "hw-priv-v1",
     bad: exampleBoard([
@@ -30,8 +30,9 @@ export const hwdomDmWithoutIommu: Rule = {
       "the hardware domain `{{domain}}` may act as device model on {{count}} guest(s) (dm_op) and the board has no IOMMU Xen uses",
   },
   check(ctx) {
-    // only a device tree says whether the board has an IOMMU
-    if (!ctx.deviceTree || iommuEnabled(ctx.deviceTree)) return [];
+    // a device tree says whether the board has an IOMMU; a system file may (`build.iommu`)
+    const iommu = ctx.deviceTree ? iommuEnabled(ctx.deviceTree) : ctx.system.build.iommu;
+    if (iommu !== false) return [];
     return ctx.system.domains
       .filter((d) => d.caps.hardware)
       .flatMap((hw) => {
