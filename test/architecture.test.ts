@@ -10,12 +10,25 @@ const ALLOWED: Record<string, readonly string[]> = {
   policy: ["core", "model"],
   catalog: ["core", "model"],
   devicetree: ["core"],
+  cmdline: ["core", "model"],
   system: ["core", "model", "devicetree"],
   query: ["core", "model", "policy", "catalog", "system", "devicetree"],
   lint: ["core", "model", "policy", "catalog", "system", "query", "devicetree"],
-  report: ["core", "model", "policy", "catalog", "system", "query", "devicetree", "lint"],
-  extract: ["core", "model", "policy", "catalog"],
-  cli: ["core", "model", "policy", "catalog", "system", "query", "report", "extract", "devicetree", "lint"],
+  report: ["core", "model", "policy", "catalog", "system", "query", "devicetree", "lint", "cmdline"],
+  extract: ["core", "model", "policy", "catalog", "cmdline"],
+  cli: [
+    "core",
+    "model",
+    "policy",
+    "catalog",
+    "system",
+    "query",
+    "report",
+    "extract",
+    "devicetree",
+    "lint",
+    "cmdline",
+  ],
 };
 
 function files(dir: string): string[] {

@@ -434,6 +434,43 @@ describe("--kconfig", () => {
   });
 });
 
+describe("options", () => {
+  test("the shipped catalogue: registrations joined with their documentation, both kinds of difference", () => {
+    const r = json("options", "--arch", "arm");
+    assert.equal(r.code, 0);
+    const v = r.value as {
+      options: { name: string; builds: { arm: boolean }; doc?: { syntax?: string } }[];
+      undocumented: string[];
+    };
+    assert.ok(v.options.length > 0 && v.options.every((o) => o.builds.arm));
+    assert.equal(v.options.find((o) => o.name === "llc-coloring")?.doc?.syntax, "= <boolean>");
+    assert.ok(v.undocumented.includes("placeholder"));
+    assert.match(run("options").out, /documented, not registered: no-real-mode/);
+    const bad = run("options", "--xen", "4.2");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /did you mean `4\.22\.0`/);
+  });
+
+  test("options extract reads a tree; a directory that is none is bad input", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "xenpriv-options-")), "options.json");
+    const r = run(
+      "options",
+      "extract",
+      "test/fixtures/extract/options",
+      "-o",
+      out,
+      "--xen-version",
+      "fixture",
+    );
+    assert.equal(r.code, 0);
+    assert.match(r.err, /10 registrations, 9 names/);
+    assert.equal(JSON.parse(readFileSync(out, "utf8")).xen, "fixture");
+    const none = run("options", "extract", "test/fixtures/devicetree");
+    assert.equal(none.code, 2);
+    assert.match(none.err, /error\[extract\/not-a-xen-tree\]/);
+  });
+});
+
 describe("usage", () => {
   test("unknown options and commands exit 2", () => {
     assert.equal(run("matrix", "--nope").code, 2);

@@ -1,5 +1,6 @@
 import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { shippedOptionVersions } from "../cmdline/load-option-catalogue.js";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Model } from "../query/model.js";
@@ -12,6 +13,7 @@ import { extractCommand } from "./commands/extract.js";
 import { FAIL_ON, LINT_FORMATS, type LintOptions, lintCommand } from "./commands/lint.js";
 import { matrixCommand } from "./commands/matrix.js";
 import { opsCommand } from "./commands/ops.js";
+import { type OptionsListOptions, optionsCommand, optionsExtractCommand } from "./commands/options.js";
 import { policiesCommand } from "./commands/policies.js";
 import { whatCanCommand } from "./commands/what-can.js";
 import { whoCanCommand } from "./commands/who-can.js";
@@ -153,6 +155,32 @@ export function program(): Command {
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
     .action((tree: string, o: { output?: string; xenVersion?: string }) => extractCommand(tree, o));
+
+  const options = p
+    .command("options")
+    .description("Xen's command-line options: registrations joined with docs/misc/xen-command-line.pandoc");
+  options
+    .command("list", { isDefault: true })
+    .description(
+      "the options of a Xen version, each with its guards, where it builds and its documented syntax",
+    )
+    .option(
+      "--xen <version>",
+      `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
+      "4.22.0",
+    )
+    .addOption(new Option("--arch <arch>", "only what a build of this arch can have").choices(["x86", "arm"]))
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
+    .action((o: OptionsListOptions & { format: CommonOptions["format"] }) =>
+      emit(optionsCommand(o), o.format),
+    );
+  options
+    .command("extract")
+    .argument("<xen-tree>", "root of a Xen source tree")
+    .description("read every *_param registration and the command-line document out of a Xen tree")
+    .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
+    .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
+    .action((tree: string, o: { output?: string; xenVersion?: string }) => optionsExtractCommand(tree, o));
 
   p.command("lint")
     .argument(

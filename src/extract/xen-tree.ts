@@ -92,7 +92,7 @@ const unreadable = (file: string, why: string): never =>
 const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
 
 /** Regular `.c` and `.h` files only: a FIFO named `x.c` would block the read forever. */
-function walk(dir: string, out: { c: string[]; h: string[] }): void {
+export function walk(dir: string, out: { c: string[]; h: string[] }): void {
   let entries: Dirent[] = [];
   try {
     entries = readdirSync(dir, { withFileTypes: true });

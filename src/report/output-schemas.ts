@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OperationSchema } from "../catalog/schema.js";
+import { DocEntrySchema, OptionEntrySchema } from "../cmdline/option-catalogue.js";
 import type { Decision } from "../model/decision.js";
 import type { Cell } from "../query/cells.js";
 import type { Change } from "../query/diff.js";
@@ -104,6 +105,14 @@ export const OUTPUT_SCHEMAS = {
     ),
   }),
   ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
+  options: envelope("options", {
+    xen: z.string(),
+    commit: z.string().optional(),
+    arch: z.string().optional(),
+    options: z.array(OptionEntrySchema.extend({ doc: DocEntrySchema.optional() })),
+    undocumented: z.array(z.string()),
+    unregistered: z.array(z.string()),
+  }),
   policies: envelope("policies", {
     policies: z.array(
       z.object({

@@ -1,9 +1,9 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Catalogue } from "../../catalog/schema.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
+import { writeWhole } from "../write-whole.js";
 
 export interface ExtractCliOptions {
   readonly output?: string;
@@ -46,19 +46,6 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
     process.stdout.write(text);
     return;
   }
-  // Write beside the target and rename: a reader never sees half a catalogue.
-  const tmp = `${o.output}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, o.output);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    fail(
-      error(
-        "extract/cannot-write",
-        `cannot write \`${o.output}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      ),
-    );
-  }
+  writeWhole(o.output, text);
   process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
 }
