@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { loadOptionCatalogue } from "./load-option-catalogue.js";
+import { EINVAL, EOVERFLOW, parseParams, parseSizeAndUnit, strtoull } from "./parse-params.js";
+
+// the boot table of an x86 build of 4.22.0, as the shipped catalogue lists it
+const X86 = loadOptionCatalogue("4.22.0").options.filter((o) => o.builds.x86);
+const parse = (line: string) => parseParams(line, X86);
+/** What the entries of the first token did: outcome kind and value or argument, and rc. */
+const did = (line: string, token = 0) =>
+  (parse(line)[token]?.applied ?? []).map((a) => {
+    const o = a.outcome;
+    return [o.kind === "set" ? o.value : o.kind === "call" ? o.arg : o.kind, a.rc];
+  });
+
+describe("parseParams: the tricky cases of the reference (§10, 1-9)", () => {
+  test("1. only spaces separate: a tab stays inside the token", () => {
+    const t = parse("com1=115200,8n1\t0x2f8 loglvl=all");
+    assert.deepEqual(
+      t.map((x) => x.text),
+      ["com1=115200,8n1\t0x2f8", "loglvl=all"],
+    );
+    assert.deepEqual(did("com1=115200,8n1\t0x2f8"), [["115200,8n1\t0x2f8", 0]]);
+  });
+
+  test("2. a token over 127 characters is cut before the key is split", () => {
+    const long = `dom0=${"pvh,".repeat(49)}`;
+    const [t] = parse(long);
+    assert.equal(t?.truncated, true);
+    assert.equal(t?.value.length, 127 - "dom0=".length);
+    assert.equal(t?.end, long.length, "the rest is consumed, not parsed as another token");
+  });
+
+  test("3. quotes are characters", () => {
+    const t = parse('console="vga com1"');
+    assert.deepEqual(
+      t.map((x) => [x.text, x.found]),
+      [
+        ['console="vga', true],
+        ['com1"', false],
+      ],
+    );
+    assert.deepEqual(did('console="vga'), [['"vga', 0]]);
+  });
+
+  test("4. booleans: empty is true, no-x=0 is true, an unknown word writes nothing", () => {
+    assert.deepEqual(did("x2apic="), [[true, 0]]);
+    assert.deepEqual(did("no-x2apic"), [[false, 0]]);
+    assert.deepEqual(did("no-x2apic=0"), [[true, 0]]);
+    assert.deepEqual(did("no-x2apic=maybe"), [["rejected", -1]]);
+    assert.deepEqual(did("x2apic=enable"), [[true, 0]]);
+  });
+
+  test("5. `no-` is ignored by integers and strings", () => {
+    assert.deepEqual(did("no-maxcpus"), [[0n, 0]]);
+    assert.deepEqual(did("no-console"), [["", 0]]);
+    assert.deepEqual(did("console=vga,com1,com2,dbgp,ehci,xhci,none,more"), [
+      ["vga,com1,com2,dbgp,ehci,xhci,n", 0],
+    ]);
+  });
+
+  test("6. integers: C bases, negatives that wrap, a value stored before its trailing text fails", () => {
+    assert.deepEqual(did("maxcpus=0x10"), [[16n, 0]]);
+    assert.deepEqual(did("maxcpus=010"), [[8n, 0]]);
+    assert.deepEqual(did("maxcpus=-1"), [[0xffffffffn, 0]]);
+    assert.deepEqual(did("maxcpus=4k"), [[4n, -EINVAL]]);
+    assert.deepEqual(did("maxcpus=0x100000000"), [["rejected", -EOVERFLOW]]);
+  });
+
+  test("7. sizes: no suffix is KiB, % is refused with the value kept", () => {
+    assert.deepEqual(did("mem=4G"), [[4n << 30n, 0]]);
+    assert.deepEqual(did("mem=4096"), [[4096n << 10n, 0]]);
+    assert.deepEqual(did("mem=50%"), [[50n, -EINVAL]]);
+    assert.deepEqual(parseSizeAndUnit("1b"), [1n, 2]);
+    assert.deepEqual(strtoull("0x"), [0n, 1]);
+  });
+
+  test("8. a custom option with a bracket key gets the text from the bracket", () => {
+    assert.deepEqual(did("ivrs_ioapic[4]=00:14.0"), [["[4]=00:14.0", 0]]);
+    assert.equal(parse("ivrs_ioapic[4]")[0]?.found, false);
+    // `no-` with a value: the handler is not called
+    assert.deepEqual(did("no-loglvl=all"), [["rejected", -EINVAL]]);
+    assert.deepEqual(did("no-loglvl"), [["no", 0]]);
+  });
+
+  test("9. every entry of a name runs: both dbgp handlers", () => {
+    const [t] = parse("dbgp=xhci");
+    assert.deepEqual(
+      t?.applied.map((a) => a.entry.ref),
+      ["xen/drivers/char/ehci-dbgp.c:1486", "xen/drivers/char/xhci-dbc.c:1410"],
+    );
+  });
+
+  test("unknown names, and names that exist only on another arch", () => {
+    const [t] = parse("xenheap_megabytes=32");
+    assert.equal(t?.found, false);
+    assert.equal(parse("  loglvl=all   ").length, 1);
+    assert.equal(parse("").length, 0);
+  });
+});
