@@ -20,6 +20,13 @@ test("a file is read as a DTB when it starts with the FDT magic number, as DTS o
       inputError(() => loadDeviceTree(join(dir, "missing.dts"))).map((d) => [d.code, d.span]),
       [["devicetree/unreadable", undefined]],
     );
+    // a `.dtb` that does not start with the magic number says so, rather than failing as DTS
+    const junk = join(dir, "junk.dtb");
+    writeFileSync(junk, Buffer.from([0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 0]));
+    assert.deepEqual(
+      inputError(() => loadDeviceTree(junk)).map((d) => d.code),
+      ["devicetree/dtb-bad-magic"],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

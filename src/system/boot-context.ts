@@ -89,6 +89,8 @@ export interface BuildOption {
   readonly default: boolean;
   /** its Kconfig entry (path:line at RELEASE-4.22.0) */
   readonly ref: string;
+  /** an option it depends on: off when that one is off */
+  readonly dependsOn?: `CONFIG_${string}`;
 }
 
 export const OPTIONS = {
@@ -97,7 +99,12 @@ export const OPTIONS = {
     default: false,
     ref: "xen/common/Kconfig:194-196",
   },
-  staticShm: { name: "CONFIG_STATIC_SHM", default: false, ref: "xen/common/Kconfig:207-209" },
+  staticShm: {
+    name: "CONFIG_STATIC_SHM",
+    default: false,
+    ref: "xen/common/Kconfig:207-209",
+    dependsOn: "CONFIG_STATIC_MEMORY",
+  },
   staticEvtchn: { name: "CONFIG_STATIC_EVTCHN", default: true, ref: "xen/common/Kconfig:213-216" },
   bootCpupools: {
     name: "CONFIG_BOOT_TIME_CPUPOOLS",
@@ -122,13 +129,16 @@ export function builtWith(
   property: string,
   out: Diagnostic[],
 ): boolean {
-  const set = configOption(ctx.dts.config, option.name);
+  const set =
+    option.dependsOn && configOption(ctx.dts.config, option.dependsOn) === false
+      ? false
+      : configOption(ctx.dts.config, option.name);
   if (set === undefined && !option.default && !ctx.assumed.has(option.name)) {
     ctx.assumed.add(option.name);
     out.push(
       bootFinding(
         "assumed-build-option",
-        `\`${node.baseName}\` uses \`${property}\`, which needs a Xen built with ${option.name}=y (off by default): assumed`,
+        `${property === "compatible" ? `\`${node.path}\`` : `\`${property}\` of \`${node.baseName}\``} needs a Xen built with ${option.name}=y (off by default): assumed`,
         node,
         property,
         option.ref,

@@ -10,17 +10,31 @@ const BI = "xen/common/device-tree/bootinfo.c";
 /** MAX_MODULES (xen/include/xen/bootinfo.h:13) less the two slots of Xen's image and the DTB (setup.c:326, bootinfo-fdt.c:477). */
 const MODULE_SLOTS = 30;
 
-interface Range {
+export interface Range {
   readonly start: bigint;
   readonly end: bigint;
   readonly what: string;
+}
+
+/** The `xen,static-mem` banks of a domain node, read with `/chosen`'s cells as the early scan reads them. */
+export function staticMemoryBanks(ctx: BootContext, node: DtNode): Range[] {
+  const [ac, sc] = scanCells([ctx.dts.tree.root, ctx.dts.chosen]);
+  const cells = xenReadCells(node, "xen,static-mem");
+  const out: Range[] = [];
+  if (!cells || ac < 1 || sc < 1) return out;
+  for (let at = 0; at + ac + sc <= cells.length; at += ac + sc) {
+    const start = cellsNumber(cells, at, ac);
+    const size = cellsNumber(cells, at + ac, sc);
+    if (size > 0n) out.push({ start, end: start + size, what: `\`xen,static-mem\` of \`${node.path}\`` });
+  }
+  return out;
 }
 
 /** Where Xen's early scan puts each module, and the ones add_boot_module() drops (bootinfo.c:220-262). */
 export interface ModuleRegistry {
   readonly registered: readonly BootModule[];
   /** the address and size of each module kept */
-  readonly ranges: ReadonlyMap<BootModule, { readonly start: bigint; readonly end: bigint }>;
+  readonly ranges: ReadonlyMap<BootModule, Range>;
   readonly dropped: ReadonlyMap<BootModule, string>;
 }
 
@@ -34,17 +48,9 @@ export function registerModules(ctx: BootContext): ModuleRegistry {
   const registered: BootModule[] = [];
   const ranges = new Map<BootModule, Range>();
   const dropped = new Map<BootModule, string>();
-  const [chosenAc, chosenSc] = scanCells([dts.tree.root, dts.chosen]);
   const byNode = new Map(dts.modules.map((m) => [m.node, m]));
   const reserve = (node: DtNode): void => {
-    const cells = xenReadCells(node, "xen,static-mem");
-    if (!cells || chosenAc < 1 || chosenSc < 1) return;
-    for (let at = 0; at + chosenAc + chosenSc <= cells.length; at += chosenAc + chosenSc) {
-      const start = cellsNumber(cells, at, chosenAc);
-      const size = cellsNumber(cells, at + chosenAc, chosenSc);
-      if (size > 0n)
-        reserved.push({ start, end: start + size, what: `\`xen,static-mem\` of \`${node.path}\`` });
-    }
+    reserved.push(...staticMemoryBanks(ctx, node));
   };
   const add = (m: BootModule): void => {
     const [ac, sc] = scanCells([dts.tree.root, dts.chosen, ...(m.domain ? [m.domain] : [])]);
@@ -181,7 +187,7 @@ export function missingKernel(
     if (!module)
       return `its kernel \`${kernel.name}\` is not also \`multiboot,module\`, so Xen's scan never loads it`;
     return registry.dropped.has(module)
-      ? `its kernel \`${kernel.name}\` was ignored (see above)`
+      ? `its kernel \`${kernel.name}\` was ignored (see its module-overlap or module-too-many warning)`
       : `its kernel \`${kernel.name}\` is not a kernel module for Xen`;
   }
   const range = registry.ranges.get(kept);

@@ -357,7 +357,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
 
   out.push(
     ...staticMemoryRules(ctx),
-    ...sharedMemoryRules(ctx),
+    ...sharedMemoryRules(ctx, registry),
     ...domainOptionRules(ctx),
     ...eventChannelRules(ctx),
   );

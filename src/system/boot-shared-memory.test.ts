@@ -82,6 +82,26 @@ describe("sharedMemoryRules", () => {
     ]);
   });
 
+  test("a region over static memory or a boot module is refused too", () => {
+    const inBank = domain(
+      "a",
+      `xen,static-mem = <0x50000000 0x100000>;${shm("ring", "0x50000000 0x60000000 0x100000")}`,
+      1,
+    ).replace("memory = <0x0 0x10000>;", "memory = <0x0 0x400>;");
+    assert.deepEqual(codes(inBank), [["boot/shared-memory-overlap", "xen,shared-mem", "706-708"]]);
+    // the kernel of slot 1 is at 0x100000
+    assert.deepEqual(codes(domain("a", shm("ring", "0x100000 0x60000000 0x1000"), 1)), [
+      ["boot/shared-memory-overlap", "xen,shared-mem", "706-708"],
+    ]);
+  });
+
+  test("without CONFIG_STATIC_MEMORY there is no CONFIG_STATIC_SHM (it depends on it)", () => {
+    const one = domain("a", shm("ring", "0x50000000 0x60000000 0x100000"), 1);
+    assert.deepEqual(codes(one, "# CONFIG_STATIC_MEMORY is not set\n"), [
+      ["boot/shared-memory-not-built", "compatible", "xen/common/device-tree/bootinfo-fdt.c:357-365"],
+    ]);
+  });
+
   test("a direct-mapped domain maps a region at its host address", () => {
     const dm = (mem: string) =>
       codes(domain("a", `direct-map;\nxen,static-mem = <0x80000000 0x4000000>;${shm("ring", mem)}`, 1));

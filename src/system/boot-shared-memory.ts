@@ -2,6 +2,7 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
 import { type BootContext, bootFinding, builtWith, OPTIONS, scanCells } from "./boot-context.js";
+import { type ModuleRegistry, type Range, staticMemoryBanks } from "./boot-modules.js";
 import { cellsNumber, isCompatible, xenReadCells, xenReadString } from "./xen-dt-property.js";
 
 const SHM = "xen/common/device-tree/static-shmem.c";
@@ -30,8 +31,13 @@ function sharedMemoryNodes(root: DtNode): { node: DtNode; chain: DtNode[] }[] {
  * (process_shm_node, static-shmem.c:526-720), which stop Xen with "Early FDT parsing failed", and
  * the builder's for direct-mapped domains (static-shmem.c:355-395).
  */
-export function sharedMemoryRules(ctx: BootContext): Diagnostic[] {
+export function sharedMemoryRules(ctx: BootContext, registry: ModuleRegistry): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // check_reserved_regions_overlap(): static memory banks and boot modules (bootinfo.c:188-219)
+  const reserved: Range[] = [
+    ...[...ctx.domainOf.keys()].flatMap((n) => staticMemoryBanks(ctx, n)),
+    ...registry.ranges.values(),
+  ];
   const regions: Region[] = [];
   const owners = new Map<string, DtNode>();
   for (const { node, chain } of sharedMemoryNodes(ctx.dts.tree.root)) {
@@ -180,14 +186,19 @@ export function sharedMemoryRules(ctx: BootContext): Diagnostic[] {
       else if (!same) {
         const overlap =
           host !== undefined &&
-          regions.find((r) => r.host !== undefined && host < r.host + r.size && r.host < host + size);
+          [
+            ...regions.flatMap((r) =>
+              r.host === undefined ? [] : [{ start: r.host, end: r.host + r.size, what: `region "${r.id}"` }],
+            ),
+            ...reserved,
+          ].find((r) => host < r.end && r.start < host + size);
         if (overlap)
           fail(
             "shared-memory-overlap",
-            `its host range overlaps region "${overlap.id}": the early scan refuses it`,
+            `its host range overlaps ${overlap.what}: the early scan refuses it`,
             "xen,shared-mem",
             "706-708",
-            "shared regions with different ids must not overlap",
+            "a shared region with a host address may not overlap another region, static memory or a boot module",
           );
         else if (regions.length >= 32)
           fail(

@@ -77,6 +77,7 @@ describe("systemFromDeviceTree", () => {
 			compatible = "hypervisor,xen";
 			ctl { compatible = "xen,domain"; domid = <0>; permissions = <0x1>; };
 			store { compatible = "xen,domain"; domid = <7>; functions = <0x40000000>; };
+			boot { compatible = "xen,domain"; domid = <8>; functions = <0x3>; };
 		};`);
     const dts = systemFromDeviceTree(parseDts(text, "board.dts"));
     assert.deepEqual(
@@ -86,6 +87,8 @@ describe("systemFromDeviceTree", () => {
     assert.deepEqual(summary(text, { hyperlaunch: true }), [
       [1, "ctl", "control", "dom0less"],
       [7, "store", "xenstore", "dom0less"],
+      // functions' bits 0 and 1 are BOOT and CRASH, not control and hardware
+      [8, "boot", "", "dom0less"],
     ]);
   });
 

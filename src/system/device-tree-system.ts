@@ -186,7 +186,11 @@ export function systemFromDeviceTree(
         while (taken.has(next)) next++;
         domid = next++;
       }
-      const bits = (xenReadU32(node, "permissions") ?? 0) | (xenReadU32(node, "functions") ?? 0);
+      // control and hardware are permissions (bits 0, 1); xenstore is a function (bit 30): functions' own
+      // bits 0 and 1 are BOOT and CRASH (hyperlaunch-devicetree.rst:84-95)
+      const bits =
+        ((xenReadU32(node, "permissions") ?? 0) & (HYPERLAUNCH.control | HYPERLAUNCH.hardware)) |
+        ((xenReadU32(node, "functions") ?? 0) & HYPERLAUNCH.xenstore);
       domains.push({
         node,
         domain: {

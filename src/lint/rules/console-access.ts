@@ -30,7 +30,9 @@ domains:
           domains: readers.map((d) => `\`${d.name}\``).join(", "),
         },
         ...(ctx.system.spans[readers[0]?.name ?? ""] && { span: ctx.system.spans[readers[0]?.name ?? ""] }),
-        help: "set `console: false` on domains that need not read Xen's log",
+        help: ctx.deviceTree
+          ? "Xen makes every dom0less domain a console domain (dom0less-build.c:906): keep secrets out of Xen's log, or use a policy that checks console_io"
+          : "set `console: false` on domains that need not read Xen's log",
         ref: "xen/include/xsm/dummy.h:257-268",
       },
     ];
