@@ -383,6 +383,15 @@ describe("lint", () => {
     );
   });
 
+  test("cpp output under another name is still a device tree", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-cpp-"));
+    const pre = join(dir, "board.i");
+    writeFileSync(pre, `# 1 "board.dts"\n${readFileSync("examples/arm-dom0less-split.dts", "utf8")}`);
+    const r = run("lint", pre, "--rule", "xen-boot");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /0 error\(s\)/);
+  });
+
   test("--secure-boot flags a split dom0; an unknown rule is bad input", () => {
     const r = run("lint", "examples/arm-dom0less-split.yaml", "--secure-boot", "--rule", "secure-boot-split");
     assert.equal(r.code, 1);

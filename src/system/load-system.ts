@@ -224,14 +224,17 @@ export function loadSystemText(text: string, file: string): System {
   return systemFromSource(doc);
 }
 
-/** `.dts`, `.dtsi` and `.dtb` files, and anything that starts with the FDT magic number. */
+/** `.dts`, `.dtsi` and `.dtb` files, anything that starts with the FDT magic number, and other text with `/dts-v1/` near its start. */
 export function isDeviceTree(path: string): boolean {
   if (/\.(dts|dtsi|dtb)$/i.test(path)) return true;
+  if (/\.(ya?ml|json)$/i.test(path)) return false;
   try {
-    const head = Buffer.alloc(4);
+    const head = Buffer.alloc(4096);
     const fd = openSync(path, "r");
     try {
-      return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32BE(0) === FDT_MAGIC;
+      const n = readSync(fd, head, 0, head.length, 0);
+      // a blob, or DTS source under another name (cpp output: `board.i`)
+      return (n >= 4 && head.readUInt32BE(0) === FDT_MAGIC) || head.subarray(0, n).includes("/dts-v1/");
     } finally {
       closeSync(fd);
     }
