@@ -11,7 +11,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   catalog: ["core", "model"],
   devicetree: ["core"],
   cmdline: ["core", "model"],
-  system: ["core", "model", "devicetree"],
+  system: ["core", "model", "devicetree", "cmdline"],
   query: ["core", "model", "policy", "catalog", "system", "devicetree"],
   lint: ["core", "model", "policy", "catalog", "system", "query", "devicetree"],
   report: ["core", "model", "policy", "catalog", "system", "query", "devicetree", "lint", "cmdline"],

@@ -1,3 +1,4 @@
+import { parseBool } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
@@ -73,13 +74,6 @@ export function llcColoringOn(bootargs: string): boolean {
   const on = bootBoolean(bootargs, "llc-coloring");
   const sized = /(?:^|\s)llc-size=/.test(bootargs) && /(?:^|\s)llc-nr-ways=/.test(bootargs);
   return on === true || (on !== false && sized);
-}
-
-/** `parse_bool` (xen/common/kernel.c:235-284): 1, 0, or -1 for a word it does not know. */
-export function parseBool(word: string): number {
-  if (["1", "on", "yes", "true", "enable"].includes(word)) return 1;
-  if (["0", "no", "off", "false", "disable"].includes(word)) return 0;
-  return -1;
 }
 
 /** A Kconfig option a feature of the tree needs, with where Xen declares it. */

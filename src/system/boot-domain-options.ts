@@ -1,3 +1,4 @@
+import { strtoull } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPhandle } from "../devicetree/find-node.js";
@@ -11,17 +12,13 @@ const CDB = "xen/common/device-tree/dom0less-build.c";
 const BND = "xen/common/device-tree/dom0less-bindings.c";
 const SCHEDULERS = ["credit", "credit2", "rtds", "arinc653", "null"];
 
-/** `simple_strtoul(s, &end, 0)`: a number in C's bases (0x hex, leading 0 octal), and where it stopped. */
+/**
+ * `simple_strtoul(s, &end, 0)` (xen/lib/strtoul.c, the digits of simple_strtoull) stored in an
+ * `unsigned int` as dom0less-build.c:702-710 does: the low 32 bits.
+ */
 function strtoul(s: string, at: number): [number, number] {
-  const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s.slice(at));
-  if (!m) return [0, at];
-  const text = m[1] as string;
-  const value = /^0[xX]/.test(text)
-    ? Number.parseInt(text, 16)
-    : text.startsWith("0")
-      ? Number.parseInt(text || "0", 8)
-      : Number(text);
-  return [value, at + text.length];
+  const [v, end] = strtoull(s, at);
+  return [Number(v & 0xffff_ffffn), end];
 }
 
 /** The CPU nodes Xen brings up: `device_type = "cpu"` under `/cpus`, in order (nr_cpu_ids of them). */

@@ -110,8 +110,9 @@ export function eventChannelRules(ctx: BootContext): Diagnostic[] {
       );
     const read = (n: DtNode): number[] | undefined => {
       if (invalid.has(n)) return undefined;
-      invalid.add(n);
       const cells = xenReadCells(n, "xen,evtchn");
+      if (cells && cells.length >= 2) return cells;
+      invalid.add(n);
       if (!cells)
         fail(
           n,
@@ -119,17 +120,13 @@ export function eventChannelRules(ctx: BootContext): Diagnostic[] {
           "16-21",
           "add `xen,evtchn = <port &other-end>;`",
         );
-      else if (cells.length < 2)
+      else
         fail(
           n,
           '`xen,evtchn` has fewer than 2 cells: Xen panics "xen,evtchn property value is not valid."',
           "23-27",
           "give a port and the phandle of the other end",
         );
-      else {
-        invalid.delete(n);
-        return cells;
-      }
       return undefined;
     };
     const mine = read(node);

@@ -1,7 +1,8 @@
+import { parseBool } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
-import { type BootContext, bootFinding, OPTIONS, parseBool } from "./boot-context.js";
+import { type BootContext, bootFinding, OPTIONS } from "./boot-context.js";
 import { domainOptionRules } from "./boot-domain-options.js";
 import { eventChannelRules } from "./boot-event-channels.js";
 import { missingKernel, moduleRules, registerModules } from "./boot-modules.js";
