@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { OptionEntry, OptionType } from "../cmdline/option-catalogue.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
-import { buildable, readKconfig } from "./kconfig.js";
+import { buildable } from "./kconfig.js";
 import { fileGuards, makefileGuards } from "./makefile-guards.js";
-import { readSource, walk } from "./xen-tree.js";
+import { kconfigOf, readSource, walk } from "./xen-tree.js";
 
 /** The macros of xen/include/xen/param.h that register options, and what each makes. */
 const MACRO =
@@ -66,8 +66,7 @@ export function extractOptions(root: string): OptionEntry[] {
   const objects = new Map<string, string[]>();
   for (const dir of ["common", "drivers", "lib", "xsm", "crypto", "arch/x86", "arch/arm"])
     makefileGuards(read, `xen/${dir}`, dir === "crypto" ? ["CONFIG_CRYPTO"] : [], objects);
-  const kconfigRead = (path: string) => read(`xen/${path}`);
-  const kconfig = { x86: readKconfig(kconfigRead, "x86"), arm: readKconfig(kconfigRead, "arm") };
+  const kconfig = kconfigOf(root);
   const out: OptionEntry[] = [];
   for (const p of [...found.c, ...found.h].sort()) {
     const file = relative(root, p);

@@ -124,6 +124,18 @@ export function readSource(root: string, path: string): string {
   }
 }
 
+/** What each modelled arch's Kconfig lets a build of the tree have. */
+export function kconfigOf(root: string): Record<Arch, Kconfig> {
+  // both arches source common/Kconfig and the rest: each file is read once
+  const files = new Map<string, string | null>();
+  const read = (path: string) => {
+    if (!files.has(path))
+      files.set(path, existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null);
+    return files.get(path) ?? null;
+  };
+  return { x86: readKconfig(read, "x86"), arm: readKconfig(read, "arm") };
+}
+
 /** Fails with exit 2 unless `root` looks like a Xen source tree. */
 export function checkLayout(root: string): void {
   if (!existsSync(root) || !statSync(root).isDirectory())
@@ -296,14 +308,7 @@ export function readXenTree(
     }
     if (progress && done % 50 === 0) progress(done, paths.length);
   }
-  // both arches source common/Kconfig and the rest: each file is read once
-  const kconfigFiles = new Map<string, string | null>();
-  const read = (path: string) => {
-    if (!kconfigFiles.has(path))
-      kconfigFiles.set(path, existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null);
-    return kconfigFiles.get(path) ?? null;
-  };
-  const kconfig = { x86: readKconfig(read, "x86"), arm: readKconfig(read, "arm") };
+  const kconfig = kconfigOf(root);
   const flags = new Map<string, HeaderFlag[]>();
   for (const p of found.h) {
     const file = relative(root, p);
