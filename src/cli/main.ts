@@ -1,12 +1,15 @@
 import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { shippedOptionVersions } from "../cmdline/load-option-catalogue.js";
+import { LOCKDOWN_MODEL_IDS } from "../cmdline/lockdown-models.js";
+import { SAFE_LIST_IDS } from "../cmdline/safe-lists.js";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Model } from "../query/model.js";
 import { hasChanges, type VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
 import { checkCommand } from "./commands/check.js";
+import { type CmdlineOptions, cmdlineCommand } from "./commands/cmdline.js";
 import { diffCommand } from "./commands/diff.js";
 import { diffXenCommand } from "./commands/diff-xen.js";
 import { extractCommand } from "./commands/extract.js";
@@ -181,6 +184,64 @@ export function program(): Command {
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
     .action((tree: string, o: { output?: string; xenVersion?: string }) => optionsExtractCommand(tree, o));
+
+  p.command("cmdline")
+    .argument(
+      "[line...]",
+      "the bootloader's command line; with --boot efi, the EFI load options (image name first, Xen options after a quoted `--`)",
+    )
+    .description(
+      "what a Xen command line does: where each option comes from, whether it is trusted, what is applied, and what lockdown drops",
+    )
+    .addOption(
+      new Option(
+        "--boot <path>",
+        "boot path; default: efi with --efi-cfg/--uki, dt with --dt, else multiboot",
+      ).choices(["multiboot", "efi", "dt", "pvh"]),
+    )
+    .addOption(new Option("--arch <arch>", "default: arm for --boot dt, else x86").choices(["x86", "arm"]))
+    .option(
+      "--loader <name>",
+      "multiboot boot_loader_name: not GRUB 2 means the first word is dropped",
+      "GRUB 2.12",
+    )
+    .option("--builtin <line>", "CONFIG_CMDLINE, parsed before the bootloader's line")
+    .option("--override", "CONFIG_CMDLINE_OVERRIDE: the bootloader's line is not parsed")
+    .option(
+      KCONFIG[0],
+      "the Xen build's .config: CONFIG_CMDLINE, CONFIG_CMDLINE_OVERRIDE, CONFIG_LOCKDOWN_DEFAULT, CONFIG_PV_SHIM",
+    )
+    .option("--efi-cfg <file>", "the EFI configuration file (xen.cfg)")
+    .option("--section <name>", "the xen.cfg section to use (as a bare word in the load options would)")
+    .option(
+      "--uki <file>",
+      "a unified Xen image: its .config section is the configuration, trusted when the image is signed",
+    )
+    .option("--dt <file>", "an Arm device tree: /chosen xen,xen-bootargs (or bootargs)")
+    .option("--secure-boot", "efi_secure_boot is set")
+    .addOption(
+      new Option("--lockdown-model <model>", "how lockdown is decided (no released Xen has one)")
+        .choices([...LOCKDOWN_MODEL_IDS])
+        .default("summit"),
+    )
+    .addOption(
+      new Option("--safe-list <list>", "the options lockdown lets through")
+        .choices([...SAFE_LIST_IDS])
+        .default("v2"),
+    )
+    .option("--lockdown-default", "CONFIG_LOCKDOWN_DEFAULT=y")
+    .option("--pv-shim", "CONFIG_PV_SHIM=y (variant A's 2026 posting forces lockdown off)")
+    .option(
+      "--xen <version>",
+      `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
+      "4.22.0",
+    )
+    .addOption(
+      new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table"),
+    )
+    .action((line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
+      emit(cmdlineCommand(line, o), o.format),
+    );
 
   p.command("lint")
     .argument(

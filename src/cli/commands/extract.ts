@@ -1,6 +1,4 @@
 import type { Catalogue } from "../../catalog/schema.js";
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
 import { writeWhole } from "../write-whole.js";

@@ -1,0 +1,197 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { analyseCommandLine, type CommandLineAnalysis } from "../../cmdline/analyse-command-line.js";
+import type { BootPath, BootSources, CfgSource } from "../../cmdline/assemble-command-line.js";
+import { loadOptionCatalogue } from "../../cmdline/load-option-catalogue.js";
+import { LOCKDOWN_MODELS, type LockdownModelId } from "../../cmdline/lockdown-models.js";
+import { SAFE_LISTS, type SafeListId } from "../../cmdline/safe-lists.js";
+import { parseXenCfg, type XenCfg } from "../../cmdline/xen-cfg.js";
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
+import { getProperty, nodeByPath } from "../../devicetree/find-node.js";
+import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
+import { propertyString, propertyStrings } from "../../devicetree/read-property.js";
+import { renderDiagnostics } from "../../report/render-diagnostics.js";
+import { renderMarkdown, renderText } from "../../report/tabular.js";
+import { configOption, readXenConfig } from "../../system/xen-config.js";
+import type { Output } from "../output.js";
+
+export interface CmdlineOptions {
+  readonly boot?: BootPath;
+  readonly arch?: "x86" | "arm";
+  readonly loader: string;
+  readonly builtin?: string;
+  readonly override?: boolean;
+  readonly kconfig?: string;
+  readonly efiCfg?: string;
+  readonly section?: string;
+  readonly uki?: string;
+  readonly dt?: string;
+  readonly secureBoot?: boolean;
+  readonly lockdownModel: LockdownModelId;
+  readonly safeList: SafeListId;
+  readonly lockdownDefault?: boolean;
+  readonly pvShim?: boolean;
+  readonly xen: string;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, "latin1");
+  } catch (e) {
+    return fail(
+      error(
+        "cmdline/unreadable",
+        `cannot read ${what} \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+      ),
+    );
+  }
+}
+
+/** `/chosen` of a device tree: Xen's bootargs and what decides whether plain `bootargs` is read. */
+function chosenOf(path: string): NonNullable<BootSources["chosen"]> {
+  const tree = loadDeviceTree(path);
+  const chosen = nodeByPath(tree, "/chosen");
+  const str = (name: string) => {
+    const p = chosen && getProperty(chosen, name);
+    return p ? propertyString(p) : undefined;
+  };
+  const kernel = chosen?.children.find((c) => {
+    const compat = getProperty(c, "compatible");
+    return compat && propertyStrings(compat).includes("multiboot,kernel");
+  });
+  const kernelArgs = kernel && getProperty(kernel, "bootargs");
+  const xenBootargs = str("xen,xen-bootargs");
+  const bootargs = str("bootargs");
+  return {
+    file: path,
+    ...(xenBootargs !== undefined && { xenBootargs }),
+    ...(bootargs !== undefined && { bootargs }),
+    dom0Bootargs: Boolean(chosen && getProperty(chosen, "xen,dom0-bootargs")),
+    dom0ModuleHasCmdline: Boolean(kernelArgs && propertyString(kernelArgs)),
+  };
+}
+
+/** Kconfig writes strings with `\"` and `\\` escaped. */
+const kconfigString = (v: string) => v.replace(/\\(["\\])/g, "$1");
+
+/** The inputs of a boot, from the command's options. */
+function bootSources(line: string, o: CmdlineOptions): BootSources {
+  const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
+  const builtin =
+    o.builtin ??
+    (config?.values.get("CONFIG_CMDLINE") !== undefined
+      ? kconfigString(config.values.get("CONFIG_CMDLINE") as string)
+      : undefined);
+  const override = o.override || configOption(config, "CONFIG_CMDLINE_OVERRIDE") === true;
+  const boot: BootPath = o.boot ?? (o.efiCfg || o.uki ? "efi" : o.dt ? "dt" : "multiboot");
+  const arch = o.arch ?? (boot === "dt" ? "arm" : "x86");
+  let cfg: CfgSource | undefined;
+  if (o.uki) cfg = readUkiConfig(o.uki);
+  if (!cfg && o.efiCfg)
+    cfg = {
+      cfg: parseXenCfg(readText(o.efiCfg, "the EFI configuration file"), o.efiCfg),
+      uki: false,
+      signed: false,
+    };
+  const cfgDir = o.efiCfg ? dirname(o.efiCfg) : o.uki ? dirname(o.uki) : ".";
+  const readChained = (name: string): XenCfg => {
+    const path = join(cfgDir, name.replace(/\\/g, "/"));
+    return parseXenCfg(readText(path, "the chained configuration file"), path);
+  };
+  return {
+    arch,
+    boot,
+    ...(builtin && { builtin }),
+    ...(override && { override }),
+    ...(boot === "efi" ? { loadOptions: line || "xen.efi" } : { bootloader: line }),
+    loaderName: o.loader,
+    ...(o.section !== undefined && { section: o.section }),
+    ...(cfg && { cfg }),
+    readChained,
+    ...(o.dt && { chosen: chosenOf(o.dt) }),
+  };
+}
+
+/** The `.config` section of a unified Xen image, and whether the image is signed. */
+function readUkiConfig(path: string): CfgSource | undefined {
+  void path;
+  return undefined;
+}
+
+const yesNo = (b: boolean) => (b ? "yes" : "no");
+
+function summary(a: CommandLineAnalysis): string[] {
+  const lines = [
+    `xen ${a.xen} ${a.arch}; lockdown model ${a.lockdown.model}${a.lockdown.model === "none" ? "" : `, safe list ${a.lockdown.safeList}`}; Secure Boot ${a.lockdown.secureBoot ? "on" : "off"}; lockdown ${a.lockdown.enabled ? "on" : "off"} at the end`,
+  ];
+  for (const p of a.assembled.passes)
+    lines.push(`${p.kind === "builtin" ? "built-in (CONFIG_CMDLINE)" : "bootloader"}: ${p.text}`);
+  if (!a.assembled.passes.length) lines.push("no command line");
+  if (a.assembled.dom0 !== undefined) lines.push(`dom0 (after " -- "): ${a.assembled.dom0}`);
+  if (a.assembled.efi?.chosenSection !== undefined)
+    lines.push(`EFI section: ${a.assembled.efi.chosenSection}`);
+  return lines;
+}
+
+/** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */
+export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Output {
+  const catalogue = loadOptionCatalogue(o.xen);
+  const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o), {
+    model: LOCKDOWN_MODELS[o.lockdownModel],
+    safeList: SAFE_LISTS[o.safeList],
+    secureBoot: Boolean(o.secureBoot),
+    lockdownDefault: Boolean(o.lockdownDefault),
+    pvShim: Boolean(o.pvShim),
+  });
+  const table = {
+    columns: ["#", "source", "trusted", "option", "status", "applied", "why"],
+    rows: a.tokens.map((t, i) => [
+      String(i + 1),
+      t.source,
+      yesNo(t.trusted),
+      t.text,
+      t.status,
+      t.options.map((x) => `${x.name}: ${x.result}`).join("; ") || "-",
+      t.why.join("; ") || "-",
+    ]),
+  };
+  const settings = {
+    columns: ["option", "type", "value", "from"],
+    rows: a.settings.map((s) => [
+      s.name,
+      s.type,
+      s.value,
+      s.sources.map((x) => `${x.source}${x.trusted ? " (trusted)" : ""}`).join(", "),
+    ]),
+  };
+  const diags = a.diagnostics.filter(
+    (d) => d.severity !== "note" || d.code.startsWith("lockdown/") || d.code.startsWith("cmdline/"),
+  );
+  const warnings = a.diagnostics.filter((d) => d.severity !== "note").length;
+  return {
+    kind: "cmdline",
+    json: a,
+    text: [
+      summary(a).join("\n"),
+      renderText(table),
+      `effective settings:\n${renderText(settings)}`,
+      diags.length ? renderDiagnostics(diags) : "",
+      `${a.tokens.length} option(s), ${a.tokens.filter((t) => t.status === "dropped" || t.status === "partly-applied").length} dropped by lockdown, ${a.tokens.filter((t) => t.status === "unknown").length} unknown; ${warnings} warning(s)`,
+    ]
+      .filter(Boolean)
+      .join("\n\n"),
+    markdown: [
+      `# Command line\n\n${summary(a)
+        .map((l) => `- ${l}`)
+        .join("\n")}`,
+      `## Options\n\n${renderMarkdown(table)}`,
+      `## Effective settings\n\n${renderMarkdown(settings)}`,
+      diags.length
+        ? `## Findings\n\n${diags.map((d) => `- **${d.severity}** \`${d.code}\`: ${d.message}${d.help ? ` (${d.help})` : ""}`).join("\n")}`
+        : "",
+    ]
+      .filter(Boolean)
+      .join("\n\n"),
+  };
+}
