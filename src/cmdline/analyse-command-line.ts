@@ -149,7 +149,7 @@ export function analyseCommandLine(
           name: d.entry.name,
           type: d.entry.type,
           ref: d.entry.ref,
-          result: "not run (lockdown)",
+          result: d.kind === "unsafe" ? "ignored (lockdown)" : "not run (after an ignored entry)",
         })),
       ],
       why,

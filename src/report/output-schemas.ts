@@ -9,6 +9,16 @@ import type { Change } from "../query/diff.js";
 const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
   z.object({ version: z.literal(1), kind: z.literal(kind), ...shape });
 
+/** A diagnostic as JSON (core/diagnostic.ts). */
+const DiagnosticJsonSchema = z.object({
+  code: z.string(),
+  severity: z.enum(["error", "warning", "note"]),
+  message: z.string(),
+  span: z.object({ file: z.string(), line: z.number().int(), column: z.number().int() }).loose().optional(),
+  help: z.string().optional(),
+  ref: z.string().optional(),
+});
+
 export const StepSchema = z.object({
   kind: z.enum(["lookup", "gate", "hook", "case", "predicate", "skip", "result", "note"]),
   what: z.string(),
@@ -112,6 +122,63 @@ export const OUTPUT_SCHEMAS = {
     options: z.array(OptionEntrySchema.extend({ doc: DocEntrySchema.optional() })),
     undocumented: z.array(z.string()),
     unregistered: z.array(z.string()),
+  }),
+  cmdline: envelope("cmdline", {
+    xen: z.string(),
+    arch: z.enum(["x86", "arm"]),
+    assembled: z.object({
+      passes: z.array(
+        z.object({
+          kind: z.enum(["builtin", "bootloader"]),
+          text: z.string(),
+          pieces: z.array(
+            z.object({
+              source: z.string(),
+              trusted: z.boolean(),
+              origin: z.string(),
+              start: z.number().int(),
+              end: z.number().int(),
+              at: z.object({ file: z.string(), line: z.number().int(), column: z.number().int() }).optional(),
+            }),
+          ),
+        }),
+      ),
+      dom0: z.string().optional(),
+      saved: z.string(),
+      efi: z.object({ section: z.string().optional(), chosenSection: z.string().optional() }).optional(),
+      notes: z.array(DiagnosticJsonSchema),
+    }),
+    lockdown: z.object({
+      model: z.string(),
+      safeList: z.string(),
+      secureBoot: z.boolean(),
+      enabled: z.boolean(),
+    }),
+    tokens: z.array(
+      z.object({
+        pass: z.enum(["builtin", "bootloader"]),
+        text: z.string(),
+        source: z.string(),
+        trusted: z.boolean(),
+        origin: z.string(),
+        status: z.enum(["applied", "partly-applied", "invalid", "ignored", "dropped", "unknown"]),
+        locked: z.boolean(),
+        options: z.array(
+          z.object({ name: z.string(), type: z.string(), ref: z.string(), result: z.string() }),
+        ),
+        why: z.array(z.string()),
+      }),
+    ),
+    settings: z.array(
+      z.object({
+        name: z.string(),
+        type: z.string(),
+        ref: z.string(),
+        value: z.string(),
+        sources: z.array(z.object({ source: z.string(), trusted: z.boolean(), text: z.string() })),
+      }),
+    ),
+    diagnostics: z.array(DiagnosticJsonSchema),
   }),
   policies: envelope("policies", {
     policies: z.array(

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { ensureBuilt, json, run } from "./support/cli.js";
+
+interface Token {
+  text: string;
+  source: string;
+  trusted: boolean;
+  status: string;
+  why: string[];
+}
+interface Diag {
+  code: string;
+  severity: string;
+  message: string;
+  span?: { file: string; line: number; column: number };
+  help?: string;
+}
+
+const F = "test/fixtures/cmdline";
+const tokens = (v: Record<string, unknown>) => v.tokens as Token[];
+const diags = (v: Record<string, unknown>) => v.diagnostics as Diag[];
+
+before(ensureBuilt);
+
+describe("xenpriv cmdline", () => {
+  test("a multiboot line under Secure Boot with variant B and the XenServer list", () => {
+    const r = json(
+      "cmdline",
+      "--secure-boot",
+      "--lockdown-model",
+      "variant-b",
+      "--safe-list",
+      "xenserver",
+      "loglvl=all lockdown com1=115200,8n1,0x3e8 x2apic=maybe -- console=hvc0",
+    );
+    assert.equal(r.code, 0);
+    assert.deepEqual(
+      tokens(r.value).map((t) => [t.text, t.source, t.status]),
+      [
+        ["loglvl=all", "multiboot", "dropped"],
+        ["lockdown", "multiboot", "applied"],
+        ["com1=115200,8n1,0x3e8", "multiboot", "partly-applied"],
+        ["x2apic=maybe", "multiboot", "dropped"],
+      ],
+    );
+    assert.equal((r.value.assembled as { dom0: string }).dom0, " console=hvc0");
+    assert.equal((r.value.lockdown as { enabled: boolean }).enabled, true);
+    assert.ok(diags(r.value).some((d) => d.code === "lockdown/not-first"));
+  });
+
+  test("EFI: xen.cfg's section, its options located in the file, and an unknown option with a suggestion", () => {
+    const r = json("cmdline", "--efi-cfg", `${F}/xen.cfg`, "xen.efi -- loglvl=warning");
+    assert.equal(r.code, 0);
+    assert.deepEqual(
+      tokens(r.value).map((t) => [t.text, t.source, t.trusted]),
+      [
+        ["console=com1", "efi-cfg", false],
+        ["com1=115200,8n1", "efi-cfg", false],
+        ["loglvl=all", "efi-cfg", false],
+        ["x2apci", "efi-cfg", false],
+        ["loglvl=warning", "efi-load-options", false],
+      ],
+    );
+    const unknown = diags(r.value).find((d) => d.code === "cmdline/unknown-option");
+    assert.deepEqual(unknown?.span, { file: `${F}/xen.cfg`, line: 8, column: 49 });
+    assert.match(unknown?.help ?? "", /x2apic/);
+  });
+
+  test("--kconfig: CONFIG_CMDLINE is parsed and CONFIG_CMDLINE_OVERRIDE drops the loader's line", () => {
+    const r = json("cmdline", "--kconfig", `${F}/builtin-override.config`, "maxcpus=2");
+    const passes = (r.value.assembled as { passes: { kind: string; text: string }[]; saved: string }).passes;
+    assert.deepEqual(passes, [
+      {
+        kind: "builtin",
+        text: "console=com1 loglvl=all",
+        pieces: [{ source: "builtin", trusted: true, origin: "CONFIG_CMDLINE", start: 0, end: 23 }],
+      },
+    ]);
+    assert.ok(diags(r.value).some((d) => d.code === "cmdline/override"));
+  });
+
+  test("--dt: an Arm device tree's xen,xen-bootargs", () => {
+    const r = json("cmdline", "--dt", `${F}/xen-bootargs.dts`);
+    assert.deepEqual(
+      tokens(r.value).map((t) => [t.text, t.source, t.status]),
+      [
+        ["console=dtuart", "dt-bootargs", "applied"],
+        ["dtuart=serial0", "dt-bootargs", "applied"],
+        ["dom0_mem=1G", "dt-bootargs", "applied"],
+      ],
+    );
+    assert.equal((r.value as { arch: string }).arch, "arm");
+  });
+
+  test("table and Markdown show each option, the effective settings and the warnings", () => {
+    const t = run("cmdline", "console=vga console=com1 no-x2apic=0 maxcpus=4k");
+    assert.equal(t.code, 0);
+    assert.match(t.out, /effective settings:/);
+    assert.match(t.out, /console\s+string\s+"com1"/);
+    assert.match(t.out, /x2apic\s+bool\s+true/);
+    assert.match(t.out, /warning\[cmdline\/invalid-value\]/);
+    const md = run("cmdline", "--format", "md", "console=com1");
+    assert.match(md.out, /^# Command line/);
+    assert.match(md.out, /## Effective settings/);
+  });
+
+  test("bad input: an unreadable or non-ASCII xen.cfg, an unknown catalogue: exit 2, nothing on stdout", () => {
+    const missing = run("cmdline", "--efi-cfg", `${F}/missing.cfg`);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.out, "");
+    assert.match(missing.err, /cannot read the EFI configuration file `.*missing\.cfg`: ENOENT/);
+    const ascii = run("cmdline", "--efi-cfg", `${F}/not-ascii.cfg`);
+    assert.equal(ascii.code, 2);
+    assert.equal(ascii.out, "");
+    assert.match(ascii.err, /not-ascii\.cfg:2:12: error\[efi-cfg\/not-ascii\]/);
+    const xen = run("cmdline", "--xen", "4.2", "console=com1");
+    assert.equal(xen.code, 2);
+    assert.doesNotMatch(xen.err, /at .*\.js:\d+/);
+  });
+});
