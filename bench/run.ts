@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { benchCmdline } from "./cmdline.js";
 import { largeBoard } from "./dts-workload.js";
 import { benchExtract } from "./extract.js";
 import type { DecideResult, EvaluateResult, MatrixResult } from "./measure.js";
@@ -173,7 +174,14 @@ if (!SOURCE)
     logLevel: "warning",
   });
 console.log(`measuring ${SOURCE ? "from source through tsx" : "the bundled code (as in dist/)"}`);
-const rows = [...benchDecide(), ...benchEvaluate(), ...benchMatrix(), ...benchCheck(), ...benchLintDts()];
+const rows = [
+  ...benchDecide(),
+  ...benchEvaluate(),
+  ...benchMatrix(),
+  ...benchCheck(),
+  ...benchLintDts(),
+  ...benchCmdline(),
+];
 const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
 if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
 for (const tree of trees) rows.push(...benchExtract(tree, ROOT, OUT));

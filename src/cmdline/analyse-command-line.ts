@@ -110,6 +110,7 @@ export function analyseCommandLine(
   const outcome = applyLockdown(parsed, { ...lockdown, arch });
   const diagnostics: Diagnostic[] = [...assembled.notes, ...outcome.events];
   const names = [...new Set(table.map((e) => e.name))];
+  const suggestions = new Map<string, string[]>();
 
   const tokens = outcome.verdicts.map((v): TokenReport => {
     const t = v.token;
@@ -168,7 +169,8 @@ export function analyseCommandLine(
     const at = `${v.pass} line, column ${t.start + 1}`;
     if (!t.found) {
       const elsewhere = catalogue.options.find((e) => e.name === t.name);
-      const did = suggest(t.name, names);
+      const did = suggestions.get(t.name) ?? suggest(t.name, names);
+      suggestions.set(t.name, did);
       diagnostics.push({
         code: "cmdline/unknown-option",
         severity: "warning",

@@ -1,23 +1,33 @@
-/** Edit distance with adjacent transpositions (optimal string alignment). */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment); past `max` it stops and
+ * returns `max + 1`.
+ */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   const m = a.length;
   const n = b.length;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  // three rows, rotated: the one before the previous is needed for transpositions
+  let prev2 = new Int32Array(n + 1);
+  let prev = new Int32Array(n + 1).map((_, j) => j);
+  let cur = new Int32Array(n + 1);
+  let prevMin = 0;
   for (let i = 1; i <= m; i++) {
-    const cur = [i];
+    cur[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
-      }
-      cur.push(v);
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, (prev2[j - 2] as number) + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
-    prev2 = prev;
-    prev = cur;
+    // a cell comes from the row above or, by a transposition, the one before it: two rows past
+    // `max` keep every later row past it
+    if (rowMin > max && prevMin > max) return max + 1;
+    prevMin = rowMin;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[n] ?? 0;
+  return prev[n] as number;
 }
 
 /**
@@ -30,7 +40,8 @@ export function suggest(input: string, known: Iterable<string>, max = 3): string
   const scored: [string, number][] = [];
   for (const name of known) {
     const hay = name.toLowerCase();
-    const d = editDistance(needle, hay);
+    // a length difference above the limit already puts the distance above it
+    const d = Math.abs(needle.length - hay.length) > limit ? limit + 1 : editDistance(needle, hay, limit);
     const tail = hay.split("/").pop() ?? hay;
     const score =
       d <= limit ? d : hay.includes(needle) || (needle.length > 3 && tail === needle) ? limit + 0.5 : -1;
