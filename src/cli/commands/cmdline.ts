@@ -128,7 +128,7 @@ function summary(a: CommandLineAnalysis): string[] {
   for (const p of a.assembled.passes)
     lines.push(`${p.kind === "builtin" ? "built-in (CONFIG_CMDLINE)" : "bootloader"}: ${p.text}`);
   if (!a.assembled.passes.length) lines.push("no command line");
-  if (a.assembled.dom0 !== undefined) lines.push(`dom0 (after " -- "): ${a.assembled.dom0}`);
+  if (a.assembled.dom0 !== undefined) lines.push(`dom0 (after " -- "): ${JSON.stringify(a.assembled.dom0)}`);
   if (a.assembled.efi?.chosenSection !== undefined)
     lines.push(`EFI section: ${a.assembled.efi.chosenSection}`);
   return lines;
