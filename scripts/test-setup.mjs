@@ -1,44 +1,90 @@
-// `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle.
-// When `dtc` is missing, install the `device-tree-compiler` package with apt-get, as
-// `playwright install-deps` does for browsers; when that cannot be done, say how and fail.
+// `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle, and
+// the PE tests use binutils (`objdump`, `objcopy`) and real EFI binaries from Debian packages.
+// When a tool is missing, install its package with apt-get, as `playwright install-deps` does for
+// browsers; when that cannot be done, say how and fail. When the EFI packages are missing from the cache,
+// fetch them with `apt-get download` and unpack them with `dpkg-deb -x`; if that cannot be done, say how,
+// and the test that needs them fails with the same advice.
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
-const PACKAGE = "device-tree-compiler";
+const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
 
-function hasDtc() {
-  const r = spawnSync("dtc", ["--version"], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+function version(tool, arg) {
+  const r = spawnSync(tool, [arg], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.split("\n")[0].trim() : undefined;
 }
 
-function run(command, args) {
+function run(command, args, cwd) {
   process.stderr.write(`test-setup: ${command} ${args.join(" ")}\n`);
-  return spawnSync(command, args, {
-    stdio: "inherit",
-    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-  }).status;
+  return spawnSync(command, args, { stdio: "inherit", env, cwd }).status;
 }
 
-function install() {
-  // as root (CI, these machines) apt-get runs as it is; otherwise through sudo, without a password prompt
-  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  const apt = (...args) => (asRoot ? run("apt-get", args) : run("sudo", ["-n", "apt-get", ...args]));
-  if (apt("install", "-y", "--no-install-recommends", PACKAGE) === 0) return true;
+// as root (CI, these machines) apt-get runs as it is; otherwise through sudo, without a password prompt
+const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+const apt = (...args) => (asRoot ? run("apt-get", args) : run("sudo", ["-n", "apt-get", ...args]));
+
+function install(pkg) {
+  if (apt("install", "-y", "--no-install-recommends", pkg) === 0) return true;
   // a fresh machine has no package lists yet
-  return apt("update") === 0 && apt("install", "-y", "--no-install-recommends", PACKAGE) === 0;
+  return apt("update") === 0 && apt("install", "-y", "--no-install-recommends", pkg) === 0;
 }
 
-if (!hasDtc()) {
-  if (process.platform !== "linux" || !install() || !hasDtc()) {
+function ensureTool(tool, arg, pkg, advice) {
+  if (version(tool, arg)) return;
+  if (process.platform !== "linux" || !install(pkg) || !version(tool, arg)) {
     process.stderr.write(
       [
-        `test-setup: \`dtc\` (the device tree compiler) is needed by the device-tree tests and could not be installed.`,
-        `Install it and run the tests again:`,
-        `  Debian/Ubuntu: sudo apt-get install ${PACKAGE}`,
-        `  Fedora: sudo dnf install dtc    macOS: brew install dtc`,
+        `test-setup: \`${tool}\` is needed by the tests and could not be installed.`,
+        "Install it and run the tests again:",
+        `  Debian/Ubuntu: sudo apt-get install ${pkg}`,
+        `  ${advice}`,
         "",
       ].join("\n"),
     );
     process.exit(1);
   }
 }
-process.stderr.write(`test-setup: ${hasDtc()}\n`);
+
+ensureTool(
+  "dtc",
+  "--version",
+  "device-tree-compiler",
+  "Fedora: sudo dnf install dtc    macOS: brew install dtc",
+);
+process.stderr.write(`test-setup: ${version("dtc", "--version")}\n`);
+ensureTool("objdump", "--version", "binutils", "Fedora: sudo dnf install binutils");
+process.stderr.write(`test-setup: ${version("objdump", "--version")}\n`);
+
+// ---- real EFI binaries (test/debian-efi.test.ts keeps the same list and folder)
+const DEBS_DIR = join("node_modules", ".cache", "xenpriv-debs");
+const PACKAGES = ["shim-signed", "shim-helpers-amd64-signed", "grub-efi-amd64-signed", "systemd-boot-efi"];
+
+/** Downloads and unpacks one package into DEBS_DIR/<package>; a `.complete` file marks success. */
+function fetchDeb(pkg) {
+  const dir = join(DEBS_DIR, pkg);
+  if (existsSync(join(dir, ".complete"))) return true;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const download = () => run("apt-get", ["download", pkg], dir) === 0;
+  if (!download() && !(apt("update") === 0 && download())) return false;
+  const deb = readdirSync(dir).find((f) => f.endsWith(".deb"));
+  if (!deb || run("dpkg-deb", ["-x", deb, "root"], dir) !== 0) return false;
+  writeFileSync(join(dir, ".complete"), `${deb}\n`);
+  return true;
+}
+
+const missing = process.platform === "linux" ? PACKAGES.filter((p) => !fetchDeb(p)) : PACKAGES;
+if (missing.length > 0) {
+  process.stderr.write(
+    [
+      `test-setup: could not fetch ${missing.join(", ")}; the PE tests on real EFI binaries will fail.`,
+      "On Debian or Ubuntu (amd64), fetch them and run the tests again:",
+      ...missing.map(
+        (p) =>
+          `  mkdir -p ${DEBS_DIR}/${p} && cd ${DEBS_DIR}/${p} && apt-get download ${p} && dpkg-deb -x ${p}_*.deb root && ls > .complete && cd -`,
+      ),
+      "",
+    ].join("\n"),
+  );
+} else process.stderr.write(`test-setup: EFI packages in ${DEBS_DIR}: ${PACKAGES.join(", ")}\n`);

@@ -10,6 +10,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   policy: ["core", "model"],
   catalog: ["core", "model"],
   devicetree: ["core"],
+  pe: ["core"],
   cmdline: ["core", "model"],
   system: ["core", "model", "devicetree", "cmdline"],
   query: ["core", "model", "policy", "catalog", "system", "devicetree"],
@@ -28,6 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "devicetree",
     "lint",
     "cmdline",
+    "pe",
   ],
 };
 

@@ -1,0 +1,84 @@
+/**
+ * Real EFI binaries from Debian packages (shim, MokManager and fallback, GRUB, systemd-boot and its stub),
+ * fetched by scripts/test-setup.mjs: our section table equals `objdump -h`, every section's bytes equal
+ * `objcopy -O binary --only-section`, and the `.sbat` text equals objcopy's.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, test } from "node:test";
+import { readPe } from "../src/pe/read-pe.js";
+import { sectionBytes } from "../src/pe/section-bytes.js";
+import { objcopySection, objdumpSections } from "./support/binutils.js";
+
+// the same list and folder as scripts/test-setup.mjs
+const DEBS_DIR = join("node_modules", ".cache", "xenpriv-debs");
+const PACKAGES = ["shim-signed", "shim-helpers-amd64-signed", "grub-efi-amd64-signed", "systemd-boot-efi"];
+const EFI = /\.efi(\.signed)?$|\.efi\.stub$/;
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : EFI.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Every EFI binary of the packages; a package that is not there fails with how to fetch it. */
+export function debianEfiBinaries(): string[] {
+  const missing = PACKAGES.filter((p) => !existsSync(join(DEBS_DIR, p, ".complete")));
+  if (missing.length > 0) {
+    assert.fail(
+      `the Debian packages ${missing.join(", ")} are not in ${DEBS_DIR}: run \`node scripts/test-setup.mjs\` ` +
+        "(npm test runs it first), which fetches them with `apt-get download` and unpacks them with " +
+        `\`dpkg-deb -x\`; by hand: mkdir -p ${DEBS_DIR}/<package> && cd ${DEBS_DIR}/<package> && ` +
+        "apt-get download <package> && dpkg-deb -x <package>_*.deb root && ls > .complete",
+    );
+  }
+  return PACKAGES.flatMap((p) => files(join(DEBS_DIR, p, "root"))).sort();
+}
+
+describe("Debian's EFI binaries", () => {
+  const binaries = debianEfiBinaries();
+
+  test("the packages hold the expected binaries", () => {
+    const names = binaries.map((f) => f.split("/").pop());
+    for (const want of [
+      "shimx64.efi.signed",
+      "mmx64.efi.signed",
+      "fbx64.efi.signed",
+      "grubx64.efi.signed",
+      "systemd-bootx64.efi",
+      "linuxx64.efi.stub",
+    ])
+      assert.ok(names.includes(want), want);
+  });
+
+  for (const file of binaries) {
+    const name = relative(DEBS_DIR, file);
+    test(`${name}: sections equal objdump -h, contents equal objcopy -O binary`, () => {
+      const image = readPe(readFileSync(file), file);
+      assert.deepEqual(
+        image.sections.map((s) => ({
+          name: s.name,
+          size: s.size,
+          vma: s.vma,
+          lma: s.vma,
+          fileOffset: s.fileOffset,
+        })),
+        objdumpSections(file),
+      );
+      for (const s of image.sections)
+        assert.deepEqual(Buffer.from(sectionBytes(image, s)), objcopySection(file, s.name), s.name);
+      // signed packages carry an Authenticode signature; systemd-boot's binaries are signed later
+      assert.equal(image.certificateTable !== undefined, file.endsWith(".signed"));
+      if (image.certificateTable) assert.equal(image.certificateTable.certificates[0]?.type, 2);
+    });
+  }
+
+  test("shim has long section names and a symbol table", () => {
+    const shim = binaries.find((f) => f.endsWith("shimx64.efi.signed")) as string;
+    const image = readPe(readFileSync(shim), shim);
+    assert.ok(image.coff.numberOfSymbols > 0);
+    const long = image.sections.filter((s) => s.rawName.startsWith("/")).map((s) => s.name);
+    assert.ok(long.includes(".sbatlevel") && long.includes(".vendor_cert"), long.join(" "));
+  });
+});
