@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { ensureBuilt, json, run } from "./support/cli.js";
+import { efiImage, writePe } from "./support/pe-writer.js";
 
 interface Token {
   text: string;
@@ -103,6 +107,36 @@ describe("xenpriv cmdline", () => {
     const md = run("cmdline", "--format", "md", "console=com1");
     assert.match(md.out, /^# Command line/);
     assert.match(md.out, /## Effective settings/);
+  });
+
+  test("--uki: the .config section of a signed unified image is trusted; the `--` tail is not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-uki-"));
+    const config = "[global]\ndefault=xen\n[xen]\nkernel=vmlinuz\noptions=console=com1 loglvl=warning\n";
+    const sections = [
+      { name: ".text", data: "\xc3" },
+      { name: ".config", data: config, virtualSize: config.length },
+    ];
+    const signed = join(dir, "xen-signed.efi");
+    writeFileSync(signed, writePe({ sections, certificate: new Uint8Array(64).fill(7) }));
+    const r = json("cmdline", "--uki", signed, "--secure-boot", "xen.efi -- loglvl=all");
+    assert.deepEqual(
+      tokens(r.value).map((t) => [t.text, t.source, t.trusted, t.status]),
+      [
+        ["console=com1", "uki-config", true, "applied"],
+        ["loglvl=warning", "uki-config", true, "applied"],
+        ["loglvl=all", "efi-load-options", false, "dropped"],
+      ],
+    );
+    const unsigned = join(dir, "xen.efi");
+    writeFileSync(unsigned, writePe({ sections }));
+    const u = json("cmdline", "--uki", unsigned, "xen.efi");
+    assert.ok(tokens(u.value).every((t) => t.source === "uki-config" && !t.trusted));
+    const truncated = join(dir, "truncated.efi");
+    writeFileSync(truncated, efiImage().subarray(0, 100));
+    const bad = run("cmdline", "--uki", truncated);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.out, "");
+    assert.match(bad.err, /truncated\.efi@0x[0-9a-f]+: error\[pe\//);
   });
 
   test("bad input: an unreadable or non-ASCII xen.cfg, an unknown catalogue: exit 2, nothing on stdout", () => {

@@ -11,6 +11,7 @@ import { fail } from "../../core/errors.js";
 import { getProperty, nodeByPath } from "../../devicetree/find-node.js";
 import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
 import { propertyString, propertyStrings } from "../../devicetree/read-property.js";
+import { readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { configOption, readXenConfig } from "../../system/xen-config.js";
@@ -113,10 +114,21 @@ function bootSources(line: string, o: CmdlineOptions): BootSources {
   };
 }
 
-/** The `.config` section of a unified Xen image, and whether the image is signed. */
+/**
+ * The `.config` section of a unified Xen image as `read_section` finds it (xen/common/efi/pe.c:54-100 at
+ * RELEASE-4.22.0): the first section whose 8-byte name is `.config`, `VirtualSize` bytes at its RVA
+ * (the file's raw data, zeros past it). The image is trusted when it carries a signature.
+ */
 function readUkiConfig(path: string): CfgSource | undefined {
-  void path;
-  return undefined;
+  const image = readPeFile(path);
+  const section = image.sections.find((s) => s.rawName === ".config");
+  if (!section) return undefined;
+  const raw = image.bytes.subarray(
+    section.pointerToRawData,
+    section.pointerToRawData + Math.min(section.virtualSize, section.sizeOfRawData),
+  );
+  const text = Buffer.from(raw).toString("latin1");
+  return { cfg: parseXenCfg(text, `${path}(.config)`), uki: true, signed: Boolean(image.certificateTable) };
 }
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
