@@ -11,6 +11,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   catalog: ["core", "model"],
   devicetree: ["core"],
   pe: ["core"],
+  sbat: ["core", "pe"],
   cmdline: ["core", "model"],
   system: ["core", "model", "devicetree", "cmdline"],
   query: ["core", "model", "policy", "catalog", "system", "devicetree"],
@@ -30,6 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "lint",
     "cmdline",
     "pe",
+    "sbat",
   ],
 };
 

@@ -7,8 +7,15 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test } from "node:test";
+import { findSection } from "../src/pe/find-section.js";
 import { readPe } from "../src/pe/read-pe.js";
 import { sectionBytes } from "../src/pe/section-bytes.js";
+import { checkSbat } from "../src/sbat/check-sbat.js";
+import { imageSbat } from "../src/sbat/image-sbat.js";
+import { SBAT_HEADER } from "../src/sbat/parse-sbat.js";
+import { resolveSbatLevel } from "../src/sbat/resolve-sbat-level.js";
+import { loadSbatLevels } from "../src/sbat/sbat-levels.js";
+import { shimPayloads } from "../src/sbat/shim-payloads.js";
 import { objcopySection, objdumpSections } from "./support/binutils.js";
 
 // the same list and folder as scripts/test-setup.mjs
@@ -73,6 +80,42 @@ describe("Debian's EFI binaries", () => {
       if (image.certificateTable) assert.equal(image.certificateTable.certificates[0]?.type, 2);
     });
   }
+
+  for (const file of binaries) {
+    const name = relative(DEBS_DIR, file);
+    test(`${name}: the .sbat text shim reads equals objcopy's, and passes every published level`, () => {
+      const image = readPe(readFileSync(file), file);
+      const sbat = imageSbat(image);
+      assert.ok(sbat.sbat, sbat.missing ?? sbat.refused);
+      const text = objcopySection(file, ".sbat").toString("utf8").replace(/\0+$/, "");
+      assert.equal(`${sbat.sbat.records.map((r) => r.text).join("\n")}\n`, text);
+      assert.equal(sbat.sbat.records[0]?.text, SBAT_HEADER);
+      assert.equal(
+        Buffer.from(sectionBytes(image, findSection(image, ".sbat")!))
+          .toString("utf8")
+          .replace(/\0+$/, ""),
+        text,
+      );
+      assert.deepEqual(sbat.sbat.warnings, []);
+      for (const spec of ["original", "automatic", "latest"])
+        assert.equal(checkSbat(sbat, resolveSbatLevel(spec).level).verdict, "pass", spec);
+    });
+  }
+
+  test("shim's .sbatlevel: the automatic and latest payloads Debian built it with", () => {
+    const shim = binaries.find((f) => f.endsWith("shimx64.efi.signed")) as string;
+    const p = shimPayloads(readPe(readFileSync(shim), shim));
+    assert.ok(p);
+    assert.equal(p.section, ".sbatlevel");
+    // both payloads are levels of the published history (Debian sets SBAT_AUTOMATIC_DATE), byte for byte
+    const history = loadSbatLevels();
+    for (const payload of [p.automatic, p.latest]) {
+      assert.match(payload.datestamp ?? "", /^\d{10}$/);
+      const published = history.levels.find((l) => l.datestamp === payload.datestamp);
+      if (published) assert.equal(payload.text, published.payload);
+    }
+    assert.ok(Number(p.automatic.datestamp) <= Number(p.latest.datestamp));
+  });
 
   test("shim has long section names and a symbol table", () => {
     const shim = binaries.find((f) => f.endsWith("shimx64.efi.signed")) as string;

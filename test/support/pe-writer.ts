@@ -33,6 +33,8 @@ export interface SectionSpec {
   readonly numberOfRelocations?: number;
   /** write the name field as these 8 bytes, verbatim (no string table entry) */
   readonly rawName?: string;
+  /** put the name in the string table even when it fits in 8 bytes */
+  readonly longName?: boolean;
 }
 
 export interface PeSpec {
@@ -86,7 +88,7 @@ export function layoutPe(spec: PeSpec): PeLayout {
   const nameField = (s: SectionSpec): Uint8Array => {
     const field = new Uint8Array(8);
     const raw = s.rawName ?? s.name;
-    if (s.rawName === undefined && s.name.length > 8) {
+    if (s.rawName === undefined && (s.name.length > 8 || s.longName)) {
       const off = 4 + strings.length;
       strings.push(...Buffer.from(`${s.name}\0`, "latin1"));
       field.set(Buffer.from(`/${off}`, "latin1").subarray(0, 8));
@@ -209,4 +211,14 @@ export function efiImage(...sections: SectionSpec[]): Uint8Array {
       ...sections,
     ],
   });
+}
+
+/** A `.sbatlevel` section as shim's sbat_var.S lays it out: version 0, two offsets from byte 4, two C strings. */
+export function sbatlevelData(automatic: string, latest: string, version = 0): Buffer {
+  const a = Buffer.from(`${automatic}\0`);
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(version, 0);
+  head.writeUInt32LE(8, 4);
+  head.writeUInt32LE(8 + a.length, 8);
+  return Buffer.concat([head, a, Buffer.from(`${latest}\0`)]);
 }
