@@ -115,6 +115,10 @@ describe("xenpriv cmdline", () => {
     const sections = [
       { name: ".text", data: "\xc3" },
       { name: ".config", data: config, virtualSize: config.length },
+      {
+        name: ".sbat",
+        data: "sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md\nxen.xs,2,CSG,xen,4.22,mailto:x\n",
+      },
     ];
     const signed = join(dir, "xen-signed.efi");
     writeFileSync(signed, writePe({ sections, certificate: new Uint8Array(64).fill(7) }));
@@ -125,6 +129,16 @@ describe("xenpriv cmdline", () => {
         ["console=com1", "uki-config", true, "applied"],
         ["loglvl=warning", "uki-config", true, "applied"],
         ["loglvl=all", "efi-load-options", false, "dropped"],
+      ],
+    );
+    assert.deepEqual(
+      (r.value.uki as { sbat: { component: string; generation: number }[] }).sbat.map((x) => [
+        x.component,
+        x.generation,
+      ]),
+      [
+        ["sbat", 1],
+        ["xen.xs", 2],
       ],
     );
     const unsigned = join(dir, "xen.efi");

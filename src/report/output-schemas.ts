@@ -179,6 +179,17 @@ export const OUTPUT_SCHEMAS = {
       }),
     ),
     diagnostics: z.array(DiagnosticJsonSchema),
+    uki: z
+      .object({
+        file: z.string(),
+        signed: z.boolean(),
+        config: z.boolean(),
+        sbat: z.array(z.object({ component: z.string(), generation: z.number().int(), line: z.string() })),
+        sbatMissing: z.string().optional(),
+        sbatRefused: z.string().optional(),
+        sbatInvalid: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
   policies: envelope("policies", {
     policies: z.array(

@@ -11,9 +11,10 @@ import { fail } from "../../core/errors.js";
 import { getProperty, nodeByPath } from "../../devicetree/find-node.js";
 import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
 import { propertyString, propertyStrings } from "../../devicetree/read-property.js";
-import { readPeFile } from "../../pe/read-pe.js";
+import { type PeImage, readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
+import { imageSbat } from "../../sbat/image-sbat.js";
 import { configOption, readXenConfig } from "../../system/xen-config.js";
 import type { Output } from "../output.js";
 
@@ -77,7 +78,7 @@ function chosenOf(path: string): NonNullable<BootSources["chosen"]> {
 const kconfigString = (v: string) => v.replace(/\\(["\\])/g, "$1");
 
 /** The inputs of a boot, from the command's options. */
-function bootSources(line: string, o: CmdlineOptions): BootSources {
+function bootSources(line: string, o: CmdlineOptions, uki: PeImage | undefined): BootSources {
   const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
   const builtin =
     o.builtin ??
@@ -88,7 +89,7 @@ function bootSources(line: string, o: CmdlineOptions): BootSources {
   const boot: BootPath = o.boot ?? (o.efiCfg || o.uki ? "efi" : o.dt ? "dt" : "multiboot");
   const arch = o.arch ?? (boot === "dt" ? "arm" : "x86");
   let cfg: CfgSource | undefined;
-  if (o.uki) cfg = readUkiConfig(o.uki);
+  if (uki) cfg = ukiConfig(uki);
   if (!cfg && o.efiCfg)
     cfg = {
       cfg: parseXenCfg(readText(o.efiCfg, "the EFI configuration file"), o.efiCfg),
@@ -119,8 +120,8 @@ function bootSources(line: string, o: CmdlineOptions): BootSources {
  * RELEASE-4.22.0): the first section whose 8-byte name is `.config`, `VirtualSize` bytes at its RVA
  * (the file's raw data, zeros past it). The image is trusted when it carries a signature.
  */
-function readUkiConfig(path: string): CfgSource | undefined {
-  const image = readPeFile(path);
+function ukiConfig(image: PeImage): CfgSource | undefined {
+  const path = image.file;
   const section = image.sections.find((s) => s.rawName === ".config");
   if (!section) return undefined;
   const raw = image.bytes.subarray(
@@ -129,6 +130,31 @@ function readUkiConfig(path: string): CfgSource | undefined {
   );
   const text = Buffer.from(raw).toString("latin1");
   return { cfg: parseXenCfg(text, `${path}(.config)`), uki: true, signed: Boolean(image.certificateTable) };
+}
+
+/** What `--uki` shows of the image besides its configuration: its signature and SBAT records. */
+function ukiInfo(image: PeImage) {
+  const sbat = imageSbat(image);
+  return {
+    file: image.file,
+    signed: Boolean(image.certificateTable),
+    config: image.sections.some((s) => s.rawName === ".config"),
+    sbat: (sbat.sbat?.records ?? []).map((r) => ({
+      component: r.component,
+      generation: r.generation,
+      line: r.text,
+    })),
+    ...(sbat.missing && { sbatMissing: sbat.missing }),
+    ...(sbat.refused && { sbatRefused: sbat.refused }),
+    ...(sbat.invalid && { sbatInvalid: sbat.invalid.map((d) => d.message) }),
+  };
+}
+
+function ukiLine(u: ReturnType<typeof ukiInfo>): string {
+  const sbat = u.sbat.length
+    ? u.sbat.map((r) => `${r.component},${r.generation}`).join(" ")
+    : (u.sbatMissing ?? u.sbatRefused ?? u.sbatInvalid?.join("; ") ?? "no records");
+  return `unified image ${u.file}: ${u.signed ? "signed" : "not signed"}, ${u.config ? ".config used" : "no .config section"}; SBAT: ${sbat} (xenpriv sbat check ${u.file} checks it against a level)`;
 }
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
@@ -149,7 +175,9 @@ function summary(a: CommandLineAnalysis): string[] {
 /** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */
 export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Output {
   const catalogue = loadOptionCatalogue(o.xen);
-  const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o), {
+  const image = o.uki ? readPeFile(o.uki) : undefined;
+  const uki = image && ukiInfo(image);
+  const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o, image), {
     model: LOCKDOWN_MODELS[o.lockdownModel],
     safeList: SAFE_LISTS[o.safeList],
     secureBoot: Boolean(o.secureBoot),
@@ -183,9 +211,9 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
   const warnings = a.diagnostics.filter((d) => d.severity !== "note").length;
   return {
     kind: "cmdline",
-    json: a,
+    json: { ...a, ...(uki && { uki }) },
     text: [
-      summary(a).join("\n"),
+      [...summary(a), ...(uki ? [ukiLine(uki)] : [])].join("\n"),
       renderText(table),
       `effective settings:\n${renderText(settings)}`,
       diags.length ? renderDiagnostics(diags) : "",
