@@ -18,6 +18,14 @@ import { matrixCommand } from "./commands/matrix.js";
 import { opsCommand } from "./commands/ops.js";
 import { type OptionsListOptions, optionsCommand, optionsExtractCommand } from "./commands/options.js";
 import { policiesCommand } from "./commands/policies.js";
+import {
+  type SbatCheckOptions,
+  type SbatGenerateOptions,
+  sbatCheckCommand,
+  sbatGenerateCommand,
+  sbatLevelsCommand,
+  sbatShowCommand,
+} from "./commands/sbat.js";
 import { whatCanCommand } from "./commands/what-can.js";
 import { whoCanCommand } from "./commands/who-can.js";
 import {
@@ -219,6 +227,10 @@ export function program(): Command {
     )
     .option("--dt <file>", "an Arm device tree: /chosen xen,xen-bootargs (or bootargs)")
     .option("--secure-boot", "efi_secure_boot is set")
+    .option(
+      "--secure-boot-variable <var>",
+      "decide efi_secure_boot as Xen does from the SecureBoot variable: `absent`, or ATTRIBUTES:BYTES in hex (`6:01`)",
+    )
     .addOption(
       new Option("--lockdown-model <model>", "how lockdown is decided (no released Xen has one)")
         .choices([...LOCKDOWN_MODEL_IDS])
@@ -242,6 +254,72 @@ export function program(): Command {
     .action((line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
       emit(cmdlineCommand(line, o), o.format),
     );
+
+  const sbatFormat = () =>
+    new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table");
+  const sbat = p
+    .command("sbat")
+    .description(
+      "shim's SBAT: an EFI image's sections and .sbat records, revocation checks, downstream lines",
+    );
+  sbat
+    .command("show")
+    .argument("<efi>", "a PE/COFF EFI image (shimx64.efi, xen.efi, grubx64.efi, a unified kernel image)")
+    .description(
+      "the image's headers and sections, its .sbat records as shim reads them, and a shim's .sbatlevel",
+    )
+    .addOption(sbatFormat())
+    .action((efi: string, o: { format: CommonOptions["format"] }) => emit(sbatShowCommand(efi), o.format));
+  sbat
+    .command("check")
+    .argument("<efi>", "the PE/COFF EFI image to check")
+    .description(
+      "does shim (Secure Boot on) let the image through under an SbatLevel? exit 0 it passes, 1 revoked or refused; names the revoking entry and the lines to bump",
+    )
+    .option(
+      "--level <level>",
+      "latest, automatic (previous), original, a datestamp YYYYMMDDCC of SbatLevel_Variable.txt, or a file holding a payload",
+      "automatic",
+    )
+    .option(
+      "--shim <efi>",
+      "take latest and automatic from this shim's .sbatlevel (default: the image's own, else upstream's)",
+    )
+    .option(
+      "--via-protocol",
+      "the image is verified through the shim protocol (as Xen verifies dom0), not loaded by shim",
+    )
+    .option(
+      "--require <component=N>",
+      "an advisory: images need generation N of the component (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(sbatFormat())
+    .action((efi: string, o: SbatCheckOptions & { format: CommonOptions["format"] }) =>
+      emit(sbatCheckCommand(efi, o), o.format),
+    );
+  sbat
+    .command("generate")
+    .description("the .sbat section of a downstream Xen: the sbat header and a xen.<vendor> line")
+    .requiredOption("--vendor <name>", "the vendor suffix: the component is xen.<name> (e.g. xs)")
+    .requiredOption("--generation <n>", "the vendor's generation, 1 to 65535")
+    .option(
+      "--xen-version <version>",
+      "the vendor_version field (default @@VERSION@@, for the build to fill in)",
+    )
+    .option("--vendor-name <text>", "the vendor_name field (default: the vendor suffix)")
+    .option("--url <url>", "the vendor_url field, a URL or mailto: (default https://xenproject.org/)")
+    .option("-o, --output <file>", "write the section text here (whole or not at all)")
+    .addOption(sbatFormat())
+    .action((o: SbatGenerateOptions & { format: CommonOptions["format"] }) =>
+      emit(sbatGenerateCommand(o), o.format),
+    );
+  sbat
+    .command("levels")
+    .description("the published SbatLevel history bundled with xenpriv (rhboot/shim SbatLevel_Variable.txt)")
+    .addOption(sbatFormat())
+    .action((o: { format: CommonOptions["format"] }) => emit(sbatLevelsCommand(), o.format));
 
   p.command("lint")
     .argument(

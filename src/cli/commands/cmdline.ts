@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { analyseCommandLine, type CommandLineAnalysis } from "../../cmdline/analyse-command-line.js";
 import type { BootPath, BootSources, CfgSource } from "../../cmdline/assemble-command-line.js";
+import { efiSecureBoot, parseSecureBootVariable } from "../../cmdline/efi-secure-boot.js";
 import { loadOptionCatalogue } from "../../cmdline/load-option-catalogue.js";
 import { LOCKDOWN_MODELS, type LockdownModelId } from "../../cmdline/lockdown-models.js";
 import { SAFE_LISTS, type SafeListId } from "../../cmdline/safe-lists.js";
@@ -30,6 +31,7 @@ export interface CmdlineOptions {
   readonly uki?: string;
   readonly dt?: string;
   readonly secureBoot?: boolean;
+  readonly secureBootVariable?: string;
   readonly lockdownModel: LockdownModelId;
   readonly safeList: SafeListId;
   readonly lockdownDefault?: boolean;
@@ -175,12 +177,15 @@ function summary(a: CommandLineAnalysis): string[] {
 /** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */
 export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Output {
   const catalogue = loadOptionCatalogue(o.xen);
+  const sb = o.secureBootVariable
+    ? efiSecureBoot(parseSecureBootVariable(o.secureBootVariable))
+    : { on: Boolean(o.secureBoot), why: o.secureBoot ? "--secure-boot" : "not asked for" };
   const image = o.uki ? readPeFile(o.uki) : undefined;
   const uki = image && ukiInfo(image);
   const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o, image), {
     model: LOCKDOWN_MODELS[o.lockdownModel],
     safeList: SAFE_LISTS[o.safeList],
-    secureBoot: Boolean(o.secureBoot),
+    secureBoot: sb.on,
     lockdownDefault: Boolean(o.lockdownDefault),
     pvShim: Boolean(o.pvShim),
   });
