@@ -71,6 +71,38 @@ const DIFF_SHAPE = {
   narrowed: z.number().int(),
 };
 
+/** A note in `xenpriv sbat` output: code, message and where (`file:line:col` or `file@0x..`). */
+const SbatNoteSchema = z.object({ code: z.string(), message: z.string(), at: z.string().optional() });
+
+/** A `.sbat` record as `xenpriv sbat show` prints it; `generation` is the number shim compares. */
+const SbatRecordSchema = z.object({
+  line: z.number().int(),
+  component: z.string(),
+  generation: z.number().int(),
+  generationText: z.string(),
+  vendorName: z.string(),
+  vendorPackageName: z.string(),
+  vendorVersion: z.string(),
+  vendorUrl: z.string(),
+});
+
+const LevelPayloadSchema = z.object({ datestamp: z.string().nullable(), text: z.string() });
+const SbatEntryRefSchema = z.object({
+  component: z.string(),
+  generation: z.number().int(),
+  line: z.number().int(),
+});
+
+/** One image record against an SbatLevel (sbat/check-sbat.ts). */
+const SbatRecordCheckSchema = z.object({
+  component: z.string(),
+  generationText: z.string(),
+  generation: z.number().int(),
+  line: z.number().int(),
+  entry: SbatEntryRefSchema.optional(),
+  result: z.enum(["pass", "revoked", "not-listed", "not-reached"]),
+});
+
 export const OUTPUT_SCHEMAS = {
   decision: envelope("decision", { ...DecisionSchema.shape, summary: z.string() }),
   "who-can": envelope("who-can", {
@@ -190,6 +222,120 @@ export const OUTPUT_SCHEMAS = {
         sbatInvalid: z.array(z.string()).optional(),
       })
       .optional(),
+  }),
+  "sbat-show": envelope("sbat-show", {
+    file: z.string(),
+    format: z.enum(["PE32", "PE32+"]),
+    machine: z.string(),
+    imageBase: z.string(),
+    signed: z.boolean(),
+    certificates: z
+      .array(
+        z.object({
+          offset: z.number().int(),
+          length: z.number().int(),
+          revision: z.string(),
+          type: z.number().int(),
+        }),
+      )
+      .optional(),
+    sections: z.array(
+      z.object({
+        index: z.number().int(),
+        name: z.string(),
+        rawName: z.string(),
+        /** objdump's Size, VMA (hex) and File off */
+        size: z.number().int(),
+        vma: z.string(),
+        fileOffset: z.number().int(),
+        virtualSize: z.number().int(),
+        sizeOfRawData: z.number().int(),
+        characteristics: z.string(),
+      }),
+    ),
+    sbat: z.object({
+      state: z.enum(["present", "missing", "refused"]),
+      section: z.number().int().optional(),
+      reason: z.string().optional(),
+      records: z.array(SbatRecordSchema),
+      warnings: z.array(SbatNoteSchema),
+    }),
+    payloads: z
+      .object({
+        section: z.string(),
+        automatic: LevelPayloadSchema,
+        latest: LevelPayloadSchema,
+      })
+      .optional(),
+  }),
+  "sbat-check": envelope("sbat-check", {
+    file: z.string(),
+    level: z.object({
+      spec: z.string(),
+      how: z.string(),
+      source: z.string(),
+      datestamp: z.string().nullable(),
+      text: z.string(),
+      entries: z.array(
+        z.object({ component: z.string(), generation: z.number().int(), line: z.number().int() }),
+      ),
+      advisories: z.array(z.string()),
+      notes: z.array(z.string()),
+    }),
+    viaProtocol: z.boolean(),
+    verdict: z.enum(["pass", "revoked", "refused"]),
+    reason: z.string(),
+    records: z.array(SbatRecordCheckSchema),
+    revokedBy: z
+      .object({ record: SbatRecordCheckSchema, entry: SbatEntryRefSchema, needed: z.number().int() })
+      .optional(),
+    recommendation: z
+      .object({
+        moves: z.array(
+          z.object({
+            line: z.number().int(),
+            component: z.string(),
+            from: z.string(),
+            to: z.number().int(),
+            text: z.string(),
+            newText: z.string(),
+          }),
+        ),
+        unchanged: z.array(
+          z.object({ line: z.number().int(), component: z.string(), generation: z.number().int() }),
+        ),
+        absent: z.array(z.string()),
+        notes: z.array(z.string()),
+      })
+      .optional(),
+    warnings: z.array(SbatNoteSchema),
+  }),
+  "sbat-generate": envelope("sbat-generate", {
+    component: z.string(),
+    generation: z.number().int(),
+    text: z.string(),
+    records: z.array(
+      z.object({ line: z.number().int(), component: z.string(), generation: z.number().int() }),
+    ),
+    output: z.string().optional(),
+  }),
+  "sbat-levels": envelope("sbat-levels", {
+    source: z.string(),
+    commit: z.string(),
+    file: z.string(),
+    automatic: z.object({ datestamp: z.string(), ref: z.string() }),
+    latest: z.object({ datestamp: z.string(), ref: z.string() }),
+    levels: z.array(
+      z.object({
+        datestamp: z.string(),
+        line: z.number().int(),
+        added: z.string(),
+        entries: z.array(z.string()),
+        advisories: z.array(z.string()),
+        automatic: z.boolean().optional(),
+        latest: z.boolean().optional(),
+      }),
+    ),
   }),
   policies: envelope("policies", {
     policies: z.array(

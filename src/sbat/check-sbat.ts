@@ -95,7 +95,7 @@ export function checkSbat(image: ImageSbat, level: SbatLevel, options: CheckSbat
     const { record, entry } = revokedBy;
     return {
       verdict: "revoked",
-      reason: `\`${record.component},${record.generationText}\` (line ${record.line}) is below \`${entry.component},${entry.generation}\` of the level (line ${entry.line}): generation ${entry.generation} or more is needed`,
+      reason: `\`${record.component},${record.generationText}\` (line ${record.line}) is below \`${entry.component},${entry.generation}\` of the level${entry.line ? ` (line ${entry.line})` : ""}: generation ${entry.generation} or more is needed`,
       records: checks,
       revokedBy,
     };

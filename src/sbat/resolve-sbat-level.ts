@@ -65,9 +65,13 @@ export function resolveSbatLevel(
     const d = history[policy];
     const r = fromHistory(
       d.datestamp,
-      `upstream shim's ${policy} payload (${d.ref} at ${history.commit.slice(0, 8)}); give --shim for a build's own`,
+      `upstream shim's ${policy} payload (${d.ref} at ${history.commit.slice(0, 8)})`,
     );
-    return { ...r, notes: [...alias, ...r.notes] };
+    const own =
+      policy === "automatic"
+        ? "distributions build shim with their own automatic datestamp: give a shim to use its .sbatlevel"
+        : "a shim built before this level carries an older latest payload: give a shim to use its .sbatlevel";
+    return { ...r, notes: [...alias, own, ...r.notes] };
   }
   if (policy === "original") {
     return {
