@@ -41,6 +41,18 @@ export { type Arch, type BuildFacts, DEFAULT_BUILD } from "./model/build.js";
 export type { Decision, Step, Verdict } from "./model/decision.js";
 export { type Capabilities, type Domain, makeDomain, systemDomain } from "./model/domain.js";
 export type { System } from "./model/system.js";
+export { findSection } from "./pe/find-section.js";
+export {
+  type CertificateTable,
+  type CoffHeader,
+  type DataDirectory,
+  type OptionalHeader,
+  type PeImage,
+  type PeSection,
+  readPe,
+  readPeFile,
+} from "./pe/read-pe.js";
+export { sectionBytes } from "./pe/section-bytes.js";
 export { getPolicy, listPolicies, POLICY_NAMES } from "./policy/registry.js";
 export type { HookCall, PolicyModule } from "./policy/types.js";
 export { type Cell, cellLabel, cellOf, cellsOfDomain } from "./query/cells.js";
@@ -48,6 +60,16 @@ export { DecisionIndex } from "./query/decision-index.js";
 export { type Change, type DiffResult, diffModels } from "./query/diff.js";
 export { evaluate } from "./query/evaluate.js";
 export { buildModel, type Model, resolveDomain, resolveOp } from "./query/model.js";
+export { type ApplySbatPolicyResult, applySbatPolicy } from "./sbat/apply-sbat-policy.js";
+export { type CheckSbatOptions, checkSbat, type SbatCheck } from "./sbat/check-sbat.js";
+export { type GenerateSbatOptions, generateSbat } from "./sbat/generate-sbat.js";
+export { type ImageSbat, imageSbat } from "./sbat/image-sbat.js";
+export { parseSbat, SBAT_HEADER, type SbatRecord, type SbatSection } from "./sbat/parse-sbat.js";
+export { type BumpRecommendation, levelRequirements, recommendBump } from "./sbat/recommend-bump.js";
+export { LEVEL_POLICIES, resolveSbatLevel } from "./sbat/resolve-sbat-level.js";
+export { parseSbatLevel, SBAT_VAR_ORIGINAL, type SbatLevel } from "./sbat/sbat-level.js";
+export { loadSbatLevels } from "./sbat/sbat-levels.js";
+export { type ShimPayloads, shimPayloads } from "./sbat/shim-payloads.js";
 export { checkBootRules, iommuEnabled } from "./system/boot-rules.js";
 export {
   type BootDomain,
