@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { SBAT_HEADER } from "../src/sbat/parse-sbat.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 import { efiImage, layoutPe, sbatlevelData, sbatSection } from "./support/pe-writer.js";
@@ -23,6 +23,7 @@ const AUTOMATIC = "sbat,1,2024040900\nshim,4\ngrub,4\ngrub.peimage,2\n";
 const LATEST = "sbat,1,2026010100\nshim,4\ngrub,5\nxen.xs,3\n";
 
 before(ensureBuilt);
+after(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe("xenpriv sbat show", () => {
   test("sections as objdump prints them, the .sbat records as shim reads them, notes on odd records", () => {
