@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -51,4 +51,5 @@ test("a file holding a payload; a name that is nothing is bad input", () => {
   writeFileSync(file, "sbat,1,2026010100\nxen.xs,3\n");
   assert.deepEqual(resolveSbatLevel(file).level.entries.at(-1)?.component, "xen.xs");
   assert.equal(inputError(() => resolveSbatLevel("newest"))[0]?.code, "sbat/unknown-level");
+  rmSync(dir, { recursive: true, force: true });
 });
