@@ -1,29 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { generatedSchemas } from "../src/report/json-schema-files.js";
-import { OUTPUT_SCHEMAS } from "../src/report/output-schemas.js";
+import { ensureBuilt, json, run } from "./support/cli.js";
 
-const CLI = "dist/xenpriv.js";
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function json(...args: string[]) {
-  const r = run(...args, "--format", "json");
-  const value = JSON.parse(r.out) as { kind: keyof typeof OUTPUT_SCHEMAS };
-  OUTPUT_SCHEMAS[value.kind].parse(value);
-  return { ...r, value: value as unknown as Record<string, unknown> };
-}
-
-before(() => {
-  if (!existsSync(CLI)) spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" });
-});
+before(ensureBuilt);
 
 describe("check", () => {
   test("an allowed request exits 0 and explains itself", () => {
