@@ -188,6 +188,7 @@ export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): 
     for (const token of tokens) {
       const piece = pass.pieces.find((p) => token.start >= p.start && token.start < p.end);
       const exempt = model.trustedExempt && (piece?.trusted ?? pass.kind === "builtin");
+      const lockedBefore = locked;
       const filter = locked && !exempt;
       const kept: Applied[] = [];
       const dropped: TokenVerdict["dropped"][number][] = [];
@@ -232,7 +233,7 @@ export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): 
         pass: pass.kind,
         token,
         ...(piece && { piece }),
-        locked: filter || (locked && exempt),
+        locked: lockedBefore,
         exempt,
         kept,
         dropped,

@@ -143,9 +143,8 @@ class Joiner {
     });
     this.text += s;
   }
-  /** drops leading spaces, as cmdline_cook does */
-  trimStart(): void {
-    const n = this.text.length - this.text.replace(/^ +/, "").length;
+  /** drops the first `n` characters (what cmdline_cook skips) and shifts the pieces */
+  dropPrefix(n: number): void {
     if (!n) return;
     this.text = this.text.slice(n);
     this.pieces = this.pieces
@@ -153,12 +152,9 @@ class Joiner {
       .filter((p) => p.end > p.start);
   }
   /** keeps text[0, end) and the pieces within it */
-  cut(end: number): Pass["pieces"] {
+  cut(end: number): void {
     this.text = this.text.slice(0, end);
-    return this.pieces
-      .filter((p) => p.start < end)
-      .map((p) => ({ ...p, end: Math.min(p.end, end) }))
-      .filter((p) => p.end > p.start);
+    this.pieces = this.pieces.filter((p) => p.start < end).map((p) => ({ ...p, end: Math.min(p.end, end) }));
   }
 }
 
@@ -266,20 +262,21 @@ export function assembleCommandLine(s: BootSources): AssembledCommandLine {
   const j = new Joiner();
   let efiInfo: AssembledCommandLine["efi"];
   if (s.boot === "multiboot" || s.boot === "pvh") {
-    const strip = s.boot === "multiboot" && !loaderIsGrub2(s.loaderName ?? "GRUB 2");
-    const cooked =
-      s.boot === "pvh" ? { text: s.bootloader ?? "", at: 0 } : cmdlineCook(s.bootloader ?? "", strip);
-    if ("imageName" in cooked && cooked.imageName)
-      notes.push({
-        ...note(
-          "cmdline/image-name-stripped",
-          `the loader \`${s.loaderName}\` is not GRUB 2, so Xen drops the first word \`${cooked.imageName}\` as the image name`,
-          SOURCE_REFS.cmdlineCook,
-          "put `placeholder` first (an option Xen ignores) so that no real option is lost",
-        ),
-        severity: cooked.imageName.includes("=") || !/[/.]/.test(cooked.imageName) ? "warning" : "note",
-      });
-    j.add(cooked.text, s.boot, false, s.boot === "pvh" ? "start_info cmdline" : "multiboot cmdline");
+    j.add(s.bootloader ?? "", s.boot, false, s.boot === "pvh" ? "start_info cmdline" : "multiboot cmdline");
+    if (s.boot === "multiboot") {
+      const cooked = cmdlineCook(j.text, !loaderIsGrub2(s.loaderName ?? "GRUB 2"));
+      j.dropPrefix(cooked.at);
+      if (cooked.imageName)
+        notes.push({
+          ...note(
+            "cmdline/image-name-stripped",
+            `the loader \`${s.loaderName}\` is not GRUB 2, so Xen drops the first word \`${cooked.imageName}\` as the image name`,
+            SOURCE_REFS.cmdlineCook,
+            "put `placeholder` first (an option Xen ignores) so that no real option is lost",
+          ),
+          severity: cooked.imageName.includes("=") || !/[/.]/.test(cooked.imageName) ? "warning" : "note",
+        });
+    }
   } else if (s.boot === "efi") {
     const e = efiStrings(s, notes);
     efiInfo = {
@@ -293,7 +290,8 @@ export function assembleCommandLine(s: BootSources): AssembledCommandLine {
       j.add(e.options?.value ?? "", e.cfgKind, e.trustedCfg, cfgOrigin, e.options);
       if (e.options?.value && e.efi.xenOptions) j.add(" ", e.cfgKind, e.trustedCfg, cfgOrigin);
       j.add(e.efi.xenOptions ?? "", "efi-load-options", false, "EFI load options after --");
-      j.trimStart();
+      // cmdline_cook with Xen's own EFI loader: leading spaces only
+      j.dropPrefix(cmdlineCook(j.text, false).at);
     } else {
       // Arm: " <cfg options>" or else " <xen,xen-bootargs>", then " <load options>" (efi-boot.h:482-519)
       if (e.options) j.add(` ${e.options.value}`, e.cfgKind, e.trustedCfg, cfgOrigin);
@@ -333,7 +331,7 @@ export function assembleCommandLine(s: BootSources): AssembledCommandLine {
       let k = at + 3;
       while (j.text[k + 1] === " ") k++;
       dom0 = j.text.slice(k);
-      j.pieces = [...j.cut(at)];
+      j.cut(at);
     } else if (/^--( |$)/.test(j.text))
       notes.push({
         ...note(

@@ -12,8 +12,6 @@ export interface LockdownModel {
   readonly entry?: OptionEntry;
   /** the line is scanned for `lockdown` before any option is parsed */
   readonly preScan: boolean;
-  /** `no-lockdown` can turn it off (without Secure Boot) */
-  readonly offSwitch: boolean;
   /** the built-in line and a signed image's line are not filtered */
   readonly trustedExempt: boolean;
 }
@@ -35,7 +33,6 @@ export const LOCKDOWN_MODELS: Readonly<Record<LockdownModelId, LockdownModel>> =
     title: "Xen as released: no lockdown",
     ref: "reference §0: nothing of lockdown is upstream",
     preScan: false,
-    offSwitch: false,
     trustedExempt: false,
   },
   summit: {
@@ -45,7 +42,6 @@ export const LOCKDOWN_MODELS: Readonly<Record<LockdownModelId, LockdownModel>> =
     ref: "xen-devel 2025-09/msg01083 (summit notes)",
     entry: lockdownEntry("custom", "xen-devel 2025-09/msg01083 (summit notes)", "lockdown (on only)"),
     preScan: false,
-    offSwitch: false,
     trustedExempt: true,
   },
   "variant-a": {
@@ -54,7 +50,6 @@ export const LOCKDOWN_MODELS: Readonly<Record<LockdownModelId, LockdownModel>> =
     ref: "xen-devel 20250512195628.1728455-3-kevin.lampis@cloud.com; 20260602164911.2684471-2-kevin.lampis@citrix.com",
     entry: lockdownEntry("ignore", "xen-devel 20250512195628.1728455-3-kevin.lampis@cloud.com"),
     preScan: true,
-    offSwitch: true,
     trustedExempt: false,
   },
   "variant-b": {
@@ -68,7 +63,6 @@ export const LOCKDOWN_MODELS: Readonly<Record<LockdownModelId, LockdownModel>> =
       "parse_lockdown_opt",
     ),
     preScan: false,
-    offSwitch: true,
     trustedExempt: false,
   },
 };

@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PeSection } from "../../src/pe/read-pe.js";
 
 function run(
   tool: string,
@@ -26,6 +27,17 @@ export interface ObjdumpSection {
   readonly vma: bigint;
   readonly lma: bigint;
   readonly fileOffset: number;
+}
+
+/** The reader's section table in the shape of `objdump -h` (a PE image has LMA = VMA). */
+export function asObjdump(sections: readonly PeSection[]): ObjdumpSection[] {
+  return sections.map((s) => ({
+    name: s.name,
+    size: s.size,
+    vma: s.vma,
+    lma: s.vma,
+    fileOffset: s.fileOffset,
+  }));
 }
 
 /** `objdump -h FILE`, parsed; `undefined` when objdump does not recognise the file. */

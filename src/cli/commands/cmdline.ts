@@ -9,9 +9,9 @@ import { SAFE_LISTS, type SafeListId } from "../../cmdline/safe-lists.js";
 import { parseXenCfg, type XenCfg } from "../../cmdline/xen-cfg.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
+import type { DtNode } from "../../devicetree/device-tree.js";
 import { getProperty, nodeByPath } from "../../devicetree/find-node.js";
 import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
-import { propertyString, propertyStrings } from "../../devicetree/read-property.js";
 import { type PeImage, readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
@@ -52,27 +52,28 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** `/chosen` of a device tree: Xen's bootargs and what decides whether plain `bootargs` is read. */
+/** A property's bytes as NUL-separated strings, read raw as libfdt callers read them. */
+function rawStrings(node: DtNode | undefined, name: string): string[] | undefined {
+  const p = node && getProperty(node, name);
+  return p && Buffer.from(p.bytes).toString("latin1").split("\0");
+}
+
+/**
+ * `/chosen` as `boot_fdt_cmdline` reads it (xen/common/device-tree/bootinfo-fdt.c:520-543):
+ * `prop->data` is a C string, so a value is read up to its first NUL, whatever its type.
+ */
 function chosenOf(path: string): NonNullable<BootSources["chosen"]> {
-  const tree = loadDeviceTree(path);
-  const chosen = nodeByPath(tree, "/chosen");
-  const str = (name: string) => {
-    const p = chosen && getProperty(chosen, name);
-    return p ? propertyString(p) : undefined;
-  };
-  const kernel = chosen?.children.find((c) => {
-    const compat = getProperty(c, "compatible");
-    return compat && propertyStrings(compat).includes("multiboot,kernel");
-  });
-  const kernelArgs = kernel && getProperty(kernel, "bootargs");
-  const xenBootargs = str("xen,xen-bootargs");
-  const bootargs = str("bootargs");
+  const chosen = nodeByPath(loadDeviceTree(path), "/chosen");
+  // the dom0 kernel module the early scan registers (fdt_node_check_compatible compares exactly)
+  const kernel = chosen?.children.find((c) => rawStrings(c, "compatible")?.includes("multiboot,kernel"));
+  const xenBootargs = rawStrings(chosen, "xen,xen-bootargs")?.[0];
+  const bootargs = rawStrings(chosen, "bootargs")?.[0];
   return {
     file: path,
     ...(xenBootargs !== undefined && { xenBootargs }),
     ...(bootargs !== undefined && { bootargs }),
     dom0Bootargs: Boolean(chosen && getProperty(chosen, "xen,dom0-bootargs")),
-    dom0ModuleHasCmdline: Boolean(kernelArgs && propertyString(kernelArgs)),
+    dom0ModuleHasCmdline: Boolean(rawStrings(kernel, "bootargs")?.[0]),
   };
 }
 
