@@ -225,6 +225,15 @@ describe("lockdown variants", () => {
     assert.equal(token(b, "loglvl=all").status, "applied");
     assert.ok(b.diagnostics.some((d) => d.code === "lockdown/not-first" && d.severity === "warning"));
     assert.equal(b.lockdown.enabled, true);
+    // each token says whether lockdown was on when it was parsed
+    const after = analyse({ bootloader: "lockdown loglvl=all" }, { model: "variant-b" });
+    assert.deepEqual(
+      after.tokens.map((t) => [t.text, t.locked]),
+      [
+        ["lockdown", false],
+        ["loglvl=all", true],
+      ],
+    );
     const s = analyse(line, { model: "summit" });
     assert.equal(token(s, "loglvl=all").status, "applied");
     assert.equal(s.lockdown.enabled, true);
