@@ -167,3 +167,73 @@ describe("xenpriv cmdline", () => {
     assert.doesNotMatch(xen.err, /at .*\.js:\d+/);
   });
 });
+
+describe("xenpriv cmdline --runtime (xl set-parameters)", () => {
+  interface Write {
+    text: string;
+    path: string;
+    value: string;
+    result: string;
+    errno?: string;
+    atBoot?: string;
+  }
+  const writes = (v: Record<string, unknown>) =>
+    (v.writes as Write[]).map((w) => [w.path, w.value, w.result]);
+
+  test("case 28 from the command line: nologlvl is accepted, no-loglvl fails with ENOENT (exit 1)", () => {
+    const ok = json("cmdline", "--runtime", "nologlvl guest_loglvl=all");
+    assert.equal(ok.code, 0);
+    assert.deepEqual(writes(ok.value), [
+      ["/params/loglvl", "no", "handler-called"],
+      ["/params/guest_loglvl", "all", "handler-called"],
+    ]);
+    const bad = json("cmdline", "--runtime", "no-loglvl guest_loglvl=all");
+    assert.equal(bad.code, 1);
+    assert.deepEqual(writes(bad.value), [["/params/-loglvl", "no", "failed"]]);
+    assert.deepEqual(bad.value.notReached, ["guest_loglvl=all"]);
+    assert.ok(
+      diags(bad.value).some((d) => d.code === "runtime/boot-negation" && d.help === "write `nologlvl`"),
+    );
+  });
+
+  test("under Secure Boot every accepted write is flagged: lockdown does not cover hypfs", () => {
+    const r = run("cmdline", "--runtime", "--secure-boot", "crash-debug-panic=0");
+    assert.equal(r.code, 0);
+    assert.match(r.out, /lockdown on \(summit, safe list v2\)/);
+    assert.match(r.out, /warning\[lockdown\/runtime-write\]: `crash-debug-panic` is set at runtime/);
+    const none = run(
+      "cmdline",
+      "--runtime",
+      "--secure-boot",
+      "--lockdown-model",
+      "none",
+      "crash-debug-panic=0",
+    );
+    assert.doesNotMatch(none.out, /runtime-write/);
+  });
+
+  test("a .config without CONFIG_HYPFS: nothing is set; its CONFIG_LOCKDOWN_DEFAULT turns lockdown on", () => {
+    const r = json(
+      "cmdline",
+      "--runtime",
+      "--kconfig",
+      `${F}/no-hypfs-lockdown-default.config`,
+      "loglvl=all",
+    );
+    assert.equal(r.code, 1);
+    assert.equal(r.value.hypfs, false);
+    assert.deepEqual(r.value.lockdown, { model: "summit", safeList: "v2", enabled: true });
+    assert.deepEqual(r.value.notReached, ["loglvl=all"]);
+    // the same .config turns lockdown on at boot too
+    const boot = json("cmdline", "--kconfig", `${F}/no-hypfs-lockdown-default.config`, "loglvl=all");
+    assert.equal((boot.value.lockdown as { enabled: boolean }).enabled, true);
+    assert.equal(tokens(boot.value)[0]?.status, "dropped");
+  });
+
+  test("boot-only options with --runtime: exit 2, nothing on stdout", () => {
+    const r = run("cmdline", "--runtime", "--efi-cfg", `${F}/xen.cfg`, "loglvl=all");
+    assert.equal(r.code, 2);
+    assert.equal(r.out, "");
+    assert.match(r.err, /error\[cmdline\/runtime-options\]: --efi-cfg describes a boot/);
+  });
+});

@@ -10,6 +10,7 @@ import { hasChanges, type VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
 import { checkCommand } from "./commands/check.js";
 import { type CmdlineOptions, cmdlineCommand } from "./commands/cmdline.js";
+import { cmdlineRuntimeCommand } from "./commands/cmdline-runtime.js";
 import { diffCommand } from "./commands/diff.js";
 import { diffXenCommand } from "./commands/diff-xen.js";
 import { extractCommand } from "./commands/extract.js";
@@ -244,6 +245,11 @@ export function program(): Command {
     .option("--lockdown-default", "CONFIG_LOCKDOWN_DEFAULT=y")
     .option("--pv-shim", "CONFIG_PV_SHIM=y (variant A's 2026 posting forces lockdown off)")
     .option(
+      "--runtime",
+      "the words are what `xl set-parameters` gets: what libxl writes to hypfs /params, and where it fails (exit 1)",
+    )
+    .option("--no-hypfs", "with --runtime: CONFIG_HYPFS=n, so there is no /params")
+    .option(
       "--xen <version>",
       `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
       "4.22.0",
@@ -252,7 +258,7 @@ export function program(): Command {
       new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table"),
     )
     .action((line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
-      emit(cmdlineCommand(line, o), o.format),
+      emit(o.runtime ? cmdlineRuntimeCommand(line, o) : cmdlineCommand(line, o), o.format),
     );
 
   const sbatFormat = () =>

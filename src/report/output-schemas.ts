@@ -223,6 +223,33 @@ export const OUTPUT_SCHEMAS = {
       })
       .optional(),
   }),
+  "set-parameters": envelope("set-parameters", {
+    xen: z.string(),
+    arch: z.enum(["x86", "arm"]),
+    hypfs: z.boolean(),
+    lockdown: z.object({ model: z.string(), safeList: z.string(), enabled: z.boolean() }),
+    argument: z.string(),
+    ignoredWords: z.array(z.string()),
+    writes: z.array(
+      z.object({
+        text: z.string(),
+        start: z.number().int(),
+        end: z.number().int(),
+        path: z.string(),
+        value: z.string(),
+        negation: z.boolean(),
+        entry: OptionEntrySchema.optional(),
+        result: z.enum(["written", "handler-called", "failed", "crash"]),
+        errno: z.string().optional(),
+        why: z.string(),
+        ref: z.string(),
+        atBoot: z.string().optional(),
+      }),
+    ),
+    notReached: z.array(z.string()),
+    ok: z.boolean(),
+    diagnostics: z.array(DiagnosticJsonSchema),
+  }),
   "sbat-show": envelope("sbat-show", {
     file: z.string(),
     format: z.enum(["PE32", "PE32+"]),

@@ -16,7 +16,7 @@ import { type PeImage, readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { imageSbat } from "../../sbat/image-sbat.js";
-import { configOption, readXenConfig } from "../../system/xen-config.js";
+import { configOption, readXenConfig, type XenConfig } from "../../system/xen-config.js";
 import type { Output } from "../output.js";
 
 export interface CmdlineOptions {
@@ -37,6 +37,10 @@ export interface CmdlineOptions {
   readonly lockdownDefault?: boolean;
   readonly pvShim?: boolean;
   readonly xen: string;
+  /** the words are `xl set-parameters` arguments (cmdline-runtime.ts) */
+  readonly runtime?: boolean;
+  /** `--no-hypfs`: CONFIG_HYPFS=n */
+  readonly hypfs?: boolean;
 }
 
 function readText(path: string, what: string): string {
@@ -81,8 +85,12 @@ function chosenOf(path: string): NonNullable<BootSources["chosen"]> {
 const kconfigString = (v: string) => v.replace(/\\(["\\])/g, "$1");
 
 /** The inputs of a boot, from the command's options. */
-function bootSources(line: string, o: CmdlineOptions, uki: PeImage | undefined): BootSources {
-  const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
+function bootSources(
+  line: string,
+  o: CmdlineOptions,
+  config: XenConfig | undefined,
+  uki: PeImage | undefined,
+): BootSources {
   const builtin =
     o.builtin ??
     (config?.values.get("CONFIG_CMDLINE") !== undefined
@@ -183,12 +191,13 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
     : { on: Boolean(o.secureBoot), why: o.secureBoot ? "--secure-boot" : "not asked for" };
   const image = o.uki ? readPeFile(o.uki) : undefined;
   const uki = image && ukiInfo(image);
-  const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o, image), {
+  const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
+  const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o, config, image), {
     model: LOCKDOWN_MODELS[o.lockdownModel],
     safeList: SAFE_LISTS[o.safeList],
     secureBoot: sb.on,
-    lockdownDefault: Boolean(o.lockdownDefault),
-    pvShim: Boolean(o.pvShim),
+    lockdownDefault: Boolean(o.lockdownDefault) || configOption(config, "CONFIG_LOCKDOWN_DEFAULT") === true,
+    pvShim: Boolean(o.pvShim) || configOption(config, "CONFIG_PV_SHIM") === true,
   });
   const table = {
     columns: ["#", "source", "trusted", "option", "status", "applied", "why"],
