@@ -74,15 +74,16 @@ export function benchSbat(root: string, out: string): Row[] {
   return [
     {
       metric: "sbat check, 5 MB image, in process (first / warm median)",
-      target: "<= 100 ms",
+      target: "-",
       measured: `${first.toFixed(1)} / ${median(warm).toFixed(2)} ms`,
-      pass: first <= 100,
+      pass: true,
     },
     {
+      // what a user waits for: a new process, Node's own start included
       metric: "xenpriv sbat check, 5 MB image, new process (median / max)",
-      target: "-",
+      target: "<= 100 ms",
       measured: `${median(cold).toFixed(0)} / ${Math.max(...cold).toFixed(0)} ms`,
-      pass: true,
+      pass: median(cold) <= 100,
     },
     {
       metric: "xenpriv --version, new process (median): the start every command pays",

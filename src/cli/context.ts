@@ -8,6 +8,7 @@ import { treePolicy } from "../query/tree-policy.js";
 import type { DeviceTreeSystemOptions } from "../system/device-tree-system.js";
 import { loadSystemFile } from "../system/load-system.js";
 import { readXenConfig } from "../system/xen-config.js";
+import type { Format } from "./formats.js";
 
 /** Options every query command takes. */
 export interface CommonOptions {
@@ -20,9 +21,6 @@ export interface CommonOptions {
   readonly xen?: string;
   readonly format: Format;
 }
-
-export const FORMATS = ["table", "json", "md", "csv"] as const;
-export type Format = (typeof FORMATS)[number];
 
 /** The options that say how to read a system file. */
 export type SystemOptions = Pick<CommonOptions, "system" | "hyperlaunch" | "kconfig">;

@@ -1,43 +1,24 @@
 import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { shippedOptionVersions } from "../cmdline/load-option-catalogue.js";
 import { LOCKDOWN_MODEL_IDS } from "../cmdline/lockdown-models.js";
 import { SAFE_LIST_IDS } from "../cmdline/safe-lists.js";
+import { shippedOptionVersions } from "../cmdline/shipped-option-versions.js";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Model } from "../query/model.js";
-import { hasChanges, type VersionDiff } from "../query/version-diff.js";
+import type { VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
-import { checkCommand } from "./commands/check.js";
-import { type CmdlineOptions, cmdlineCommand } from "./commands/cmdline.js";
-import { cmdlineRuntimeCommand } from "./commands/cmdline-runtime.js";
-import { diffCommand } from "./commands/diff.js";
-import { diffXenCommand } from "./commands/diff-xen.js";
-import { extractCommand } from "./commands/extract.js";
-import { FAIL_ON, LINT_FORMATS, type LintOptions, lintCommand } from "./commands/lint.js";
-import { matrixCommand } from "./commands/matrix.js";
-import { opsCommand } from "./commands/ops.js";
-import { type OptionsListOptions, optionsCommand, optionsExtractCommand } from "./commands/options.js";
-import { policiesCommand } from "./commands/policies.js";
-import {
-  type SbatCheckOptions,
-  type SbatGenerateOptions,
-  sbatCheckCommand,
-  sbatGenerateCommand,
-  sbatLevelsCommand,
-  sbatShowCommand,
-} from "./commands/sbat.js";
-import { whatCanCommand } from "./commands/what-can.js";
-import { whoCanCommand } from "./commands/who-can.js";
-import {
-  builtinSystemPath,
-  type CommonOptions,
-  FORMATS,
-  loadModel,
-  loadModels,
-  systemOptions,
-} from "./context.js";
+import type { CmdlineOptions } from "./commands/cmdline.js";
+import type { LintOptions } from "./commands/lint.js";
+import type { OptionsListOptions } from "./commands/options.js";
+import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
+import type { CommonOptions } from "./context.js";
+import { FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
+
+// Command modules are imported when their command runs: a cold `sbat check` then loads the PE
+// reader and shim's rules, not the catalogue, the models and the schemas of every other command.
+const context = () => import("./context.js");
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, denied: 1, input: 2, internal: 3 } as const;
@@ -100,30 +81,48 @@ export function program(): Command {
       "may <src> perform <op> on [target]? prints the decision and every check behind it; exit 0 allowed, 1 denied",
     )
     .option("--with <name=domain>", "bind an extra operand of the operation (repeatable)", collect, [])
-    .action((src: string, op: string, target: string | undefined, o: CommonOptions & { with: string[] }) =>
-      emit(checkCommand(loadModel(o), src, op, target, o.with), o.format),
+    .action(
+      async (src: string, op: string, target: string | undefined, o: CommonOptions & { with: string[] }) => {
+        const [{ checkCommand }, { loadModel }] = await Promise.all([
+          import("./commands/check.js"),
+          context(),
+        ]);
+        emit(checkCommand(loadModel(o), src, op, target, o.with), o.format);
+      },
     );
 
   common(p.command("who-can").argument("<op>", "operation"))
     .description("which domains may perform <op>, and on which targets")
     .option("--on <target>", "only this target domain")
-    .action((op: string, o: CommonOptions & { on?: string }) =>
-      emit(whoCanCommand(loadModel(o), op, o.on), o.format),
-    );
+    .action(async (op: string, o: CommonOptions & { on?: string }) => {
+      const [{ whoCanCommand }, { loadModel }] = await Promise.all([
+        import("./commands/who-can.js"),
+        context(),
+      ]);
+      emit(whoCanCommand(loadModel(o), op, o.on), o.format);
+    });
 
   common(p.command("what-can").argument("<domain>", "domain (name or domid)"))
     .description("every operation <domain> may perform, and on whom")
     .option("--all", "also list the operations it may not perform")
-    .action((d: string, o: CommonOptions & { all?: boolean }) =>
-      emit(whatCanCommand(loadModel(o), d, o.all), o.format),
-    );
+    .action(async (d: string, o: CommonOptions & { all?: boolean }) => {
+      const [{ whatCanCommand }, { loadModel }] = await Promise.all([
+        import("./commands/what-can.js"),
+        context(),
+      ]);
+      emit(whatCanCommand(loadModel(o), d, o.all), o.format);
+    });
 
   common(p.command("matrix"))
     .description("domains x operations, targets summarised by relation")
     .option("--hypercall <names>", "only these hypercalls (comma-separated, repeatable)", collect, [])
-    .action((o: CommonOptions & { hypercall: string[] }) =>
-      emit(matrixCommand(loadModel(o), o.hypercall), o.format),
-    );
+    .action(async (o: CommonOptions & { hypercall: string[] }) => {
+      const [{ matrixCommand }, { loadModel }] = await Promise.all([
+        import("./commands/matrix.js"),
+        context(),
+      ]);
+      emit(matrixCommand(loadModel(o), o.hypercall), o.format);
+    });
 
   common(p.command("diff"), false)
     .description(
@@ -136,6 +135,11 @@ export function program(): Command {
     .action(
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
+          const [{ diffXenCommand }, { systemOptions }, { hasChanges }] = await Promise.all([
+            import("./commands/diff-xen.js"),
+            context(),
+            import("../query/version-diff.js"),
+          ]);
           const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall, systemOptions(o));
           const changed = hasChanges(out.json as VersionDiff);
           emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
@@ -145,6 +149,10 @@ export function program(): Command {
           throw new InputError([
             error("cli/diff-needs-side", "diff needs `--policy A --vs B` or `--xen A --vs B`"),
           ]);
+        const [{ diffCommand }, { loadModels }] = await Promise.all([
+          import("./commands/diff.js"),
+          context(),
+        ]);
         const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
         const out = diffCommand(from, to, o.hypercall);
         const changed = (out.json as { changes: unknown[] }).changes.length > 0;
@@ -157,16 +165,19 @@ export function program(): Command {
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--hook <name>", "only operations that pass this hook (without xsm_)")
     .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
-    .action((o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) =>
-      emit(opsCommand(loadModel(o), o), o.format),
-    );
+    .action(async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) => {
+      const [{ opsCommand }, { loadModel }] = await Promise.all([import("./commands/ops.js"), context()]);
+      emit(opsCommand(loadModel(o), o), o.format);
+    });
 
   p.command("extract")
     .argument("<xen-tree>", "root of a Xen source tree (4.19 or later)")
     .description("read the operation catalogue and the default policy out of a Xen source tree")
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
-    .action((tree: string, o: { output?: string; xenVersion?: string }) => extractCommand(tree, o));
+    .action(async (tree: string, o: { output?: string; xenVersion?: string }) =>
+      (await import("./commands/extract.js")).extractCommand(tree, o),
+    );
 
   const options = p
     .command("options")
@@ -183,8 +194,8 @@ export function program(): Command {
     )
     .addOption(new Option("--arch <arch>", "only what a build of this arch can have").choices(["x86", "arm"]))
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
-    .action((o: OptionsListOptions & { format: CommonOptions["format"] }) =>
-      emit(optionsCommand(o), o.format),
+    .action(async (o: OptionsListOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/options.js")).optionsCommand(o), o.format),
     );
   options
     .command("extract")
@@ -192,7 +203,9 @@ export function program(): Command {
     .description("read every *_param registration and the command-line document out of a Xen tree")
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
-    .action((tree: string, o: { output?: string; xenVersion?: string }) => optionsExtractCommand(tree, o));
+    .action(async (tree: string, o: { output?: string; xenVersion?: string }) =>
+      (await import("./commands/options.js")).optionsExtractCommand(tree, o),
+    );
 
   p.command("cmdline")
     .argument(
@@ -257,8 +270,13 @@ export function program(): Command {
     .addOption(
       new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table"),
     )
-    .action((line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
-      emit(o.runtime ? cmdlineRuntimeCommand(line, o) : cmdlineCommand(line, o), o.format),
+    .action(async (line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
+      emit(
+        o.runtime
+          ? (await import("./commands/cmdline-runtime.js")).cmdlineRuntimeCommand(line, o)
+          : (await import("./commands/cmdline.js")).cmdlineCommand(line, o),
+        o.format,
+      ),
     );
 
   const sbatFormat = () =>
@@ -275,7 +293,9 @@ export function program(): Command {
       "the image's headers and sections, its .sbat records as shim reads them, and a shim's .sbatlevel",
     )
     .addOption(sbatFormat())
-    .action((efi: string, o: { format: CommonOptions["format"] }) => emit(sbatShowCommand(efi), o.format));
+    .action(async (efi: string, o: { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/sbat.js")).sbatShowCommand(efi), o.format),
+    );
   sbat
     .command("check")
     .argument("<efi>", "the PE/COFF EFI image to check")
@@ -302,8 +322,8 @@ export function program(): Command {
       [],
     )
     .addOption(sbatFormat())
-    .action((efi: string, o: SbatCheckOptions & { format: CommonOptions["format"] }) =>
-      emit(sbatCheckCommand(efi, o), o.format),
+    .action(async (efi: string, o: SbatCheckOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/sbat.js")).sbatCheckCommand(efi, o), o.format),
     );
   sbat
     .command("generate")
@@ -318,14 +338,16 @@ export function program(): Command {
     .option("--url <url>", "the vendor_url field, a URL or mailto: (default https://xenproject.org/)")
     .option("-o, --output <file>", "write the section text here (whole or not at all)")
     .addOption(sbatFormat())
-    .action((o: SbatGenerateOptions & { format: CommonOptions["format"] }) =>
-      emit(sbatGenerateCommand(o), o.format),
+    .action(async (o: SbatGenerateOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/sbat.js")).sbatGenerateCommand(o), o.format),
     );
   sbat
     .command("levels")
     .description("the published SbatLevel history bundled with xenpriv (rhboot/shim SbatLevel_Variable.txt)")
     .addOption(sbatFormat())
-    .action((o: { format: CommonOptions["format"] }) => emit(sbatLevelsCommand(), o.format));
+    .action(async (o: { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/sbat.js")).sbatLevelsCommand(), o.format),
+    );
 
   p.command("lint")
     .argument(
@@ -351,7 +373,11 @@ export function program(): Command {
         .default("error"),
     )
     .addOption(new Option("-f, --format <format>", "output format").choices(LINT_FORMATS).default("text"))
-    .action((system: string | undefined, o: LintOptions & { rule: string[] }) => {
+    .action(async (system: string | undefined, o: LintOptions & { rule: string[] }) => {
+      const [{ lintCommand }, { builtinSystemPath }] = await Promise.all([
+        import("./commands/lint.js"),
+        context(),
+      ]);
       const { text, exitCode } = lintCommand(system ?? builtinSystemPath(), {
         ...o,
         ...(o.rule.length === 0 && { rule: undefined }),
@@ -363,13 +389,20 @@ export function program(): Command {
   p.command("policies")
     .description("the registered policy modules and their origin")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
-    .action((o: { format: CommonOptions["format"] }) => emit(policiesCommand(), o.format));
+    .action(async (o: { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/policies.js")).policiesCommand(), o.format),
+    );
 
   common(p.command("demo"), false)
     .description(
       "the main job on the built-in example: the matrix under dummy, then the diff dummy -> hw-priv-v1",
     )
-    .action((o: CommonOptions) => {
+    .action(async (o: CommonOptions) => {
+      const [{ matrixCommand }, { diffCommand }, { loadModels }] = await Promise.all([
+        import("./commands/matrix.js"),
+        import("./commands/diff.js"),
+        context(),
+      ]);
       const [dummy, hwPrivV1] = loadModels(o, ["dummy", "hw-priv-v1"]) as [Model, Model];
       const text = [
         render(matrixCommand(dummy), o.format),

@@ -1,5 +1,5 @@
 import { renderCsv, renderMarkdown, renderText, type Tabular } from "../report/tabular.js";
-import type { Format } from "./context.js";
+import type { Format } from "./formats.js";
 
 /** What a command produced: a JSON value and a table or text for humans. */
 export interface Output {

@@ -1,26 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
-import { packageRoot } from "../core/package-root.js";
 import { suggest } from "../core/suggest.js";
 import { type OptionCatalogue, OptionCatalogueSchema } from "./option-catalogue.js";
-
-const DIR = () => join(packageRoot(), "catalogues", "options");
-
-/** The shipped option catalogues' versions: `4.22.0`, `master-2026-08-20`. */
-export function shippedOptionVersions(): string[] {
-  return existsSync(DIR())
-    ? readdirSync(DIR())
-        .filter((f) => /^xen-.*\.json$/.test(f))
-        .map((f) => f.slice(4, -5))
-        .sort()
-    : [];
-}
+import { optionCatalogueDir, shippedOptionVersions } from "./shipped-option-versions.js";
 
 /** A shipped version's option catalogue, or one from a path; a corrupt one is bad input. */
 export function loadOptionCatalogue(versionOrPath: string): OptionCatalogue {
-  const shipped = join(DIR(), `xen-${versionOrPath}.json`);
+  const shipped = join(optionCatalogueDir(), `xen-${versionOrPath}.json`);
   const path = existsSync(shipped) ? shipped : versionOrPath;
   if (!existsSync(path)) {
     const versions = shippedOptionVersions();

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+// zod/mini: a cold `sbat check` then loads 30 KB of zod, not the whole classic API
+import * as z from "zod/mini";
 import { packageRoot } from "../core/package-root.js";
 import { parseSbatLevel, type SbatLevel } from "./sbat-level.js";
 
 /** catalogues/sbat/sbat-levels.json: every published SbatLevel, from rhboot/shim (scripts/update-sbat-levels.ts). */
 export const SbatLevelsSchema = z.strictObject({
   source: z.string(),
-  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  commit: z.string().check(z.regex(/^[0-9a-f]{40}$/)),
   file: z.string(),
   /** `SBAT_VAR_ORIGINAL`'s datestamp: the level without revocations */
   original: z.strictObject({ datestamp: z.string(), ref: z.string() }),
@@ -17,10 +18,10 @@ export const SbatLevelsSchema = z.strictObject({
   latest: z.strictObject({ datestamp: z.string(), ref: z.string() }),
   levels: z.array(
     z.strictObject({
-      datestamp: z.string().regex(/^\d{10}$/),
+      datestamp: z.string().check(z.regex(/^\d{10}$/)),
       payload: z.string(),
       /** the payload's first line in the file */
-      line: z.number().int().positive(),
+      line: z.int().check(z.positive()),
       /** the commit that wrote that line */
       added: z.string(),
       /** CVE and PSA ids named above the payload */

@@ -13,9 +13,7 @@ import { renderSarif } from "../../report/render-sarif.js";
 import { type DeviceTreeSystem, systemFromDeviceTree } from "../../system/device-tree-system.js";
 import { isDeviceTree, loadSystemFile } from "../../system/load-system.js";
 import { modelsOf, systemOptions } from "../context.js";
-
-export const LINT_FORMATS = ["text", "json", "sarif"] as const;
-export const FAIL_ON = ["error", "warning", "note", "never"] as const;
+import type { FAIL_ON, LINT_FORMATS } from "../formats.js";
 
 export interface LintOptions {
   readonly policy?: string;

@@ -1,0 +1,6 @@
+/** The output formats of the query commands, and of `lint` with its `--fail-on` levels. */
+export const FORMATS = ["table", "json", "md", "csv"] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const LINT_FORMATS = ["text", "json", "sarif"] as const;
+export const FAIL_ON = ["error", "warning", "note", "never"] as const;
