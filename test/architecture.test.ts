@@ -16,8 +16,20 @@ const ALLOWED: Record<string, readonly string[]> = {
   system: ["core", "model", "devicetree", "cmdline"],
   query: ["core", "model", "policy", "catalog", "system", "devicetree"],
   lint: ["core", "model", "policy", "catalog", "system", "query", "devicetree"],
-  report: ["core", "model", "policy", "catalog", "system", "query", "devicetree", "lint", "cmdline"],
-  extract: ["core", "model", "policy", "catalog", "cmdline"],
+  privcmd: ["core", "model", "policy", "catalog", "system", "query"],
+  report: [
+    "core",
+    "model",
+    "policy",
+    "catalog",
+    "system",
+    "query",
+    "devicetree",
+    "lint",
+    "cmdline",
+    "privcmd",
+  ],
+  extract: ["core", "model", "policy", "catalog", "cmdline", "privcmd"],
   cli: [
     "core",
     "model",
@@ -32,6 +44,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "cmdline",
     "pe",
     "sbat",
+    "privcmd",
   ],
 };
 
