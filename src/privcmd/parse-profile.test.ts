@@ -54,9 +54,10 @@ describe("user profiles", () => {
   });
 
   test("an unknown key and a YAML syntax error are reported where they are", () => {
+    // the rule lacks `action` (it is misspelt), and has a key no rule has
     assert.deepEqual(problems("unknown-key.yaml"), [
-      "4:5 privcmd-profile/unknown-key did you mean `action`?",
       "3:5 privcmd-profile/invalid",
+      "4:5 privcmd-profile/unknown-key did you mean `action`?",
     ]);
     assert.throws(() => parseProfile("profile: [", "x.yaml", CATALOGUE, LINUX), InputError);
   });
