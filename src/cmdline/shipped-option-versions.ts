@@ -1,17 +1,9 @@
-import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../core/package-root.js";
+import { shippedVersions } from "../core/shipped-data.js";
 
 /** Where the shipped option catalogues are. */
 export const optionCatalogueDir = () => join(packageRoot(), "catalogues", "options");
 
 /** The shipped option catalogues' versions: `4.22.0`, `master-2026-08-20`. */
-export function shippedOptionVersions(): string[] {
-  const dir = optionCatalogueDir();
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => /^xen-.*\.json$/.test(f))
-        .map((f) => f.slice(4, -5))
-        .sort()
-    : [];
-}
+export const shippedOptionVersions = (): string[] => shippedVersions(optionCatalogueDir());
