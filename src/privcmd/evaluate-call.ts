@@ -89,7 +89,7 @@ export function initialRestriction(
 }
 
 /** Whether a XenServer condition holds for the call; absent inputs fail closed, as the filter would. */
-function conditionHolds(c: Condition, call: PrivcmdCall): { holds: boolean; what: string } {
+function conditionHolds(c: Condition, call: PrivcmdCall, depth: number): { holds: boolean; what: string } {
   switch (c.kind) {
     case "target-not-dom0":
       return call.dom === undefined
@@ -115,6 +115,11 @@ function conditionHolds(c: Condition, call: PrivcmdCall): { holds: boolean; what
       return {
         holds: call.pci === true,
         what: `the device ${call.pci ? "is" : "is not known to be"} a PCI device`,
+      };
+    case "not-in-multicall":
+      return {
+        holds: depth === 0,
+        what: depth ? "refused inside a multicall" : "a hypercall of its own, not a multicall entry",
       };
     case "other":
       return { holds: true, what: `${c.what} (not evaluated)` };
@@ -164,7 +169,7 @@ function xenServerHypercall(
   const check = (conditions: readonly Condition[]) => {
     for (const c of conditions) {
       if (c.kind !== "other") read.arguments = true;
-      const r = conditionHolds(c, call);
+      const r = conditionHolds(c, call, depth);
       steps.push({ what: r.what, outcome: r.holds ? "pass" : "fail", ref: c.ref });
       if (!r.holds && c.kind !== "other") return c.errno;
     }

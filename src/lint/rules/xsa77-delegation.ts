@@ -1,16 +1,6 @@
+import { XSA77_MEMORY_OPS, XSA77_REF, XSA77_SAFE_DOMCTLS } from "../../catalog/xsa77-statement.js";
 import { granted, listed, opsUnder } from "../reach.js";
 import type { Rule } from "../rule.js";
-
-/** The domctls docs/misc/xsm-flask.txt:62-68 (RELEASE-4.22.0) considers safe to delegate. */
-const SAFE_DOMCTLS = new Set([
-  "domctl/ioport_mapping",
-  "domctl/memory_mapping",
-  "domctl/bind_pt_irq",
-  "domctl/unbind_pt_irq",
-]);
-
-/** docs/misc/xsm-flask.txt:75-82: the memory_op sub-ops covered by the statement. */
-const UNSAFE_MEMORY_OPS = ["memory_op/set_pod_target", "memory_op/get_pod_target", "memory_op/claim_pages"];
 
 export const xsa77Delegation: Rule = {
   id: "xsa77-delegation",
@@ -36,9 +26,9 @@ domains:
     // an operation Xen performs without any XSM check (vm_event_op GET_VERSION) is no delegation
     const checked = (id: string) => ctx.model.opsById.get(id)?.checks.some((c) => c.kind === "xsm") === true;
     const covered = [
-      ...opsUnder(ctx, "domctl").filter((o) => !SAFE_DOMCTLS.has(o)),
+      ...opsUnder(ctx, "domctl").filter((o) => !XSA77_SAFE_DOMCTLS.has(o)),
       ...opsUnder(ctx, "sysctl"),
-      ...UNSAFE_MEMORY_OPS.filter((o) => ctx.model.opsById.has(o)),
+      ...XSA77_MEMORY_OPS.filter((o) => ctx.model.opsById.has(o)),
     ].filter(checked);
     return ctx.system.domains
       .filter((d) => !d.caps.control)
@@ -52,7 +42,7 @@ domains:
             data: { domain: d.name, count: ops.length, ops: listed(ops) },
             ...(span && { span }),
             help: "keep these with the control domain, or accept that their bugs are handled in public (https://xenbits.xen.org/xsa/advisory-77.html)",
-            ref: "docs/misc/xsm-flask.txt:54-82",
+            ref: XSA77_REF,
           },
         ];
       });
