@@ -6,9 +6,20 @@ import { z } from "zod";
  */
 export const ConditionSchema = z.discriminatedUnion("kind", [
   /** the target domain is not domain 0 (`set_address_size`, `hypercall_init`) */
-  z.strictObject({ kind: z.literal("target-not-dom0"), errno: z.string(), ref: z.string() }),
+  z.strictObject({
+    kind: z.literal("target-not-dom0"),
+    errno: z.string(),
+    ref: z.string(),
+    detail: z.string().optional(),
+  }),
   /** a numeric field of the argument must be 0 (`createdomain`: `altp2m_opts`) */
-  z.strictObject({ kind: z.literal("field-zero"), field: z.string(), errno: z.string(), ref: z.string() }),
+  z.strictObject({
+    kind: z.literal("field-zero"),
+    field: z.string(),
+    errno: z.string(),
+    ref: z.string(),
+    detail: z.string().optional(),
+  }),
   /** only these inner sub-ops (numa_op GET_NODE_PAGES, livepatch UPLOAD/GET/ACTION/LIST, mmuext PIN_L*) */
   z.strictObject({
     kind: z.literal("inner-subops"),
@@ -16,11 +27,29 @@ export const ConditionSchema = z.discriminatedUnion("kind", [
     allowed: z.array(z.string()),
     errno: z.string(),
     ref: z.string(),
+    detail: z.string().optional(),
   }),
   /** segment 0 must carry a valid PE signature (`kexec_load`) */
-  z.strictObject({ kind: z.literal("signed-image"), errno: z.string(), ref: z.string() }),
+  z.strictObject({
+    kind: z.literal("signed-image"),
+    errno: z.string(),
+    ref: z.string(),
+    detail: z.string().optional(),
+  }),
   /** only PCI devices (`assign_device`, `deassign_device`) */
-  z.strictObject({ kind: z.literal("pci-device"), errno: z.string(), ref: z.string() }),
+  z.strictObject({
+    kind: z.literal("pci-device"),
+    errno: z.string(),
+    ref: z.string(),
+    detail: z.string().optional(),
+  }),
+  /** refused as an entry of a multicall, allowed only as a hypercall of its own (`assign_device`) */
+  z.strictObject({
+    kind: z.literal("not-in-multicall"),
+    errno: z.string(),
+    ref: z.string(),
+    detail: z.string().optional(),
+  }),
   /** anything else the filter checks, in words (shown, not evaluated) */
   z.strictObject({ kind: z.literal("other"), what: z.string(), ref: z.string() }),
 ]);
@@ -33,6 +62,8 @@ export const AllowedSubopSchema = z.strictObject({
   conditions: z.array(ConditionSchema),
   /** the filter bounces its structure into kernel memory (it holds pointers) */
   bounced: z.boolean().optional(),
+  /** e.g. that the sub-op is XenServer's and not in upstream Xen's public headers */
+  note: z.string().optional(),
 });
 
 export const FilteredHypercallSchema = z.strictObject({
@@ -46,6 +77,8 @@ export const FilteredHypercallSchema = z.strictObject({
   allowed: z.union([z.literal("all"), z.array(AllowedSubopSchema)]),
   /** conditions on the hypercall as a whole, checked before the sub-op */
   conditions: z.array(ConditionSchema).optional(),
+  /** e.g. that the sub-op is read from each entry of a batch, or that the hypercall is XenServer's */
+  note: z.string().optional(),
 });
 
 /** The XenServer / XCP-ng dom0 kernel filter (drivers/xen/filter-hypercall.c), as facts. */
@@ -56,6 +89,10 @@ export const XenServerFilterSchema = z.strictObject({
   commit: z.string(),
   file: z.string(),
   abiVersion: z.string(),
+  /** when privcmd runs the filter at all (XenServer's privcmd: only when the kernel is locked down) */
+  appliesWhen: z
+    .strictObject({ lockdownReason: z.string(), what: z.string(), file: z.string(), ref: z.string() })
+    .optional(),
   /** a hypercall not in the list */
   unknownHypercall: z.strictObject({ errno: z.string(), ref: z.string() }),
   multicall: z.strictObject({
@@ -111,5 +148,7 @@ export const LinuxPrivcmdSchema = z.strictObject({
   }),
   /** DM_OP limits: buffers and their size */
   dmOp: z.strictObject({ maxBufs: z.number().int(), maxBufSize: z.number().int(), ref: z.string() }),
+  /** other facts worth showing (errnos past the limits, how the refs are anchored), each with its ref */
+  notes: z.array(z.strictObject({ what: z.string(), ref: z.string() })).optional(),
 });
 export type LinuxPrivcmd = z.infer<typeof LinuxPrivcmdSchema>;
