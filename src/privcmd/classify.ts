@@ -1,0 +1,130 @@
+import type { Catalogue } from "../catalog/schema.js";
+import { xsa77Covers } from "../catalog/xsa77-statement.js";
+import { type ClassRule, classRule, type Evidence, type PrivcmdClass } from "./classification-rules.js";
+import { evaluateCall, type PrivcmdFacts } from "./evaluate-call.js";
+import type { XenServerFilter } from "./filter-facts.js";
+import type { HypercallCatalogue } from "./hypercall-catalogue.js";
+
+/** One operation dom0 userspace can reach through IOCTL_PRIVCMD_HYPERCALL, classified with its evidence. */
+export interface ClassifiedOp {
+  /** `hypercall/subop`, or the hypercall for one without sub-ops */
+  readonly id: string;
+  readonly hypercall: string;
+  readonly subop?: string;
+  readonly number: number;
+  readonly value?: number;
+  readonly ref: string;
+  readonly class: PrivcmdClass;
+  readonly whenDom0?: PrivcmdClass;
+  /** what XenServer's filter does with it (domain 0 not the target, no argument given) */
+  readonly xenserver: string;
+  /** the XSM default-policy actions Xen checks it with (catalogue), `hook: ACTION` */
+  readonly xsm: readonly string[];
+  /** XSA-77's statement: not reviewed against hostile callers */
+  readonly xsa77: boolean;
+  /** its argument structure holds no guest pointer; undefined when the structure is unknown */
+  readonly pointerFree?: boolean;
+  readonly handles?: readonly string[];
+  readonly evidence: readonly Evidence[];
+  /** sources that point another way */
+  readonly disagreements: readonly string[];
+}
+
+/** What the XenServer filter does with a bare call of the operation, in words. */
+function xenServerVerdict(
+  filter: XenServerFilter,
+  facts: PrivcmdFacts,
+  hypercall: string,
+  subop?: string,
+): { text: string; allowed: boolean } {
+  const d = evaluateCall(
+    { ioctl: "HYPERCALL", hypercall, ...(subop && { subop }), dom: 1 },
+    { domain: "dom0" },
+    { kind: "xenserver", id: "xenserver", title: "XenServer", facts: filter },
+    facts,
+  );
+  if (d.allowed)
+    return { text: d.readArguments ? "allowed (checks its arguments)" : "allowed", allowed: true };
+  if (d.readArguments) {
+    const failed = d.steps.findLast((s) => s.outcome === "fail");
+    return { text: `allowed only if ${failed?.what ?? "its arguments pass"}`, allowed: true };
+  }
+  return { text: `denied (${d.errno})`, allowed: false };
+}
+
+const DEFAULT_ALLOWED: ClassRule = {
+  hypercall: "",
+  class: "control-plane",
+  evidence: [
+    {
+      source: "XenServer/XCP-ng filter-hypercall.c",
+      says: "allowed; no other source classifies it",
+      ref: "reference §5.3",
+    },
+  ],
+};
+const DEFAULT_DENIED: ClassRule = {
+  hypercall: "",
+  class: "privileged",
+  evidence: [
+    {
+      source: "reference §7",
+      says: "no source says it is safe for dom0 userspace: kernel-only under Secure Boot until one does",
+      ref: "reference §7",
+    },
+  ],
+};
+
+/**
+ * Every hypercall and sub-op of the catalogue that a dom0 can call (x86 PV or PVH, or Arm),
+ * classified by the rules of reference §7, with the evidence of each source beside it and the
+ * disagreements between them.
+ */
+export function classify(
+  hypercalls: HypercallCatalogue,
+  xsm: Catalogue,
+  filter: XenServerFilter,
+  facts: PrivcmdFacts,
+): ClassifiedOp[] {
+  const opsById = new Map(xsm.operations.map((o) => [o.id, o]));
+  const rows: ClassifiedOp[] = [];
+  for (const h of hypercalls.hypercalls) {
+    if (!h.callers.x86pv && !h.callers.x86hvm && !h.callers.arm) continue;
+    const subops = h.subops.length ? h.subops : [undefined];
+    for (const s of subops) {
+      const id = s ? `${h.name}/${s.name}` : h.name;
+      const xs = xenServerVerdict(filter, facts, h.name, s?.name);
+      const rule = classRule(h.name, s?.name) ?? (xs.allowed ? DEFAULT_ALLOWED : DEFAULT_DENIED);
+      const ops = [...opsById.values()].filter((o) => o.id === id || o.id.startsWith(`${id}/`));
+      const actions = [
+        ...new Set(
+          ops.flatMap((o) => o.checks.flatMap((c) => (c.kind === "xsm" ? [`${c.hook}: ${c.action}`] : []))),
+        ),
+      ];
+      const disagreements: string[] = [];
+      if (rule.disputed) disagreements.push(rule.disputed);
+      if (rule.class === "privileged" && xs.allowed && !rule.disputed)
+        disagreements.push(`XenServer's filter ${xs.text}, yet it is privileged`);
+      if (rule.class !== "privileged" && !xs.allowed && !rule.disputed)
+        disagreements.push(`classed ${rule.class}, yet XenServer's filter ${xs.text}`);
+      if (rule.class === "privileged" && actions.some((a) => a.endsWith(": HOOK")))
+        disagreements.push("Xen's default policy lets any domain call it (XSM_HOOK)");
+      rows.push({
+        id,
+        hypercall: h.name,
+        ...(s && { subop: s.name, value: s.value }),
+        number: h.number,
+        ref: s?.ref ?? h.ref,
+        class: rule.class,
+        ...(rule.whenDom0 && { whenDom0: rule.whenDom0 }),
+        xenserver: xs.text,
+        xsm: actions,
+        xsa77: xsa77Covers(id),
+        ...(s?.handles && { pointerFree: s.handles.length === 0, handles: s.handles }),
+        evidence: rule.evidence,
+        disagreements,
+      });
+    }
+  }
+  return rows;
+}
