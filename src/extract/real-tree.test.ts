@@ -11,7 +11,9 @@ import { describe, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import { type Catalogue, CatalogueSchema, type Check } from "../catalog/schema.js";
 import { packageRoot } from "../core/package-root.js";
+import { HypercallCatalogueSchema } from "../privcmd/hypercall-catalogue.js";
 import { extractCatalogue } from "./extract-catalogue.js";
+import { extractHypercallCatalogue } from "./hypercall-catalogue.js";
 import { treeMeta } from "./tree-meta.js";
 
 const root = process.env.XEN_SRC;
@@ -151,5 +153,22 @@ describe("real tree (XEN_SRC): extractCatalogue", () => {
       shipped.operations.map((o) => ({ id: o.id, checks: o.checks })),
     );
     assert.deepEqual(c.hooks, shipped.hooks);
+  });
+});
+
+describe("real tree (XEN_SRC): extractHypercallCatalogue", () => {
+  test("a version xenpriv ships (catalogues/privcmd/xen-<version>.json) is extracted again as shipped", async () => {
+    if (!root) {
+      console.log("XEN_SRC not set: real-tree check not run");
+      return;
+    }
+    const version = treeMeta(root).xen ?? "";
+    const file = join(packageRoot(), "catalogues", "privcmd", `xen-${version}.json`);
+    if (!existsSync(file)) {
+      console.log(`Xen ${version}: no shipped privcmd catalogue (catalogues/privcmd/xen-${version}.json)`);
+      return;
+    }
+    const shipped = HypercallCatalogueSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+    assert.deepEqual(await extractHypercallCatalogue(root, version), shipped);
   });
 });
