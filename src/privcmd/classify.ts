@@ -39,7 +39,7 @@ function xenServerVerdict(
 ): { text: string; allowed: boolean } {
   const d = evaluateCall(
     { ioctl: "HYPERCALL", hypercall, ...(subop && { subop }), dom: 1 },
-    { domain: "dom0" },
+    { domain: "dom0", lockedDown: true },
     { kind: "xenserver", id: "xenserver", title: "XenServer", facts: filter },
     facts,
   );

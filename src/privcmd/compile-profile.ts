@@ -9,7 +9,7 @@ export const CONDITIONAL = -1;
 
 /**
  * A profile as a table over (hypercall number, sub-op value) for IOCTL_PRIVCMD_HYPERCALL on an
- * unrestricted fd in dom0: what a kernel filter would look up. Conditional entries (a condition on
+ * unrestricted fd in a locked-down dom0: what a kernel filter would look up. Conditional entries (a condition on
  * the arguments, a multicall's entries) go back to `evaluateCall`.
  */
 export interface CompiledProfile {
@@ -33,7 +33,8 @@ export function compileProfile(
   catalogue: HypercallCatalogue,
   facts: PrivcmdFacts,
 ): CompiledProfile {
-  const ctx = { domain: "dom0" } as const;
+  // a locked-down dom0: XenServer filters only then
+  const ctx = { domain: "dom0", lockedDown: true } as const;
   const code = (hypercall: string, subop?: string): number => {
     const d = evaluateCall(
       { ioctl: "HYPERCALL", hypercall, ...(subop !== undefined && { subop }) },

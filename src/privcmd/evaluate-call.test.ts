@@ -9,7 +9,7 @@ import type { Profile } from "./profile.js";
 
 const XS: Profile = { kind: "xenserver", id: "xenserver", title: "XenServer", facts: FILTER };
 const NONE: Profile = { kind: "none", id: "none", title: "mainline" };
-const DOM0: PrivcmdContext = { domain: "dom0" };
+const DOM0: PrivcmdContext = { domain: "dom0", lockedDown: true };
 const facts = { linux: LINUX };
 const run = (call: PrivcmdCall, ctx: PrivcmdContext = DOM0, profile: Profile = XS) =>
   evaluateCall(call, ctx, profile, facts);
@@ -82,6 +82,23 @@ describe("privcmd emulator: the path of checks", () => {
       ],
     );
     assert.equal(d.readArguments, true);
+  });
+
+  test("XenServer's kernel filters only when locked down (LOCKDOWN_XEN_HYPERCALL)", () => {
+    const gated: Profile = {
+      ...XS,
+      facts: {
+        ...FILTER,
+        appliesWhen: {
+          lockdownReason: "LOCKDOWN_XEN_HYPERCALL",
+          what: "",
+          file: "privcmd.c",
+          ref: "privcmd.c:91",
+        },
+      },
+    } as Profile;
+    assert.equal(verdict(hc("xsm_op"), { domain: "dom0", lockedDown: true }, gated), "ENOSYS");
+    assert.equal(verdict(hc("xsm_op"), { domain: "dom0" }, gated), "allowed");
   });
 
   test("unknown ioctls get ENOTTY; DM_OP past its limits E2BIG; the XenServer filter sees only HYPERCALL", () => {

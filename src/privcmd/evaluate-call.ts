@@ -168,7 +168,7 @@ function xenServerHypercall(
   steps.push({ what: `${name} is in the filter's list`, outcome: "pass", ref: h.ref });
   const check = (conditions: readonly Condition[]) => {
     for (const c of conditions) {
-      if (c.kind !== "other") read.arguments = true;
+      if (c.kind !== "other" && c.kind !== "not-in-multicall") read.arguments = true;
       const r = conditionHolds(c, call, depth);
       steps.push({ what: r.what, outcome: r.holds ? "pass" : "fail", ref: c.ref });
       if (!r.holds && c.kind !== "other") return c.errno;
@@ -201,6 +201,7 @@ function xenServerHypercall(
 /** What the profile's filter does with a call privcmd let through; undefined when it allows it. */
 function filter(
   profile: Profile,
+  ctx: PrivcmdContext,
   ioctl: string,
   call: PrivcmdCall,
   steps: Step[],
@@ -215,6 +216,14 @@ function filter(
         steps.push({
           what: `profile ${profile.id}: the filter sees only IOCTL_PRIVCMD_HYPERCALL`,
           outcome: "pass",
+        });
+        return undefined;
+      }
+      if (profile.facts.appliesWhen && !ctx.lockedDown) {
+        steps.push({
+          what: `the kernel is not locked down (${profile.facts.appliesWhen.lockdownReason}): the filter is off`,
+          outcome: "pass",
+          ref: profile.facts.appliesWhen.ref,
         });
         return undefined;
       }
@@ -326,7 +335,7 @@ export function evaluateCall(
     }
   }
   const read = { arguments: false };
-  const errno = filter(profile, ioctl.name, call, steps, read);
+  const errno = filter(profile, ctx, ioctl.name, call, steps, read);
   const flag = read.arguments ? { readArguments: true } : {};
   if (errno) return { ...deny(steps, errno, restricted), ...flag };
   steps.push({ what: "the call reaches Xen, whose XSM check decides next", outcome: "pass" });

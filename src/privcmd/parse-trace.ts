@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { type Diagnostic, error } from "../core/diagnostic.js";
+import { InputError } from "../core/errors.js";
+import { didYouMean } from "../core/suggest.js";
+import type { HypercallCatalogue } from "./hypercall-catalogue.js";
+import type { PrivcmdCall } from "./privcmd-call.js";
+
+type CallLine = {
+  fd?: number | undefined;
+  ioctl: string;
+  hypercall?: string | number | undefined;
+  subop?: string | number | undefined;
+  dom?: number | undefined;
+  fields?: Record<string, number> | undefined;
+  inner?: string | undefined;
+  signed?: boolean | undefined;
+  pci?: boolean | undefined;
+  bufs?: number | undefined;
+  bufSize?: number | undefined;
+  entries?: CallLine[] | undefined;
+};
+
+const CallLineSchema: z.ZodType<CallLine> = z.lazy(() =>
+  z.strictObject({
+    /** calls on the same fd share its restriction */
+    fd: z.number().int().optional(),
+    ioctl: z.string(),
+    hypercall: z.union([z.string(), z.number().int()]).optional(),
+    subop: z.union([z.string(), z.number().int()]).optional(),
+    dom: z.number().int().optional(),
+    fields: z.record(z.string(), z.number()).optional(),
+    inner: z.string().optional(),
+    signed: z.boolean().optional(),
+    pci: z.boolean().optional(),
+    bufs: z.number().int().optional(),
+    bufSize: z.number().int().optional(),
+    entries: z.array(CallLineSchema).optional(),
+  }),
+);
+
+/** One call of a trace, with the fd it was made on and where it was read. */
+export interface TracedCall {
+  readonly call: PrivcmdCall;
+  readonly fd: number;
+  readonly line: number;
+}
+
+/**
+ * A hypercall and sub-op by name or number, as the catalogue names them; unknown ones are
+ * reported with the closest names.
+ */
+export function resolveOp(
+  catalogue: HypercallCatalogue,
+  hypercall: string | number,
+  subop: string | number | undefined,
+  at: { file: string; line: number; column: number } | undefined,
+): { hypercall: string; subop?: string } | Diagnostic {
+  const h = catalogue.hypercalls.find((x) => x.name === hypercall || x.number === Number(hypercall));
+  if (!h)
+    return error(
+      "privcmd/unknown-hypercall",
+      `unknown hypercall \`${hypercall}\``,
+      at,
+      didYouMean(
+        String(hypercall),
+        catalogue.hypercalls.map((x) => x.name),
+      ),
+    );
+  if (subop === undefined) return { hypercall: h.name };
+  const s = h.subops.find(
+    (x) =>
+      x.name === subop ||
+      (typeof subop === "number" || /^\d+$/.test(subop) ? x.value === Number(subop) : false),
+  );
+  if (!s)
+    return error(
+      "privcmd/unknown-subop",
+      `unknown sub-op \`${subop}\` of ${h.name}`,
+      at,
+      didYouMean(
+        String(subop),
+        h.subops.map((x) => x.name),
+      ) ?? (h.subops.length ? undefined : `${h.name} has no sub-ops`),
+    );
+  return { hypercall: h.name, subop: s.name };
+}
+
+const isDiagnostic = (v: object): v is Diagnostic => "code" in v && "severity" in v;
+
+/** A JSON Lines trace of privcmd calls; every bad line is reported with its line and column. */
+export function parseTrace(text: string, file: string, catalogue: HypercallCatalogue): TracedCall[] {
+  const problems: Diagnostic[] = [];
+  const calls: TracedCall[] = [];
+  const toCall = (
+    c: CallLine,
+    at: { file: string; line: number; column: number },
+  ): PrivcmdCall | undefined => {
+    let names: { hypercall?: string; subop?: string } = {};
+    if (c.hypercall !== undefined) {
+      const r = resolveOp(catalogue, c.hypercall, c.subop, at);
+      if (isDiagnostic(r)) {
+        problems.push(r);
+        return undefined;
+      }
+      names = r;
+    }
+    const entries = c.entries?.map((e) => toCall(e, at));
+    if (entries?.some((e) => !e)) return undefined;
+    return {
+      ioctl: c.ioctl,
+      ...names,
+      ...(c.dom !== undefined && { dom: c.dom }),
+      ...(c.fields && { fields: c.fields }),
+      ...(c.inner !== undefined && { inner: c.inner }),
+      ...(c.signed !== undefined && { signed: c.signed }),
+      ...(c.pci !== undefined && { pci: c.pci }),
+      ...(c.bufs !== undefined && { bufs: c.bufs }),
+      ...(c.bufSize !== undefined && { bufSize: c.bufSize }),
+      ...(entries && { entries: entries as PrivcmdCall[] }),
+    };
+  };
+  text.split("\n").forEach((raw, i) => {
+    const line = i + 1;
+    if (!raw.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (e) {
+      const m = /position (\d+)/.exec((e as Error).message);
+      problems.push(
+        error("privcmd/trace-json", `not JSON: ${(e as Error).message}`, {
+          file,
+          line,
+          column: m ? Number(m[1]) + 1 : 1,
+        }),
+      );
+      return;
+    }
+    const parsed = CallLineSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      problems.push(
+        error(
+          "privcmd/trace-invalid",
+          `${issue?.path.map(String).join(".") || "(line)"}: ${issue?.message}`,
+          { file, line, column: 1 },
+        ),
+      );
+      return;
+    }
+    const call = toCall(parsed.data, { file, line, column: 1 });
+    if (call) calls.push({ call, fd: parsed.data.fd ?? 0, line });
+  });
+  if (problems.length) throw new InputError(problems);
+  return calls;
+}
