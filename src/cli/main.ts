@@ -11,10 +11,13 @@ import { renderDiagnostics } from "../report/render-diagnostics.js";
 import type { CmdlineOptions } from "./commands/cmdline.js";
 import type { LintOptions } from "./commands/lint.js";
 import type { OptionsListOptions } from "./commands/options.js";
+import type { EmuOptions, PrivcmdOptions } from "./commands/privcmd.js";
 import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
 import { FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
+
+type PrivcmdClassifyOptions = PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean };
 
 // Command modules are imported when their command runs: a cold `sbat check` then loads the PE
 // reader and shim's rules, not the catalogue, the models and the schemas of every other command.
@@ -347,6 +350,68 @@ export function program(): Command {
     .addOption(sbatFormat())
     .action(async (o: { format: CommonOptions["format"] }) =>
       emit((await import("./commands/sbat.js")).sbatLevelsCommand(), o.format),
+    );
+
+  const privcmd = p
+    .command("privcmd")
+    .description(
+      "dom0 userspace hypercalls through Linux privcmd: their classification, and filter profiles emulated",
+    );
+  const privcmdFormat = () =>
+    new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table");
+  privcmd
+    .command("classify")
+    .description(
+      "every hypercall and sub-op dom0 userspace can reach: privileged, control-plane or informational, with the evidence and disagreements",
+    )
+    .option("--xen <version>", "hypercall catalogue: a shipped version or a path", "4.22.0")
+    .addOption(
+      new Option("--class <class>", "only this class").choices([
+        "privileged",
+        "control-plane",
+        "informational",
+      ]),
+    )
+    .option("--hypercall <names>", "only these hypercalls", collect, [])
+    .option("--disputed", "only operations whose sources disagree")
+    .addOption(privcmdFormat())
+    .action(async (o: PrivcmdClassifyOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/privcmd.js")).privcmdClassifyCommand(o), o.format),
+    );
+  privcmd
+    .command("emu")
+    .argument(
+      "[call...]",
+      "<ioctl> [<hypercall> [<subop>]]: names or numbers, e.g. `HYPERCALL domctl createdomain`",
+    )
+    .description(
+      "what a privcmd call gets under a profile: allowed or the errno, and every check on the way; exit 0 allowed, 1 denied",
+    )
+    .option(
+      "--profile <profile>",
+      "none, restrict, xenserver, pointer-free, or a YAML profile file",
+      "xenserver",
+    )
+    .option("--xen <version>", "hypercall catalogue: a shipped version or a path", "4.22.0")
+    .option("--dom <domid>", "the domain the call acts on (the ioctl's dom, or the one the structure names)")
+    .option(
+      "--field <name=value>",
+      "a numeric field of the argument, e.g. altp2m_opts=1 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--inner <subop>", "an inner sub-op (numa_op, livepatch_op, mmuext_op)")
+    .option("--signed", "kexec_load: segment 0 carries a valid signature")
+    .option("--pci", "assign_device: the device is a PCI device")
+    .option("--restrict-to <domid>", "the fd was restricted with IOCTL_PRIVCMD_RESTRICT")
+    .option("--domu", "the process runs in a domU: XSA-482 restricts its fds")
+    .option("--xs-target <domid>", "with --domu: Xenstore's target for this domain")
+    .option("--unrestricted", "with --domu: the unrestricted module parameter")
+    .option("--no-lockdown", "the kernel is not locked down (XenServer's filter is then off)")
+    .option("--trace <file>", "a JSON Lines trace of calls, one object per line; prints a summary")
+    .addOption(privcmdFormat())
+    .action(async (call: string[], o: EmuOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/privcmd.js")).privcmdEmuCommand(call, o), o.format),
     );
 
   p.command("lint")

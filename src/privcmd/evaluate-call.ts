@@ -96,7 +96,8 @@ function conditionHolds(c: Condition, call: PrivcmdCall, depth: number): { holds
         ? { holds: false, what: "the target domain is not given (it must not be domain 0)" }
         : { holds: call.dom !== 0, what: `the target is domain ${call.dom}, which must not be domain 0` };
     case "field-zero": {
-      const v = call.fields?.[c.field] ?? 0;
+      // `u.createdomain.altp2m_opts` may be given as `altp2m_opts`
+      const v = call.fields?.[c.field] ?? call.fields?.[c.field.split(".").at(-1) ?? ""] ?? 0;
       return { holds: v === 0, what: `${c.field} = ${v} must be 0` };
     }
     case "inner-subops":

@@ -72,6 +72,8 @@ export function resolveOp(
       x.name === subop ||
       (typeof subop === "number" || /^\d+$/.test(subop) ? x.value === Number(subop) : false),
   );
+  // a raw number no header defines is still a call a process can make: the filter decides
+  if (!s && /^\d+$/.test(String(subop))) return { hypercall: h.name, subop: String(subop) };
   if (!s)
     return error(
       "privcmd/unknown-subop",

@@ -250,6 +250,52 @@ export const OUTPUT_SCHEMAS = {
     ok: z.boolean(),
     diagnostics: z.array(DiagnosticJsonSchema),
   }),
+  "privcmd-classify": envelope("privcmd-classify", {
+    xen: z.string(),
+    operations: z.array(
+      z.object({
+        id: z.string(),
+        hypercall: z.string(),
+        subop: z.string().optional(),
+        number: z.number().int(),
+        value: z.number().int().optional(),
+        ref: z.string(),
+        class: z.enum(["privileged", "control-plane", "informational"]),
+        whenDom0: z.enum(["privileged", "control-plane", "informational"]).optional(),
+        xenserver: z.string(),
+        xsm: z.array(z.string()),
+        xsa77: z.boolean(),
+        pointerFree: z.boolean().optional(),
+        handles: z.array(z.string()).optional(),
+        evidence: z.array(z.object({ source: z.string(), says: z.string(), ref: z.string() })),
+        disagreements: z.array(z.string()),
+      }),
+    ),
+  }),
+  "privcmd-emu": envelope("privcmd-emu", {
+    profile: z.string(),
+    call: z.object({ ioctl: z.string() }).loose(),
+    allowed: z.boolean(),
+    errno: z.string().optional(),
+    steps: z.array(
+      z.object({ what: z.string(), outcome: z.enum(["pass", "fail", "note"]), ref: z.string().optional() }),
+    ),
+    restrictedTo: z.number().int().optional(),
+    readArguments: z.boolean().optional(),
+  }),
+  "privcmd-trace": envelope("privcmd-trace", {
+    profile: z.string(),
+    calls: z.array(
+      z.object({
+        line: z.number().int(),
+        fd: z.number().int(),
+        call: z.object({ ioctl: z.string() }).loose(),
+        allowed: z.boolean(),
+        errno: z.string().optional(),
+      }),
+    ),
+    summary: z.record(z.string(), z.number().int()),
+  }),
   "sbat-show": envelope("sbat-show", {
     file: z.string(),
     format: z.enum(["PE32", "PE32+"]),

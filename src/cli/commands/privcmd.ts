@@ -1,0 +1,210 @@
+import { readFileSync } from "node:fs";
+import { loadCatalogue } from "../../catalog/load-catalogue.js";
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
+import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
+import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
+import { type Decision, evaluateCall } from "../../privcmd/evaluate-call.js";
+import { loadLinuxPrivcmd, loadXenServerFilter } from "../../privcmd/load-filter-facts.js";
+import { loadHypercallCatalogue } from "../../privcmd/load-hypercall-catalogue.js";
+import { parseProfile } from "../../privcmd/parse-profile.js";
+import { parseTrace, resolveOp } from "../../privcmd/parse-trace.js";
+import type { PrivcmdCall, PrivcmdContext } from "../../privcmd/privcmd-call.js";
+import type { Profile } from "../../privcmd/profile.js";
+import { renderMarkdown, renderText } from "../../report/tabular.js";
+import type { Output } from "../output.js";
+
+export interface PrivcmdOptions {
+  readonly xen: string;
+}
+
+/** The facts every privcmd command reads, loaded once. */
+function load(xen: string) {
+  const hypercalls = loadHypercallCatalogue(xen);
+  const filter = loadXenServerFilter();
+  const linux = loadLinuxPrivcmd();
+  const classified = classify(hypercalls, loadCatalogue("4.22.0"), filter, { linux });
+  return { hypercalls, filter, linux, classified };
+}
+
+const readText = (path: string, what: string): string => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    return fail(
+      error(
+        "privcmd/unreadable",
+        `cannot read ${what} \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
+      ),
+    );
+  }
+};
+
+/** `xenpriv privcmd classify`: every dom0-reachable operation, its class and the evidence. */
+export function privcmdClassifyCommand(
+  o: PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean },
+): Output {
+  const { classified } = load(o.xen);
+  const rows = classified.filter(
+    (r) =>
+      (!o.class || r.class === o.class) &&
+      (!o.hypercall.length || o.hypercall.includes(r.hypercall)) &&
+      (!o.disputed || r.disagreements.length > 0),
+  );
+  const table = {
+    columns: ["operation", "class", "XenServer filter", "XSM", "XSA-77", "pointers", "disagreement"],
+    rows: rows.map((r) => [
+      r.id,
+      r.whenDom0 ? `${r.class} (${r.whenDom0} on dom0)` : r.class,
+      r.xenserver,
+      r.xsm.join(", ") || "-",
+      r.xsa77 ? "yes" : "-",
+      r.pointerFree === undefined ? "?" : r.pointerFree ? "none" : (r.handles?.join(", ") ?? ""),
+      r.disagreements.join("; ") || "-",
+    ]),
+  };
+  const count = (c: ClassifiedOp["class"]) => rows.filter((r) => r.class === c).length;
+  const summary = `${rows.length} operation(s): ${count("privileged")} privileged, ${count("control-plane")} control-plane, ${count("informational")} informational; ${rows.filter((r) => r.disagreements.length).length} with disagreements`;
+  return {
+    kind: "privcmd-classify",
+    json: { xen: o.xen, operations: rows },
+    text: `${renderText(table)}\n\n${summary}`,
+    markdown: `# privcmd classification (Xen ${o.xen})\n\n${renderMarkdown(table)}\n\n${summary}`,
+  };
+}
+
+export interface EmuOptions extends PrivcmdOptions {
+  readonly profile: string;
+  readonly dom?: string;
+  readonly field: string[];
+  readonly inner?: string;
+  readonly signed?: boolean;
+  readonly pci?: boolean;
+  readonly restrictTo?: string;
+  readonly domu?: boolean;
+  readonly xsTarget?: string;
+  readonly unrestricted?: boolean;
+  readonly lockdown: boolean;
+  readonly trace?: string;
+}
+
+const int = (v: string | undefined, what: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isInteger(n)
+    ? n
+    : fail(error("privcmd/bad-number", `${what} \`${v}\` is not a whole number`));
+};
+
+/** `xenpriv privcmd emu`: one call, or a trace, through privcmd and a filter profile. */
+export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Output {
+  const facts = load(o.xen);
+  const profile: Profile = (BUILTIN_PROFILES as readonly string[]).includes(o.profile)
+    ? builtinProfile(o.profile as BuiltinProfileId, facts.filter, facts.classified)
+    : parseProfile(readText(o.profile, "the profile"), o.profile, facts.hypercalls, facts.linux);
+  const restrictTo = int(o.restrictTo, "--restrict-to");
+  const xsTarget = int(o.xsTarget, "--xs-target");
+  const ctx: PrivcmdContext = {
+    domain: o.domu ? "domU" : "dom0",
+    lockedDown: o.lockdown,
+    ...(restrictTo !== undefined && { restrictedTo: restrictTo }),
+    ...(xsTarget !== undefined && { xsTarget }),
+    ...(o.unrestricted && { unrestricted: true }),
+  };
+  const env = { linux: facts.linux };
+  const head = `profile ${profile.id}: ${profile.title}; ${ctx.domain}${ctx.lockedDown ? ", locked down" : ""}`;
+  if (o.trace) {
+    const calls = parseTrace(readText(o.trace, "the trace"), o.trace, facts.hypercalls);
+    const fds = new Map<number, number | undefined>();
+    const results = calls.map((t) => {
+      const restricted = fds.has(t.fd) ? fds.get(t.fd) : ctx.restrictedTo;
+      const d = evaluateCall(
+        t.call,
+        { ...ctx, ...(restricted !== undefined && { restrictedTo: restricted }) },
+        profile,
+        env,
+      );
+      if (d.restrictedTo !== undefined) fds.set(t.fd, d.restrictedTo);
+      return { line: t.line, fd: t.fd, call: t.call, allowed: d.allowed, ...(d.errno && { errno: d.errno }) };
+    });
+    const tally = new Map<string, number>();
+    for (const r of results)
+      tally.set(
+        r.allowed ? "allowed" : (r.errno ?? "denied"),
+        (tally.get(r.allowed ? "allowed" : (r.errno ?? "denied")) ?? 0) + 1,
+      );
+    const denied = results.filter((r) => !r.allowed);
+    const table = {
+      columns: ["line", "fd", "call", "verdict"],
+      rows: denied.map((r) => [String(r.line), String(r.fd), describe(r.call), r.errno ?? "denied"]),
+    };
+    const summary = `${results.length} call(s): ${[...tally].map(([k, v]) => `${v} ${k}`).join(", ")}`;
+    return {
+      kind: "privcmd-trace",
+      json: { profile: profile.id, calls: results, summary: Object.fromEntries(tally) },
+      text: [head, denied.length ? `denied:\n${renderText(table)}` : "", summary]
+        .filter(Boolean)
+        .join("\n\n"),
+      markdown: [`# ${head}`, denied.length ? renderMarkdown(table) : "", summary]
+        .filter(Boolean)
+        .join("\n\n"),
+      exitCode: denied.length ? 1 : 0,
+    };
+  }
+  const call = callOf(words, o, facts.hypercalls);
+  const d = evaluateCall(call, ctx, profile, env);
+  return {
+    kind: "privcmd-emu",
+    json: { profile: profile.id, call, ...d },
+    text: [head, render(call, d)].join("\n\n"),
+    markdown: `# ${head}\n\n\`\`\`\n${render(call, d)}\n\`\`\``,
+    exitCode: d.allowed ? 0 : 1,
+  };
+}
+
+function describe(c: PrivcmdCall): string {
+  const op = c.hypercall ? ` ${c.hypercall}${c.subop ? `/${c.subop}` : ""}` : "";
+  return `${c.ioctl}${op}${c.dom !== undefined ? ` dom ${c.dom}` : ""}`;
+}
+
+function render(call: PrivcmdCall, d: Decision): string {
+  const lines = d.steps.map(
+    (s) =>
+      `${s.outcome === "pass" ? "ok  " : s.outcome === "fail" ? "FAIL" : "    "} ${s.what}${s.ref ? `  [${s.ref}]` : ""}`,
+  );
+  return [...lines, "", `${describe(call)}: ${d.allowed ? "ALLOW" : `DENY -${d.errno}`}`].join("\n");
+}
+
+/** The call the command line describes: `<ioctl> [<hypercall> [<subop>]]`, names or numbers. */
+function callOf(
+  words: readonly string[],
+  o: EmuOptions,
+  catalogue: ReturnType<typeof loadHypercallCatalogue>,
+): PrivcmdCall {
+  const [ioctl = "", hypercall, subop] = words;
+  const name = ioctl.toUpperCase().replace(/^IOCTL_PRIVCMD_/, "");
+  let op = {};
+  if (hypercall !== undefined) {
+    const r = resolveOp(catalogue, hypercall, subop, undefined);
+    if ("code" in r) fail(r);
+    op = r;
+  }
+  const fields: Record<string, number> = {};
+  for (const f of o.field) {
+    const [k, v] = f.split("=");
+    const n = Number(v);
+    if (!k || v === undefined || !Number.isFinite(n))
+      fail(error("privcmd/bad-field", `--field \`${f}\` is not NAME=NUMBER`));
+    fields[k as string] = n;
+  }
+  const dom = int(o.dom, "--dom");
+  return {
+    ioctl: name,
+    ...op,
+    ...(dom !== undefined && { dom }),
+    ...(Object.keys(fields).length && { fields }),
+    ...(o.inner && { inner: o.inner }),
+    ...(o.signed && { signed: true }),
+    ...(o.pci && { pci: true }),
+  };
+}

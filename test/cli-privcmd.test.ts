@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { ensureBuilt, json, run } from "./support/cli.js";
+
+const F = "test/fixtures/privcmd";
+before(ensureBuilt);
+
+describe("xenpriv privcmd", () => {
+  test("emu, case 27 on the shipped XenServer facts: createdomain with altp2m, set_address_size on dom0, an unknown sysctl", () => {
+    const altp2m = json("privcmd", "emu", "HYPERCALL", "domctl", "createdomain", "--field", "altp2m_opts=1");
+    assert.deepEqual([altp2m.code, altp2m.value.errno], [1, "EPERM"]);
+    assert.equal(json("privcmd", "emu", "HYPERCALL", "domctl", "createdomain").code, 0);
+    assert.equal(
+      json("privcmd", "emu", "HYPERCALL", "domctl", "set_address_size", "--dom", "0").value.errno,
+      "EPERM",
+    );
+    assert.equal(json("privcmd", "emu", "HYPERCALL", "sysctl", "999").value.errno, "ENOSYS");
+    // numbers work as names do: 36 is domctl, 3 pausedomain
+    assert.equal(json("privcmd", "emu", "HYPERCALL", "36", "3").value.allowed, true);
+    const off = json("privcmd", "emu", "--no-lockdown", "HYPERCALL", "xsm_op");
+    assert.equal(off.value.allowed, true);
+  });
+
+  test("emu, case 26: a restricted fd refuses HYPERCALL; a trace keeps each fd's restriction", () => {
+    const r = json(
+      "privcmd",
+      "emu",
+      "--profile",
+      "restrict",
+      "--restrict-to",
+      "5",
+      "HYPERCALL",
+      "xen_version",
+      "version",
+    );
+    assert.equal(r.value.errno, "EPERM");
+    const t = json("privcmd", "emu", "--trace", `${F}/restrict-then-calls.jsonl`);
+    assert.equal(t.code, 1);
+    assert.deepEqual(t.value.summary, { allowed: 3, EPERM: 1, ELOOP: 1 });
+  });
+
+  test("classify: every class has rows, each with evidence; the microcode dispute is shown", () => {
+    const c = json("privcmd", "classify");
+    const ops = c.value.operations as {
+      id: string;
+      class: string;
+      evidence: unknown[];
+      disagreements: string[];
+    }[];
+    for (const k of ["privileged", "control-plane", "informational"])
+      assert.ok(
+        ops.some((o) => o.class === k),
+        k,
+      );
+    assert.ok(ops.every((o) => o.evidence.length > 0));
+    const mc = ops.find((o) => o.id === "platform_op/microcode_update");
+    assert.equal(mc?.class, "privileged");
+    assert.match(mc?.disagreements.join() ?? "", /XenServer's filter allows it/);
+  });
+
+  test("bad input: misspelt names get suggestions, a bad trace line its line and column, exit 2", () => {
+    const name = run("privcmd", "emu", "HYPERCALL", "domctl", "pausedomian");
+    assert.equal(name.code, 2);
+    assert.equal(name.out, "");
+    assert.match(name.err, /did you mean `pausedomain`/);
+    const bad = run("privcmd", "emu", "--trace", `${F}/bad-trace.jsonl`);
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.err,
+      /bad-trace\.jsonl:1:1: error\[privcmd\/unknown-hypercall\].*\n.*did you mean `domctl`/,
+    );
+    assert.match(bad.err, /bad-trace\.jsonl:2:2: error\[privcmd\/trace-json\]/);
+    const profile = run("privcmd", "emu", "--profile", `${F}/misspelt-names.yaml`, "DM_OP");
+    assert.equal(profile.code, 2);
+    assert.match(profile.err, /misspelt-names\.yaml:4:14: error\[privcmd-profile\/unknown-sub-op\]/);
+  });
+});
