@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
+import { readInput } from "../core/read-input.js";
 import { parseSource, type SourceDoc } from "../core/source-doc.js";
 import { didYouMean } from "../core/suggest.js";
 import { checkCatalogue } from "./check-catalogue.js";
@@ -24,17 +25,7 @@ export function extractedCataloguePath(version: string): string | null {
 }
 
 function read(path: string): SourceDoc {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError([
-      error(
-        "catalogue/unreadable",
-        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      ),
-    ]);
-  }
+  const text = readInput(path, { code: "catalogue/unreadable" }).toString("utf8");
   try {
     // Fast path: plain JSON. Positions are only needed when something is wrong.
     const value: unknown = JSON.parse(text);

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { error } from "./diagnostic.js";
 import { fail } from "./errors.js";
+import { readInput } from "./read-input.js";
 
 /** What `safeParse` of a zod schema returns, so core need not import zod. */
 export interface JsonSchema<T> {
@@ -21,18 +21,12 @@ export function loadJsonFile<T>(
   o: { code: string; what: string; help?: string },
 ): T {
   const at = { file: path, line: 1, column: 1 };
+  const text = readInput(path, { code: o.code }).toString("utf8");
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, "utf8"));
+    value = JSON.parse(text);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    fail(
-      error(
-        o.code,
-        err.code ? `cannot read \`${path}\`: ${err.code}` : `\`${path}\` is not JSON: ${err.message}`,
-        at,
-      ),
-    );
+    fail(error(o.code, `\`${path}\` is not JSON: ${(e as Error).message}`, at));
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

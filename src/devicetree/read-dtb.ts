@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
+import { readInput } from "../core/read-input.js";
 import type { Span } from "../core/span.js";
 import {
   type DeviceTree,
@@ -317,11 +317,5 @@ function phandleOf(
 
 /** Reads a DTB file (see `readDtb`). */
 export function readDtbFile(path: string): DeviceTree {
-  let blob: Uint8Array;
-  try {
-    blob = readFileSync(path);
-  } catch (e) {
-    return fail(error("devicetree/unreadable", `cannot read \`${path}\`: ${(e as Error).message}`));
-  }
-  return readDtb(blob, path);
+  return readDtb(readInput(path, { code: "devicetree/unreadable" }), path);
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
+import { readInput } from "../core/read-input.js";
 import type { Span } from "../core/span.js";
 
 /** The COFF file header that follows the `PE\0\0` signature. */
@@ -414,11 +414,5 @@ function readCertificates(
 
 /** Reads a PE file (see `readPe`). */
 export function readPeFile(path: string): PeImage {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return fail(error("pe/unreadable", `cannot read \`${path}\`: ${(e as Error).message}`));
-  }
-  return readPe(bytes, path);
+  return readPe(readInput(path, { code: "pe/unreadable" }), path);
 }

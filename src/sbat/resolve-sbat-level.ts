@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
+import { readInput } from "../core/read-input.js";
 import { suggest } from "../core/suggest.js";
 import { parseSbatLevel, SBAT_VAR_ORIGINAL, type SbatLevel } from "./sbat-level.js";
 import { historyLevel, loadSbatLevels } from "./sbat-levels.js";
@@ -106,13 +107,7 @@ export function resolveSbatLevel(
       ),
     );
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(spec);
-  } catch (e) {
-    return fail(error("sbat/unreadable", `cannot read \`${spec}\`: ${(e as Error).message}`));
-  }
-  const level = parseSbatLevel(bytes, spec);
+  const level = parseSbatLevel(readInput(spec, { code: "sbat/unreadable" }), spec);
   return {
     level,
     how: `the payload in ${spec}`,

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import type { z } from "zod";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
+import { readInput } from "../core/read-input.js";
 import { parseSource, type SourceDoc } from "../core/source-doc.js";
 import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
@@ -266,19 +267,10 @@ export function loadDeviceTreeSystem(path: string, options: DeviceTreeSystemOpti
 /** Reads a system description file (YAML, JSON, or a device tree); unreadable files are bad input. */
 export function loadSystemFile(path: string, options: DeviceTreeSystemOptions = {}): System {
   if (isDeviceTree(path)) return loadDeviceTreeSystem(path, options).system;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError([
-      error(
-        "system/unreadable",
-        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
-        undefined,
-        "check the path given to --system",
-      ),
-    ]);
-  }
+  const text = readInput(path, {
+    code: "system/unreadable",
+    help: "check the path given to --system",
+  }).toString("utf8");
   const system = loadSystemText(text, path);
   const off = disabledOptions(options.config).filter((o) => !system.build.disabled.includes(o));
   return off.length

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
+import { readInput } from "../core/read-input.js";
 import type { Span } from "../core/span.js";
 
 /**
@@ -58,18 +58,9 @@ export function parseXenConfig(text: string, file: string): XenConfig {
 
 /** Reads a Xen `.config` file; an unreadable one is bad input. */
 export function readXenConfig(path: string): XenConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError([
-      error(
-        "config/unreadable",
-        `cannot read \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
-        undefined,
-        "give the `.config` of the Xen build (xen/.config after `make menuconfig`)",
-      ),
-    ]);
-  }
+  const text = readInput(path, {
+    code: "config/unreadable",
+    help: "give the `.config` of the Xen build (xen/.config after `make menuconfig`)",
+  }).toString("utf8");
   return parseXenConfig(text, path);
 }

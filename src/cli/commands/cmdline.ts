@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { analyseCommandLine, type CommandLineAnalysis } from "../../cmdline/analyse-command-line.js";
 import type { BootPath, BootSources, CfgSource } from "../../cmdline/assemble-command-line.js";
@@ -7,8 +6,7 @@ import { loadOptionCatalogue } from "../../cmdline/load-option-catalogue.js";
 import { LOCKDOWN_MODELS, type LockdownModelId } from "../../cmdline/lockdown-models.js";
 import { SAFE_LISTS, type SafeListId } from "../../cmdline/safe-lists.js";
 import { parseXenCfg, type XenCfg } from "../../cmdline/xen-cfg.js";
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
+import { readInput } from "../../core/read-input.js";
 import type { DtNode } from "../../devicetree/device-tree.js";
 import { getProperty, nodeByPath } from "../../devicetree/find-node.js";
 import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
@@ -43,18 +41,9 @@ export interface CmdlineOptions {
   readonly hypfs?: boolean;
 }
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, "latin1");
-  } catch (e) {
-    return fail(
-      error(
-        "cmdline/unreadable",
-        `cannot read ${what} \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
-      ),
-    );
-  }
-}
+/** xen.cfg is read byte for byte (non-ASCII is reported by the parser, as Xen refuses it). */
+const readText = (path: string, what: string) =>
+  readInput(path, { code: "cmdline/unreadable", what }).toString("latin1");
 
 /** A property's bytes as NUL-separated strings, read raw as libfdt callers read them. */
 function rawStrings(node: DtNode | undefined, name: string): string[] | undefined {

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { loadCatalogue } from "../../catalog/load-catalogue.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
+import { readInput } from "../../core/read-input.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
 import { type Decision, evaluateCall } from "../../privcmd/evaluate-call.js";
@@ -27,18 +27,8 @@ function load(xen: string) {
   return { hypercalls, filter, linux, classified };
 }
 
-const readText = (path: string, what: string): string => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    return fail(
-      error(
-        "privcmd/unreadable",
-        `cannot read ${what} \`${path}\`: ${(e as NodeJS.ErrnoException).code ?? "error"}`,
-      ),
-    );
-  }
-};
+const readText = (path: string, what: string) =>
+  readInput(path, { code: "privcmd/unreadable", what }).toString("utf8");
 
 /** `xenpriv privcmd classify`: every dom0-reachable operation, its class and the evidence. */
 export function privcmdClassifyCommand(
