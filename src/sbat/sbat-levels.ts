@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 // zod/mini: a cold `sbat check` then loads 30 KB of zod, not the whole classic API
 import * as z from "zod/mini";
+import { loadJsonFile } from "../core/load-json-file.js";
 import { packageRoot } from "../core/package-root.js";
 import { parseSbatLevel, type SbatLevel } from "./sbat-level.js";
 
@@ -36,9 +36,11 @@ let cached: SbatLevelHistory | undefined;
 
 /** The bundled SbatLevel history (read once). */
 export function loadSbatLevels(): SbatLevelHistory {
-  cached ??= SbatLevelsSchema.parse(
-    JSON.parse(readFileSync(join(packageRoot(), "catalogues", "sbat", "sbat-levels.json"), "utf8")),
-  );
+  cached ??= loadJsonFile(join(packageRoot(), "catalogues", "sbat", "sbat-levels.json"), SbatLevelsSchema, {
+    code: "sbat/corrupt-levels",
+    what: "an SbatLevel history",
+    help: "regenerate it with `npx tsx scripts/update-sbat-levels.ts`",
+  });
   return cached;
 }
 
