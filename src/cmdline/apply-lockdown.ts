@@ -114,6 +114,11 @@ function subOptionDrops(a: Applied, arch: "x86" | "arm"): { text: string; why: s
   return [];
 }
 
+/** Whether lockdown is on before any option is parsed: Secure Boot or CONFIG_LOCKDOWN_DEFAULT, under a model that has it. */
+export function lockedAtStart(o: Pick<LockdownInput, "model" | "secureBoot" | "lockdownDefault">): boolean {
+  return o.model.id !== "none" && (o.secureBoot || o.lockdownDefault);
+}
+
 /**
  * Lockdown under a model: when it turns on, and which entries of each token it stops
  * (`if (!param->is_lockdown_safe && is_locked_down()) break;` after a name match: the bracket
@@ -122,7 +127,7 @@ function subOptionDrops(a: Applied, arch: "x86" | "arm"): { text: string; why: s
 export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): LockdownOutcome {
   const { model } = o;
   const events: Diagnostic[] = [];
-  let locked = model.id !== "none" && (o.secureBoot || o.lockdownDefault);
+  let locked = lockedAtStart(o);
   if (model.id !== "none") {
     if (o.secureBoot)
       events.push(

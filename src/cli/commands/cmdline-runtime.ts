@@ -1,5 +1,6 @@
-import { efiSecureBoot, parseSecureBootVariable } from "../../cmdline/efi-secure-boot.js";
+import { lockedAtStart } from "../../cmdline/apply-lockdown.js";
 import { loadOptionCatalogue } from "../../cmdline/load-option-catalogue.js";
+import { LOCKDOWN_MODELS } from "../../cmdline/lockdown-models.js";
 import { SAFE_LISTS } from "../../cmdline/safe-lists.js";
 import { SET_PARAMETERS_REF, setParameters } from "../../cmdline/set-parameters.js";
 import { error } from "../../core/diagnostic.js";
@@ -8,7 +9,7 @@ import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { configOption, readXenConfig } from "../../system/xen-config.js";
 import type { Output } from "../output.js";
-import type { CmdlineOptions } from "./cmdline.js";
+import { type CmdlineOptions, lockdownFacts } from "./cmdline.js";
 
 /** Options that describe a boot, which a runtime write has none of. */
 const BOOT_ONLY = {
@@ -38,12 +39,8 @@ export function cmdlineRuntimeCommand(words: readonly string[], o: CmdlineOption
   const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
   const arch = o.arch ?? "x86";
   const hypfs = o.hypfs !== false && configOption(config, "CONFIG_HYPFS") !== false;
-  const secureBoot = o.secureBootVariable
-    ? efiSecureBoot(parseSecureBootVariable(o.secureBootVariable)).on
-    : Boolean(o.secureBoot);
-  const lockdownOn =
-    o.lockdownModel !== "none" &&
-    (secureBoot || Boolean(o.lockdownDefault) || configOption(config, "CONFIG_LOCKDOWN_DEFAULT") === true);
+  // no boot line is given here: lockdown as Secure Boot or CONFIG_LOCKDOWN_DEFAULT leave it
+  const lockdownOn = lockedAtStart({ model: LOCKDOWN_MODELS[o.lockdownModel], ...lockdownFacts(o, config) });
   const safeList = SAFE_LISTS[o.safeList];
   const r = setParameters(words, catalogue.options, {
     arch,

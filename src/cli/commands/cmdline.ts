@@ -70,6 +70,17 @@ function chosenOf(path: string): NonNullable<BootSources["chosen"]> {
   };
 }
 
+/** Secure Boot, CONFIG_LOCKDOWN_DEFAULT and CONFIG_PV_SHIM, from the options and the build's `.config`. */
+export function lockdownFacts(o: CmdlineOptions, config: XenConfig | undefined) {
+  return {
+    secureBoot: o.secureBootVariable
+      ? efiSecureBoot(parseSecureBootVariable(o.secureBootVariable)).on
+      : Boolean(o.secureBoot),
+    lockdownDefault: Boolean(o.lockdownDefault) || configOption(config, "CONFIG_LOCKDOWN_DEFAULT") === true,
+    pvShim: Boolean(o.pvShim) || configOption(config, "CONFIG_PV_SHIM") === true,
+  };
+}
+
 /** Kconfig writes strings with `\"` and `\\` escaped. */
 const kconfigString = (v: string) => v.replace(/\\(["\\])/g, "$1");
 
@@ -175,18 +186,13 @@ function summary(a: CommandLineAnalysis): string[] {
 /** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */
 export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Output {
   const catalogue = loadOptionCatalogue(o.xen);
-  const sb = o.secureBootVariable
-    ? efiSecureBoot(parseSecureBootVariable(o.secureBootVariable))
-    : { on: Boolean(o.secureBoot), why: o.secureBoot ? "--secure-boot" : "not asked for" };
   const image = o.uki ? readPeFile(o.uki) : undefined;
   const uki = image && ukiInfo(image);
   const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
   const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o, config, image), {
     model: LOCKDOWN_MODELS[o.lockdownModel],
     safeList: SAFE_LISTS[o.safeList],
-    secureBoot: sb.on,
-    lockdownDefault: Boolean(o.lockdownDefault) || configOption(config, "CONFIG_LOCKDOWN_DEFAULT") === true,
-    pvShim: Boolean(o.pvShim) || configOption(config, "CONFIG_PV_SHIM") === true,
+    ...lockdownFacts(o, config),
   });
   const table = {
     columns: ["#", "source", "trusted", "option", "status", "applied", "why"],
