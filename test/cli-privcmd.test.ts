@@ -53,6 +53,12 @@ describe("xenpriv privcmd", () => {
         k,
       );
     assert.ok(ops.every((o) => o.evidence.length > 0));
+    // master takes its XSM checks from the extracted catalogue of the same tree
+    const master = json("privcmd", "classify", "--xen", "master-2026-08-20", "--hypercall", "domctl");
+    const pause = (master.value.operations as { id: string; xsm: string[] }[]).find(
+      (o) => o.id === "domctl/pausedomain",
+    );
+    assert.deepEqual(pause?.xsm, ["domctl: PRIV"]);
     const mc = ops.find((o) => o.id === "platform_op/microcode_update");
     assert.equal(mc?.class, "privileged");
     assert.match(mc?.disagreements.join() ?? "", /XenServer's filter allows it/);
@@ -67,9 +73,12 @@ describe("xenpriv privcmd", () => {
     assert.equal(bad.code, 2);
     assert.match(
       bad.err,
-      /bad-trace\.jsonl:1:1: error\[privcmd\/unknown-hypercall\].*\n.*did you mean `domctl`/,
+      /bad-trace\.jsonl:1:22: error\[privcmd\/unknown-hypercall\].*\n.*did you mean `domctl`/,
     );
     assert.match(bad.err, /bad-trace\.jsonl:2:2: error\[privcmd\/trace-json\]/);
+    const restrict = run("privcmd", "emu", "--profile", "restrict", "DM_OP");
+    assert.equal(restrict.code, 2);
+    assert.match(restrict.err, /error\[privcmd\/restrict-needs-domain\]/);
     const profile = run("privcmd", "emu", "--profile", `${F}/misspelt-names.yaml`, "DM_OP");
     assert.equal(profile.code, 2);
     assert.match(profile.err, /misspelt-names\.yaml:4:14: error\[privcmd-profile\/unknown-sub-op\]/);

@@ -12,7 +12,7 @@ export type BuiltinProfileId = (typeof BUILTIN_PROFILES)[number];
 export function builtinProfile(
   id: BuiltinProfileId,
   filter: XenServerFilter,
-  classified: readonly ClassifiedOp[],
+  classified: () => readonly ClassifiedOp[],
 ): Profile {
   switch (id) {
     case "none":
@@ -32,7 +32,7 @@ export function builtinProfile(
         id,
         title: "pointer-free control-plane operations only (the DMOP design, generalised)",
         allowed: new Set(
-          classified
+          classified()
             .filter((c) => c.class !== "privileged" && !c.whenDom0 && c.pointerFree === true)
             .map((c) => c.id),
         ),

@@ -95,7 +95,7 @@ export function classify(
       const id = s ? `${h.name}/${s.name}` : h.name;
       const xs = xenServerVerdict(filter, facts, h.name, s?.name);
       const rule = classRule(h.name, s?.name) ?? (xs.allowed ? DEFAULT_ALLOWED : DEFAULT_DENIED);
-      const own = [...opsById.values()].filter((o) => o.id === id || o.id.startsWith(`${id}/`));
+      const own = xsm.operations.filter((o) => o.id === id || o.id.startsWith(`${id}/`));
       // a hypercall the XSM catalogue keeps as one operation (dm_op) lends its checks to every sub-op
       const whole = opsById.get(h.name);
       const ops = own.length || !whole ? own : [whole];

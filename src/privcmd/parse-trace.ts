@@ -55,7 +55,8 @@ export function resolveOp(
   subop: string | number | undefined,
   at: { file: string; line: number; column: number } | undefined,
 ): { hypercall: string; subop?: string } | Diagnostic {
-  const h = catalogue.hypercalls.find((x) => x.name === hypercall || x.number === Number(hypercall));
+  const hypercallNumber = asNumber(hypercall);
+  const h = catalogue.hypercalls.find((x) => x.name === hypercall || x.number === hypercallNumber);
   if (!h)
     return error(
       "privcmd/unknown-hypercall",
@@ -67,25 +68,29 @@ export function resolveOp(
       ),
     );
   if (subop === undefined) return { hypercall: h.name };
-  const s = h.subops.find(
-    (x) =>
-      x.name === subop ||
-      (typeof subop === "number" || /^\d+$/.test(subop) ? x.value === Number(subop) : false),
-  );
+  const value = asNumber(subop);
+  const s = h.subops.find((x) => x.name === subop || x.value === value);
+  if (s) return { hypercall: h.name, subop: s.name };
   // a raw number no header defines is still a call a process can make: the filter decides
-  if (!s && /^\d+$/.test(String(subop))) return { hypercall: h.name, subop: String(subop) };
-  if (!s)
-    return error(
-      "privcmd/unknown-subop",
-      `unknown sub-op \`${subop}\` of ${h.name}`,
-      at,
-      didYouMean(
-        String(subop),
-        h.subops.map((x) => x.name),
-      ) ?? (h.subops.length ? undefined : `${h.name} has no sub-ops`),
-    );
-  return { hypercall: h.name, subop: s.name };
+  if (value !== undefined) return { hypercall: h.name, subop: String(value) };
+  return error(
+    "privcmd/unknown-subop",
+    `unknown sub-op \`${subop}\` of ${h.name}`,
+    at,
+    didYouMean(
+      String(subop),
+      h.subops.map((x) => x.name),
+    ) ?? (h.subops.length ? undefined : `${h.name} has no sub-ops`),
+  );
 }
+
+/** The column of a key in a JSON line (its first occurrence), or 1. */
+const columnOf = (raw: string, key: PropertyKey | undefined): number =>
+  typeof key === "string" && raw.includes(`"${key}"`) ? raw.indexOf(`"${key}"`) + 1 : 1;
+
+/** A hypercall or sub-op given as a number (`36`, or 36 in JSON). */
+const asNumber = (v: string | number): number | undefined =>
+  typeof v === "number" ? v : /^\d+$/.test(v) ? Number(v) : undefined;
 
 const isDiagnostic = (v: object): v is Diagnostic => "code" in v && "severity" in v;
 
@@ -141,16 +146,18 @@ export function parseTrace(text: string, file: string, catalogue: HypercallCatal
     const parsed = CallLineSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
+      const key =
+        issue && "keys" in issue ? issue.keys[0] : issue?.path.findLast((p) => typeof p === "string");
       problems.push(
         error(
           "privcmd/trace-invalid",
           `${issue?.path.map(String).join(".") || "(line)"}: ${issue?.message}`,
-          { file, line, column: 1 },
+          { file, line, column: columnOf(raw, key) },
         ),
       );
       return;
     }
-    const call = toCall(parsed.data, { file, line, column: 1 });
+    const call = toCall(parsed.data, { file, line, column: columnOf(raw, "hypercall") });
     if (call) calls.push({ call, fd: parsed.data.fd ?? 0, line });
   });
   if (problems.length) throw new InputError(problems);

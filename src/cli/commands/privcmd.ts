@@ -1,6 +1,7 @@
-import { loadCatalogue } from "../../catalog/load-catalogue.js";
+import { extractedCataloguePath, loadCatalogue } from "../../catalog/load-catalogue.js";
+import type { Catalogue } from "../../catalog/schema.js";
 import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
+import { fail, InputError } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
@@ -23,8 +24,20 @@ function load(xen: string) {
   const hypercalls = loadHypercallCatalogue(xen);
   const filter = loadXenServerFilter();
   const linux = loadLinuxPrivcmd();
-  const classified = classify(hypercalls, loadCatalogue("4.22.0"), filter, { linux });
+  // classifying reads the XSM catalogue too: only `classify` and the pointer-free profile need it
+  const classified = () => classify(hypercalls, xsmCatalogue(hypercalls.xen), filter, { linux });
   return { hypercalls, filter, linux, classified };
+}
+
+/** Xen's XSM checks of the same version: the curated catalogue where one is shipped, else the extracted one. */
+function xsmCatalogue(xen: string): Catalogue {
+  const extracted = extractedCataloguePath(xen);
+  try {
+    return loadCatalogue(xen);
+  } catch (e) {
+    if (e instanceof InputError && extracted) return loadCatalogue(extracted);
+    throw e;
+  }
 }
 
 const readText = (path: string, what: string) =>
@@ -34,13 +47,14 @@ const readText = (path: string, what: string) =>
 export function privcmdClassifyCommand(
   o: PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean },
 ): Output {
-  const { classified } = load(o.xen);
-  const rows = classified.filter(
-    (r) =>
-      (!o.class || r.class === o.class) &&
-      (!o.hypercall.length || o.hypercall.includes(r.hypercall)) &&
-      (!o.disputed || r.disagreements.length > 0),
-  );
+  const rows = load(o.xen)
+    .classified()
+    .filter(
+      (r) =>
+        (!o.class || r.class === o.class) &&
+        (!o.hypercall.length || o.hypercall.includes(r.hypercall)) &&
+        (!o.disputed || r.disagreements.length > 0),
+    );
   const table = {
     columns: ["operation", "class", "XenServer filter", "XSM", "XSA-77", "pointers", "disagreement"],
     rows: rows.map((r) => [
@@ -94,6 +108,15 @@ export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Outp
     : parseProfile(readText(o.profile, "the profile"), o.profile, facts.hypercalls, facts.linux);
   const restrictTo = int(o.restrictTo, "--restrict-to");
   const xsTarget = int(o.xsTarget, "--xs-target");
+  if (o.profile === "restrict" && restrictTo === undefined && !o.domu)
+    fail(
+      error(
+        "privcmd/restrict-needs-domain",
+        "the restrict profile filters nothing itself: the fd's restriction does",
+        undefined,
+        "give --restrict-to <domid>, or --domu [--xs-target <domid>] for XSA-482's restriction",
+      ),
+    );
   const ctx: PrivcmdContext = {
     domain: o.domu ? "domU" : "dom0",
     lockedDown: o.lockdown,
@@ -118,11 +141,10 @@ export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Outp
       return { line: t.line, fd: t.fd, call: t.call, allowed: d.allowed, ...(d.errno && { errno: d.errno }) };
     });
     const tally = new Map<string, number>();
-    for (const r of results)
-      tally.set(
-        r.allowed ? "allowed" : (r.errno ?? "denied"),
-        (tally.get(r.allowed ? "allowed" : (r.errno ?? "denied")) ?? 0) + 1,
-      );
+    for (const r of results) {
+      const verdict = r.allowed ? "allowed" : (r.errno ?? "denied");
+      tally.set(verdict, (tally.get(verdict) ?? 0) + 1);
+    }
     const denied = results.filter((r) => !r.allowed);
     const table = {
       columns: ["line", "fd", "call", "verdict"],
