@@ -36,11 +36,7 @@ const deny = (steps: Step[], errno: string, restrictedTo?: number): Decision => 
 });
 
 /** The fd's restriction before the call: the context's, or XSA-482's in a domU. */
-export function initialRestriction(
-  ctx: PrivcmdContext,
-  linux: LinuxPrivcmd,
-  steps: Step[],
-): number | undefined {
+function initialRestriction(ctx: PrivcmdContext, linux: LinuxPrivcmd, steps: Step[]): number | undefined {
   if (ctx.restrictedTo !== undefined) {
     steps.push({
       what: `the fd is restricted to domain ${ctx.restrictedTo} (IOCTL_PRIVCMD_RESTRICT)`,
@@ -281,7 +277,11 @@ export function evaluateCall(
   const restricted = initialRestriction(ctx, linux, steps);
   const ioctl = linux.ioctls.find((i) => i.name === call.ioctl);
   if (!ioctl) {
-    steps.push({ what: `IOCTL_PRIVCMD_${call.ioctl} is not a privcmd ioctl`, outcome: "fail" });
+    steps.push({
+      what: `IOCTL_PRIVCMD_${call.ioctl} is not a privcmd ioctl: privcmd_ioctl's default case`,
+      outcome: "fail",
+      ref: "drivers/xen/privcmd.c#privcmd_ioctl",
+    });
     return deny(steps, "ENOTTY", restricted);
   }
   steps.push({ what: `IOCTL_PRIVCMD_${ioctl.name} (${ioctl.definition})`, outcome: "pass", ref: ioctl.ref });
