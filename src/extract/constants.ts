@@ -89,7 +89,7 @@ function markerOf(body: string, param: string, marker: (name: string) => Marker 
 }
 
 /** Header files under `dir`, relative with `/`, sorted. */
-function headers(dir: string, prefix = ""): string[] {
+export function headers(dir: string, prefix = ""): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => {
       if (e.isDirectory()) return headers(join(dir, e.name), `${prefix}${e.name}/`);
@@ -102,7 +102,7 @@ function headers(dir: string, prefix = ""): string[] {
  * Xen and its tools build with `__XEN_INTERFACE_VERSION__` set to the latest version: the
  * branches for older guests (`#if __XEN_INTERFACE_VERSION__ < 0x00040200`) are not theirs.
  */
-function latestInterfaceVersion(xenCompat: string): number | null {
+export function latestInterfaceVersion(xenCompat: string): number | null {
   const m = /#\s*define\s+__XEN_LATEST_INTERFACE_VERSION__\s+\(?\s*(0[xX][0-9a-fA-F]+|\d+)/.exec(xenCompat);
   return m?.[1] ? Number(m[1]) : null;
 }
@@ -115,15 +115,20 @@ function versionTest(cond: string, latest: number | null): boolean | null {
     );
   if (!m?.[2] || latest === null) return null;
   const n = m[2] === "__XEN_LATEST_INTERFACE_VERSION__" ? latest : Number(m[2]);
-  const compare: Record<string, boolean> = {
-    "<": latest < n,
-    "<=": latest <= n,
-    ">": latest > n,
-    ">=": latest >= n,
-    "==": latest === n,
-    "!=": latest !== n,
+  return compareInts(m[1] ?? "", latest, n);
+}
+
+/** `a <op> b` for C's comparison operators; null for any other operator. */
+export function compareInts(op: string, a: number, b: number): boolean | null {
+  const results: Record<string, boolean> = {
+    "<": a < b,
+    "<=": a <= b,
+    ">": a > b,
+    ">=": a >= b,
+    "==": a === b,
+    "!=": a !== b,
   };
-  return compare[m[1] ?? ""] ?? null;
+  return results[op] ?? null;
 }
 
 /** An open conditional: whether its current branch is read, and what is known of its earlier ones. */
@@ -284,7 +289,7 @@ function evaluate(
 }
 
 /** A C integer literal without its suffix: `0x10`, `010` (octal), `16U`. */
-function literal(t: string): bigint | null {
+export function literal(t: string): bigint | null {
   const digits = t.replace(/[uUlL]+$/, "");
   if (/^0[xX]/.test(digits)) return BigInt(digits);
   if (/^0[0-7]+$/.test(digits)) return BigInt(`0o${digits.slice(1)}`);

@@ -4,7 +4,7 @@
  * are `#define` lines read line by line (their place in the file decides what they are); the
  * argument structures and the guest handles inside them come from tree-sitter.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   type Hypercall,
@@ -13,7 +13,7 @@ import {
   type Subop,
 } from "../privcmd/hypercall-catalogue.js";
 import { lineOf, loadCParser, type Node, type ParseC } from "./c-parser.js";
-import { readConstants } from "./constants.js";
+import { compareInts, headers, latestInterfaceVersion, literal } from "./constants.js";
 import { logicalLines } from "./directives.js";
 import { readHypercallTable } from "./hypercall-table.js";
 import { treeMeta } from "./tree-meta.js";
@@ -368,7 +368,7 @@ export function evalCondition(cond: string, defined: ReadonlySet<string>, iface:
   const value = (t: string | undefined): number | null => {
     if (t === undefined) return null;
     if (t === "__XEN_INTERFACE_VERSION__" || t === "__XEN_LATEST_INTERFACE_VERSION__") return iface;
-    return /^\d|^0x/i.test(t) ? Number(t.replace(/[uUlL]+$/, "")) : null;
+    return /^\d/.test(t) ? numberOf(t) : null;
   };
   const primary = (): Tri => {
     const t = tokens[i++];
@@ -393,17 +393,7 @@ export function evalCondition(cond: string, defined: ReadonlySet<string>, iface:
     if (op && /^[<>=!]=?$/.test(op) && op !== "!") {
       i++;
       const right = value(tokens[i++]);
-      if (left === null || right === null) return null;
-      return (
-        {
-          "<": left < right,
-          "<=": left <= right,
-          ">": left > right,
-          ">=": left >= right,
-          "==": left === right,
-          "!=": left !== right,
-        }[op] ?? null
-      );
+      return left === null || right === null ? null : compareInts(op, left, right);
     }
     if (left !== null) return left !== 0;
     return t && ARCH_MACROS.has(t) ? defined.has(t) : null;
@@ -488,25 +478,13 @@ export function readDefines(text: string, file: string, iface: number | null): D
   return out;
 }
 
-/** Xen and its tools build with the latest interface version (xen-compat.h). */
-function interfaceVersion(root: string): number | null {
-  const p = `${PUBLIC}/xen-compat.h`;
-  if (!existsSync(join(root, p))) return null;
-  const m = /#\s*define\s+__XEN_LATEST_INTERFACE_VERSION__\s+\(?\s*(0[xX][0-9a-fA-F]+|\d+)/.exec(
-    readSource(root, p),
-  );
-  return m?.[1] ? Number(m[1]) : null;
-}
-
-function headersUnder(root: string, dir: string): string[] {
-  if (!existsSync(join(root, dir))) return [];
-  return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".h"))
-    .map((e) => `${join(e.parentPath, e.name).slice(root.length).replace(/^\/+/, "")}`)
-    .sort();
-}
-
 const LITERAL = /^(0[xX][0-9a-fA-F]+|\d+)[uUlL]*$/;
+
+/** The value of a C integer literal (`0x10`, `010`, `16U`), null for anything else. */
+function numberOf(t: string): number | null {
+  const v = literal(t);
+  return v === null ? null : Number(v);
+}
 
 /**
  * The commands of a family among a header's defines: the prefix followed by a lower-case
@@ -529,7 +507,7 @@ export function commandsOf(family: Family, defines: readonly Define[]): Define[]
   // sub-sub-ops: `XENMEM_sharing_op_share`, `HVMOP_altp2m_create_p2m` extend another command's
   // name and number again from 0 or 1; `XENMEM_add_to_physmap_batch`, `XEN_DOMCTL_soft_reset_cont`
   // and `KEXEC_CMD_kexec_load` (under `kexec`, 0) extend one but take numbers of their own
-  const value = (d: Define) => Number(d.body.replace(/[uUlL]+$/, ""));
+  const value = (d: Define) => numberOf(d.body) ?? Number.NaN;
   const lower = (d: Define) => d.name.slice(family.prefix.length).toLowerCase();
   return cands.filter((d) => {
     const parent = cands.find((p) => p !== d && lower(d).startsWith(`${lower(p)}_`));
@@ -709,9 +687,12 @@ export function commentArgument(lines: readonly string[], line: number): string 
 /** The catalogue of one tree. */
 export async function extractHypercallCatalogue(treeRoot: string, xen: string): Promise<HypercallCatalogue> {
   const parse: ParseC = await loadCParser();
-  const iface = interfaceVersion(treeRoot);
-  const publicFiles = headersUnder(treeRoot, PUBLIC);
+  const publicFiles = existsSync(join(treeRoot, PUBLIC))
+    ? headers(join(treeRoot, PUBLIC)).map((f) => `${PUBLIC}/${f}`)
+    : [];
   const texts = new Map(publicFiles.map((f) => [f, readSource(treeRoot, f)]));
+  // Xen and its tools build with the latest interface version
+  const iface = latestInterfaceVersion(texts.get(`${PUBLIC}/xen-compat.h`) ?? "");
   const defines = new Map<string, Define[]>();
   for (const [f, text] of texts) defines.set(f, readDefines(text, f, iface));
 
@@ -738,8 +719,6 @@ function buildCatalogue(
   texts: ReadonlyMap<string, string>,
   defines: ReadonlyMap<string, Define[]>,
 ): HypercallCatalogue {
-  const constants = readConstants(treeRoot);
-
   for (const family of FAMILIES) {
     const h = hypercalls.find((x) => x.name === family.hypercall);
     if (!h) continue;
@@ -749,7 +728,8 @@ function buildCatalogue(
       const lines = (texts.get(path) ?? "").split("\n");
       for (const d of commandsOf(family, defines.get(path) ?? [])) {
         const name = d.name.slice(family.prefix.length).toLowerCase();
-        const value = constants.get(d.name)?.value ?? Number(d.body.replace(/[uUlL]+$/, ""));
+        // commandsOf keeps only literal bodies
+        const value = numberOf(d.body) ?? Number.NaN;
         const subop: Subop = { name, constant: d.name, value, ref: `${d.file}:${d.line}`, arch: d.arch };
         Object.assign(subop, argumentOf(family, name, structures, lines, d.line));
         h.subops.push(subop);
@@ -775,7 +755,7 @@ function readHypercalls(
   const number = (name: string, depth = 0): number | null => {
     const d = byName.get(name);
     if (!d || depth > 4) return null;
-    if (LITERAL.test(d.body)) return Number(d.body.replace(/[uUlL]+$/, ""));
+    if (LITERAL.test(d.body)) return numberOf(d.body);
     return /^\w+$/.test(d.body) ? number(d.body, depth + 1) : null;
   };
   const table = existsSync(join(root, HYPERCALL_DEFS))
