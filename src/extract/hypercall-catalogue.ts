@@ -12,7 +12,7 @@ import {
   HypercallCatalogueSchema,
   type Subop,
 } from "../privcmd/hypercall-catalogue.js";
-import { lineOf, loadCParser, type Node, type ParseC } from "./c-parser.js";
+import { lineOf, loadCParser, type Node } from "./c-parser.js";
 import { compareInts, headers, latestInterfaceVersion, literal } from "./constants.js";
 import { logicalLines } from "./directives.js";
 import { readHypercallTable } from "./hypercall-table.js";
@@ -31,8 +31,8 @@ type Arch = "x86" | "arm";
 /** Where a sub-op's argument structure is found. */
 interface Family {
   hypercall: string;
-  /** headers under xen/include/public */
-  files: string[];
+  /** the header under xen/include/public */
+  file: string;
   prefix: string;
   /** FLASK_LOAD, MMUEXT_PIN_L1_TABLE: the commands are upper case (elsewhere upper case marks flags) */
   upper?: true;
@@ -54,10 +54,10 @@ interface Family {
   overrides?: Record<string, string | null>;
 }
 
-export const FAMILIES: readonly Family[] = [
+const FAMILIES: readonly Family[] = [
   {
     hypercall: "domctl",
-    files: ["domctl.h"],
+    file: "domctl.h",
     prefix: "XEN_DOMCTL_",
     selector: "struct:cmd",
     inside: "xen_domctl",
@@ -107,7 +107,7 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "sysctl",
-    files: ["sysctl.h"],
+    file: "sysctl.h",
     prefix: "XEN_SYSCTL_",
     selector: "struct:cmd",
     inside: "xen_sysctl",
@@ -121,7 +121,7 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "platform_op",
-    files: ["platform.h"],
+    file: "platform.h",
     prefix: "XENPF_",
     selector: "struct:cmd",
     union: "xen_platform_op",
@@ -142,7 +142,7 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "xsm_op",
-    files: ["xsm/flask_op.h"],
+    file: "xsm/flask_op.h",
     prefix: "FLASK_",
     upper: true,
     selector: "struct:cmd",
@@ -175,14 +175,14 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "dm_op",
-    files: ["hvm/dm_op.h"],
+    file: "hvm/dm_op.h",
     prefix: "XEN_DMOP_",
     selector: "struct:op",
     union: "xen_dm_op",
   },
   {
     hypercall: "memory_op",
-    files: ["memory.h"],
+    file: "memory.h",
     prefix: "XENMEM_",
     selector: "arg0",
     convention: ["xen_memory_", "xen_mem_", "xen_"],
@@ -204,7 +204,7 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "event_channel_op",
-    files: ["event_channel.h"],
+    file: "event_channel.h",
     prefix: "EVTCHNOP_",
     selector: "arg0",
     convention: ["evtchn_"],
@@ -213,14 +213,14 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "grant_table_op",
-    files: ["grant_table.h"],
+    file: "grant_table.h",
     prefix: "GNTTABOP_",
     selector: "arg0",
     convention: ["gnttab_"],
   },
   {
     hypercall: "hvm_op",
-    files: ["hvm/hvm_op.h"],
+    file: "hvm/hvm_op.h",
     prefix: "HVMOP_",
     selector: "arg0",
     convention: ["xen_hvm_"],
@@ -235,7 +235,7 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "physdev_op",
-    files: ["physdev.h"],
+    file: "physdev.h",
     prefix: "PHYSDEVOP_",
     selector: "arg0",
     convention: ["physdev_"],
@@ -253,11 +253,11 @@ export const FAMILIES: readonly Family[] = [
       pci_device_reset: "physdev_pci_device",
     },
   },
-  { hypercall: "sched_op", files: ["sched.h"], prefix: "SCHEDOP_", selector: "arg0", convention: ["sched_"] },
-  { hypercall: "xen_version", files: ["version.h"], prefix: "XENVER_", selector: "arg0" },
+  { hypercall: "sched_op", file: "sched.h", prefix: "SCHEDOP_", selector: "arg0", convention: ["sched_"] },
+  { hypercall: "xen_version", file: "version.h", prefix: "XENVER_", selector: "arg0" },
   {
     hypercall: "kexec_op",
-    files: ["kexec.h"],
+    file: "kexec.h",
     prefix: "KEXEC_CMD_",
     selector: "arg0",
     convention: ["xen_kexec_"],
@@ -270,7 +270,7 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "vcpu_op",
-    files: ["vcpu.h"],
+    file: "vcpu.h",
     prefix: "VCPUOP_",
     selector: "arg0",
     convention: ["vcpu_"],
@@ -288,20 +288,20 @@ export const FAMILIES: readonly Family[] = [
       register_vcpu_time_phys_area: "vcpu_register_time_memory_area",
     },
   },
-  { hypercall: "console_io", files: ["xen.h"], prefix: "CONSOLEIO_", selector: "arg0" },
+  { hypercall: "console_io", file: "xen.h", prefix: "CONSOLEIO_", selector: "arg0" },
   {
     hypercall: "hypfs_op",
-    files: ["hypfs.h"],
+    file: "hypfs.h",
     prefix: "XEN_HYPFS_OP_",
     selector: "arg0",
     convention: ["xen_hypfs_"],
   },
-  { hypercall: "argo_op", files: ["argo.h"], prefix: "XEN_ARGO_OP_", selector: "arg0" },
+  { hypercall: "argo_op", file: "argo.h", prefix: "XEN_ARGO_OP_", selector: "arg0" },
   // pmu.h's comment says `struct xenpmu_params`; the structure is `xen_pmu_params`, for every command
-  { hypercall: "xenpmu_op", files: ["pmu.h"], prefix: "XENPMU_", selector: "arg0", shared: "xen_pmu_params" },
+  { hypercall: "xenpmu_op", file: "pmu.h", prefix: "XENPMU_", selector: "arg0", shared: "xen_pmu_params" },
   {
     hypercall: "mmuext_op",
-    files: ["xen.h"],
+    file: "xen.h",
     prefix: "MMUEXT_",
     upper: true,
     selector: "struct:cmd",
@@ -310,7 +310,7 @@ export const FAMILIES: readonly Family[] = [
   // the command is the low two bits of each request's `ptr`
   {
     hypercall: "mmu_update",
-    files: ["xen.h"],
+    file: "xen.h",
     prefix: "MMU_",
     upper: true,
     selector: "struct:ptr",
@@ -318,20 +318,14 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     hypercall: "callback_op",
-    files: ["callback.h"],
+    file: "callback.h",
     prefix: "CALLBACKOP_",
     selector: "arg0",
     convention: ["callback_"],
   },
-  { hypercall: "nmi_op", files: ["nmi.h"], prefix: "XENNMI_", selector: "arg0" },
-  { hypercall: "vm_assist", files: ["xen.h"], prefix: "VMASST_CMD_", selector: "arg0" },
+  { hypercall: "nmi_op", file: "nmi.h", prefix: "XENNMI_", selector: "arg0" },
+  { hypercall: "vm_assist", file: "xen.h", prefix: "VMASST_CMD_", selector: "arg0" },
 ];
-
-/**
- * Names that pass every rule yet are no command. Empty for the trees read so far (4.19 to
- * master): keep it, so that the next odd one has its place and its reason.
- */
-export const EXCLUDED: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 /** A `#define` with where it sits. */
 interface Define {
@@ -398,24 +392,18 @@ export function evalCondition(cond: string, defined: ReadonlySet<string>, iface:
     if (left !== null) return left !== 0;
     return t && ARCH_MACROS.has(t) ? defined.has(t) : null;
   };
-  const and = (): Tri => {
-    let v = primary();
-    while (tokens[i] === "&&") {
+  // `&&` and `||` over three values: the operand that decides (false, true) wins over an unknown one
+  const chain = (op: string, operand: () => Tri, decides: boolean): Tri => {
+    let v = operand();
+    while (tokens[i] === op) {
       i++;
-      const w = primary();
-      v = v === false || w === false ? false : v === null || w === null ? null : true;
+      const w = operand();
+      v = v === decides || w === decides ? decides : v === null || w === null ? null : !decides;
     }
     return v;
   };
-  const or = (): Tri => {
-    let v = and();
-    while (tokens[i] === "||") {
-      i++;
-      const w = and();
-      v = v === true || w === true ? true : v === null || w === null ? null : false;
-    }
-    return v;
-  };
+  const and = (): Tri => chain("&&", primary, false);
+  const or = (): Tri => chain("||", and, true);
   return or();
 }
 
@@ -426,7 +414,7 @@ interface Open {
 }
 
 /** The `#define`s of a header, each with the arches that read it and the structures around it. */
-export function readDefines(text: string, file: string, iface: number | null): Define[] {
+function readDefines(text: string, file: string, iface: number | null): Define[] {
   const fileArch: Arch[] = /\/arch-x86/.test(file)
     ? ["x86"]
     : /\/arch-arm/.test(file)
@@ -493,12 +481,12 @@ function numberOf(t: string): number | null {
  * level, or right inside the selector's structure for the families that put them there
  * (definitions inside any other structure are that structure's field values).
  */
-export function commandsOf(family: Family, defines: readonly Define[]): Define[] {
+function commandsOf(family: Family, defines: readonly Define[]): Define[] {
   const name = family.upper ? /^[A-Z][A-Z0-9_]*$/ : /^[a-z][A-Za-z0-9_]*$/;
   const seen = new Set<string>();
   const cands = defines.filter((d) => {
     if (!d.name.startsWith(family.prefix) || !name.test(d.name.slice(family.prefix.length))) return false;
-    if (!LITERAL.test(d.body) || EXCLUDED.has(d.name) || seen.has(d.name)) return false;
+    if (!LITERAL.test(d.body) || seen.has(d.name)) return false;
     const where = family.inside ? [family.inside] : [];
     if (d.inside.length !== where.length || d.inside.some((s, i) => s !== where[i])) return false;
     seen.add(d.name);
@@ -525,7 +513,7 @@ interface Composite {
 }
 
 /** The structures and typedefs of the public headers, and how to find the guest handles inside them. */
-export class Structures {
+class Structures {
   readonly structs = new Map<string, Composite>();
   /** typedef name → its type node and `path:line` */
   readonly typedefs = new Map<string, { type: Node; ref: string }>();
@@ -662,7 +650,7 @@ export class Structures {
 }
 
 /** What the header's comments say the argument is: `arg == addr of struct xen_memory_reservation`, `@arg == NULL`. */
-export function commentArgument(lines: readonly string[], line: number): string | null {
+function commentArgument(lines: readonly string[], line: number): string | null {
   const at = (i: number) => lines[i - 1] ?? "";
   const own = /\/\*(.*?)(\*\/|$)/.exec(at(line))?.[1] ?? "";
   const block: string[] = [own];
@@ -686,7 +674,7 @@ export function commentArgument(lines: readonly string[], line: number): string 
 
 /** The catalogue of one tree. */
 export async function extractHypercallCatalogue(treeRoot: string, xen: string): Promise<HypercallCatalogue> {
-  const parse: ParseC = await loadCParser();
+  const parse = await loadCParser();
   const publicFiles = existsSync(join(treeRoot, PUBLIC))
     ? headers(join(treeRoot, PUBLIC)).map((f) => `${PUBLIC}/${f}`)
     : [];
@@ -723,17 +711,15 @@ function buildCatalogue(
     const h = hypercalls.find((x) => x.name === family.hypercall);
     if (!h) continue;
     h.selector = family.selector;
-    for (const file of family.files) {
-      const path = `${PUBLIC}/${file}`;
-      const lines = (texts.get(path) ?? "").split("\n");
-      for (const d of commandsOf(family, defines.get(path) ?? [])) {
-        const name = d.name.slice(family.prefix.length).toLowerCase();
-        // commandsOf keeps only literal bodies
-        const value = numberOf(d.body) ?? Number.NaN;
-        const subop: Subop = { name, constant: d.name, value, ref: `${d.file}:${d.line}`, arch: d.arch };
-        Object.assign(subop, argumentOf(family, name, structures, lines, d.line));
-        h.subops.push(subop);
-      }
+    const path = `${PUBLIC}/${family.file}`;
+    const lines = (texts.get(path) ?? "").split("\n");
+    for (const d of commandsOf(family, defines.get(path) ?? [])) {
+      const name = d.name.slice(family.prefix.length).toLowerCase();
+      // commandsOf keeps only literal bodies
+      const value = numberOf(d.body) ?? Number.NaN;
+      const subop: Subop = { name, constant: d.name, value, ref: `${d.file}:${d.line}`, arch: d.arch };
+      Object.assign(subop, argumentOf(family, name, structures, lines, d.line));
+      h.subops.push(subop);
     }
   }
   const commit = treeMeta(treeRoot).commit ?? "";
@@ -747,7 +733,7 @@ function readHypercalls(
   defines: ReadonlyMap<string, Define[]>,
   iface: number | null,
 ): Hypercall[] {
-  const all = [...publicFiles.flatMap((f) => defines.get(f) ?? [])];
+  const all = publicFiles.flatMap((f) => defines.get(f) ?? []);
   for (const f of ARCH_HYPERCALL_HEADERS)
     if (existsSync(join(root, f))) all.push(...readDefines(readSource(root, f), f, iface));
   const byName = new Map<string, Define>();
