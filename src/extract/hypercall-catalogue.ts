@@ -707,18 +707,22 @@ function buildCatalogue(
   texts: ReadonlyMap<string, string>,
   defines: ReadonlyMap<string, Define[]>,
 ): HypercallCatalogue {
+  const linesOf = new Map<string, string[]>();
   for (const family of FAMILIES) {
     const h = hypercalls.find((x) => x.name === family.hypercall);
     if (!h) continue;
     h.selector = family.selector;
     const path = `${PUBLIC}/${family.file}`;
-    const lines = (texts.get(path) ?? "").split("\n");
+    // xen.h holds five families: split it once
+    const lines = linesOf.get(path) ?? (texts.get(path) ?? "").split("\n");
+    linesOf.set(path, lines);
+    const argumentOf = argumentsOf(family, structures, lines);
     for (const d of commandsOf(family, defines.get(path) ?? [])) {
       const name = d.name.slice(family.prefix.length).toLowerCase();
       // commandsOf keeps only literal bodies
       const value = numberOf(d.body) ?? Number.NaN;
       const subop: Subop = { name, constant: d.name, value, ref: `${d.file}:${d.line}`, arch: d.arch };
-      Object.assign(subop, argumentOf(family, name, structures, lines, d.line));
+      Object.assign(subop, argumentOf(name, d.line));
       h.subops.push(subop);
     }
   }
@@ -771,45 +775,57 @@ function readHypercalls(
   return out.sort((a, b) => a.number - b.number || a.name.localeCompare(b.name));
 }
 
-/** A sub-op's argument structure and its handles, when the header ties one to it. */
-function argumentOf(
+type Argument = Pick<Subop, "struct" | "handles" | "structRef">;
+
+/**
+ * How a family's sub-ops find their argument structure and its handles, when the header ties one
+ * to them; what every sub-op of the family shares (the selector's structure, its handles outside
+ * `u`) is looked up once.
+ */
+function argumentsOf(
   family: Family,
-  name: string,
   structures: Structures,
   lines: readonly string[],
-  line: number,
-): Pick<Subop, "struct" | "handles" | "structRef"> {
-  const override = family.overrides?.[name];
+): (name: string, line: number) => Argument {
   if (family.union) {
     const top = structures.structs.get(family.union);
-    if (!top) return {};
-    if (override === null)
-      return { struct: top.name, handles: structures.handles(top.body, "u"), structRef: top.ref };
-    const member = override ?? name;
-    const type = structures.unionMembers(family.union).get(member);
-    if (!type) return {};
-    const { struct, ref, body } = structures.describe(type);
+    if (!top) return () => ({});
     const outer = structures.handles(top.body, "u");
-    const inner = body ? structures.handles(body).map((p) => `u.${member}.${p}`) : [];
-    return { struct, handles: [...outer, ...inner], ...(ref ? { structRef: ref } : {}) };
+    const members = structures.unionMembers(family.union);
+    return (name) => {
+      const override = family.overrides?.[name];
+      if (override === null) return { struct: top.name, handles: outer, structRef: top.ref };
+      const member = override ?? name;
+      const type = members.get(member);
+      if (!type) return {};
+      const { struct, ref, body } = structures.describe(type);
+      const inner = body ? structures.handles(body).map((p) => `u.${member}.${p}`) : [];
+      return { struct, handles: [...outer, ...inner], ...(ref ? { structRef: ref } : {}) };
+    };
   }
-  const named = (n: string): Pick<Subop, "struct" | "handles" | "structRef"> | null => {
+  const named = (n: string): Argument | null => {
     const s = structures.resolve(n);
     if (!s) return null;
     return { struct: s.name, handles: structures.handles(s.body), structRef: s.ref };
   };
-  if (family.shared) return named(family.shared) ?? {};
-  if (override) return named(override) ?? {};
-  if (override === null) return { handles: [] };
-  const comment = commentArgument(lines, line);
-  // `arg == NULL`: no structure, and nothing to point at
-  if (comment === "NULL") return { handles: [] };
-  const fromComment = comment ? named(comment) : null;
-  if (fromComment) return fromComment;
-  const base = family.strip && name.startsWith(family.strip) ? name.slice(family.strip.length) : name;
-  for (const p of family.convention ?? []) {
-    const s = named(`${p}${base}`) ?? named(`${p}${name}`);
-    if (s) return s;
+  if (family.shared) {
+    const shared = named(family.shared) ?? {};
+    return () => shared;
   }
-  return {};
+  return (name, line) => {
+    const override = family.overrides?.[name];
+    if (override) return named(override) ?? {};
+    if (override === null) return { handles: [] };
+    const comment = commentArgument(lines, line);
+    // `arg == NULL`: no structure, and nothing to point at
+    if (comment === "NULL") return { handles: [] };
+    const fromComment = comment ? named(comment) : null;
+    if (fromComment) return fromComment;
+    const base = family.strip && name.startsWith(family.strip) ? name.slice(family.strip.length) : name;
+    for (const p of family.convention ?? []) {
+      const s = named(`${p}${base}`) ?? named(`${p}${name}`);
+      if (s) return s;
+    }
+    return {};
+  };
 }
