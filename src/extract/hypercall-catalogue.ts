@@ -17,7 +17,7 @@ import { compareInts, headers, latestInterfaceVersion, literal } from "./constan
 import { logicalLines } from "./directives.js";
 import { readHypercallTable } from "./hypercall-table.js";
 import { treeMeta } from "./tree-meta.js";
-import { HYPERCALL_DEFS, readSource } from "./xen-tree.js";
+import { type Arch, HYPERCALL_DEFS, readSource } from "./xen-tree.js";
 
 const PUBLIC = "xen/include/public";
 /** `__HYPERVISOR_paging_domctl_cont` is defined by the hypervisor's own header, not a public one. */
@@ -25,8 +25,6 @@ const ARCH_HYPERCALL_HEADERS = [
   "xen/arch/x86/include/asm/hypercall.h",
   "xen/arch/arm/include/asm/hypercall.h",
 ];
-
-type Arch = "x86" | "arm";
 
 /** Where a sub-op's argument structure is found. */
 interface Family {
