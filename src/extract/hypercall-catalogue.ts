@@ -20,7 +20,10 @@ import { treeMeta } from "./tree-meta.js";
 import { type Arch, HYPERCALL_DEFS, readSource } from "./xen-tree.js";
 
 const PUBLIC = "xen/include/public";
-/** `__HYPERVISOR_paging_domctl_cont` is defined by the hypervisor's own header, not a public one. */
+/**
+ * `__HYPERVISOR_paging_domctl_cont` is defined by the hypervisor's own header, not a public one
+ * (xen/arch/x86/include/asm/hypercall.h:19 at RELEASE-4.22.0: `__HYPERVISOR_arch_1`).
+ */
 const ARCH_HYPERCALL_HEADERS = [
   "xen/arch/x86/include/asm/hypercall.h",
   "xen/arch/arm/include/asm/hypercall.h",
@@ -52,6 +55,11 @@ interface Family {
   overrides?: Record<string, string | null>;
 }
 
+/**
+ * The sub-op families. Line numbers are of xen/include/public at RELEASE-4.22.0. An override names
+ * the union member (domctl.h:1381-1443, sysctl.h:1261-1294, platform.h:673-700,
+ * xsm/flask_op.h:186-207) or the structure the header gives a command whose name does not say it.
+ */
 const FAMILIES: readonly Family[] = [
   {
     hypercall: "domctl",
@@ -61,14 +69,15 @@ const FAMILIES: readonly Family[] = [
     inside: "xen_domctl",
     union: "xen_domctl",
     overrides: {
-      // no payload: only the domain field of struct xen_domctl
+      // no payload: only the domain field of struct xen_domctl (domctl.h:1286-1288, 1314; the
+      // soft_reset pair has no member in u either)
       destroydomain: null,
       pausedomain: null,
       unpausedomain: null,
       resumedomain: null,
       soft_reset: null,
       soft_reset_cont: null,
-      // one member for a get/set pair
+      // one member for a get/set pair: `struct xen_domctl_vcpuaffinity vcpuaffinity;` serves both
       setvcpuaffinity: "vcpuaffinity",
       getvcpuaffinity: "vcpuaffinity",
       setnodeaffinity: "nodeaffinity",
@@ -110,6 +119,7 @@ const FAMILIES: readonly Family[] = [
     selector: "struct:cmd",
     inside: "xen_sysctl",
     union: "xen_sysctl",
+    // the member drops `_op` or `get_`
     overrides: {
       page_offline_op: "page_offline",
       livepatch_op: "livepatch",
@@ -123,6 +133,7 @@ const FAMILIES: readonly Family[] = [
     prefix: "XENPF_",
     selector: "struct:cmd",
     union: "xen_platform_op",
+    // the members are abbreviated or shared by a pair (cpu_ol for online and offline)
     overrides: {
       microcode_update: "microcode",
       microcode_update2: "microcode2",
@@ -147,7 +158,8 @@ const FAMILIES: readonly Family[] = [
     inside: "xen_flask_op",
     union: "xen_flask_op",
     overrides: {
-      // flask_op.h's union comments name the commands sharing a member
+      // flask_op.h's union comments name the commands sharing a member (xsm/flask_op.h:186-207);
+      // the commands without one (flask_op.h:161-175) read or set nothing beyond the selector
       getenforce: null,
       setenforce: "enforce",
       context_to_sid: "sid_context",
@@ -185,7 +197,8 @@ const FAMILIES: readonly Family[] = [
     selector: "arg0",
     convention: ["xen_memory_", "xen_mem_", "xen_"],
     overrides: {
-      // memory.h's comments name these by typedef or not at all
+      // memory.h's comments name these by typedef or not at all (memory.h:191, 353-354, 380,
+      // 397, 474, 573, 620, 698)
       acquire_resource: "xen_mem_acquire_resource",
       claim_pages: "xen_memory_reservation",
       get_vnumainfo: "xen_vnuma_topology_info",
@@ -195,7 +208,7 @@ const FAMILIES: readonly Family[] = [
       set_pod_target: "xen_pod_target",
       get_pod_target: "xen_pod_target",
       machphys_compat_mfn_list: "xen_machphys_mfn_list",
-      // no argument: the count is the return value
+      // no argument: the count is the return value (memory.h:377-378)
       get_sharing_freed_pages: null,
       get_sharing_shared_pages: null,
     },
@@ -206,7 +219,7 @@ const FAMILIES: readonly Family[] = [
     prefix: "EVTCHNOP_",
     selector: "arg0",
     convention: ["evtchn_"],
-    // the continuation of EVTCHNOP_reset
+    // the continuation of EVTCHNOP_reset (event_channel.h:61), with its argument
     overrides: { reset_cont: "evtchn_reset" },
   },
   {
@@ -223,10 +236,12 @@ const FAMILIES: readonly Family[] = [
     selector: "arg0",
     convention: ["xen_hvm_"],
     overrides: {
+      // one structure for the pair (hvm/hvm_op.h:14-16)
       set_param: "xen_hvm_param",
       get_param: "xen_hvm_param",
-      // "@arg must be NULL"
+      // "@arg must be NULL" (hvm/hvm_op.h:85)
       flush_tlbs: null,
+      // hvm/hvm_op.h:196, 209: the structures carry a suffix the command lacks
       set_evtchn_upcall_vector: "xen_hvm_evtchn_upcall_vector",
       altp2m: "xen_hvm_altp2m_op",
     },
@@ -237,7 +252,8 @@ const FAMILIES: readonly Family[] = [
     prefix: "PHYSDEVOP_",
     selector: "arg0",
     convention: ["physdev_"],
-    // the structure follows a group of commands, or several commands share one
+    // the structure follows a group of commands, or several commands share one (physdev.h:37-46,
+    // 175-177, 195-196, 294-309)
     overrides: {
       pirq_eoi_gmfn_v1: "physdev_pirq_eoi_gmfn",
       pirq_eoi_gmfn_v2: "physdev_pirq_eoi_gmfn",
@@ -260,6 +276,7 @@ const FAMILIES: readonly Family[] = [
     selector: "arg0",
     convention: ["xen_kexec_"],
     strip: "kexec_",
+    // kexec.h:106-107, 116-118, 144-145: the structure is named apart from the command
     overrides: {
       kexec: "xen_kexec_exec",
       kexec_get_range: "xen_kexec_range",
@@ -273,15 +290,16 @@ const FAMILIES: readonly Family[] = [
     selector: "arg0",
     convention: ["vcpu_"],
     overrides: {
-      // "a pointer to a vcpu_guest_context" for PV and Arm guests (vcpu_hvm_context for x86 HVM)
+      // "a pointer to a vcpu_guest_context" for PV and Arm guests (vcpu_hvm_context for x86 HVM;
+      // vcpu.h:27)
       initialise: "vcpu_guest_context",
-      // "@extra_arg == NULL" in effect: the vcpu number is the argument
+      // "@extra_arg == NULL" in effect: the vcpu number is the argument (vcpu.h:38, 54, 57)
       up: null,
       down: null,
       is_up: null,
-      // the comment names it `vcpu_register_time_info_memory_area`
+      // the comment names it `vcpu_register_time_info_memory_area` (vcpu.h:215)
       register_vcpu_time_memory_area: "vcpu_register_time_memory_area",
-      // "like the respective VCPUOP_register_*_memory_area": the same structures
+      // "like the respective VCPUOP_register_*_memory_area": the same structures (vcpu.h:243-244)
       register_runstate_phys_area: "vcpu_register_runstate_memory_area",
       register_vcpu_time_phys_area: "vcpu_register_time_memory_area",
     },
@@ -295,7 +313,8 @@ const FAMILIES: readonly Family[] = [
     convention: ["xen_hypfs_"],
   },
   { hypercall: "argo_op", file: "argo.h", prefix: "XEN_ARGO_OP_", selector: "arg0" },
-  // pmu.h's comment says `struct xenpmu_params`; the structure is `xen_pmu_params`, for every command
+  // pmu.h's comment says `struct xenpmu_params` (pmu.h:30); the structure is `xen_pmu_params`
+  // (pmu.h:44), for every command
   { hypercall: "xenpmu_op", file: "pmu.h", prefix: "XENPMU_", selector: "arg0", shared: "xen_pmu_params" },
   {
     hypercall: "mmuext_op",
@@ -305,7 +324,7 @@ const FAMILIES: readonly Family[] = [
     selector: "struct:cmd",
     shared: "mmuext_op",
   },
-  // the command is the low two bits of each request's `ptr`
+  // the command is the low two bits of each request's `ptr` (xen.h:221)
   {
     hypercall: "mmu_update",
     file: "xen.h",
@@ -473,11 +492,17 @@ function numberOf(t: string): number | null {
 }
 
 /**
- * The commands of a family among a header's defines: the prefix followed by a lower-case
- * name (upper case for the FLASK_/MMUEXT_/MMU_ families, whose flags have other prefixes),
- * a plain literal (flags are shifts or masks, aliases name another constant), and at file
- * level, or right inside the selector's structure for the families that put them there
- * (definitions inside any other structure are that structure's field values).
+ * The commands of a family among a header's defines (lines of xen/include/public at
+ * RELEASE-4.22.0):
+ * - the prefix followed by a lower-case name: upper case marks flags and masks
+ *   (`XEN_DOMCTL_CDF_hvm`, domctl.h:49), except in the FLASK_/MMUEXT_/MMU_ families, whose
+ *   commands are upper case and whose flags have other prefixes;
+ * - a plain literal: flags are shifts or masks, aliases name another constant
+ *   (`KEXEC_CMD_kexec_load KEXEC_CMD_kexec_load_v1`, kexec.h:229, for old interfaces);
+ * - at file level, or right inside the selector's structure for the families that put them
+ *   there (`XEN_DOMCTL_createdomain`, domctl.h:1285, inside `struct xen_domctl`); definitions
+ *   inside any other structure are that structure's field values (`XEN_DOMCTL_SCHEDOP_putinfo`,
+ *   domctl.h:441).
  */
 function commandsOf(family: Family, defines: readonly Define[]): Define[] {
   const name = family.upper ? /^[A-Z][A-Z0-9_]*$/ : /^[a-z][A-Za-z0-9_]*$/;
@@ -490,9 +515,11 @@ function commandsOf(family: Family, defines: readonly Define[]): Define[] {
     seen.add(d.name);
     return true;
   });
-  // sub-sub-ops: `XENMEM_sharing_op_share`, `HVMOP_altp2m_create_p2m` extend another command's
-  // name and number again from 0 or 1; `XENMEM_add_to_physmap_batch`, `XEN_DOMCTL_soft_reset_cont`
-  // and `KEXEC_CMD_kexec_load` (under `kexec`, 0) extend one but take numbers of their own
+  // sub-sub-ops: `XENMEM_sharing_op_share` (memory.h:477, under memory.h:474) and
+  // `HVMOP_altp2m_create_p2m` (hvm/hvm_op.h:319, under :209) extend another command's name and
+  // number again from 0 or 1; `XENMEM_add_to_physmap_batch` (memory.h:249, 23 after 7),
+  // `XEN_DOMCTL_soft_reset_cont` (domctl.h:1309) and `KEXEC_CMD_kexec_load` (kexec.h:188, 4 under
+  // `kexec`, 0) extend one but take numbers of their own
   const value = (d: Define) => numberOf(d.body) ?? Number.NaN;
   const lower = (d: Define) => d.name.slice(family.prefix.length).toLowerCase();
   return cands.filter((d) => {
