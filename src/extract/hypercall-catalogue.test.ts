@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
+import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
 import {
   type Hypercall,
@@ -199,5 +200,13 @@ describe("the shipped catalogues/privcmd/xen-4.22.0.json", () => {
     // DMOP's design forbids guest handles in struct xen_dm_op (docs/designs/dmop.pandoc)
     const dm = shipped.hypercalls.find((h) => h.name === "dm_op");
     assert.ok(dm?.subops.every((s) => s.handles?.length === 0));
+  });
+});
+
+test("a directory that is not a Xen tree is bad input, not an empty catalogue", async () => {
+  await assert.rejects(extractHypercallCatalogue(join(FIXTURE, "xen"), "x"), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.equal(e.diagnostics[0]?.code, "extract/not-a-xen-tree");
+    return true;
   });
 });

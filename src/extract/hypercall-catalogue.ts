@@ -6,6 +6,8 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
 import {
   type Hypercall,
   type HypercallCatalogue,
@@ -699,10 +701,16 @@ function commentArgument(lines: readonly string[], line: number): string | null 
 
 /** The catalogue of one tree. */
 export async function extractHypercallCatalogue(treeRoot: string, xen: string): Promise<HypercallCatalogue> {
+  // without the hypercall numbers there is nothing to list: say so rather than return an empty catalogue
+  if (!existsSync(join(treeRoot, PUBLIC, "xen.h")))
+    fail(
+      error(
+        "extract/not-a-xen-tree",
+        `\`${treeRoot}\` has no ${PUBLIC}/xen.h: give the root of a Xen source tree`,
+      ),
+    );
   const parse = await loadCParser();
-  const publicFiles = existsSync(join(treeRoot, PUBLIC))
-    ? headers(join(treeRoot, PUBLIC)).map((f) => `${PUBLIC}/${f}`)
-    : [];
+  const publicFiles = headers(join(treeRoot, PUBLIC)).map((f) => `${PUBLIC}/${f}`);
   const texts = new Map(publicFiles.map((f) => [f, readSource(treeRoot, f)]));
   // Xen and its tools build with the latest interface version
   const iface = latestInterfaceVersion(texts.get(`${PUBLIC}/xen-compat.h`) ?? "");
