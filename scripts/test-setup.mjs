@@ -1,5 +1,6 @@
-// `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle, and
-// the PE tests use binutils (`objdump`, `objcopy`) and real EFI binaries from Debian packages.
+// `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle,
+// the PE tests use binutils (`objdump`, `objcopy`) and real EFI binaries from Debian packages, and the
+// privcmd export test compiles C with `cc` (gcc).
 // When a tool is missing, install its package with apt-get, as `playwright install-deps` does for
 // browsers; when that cannot be done, say how and fail. When the EFI packages are missing from the cache,
 // fetch them with `apt-get download` and unpack them with `dpkg-deb -x`; if that cannot be done, say how,
@@ -55,6 +56,9 @@ ensureTool(
 process.stderr.write(`test-setup: ${version("dtc", "--version")}\n`);
 ensureTool("objdump", "--version", "binutils", "Fedora: sudo dnf install binutils");
 process.stderr.write(`test-setup: ${version("objdump", "--version")}\n`);
+// the exported privcmd filter header is compiled and run against the emulator
+ensureTool("cc", "--version", "gcc", "Fedora: sudo dnf install gcc");
+process.stderr.write(`test-setup: ${version("cc", "--version")}\n`);
 
 // ---- real EFI binaries (test/debian-efi.test.ts keeps the same list and folder)
 const DEBS_DIR = join("node_modules", ".cache", "xenpriv-debs");

@@ -1,16 +1,13 @@
 import { errnoNumber } from "./errno.js";
-import { evaluateCall, type PrivcmdFacts } from "./evaluate-call.js";
-import type { HypercallCatalogue } from "./hypercall-catalogue.js";
-import type { Profile } from "./profile.js";
+import { type FilterProgram, isConditional, type Verdict } from "./filter-program.js";
 
 /** Verdict codes of the table: 0 allows, a positive value is the errno, a negative one needs the call's inputs. */
 export const ALLOW = 0;
 export const CONDITIONAL = -1;
 
 /**
- * A profile as a table over (hypercall number, sub-op value) for IOCTL_PRIVCMD_HYPERCALL on an
- * unrestricted fd in a locked-down dom0: what a kernel filter would look up. Conditional entries (a condition on
- * the arguments, a multicall's entries) go back to `evaluateCall`.
+ * A filter program as a table over (hypercall number, sub-op value): what a kernel filter looks
+ * up. Conditional entries (a condition on the arguments, a multicall's entries) need the program's checks.
  */
 export interface CompiledProfile {
   readonly id: string;
@@ -25,48 +22,35 @@ export interface CompiledProfile {
   readonly unknown: number;
 }
 
-/** A sub-op value no catalogue defines, to ask the profile what an unknown sub-op gets. */
-const UNKNOWN_SUBOP = "\u0000unknown";
+/** The table code of a verdict. */
+export function verdictCode(v: Verdict): number {
+  if (isConditional(v)) return CONDITIONAL;
+  return v.outcome.action === "deny" ? errnoNumber(v.outcome.errno) : ALLOW;
+}
 
-export function compileProfile(
-  profile: Profile,
-  catalogue: HypercallCatalogue,
-  facts: PrivcmdFacts,
-): CompiledProfile {
-  // a locked-down dom0: XenServer filters only then
-  const ctx = { domain: "dom0", lockedDown: true } as const;
-  const code = (hypercall: string, subop?: string): number => {
-    const d = evaluateCall(
-      { ioctl: "HYPERCALL", hypercall, ...(subop !== undefined && { subop }) },
-      ctx,
-      profile,
-      facts,
-    );
-    if (d.readArguments) return CONDITIONAL;
-    return d.allowed ? ALLOW : errnoNumber(d.errno ?? "EPERM");
-  };
-  const size = Math.max(0, ...catalogue.hypercalls.map((h) => h.number)) + 1;
+export function compileProfile(program: FilterProgram): CompiledProfile {
+  const size = Math.max(0, ...program.hypercalls.map((h) => h.number)) + 1;
   const base = new Int32Array(size).fill(-1);
   const span = new Int32Array(size);
-  const other = new Int32Array(size);
+  const other = new Int32Array(size).fill(verdictCode(program.unknownHypercall));
   const verdicts: number[] = [];
-  for (const h of catalogue.hypercalls) {
-    other[h.number] = h.subops.length ? code(h.name, UNKNOWN_SUBOP) : code(h.name);
+  for (const h of program.hypercalls) {
+    other[h.number] = verdictCode(h.other);
     if (!h.subops.length) continue;
     const width = Math.max(...h.subops.map((s) => s.value)) + 1;
     base[h.number] = verdicts.length;
     span[h.number] = width;
     const row = new Array<number>(width).fill(other[h.number] as number);
-    for (const s of h.subops) row[s.value] = code(h.name, s.name);
+    for (const s of h.subops) row[s.value] = verdictCode(s.verdict);
     verdicts.push(...row);
   }
   return {
-    id: profile.id,
+    id: program.profile.id,
     base,
     span,
     verdicts: Int32Array.from(verdicts),
     other,
-    unknown: code("\u0000unknown-hypercall"),
+    unknown: verdictCode(program.unknownHypercall),
   };
 }
 

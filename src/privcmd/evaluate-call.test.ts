@@ -4,6 +4,7 @@ import { CATALOGUE, FILTER, LINUX } from "../../test/support/privcmd-facts.js";
 import { ALLOW, CONDITIONAL, compileProfile, decideHypercall } from "./compile-profile.js";
 import { ERRNO } from "./errno.js";
 import { DOMID_IDLE, evaluateCall } from "./evaluate-call.js";
+import { buildFilterProgram } from "./filter-program.js";
 import type { PrivcmdCall, PrivcmdContext } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
 
@@ -110,7 +111,7 @@ describe("privcmd emulator: the path of checks", () => {
 
 describe("compileProfile: the table a kernel filter looks up", () => {
   test("it agrees with the emulator on every catalogued operation, and marks argument-dependent ones", () => {
-    const c = compileProfile(XS, CATALOGUE, facts);
+    const c = compileProfile(buildFilterProgram(XS, CATALOGUE, facts));
     for (const h of CATALOGUE.hypercalls)
       for (const s of h.subops) {
         const d = run(hc(h.name, s.name));

@@ -1,6 +1,7 @@
 import type { Condition, LinuxPrivcmd, XenServerFilter } from "./filter-facts.js";
 import type { PrivcmdCall, PrivcmdContext } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
+import { xenServerRule } from "./xenserver-rule.js";
 
 /** xen/include/public/xen.h:619 at RELEASE-4.22.0: the idle domain, which no hypercall may target. */
 export const DOMID_IDLE = 0x7fff;
@@ -132,7 +133,8 @@ function xenServerHypercall(
   read: { arguments: boolean },
 ): string | undefined {
   const name = call.hypercall ?? "";
-  if (name === "multicall") {
+  const rule = xenServerRule(f, name, call.subop);
+  if (rule.kind === "multicall") {
     read.arguments = true;
     if (depth >= f.multicall.maxDepth) {
       steps.push({
@@ -157,11 +159,11 @@ function xenServerHypercall(
     }
     return undefined;
   }
-  const h = f.hypercalls.find((x) => x.hypercall === name);
-  if (!h) {
+  if (rule.kind === "unlisted") {
     steps.push({ what: `${name} is not in the filter's list`, outcome: "fail", ref: f.unknownHypercall.ref });
     return f.unknownHypercall.errno;
   }
+  const h = rule.hypercall;
   steps.push({ what: `${name} is in the filter's list`, outcome: "pass", ref: h.ref });
   const check = (conditions: readonly Condition[]) => {
     for (const c of conditions) {
@@ -174,11 +176,11 @@ function xenServerHypercall(
   };
   const whole = check(h.conditions ?? []);
   if (whole) return whole;
-  if (h.allowed === "all") {
+  const sub = rule.sub;
+  if (sub === "all") {
     steps.push({ what: `every sub-op of ${name} is allowed`, outcome: "pass", ref: h.ref });
     return undefined;
   }
-  const sub = h.allowed.find((s) => s.subop === call.subop);
   if (!sub) {
     steps.push({
       what: `${name}/${call.subop ?? "(none)"} is not allowed`,

@@ -100,9 +100,11 @@ test("the special cases of the reference hold", () => {
   }
   const numa = condition(subop("domctl", "numa_op").conditions, "inner-subops");
   assert.deepEqual(numa.allowed, ["get_node_pages"]);
+  assert.deepEqual(numa.constants, ["XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES"]);
   assert.equal(numa.errno, "EOPNOTSUPP");
   const livepatch = condition(subop("sysctl", "livepatch_op").conditions, "inner-subops");
   assert.deepEqual(livepatch.allowed, ["upload", "get", "action", "list"]);
+  assert.equal(livepatch.constants[3], "XEN_SYSCTL_LIVEPATCH_LIST");
   assert.equal(livepatch.errno, "EOPNOTSUPP");
   assert.ok(condition(subop("kexec_op", "kexec_load").conditions, "signed-image"));
   const mmuext = hypercall("mmuext_op").allowed;
@@ -189,6 +191,17 @@ test("a corrupt or invalid facts file is an InputError naming the file", () => {
     assert.throws(
       () => loadLinuxPrivcmd(invalid),
       (e: unknown) => e instanceof InputError && e.message.includes("invalid.json"),
+    );
+    // an inner sub-op without its C constant would leave an exported filter unable to compare it
+    const text = readFileSync(
+      join(packageRoot(), "catalogues", "privcmd", "xenserver-filter.json"),
+      "utf8",
+    ).replace('"XEN_DOMCTL_NUMA_OP_GET_NODE_PAGES"', "");
+    const short = join(dir, "short.json");
+    writeFileSync(short, text);
+    assert.throws(
+      () => loadXenServerFilter(short),
+      (e: unknown) => e instanceof InputError && e.message.includes("constants must name one constant"),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

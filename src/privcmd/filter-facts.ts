@@ -21,14 +21,21 @@ export const ConditionSchema = z.discriminatedUnion("kind", [
     detail: z.string().optional(),
   }),
   /** only these inner sub-ops (numa_op GET_NODE_PAGES, livepatch UPLOAD/GET/ACTION/LIST, mmuext PIN_L*) */
-  z.strictObject({
-    kind: z.literal("inner-subops"),
-    field: z.string(),
-    allowed: z.array(z.string()),
-    errno: z.string(),
-    ref: z.string(),
-    detail: z.string().optional(),
-  }),
+  z
+    .strictObject({
+      kind: z.literal("inner-subops"),
+      field: z.string(),
+      allowed: z.array(z.string()),
+      /** the constant the filter compares the field with, for each of `allowed` (an exported C filter uses them) */
+      constants: z.array(z.string()),
+      errno: z.string(),
+      ref: z.string(),
+      detail: z.string().optional(),
+    })
+    .refine((c) => c.constants.length === c.allowed.length, {
+      message: "constants must name one constant for each allowed inner sub-op",
+      path: ["constants"],
+    }),
   /** segment 0 must carry a valid PE signature (`kexec_load`) */
   z.strictObject({
     kind: z.literal("signed-image"),
@@ -66,6 +73,8 @@ export const AllowedSubopSchema = z.strictObject({
   note: z.string().optional(),
 });
 
+export type AllowedSubop = z.infer<typeof AllowedSubopSchema>;
+
 export const FilteredHypercallSchema = z.strictObject({
   /** the hypercall's name as in the hypercall catalogue (`domctl`) */
   hypercall: z.string(),
@@ -80,6 +89,8 @@ export const FilteredHypercallSchema = z.strictObject({
   /** e.g. that the sub-op is read from each entry of a batch, or that the hypercall is XenServer's */
   note: z.string().optional(),
 });
+
+export type FilteredHypercall = z.infer<typeof FilteredHypercallSchema>;
 
 /** The XenServer / XCP-ng dom0 kernel filter (drivers/xen/filter-hypercall.c), as facts. */
 export const XenServerFilterSchema = z.strictObject({
