@@ -252,7 +252,11 @@ function filter(
           (r.hypercall === undefined || r.hypercall === call.hypercall) &&
           (r.subops === undefined || (call.subop !== undefined && r.subops.includes(call.subop)));
         if (!matches) continue;
-        steps.push({ what: `rule at ${r.at}: ${r.action}`, outcome: r.action === "allow" ? "pass" : "fail" });
+        steps.push({
+          what: `rule at ${r.at}: ${r.action}`,
+          outcome: r.action === "allow" ? "pass" : "fail",
+          ref: r.at,
+        });
         return r.action === "allow" ? undefined : r.errno;
       }
       steps.push({

@@ -160,7 +160,7 @@ function runHeader(header: string, id: string, input: string): number[] {
 function agree(profile: Profile, xen: string): number {
   const program = buildFilterProgram(profile, loadHypercallCatalogue(xen), facts);
   const all = vectors(xen);
-  const got = runHeader(renderFilterHeader(program, "test"), profile.id, all.map((v) => v.line).join("\n"));
+  const got = runHeader(renderFilterHeader(program), profile.id, all.map((v) => v.line).join("\n"));
   assert.equal(got.length, all.length);
   all.forEach((v, i) => {
     const d = evaluateCall(v.call, { domain: "dom0", lockedDown: true }, profile, facts);

@@ -5,15 +5,20 @@ import { fail, InputError } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
+import { CONDITIONAL, compileProfile } from "../../privcmd/compile-profile.js";
 import { type Decision, evaluateCall } from "../../privcmd/evaluate-call.js";
+import { buildFilterProgram } from "../../privcmd/filter-program.js";
 import { loadLinuxPrivcmd, loadXenServerFilter } from "../../privcmd/load-filter-facts.js";
 import { loadHypercallCatalogue } from "../../privcmd/load-hypercall-catalogue.js";
 import { parseProfile } from "../../privcmd/parse-profile.js";
 import { parseTrace, resolveOp } from "../../privcmd/parse-trace.js";
 import type { PrivcmdCall, PrivcmdContext } from "../../privcmd/privcmd-call.js";
 import type { Profile } from "../../privcmd/profile.js";
+import { renderFilterHeader } from "../../report/filter-header.js";
+import { renderFilterListing } from "../../report/filter-listing.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import type { Output } from "../output.js";
+import { writeWhole } from "../write-whole.js";
 
 export interface PrivcmdOptions {
   readonly xen: string;
@@ -38,6 +43,13 @@ function xsmCatalogue(xen: string): Catalogue {
     if (e instanceof InputError && extracted) return loadCatalogue(extracted);
     throw e;
   }
+}
+
+/** A built-in profile by name, or a YAML profile file. */
+function profileOf(name: string, facts: ReturnType<typeof load>): Profile {
+  return (BUILTIN_PROFILES as readonly string[]).includes(name)
+    ? builtinProfile(name as BuiltinProfileId, facts.filter, facts.classified)
+    : parseProfile(readText(name, "the profile"), name, facts.hypercalls, facts.linux);
 }
 
 const readText = (path: string, what: string) =>
@@ -103,9 +115,7 @@ const int = (v: string | undefined, what: string): number | undefined => {
 /** `xenpriv privcmd emu`: one call, or a trace, through privcmd and a filter profile. */
 export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Output {
   const facts = load(o.xen);
-  const profile: Profile = (BUILTIN_PROFILES as readonly string[]).includes(o.profile)
-    ? builtinProfile(o.profile as BuiltinProfileId, facts.filter, facts.classified)
-    : parseProfile(readText(o.profile, "the profile"), o.profile, facts.hypercalls, facts.linux);
+  const profile = profileOf(o.profile, facts);
   const restrictTo = int(o.restrictTo, "--restrict-to");
   const xsTarget = int(o.xsTarget, "--xs-target");
   if (o.profile === "restrict" && restrictTo === undefined && !o.domu)
@@ -218,5 +228,38 @@ function callOf(
     ...(o.inner && { inner: o.inner }),
     ...(o.signed && { signed: true }),
     ...(o.pci && { pci: true }),
+  };
+}
+
+export const EXPORT_FORMATS = ["pfc", "c", "json"] as const;
+
+export interface ExportOptions extends PrivcmdOptions {
+  readonly profile: string;
+  readonly as: (typeof EXPORT_FORMATS)[number];
+  readonly output?: string;
+}
+
+/**
+ * `xenpriv privcmd export`: a profile as a kernel filter would hold it, as a PFC-like listing, a C
+ * header or JSON; `-o` writes it whole, otherwise it goes to stdout as it is.
+ */
+export function privcmdExportCommand(o: ExportOptions): Output {
+  const facts = load(o.xen);
+  const program = buildFilterProgram(profileOf(o.profile, facts), facts.hypercalls, { linux: facts.linux });
+  const { kind, ...rest } = program;
+  const text =
+    o.as === "c"
+      ? renderFilterHeader(program)
+      : o.as === "json"
+        ? `${JSON.stringify({ version: 1, kind, ...rest }, null, 2)}\n`
+        : renderFilterListing(program);
+  if (!o.output) return { kind, json: rest, text };
+  writeWhole(o.output, text);
+  const table = compileProfile(program);
+  const conditional = [...table.verdicts, ...table.other].filter((v) => v === CONDITIONAL).length;
+  return {
+    kind,
+    json: rest,
+    text: `wrote ${o.output}: profile ${program.profile.id}, ${program.hypercalls.length} hypercalls, ${table.verdicts.length} sub-op entries, ${conditional} of them checked on the arguments`,
   };
 }
