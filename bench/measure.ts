@@ -1,13 +1,21 @@
-// One measurement per process, in a fresh heap: `measure.js decide|evaluate|matrix <out dir>`.
+// One measurement per process, in a fresh heap: `measure.js decide|evaluate|matrix|privcmd <out dir>`.
 // bench/run.ts bundles this file like scripts/build.mjs bundles dist/ and prints one JSON line.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { matrixCommand } from "../src/cli/commands/matrix.js";
 import type { Domain } from "../src/model/domain.js";
+import { builtinProfile } from "../src/privcmd/builtin-profiles.js";
+import { CONDITIONAL, compileProfile, decideHypercall } from "../src/privcmd/compile-profile.js";
+import { errnoNumber } from "../src/privcmd/errno.js";
+import { evaluateCall } from "../src/privcmd/evaluate-call.js";
+import { buildFilterProgram, UNKNOWN_SUBOP } from "../src/privcmd/filter-program.js";
+import { loadLinuxPrivcmd, loadXenServerFilter } from "../src/privcmd/load-filter-facts.js";
+import { loadHypercallCatalogue } from "../src/privcmd/load-hypercall-catalogue.js";
+import type { PrivcmdCall } from "../src/privcmd/privcmd-call.js";
 import { DecisionIndex } from "../src/query/decision-index.js";
 import { evaluate } from "../src/query/evaluate.js";
 import type { Model } from "../src/query/model.js";
-import { cRule, generatedModel, triples } from "./workload.js";
+import { cRule, generatedModel, rng, SEED, triples } from "./workload.js";
 
 export const PASSES = 7;
 
@@ -51,6 +59,18 @@ export interface MatrixResult {
   readonly rssBefore: number;
   /** V8 heap in use with the first run's result alive, bytes */
   readonly heapUsed: number;
+}
+
+export interface PrivcmdResult {
+  readonly ops: number;
+  readonly calls: number;
+  readonly rate: number;
+  /** calls whose table entry needed the emulator (a check on the arguments, a multicall) */
+  readonly conditional: number;
+  readonly allows: number;
+  /** calls checked against the emulator alone, and how many disagreed */
+  readonly checked: number;
+  readonly mismatches: number;
 }
 
 /** Median milliseconds of `passes` runs of `f` after one warm-up run, and the warm-up's result. */
@@ -157,6 +177,97 @@ export function measureMatrix(): MatrixResult {
   };
 }
 
+const PRIVCMD_CALLS = 1 << 22;
+
+/**
+ * Emulated privcmd decisions under the xenserver profile: IOCTL_PRIVCMD_HYPERCALL from a locked-down
+ * dom0 on random catalogued (hypercall, sub-op) pairs, one in 16 an unknown pair. The compiled
+ * table decides; its conditional entries go to the emulator with the call's arguments.
+ */
+export function measurePrivcmd(): PrivcmdResult {
+  const catalogue = loadHypercallCatalogue("4.22.0");
+  const linux = loadLinuxPrivcmd();
+  const profile = builtinProfile("xenserver", loadXenServerFilter(), () => []);
+  const table = compileProfile(buildFilterProgram(profile, catalogue, { linux }));
+  const ctx = { domain: "dom0", lockedDown: true } as const;
+  const ops = catalogue.hypercalls.flatMap((h): { number: number; value: number; call: PrivcmdCall }[] => {
+    const call = (subop?: string): PrivcmdCall => ({
+      ioctl: "HYPERCALL",
+      hypercall: h.name,
+      ...(subop && { subop }),
+    });
+    return h.subops.length
+      ? h.subops.map((s) => ({ number: h.number, value: s.value, call: call(s.name) }))
+      : [{ number: h.number, value: 0, call: call() }];
+  });
+  const byPair = new Map(ops.map((o) => [o.number * 0x10000 + o.value, o.call]));
+  const unknownSubop = (hc: number): PrivcmdCall => {
+    const h = catalogue.hypercalls.find((x) => x.number === hc);
+    return h
+      ? { ioctl: "HYPERCALL", hypercall: h.name, ...(h.subops.length && { subop: UNKNOWN_SUBOP }) }
+      : { ioctl: "HYPERCALL", hypercall: "\u0000unknown-hypercall" };
+  };
+  // the arguments a conditional entry is decided on: domain 1, a PCI device, a signed image, no altp2m
+  const callOf = (hc: number, value: number): PrivcmdCall => ({
+    ...(byPair.get(hc * 0x10000 + value) ?? unknownSubop(hc)),
+    dom: 1,
+    pci: true,
+    signed: true,
+  });
+  const rand = rng(SEED);
+  const w = new Int32Array(2 * PRIVCMD_CALLS);
+  for (let i = 0; i < PRIVCMD_CALLS; i++) {
+    const unknown = rand() < 1 / 16;
+    const o = ops[Math.floor(rand() * ops.length)] as { number: number; value: number };
+    w[2 * i] = unknown ? Math.floor(rand() * 64) : o.number;
+    w[2 * i + 1] = unknown ? Math.floor(rand() * 1100) : o.value;
+  }
+  const slow = new Map<number, PrivcmdCall>();
+  for (let i = 0; i < PRIVCMD_CALLS; i++) {
+    const hc = w[2 * i] as number;
+    const value = w[2 * i + 1] as number;
+    if (decideHypercall(table, hc, value) === CONDITIONAL) slow.set(hc * 0x10000 + value, callOf(hc, value));
+  }
+  const errnoOf = (c: PrivcmdCall) => {
+    const d = evaluateCall(c, ctx, profile, { linux });
+    return d.allowed ? 0 : errnoNumber(d.errno ?? "EPERM");
+  };
+  const run = () => {
+    let allows = 0;
+    let conditional = 0;
+    for (let i = 0; i < PRIVCMD_CALLS; i++) {
+      const hc = w[2 * i] as number;
+      const value = w[2 * i + 1] as number;
+      let code = decideHypercall(table, hc, value);
+      if (code === CONDITIONAL) {
+        conditional++;
+        code = errnoOf(slow.get(hc * 0x10000 + value) as PrivcmdCall);
+      }
+      if (code === 0) allows++;
+    }
+    return { allows, conditional };
+  };
+  const r = timed(run);
+  // the fast path must say what the emulator alone says
+  const checked = 1 << 16;
+  let mismatches = 0;
+  for (let i = 0; i < checked; i++) {
+    const hc = w[2 * i] as number;
+    const value = w[2 * i + 1] as number;
+    const fast = decideHypercall(table, hc, value);
+    const want = errnoOf(callOf(hc, value));
+    if (fast !== CONDITIONAL && fast !== want) mismatches++;
+  }
+  return {
+    ops: ops.length,
+    calls: PRIVCMD_CALLS,
+    rate: (PRIVCMD_CALLS / r.ms) * 1000,
+    ...r.value,
+    checked,
+    mismatches,
+  };
+}
+
 const [what, outDir = "."] = process.argv.slice(2);
 const result =
   what === "decide"
@@ -165,5 +276,7 @@ const result =
       ? measureEvaluate()
       : what === "matrix"
         ? measureMatrix()
-        : undefined;
+        : what === "privcmd"
+          ? measurePrivcmd()
+          : undefined;
 if (result) process.stdout.write(`${JSON.stringify(result)}\n`);

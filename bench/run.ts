@@ -10,7 +10,7 @@ import { build } from "esbuild";
 import { benchCmdline } from "./cmdline.js";
 import { largeBoard } from "./dts-workload.js";
 import { benchExtract } from "./extract.js";
-import type { DecideResult, EvaluateResult, MatrixResult } from "./measure.js";
+import type { DecideResult, EvaluateResult, MatrixResult, PrivcmdResult } from "./measure.js";
 import { median, PASSES, type Row } from "./measure.js";
 import { benchSbat } from "./sbat.js";
 
@@ -68,6 +68,28 @@ function benchEvaluate(): Row[] {
       target: ">= 1.0 M/s",
       measured: rate(e.rate),
       pass: e.rate >= 1e6,
+    },
+  ];
+}
+
+function benchPrivcmd(): Row[] {
+  const p = measure<PrivcmdResult>("privcmd");
+  console.log(
+    `privcmd: ${p.calls} calls over ${p.ops} catalogued operations (1 in 16 unknown), xenserver profile; ` +
+      `${p.conditional} went to the emulator, ${p.allows} allowed; ${p.mismatches} of ${p.checked} differ from the emulator alone`,
+  );
+  return [
+    {
+      metric: "privcmd emulated decisions, xenserver profile, in process",
+      target: ">= 10.0 M/s",
+      measured: rate(p.rate),
+      pass: p.rate >= 1e7,
+    },
+    {
+      metric: "privcmd, compiled table = emulator",
+      target: "equal",
+      measured: p.mismatches ? `${p.mismatches} DIFFERENT` : `equal (${p.checked} calls)`,
+      pass: p.mismatches === 0,
     },
   ];
 }
@@ -180,6 +202,7 @@ const rows = [
   ...benchCmdline(),
   ...benchSbat(ROOT, OUT),
   ...benchDecide(),
+  ...benchPrivcmd(),
   ...benchEvaluate(),
   ...benchMatrix(),
   ...benchCheck(),

@@ -31,7 +31,9 @@ const REF7 = "reference §7";
 
 /**
  * Reference §7, "Hypercalls and sub-ops", row by row: no authoritative classification exists, so
- * each judgement names its sources. The first rule that matches an operation decides.
+ * each judgement names its sources. The first rule that matches an operation decides. A rule names
+ * the sub-ops its row names, no more: the others fall to classify's defaults (the XenServer
+ * filter's verdict), so a row is never stretched over operations its sources did not judge.
  */
 export const CLASS_RULES: readonly ClassRule[] = [
   {
@@ -170,6 +172,7 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     hypercall: "hypfs_op",
+    subops: ["write_contents"],
     class: "privileged",
     disputed:
       "no source classifies hypfs writes; a runtime parameter such as crash-debug-* or ept could matter",
@@ -218,6 +221,24 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     hypercall: "domctl",
+    subops: [
+      "createdomain",
+      "destroydomain",
+      "pausedomain",
+      "unpausedomain",
+      "max_mem",
+      "max_vcpus",
+      "getdomaininfo",
+      "scheduler_op",
+      "setvcpuaffinity",
+      "getvcpuaffinity",
+      "setnodeaffinity",
+      "getnodeaffinity",
+      "get_cpu_policy",
+      "set_cpu_policy",
+      "gethvmcontext",
+      "sethvmcontext",
+    ],
     class: "control-plane",
     evidence: [
       {
@@ -238,6 +259,7 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     hypercall: "sysctl",
+    subops: ["physinfo", "getdomaininfolist", "cpupool_op", "numainfo", "cputopoinfo", "pm_op", "get_pmstat"],
     class: "control-plane",
     evidence: [
       {
@@ -249,6 +271,13 @@ export const CLASS_RULES: readonly ClassRule[] = [
   },
   {
     hypercall: "memory_op",
+    subops: [
+      "populate_physmap",
+      "increase_reservation",
+      "decrease_reservation",
+      "claim_pages",
+      "set_memory_map",
+    ],
     class: "control-plane",
     evidence: [
       {
@@ -271,9 +300,16 @@ export const CLASS_RULES: readonly ClassRule[] = [
       { source: "XSM dummy policy", says: "XSM_DM_PRIV", ref: REF7 },
     ],
   },
-  ...["event_channel_op", "sched_op", "hvm_op"].map(
-    (hypercall): ClassRule => ({
+  ...(
+    [
+      ["event_channel_op", ["alloc_unbound", "status"]],
+      ["sched_op", ["remote_shutdown", "watchdog"]],
+      ["hvm_op", ["set_param", "get_param"]],
+    ] as const
+  ).map(
+    ([hypercall, subops]): ClassRule => ({
       hypercall,
+      subops,
       class: "control-plane",
       evidence: [
         {
