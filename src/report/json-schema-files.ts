@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { CatalogueSchema } from "../catalog/schema.js";
+import { LinuxPrivcmdSchema, XenServerFilterSchema } from "../privcmd/filter-facts.js";
+import { HypercallCatalogueSchema } from "../privcmd/hypercall-catalogue.js";
+import { ProfileFileSchema } from "../privcmd/parse-profile.js";
 import { SystemFileSchema } from "../system/system-schema.js";
 import { OUTPUT_SCHEMAS } from "./output-schemas.js";
 
@@ -13,6 +16,10 @@ export function generatedSchemas(): Record<string, string> {
   };
   put("catalogue", CatalogueSchema, "input");
   put("system", SystemFileSchema, "input");
+  put("privcmd-profile", ProfileFileSchema, "input");
+  put("privcmd-hypercalls", HypercallCatalogueSchema, "input");
+  put("privcmd-filter-facts", XenServerFilterSchema, "input");
+  put("privcmd-linux-facts", LinuxPrivcmdSchema, "input");
   for (const [kind, schema] of Object.entries(OUTPUT_SCHEMAS)) put(`output-${kind}`, schema, "output");
   return out;
 }
