@@ -12,6 +12,7 @@ import type { CmdlineOptions } from "./commands/cmdline.js";
 import type { LintOptions } from "./commands/lint.js";
 import type { OptionsListOptions } from "./commands/options.js";
 import type { EmuOptions, PrivcmdOptions } from "./commands/privcmd.js";
+import type { PrivcmdCheckOptions } from "./commands/privcmd-check.js";
 import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
 import { FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
@@ -412,6 +413,60 @@ export function program(): Command {
     .addOption(privcmdFormat())
     .action(async (call: string[], o: EmuOptions & { format: CommonOptions["format"] }) =>
       emit((await import("./commands/privcmd.js")).privcmdEmuCommand(call, o), o.format),
+    );
+  privcmd
+    .command("check")
+    .description(
+      "per domain of a system: the privcmd operations its toolstack needs that a profile blocks, and those it allows that Xen never lets the domain use; exit 0 nothing needed is blocked, 1 otherwise",
+    )
+    .option(
+      "--profile <profile>",
+      "none, restrict, xenserver, pointer-free, or a YAML profile file",
+      "xenserver",
+    )
+    .option(
+      "-s, --system <file>",
+      "system description: YAML or JSON, or an Arm device tree (.dts, .dtb); default: the built-in seed scenario",
+    )
+    .option("--hyperlaunch", "build a device tree's domains from the hyperlaunch design")
+    .option(KCONFIG[0], KCONFIG[1])
+    .option("-p, --policy <name>", "XSM policy module (see `xenpriv policies`); default: the system's `xsm`")
+    .option("--xen <version>", "hypercall and XSM catalogues: a shipped version; default: the system's `xen`")
+    .option(
+      "--domain <name>",
+      "only this domain, name or domid (repeatable); default: the domains with a role and the initial domain",
+      collect,
+      [],
+    )
+    .option(
+      "--initial-domain <name>",
+      "the domain whose Linux is the initial domain (its fds start unrestricted); default: domain 0",
+    )
+    .option("--unrestricted", "the other domains' Linux has xen_privcmd.unrestricted (void when locked down)")
+    .option("--no-lockdown", "the kernels are not locked down (default: locked down, as under Secure Boot)")
+    .addOption(privcmdFormat())
+    .addHelpText(
+      "after",
+      `
+An operation is a hypercall or sub-op of the hypercall catalogue (as \`privcmd classify\` lists
+them) on the system's arch. Xen's side comes from the XSM operations behind it under the policy:
+  needed        allowed to the domain on at least one target (itself, its device-model target,
+                some or all other domains, dom_xen/dom_io, or with no target)
+  never usable  refused on every target, or not built
+  no XSM check  the XSM catalogue has no operation for it: any domain may try it; listed apart
+                and not counted as needed
+The profile's side is \`privcmd emu\` on each: IOCTL_PRIVCMD_HYPERCALL (dm_op sub-ops through
+IOCTL_PRIVCMD_DM_OP, as libxendevicemodel issues them) on a domain Xen lets the caller act on
+(domain 1 when the operation has no target). The initial domain's fds start unrestricted; any
+other domain's are restricted by XSA-482 to its device-model target (DOMID_IDLE without one)
+unless --unrestricted and --no-lockdown, and a restricted fd gets EPERM for every HYPERCALL.
+Under --profile restrict, each fd is restricted to the domain the call acts on. A verdict that
+reads the call's arguments (createdomain only with altp2m_opts=0) is "with conditions", not
+blocked.
+`,
+    )
+    .action(async (o: PrivcmdCheckOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/privcmd-check.js")).privcmdCheckCommand(o), o.format),
     );
 
   p.command("lint")

@@ -1,9 +1,9 @@
-import type { Catalogue } from "../catalog/schema.js";
+import type { Catalogue, Operation } from "../catalog/schema.js";
 import { xsa77Covers } from "../catalog/xsa77-statement.js";
 import { type ClassRule, classRule, type Evidence, type PrivcmdClass } from "./classification-rules.js";
 import { evaluateCall, type PrivcmdFacts } from "./evaluate-call.js";
 import type { XenServerFilter } from "./filter-facts.js";
-import type { HypercallCatalogue } from "./hypercall-catalogue.js";
+import type { Hypercall, HypercallCatalogue, Subop } from "./hypercall-catalogue.js";
 
 /** One operation dom0 userspace can reach through IOCTL_PRIVCMD_HYPERCALL, classified with its evidence. */
 export interface ClassifiedOp {
@@ -75,6 +75,50 @@ const DEFAULT_DENIED: ClassRule = {
   ],
 };
 
+/** One hypercall, or one sub-op of it, as dom0 userspace reaches it through IOCTL_PRIVCMD_HYPERCALL. */
+export interface PrivcmdRow {
+  /** `hypercall/subop`, or the hypercall for one without sub-ops */
+  readonly id: string;
+  readonly hypercall: Hypercall;
+  readonly subop?: Subop;
+}
+
+/** Every hypercall some guest's table has (x86 PV or PVH/HVM, or Arm), each sub-op a row of its own. */
+export function privcmdRows(hypercalls: HypercallCatalogue): PrivcmdRow[] {
+  return hypercalls.hypercalls
+    .filter((h) => h.callers.x86pv || h.callers.x86hvm || h.callers.arm)
+    .flatMap((h) =>
+      h.subops.length
+        ? h.subops.map((s) => ({ id: `${h.name}/${s.name}`, hypercall: h, subop: s }))
+        : [{ id: h.name, hypercall: h }],
+    );
+}
+
+/**
+ * The XSM catalogue's operations behind a row (`id`, of `hypercall`): its own (`id` and its
+ * variants `id/...`), or, for a hypercall the XSM catalogue keeps as one operation (dm_op), that
+ * operation for every sub-op. Empty when the catalogue has none: Xen makes no XSM check it records.
+ */
+export function xsmOperationsOf(
+  operations: readonly Operation[],
+): (id: string, hypercall: string) => Operation[] {
+  const byId = new Map(operations.map((o) => [o.id, o]));
+  return (id, hypercall) => {
+    const own = operations.filter((o) => o.id === id || o.id.startsWith(`${id}/`));
+    const whole = byId.get(hypercall);
+    return own.length || !whole ? own : [whole];
+  };
+}
+
+/** The XSM checks of operations, `hook: ACTION`, each once. */
+export function xsmActions(ops: readonly Operation[]): string[] {
+  return [
+    ...new Set(
+      ops.flatMap((o) => o.checks.flatMap((c) => (c.kind === "xsm" ? [`${c.hook}: ${c.action}`] : []))),
+    ),
+  ];
+}
+
 /**
  * Every hypercall and sub-op of the catalogue that a dom0 can call (x86 PV or PVH, or Arm),
  * classified by the rules of reference §7, with the evidence of each source beside it and the
@@ -86,48 +130,35 @@ export function classify(
   filter: XenServerFilter,
   facts: PrivcmdFacts,
 ): ClassifiedOp[] {
-  const opsById = new Map(xsm.operations.map((o) => [o.id, o]));
+  const xsmOps = xsmOperationsOf(xsm.operations);
   const rows: ClassifiedOp[] = [];
-  for (const h of hypercalls.hypercalls) {
-    if (!h.callers.x86pv && !h.callers.x86hvm && !h.callers.arm) continue;
-    const subops = h.subops.length ? h.subops : [undefined];
-    for (const s of subops) {
-      const id = s ? `${h.name}/${s.name}` : h.name;
-      const xs = xenServerVerdict(filter, facts, h.name, s?.name);
-      const rule = classRule(h.name, s?.name) ?? (xs.allowed ? DEFAULT_ALLOWED : DEFAULT_DENIED);
-      const own = xsm.operations.filter((o) => o.id === id || o.id.startsWith(`${id}/`));
-      // a hypercall the XSM catalogue keeps as one operation (dm_op) lends its checks to every sub-op
-      const whole = opsById.get(h.name);
-      const ops = own.length || !whole ? own : [whole];
-      const actions = [
-        ...new Set(
-          ops.flatMap((o) => o.checks.flatMap((c) => (c.kind === "xsm" ? [`${c.hook}: ${c.action}`] : []))),
-        ),
-      ];
-      const disagreements: string[] = [];
-      if (rule.disputed) disagreements.push(rule.disputed);
-      if (rule.class === "privileged" && xs.allowed && !rule.disputed)
-        disagreements.push(`XenServer's filter ${xs.text}, yet it is privileged`);
-      if (rule.class !== "privileged" && !xs.allowed && !rule.disputed)
-        disagreements.push(`classed ${rule.class}, yet XenServer's filter ${xs.text}`);
-      if (rule.class === "privileged" && actions.some((a) => a.endsWith(": HOOK")))
-        disagreements.push("Xen's default policy lets any domain call it (XSM_HOOK)");
-      rows.push({
-        id,
-        hypercall: h.name,
-        ...(s && { subop: s.name, value: s.value }),
-        number: h.number,
-        ref: s?.ref ?? h.ref,
-        class: rule.class,
-        ...(rule.whenDom0 && { whenDom0: rule.whenDom0 }),
-        xenserver: xs.text,
-        xsm: actions,
-        xsa77: xsa77Covers(id),
-        ...(s?.handles && { pointerFree: s.handles.length === 0, handles: s.handles }),
-        evidence: rule.evidence,
-        disagreements,
-      });
-    }
+  for (const { id, hypercall: h, subop: s } of privcmdRows(hypercalls)) {
+    const xs = xenServerVerdict(filter, facts, h.name, s?.name);
+    const rule = classRule(h.name, s?.name) ?? (xs.allowed ? DEFAULT_ALLOWED : DEFAULT_DENIED);
+    const actions = xsmActions(xsmOps(id, h.name));
+    const disagreements: string[] = [];
+    if (rule.disputed) disagreements.push(rule.disputed);
+    if (rule.class === "privileged" && xs.allowed && !rule.disputed)
+      disagreements.push(`XenServer's filter ${xs.text}, yet it is privileged`);
+    if (rule.class !== "privileged" && !xs.allowed && !rule.disputed)
+      disagreements.push(`classed ${rule.class}, yet XenServer's filter ${xs.text}`);
+    if (rule.class === "privileged" && actions.some((a) => a.endsWith(": HOOK")))
+      disagreements.push("Xen's default policy lets any domain call it (XSM_HOOK)");
+    rows.push({
+      id,
+      hypercall: h.name,
+      ...(s && { subop: s.name, value: s.value }),
+      number: h.number,
+      ref: s?.ref ?? h.ref,
+      class: rule.class,
+      ...(rule.whenDom0 && { whenDom0: rule.whenDom0 }),
+      xenserver: xs.text,
+      xsm: actions,
+      xsa77: xsa77Covers(id),
+      ...(s?.handles && { pointerFree: s.handles.length === 0, handles: s.handles }),
+      evidence: rule.evidence,
+      disagreements,
+    });
   }
   return rows;
 }

@@ -50,6 +50,23 @@ export const CellSchema = z.object({
   system: z.record(z.string(), z.boolean()).optional(),
 });
 
+const PrivcmdStepSchema = z.object({
+  what: z.string(),
+  outcome: z.enum(["pass", "fail", "note"]),
+  ref: z.string().optional(),
+});
+
+/** privcmd check: an operation a domain needs and what the profile does with it. */
+const PrivcmdNeededSchema = z.object({
+  op: z.string(),
+  xsm: z.array(z.string()),
+  may: z.string(),
+  call: z.object({ ioctl: z.string(), dom: z.number().int().optional() }).loose(),
+  verdict: z.enum(["allowed", "conditional", "blocked"]),
+  errno: z.string().optional(),
+  step: PrivcmdStepSchema.optional(),
+});
+
 export const ChangeSchema = z.object({
   kind: z.enum(["widened", "narrowed"]),
   op: z.string(),
@@ -277,9 +294,7 @@ export const OUTPUT_SCHEMAS = {
     call: z.object({ ioctl: z.string() }).loose(),
     allowed: z.boolean(),
     errno: z.string().optional(),
-    steps: z.array(
-      z.object({ what: z.string(), outcome: z.enum(["pass", "fail", "note"]), ref: z.string().optional() }),
-    ),
+    steps: z.array(PrivcmdStepSchema),
     restrictedTo: z.number().int().optional(),
     readArguments: z.boolean().optional(),
   }),
@@ -295,6 +310,40 @@ export const OUTPUT_SCHEMAS = {
       }),
     ),
     summary: z.record(z.string(), z.number().int()),
+  }),
+  "privcmd-check": envelope("privcmd-check", {
+    xen: z.string(),
+    profile: z.string(),
+    policy: z.string(),
+    lockedDown: z.boolean(),
+    domains: z.array(
+      z.object({
+        domain: z.string(),
+        domid: z.number().int(),
+        roles: z.array(z.string()),
+        privcmd: z.enum(["dom0", "domU"]),
+        restrictedTo: z.number().int().optional(),
+        blocked: z.array(PrivcmdNeededSchema),
+        conditional: z.array(PrivcmdNeededSchema),
+        unusable: z.array(
+          z.object({
+            op: z.string(),
+            xsm: z.array(z.string()),
+            verdict: z.enum(["allowed", "conditional"]),
+            why: z.array(z.string()),
+          }),
+        ),
+        unchecked: z.object({ total: z.number().int(), blocked: z.array(z.string()) }),
+        counts: z.object({
+          needed: z.number().int(),
+          allowed: z.number().int(),
+          conditional: z.number().int(),
+          blocked: z.number().int(),
+          neverUsable: z.number().int(),
+          allowedNeverUsable: z.number().int(),
+        }),
+      }),
+    ),
   }),
   "sbat-show": envelope("sbat-show", {
     file: z.string(),

@@ -25,7 +25,7 @@ export interface PrivcmdOptions {
 }
 
 /** The facts every privcmd command reads, loaded once. */
-function load(xen: string) {
+export function load(xen: string) {
   const hypercalls = loadHypercallCatalogue(xen);
   const filter = loadXenServerFilter();
   const linux = loadLinuxPrivcmd();
@@ -35,7 +35,7 @@ function load(xen: string) {
 }
 
 /** Xen's XSM checks of the same version: the curated catalogue where one is shipped, else the extracted one. */
-function xsmCatalogue(xen: string): Catalogue {
+export function xsmCatalogue(xen: string): Catalogue {
   const extracted = extractedCataloguePath(xen);
   try {
     return loadCatalogue(xen);
@@ -46,7 +46,7 @@ function xsmCatalogue(xen: string): Catalogue {
 }
 
 /** A built-in profile by name, or a YAML profile file. */
-function profileOf(name: string, facts: ReturnType<typeof load>): Profile {
+export function profileOf(name: string, facts: ReturnType<typeof load>): Profile {
   return (BUILTIN_PROFILES as readonly string[]).includes(name)
     ? builtinProfile(name as BuiltinProfileId, facts.filter, facts.classified)
     : parseProfile(readText(name, "the profile"), name, facts.hypercalls, facts.linux);
