@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
+import { OUTPUT_SCHEMAS } from "../src/report/output-schemas.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 
 const F = "test/fixtures/privcmd";
@@ -82,5 +86,39 @@ describe("xenpriv privcmd", () => {
     const profile = run("privcmd", "emu", "--profile", `${F}/misspelt-names.yaml`, "DM_OP");
     assert.equal(profile.code, 2);
     assert.match(profile.err, /misspelt-names\.yaml:4:14: error\[privcmd-profile\/unknown-sub-op\]/);
+  });
+
+  test("export: the listing to stdout, the C header and JSON written whole with -o, bad input exit 2", () => {
+    const pfc = run("privcmd", "export", "--profile", `${F}/toolstack-only.yaml`);
+    assert.equal(pfc.code, 0);
+    assert.match(pfc.out, /^#\n# pseudo filter code start\n/);
+    assert.match(pfc.out, /# sub-op "pausedomain" \(3\)\n {4}if \(\$subop == 3\)\n {6}action ALLOW;/);
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-export-"));
+    try {
+      const h = run("privcmd", "export", "--as", "c", "-o", join(dir, "xs.h"));
+      assert.equal(h.code, 0);
+      assert.match(h.out, /wrote .*xs\.h: profile xenserver, 52 hypercalls/);
+      assert.match(readFileSync(join(dir, "xs.h"), "utf8"), /static inline int xenpriv_xenserver_decide\(/);
+      const j = run("privcmd", "export", "--as", "json", "--profile", "pointer-free");
+      const program = OUTPUT_SCHEMAS["privcmd-filter-program"].parse(JSON.parse(j.out));
+      assert.equal(program.profile.id, "pointer-free");
+      const sub = (h: string, s: string) =>
+        program.hypercalls.find((x) => x.name === h)?.subops.find((x) => x.name === s)?.verdict.outcome;
+      // pausedomain's structure holds no guest pointer; readconsole's holds its buffer
+      assert.equal(sub("domctl", "pausedomain")?.action, "allow");
+      assert.deepEqual(sub("sysctl", "readconsole"), { action: "deny", errno: "EPERM" });
+      // an output that cannot be written leaves nothing behind
+      const bad = run("privcmd", "export", "-o", join(dir, "missing", "x.h"));
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /error\[output\/cannot-write\]/);
+      assert.deepEqual(readdirSync(dir), ["xs.h"]);
+      assert.ok(!existsSync(join(dir, "missing")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const missing = run("privcmd", "export", "--profile", "xenserevr");
+    assert.equal(missing.code, 2);
+    assert.equal(missing.out, "");
+    assert.match(missing.err, /did you mean `xenserver`/);
   });
 });

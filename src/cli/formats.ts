@@ -4,3 +4,6 @@ export type Format = (typeof FORMATS)[number];
 
 export const LINT_FORMATS = ["text", "json", "sarif"] as const;
 export const FAIL_ON = ["error", "warning", "note", "never"] as const;
+
+/** What `privcmd export` writes: a PFC-like listing, a C header for a kernel filter, or JSON. */
+export const EXPORT_FORMATS = ["pfc", "c", "json"] as const;

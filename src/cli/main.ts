@@ -11,11 +11,11 @@ import { renderDiagnostics } from "../report/render-diagnostics.js";
 import type { CmdlineOptions } from "./commands/cmdline.js";
 import type { LintOptions } from "./commands/lint.js";
 import type { OptionsListOptions } from "./commands/options.js";
-import type { EmuOptions, PrivcmdOptions } from "./commands/privcmd.js";
+import type { EmuOptions, ExportOptions, PrivcmdOptions } from "./commands/privcmd.js";
 import type { PrivcmdCheckOptions } from "./commands/privcmd-check.js";
 import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
-import { FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
+import { EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
 
 type PrivcmdClassifyOptions = PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean };
@@ -467,6 +467,31 @@ blocked.
     )
     .action(async (o: PrivcmdCheckOptions & { format: CommonOptions["format"] }) =>
       emit((await import("./commands/privcmd-check.js")).privcmdCheckCommand(o), o.format),
+    );
+  privcmd
+    .command("export")
+    .description(
+      "a profile as a kernel filter holds it: a PFC-like listing, a C header (allow-table and argument checks) or JSON",
+    )
+    .option(
+      "--profile <profile>",
+      "none, restrict, xenserver, pointer-free, or a YAML profile file",
+      "xenserver",
+    )
+    .option("--xen <version>", "hypercall catalogue: a shipped version or a path", "4.22.0")
+    .addOption(new Option("--as <format>", "what to write").choices([...EXPORT_FORMATS]).default("pfc"))
+    .option("-o, --output <file>", "write it here (whole or not at all) instead of stdout")
+    .addHelpText(
+      "after",
+      `
+The decisions are those for IOCTL_PRIVCMD_HYPERCALL on an fd no RESTRICT narrowed, in a
+locked-down dom0, per hypercall and sub-op of the catalogue, with the other ioctls' verdicts.
+The C header defines <prefix>_decide(const struct xenpriv_call *), which returns 0 or -errno:
+a table lookup, and the profile's checks on the arguments where an entry needs them.
+`,
+    )
+    .action(async (o: ExportOptions) =>
+      emit((await import("./commands/privcmd.js")).privcmdExportCommand(o), "table"),
     );
 
   p.command("lint")

@@ -2,8 +2,38 @@ import { z } from "zod";
 import { OperationSchema } from "../catalog/schema.js";
 import { DocEntrySchema, OptionEntrySchema } from "../cmdline/option-catalogue.js";
 import type { Decision } from "../model/decision.js";
+import { ConditionSchema } from "../privcmd/filter-facts.js";
 import type { Cell } from "../query/cells.js";
 import type { Change } from "../query/diff.js";
+
+const OutcomeSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("allow"), ref: z.string().optional() }),
+  z.object({ action: z.literal("deny"), errno: z.string(), ref: z.string().optional() }),
+  z.object({
+    action: z.literal("multicall"),
+    maxDepth: z.number().int(),
+    errno: z.string(),
+    ref: z.string(),
+  }),
+]);
+/** `privcmd export --as json`: privcmd/filter-program.ts's FilterProgram. */
+const VerdictSchema = z.object({ checks: z.array(ConditionSchema), outcome: OutcomeSchema });
+const FilterProgramShape = {
+  profile: z.object({ id: z.string(), title: z.string() }),
+  xen: z.string(),
+  context: z.string(),
+  ioctls: z.array(z.object({ name: z.string(), nr: z.number().int(), outcome: OutcomeSchema })),
+  unknownIoctl: OutcomeSchema,
+  hypercalls: z.array(
+    z.object({
+      name: z.string(),
+      number: z.number().int(),
+      subops: z.array(z.object({ name: z.string(), value: z.number().int(), verdict: VerdictSchema })),
+      other: VerdictSchema,
+    }),
+  ),
+  unknownHypercall: VerdictSchema,
+};
 
 /** Schemas of the JSON every command prints; `schemas/*.schema.json` are generated from these. */
 const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
@@ -311,6 +341,7 @@ export const OUTPUT_SCHEMAS = {
     ),
     summary: z.record(z.string(), z.number().int()),
   }),
+  "privcmd-filter-program": envelope("privcmd-filter-program", FilterProgramShape),
   "privcmd-check": envelope("privcmd-check", {
     xen: z.string(),
     profile: z.string(),

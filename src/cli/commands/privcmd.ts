@@ -3,6 +3,7 @@ import type { Catalogue } from "../../catalog/schema.js";
 import { error } from "../../core/diagnostic.js";
 import { fail, InputError } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
+import { didYouMean } from "../../core/suggest.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
 import { CONDITIONAL, compileProfile } from "../../privcmd/compile-profile.js";
@@ -17,6 +18,7 @@ import type { Profile } from "../../privcmd/profile.js";
 import { renderFilterHeader } from "../../report/filter-header.js";
 import { renderFilterListing } from "../../report/filter-listing.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
+import type { EXPORT_FORMATS } from "../formats.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
 
@@ -49,11 +51,20 @@ export function xsmCatalogue(xen: string): Catalogue {
 export function profileOf(name: string, facts: ReturnType<typeof load>): Profile {
   return (BUILTIN_PROFILES as readonly string[]).includes(name)
     ? builtinProfile(name as BuiltinProfileId, facts.filter, facts.classified)
-    : parseProfile(readText(name, "the profile"), name, facts.hypercalls, facts.linux);
+    : parseProfile(
+        readText(
+          name,
+          "the profile",
+          didYouMean(name, BUILTIN_PROFILES) ?? `the built-in profiles are ${BUILTIN_PROFILES.join(", ")}`,
+        ),
+        name,
+        facts.hypercalls,
+        facts.linux,
+      );
 }
 
-const readText = (path: string, what: string) =>
-  readInput(path, { code: "privcmd/unreadable", what }).toString("utf8");
+const readText = (path: string, what: string, help?: string) =>
+  readInput(path, { code: "privcmd/unreadable", what, ...(help && { help }) }).toString("utf8");
 
 /** `xenpriv privcmd classify`: every dom0-reachable operation, its class and the evidence. */
 export function privcmdClassifyCommand(
@@ -230,8 +241,6 @@ function callOf(
     ...(o.pci && { pci: true }),
   };
 }
-
-export const EXPORT_FORMATS = ["pfc", "c", "json"] as const;
 
 export interface ExportOptions extends PrivcmdOptions {
   readonly profile: string;
