@@ -18,16 +18,25 @@ export interface ClassRule {
   readonly whenDom0?: PrivcmdClass;
   /** sources disagree, or none settles it */
   readonly disputed?: string;
+  /** the ioctl dom0 userspace reaches it through instead of IOCTL_PRIVCMD_HYPERCALL (`DM_OP`) */
+  readonly via?: string;
   readonly evidence: readonly Evidence[];
 }
 
 const WG = "Xen Secure Boot working group notes (2021)";
 const SUMMIT = "Xen Summit 2025 lockdown notes (msg01083)";
 const ROGER = "Roger Pau Monné, xen-devel 2026-02-24 (aZ3WyMobpVj_o9IQ@macbook.local)";
-const POLICY = "docs/admin-guide/uefi-secure-boot.rst (RFC, andyhhp/xen 95948dc8)";
+export const POLICY = "docs/admin-guide/uefi-secure-boot.rst (RFC, andyhhp/xen 95948dc8)";
 const FILTER = "XenServer/XCP-ng filter-hypercall.c (xcp-ng/linux 55ce250c)";
 const DMOP = "docs/designs/dmop.pandoc";
-const REF7 = "reference §7";
+export const REF7 = "reference §7";
+
+/** What the Secure Boot policy document says of userspace hypercalls, shown beside every classification. */
+export const POLICY_DOCUMENT_NOTE = {
+  source: POLICY,
+  says: 'classifies no hypercall: "Userspace hypercalls" is under TODO. Its principle decides the default: root in userspace is unprivileged and must not alter the enforcement policy or load unsigned code; the cover letter calls /dev/xen/privcmd "a giant priv-esc hole"',
+  ref: "reference §3.6",
+} as const;
 
 /**
  * Reference §7, "Hypercalls and sub-ops", row by row: no authoritative classification exists, so
@@ -291,6 +300,7 @@ export const CLASS_RULES: readonly ClassRule[] = [
   {
     hypercall: "dm_op",
     class: "control-plane",
+    via: "DM_OP",
     evidence: [
       {
         source: DMOP,

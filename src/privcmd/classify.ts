@@ -1,6 +1,13 @@
 import type { Catalogue, Operation } from "../catalog/schema.js";
 import { xsa77Covers } from "../catalog/xsa77-statement.js";
-import { type ClassRule, classRule, type Evidence, type PrivcmdClass } from "./classification-rules.js";
+import {
+  type ClassRule,
+  classRule,
+  type Evidence,
+  POLICY,
+  type PrivcmdClass,
+  REF7,
+} from "./classification-rules.js";
 import { evaluateCall, type PrivcmdFacts } from "./evaluate-call.js";
 import type { XenServerFilter } from "./filter-facts.js";
 import type { Hypercall, HypercallCatalogue, Subop } from "./hypercall-catalogue.js";
@@ -68,9 +75,14 @@ const DEFAULT_DENIED: ClassRule = {
   class: "privileged",
   evidence: [
     {
-      source: "reference §7",
+      source: REF7,
       says: "no source says it is safe for dom0 userspace: kernel-only under Secure Boot until one does",
-      ref: "reference §7",
+      ref: REF7,
+    },
+    {
+      source: POLICY,
+      says: "root in userspace is unprivileged from Secure Boot's point of view",
+      ref: "reference §3.6",
     },
   ],
 };
@@ -135,15 +147,24 @@ export function classify(
   for (const { id, hypercall: h, subop: s } of privcmdRows(hypercalls)) {
     const xs = xenServerVerdict(filter, facts, h.name, s?.name);
     const rule = classRule(h.name, s?.name) ?? (xs.allowed ? DEFAULT_ALLOWED : DEFAULT_DENIED);
-    const actions = xsmActions(xsmOps(id, h.name));
+    const ops = xsmOps(id, h.name);
+    const actions = xsmActions(ops);
     const disagreements: string[] = [];
     if (rule.disputed) disagreements.push(rule.disputed);
     if (rule.class === "privileged" && xs.allowed && !rule.disputed)
       disagreements.push(`XenServer's filter ${xs.text}, yet it is privileged`);
-    if (rule.class !== "privileged" && !xs.allowed && !rule.disputed)
+    // the filter sees only the raw hypercall: refusing it says nothing of the ioctl userspace uses
+    if (rule.class !== "privileged" && !xs.allowed && !rule.disputed && !rule.via)
       disagreements.push(`classed ${rule.class}, yet XenServer's filter ${xs.text}`);
-    if (rule.class === "privileged" && actions.some((a) => a.endsWith(": HOOK")))
-      disagreements.push("Xen's default policy lets any domain call it (XSM_HOOK)");
+    const evidence = [...rule.evidence];
+    // XSM_HOOK answers who may call it, any domain on itself, not what dom0's userspace may do to dom0
+    const hook = ops.flatMap((o) => o.checks).find((c) => c.kind === "xsm" && c.action === "HOOK");
+    if (rule.class === "privileged" && hook?.kind === "xsm")
+      evidence.push({
+        source: "XSM dummy policy",
+        says: `${hook.hook}: XSM_HOOK, Xen lets any domain make it; that says who may call it, not whether dom0 userspace may under Secure Boot`,
+        ref: hook.ref,
+      });
     rows.push({
       id,
       hypercall: h.name,
@@ -152,11 +173,13 @@ export function classify(
       ref: s?.ref ?? h.ref,
       class: rule.class,
       ...(rule.whenDom0 && { whenDom0: rule.whenDom0 }),
-      xenserver: xs.text,
+      xenserver: rule.via
+        ? `${xs.text} as a raw hypercall; userspace uses IOCTL_PRIVCMD_${rule.via}, which the filter does not see`
+        : xs.text,
       xsm: actions,
       xsa77: xsa77Covers(id),
       ...(s?.handles && { pointerFree: s.handles.length === 0, handles: s.handles }),
-      evidence: rule.evidence,
+      evidence,
       disagreements,
     });
   }

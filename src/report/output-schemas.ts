@@ -318,6 +318,7 @@ export const OUTPUT_SCHEMAS = {
         disagreements: z.array(z.string()),
       }),
     ),
+    policyDocument: z.object({ source: z.string(), says: z.string(), ref: z.string() }),
   }),
   "privcmd-emu": envelope("privcmd-emu", {
     profile: z.string(),

@@ -5,6 +5,7 @@ import { fail, InputError } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
 import { didYouMean } from "../../core/suggest.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
+import { POLICY_DOCUMENT_NOTE } from "../../privcmd/classification-rules.js";
 import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
 import { CONDITIONAL, compileProfile } from "../../privcmd/compile-profile.js";
 import { type Decision, evaluateCall } from "../../privcmd/evaluate-call.js";
@@ -91,12 +92,13 @@ export function privcmdClassifyCommand(
     ]),
   };
   const count = (c: ClassifiedOp["class"]) => rows.filter((r) => r.class === c).length;
+  const policy = `The Secure Boot policy document (${POLICY_DOCUMENT_NOTE.source}) ${POLICY_DOCUMENT_NOTE.says} (${POLICY_DOCUMENT_NOTE.ref}).`;
   const summary = `${rows.length} operation(s): ${count("privileged")} privileged, ${count("control-plane")} control-plane, ${count("informational")} informational; ${rows.filter((r) => r.disagreements.length).length} with disagreements`;
   return {
     kind: "privcmd-classify",
-    json: { xen: o.xen, operations: rows },
-    text: `${renderText(table)}\n\n${summary}`,
-    markdown: `# privcmd classification (Xen ${o.xen})\n\n${renderMarkdown(table)}\n\n${summary}`,
+    json: { xen: o.xen, operations: rows, policyDocument: POLICY_DOCUMENT_NOTE },
+    text: `${renderText(table)}\n\n${summary}\n${policy}`,
+    markdown: `# privcmd classification (Xen ${o.xen})\n\n${renderMarkdown(table)}\n\n${summary}\n\n${policy}`,
   };
 }
 
