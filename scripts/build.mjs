@@ -30,7 +30,7 @@ const common = {
 };
 
 // Keep dist/types (written by --types, at install) when only the bundle is rebuilt.
-for (const f of ["dist/chunks", "dist/xenpriv.js", "dist/index.js"])
+for (const f of ["dist/chunks", "dist/xenpriv.js", "dist/index.js", "dist/report-app.js"])
   rmSync(f, { recursive: true, force: true });
 await build({
   ...common,
@@ -49,6 +49,19 @@ await build({
   },
 });
 chmodSync("dist/xenpriv.js", 0o755);
+// The HTML report's app: one browser script `xenpriv report` inlines in every report.
+await build({
+  entryPoints: ["src/web/report-app.ts"],
+  outfile: "dist/report-app.js",
+  bundle: true,
+  platform: "browser",
+  format: "iife",
+  target: "es2022",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  plugins: [englishOnlyZod],
+});
 if (process.argv.includes("--types")) {
   // Declarations for the library API (`exports.types`).
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {

@@ -30,6 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "privcmd",
   ],
   extract: ["core", "model", "policy", "catalog", "cmdline", "privcmd"],
+  web: ["core", "model", "policy", "catalog", "query", "report"],
   cli: [
     "core",
     "model",

@@ -13,6 +13,7 @@ import type { LintOptions } from "./commands/lint.js";
 import type { OptionsListOptions } from "./commands/options.js";
 import type { EmuOptions, ExportOptions, PrivcmdOptions } from "./commands/privcmd.js";
 import type { PrivcmdCheckOptions } from "./commands/privcmd-check.js";
+import type { ReportOptions } from "./commands/report.js";
 import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
 import { EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
@@ -492,6 +493,17 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     )
     .action(async (o: ExportOptions) =>
       emit((await import("./commands/privcmd.js")).privcmdExportCommand(o), "table"),
+    );
+
+  common(p.command("report"))
+    .description(
+      "one self-contained HTML file: the system's domains, the decision matrix as a heatmap with filters, explanations on click, a diff with --vs, and lint findings",
+    )
+    .option("--vs <policy>", "a second policy: the report's diff view compares with it")
+    .option("--secure-boot", "lint as for a Secure Boot system")
+    .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
+    .action(async (o: ReportOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/report.js")).reportCommand(o), o.format),
     );
 
   p.command("lint")

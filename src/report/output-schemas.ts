@@ -343,6 +343,7 @@ export const OUTPUT_SCHEMAS = {
     summary: z.record(z.string(), z.number().int()),
   }),
   "privcmd-filter-program": envelope("privcmd-filter-program", FilterProgramShape),
+  report: envelope("report", { output: z.string(), bytes: z.number().int() }),
   "privcmd-check": envelope("privcmd-check", {
     xen: z.string(),
     profile: z.string(),

@@ -1,0 +1,56 @@
+import type { ReportData } from "./report-data.js";
+
+/** The page's style: light and dark from the reader's setting, and a print layout without controls. */
+const STYLE = `
+:root { color-scheme: light dark; --bg: #fff; --fg: #1b1f24; --muted: #5c6570; --line: #d0d7de;
+  --deny: #eef1f4; --some: #9ecae1; --all: #2171b5; --wide: #1a7f37; --narrow: #cf222e; --sel: #bf8700; }
+@media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #8b949e;
+  --line: #30363d; --deny: #161b22; --some: #1f4e79; --all: #58a6ff; } }
+body { background: var(--bg); color: var(--fg); font: 14px/1.45 system-ui, sans-serif; margin: 0 1.5rem 2rem; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
+.muted { color: var(--muted); }
+table { border-collapse: collapse; } td, th { border-bottom: 1px solid var(--line); padding: 2px 8px; text-align: left; }
+#controls { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin: .6rem 0; }
+#controls label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); }
+select, input, button { font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: 2px 6px; }
+button[aria-pressed="true"] { border-color: var(--sel); }
+#heatmap-wrap { overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
+canvas:focus { outline: 2px solid var(--sel); }
+#explain { white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; border: 1px solid var(--line); padding: .6rem; min-height: 3rem; }
+.legend span { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; margin: 0 .3em 0 .8em; border: 1px solid var(--line); }
+pre.frame { font: 12px/1.35 ui-monospace, monospace; margin: .3rem 0 1rem; }
+.error { color: var(--narrow); } .warning { color: var(--sel); }
+svg text { fill: var(--fg); font-size: 11px; } svg line { stroke: var(--muted); }
+@media print { #controls, #heatmap-wrap { display: none; } #explain { border: none; } body { margin: 0; } }
+`;
+
+/** `<`, `>` and `&` escaped, so no string in the data can close the script element that holds it. */
+const scriptSafe = (json: string) =>
+  json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+const text = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * One self-contained page: the style, the data as JSON, and the bundled app (`web/report-app.ts`),
+ * nothing fetched. Without scripts it still shows the title and what the report holds.
+ */
+export function renderHtmlReport(data: ReportData, app: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${text(data.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${text(data.title)}</h1>
+<p class="muted">Xen ${text(data.xen)}, policy ${text(data.policy)}${data.vs ? ` compared with ${text(data.vs.policy)}` : ""}; ${data.system.domains.length} domains. <noscript>The heatmap, filters and explanations need JavaScript.</noscript></p>
+<main id="app"></main>
+<script type="application/json" id="xenpriv-data">${scriptSafe(JSON.stringify(data))}</script>
+<script>${app.replace(/<\/script/gi, "<\\/script")}</script>
+</body>
+</html>
+`;
+}
