@@ -310,13 +310,17 @@ function main(): void {
   const legend = el(
     "p",
     { className: "legend muted" },
-    "never",
-    swatch("--deny"),
-    "some targets",
-    swatch("--some"),
-    "all / no target",
-    swatch("--all"),
-    ...(data.vs ? ["widened", swatch("--wide"), "narrowed", swatch("--narrow")] : []),
+    ...[
+      ["--deny", "never"],
+      ["--some", "some targets"],
+      ["--all", "all / no target"],
+      ...(data.vs
+        ? [
+            ["--wide", "widened"],
+            ["--narrow", "narrowed"],
+          ]
+        : []),
+    ].flatMap(([variable, label]) => [swatch(variable as string), label as string]),
   );
   app.append(
     overview(),
