@@ -53,7 +53,10 @@ describe("xenpriv report", () => {
     assert.equal(label("dom0", "domctl/pausedomain"), "all");
     assert.equal(label("web", "domctl/pausedomain"), "-");
     assert.equal(label("qemu-web", "dm_op"), "tgt");
-    assert.ok(data.findings.length > 0);
+    // a finding carries the lines of its file around its span
+    const f = data.findings.find((x) => x.code === "control-is-hardware");
+    assert.equal(f?.at, "examples/x86-stubdoms.yaml:6:5");
+    assert.equal(f?.frame?.find(([n]) => n === f.frameLine)?.[1].trim(), "- name: dom0");
   });
 
   test("bad input: no -o, an unknown policy; nothing written", () => {

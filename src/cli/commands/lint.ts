@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { Severity } from "../../core/diagnostic.js";
 import { error } from "../../core/diagnostic.js";
 import { InputError } from "../../core/errors.js";
@@ -13,6 +12,7 @@ import { renderSarif } from "../../report/render-sarif.js";
 import { type DeviceTreeSystem, systemFromDeviceTree } from "../../system/device-tree-system.js";
 import { isDeviceTree, loadSystemFile } from "../../system/load-system.js";
 import { modelsOf, systemOptions } from "../context.js";
+import { findingSources } from "../finding-sources.js";
 import type { FAIL_ON, LINT_FORMATS } from "../formats.js";
 
 export interface LintOptions {
@@ -79,15 +79,7 @@ export function lintCommand(path: string, o: LintOptions): { text: string; exitC
     );
   else if (o.format === "sarif") text = JSON.stringify(renderSarif(findings, RULES, "0.1.0"), null, 2);
   else {
-    const sources = new Map<string, string>();
-    for (const f of findings)
-      if (f.span && f.span.line > 0 && !sources.has(f.span.file))
-        try {
-          sources.set(f.span.file, readFileSync(f.span.file, "latin1"));
-        } catch {
-          // a frame is a help, not a must
-        }
-    text = renderFindings(findings, sources);
+    text = renderFindings(findings, findingSources(findings));
   }
   return { text, exitCode: failing ? 1 : 0 };
 }

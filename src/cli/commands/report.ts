@@ -3,12 +3,14 @@ import { join } from "node:path";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { packageRoot } from "../../core/package-root.js";
+import type { Finding } from "../../lint/rule.js";
 import { runLint } from "../../lint/run-lint.js";
 import { DecisionIndex } from "../../query/decision-index.js";
 import type { Model } from "../../query/model.js";
 import { renderHtmlReport } from "../../report/html-report.js";
 import { buildReportData, type ReportFinding } from "../../report/report-data.js";
 import { type CommonOptions, loadModels } from "../context.js";
+import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
 
@@ -30,19 +32,11 @@ function appBundle(): string {
   }
 }
 
-/** A finding with the lines around it, read from its file when it can be. */
-function withFrame(f: ReturnType<typeof runLint>[number], sources: Map<string, string[]>): ReportFinding {
+/** A finding with the lines around it. */
+function withFrame(f: Finding, sources: ReadonlyMap<string, string>): ReportFinding {
   const at = f.span ? `${f.span.file}:${f.span.line}:${f.span.column}` : undefined;
-  let lines = f.span && f.span.line > 0 ? sources.get(f.span.file) : undefined;
-  if (f.span && f.span.line > 0 && !lines) {
-    try {
-      lines = readFileSync(f.span.file, "latin1").split("\n");
-      sources.set(f.span.file, lines);
-    } catch {
-      // a frame is a help, not a must
-    }
-  }
   const line = f.span?.line ?? 0;
+  const lines = line > 0 && f.span ? sources.get(f.span.file)?.split("\n") : undefined;
   const frame = lines?.map((t, i) => [i + 1, t] as const).slice(Math.max(0, line - 3), line + 2);
   return {
     code: f.rule,
@@ -63,7 +57,7 @@ export function reportCommand(o: ReportOptions): Output {
     index: new DecisionIndex(model),
     secureBoot: o.secureBoot === true || model.system.build.secureBoot === true,
   });
-  const sources = new Map<string, string[]>();
+  const sources = findingSources(findings);
   const data = buildReportData(model, {
     title: `xenpriv report: ${model.system.source}`,
     ...(vs && { vs }),
