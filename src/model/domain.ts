@@ -34,6 +34,19 @@ export const CAPABILITY_NAMES = [
 ] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 
+/** The field of `Capabilities` each name sets. */
+export const CAPABILITY_FIELD: Readonly<Record<CapabilityName, keyof Capabilities>> = {
+  control: "control",
+  hardware: "hardware",
+  xenstore: "xenstore",
+  "device-model": "deviceModel",
+  "not-hypercall-target": "notHypercallTarget",
+};
+
+/** The names of the capabilities a domain has, as a system file writes them. */
+export const capabilityNames = (caps: Capabilities): CapabilityName[] =>
+  CAPABILITY_NAMES.filter((c) => caps[CAPABILITY_FIELD[c]]);
+
 export interface Domain {
   readonly domid: number;
   readonly name: string;

@@ -8,7 +8,7 @@ import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
 import { loadDeviceTree } from "../devicetree/load-device-tree.js";
 import { FDT_MAGIC } from "../devicetree/read-dtb.js";
-import type { Capabilities, CapabilityName, Domain } from "../model/domain.js";
+import { CAPABILITY_FIELD, type Capabilities, type Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
 import { checkBootRules } from "./boot-rules.js";
 import {
@@ -54,14 +54,6 @@ function zodDiagnostics(err: z.ZodError, doc: SourceDoc): Diagnostic[] {
   });
 }
 
-const CAP_FIELD: Record<CapabilityName, keyof Capabilities> = {
-  control: "control",
-  hardware: "hardware",
-  xenstore: "xenstore",
-  "device-model": "deviceModel",
-  "not-hypercall-target": "notHypercallTarget",
-};
-
 function capabilities(entry: DomainEntry, builtBy: Domain["builtBy"]): Capabilities {
   // dom0 is control and hardware unless told otherwise (x86 setup.c:1071-1077, Arm domain_build.c at 4.22.0).
   const names = entry.caps ?? (builtBy === "dom0" ? ["control", "hardware"] : []);
@@ -72,7 +64,7 @@ function capabilities(entry: DomainEntry, builtBy: Domain["builtBy"]): Capabilit
     deviceModel: false,
     notHypercallTarget: false,
   };
-  for (const n of names) caps[CAP_FIELD[n]] = true;
+  for (const n of names) caps[CAPABILITY_FIELD[n]] = true;
   return caps;
 }
 
