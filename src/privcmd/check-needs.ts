@@ -2,7 +2,7 @@ import type { Operation } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
-import { CAPABILITY_NAMES, type Capabilities, type Domain } from "../model/domain.js";
+import { capabilityNames, type Domain } from "../model/domain.js";
 import { type Cell, cellLabel, cellOf, otherRepresentatives } from "../query/cells.js";
 import { DecisionIndex } from "../query/decision-index.js";
 import { evaluate } from "../query/evaluate.js";
@@ -74,17 +74,9 @@ export interface DomainNeeds {
   };
 }
 
-const CAP_KEYS: Record<(typeof CAPABILITY_NAMES)[number], keyof Capabilities> = {
-  control: "control",
-  hardware: "hardware",
-  xenstore: "xenstore",
-  "device-model": "deviceModel",
-  "not-hypercall-target": "notHypercallTarget",
-};
-
 /** The domain's roles: its capabilities, and `device model of <domain>`. */
 function rolesOf(d: Domain, model: Model): string[] {
-  const roles: string[] = CAPABILITY_NAMES.filter((c) => d.caps[CAP_KEYS[c]]);
+  const roles: string[] = capabilityNames(d.caps);
   if (d.target !== null) roles.push(`device model of ${model.byDomid.get(d.target)?.name ?? d.target}`);
   return roles;
 }
@@ -215,7 +207,7 @@ export function checkNeeds(
         continue;
       }
       const cells = r.built.map((op) => ({ op, i: opIndex.get(op) as number }));
-      const use = cells.find(({ i }) => usable(cellOf(ix, i, s, reps)));
+      const use = cells.map(({ i }) => ({ i, cell: cellOf(ix, i, s, reps) })).find((c) => usable(c.cell));
       if (use) {
         needed++;
         const v = decide(h, subop, target(use.i, true));
@@ -224,7 +216,7 @@ export function checkNeeds(
         const row: NeededOp = {
           op: r.id,
           xsm: r.xsm,
-          may: cellLabel(cellOf(ix, use.i, s, reps)),
+          may: cellLabel(use.cell),
           call: v.call,
           verdict: v.verdict,
           ...(v.decision.errno && { errno: v.decision.errno }),

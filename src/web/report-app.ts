@@ -1,7 +1,7 @@
 // The HTML report's app, bundled by scripts/build.mjs into dist/report-app.js and inlined in each
 // report. It reads the data the page carries, draws the matrix, and explains a cell on demand by
 // running the same evaluator as the CLI on the model rebuilt from the page's catalogue and system.
-import type { Domain } from "../model/domain.js";
+import { capabilityNames, type Domain } from "../model/domain.js";
 import { getPolicy } from "../policy/registry.js";
 import { evaluate } from "../query/evaluate.js";
 import { buildModel, type Model } from "../query/model.js";
@@ -49,33 +49,31 @@ function swatch(variable: string): HTMLSpanElement {
   return s;
 }
 
-const roles = (d: Domain) =>
-  Object.entries(d.caps)
-    .filter(([, v]) => v === true)
-    .map(([k]) => k);
+const roles = (d: Domain): string[] => capabilityNames(d.caps);
 
 // ---- state
 const state = { hypercall: "", role: "", decision: "", search: "", diff: false, sel: { row: 0, col: 0 } };
 let rows: number[] = [];
 let cols: number[] = [];
 
+/**
+ * The rows and columns the filters leave. The search names domains or operations: it narrows the
+ * columns when some operation matches it, and the rows when some domain does.
+ */
 function refilter(): void {
   const n = columns().length;
   const q = state.search.toLowerCase();
-  cols = [...Array(n).keys()].filter((o) => {
-    const op = columns()[o];
-    return (
-      !!op &&
-      (!state.hypercall || op.hypercall === state.hypercall) &&
-      (!q || op.id.includes(q) || domains.some((d) => d.name.toLowerCase().includes(q)))
-    );
-  });
-  if (q && cols.length === 0) cols = [...Array(n).keys()];
+  const inHypercall = [...Array(n).keys()].filter(
+    (o) => !state.hypercall || columns()[o]?.hypercall === state.hypercall,
+  );
+  const opHits = q ? inHypercall.filter((o) => columns()[o]?.id.includes(q)) : [];
+  cols = opHits.length ? opHits : inHypercall;
+  const domainHit = (d: Domain) => d.name.toLowerCase().includes(q);
+  const byName = q !== "" && domains.some(domainHit);
   rows = [...domains.keys()].filter((s) => {
     const d = domains[s] as Domain;
     if (state.role && !roles(d).includes(state.role)) return false;
-    if (q && !d.name.toLowerCase().includes(q) && !cols.some((o) => columns()[o]?.id.includes(q)))
-      return false;
+    if (byName && !domainHit(d)) return false;
     if (state.decision) {
       const any = cols.some((o) => (cells[s * n + o] ?? 0) !== 0);
       if ((state.decision === "allowed") !== any) return false;
