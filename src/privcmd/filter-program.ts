@@ -118,7 +118,7 @@ function xenServerVerdict(
   switch (rule.kind) {
     case "multicall":
       return {
-        checks: f.hypercalls.find((h) => h.hypercall === "multicall")?.conditions ?? [],
+        checks: rule.hypercall?.conditions ?? [],
         outcome: {
           action: "multicall",
           maxDepth: f.multicall.maxDepth,

@@ -5,8 +5,8 @@ import type { AllowedSubop, FilteredHypercall, XenServerFilter } from "./filter-
  * the emulator evaluates the conditions of the case, an exported filter compiles them.
  */
 export type XenServerRule =
-  /** each entry is filtered one level deeper */
-  | { readonly kind: "multicall" }
+  /** each entry is filtered one level deeper; `hypercall`: the facts' multicall entry, when listed */
+  | { readonly kind: "multicall"; readonly hypercall?: FilteredHypercall }
   /** not in `__pre_hypercall`'s switch */
   | { readonly kind: "unlisted" }
   /** listed; `sub` undefined: the sub-op is not in the hypercall's list */
@@ -21,8 +21,8 @@ export function xenServerRule(
   hypercall: string,
   subop: string | undefined,
 ): XenServerRule {
-  if (hypercall === "multicall") return { kind: "multicall" };
   const h = f.hypercalls.find((x) => x.hypercall === hypercall);
+  if (hypercall === "multicall") return { kind: "multicall", ...(h && { hypercall: h }) };
   if (!h) return { kind: "unlisted" };
   const sub = h.allowed === "all" ? "all" : h.allowed.find((s) => s.subop === subop);
   return { kind: "listed", hypercall: h, sub };
