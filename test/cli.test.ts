@@ -7,6 +7,14 @@ import { before, describe, test } from "node:test";
 import { generatedSchemas } from "../src/report/json-schema-files.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 
+/** The Arm example with `xs` asking to be a second hardware domain: a board Xen would not boot. */
+function secondHardwareDomainBoard(): string {
+  const bad = join(mkdtempSync(join(tmpdir(), "xenpriv-")), "bad.dts");
+  const text = readFileSync("examples/arm-dom0less-split.dts", "utf8");
+  writeFileSync(bad, text.replace("capabilities = <0x4>;", "capabilities = <0x6>;"));
+  return bad;
+}
+
 before(ensureBuilt);
 
 describe("check", () => {
@@ -277,15 +285,7 @@ describe("examples", () => {
     assert.doesNotMatch(run("lint", dts, "--rule", "console-access").out, /hyperlaunch/);
   });
   test("a device tree Xen would not boot is bad input: every broken boot rule, its span and Xen line, exit 2", () => {
-    const dir = mkdtempSync(join(tmpdir(), "xenpriv-"));
-    const bad = join(dir, "bad.dts");
-    writeFileSync(
-      bad,
-      readFileSync("examples/arm-dom0less-split.dts", "utf8").replace(
-        "capabilities = <0x4>;",
-        "capabilities = <0x6>;",
-      ),
-    );
+    const bad = secondHardwareDomainBoard();
     const r = run("who-can", "domctl/pausedomain", "--system", bad);
     assert.equal(r.code, 2);
     assert.match(
@@ -308,15 +308,7 @@ describe("examples", () => {
 
 describe("lint", () => {
   test("a board Xen would not boot is linted, not refused: boot rules and disaggregation rules, with code frames", () => {
-    const dir = mkdtempSync(join(tmpdir(), "xenpriv-"));
-    const bad = join(dir, "bad.dts");
-    writeFileSync(
-      bad,
-      readFileSync("examples/arm-dom0less-split.dts", "utf8").replace(
-        "capabilities = <0x4>;",
-        "capabilities = <0x6>;",
-      ),
-    );
+    const bad = secondHardwareDomainBoard();
     const r = run("lint", bad);
     assert.equal(r.code, 1, "errors fail by default");
     assert.match(r.out, /error\[xen-boot\/second-hardware-domain\]: `xs` asks to be the hardware domain/);
