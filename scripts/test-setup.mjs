@@ -1,6 +1,7 @@
 // `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle,
 // the PE tests use binutils (`objdump`, `objcopy`) and real EFI binaries from Debian packages, and the
-// privcmd export test compiles C with `cc` (gcc).
+// privcmd export test compiles C with `cc` (gcc), and the report tests drive Debian's `chromium` with
+// playwright-core (never a browser build playwright downloads).
 // When a tool is missing, install its package with apt-get, as `playwright install-deps` does for
 // browsers; when that cannot be done, say how and fail. When the EFI packages are missing from the cache,
 // fetch them with `apt-get download` and unpack them with `dpkg-deb -x`; if that cannot be done, say how,
@@ -59,6 +60,10 @@ process.stderr.write(`test-setup: ${version("objdump", "--version")}\n`);
 // the exported privcmd filter header is compiled and run against the emulator
 ensureTool("cc", "--version", "gcc", "Fedora: sudo dnf install gcc");
 process.stderr.write(`test-setup: ${version("cc", "--version")}\n`);
+// the HTML report is tested in a real browser (test/support/chromium.ts launches it)
+const CHROMIUM = process.env.XENPRIV_CHROMIUM ?? "chromium";
+ensureTool(CHROMIUM, "--version", "chromium", "elsewhere: XENPRIV_CHROMIUM=<path to a Chromium> npm test");
+process.stderr.write(`test-setup: ${version(CHROMIUM, "--version")}\n`);
 
 // ---- real EFI binaries (test/debian-efi.test.ts keeps the same list and folder)
 const DEBS_DIR = join("node_modules", ".cache", "xenpriv-debs");

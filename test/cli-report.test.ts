@@ -59,11 +59,71 @@ describe("xenpriv report", () => {
     assert.equal(f?.frame?.find(([n]) => n === f.frameLine)?.[1].trim(), "- name: dom0");
   });
 
-  test("bad input: no -o, an unknown policy; nothing written", () => {
+  test("with --vs, the diff's counts and one witness per changed cell, as `xenpriv diff` finds them", () => {
+    const file = join(dir, "diff.html");
+    const args = ["-s", "examples/seed-hwdom-qemu.yaml"];
+    assert.equal(run("report", ...args, "--vs", "hw-priv-v1", "-o", file).code, 0);
+    const vs = dataOf(readFileSync(file, "utf8")).vs;
+    const diff = json("diff", ...args, "-p", "dummy", "--vs", "hw-priv-v1").value as {
+      changes: { kind: string; domain: string; op: string; target: string | null }[];
+    };
+    assert.equal(vs?.widened, diff.changes.filter((c) => c.kind === "widened").length);
+    assert.equal(vs?.narrowed, diff.changes.filter((c) => c.kind === "narrowed").length);
+    const cells = new Set(diff.changes.map((c) => `${c.domain} ${c.op} ${c.kind}`));
+    assert.equal(vs?.witnesses.length, cells.size);
+    for (const w of vs?.witnesses ?? [])
+      assert.ok(diff.changes.some((c) => c.domain === w.domain && c.op === w.op && c.target === w.target));
+  });
+
+  test("with --cmdline, what lockdown does to each option, as `xenpriv cmdline` says", () => {
+    const file = join(dir, "lockdown.html");
+    const line = "console=com1 iommu=off loglvl=all";
+    const r = run(
+      "report",
+      "-s",
+      "examples/x86-classic.yaml",
+      "--secure-boot",
+      "--cmdline",
+      line,
+      "-o",
+      file,
+    );
+    assert.equal(r.code, 0);
+    assert.match(r.out, /command line of 3 option\(s\) with lockdown on/);
+    const lockdown = dataOf(readFileSync(file, "utf8")).lockdown;
+    const cmdline = json("cmdline", "--secure-boot", ...line.split(" ")).value as {
+      tokens: { text: string; status: string }[];
+    };
+    assert.deepEqual(
+      lockdown?.tokens.map((t) => [t.text, t.status]),
+      cmdline.tokens.map((t) => [t.text, t.status]),
+    );
+    assert.ok(lockdown?.tokens.some((t) => t.status === "dropped"));
+    // on Arm the line stands for /chosen's xen,xen-bootargs
+    const arm = join(dir, "arm.html");
+    assert.equal(
+      run("report", "-s", "examples/arm-dom0less-split.dts", "--cmdline", "iommu=off", "-o", arm).code,
+      0,
+    );
+    assert.deepEqual(
+      dataOf(readFileSync(arm, "utf8")).lockdown?.tokens.map((t) => t.source),
+      ["dt-bootargs"],
+    );
+  });
+
+  test("bad input: no -o, an unknown policy or lockdown model, no option catalogue; nothing written", () => {
     assert.equal(run("report").code, 2);
-    const bad = run("report", "--vs", "no-such-policy", "-o", join(dir, "bad.html"));
-    assert.equal(bad.code, 2);
-    assert.equal(bad.out, "");
-    assert.ok(!readdirSync(dir).includes("bad.html"));
+    const out = join(dir, "bad.html");
+    for (const args of [
+      ["--vs", "no-such-policy"],
+      ["--cmdline", "iommu=off", "--lockdown-model", "no-such-model"],
+      ["--cmdline", "iommu=off", "--xen", "catalogues/extracted/xen-4.20.0.json"],
+    ]) {
+      const bad = run("report", ...args, "-o", out);
+      assert.equal(bad.code, 2, args.join(" "));
+      assert.equal(bad.out, "");
+      assert.doesNotMatch(bad.err, /\n\s+at /);
+      assert.ok(!readdirSync(dir).includes("bad.html"));
+    }
   });
 });

@@ -497,10 +497,24 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
 
   common(p.command("report"))
     .description(
-      "one self-contained HTML file: the system's domains, the decision matrix as a heatmap with filters, explanations on click, a diff with --vs, and lint findings",
+      "one self-contained HTML file: the system's domains and who acts on whom, the decision matrix as a heatmap with filters, explanations on click, a diff with --vs, lint findings, and lockdown's effect on a --cmdline",
     )
     .option("--vs <policy>", "a second policy: the report's diff view compares with it")
-    .option("--secure-boot", "lint as for a Secure Boot system")
+    .option("--secure-boot", "lint as for a Secure Boot system; with --cmdline, efi_secure_boot is set")
+    .option(
+      "--cmdline <line>",
+      "a Xen command line (multiboot, GRUB 2): the report adds what lockdown keeps and drops of it",
+    )
+    .addOption(
+      new Option("--lockdown-model <model>", "with --cmdline: how lockdown is decided")
+        .choices([...LOCKDOWN_MODEL_IDS])
+        .default("summit"),
+    )
+    .addOption(
+      new Option("--safe-list <list>", "with --cmdline: the options lockdown lets through")
+        .choices([...SAFE_LIST_IDS])
+        .default("v2"),
+    )
     .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
     .action(async (o: ReportOptions & { format: CommonOptions["format"] }) =>
       emit((await import("./commands/report.js")).reportCommand(o), o.format),

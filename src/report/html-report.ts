@@ -14,14 +14,28 @@ table { border-collapse: collapse; } td, th { border-bottom: 1px solid var(--lin
 #controls label { display: flex; flex-direction: column; font-size: .8rem; color: var(--muted); }
 select, input, button { font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: 2px 6px; }
 button[aria-pressed="true"] { border-color: var(--sel); }
-#heatmap-wrap { overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
-canvas:focus { outline: 2px solid var(--sel); }
+#heatmap-wrap { position: relative; overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
+#heatmap { position: absolute; left: 0; top: 0; }
+#heatmap:focus { outline: 2px solid var(--sel); outline-offset: -2px; }
 #explain { white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; border: 1px solid var(--line); padding: .6rem; min-height: 3rem; }
 .legend span { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em; margin: 0 .3em 0 .8em; border: 1px solid var(--line); }
-pre.frame { font: 12px/1.35 ui-monospace, monospace; margin: .3rem 0 1rem; }
-.error { color: var(--narrow); } .warning { color: var(--sel); }
-svg text { fill: var(--fg); font-size: 11px; } svg line { stroke: var(--muted); }
-@media print { #controls, #heatmap-wrap { display: none; } #explain { border: none; } body { margin: 0; } }
+pre.frame { font: 12px/1.35 ui-monospace, monospace; margin: .3rem 0 1rem; white-space: pre-wrap; }
+.error, .narrowed { color: var(--narrow); } .warning { color: var(--sel); } .widened { color: var(--wide); }
+tr.dropped td, tr.partly-applied td { color: var(--narrow); }
+#graph-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
+#graph text { fill: var(--fg); font-size: 11px; } #graph text.roles, #graph text.heading { fill: var(--muted); font-size: 10px; }
+#graph rect { fill: var(--bg); stroke: var(--line); } #graph .col0 rect { stroke: var(--all); stroke-width: 2; }
+#graph .col1 rect { stroke: var(--some); stroke-width: 2; }
+#graph .edge { fill: none; stroke: var(--muted); opacity: .55; } #graph .edge.dm { stroke: var(--all); opacity: .9; }
+#graph .arrowhead { fill: var(--muted); }
+#witnesses ul { list-style: none; padding-left: 1rem; margin: .2rem 0; }
+button.witness { border: none; background: none; padding: 0; cursor: pointer; text-align: left; font: 12px/1.5 ui-monospace, monospace; }
+button.witness.widened { color: var(--wide); } button.witness.narrowed { color: var(--narrow); }
+button:focus-visible, summary:focus-visible, select:focus-visible, input:focus-visible { outline: 2px solid var(--sel); }
+@media print { #controls, #heatmap-wrap, #cell-status, .legend, label[for], #target { display: none; }
+  #explain { border: none; } body { margin: 0; } details { page-break-inside: avoid; } #witnesses[hidden] { display: block; }
+  .print-only { display: block; } }
+.print-only { display: none; }
 `;
 
 /** `<`, `>` and `&` escaped, so no string in the data can close the script element that holds it. */

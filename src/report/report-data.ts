@@ -3,7 +3,9 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import type { System } from "../model/system.js";
 import { type Cell, cellLabel, cellsOfDomain } from "../query/cells.js";
 import { DecisionIndex } from "../query/decision-index.js";
+import { type Change, diffModels } from "../query/diff.js";
 import type { Model } from "../query/model.js";
+import { type DomainGraph, domainGraph } from "./domain-graph.js";
 
 /** A finding of `lint`, with the lines of its file around it. */
 export interface ReportFinding {
@@ -16,6 +18,32 @@ export interface ReportFinding {
   readonly frame?: readonly (readonly [number, string])[];
   readonly frameLine?: number;
 }
+
+/** What lockdown does to a command line (`xenpriv cmdline`'s analysis, cut to what the page shows). */
+export interface ReportLockdown {
+  readonly line: string;
+  readonly xen: string;
+  readonly model: string;
+  readonly safeList: string;
+  readonly secureBoot: boolean;
+  readonly enabled: boolean;
+  readonly tokens: readonly {
+    readonly text: string;
+    readonly source: string;
+    readonly trusted: boolean;
+    readonly status: string;
+    readonly applied: string;
+    readonly why: string;
+  }[];
+  readonly diagnostics: readonly {
+    readonly severity: string;
+    readonly code: string;
+    readonly message: string;
+  }[];
+}
+
+/** The diff's witnesses kept in a page: enough to read, not every one of a large system's. */
+export const WITNESSES = 1000;
 
 /**
  * Everything the HTML report shows, as plain JSON inlined in the page. The matrix is computed
@@ -33,9 +61,20 @@ export interface ReportData {
   readonly labels: readonly string[];
   /** per domain (system order) and operation (model.ops order), an index into `labels`: base64 of little-endian uint16 */
   readonly cells: string;
-  /** the policy the diff view compares with, and its cells in the same layout */
-  readonly vs?: { readonly policy: string; readonly cells: string };
+  /**
+   * the policy the diff view compares with, its cells in the same layout, and concrete requests
+   * whose answer differs (`xenpriv diff`'s witnesses, the first WITNESSES of them)
+   */
+  readonly vs?: {
+    readonly policy: string;
+    readonly cells: string;
+    readonly widened: number;
+    readonly narrowed: number;
+    readonly witnesses: readonly Change[];
+  };
+  readonly graph: DomainGraph;
   readonly findings: readonly ReportFinding[];
+  readonly lockdown?: ReportLockdown;
 }
 
 /** Cell labels of a model, domains by operations, as indexes into a shared label table. */
@@ -52,13 +91,37 @@ function encodeCells(model: Model, labels: Map<string, number>): string {
   return Buffer.from(codes.buffer).toString("base64");
 }
 
+/** The first witness of each change of a cell (domain, operation, widened or narrowed). */
+function oneWitnessPerCell(changes: readonly Change[]): Change[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => {
+    const key = `${c.domain}\0${c.op}\0${c.kind}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function buildReportData(
   model: Model,
-  o: { readonly title: string; readonly vs?: Model; readonly findings?: readonly ReportFinding[] },
+  o: {
+    readonly title: string;
+    readonly vs?: Model;
+    readonly findings?: readonly ReportFinding[];
+    readonly lockdown?: ReportLockdown;
+  },
 ): ReportData {
   const labels = new Map<string, number>([["-", 0]]);
   const cells = encodeCells(model, labels);
-  const vs = o.vs && { policy: o.vs.policy.name, cells: encodeCells(o.vs, labels) };
+  const diff = o.vs && diffModels(model, o.vs);
+  const vs = o.vs &&
+    diff && {
+      policy: o.vs.policy.name,
+      cells: encodeCells(o.vs, labels),
+      widened: diff.widened,
+      narrowed: diff.narrowed,
+      witnesses: oneWitnessPerCell(diff.changes).slice(0, WITNESSES),
+    };
   return {
     version: 1,
     title: o.title,
@@ -69,6 +132,8 @@ export function buildReportData(
     labels: [...labels.keys()],
     cells,
     ...(vs && { vs }),
+    graph: domainGraph(model),
     findings: o.findings ?? [],
+    ...(o.lockdown && { lockdown: o.lockdown }),
   };
 }

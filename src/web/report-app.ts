@@ -3,12 +3,24 @@
 // running the same evaluator as the CLI on the model rebuilt from the page's catalogue and system.
 import { capabilityNames, type Domain } from "../model/domain.js";
 import { getPolicy } from "../policy/registry.js";
+import type { Change } from "../query/diff.js";
 import { evaluate } from "../query/evaluate.js";
 import { buildModel, type Model } from "../query/model.js";
+import { opActions } from "../query/op-actions.js";
 import { treePolicy } from "../query/tree-policy.js";
 import type { ReportData } from "../report/report-data.js";
+import { type CellChange, cellChange } from "./cell-change.js";
+import { el } from "./dom.js";
+import {
+  DECISIONS,
+  type DecisionFilter,
+  filterMatrix,
+  type MatrixFilter,
+  type MatrixInput,
+} from "./filter-matrix.js";
+import { graphView } from "./graph-view.js";
+import { type Cursor, Heatmap } from "./heatmap.js";
 
-const CELL = 7;
 const data = JSON.parse(document.getElementById("xenpriv-data")?.textContent ?? "{}") as ReportData;
 const domains = data.system.domains;
 
@@ -20,189 +32,157 @@ function decode(base64: string): Uint16Array {
 }
 const cells = decode(data.cells);
 const vsCells = data.vs ? decode(data.vs.cells) : undefined;
-// the model's operations are those of the build: the cells' columns
 const modelOf = (policy: string) =>
   buildModel(data.catalogue, data.system, policy === "tree" ? treePolicy(data.catalogue) : getPolicy(policy));
+// the model's operations are those of the build: the cells' columns
 const model = modelOf(data.policy);
-const columns = (): Model["ops"] => model.ops;
+const ops = model.ops;
+const n = ops.length;
 let vsModel: Model | undefined;
-function theVsModel(policy: string): Model {
-  if (!vsModel) vsModel = modelOf(policy);
+const theVsModel = (policy: string): Model => {
+  vsModel ??= modelOf(policy);
   return vsModel;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Readonly<Record<string, string | number | boolean>> = {},
-  ...kids: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  Object.assign(e, props);
-  e.append(...kids);
-  return e;
-}
-
-/** A colour square of the legend. */
-function swatch(variable: string): HTMLSpanElement {
-  const s = el("span");
-  s.setAttribute("style", `background:var(${variable})`);
-  return s;
-}
-
+};
+const opIndex = new Map(ops.map((op, o) => [op.id, o]));
+const domainIndex = new Map(domains.map((d, s) => [d.name, s]));
 const roles = (d: Domain): string[] => capabilityNames(d.caps);
 
+/** Witnesses by cell, for cells whose label is the same under both policies but some request differs. */
+const witnessKind = new Map<number, CellChange>();
+for (const w of data.vs?.witnesses ?? []) {
+  const key = (domainIndex.get(w.domain) ?? -1) * n + (opIndex.get(w.op) ?? -1);
+  const was = witnessKind.get(key);
+  witnessKind.set(key, was && was !== w.kind ? "changed" : w.kind);
+}
+function changeOf(s: number, o: number): CellChange {
+  if (!vsCells) return "same";
+  const k = s * n + o;
+  const c = cellChange(data.labels[cells[k] ?? 0] ?? "-", data.labels[vsCells[k] ?? 0] ?? "-");
+  return c === "same" ? (witnessKind.get(k) ?? "same") : c;
+}
+
+const input: MatrixInput = {
+  domainNames: domains.map((d) => d.name),
+  domainRoles: domains.map(roles),
+  opIds: ops.map((o) => o.id),
+  opHypercalls: ops.map((o) => o.hypercall),
+  opActions: ops.map((o) => opActions(model.policy, o)),
+  cells,
+  ...(vsCells && { change: changeOf }),
+};
+
 // ---- state
-const state = { hypercall: "", role: "", decision: "", search: "", diff: false, sel: { row: 0, col: 0 } };
-let rows: number[] = [];
-let cols: number[] = [];
+const filter: { -readonly [K in keyof MatrixFilter]: MatrixFilter[K] } = {
+  hypercall: "",
+  role: "",
+  action: "",
+  decision: "",
+  search: "",
+};
+let diff = false;
+/** the target the reader chose, or the witness's */
+let wantedTarget: string | undefined;
 
-/**
- * The rows and columns the filters leave. The search names domains or operations: it narrows the
- * columns when some operation matches it, and the rows when some domain does.
- */
-function refilter(): void {
-  const n = columns().length;
-  const q = state.search.toLowerCase();
-  const inHypercall = [...Array(n).keys()].filter(
-    (o) => !state.hypercall || columns()[o]?.hypercall === state.hypercall,
-  );
-  const opHits = q ? inHypercall.filter((o) => columns()[o]?.id.includes(q)) : [];
-  cols = opHits.length ? opHits : inHypercall;
-  const domainHit = (d: Domain) => d.name.toLowerCase().includes(q);
-  const byName = q !== "" && domains.some(domainHit);
-  rows = [...domains.keys()].filter((s) => {
-    const d = domains[s] as Domain;
-    if (state.role && !roles(d).includes(state.role)) return false;
-    if (byName && !domainHit(d)) return false;
-    if (state.decision) {
-      const any = cols.some((o) => (cells[s * n + o] ?? 0) !== 0);
-      if ((state.decision === "allowed") !== any) return false;
-    }
-    return true;
-  });
-  state.sel = {
-    row: Math.min(state.sel.row, Math.max(0, rows.length - 1)),
-    col: Math.min(state.sel.col, Math.max(0, cols.length - 1)),
-  };
-  draw();
-}
-
-function colour(code: number, vsCode: number | undefined, css: CSSStyleDeclaration): string {
-  if (state.diff && vsCode !== undefined && vsCode !== code)
-    return css.getPropertyValue(code === 0 ? "--wide" : vsCode === 0 ? "--narrow" : "--sel");
-  const label = data.labels[code] ?? "-";
-  if (label === "-") return css.getPropertyValue("--deny");
-  return css.getPropertyValue(/all|yes/.test(label) ? "--all" : "--some");
-}
-
-const canvas = el("canvas", { tabIndex: 0, id: "heatmap" });
-canvas.setAttribute("role", "grid");
-canvas.setAttribute("aria-label", "decision matrix: arrow keys move, Enter explains");
 const status = el("p", { id: "cell-status", className: "muted" });
 status.setAttribute("aria-live", "polite");
-const explain = el("div", { id: "explain" }, "Select a cell to see why.");
+const explain = el("div", { id: "explain" }, "Select a cell (click, or arrows and Enter) to see why.");
 const targetSelect = el("select", { id: "target" });
 
-function draw(): void {
-  const n = columns().length;
-  canvas.width = Math.max(1, cols.length * CELL);
-  canvas.height = Math.max(1, rows.length * CELL);
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return;
-  const css = getComputedStyle(document.documentElement);
-  for (const [r, s] of rows.entries())
-    for (const [c, o] of cols.entries()) {
-      ctx.fillStyle = colour(cells[s * n + o] ?? 0, vsCells?.[s * n + o], css);
-      ctx.fillRect(c * CELL, r * CELL, CELL - 1, CELL - 1);
-    }
-  ctx.strokeStyle = css.getPropertyValue("--sel");
-  ctx.lineWidth = 2;
-  ctx.strokeRect(state.sel.col * CELL, state.sel.row * CELL, CELL, CELL);
-  const s = rows[state.sel.row];
-  const o = cols[state.sel.col];
-  if (s === undefined || o === undefined) status.textContent = "no cell matches the filters";
-  else
-    status.textContent = `${domains[s]?.name} × ${columns()[o]?.id}: ${data.labels[cells[s * n + o] ?? 0]}${vsCells ? ` (${data.vs?.policy}: ${data.labels[vsCells[s * n + o] ?? 0]})` : ""}`;
+const label = (s: number, o: number) => data.labels[cells[s * n + o] ?? 0] ?? "-";
+function describe(c: Cursor | undefined): string {
+  if (!c) return "no cell matches the filters";
+  const d = domains[c.s] as Domain;
+  const change = diff ? changeOf(c.s, c.o) : "same";
+  return `${d.name} × ${ops[c.o]?.id}: ${label(c.s, c.o)}${vsCells ? ` (${data.vs?.policy}: ${data.labels[vsCells[c.s * n + c.o] ?? 0]}${change === "same" ? "" : `, ${change}`})` : ""}`;
 }
 
-/** The targets worth explaining for a cell: itself, its device-model target, the others, the system domains, none. */
+const heatmap = new Heatmap(
+  {
+    colour(s, o, css) {
+      const v = (name: string) => css.getPropertyValue(name);
+      if (diff) {
+        const c = changeOf(s, o);
+        if (c !== "same") return v(c === "widened" ? "--wide" : c === "narrowed" ? "--narrow" : "--sel");
+      }
+      const l = label(s, o);
+      return v(l === "-" ? "--deny" : /all|yes/.test(l) ? "--all" : "--some");
+    },
+    rowLabel: (s) => domains[s]?.name ?? "",
+    colLabel: (o) => ops[o]?.id.split("/").slice(1).join("/") || (ops[o]?.id ?? ""),
+    colGroup: (o) => ops[o]?.hypercall ?? "",
+  },
+  (c, why) => {
+    status.textContent = describe(c);
+    if (why === "explain") showExplanation(c);
+  },
+);
+
+/** The targets worth explaining for a cell: none, itself, its device-model target, others, the system domains. */
 function targetsFor(src: Domain): (Domain | null)[] {
-  const m = model;
-  const own = src.target == null ? undefined : m.byDomid.get(src.target);
+  const own = src.target == null ? undefined : model.byDomid.get(src.target);
   const others = domains.filter((d) => d !== src && d !== own).slice(0, 50);
-  return [null, src, ...(own ? [own] : []), ...others, m.systemDomains.dom_xen, m.systemDomains.dom_io];
+  const wanted = wantedTarget === undefined ? undefined : model.byName.get(wantedTarget);
+  const extra = wanted && wanted !== src && wanted !== own && !others.includes(wanted) ? [wanted] : [];
+  return [
+    null,
+    src,
+    ...(own ? [own] : []),
+    ...others,
+    ...extra,
+    model.systemDomains.dom_xen,
+    model.systemDomains.dom_io,
+  ];
 }
 
-function showExplanation(): void {
-  const s = rows[state.sel.row];
-  const o = cols[state.sel.col];
-  if (s === undefined || o === undefined) return;
-  const m = model;
-  const src = domains[s] as Domain;
-  const op = m.ops[o];
+function showExplanation(c: Cursor | undefined = heatmap.cursor()): void {
+  if (!c) return;
+  const src = domains[c.s] as Domain;
+  const op = ops[c.o];
   if (!op) return;
   const targets = targetsFor(src);
-  const chosen = targetSelect.value;
   targetSelect.replaceChildren(
     ...targets.map((t) => el("option", { value: t?.name ?? "", textContent: t ? t.name : "(no target)" })),
   );
-  // keep the reader's choice; otherwise the first target on which the policy allows it
+  // the reader's (or the witness's) target; otherwise the first on which the policy allows it
+  const chosen = targets.find((t) => wantedTarget !== undefined && (t?.name ?? "") === wantedTarget);
   const pick =
-    targets.find((t) => (t?.name ?? "") === chosen && chosen !== "") ??
-    targets.find((t) => evaluate(m, op, src, t).decision === "allow") ??
-    targets[1] ??
-    null;
+    chosen !== undefined
+      ? chosen
+      : op.target.kind === "none"
+        ? null
+        : (targets.find((t) => t && evaluate(model, op, src, t).decision === "allow") ?? targets[1] ?? null);
   targetSelect.value = pick?.name ?? "";
-  const lines = (mm: Model) => {
-    const d = evaluate(mm, op, src, pick);
+  const lines = (m: Model) => {
+    const d = evaluate(m, op, src, pick);
     return [
       `${d.decision === "allow" ? "ALLOW" : "DENY"}  ${d.src} ${d.op}${d.target ? ` ${d.target}` : ""}  (policy ${d.policy})${d.error ? `  -> ${d.error}` : ""}`,
       ...d.steps.map(
         (st) =>
           `${"  ".repeat(st.depth + 1)}${st.value === undefined ? " " : st.value ? "✔" : "✘"} ${st.what}${st.ref ? `   [${st.ref}]` : ""}`,
       ),
-      ...d.conditions.map((c) => `  ? at run time: ${c}`),
+      ...d.conditions.map((x) => `  ? at run time: ${x}`),
     ].join("\n");
   };
-  const text = [lines(m)];
-  if (state.diff && data.vs) text.push("", lines(theVsModel(data.vs.policy)));
+  const text = [lines(model)];
+  if (diff && data.vs) text.push("", lines(theVsModel(data.vs.policy)));
   explain.textContent = text.join("\n");
+  explain.dataset.shown = "true";
 }
 
-function move(dr: number, dc: number): void {
-  state.sel = {
-    row: Math.max(0, Math.min(rows.length - 1, state.sel.row + dr)),
-    col: Math.max(0, Math.min(cols.length - 1, state.sel.col + dc)),
-  };
-  draw();
-}
-
-canvas.addEventListener("click", (e) => {
-  const r = canvas.getBoundingClientRect();
-  state.sel = { row: Math.floor((e.clientY - r.top) / CELL), col: Math.floor((e.clientX - r.left) / CELL) };
-  draw();
+targetSelect.addEventListener("change", () => {
+  wantedTarget = targetSelect.value;
   showExplanation();
 });
-canvas.addEventListener("keydown", (e) => {
-  const step: Record<string, [number, number]> = {
-    ArrowUp: [-1, 0],
-    ArrowDown: [1, 0],
-    ArrowLeft: [0, -1],
-    ArrowRight: [0, 1],
-  };
-  const d = step[e.key];
-  if (d) {
-    move(d[0], d[1]);
-    e.preventDefault();
-  } else if (e.key === "Enter") showExplanation();
-});
-targetSelect.addEventListener("change", showExplanation);
+
+function refilter(): void {
+  heatmap.setView(filterMatrix(input, filter));
+}
 
 function select(
   id: string,
-  label: string,
-  options: string[],
-  key: "hypercall" | "role" | "decision",
+  text: string,
+  options: readonly string[],
+  key: keyof MatrixFilter,
 ): HTMLLabelElement {
   const s = el(
     "select",
@@ -211,10 +191,17 @@ function select(
     ...options.map((v) => el("option", { value: v, textContent: v })),
   );
   s.addEventListener("change", () => {
-    state[key] = s.value;
+    filter[key] = s.value as DecisionFilter;
     refilter();
   });
-  return el("label", {}, label, s);
+  return el("label", {}, text, s);
+}
+
+/** A colour square of the legend. */
+function swatch(variable: string): HTMLSpanElement {
+  const s = el("span");
+  s.setAttribute("style", `background:var(${variable})`);
+  return s;
 }
 
 function overview(): HTMLElement {
@@ -231,13 +218,19 @@ function overview(): HTMLElement {
         el("td", { textContent: d.target == null ? "-" : (byDomid.get(d.target)?.name ?? String(d.target)) }),
       ),
     );
+  const g = data.graph;
   return el(
     "section",
     { id: "overview" },
-    el("h2", { textContent: "Domains" }),
+    el("h2", { textContent: "Domains and who may act on whom" }),
+    el("p", {
+      className: "muted",
+      textContent: `An arrow: the first domain may use some of the ${g.privilegedOps} operations with a target that ${data.policy} checks with more than XSM_HOOK on the second (hover for the count); a solid arrow joins a device model to its guest.${g.nodes.some((x) => x.count > 1) ? " Domains without a role are grouped by how Xen decides for them as targets." : ""}`,
+    }),
+    el("div", { id: "graph-wrap" }, graphView(g)),
     el(
       "table",
-      {},
+      { id: "domains" },
       el(
         "thead",
         {},
@@ -253,6 +246,73 @@ function overview(): HTMLElement {
       ? [el("p", { className: "muted", textContent: `and ${domains.length - 200} more` })]
       : []),
   );
+}
+
+/** The diff's witnesses, grouped by operation; each one selects its cell and explains it on its target. */
+function witnesses(): HTMLElement {
+  const vs = data.vs;
+  const section = el("section", { id: "witnesses", hidden: true });
+  if (!vs) return section;
+  const byOp = new Map<string, Change[]>();
+  for (const w of vs.witnesses) byOp.set(w.op, [...(byOp.get(w.op) ?? []), w]);
+  const total = vs.widened + vs.narrowed;
+  section.append(
+    el("h2", {
+      textContent: `Diff: ${data.policy} → ${vs.policy}: ${vs.widened} widened, ${vs.narrowed} narrowed`,
+    }),
+    el("p", {
+      className: "muted",
+      textContent:
+        total === 0
+          ? "The two policies decide every request of this system alike."
+          : `A witness is one request whose answer differs.${vs.witnesses.length < total ? ` ${vs.witnesses.length} shown, one per cell and direction.` : ""}`,
+    }),
+    ...[...byOp].map(([op, ws]) =>
+      el(
+        "details",
+        { open: byOp.size <= 12 },
+        el("summary", {}, `${op}: `, ...kinds(ws)),
+        el(
+          "ul",
+          {},
+          ...ws.map((w) => {
+            const b = el("button", {
+              type: "button",
+              className: `witness ${w.kind}`,
+              textContent: `${w.kind}: ${w.domain} → ${w.target ?? "(no target)"} (${w.relation}): ${label(domainIndex.get(w.domain) ?? 0, opIndex.get(w.op) ?? 0)} → ${vsCells ? data.labels[vsCells[(domainIndex.get(w.domain) ?? 0) * n + (opIndex.get(w.op) ?? 0)] ?? 0] : ""}`,
+            });
+            b.addEventListener("click", () => showWitness(w));
+            return el("li", {}, b);
+          }),
+        ),
+      ),
+    ),
+  );
+  return section;
+}
+
+function kinds(ws: readonly Change[]): HTMLElement[] {
+  const w = ws.filter((x) => x.kind === "widened").length;
+  const nn = ws.length - w;
+  return [
+    ...(w ? [el("span", { className: "widened", textContent: `${w} widened ` })] : []),
+    ...(nn ? [el("span", { className: "narrowed", textContent: `${nn} narrowed` })] : []),
+  ];
+}
+
+function showWitness(w: Change): void {
+  const c = { s: domainIndex.get(w.domain) ?? -1, o: opIndex.get(w.op) ?? -1 };
+  if (!heatmap.select(c)) {
+    // the filters hide it: clear them
+    for (const s of document.querySelectorAll<HTMLSelectElement>("#controls select")) s.value = "";
+    (document.getElementById("search") as HTMLInputElement).value = "";
+    Object.assign(filter, { hypercall: "", role: "", action: "", decision: "", search: "" });
+    refilter();
+    heatmap.select(c);
+  }
+  wantedTarget = w.target ?? "";
+  showExplanation(c);
+  explain.scrollIntoView({ block: "nearest" });
 }
 
 function findings(): HTMLElement {
@@ -271,7 +331,7 @@ function findings(): HTMLElement {
               el("pre", {
                 className: "frame",
                 textContent: f.frame
-                  .map(([n, t]) => `${n === f.frameLine ? ">" : " "}${String(n).padStart(5)} | ${t}`)
+                  .map(([line, t]) => `${line === f.frameLine ? ">" : " "}${String(line).padStart(5)} | ${t}`)
                   .join("\n"),
               }),
             ]
@@ -282,28 +342,85 @@ function findings(): HTMLElement {
   );
 }
 
+function lockdown(): HTMLElement[] {
+  const l = data.lockdown;
+  if (!l) return [];
+  const dropped = l.tokens.filter((t) => t.status === "dropped" || t.status === "partly-applied").length;
+  return [
+    el(
+      "section",
+      { id: "lockdown" },
+      el("h2", { textContent: "Command line under lockdown" }),
+      el("p", {
+        textContent: `Xen ${l.xen}, lockdown model ${l.model}${l.model === "none" ? "" : ` (safe list ${l.safeList})`}, Secure Boot ${l.secureBoot ? "on" : "off"}: lockdown is ${l.enabled ? "on" : "off"}; ${dropped} of ${l.tokens.length} option(s) dropped.`,
+      }),
+      el("pre", { className: "frame", textContent: l.line }),
+      el(
+        "table",
+        {},
+        el(
+          "thead",
+          {},
+          el(
+            "tr",
+            {},
+            ...["option", "source", "trusted", "status", "applied", "why"].map((h) =>
+              el("th", { textContent: h }),
+            ),
+          ),
+        ),
+        el(
+          "tbody",
+          {},
+          ...l.tokens.map((t) =>
+            el(
+              "tr",
+              { className: t.status },
+              ...[t.text, t.source, t.trusted ? "yes" : "no", t.status, t.applied || "-", t.why || "-"].map(
+                (x) => el("td", { textContent: x }),
+              ),
+            ),
+          ),
+        ),
+      ),
+      ...l.diagnostics.map((d) =>
+        el(
+          "div",
+          { className: "finding" },
+          el("strong", { className: d.severity, textContent: `${d.severity}[${d.code}]` }),
+          ` ${d.message}`,
+        ),
+      ),
+    ),
+  ];
+}
+
 function main(): void {
   const app = document.getElementById("app");
   if (!app) return;
-  const hypercalls = [...new Set(columns().map((o) => o.hypercall))];
+  const hypercalls = [...new Set(ops.map((o) => o.hypercall))];
   const roleNames = [...new Set(domains.flatMap(roles))];
+  const actions = [...new Set(input.opActions.flat())];
   const search = el("input", { id: "search", type: "search", placeholder: "domain or operation" });
   search.addEventListener("input", () => {
-    state.search = search.value;
+    filter.search = search.value;
     refilter();
   });
-  const diff = el("button", {
+  const witnessList = witnesses();
+  const diffButton = el("button", {
     id: "diff-toggle",
     type: "button",
     textContent: data.vs ? `diff with ${data.vs.policy}` : "no diff (give --vs)",
     disabled: !data.vs,
   });
-  diff.setAttribute("aria-pressed", "false");
-  diff.addEventListener("click", () => {
-    state.diff = !state.diff;
-    diff.setAttribute("aria-pressed", String(state.diff));
-    draw();
-    showExplanation();
+  diffButton.setAttribute("aria-pressed", "false");
+  diffButton.addEventListener("click", () => {
+    diff = !diff;
+    diffButton.setAttribute("aria-pressed", String(diff));
+    witnessList.hidden = !diff;
+    heatmap.draw();
+    status.textContent = describe(heatmap.cursor());
+    if (explain.dataset.shown) showExplanation();
   });
   const legend = el(
     "p",
@@ -311,15 +428,17 @@ function main(): void {
     ...[
       ["--deny", "never"],
       ["--some", "some targets"],
-      ["--all", "all / no target"],
+      ["--all", "all others / no target"],
       ...(data.vs
         ? [
             ["--wide", "widened"],
             ["--narrow", "narrowed"],
+            ["--sel", "changed / selected"],
           ]
         : []),
-    ].flatMap(([variable, label]) => [swatch(variable as string), label as string]),
+    ].flatMap(([variable, text]) => [swatch(variable as string), text as string]),
   );
+  const decisions = DECISIONS.filter((d) => data.vs || ["allowed", "never"].includes(d));
   app.append(
     overview(),
     el("h2", { textContent: "Decision matrix" }),
@@ -328,19 +447,24 @@ function main(): void {
       { id: "controls" },
       select("filter-hypercall", "hypercall", hypercalls, "hypercall"),
       select("filter-role", "role", roleNames, "role"),
-      select("filter-decision", "decision", ["allowed", "never"], "decision"),
+      select("filter-action", "action", actions, "action"),
+      select("filter-decision", "decision", decisions, "decision"),
       el("label", {}, "search", search),
-      diff,
+      diffButton,
     ),
     legend,
-    el("div", { id: "heatmap-wrap" }, canvas),
+    heatmap.wrap,
     status,
     el("h2", { textContent: "Why" }),
     el("label", {}, "target ", targetSelect),
     explain,
+    witnessList,
+    ...lockdown(),
     findings(),
   );
   refilter();
+  document.documentElement.dataset.ready = "true";
+  performance.mark("xenpriv-ready");
 }
 
 main();

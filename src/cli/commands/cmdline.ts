@@ -122,7 +122,18 @@ function bootSources(
     ...(o.section !== undefined && { section: o.section }),
     ...(cfg && { cfg }),
     readChained,
-    ...(o.dt && { chosen: chosenOf(o.dt) }),
+    // without a device tree, the words stand for /chosen's xen,xen-bootargs
+    ...(o.dt
+      ? { chosen: chosenOf(o.dt) }
+      : boot === "dt" &&
+        line && {
+          chosen: {
+            file: "(command line)",
+            xenBootargs: line,
+            dom0Bootargs: false,
+            dom0ModuleHasCmdline: false,
+          },
+        }),
   };
 }
 
@@ -183,17 +194,21 @@ function summary(a: CommandLineAnalysis): string[] {
   return lines;
 }
 
-/** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */
-export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Output {
-  const catalogue = loadOptionCatalogue(o.xen);
-  const image = o.uki ? readPeFile(o.uki) : undefined;
-  const uki = image && ukiInfo(image);
+/** What a command line does on the boot path and under the lockdown model the options give. */
+export function analyseCmdline(line: string, o: CmdlineOptions, image?: PeImage): CommandLineAnalysis {
   const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
-  const a = analyseCommandLine(catalogue, bootSources(words.join(" "), o, config, image), {
+  return analyseCommandLine(loadOptionCatalogue(o.xen), bootSources(line, o, config, image), {
     model: LOCKDOWN_MODELS[o.lockdownModel],
     safeList: SAFE_LISTS[o.safeList],
     ...lockdownFacts(o, config),
   });
+}
+
+/** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */
+export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Output {
+  const image = o.uki ? readPeFile(o.uki) : undefined;
+  const uki = image && ukiInfo(image);
+  const a = analyseCmdline(words.join(" "), o, image);
   const table = {
     columns: ["#", "source", "trusted", "option", "status", "applied", "why"],
     rows: a.tokens.map((t, i) => [

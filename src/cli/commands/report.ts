@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { LockdownModelId } from "../../cmdline/lockdown-models.js";
+import type { SafeListId } from "../../cmdline/safe-lists.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { packageRoot } from "../../core/package-root.js";
@@ -8,16 +10,20 @@ import { runLint } from "../../lint/run-lint.js";
 import { DecisionIndex } from "../../query/decision-index.js";
 import type { Model } from "../../query/model.js";
 import { renderHtmlReport } from "../../report/html-report.js";
-import { buildReportData, type ReportFinding } from "../../report/report-data.js";
+import { buildReportData, type ReportFinding, type ReportLockdown } from "../../report/report-data.js";
 import { type CommonOptions, loadModels } from "../context.js";
 import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
+import { analyseCmdline } from "./cmdline.js";
 
 export interface ReportOptions extends Omit<CommonOptions, "format"> {
   readonly vs?: string;
   readonly output: string;
   readonly secureBoot?: boolean;
+  readonly cmdline?: string;
+  readonly lockdownModel?: LockdownModelId;
+  readonly safeList?: SafeListId;
 }
 
 /** The bundled page app (scripts/build.mjs writes it beside the CLI). */
@@ -48,26 +54,60 @@ function withFrame(f: Finding, sources: ReadonlyMap<string, string>): ReportFind
   };
 }
 
+/**
+ * What lockdown does to the command line, on the system's arch and with its Xen's option
+ * catalogue, booted by GRUB 2 through multiboot (on Arm, from the device tree's bootargs).
+ */
+function lockdownOf(line: string, model: Model, o: ReportOptions, secureBoot: boolean): ReportLockdown {
+  const arch = model.system.build.arch;
+  const a = analyseCmdline(line, {
+    boot: arch === "arm" ? "dt" : "multiboot",
+    arch,
+    loader: "GRUB 2.12",
+    lockdownModel: o.lockdownModel ?? "summit",
+    safeList: o.safeList ?? "v2",
+    secureBoot,
+    xen: o.xen ?? model.system.xen,
+  });
+  return {
+    line,
+    xen: a.xen,
+    model: a.lockdown.model,
+    safeList: a.lockdown.safeList,
+    secureBoot: a.lockdown.secureBoot,
+    enabled: a.lockdown.enabled,
+    tokens: a.tokens.map((t) => ({
+      text: t.text,
+      source: t.source,
+      trusted: t.trusted,
+      status: t.status,
+      applied: t.options.map((x) => `${x.name}: ${x.result}`).join("; "),
+      why: t.why.join("; "),
+    })),
+    diagnostics: a.diagnostics
+      .filter((d) => d.severity !== "note" || d.code.startsWith("lockdown/"))
+      .map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+  };
+}
+
 /** `xenpriv report`: one self-contained HTML file with the system, its matrix, explanations, a diff and findings. */
 export function reportCommand(o: ReportOptions): Output {
   const [model, vs] = loadModels(o, o.vs ? [o.policy, o.vs] : [o.policy]) as [Model, Model?];
-  const findings = runLint({
-    system: model.system,
-    model,
-    index: new DecisionIndex(model),
-    secureBoot: o.secureBoot === true || model.system.build.secureBoot === true,
-  });
+  const secureBoot = o.secureBoot === true || model.system.build.secureBoot === true;
+  const lockdown = o.cmdline === undefined ? undefined : lockdownOf(o.cmdline, model, o, secureBoot);
+  const findings = runLint({ system: model.system, model, index: new DecisionIndex(model), secureBoot });
   const sources = findingSources(findings);
   const data = buildReportData(model, {
     title: `xenpriv report: ${model.system.source}`,
     ...(vs && { vs }),
     findings: findings.map((f) => withFrame(f, sources)),
+    ...(lockdown && { lockdown }),
   });
   const html = renderHtmlReport(data, appBundle());
   writeWhole(o.output, html);
   return {
     kind: "report",
     json: { output: o.output, bytes: Buffer.byteLength(html) },
-    text: `wrote ${o.output}: ${model.system.domains.length} domains x ${model.ops.length} operations under ${model.policy.name}${vs ? ` (diff with ${vs.policy.name})` : ""}, ${findings.length} finding(s); ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB`,
+    text: `wrote ${o.output}: ${model.system.domains.length} domains x ${model.ops.length} operations under ${model.policy.name}${vs ? ` (diff with ${vs.policy.name}: ${data.vs?.widened} widened, ${data.vs?.narrowed} narrowed)` : ""}, ${findings.length} finding(s)${lockdown ? `, command line of ${lockdown.tokens.length} option(s) with lockdown ${lockdown.enabled ? "on" : "off"}` : ""}; ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB`,
   };
 }
