@@ -12,6 +12,7 @@ import { largeBoard } from "./dts-workload.js";
 import { benchExtract } from "./extract.js";
 import type { DecideResult, EvaluateResult, MatrixResult, PrivcmdResult } from "./measure.js";
 import { median, PASSES, type Row } from "./measure.js";
+import { benchReport } from "./report.js";
 import { benchSbat } from "./sbat.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -207,6 +208,7 @@ const rows = [
   ...benchMatrix(),
   ...benchCheck(),
   ...benchLintDts(),
+  ...(await benchReport(ROOT, OUT)),
 ];
 const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
 if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
