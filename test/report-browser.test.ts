@@ -43,6 +43,7 @@ after(async () => {
 });
 
 async function open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+  errors.length = 0;
   const page = await browser.context.newPage();
   await page.emulateMedia({ colorScheme });
   page.on("pageerror", (e) => errors.push(e.message));
@@ -170,6 +171,18 @@ describe("the HTML report in Chromium", () => {
     assert.match(
       (await page.locator("#cell-status").textContent()) ?? "",
       new RegExp(`^${domain} × .*(${kind}|changed)\\)$`),
+    );
+    // the witness's target was for its cell: the next cell starts from the default target again
+    await page.selectOption("#filter-decision", "");
+    await page.selectOption("#filter-hypercall", "domctl");
+    await page.selectOption("#filter-role", "control");
+    const pause = model.ops
+      .filter((o) => o.hypercall === "domctl")
+      .findIndex((o) => o.id === "domctl/pausedomain");
+    await clickCell(page, 0, pause);
+    assert.match(
+      (await page.locator("#explain").textContent()) ?? "",
+      /^ALLOW {2}ctl domctl\/pausedomain \S+ {2}\(policy dummy\)/,
     );
     assert.deepEqual(errors, []);
     await page.close();

@@ -503,7 +503,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     .option("--secure-boot", "lint as for a Secure Boot system; with --cmdline, efi_secure_boot is set")
     .option(
       "--cmdline <line>",
-      "a Xen command line (multiboot, GRUB 2): the report adds what lockdown keeps and drops of it",
+      "a Xen command line (x86: multiboot from GRUB 2; Arm: /chosen xen,xen-bootargs): the report adds what lockdown keeps and drops of it",
     )
     .addOption(
       new Option("--lockdown-model <model>", "with --cmdline: how lockdown is decided")

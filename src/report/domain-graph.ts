@@ -40,8 +40,9 @@ const columnOf = (d: Domain): GraphNode["column"] =>
 
 /**
  * Who may act on whom. Each node is a domain, unless the system has more than GRAPH_NODES:
- * then domains with a role or a device-model target stay single and the rest are grouped by
- * the class the decision index gives them as targets (members of a class are decided alike).
+ * then the first GRAPH_NODES domains with a role or a device-model target stay single and the
+ * rest are grouped by the class the decision index gives them as targets (members of a class
+ * are decided alike).
  * An edge counts the operations with a target that the policy checks with more than XSM_HOOK
  * (what any domain may do is not a relation) and that the first member of `from` may use on a
  * member of `to`.
@@ -88,9 +89,11 @@ export function domainGraph(model: Model): DomainGraph {
     for (const [b, to] of groups.entries()) {
       if (a === b) continue;
       const s = from[0] as number;
-      const t = to.find((x) => x !== ix.ownTarget[s]) ?? (to[0] as number);
-      const ops = privileged.filter((o) => ix.decide(o, s, t) === 1).length;
       const dm = from.some((x) => to.includes(ix.ownTarget[x] as number));
+      // a device model is counted on its own guest; otherwise on a member that is not
+      const own = ix.ownTarget[s] as number;
+      const t = to.includes(own) ? own : (to.find((x) => x !== own) ?? (to[0] as number));
+      const ops = privileged.filter((o) => ix.decide(o, s, t) === 1).length;
       if (ops > 0 || dm) edges.push({ from: a, to: b, ops, dm });
     }
   return { nodes, edges, privilegedOps: privileged.length };

@@ -256,12 +256,12 @@ export class Heatmap {
       if (starts) {
         group = g;
         band++;
+        unlabelled = g;
       }
       if (k < c0) continue;
       const x = LEFT + k * cw - sx;
       ctx.fillStyle = band % 2 ? v("--muted") : v("--line");
       ctx.fillRect(x, TOP - 6, cw, 4);
-      if (starts) unlabelled = g;
       // a hypercall's name goes on its first column with room for it
       const text = wide ? this.source.colLabel(o) : unlabelled === g && x - lastLabel >= 12 ? g : undefined;
       if (text === undefined) continue;

@@ -8,6 +8,7 @@ import { evaluate } from "../query/evaluate.js";
 import { buildModel, type Model } from "../query/model.js";
 import { opActions } from "../query/op-actions.js";
 import { treePolicy } from "../query/tree-policy.js";
+import { renderDecision } from "../report/render-decision.js";
 import type { ReportData } from "../report/report-data.js";
 import { type CellChange, cellChange } from "./cell-change.js";
 import { el } from "./dom.js";
@@ -113,7 +114,10 @@ const heatmap = new Heatmap(
   },
   (c, why) => {
     status.textContent = describe(c);
-    if (why === "explain") showExplanation(c);
+    if (why !== "explain") return;
+    // a target chosen for one cell (from the list or a witness) does not carry over to the next
+    wantedTarget = undefined;
+    showExplanation(c);
   },
 );
 
@@ -152,17 +156,7 @@ function showExplanation(c: Cursor | undefined = heatmap.cursor()): void {
         ? null
         : (targets.find((t) => t && evaluate(model, op, src, t).decision === "allow") ?? targets[1] ?? null);
   targetSelect.value = pick?.name ?? "";
-  const lines = (m: Model) => {
-    const d = evaluate(m, op, src, pick);
-    return [
-      `${d.decision === "allow" ? "ALLOW" : "DENY"}  ${d.src} ${d.op}${d.target ? ` ${d.target}` : ""}  (policy ${d.policy})${d.error ? `  -> ${d.error}` : ""}`,
-      ...d.steps.map(
-        (st) =>
-          `${"  ".repeat(st.depth + 1)}${st.value === undefined ? " " : st.value ? "✔" : "✘"} ${st.what}${st.ref ? `   [${st.ref}]` : ""}`,
-      ),
-      ...d.conditions.map((x) => `  ? at run time: ${x}`),
-    ].join("\n");
-  };
+  const lines = (m: Model) => renderDecision(evaluate(m, op, src, pick));
   const text = [lines(model)];
   if (diff && data.vs) text.push("", lines(theVsModel(data.vs.policy)));
   explain.textContent = text.join("\n");
