@@ -60,16 +60,13 @@ export async function measureReport(root: string, out: string): Promise<ReportBe
   const t = performance.now();
   const model = generatedModel();
   const vs = buildModel(model.catalogue, model.system, getPolicy("hw-priv-v1"));
-  const findings = runLint({
-    system: model.system,
-    model,
-    index: new DecisionIndex(model),
-    secureBoot: false,
-  });
+  const index = new DecisionIndex(model);
+  const findings = runLint({ system: model.system, model, index, secureBoot: false });
   const data = buildReportData(model, {
     title: `xenpriv report: ${model.domains.length} generated domains`,
     vs,
     findings: findings.map((f) => ({ code: f.rule, severity: f.severity, message: f.message })),
+    index,
   });
   const html = renderHtmlReport(data, readFileSync(join(root, "dist", "report-app.js"), "utf8"));
   const buildMs = performance.now() - t;

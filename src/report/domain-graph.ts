@@ -1,7 +1,6 @@
 import type { Operation } from "../catalog/schema.js";
 import { capabilityNames, type Domain } from "../model/domain.js";
-import { DecisionIndex } from "../query/decision-index.js";
-import type { Model } from "../query/model.js";
+import type { DecisionIndex } from "../query/decision-index.js";
 import { opActions } from "../query/op-actions.js";
 
 /** A node of the overview graph: one domain, or the ordinary domains of one class taken together. */
@@ -47,8 +46,8 @@ const columnOf = (d: Domain): GraphNode["column"] =>
  * (what any domain may do is not a relation) and that the first member of `from` may use on a
  * member of `to`.
  */
-export function domainGraph(model: Model): DomainGraph {
-  const ix = new DecisionIndex(model);
+export function domainGraph(ix: DecisionIndex): DomainGraph {
+  const { model } = ix;
   const n = model.domains.length;
   const single = (s: number) => {
     const d = model.domains[s] as Domain;

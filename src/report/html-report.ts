@@ -32,10 +32,8 @@ tr.dropped td, tr.partly-applied td { color: var(--narrow); }
 button.witness { border: none; background: none; padding: 0; cursor: pointer; text-align: left; font: 12px/1.5 ui-monospace, monospace; }
 button.witness.widened { color: var(--wide); } button.witness.narrowed { color: var(--narrow); }
 button:focus-visible, summary:focus-visible, select:focus-visible, input:focus-visible { outline: 2px solid var(--sel); }
-@media print { #controls, #heatmap-wrap, #cell-status, .legend, label[for], #target { display: none; }
-  #explain { border: none; } body { margin: 0; } details { page-break-inside: avoid; } #witnesses[hidden] { display: block; }
-  .print-only { display: block; } }
-.print-only { display: none; }
+@media print { #controls, #heatmap-wrap, #cell-status, .legend, #target-label { display: none; }
+  #explain { border: none; } body { margin: 0; } details { page-break-inside: avoid; } #witnesses[hidden] { display: block; } }
 `;
 
 /** `<`, `>` and `&` escaped, so no string in the data can close the script element that holds it. */

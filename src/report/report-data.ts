@@ -78,8 +78,8 @@ export interface ReportData {
 }
 
 /** Cell labels of a model, domains by operations, as indexes into a shared label table. */
-function encodeCells(model: Model, labels: Map<string, number>): string {
-  const ix = new DecisionIndex(model);
+function encodeCells(ix: DecisionIndex, labels: Map<string, number>): string {
+  const { model } = ix;
   const codes = new Uint16Array(model.domains.length * model.ops.length);
   model.domains.forEach((_, s) => {
     cellsOfDomain(ix, s).forEach((c: Cell, o) => {
@@ -109,15 +109,18 @@ export function buildReportData(
     readonly vs?: Model;
     readonly findings?: readonly ReportFinding[];
     readonly lockdown?: ReportLockdown;
+    /** the model's decision index, when the caller has one (lint's) */
+    readonly index?: DecisionIndex;
   },
 ): ReportData {
+  const ix = o.index ?? new DecisionIndex(model);
   const labels = new Map<string, number>([["-", 0]]);
-  const cells = encodeCells(model, labels);
+  const cells = encodeCells(ix, labels);
   const diff = o.vs && diffModels(model, o.vs);
   const vs = o.vs &&
     diff && {
       policy: o.vs.policy.name,
-      cells: encodeCells(o.vs, labels),
+      cells: encodeCells(new DecisionIndex(o.vs), labels),
       widened: diff.widened,
       narrowed: diff.narrowed,
       witnesses: oneWitnessPerCell(diff.changes).slice(0, WITNESSES),
@@ -132,7 +135,7 @@ export function buildReportData(
     labels: [...labels.keys()],
     cells,
     ...(vs && { vs }),
-    graph: domainGraph(model),
+    graph: domainGraph(ix),
     findings: o.findings ?? [],
     ...(o.lockdown && { lockdown: o.lockdown }),
   };

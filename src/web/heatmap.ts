@@ -214,7 +214,8 @@ export class Heatmap {
           ctx.fillStyle = this.source.colour(rows[r] as number, cols[k] as number, css);
           ctx.fillRect(LEFT + k * cw - sx, TOP + r * ROW_H - sy, cw - 1, ROW_H - 1);
         }
-      ctx.strokeStyle = v("--sel");
+      if (!this.cursor()) return;
+      ctx.strokeStyle = v("--fg");
       ctx.lineWidth = 2;
       ctx.strokeRect(LEFT + this.sel.col * cw - sx, TOP + this.sel.row * ROW_H - sy, cw, ROW_H);
     });

@@ -12,13 +12,7 @@ import { renderDecision } from "../report/render-decision.js";
 import type { ReportData } from "../report/report-data.js";
 import { type CellChange, cellChange } from "./cell-change.js";
 import { el } from "./dom.js";
-import {
-  DECISIONS,
-  type DecisionFilter,
-  filterMatrix,
-  type MatrixFilter,
-  type MatrixInput,
-} from "./filter-matrix.js";
+import { DECISIONS, filterMatrix, type MatrixFilter, type MatrixInput } from "./filter-matrix.js";
 import { graphView } from "./graph-view.js";
 import { type Cursor, Heatmap } from "./heatmap.js";
 
@@ -185,7 +179,8 @@ function select(
     ...options.map((v) => el("option", { value: v, textContent: v })),
   );
   s.addEventListener("change", () => {
-    filter[key] = s.value as DecisionFilter;
+    // the options are the key's own values
+    Object.assign(filter, { [key]: s.value });
     refilter();
   });
   return el("label", {}, text, s);
@@ -427,7 +422,7 @@ function main(): void {
         ? [
             ["--wide", "widened"],
             ["--narrow", "narrowed"],
-            ["--sel", "changed / selected"],
+            ["--sel", "changed (some relations gained, some lost)"],
           ]
         : []),
     ].flatMap(([variable, text]) => [swatch(variable as string), text as string]),
@@ -450,7 +445,7 @@ function main(): void {
     heatmap.wrap,
     status,
     el("h2", { textContent: "Why" }),
-    el("label", {}, "target ", targetSelect),
+    el("label", { id: "target-label" }, "target ", targetSelect),
     explain,
     witnessList,
     ...lockdown(),

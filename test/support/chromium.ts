@@ -25,16 +25,13 @@ export const INSTALL_ADVICE = [
 ].join("\n");
 
 /** A fresh headless Chromium with an empty profile; `close` removes the profile. */
-export async function launchChromium(
-  colorScheme: "light" | "dark" = "light",
-): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(INSTALL_ADVICE);
   const profile = mkdtempSync(join(tmpdir(), "xenpriv-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: ARGS,
     headless: true,
-    colorScheme,
     viewport: { width: 1280, height: 900 },
   });
   return {

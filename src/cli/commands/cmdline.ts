@@ -1,5 +1,9 @@
 import { dirname, join } from "node:path";
-import { analyseCommandLine, type CommandLineAnalysis } from "../../cmdline/analyse-command-line.js";
+import {
+  analyseCommandLine,
+  type CommandLineAnalysis,
+  type TokenReport,
+} from "../../cmdline/analyse-command-line.js";
 import type { BootPath, BootSources, CfgSource } from "../../cmdline/assemble-command-line.js";
 import { efiSecureBoot, parseSecureBootVariable } from "../../cmdline/efi-secure-boot.js";
 import { loadOptionCatalogue } from "../../cmdline/load-option-catalogue.js";
@@ -194,6 +198,16 @@ function summary(a: CommandLineAnalysis): string[] {
   return lines;
 }
 
+/** What each registration of an option did with it, in one line. */
+export const tokenApplied = (t: TokenReport): string =>
+  t.options.map((x) => `${x.name}: ${x.result}`).join("; ");
+
+/** The diagnostics worth showing: warnings, and the notes on how the line was assembled and locked down. */
+export const shownDiagnostics = (a: CommandLineAnalysis) =>
+  a.diagnostics.filter(
+    (d) => d.severity !== "note" || d.code.startsWith("lockdown/") || d.code.startsWith("cmdline/"),
+  );
+
 /** What a command line does on the boot path and under the lockdown model the options give. */
 export function analyseCmdline(line: string, o: CmdlineOptions, image?: PeImage): CommandLineAnalysis {
   const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
@@ -217,7 +231,7 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
       yesNo(t.trusted),
       t.text,
       t.status,
-      t.options.map((x) => `${x.name}: ${x.result}`).join("; ") || "-",
+      tokenApplied(t) || "-",
       t.why.join("; ") || "-",
     ]),
   };
@@ -230,9 +244,7 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
       s.sources.map((x) => `${x.source}${x.trusted ? " (trusted)" : ""}`).join(", "),
     ]),
   };
-  const diags = a.diagnostics.filter(
-    (d) => d.severity !== "note" || d.code.startsWith("lockdown/") || d.code.startsWith("cmdline/"),
-  );
+  const diags = shownDiagnostics(a);
   const warnings = a.diagnostics.filter((d) => d.severity !== "note").length;
   return {
     kind: "cmdline",

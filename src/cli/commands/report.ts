@@ -15,15 +15,16 @@ import { type CommonOptions, loadModels } from "../context.js";
 import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
-import { analyseCmdline } from "./cmdline.js";
+import { analyseCmdline, shownDiagnostics, tokenApplied } from "./cmdline.js";
 
 export interface ReportOptions extends Omit<CommonOptions, "format"> {
   readonly vs?: string;
   readonly output: string;
   readonly secureBoot?: boolean;
   readonly cmdline?: string;
-  readonly lockdownModel?: LockdownModelId;
-  readonly safeList?: SafeListId;
+  /** commander's defaults: summit, v2 */
+  readonly lockdownModel: LockdownModelId;
+  readonly safeList: SafeListId;
 }
 
 /** The bundled page app (scripts/build.mjs writes it beside the CLI). */
@@ -64,8 +65,8 @@ function lockdownOf(line: string, model: Model, o: ReportOptions, secureBoot: bo
     boot: arch === "arm" ? "dt" : "multiboot",
     arch,
     loader: "GRUB 2.12",
-    lockdownModel: o.lockdownModel ?? "summit",
-    safeList: o.safeList ?? "v2",
+    lockdownModel: o.lockdownModel,
+    safeList: o.safeList,
     secureBoot,
     xen: o.xen ?? model.system.xen,
   });
@@ -81,12 +82,10 @@ function lockdownOf(line: string, model: Model, o: ReportOptions, secureBoot: bo
       source: t.source,
       trusted: t.trusted,
       status: t.status,
-      applied: t.options.map((x) => `${x.name}: ${x.result}`).join("; "),
+      applied: tokenApplied(t),
       why: t.why.join("; "),
     })),
-    diagnostics: a.diagnostics
-      .filter((d) => d.severity !== "note" || d.code.startsWith("lockdown/"))
-      .map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
+    diagnostics: shownDiagnostics(a).map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
   };
 }
 
@@ -95,13 +94,15 @@ export function reportCommand(o: ReportOptions): Output {
   const [model, vs] = loadModels(o, o.vs ? [o.policy, o.vs] : [o.policy]) as [Model, Model?];
   const secureBoot = o.secureBoot === true || model.system.build.secureBoot === true;
   const lockdown = o.cmdline === undefined ? undefined : lockdownOf(o.cmdline, model, o, secureBoot);
-  const findings = runLint({ system: model.system, model, index: new DecisionIndex(model), secureBoot });
+  const index = new DecisionIndex(model);
+  const findings = runLint({ system: model.system, model, index, secureBoot });
   const sources = findingSources(findings);
   const data = buildReportData(model, {
     title: `xenpriv report: ${model.system.source}`,
     ...(vs && { vs }),
     findings: findings.map((f) => withFrame(f, sources)),
     ...(lockdown && { lockdown }),
+    index,
   });
   const html = renderHtmlReport(data, appBundle());
   writeWhole(o.output, html);
