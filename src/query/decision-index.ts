@@ -9,7 +9,8 @@ const REL_SELF = 1;
 const REL_OWN_TARGET = 2;
 const REL_OTHER = 3;
 
-function signature(d: Domain): string {
+/** The attributes a decision can depend on: domains with the same signature decide alike. */
+export function signature(d: Domain): string {
   const c = d.caps;
   return [
     +c.control,
