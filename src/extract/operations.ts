@@ -97,6 +97,79 @@ function walkArch(
   return { arch, entry, subops };
 }
 
+const GUEST_TYPE = /^caller\.(pv|pvh|hvm|hvm-like)$/;
+const guestTypeOnly = (c: Cond): boolean =>
+  typeof c === "string"
+    ? GUEST_TYPE.test(c)
+    : "not" in c
+      ? guestTypeOnly(c.not)
+      : ("all" in c ? c.all : c.any).every(guestTypeOnly);
+
+const withoutVia = (c: FoundCheck): string => JSON.stringify({ ...c, via: undefined });
+
+/** Checks only one kind of caller meets: `caller.pv` or `caller.hvm-like` first in their conditions. */
+const onlyFor = (c: FoundCheck, atom: Cond): FoundCheck => ({ ...c, when: [atom, ...c.when] });
+
+/**
+ * The checks of a sub-op for PV callers and for HVM/PVH callers, who enter through a wrapper: the
+ * checks both make (in the order they make them) hold for all, the others for their callers only.
+ */
+function mergeByCaller(pv: readonly FoundCheck[], hvm: readonly FoundCheck[]): FoundCheck[] {
+  const pvKeys = pv.map(withoutVia);
+  const out: FoundCheck[] = [];
+  let i = 0;
+  for (const c of hvm) {
+    const at = pvKeys.indexOf(withoutVia(c), i);
+    if (at < 0) {
+      out.push(onlyFor(c, "caller.hvm-like"));
+      continue;
+    }
+    for (; i < at; i++) out.push(onlyFor(pv[i] as FoundCheck, "caller.pv"));
+    out.push(pv[at] as FoundCheck);
+    i = at + 1;
+  }
+  for (; i < pv.length; i++) out.push(onlyFor(pv[i] as FoundCheck, "caller.pv"));
+  return out;
+}
+
+/**
+ * x86 HVM and PVH guests enter some hypercalls through a wrapper of their own that lets only some
+ * sub-ops through (hvm_physdev_op(), hvm_grant_table_op(), hvm_memory_op() in
+ * xen/arch/x86/hvm/hypercall.c at RELEASE-4.22.0): each sub-op is walked again from the wrapper. A
+ * sub-op the wrapper refuses on every path is a gate for those callers before the PV path's checks.
+ */
+function throughHvmWrapper(
+  tree: XenTree,
+  hooks: ReadonlyMap<string, HookShape>,
+  relevant: ReadonlySet<string>,
+  pv: ArchPaths,
+  wrapper: CFunction,
+  unresolved: Unresolved[],
+): ArchPaths {
+  const disc = discriminantOf(wrapper);
+  if (!disc) return pv;
+  const subops: ArchPaths["subops"] = new Map();
+  for (const [label, path] of pv.subops) {
+    if (label === null) {
+      subops.set(label, path);
+      continue;
+    }
+    const r = new PathWalker(tree, hooks, relevant, "x86", label).run(wrapper, [disc]);
+    unresolved.push(...r.unresolved);
+    const refused: FoundCheck = {
+      kind: "gate",
+      require: { not: "caller.hvm-like" },
+      error: r.unsupported?.error ?? "",
+      when: [],
+      ref: r.unsupported?.ref ?? "",
+      via: [wrapper.name],
+    };
+    const checks = r.unsupported ? [refused, ...path.checks] : mergeByCaller(path.checks, r.checks);
+    subops.set(label, { ...path, checks, failures: [...path.failures, ...r.lookupFailures] });
+  }
+  return { ...pv, subops };
+}
+
 function operandOf(r: Role, target: Role | null): string | null {
   switch (r.kind) {
     case "current":
@@ -231,7 +304,12 @@ export function extractOperations(
         });
         continue;
       }
-      perArch.push(walkArch(tree, hooks, relevant, arch, entry, unresolved));
+      const paths = walkArch(tree, hooks, relevant, arch, entry, unresolved);
+      const wrapper =
+        arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
+          ? definitionsOn(tree, hc.entry.x86hvm, arch)[0]
+          : undefined;
+      perArch.push(wrapper ? throughHvmWrapper(tree, hooks, relevant, paths, wrapper, unresolved) : paths);
     }
     const labels = [...new Set(perArch.flatMap((p) => [...p.subops.keys()]))];
     const prefix = prefixOf(labels.filter((l): l is string => l !== null));
@@ -244,7 +322,8 @@ export function extractOperations(
       const subop = label === null ? null : label.slice(prefix.length).toLowerCase();
       const id = subop === null ? hc.name : `${hc.name}/${subop}`;
       const allFound = paths.flatMap((p) => p.checks);
-      if (!allFound.some((c) => c.kind === "xsm" || c.kind === "gate")) continue;
+      // a sub-op with no XSM check nor role test is no operation of the catalogue, even if some guest types cannot make it
+      if (!allFound.some((c) => c.kind === "xsm" || (c.kind === "gate" && !guestTypeOnly(c.require)))) continue;
       const target = targetOf(allFound);
       const first = paths[0] as (typeof paths)[number];
       const shared = (c: FoundCheck) => paths.every((p) => p.checks.some((d) => sameCheck(c, d)));

@@ -85,7 +85,7 @@ export interface WalkResult {
    * (`if ( !IS_ENABLED(CONFIG_HAS_SOFT_RESET) ) ret = -EOPNOTSUPP;`) or because no arch dispatcher
    * has its case (`default: return -ENOSYS;`): the arch does not have the operation.
    */
-  unsupported?: string;
+  unsupported?: { readonly ref: string; readonly error: string };
 }
 
 type Flow = "normal" | "break" | "continue" | "return";
@@ -401,7 +401,7 @@ export class PathWalker {
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
     const taken = this.configured(cond) === null ? null : decided ? cons : elseBody;
     const fails = taken ? (errorOf(taken) ?? errorAssigned(taken)) : null;
-    if (taken && fails && UNSUPPORTED.test(fails)) this.unsupported(taken);
+    if (taken && fails && UNSUPPORTED.test(fails)) this.unsupported(taken, fails);
     // a condition the sub-op settles is no condition of its checks
     const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
     // `if ( d == e ) ret = -EINVAL; else ret = xsm_...(...);`: the error branch fails the operation
@@ -573,8 +573,8 @@ export class PathWalker {
   }
 
   /** Only a path with no run-time condition on it fails whatever the caller passes. */
-  private unsupported(at: Node): void {
-    if (this.conds.length === 0) this.out.unsupported ??= this.ref(at);
+  private unsupported(at: Node, error: string): void {
+    if (this.conds.length === 0) this.out.unsupported ??= { ref: this.ref(at), error };
   }
 
   /**
@@ -588,6 +588,9 @@ export class PathWalker {
       const v = this.kconfig.value((m[2] as string).slice("CONFIG_".length));
       return v === "m" ? null : (v === "y") !== (m[1] === "!");
     }
+    // the catalogue models 64-bit guests (hypercall-defs.c's 64-bit columns): `!curr->hcall_compat` holds
+    const compat = /^(!?)\w+->hcall_compat$/.exec(text);
+    if (compat) return compat[1] === "!";
     const flag = /^(!?)\s*([a-z_][a-z0-9_]*)$/.exec(text);
     if (!flag || this.frame.env.has(flag[2] as string) || this.frame.fn.params.includes(flag[2] as string))
       return null;
@@ -640,13 +643,23 @@ export class PathWalker {
     return null;
   }
 
+  /** The sub-op, or the sub-op with its continuation bits masked off (`cmd & MEMOP_CMD_MASK`, hvm_memory_op()). */
+  private isDisc(e: Node): boolean {
+    const x = strip(e);
+    if (this.frame.disc.has(norm(x))) return true;
+    if (x.type !== "binary_expression" || x.child(1)?.type !== "&") return false;
+    const l = x.childForFieldName("left");
+    const r = x.childForFieldName("right");
+    return !!l && !!r && this.frame.disc.has(norm(strip(l))) && CONSTANT.test(norm(r));
+  }
+
   private switchStatement(n: Node): Flow {
     const cond = n.childForFieldName("condition");
     const body = n.childForFieldName("body");
     if (!cond || !body) return "normal";
     this.expr(cond);
     const items = caseItems(body);
-    if (this.frame.disc.has(norm(strip(cond)))) {
+    if (this.isDisc(cond)) {
       if (this.value === null) {
         for (const c of items) {
           if (c.label === "default" || this.out.labels.has(c.label)) continue;
@@ -664,7 +677,8 @@ export class PathWalker {
       if (start < 0) {
         start = items.findIndex((c) => c.label === "default");
         const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
-        if (only.length >= 1 && UNSUPPORTED.test(norm(only[0] as Node))) this.unsupported(only[0] as Node);
+        const fails = only.length >= 1 ? UNSUPPORTED.exec(norm(only[0] as Node)) : null;
+        if (fails) this.unsupported(only[0] as Node, fails[2] as string);
       }
       if (start < 0) return "normal";
       return this.runCases(items, start);
@@ -1028,22 +1042,40 @@ export class PathWalker {
     return fact?.eq ? fact.value : undefined;
   }
 
-  /** `if ( xsm_x(...) ) continue;`: a denial that only filters; `... return 0;`: one that only leaves something off. */
+  /**
+   * How a refusal shows, from what the code does when the hook fails: `if ( xsm_x(...) ) continue;`
+   * only filters; `... return 0;` only leaves something off; `op.status = GNTST_permission_denied;`
+   * is the status of a grant-table entry; `return start_extent;` is the count of extents done.
+   * The test is the one around the call, or `if ( rc )` right after `rc = xsm_x(...);`.
+   */
   private denialOf(n: Node): string | undefined {
     let p = n.parent;
     while (p && /^(parenthesized|unary|binary)_expression$/.test(p.type)) p = p.parent;
-    if (p?.type !== "if_statement") return undefined;
-    const cons = p.childForFieldName("consequence");
-    if (cons?.type === "continue_statement") return "filtered";
+    let test = p?.type === "if_statement" ? p : null;
+    if (!test && p?.type === "assignment_expression" && p.parent?.type === "expression_statement") {
+      const rc = norm(p.childForFieldName("left") ?? p);
+      const next = p.parent.nextNamedSibling;
+      const cond = next?.type === "if_statement" ? norm(next.childForFieldName("condition") ?? next) : "";
+      if ([`(${rc})`, `(${rc}<0)`, `(${rc}!=0)`].includes(cond)) test = next;
+    }
+    const cons = test?.childForFieldName("consequence");
+    if (!cons) return undefined;
+    if (cons.type === "continue_statement") return "filtered";
+    const body = statementsOf(cons);
+    for (const stmt of body) {
+      const status = assignmentOf(stmt);
+      if (status && /^GNTST_[a-z_]+$/.test(norm(status.value))) return norm(status.value);
+    }
+    const last = body.at(-1);
+    const returned = last?.type === "return_statement" ? norm(last.namedChild(0) ?? last) : "";
     // `if ( !opt_argo || xsm_argo_enable(d) ) { ...; return 0; }`: the feature is left off, no error
-    const last = cons ? statementsOf(cons).at(-1) : undefined;
-    if (last?.type === "return_statement" && norm(last.namedChild(0) ?? last) === "0") return "0";
+    if (returned === "0" || returned === "start_extent") return returned;
     return undefined;
   }
 }
 
 /** What Xen returns for an operation a build does not have. */
-const UNSUPPORTED = /^(return|\w+=)?-E(NOSYS|OPNOTSUPP)\b/;
+const UNSUPPORTED = /^(return|\w+=)?(-E(?:NOSYS|OPNOTSUPP))\b/;
 
 /** The error a `default:` that only fails sets or returns (`dprintk(...); ret = -EINVAL; break;`). */
 function failureOf(stmts: readonly Node[]): string | null {
