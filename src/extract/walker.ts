@@ -504,11 +504,14 @@ export class PathWalker {
 
   /** `if ( !is_hardware_domain(currd) ) return -ENOSYS;`: a role gate outside XSM. */
   private recordGate(cond: Node, c: Cond | null, error: string, keepRuntime = false): void {
-    // `if ( copy_from_guest(...) ) return -EFAULT;` everywhere: run-time failures are kept only next to a check
-    if (!c || (!keepRuntime && JSON.stringify(c).includes("runtime:"))) return;
+    // `if ( copy_from_guest(...) ) return -EFAULT;` everywhere: run-time failures are kept only next to a
+    // check; `if ( (d == current->domain) || (vcpu >= d->max_vcpus) ) break;` fails whatever the run-time
+    // part when the static one holds
+    const fails = c && !keepRuntime ? staticPart(c) : c;
+    if (!fails) return;
     this.out.checks.push({
       kind: "gate",
-      require: negate(c),
+      require: negate(fails),
       error,
       when: [...this.conds],
       ref: this.ref(cond),
@@ -564,7 +567,11 @@ export class PathWalker {
     const only = body.length === 1 ? assignmentOf(body[0] as Node) : null;
     if (!only) return null;
     const callee = /^(\w+)\(/.exec(norm(only.value))?.[1] ?? "";
-    if (!this.leadsToHook(callee)) return null;
+    // `ret = -EINVAL; if ( d != current->domain ) ret = domain_pause_by_systemcontroller(d);`: a role or
+    // relation test is a gate whatever the branch calls
+    const cond = n.childForFieldName("condition");
+    const pure = !!cond && !isRuntime(conditionOf(cond, this.frame.env, this.frame.disc));
+    if (!this.leadsToHook(callee) && !pure) return null;
     const prev = n.previousNamedSibling;
     const before = prev ? assignmentOf(prev) : null;
     return before && before.name === only.name && ERROR_CODE.test(norm(before.value))
@@ -1087,6 +1094,23 @@ function failureOf(stmts: readonly Node[]): string | null {
   const ret = /^return(-E[A-Z]+);$/.exec(norm(only))?.[1];
   const a = assignmentOf(only);
   return ret ?? (a && ERROR_CODE.test(norm(a.value)) ? norm(a.value) : null);
+}
+
+const isRuntime = (c: Cond): boolean => JSON.stringify(c).includes("runtime:");
+
+/** A failing condition's disjuncts that files can settle (`A || runtime` fails when `A` holds), or null. */
+function staticPart(c: Cond): Cond | null {
+  if (!isRuntime(c)) return c;
+  const parts: Cond[] = [];
+  const collect = (x: Cond): void => {
+    if (typeof x === "object" && "any" in x) x.any.forEach(collect);
+    // `!(a && b)` is `!a || !b`
+    else if (typeof x === "object" && "not" in x && typeof x.not === "object" && "all" in x.not)
+      x.not.all.forEach((y) => collect(negate(y)));
+    else if (!isRuntime(x)) parts.push(x);
+  };
+  collect(c);
+  return parts.length === 0 ? null : parts.length === 1 ? (parts[0] as Cond) : { any: parts };
 }
 
 /** `a || b || c` as its parts. */
