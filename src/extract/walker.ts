@@ -99,6 +99,8 @@ interface Frame {
   readonly facts: Map<string, Fact>;
   /** what the caller passed for each domid parameter: `domid` is `source.domid` in gnttab_copy_lock_domain() */
   readonly passed?: ReadonlyMap<string, string>;
+  /** variables holding an XSM hook's result (`ret = xsm_domctl(...)`): on the path that goes on, it passed */
+  readonly hookResults: Set<string>;
 }
 
 interface Fact {
@@ -199,7 +201,7 @@ export class PathWalker {
     facts = new Map<string, Fact>(),
     passed?: ReadonlyMap<string, string>,
   ): void {
-    this.stack.push({ fn, env, disc, facts, ...(passed && { passed }) });
+    this.stack.push({ fn, env, disc, facts, hookResults: new Set(), ...(passed && { passed }) });
     const depth = this.conds.length;
     try {
       this.stmt(fn.body);
@@ -396,7 +398,8 @@ export class PathWalker {
       if (c) this.recordGate(gated.left, negate(c), gated.error, true);
       this.expr(gated.right);
     } else this.expr(cond);
-    const decided = this.decide(cond);
+    // `if ( !lock || domctl_lock_acquire() ) ... else ret = -ERESTART;`: the call is retried until it holds
+    const decided = this.decide(cond) ?? (elseRestarts(alt) ? true : restarts(cons) ? false : null);
     // the branch the arch's build always takes only fails
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
     const taken = this.configured(cond) === null ? null : decided ? cons : elseBody;
@@ -539,10 +542,9 @@ export class PathWalker {
 
   /** `ret = -EPERM; if ( !is_hardware_domain(current->domain) ) break;`: the error set before the exit. */
   private errorBeforeExit(n: Node, cons: Node): string | null {
-    if (!/^\{?\s*(break|goto\s+\w+)\s*;\s*\}?$/.test(cons.text)) return null;
-    const prev = n.previousNamedSibling;
-    const before = prev ? assignmentOf(prev) : null;
-    return before && ERROR_CODE.test(norm(before.value)) ? norm(before.value) : null;
+    const body = statementsOf(cons).filter((x) => !isLog(x));
+    if (body.length !== 1 || !/^(break|goto\w+);$/.test(norm(body[0] as Node))) return null;
+    return errorStanding(n);
   }
 
   /** `rc = -E...;` before `if ( left && !(rc = hook_reaching(...)) )`: the error and the two sides. */
@@ -611,10 +613,22 @@ export class PathWalker {
     return this.tree.kconfig[this.arch];
   }
 
+  /** `!ret`, `ret == 0` (true) or `ret`, `ret < 0` (false) right after `ret = xsm_...(...)`. */
+  private hookPassed(cond: Node): boolean | null {
+    const text = norm(strip(cond));
+    const m = /^(!?)(\w+)(==0|!=0|<0)?$/.exec(text);
+    if (!m || !this.frame.hookResults.has(m[2] as string)) return null;
+    // the condition holds when the hook passed only for `ret == 0`
+    const holdsOnPass = m[3] === "==0";
+    return m[1] === "!" ? !holdsOnPass : holdsOnPass;
+  }
+
   /** Whether a condition is settled by the sub-op being followed. */
   private decide(cond: Node): boolean | null {
     const kconfig = this.configured(cond);
     if (kconfig !== null) return kconfig;
+    const passed = this.hookPassed(cond);
+    if (passed !== null) return passed;
     const known = this.factOf(cond);
     const fact = known ? this.frame.facts.get(known[0]) : undefined;
     if (known && fact) {
@@ -777,6 +791,9 @@ export class PathWalker {
         return;
       }
     }
+    const callee = v.type === "call_expression" ? (v.childForFieldName("function")?.text ?? "") : "";
+    if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4))) this.frame.hookResults.add(name);
+    else this.frame.hookResults.delete(name);
     const r = roleOf(value, env);
     if (r.kind !== "unknown") env.set(name, r);
     else if (this.mentionsDisc(v) && v.type !== "call_expression") this.frame.disc.add(name);
@@ -1113,6 +1130,29 @@ function staticPart(c: Cond): Cond | null {
   return parts.length === 0 ? null : parts.length === 1 ? (parts[0] as Cond) : { any: parts };
 }
 
+/**
+ * The error code the result holds when statement `n` runs: the nearest `ret = -E...;` before it, in
+ * its block or the blocks around it (`ret = -ESRCH; if ( ... ) break; if ( get ) { ... } else { if ( d ==
+ * currd ) break; ... }`, set_ext_vcpucontext), as long as nothing in between assigns `ret` again.
+ */
+function errorStanding(n: Node): string | null {
+  const crossed: Node[] = [];
+  for (let at: Node | null = n; at && at.type !== "function_definition"; at = at.parent) {
+    if (at.type === "case_statement" || at.type === "switch_statement") return null;
+    // the other branch of an `if` is not on the path: only the statements before, in a block
+    if (at.parent?.type !== "compound_statement" && at.parent?.type !== "case_statement") continue;
+    for (let prev = at.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      const a = assignmentOf(prev);
+      if (a && ERROR_CODE.test(norm(a.value))) {
+        const set = new RegExp(`\\b${a.name.replace(/\W/g, "\\$&")}\\s*(=[^=]|\\+=|-=|\\|=)`);
+        return crossed.some((c) => set.test(c.text)) ? null : norm(a.value);
+      }
+      crossed.push(prev);
+    }
+  }
+  return null;
+}
+
 /** `a || b || c` as its parts. */
 function disjuncts(cond: Node): Node[] {
   const x = strip(cond);
@@ -1145,9 +1185,25 @@ function errorAssigned(cons: Node): string | null {
 }
 
 function errorOf(cons: Node): string | null {
-  const text = cons.text.replace(/\s+/g, " ");
-  const ret = /^\{?\s*return (-E[A-Z]+);\s*\}?$/.exec(text);
+  const body = statementsOf(cons).filter((x) => !isLog(x));
+  const ret = body.length === 1 ? /^return(-E[A-Z]+);$/.exec(norm(body[0] as Node)) : null;
   if (ret) return ret[1] as string;
-  const set = /^\{\s*\w+ = (-E[A-Z]+);\s*(break|goto \w+);\s*\}$/.exec(text);
-  return set ? (set[1] as string) : null;
+  if (body.length !== 2 || !/^(break|goto\w+);$/.test(norm(body[1] as Node))) return null;
+  const set = assignmentOf(body[0] as Node);
+  return set && ERROR_CODE.test(norm(set.value)) ? norm(set.value) : null;
 }
+
+/** A branch that only has the hypercall retried: `ret = -ERESTART;`, `return hypercall_create_continuation(...);`. */
+function restarts(n: Node | null): boolean {
+  const body = n ? statementsOf(n).filter((x) => !isLog(x) && x.type !== "break_statement") : [];
+  return (
+    body.length === 1 &&
+    /^(return|\w+=)(-ERESTART|hypercall_create_continuation\(.*\));$/s.test(norm(body[0] as Node))
+  );
+}
+
+const elseRestarts = (alt: Node | null): boolean =>
+  restarts(alt?.type === "else_clause" ? alt.namedChild(0) : alt);
+
+/** `gdprintk(XENLOG_INFO, "...");` before an exit: it changes nothing the guest sees. */
+const isLog = (n: Node): boolean => n.type === "expression_statement" && /^\w*printk\(/.test(norm(n));
