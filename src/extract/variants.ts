@@ -33,6 +33,14 @@ function specialise(checks: readonly Check[], atom: string, holds: boolean): Che
   });
 }
 
+/** Whether a check is made on the target or depends on it. */
+const usesTarget = (checks: readonly Check[]): boolean =>
+  checks.some(
+    (c) =>
+      (c.kind === "xsm" && Object.values(c.args).includes("target")) ||
+      /"(self|target\.[\w-]+)"/.test(JSON.stringify(c.kind === "gate" ? [c.require, c.when] : c.when ?? null)),
+  );
+
 /** `XEN_VM_EVENT_GET_VERSION` -> `get_version`: without the prefix its sibling constants share. */
 function variantName(constant: string, constants: ReadonlyMap<string, ConstantInfo>): string {
   const parts = constant.split("_");
@@ -73,6 +81,8 @@ export function splitVariants(op: Operation, constants: ReadonlyMap<string, Cons
     const taken = specialise(skip >= 0 ? base.checks.slice(0, skip) : base.checks, atom, true);
     out.push({
       ...base,
+      // a value that names no domain (XEN_ARGO_DOMID_ANY, GET_VERSION before the lookup matters): no target
+      ...(!usesTarget(taken) && { target: { kind: "none" as const }, operands: {} }),
       id: `${op.id}/${variantName(constant as string, constants)}`,
       summary: `${op.summary}, with ${field} == ${constant}`,
       checks: taken,
