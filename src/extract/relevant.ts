@@ -5,6 +5,9 @@ import type { CFunction } from "./xen-tree.js";
 const ROLE_GATE =
   /\bcurrent->domain\s*==|==\s*current->domain\b|\bis_(control|hardware|xenstore)_domain\(\s*current->domain\b/;
 
+/** `if ( is_pv_domain(d) ) return -EOPNOTSUPP;` (arch_get_paging_mempool_size()): a guest-type test that fails the call. */
+const TYPE_GATE = /\bif\s*\(\s*!?\s*is_(pv|hvm|pvh)_domain\([^()]*\)\s*\)\s*(\/\*[^*]*\*\/\s*)?return\s+-E/;
+
 /** A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`). */
 const LOOKUP_OUT = new RegExp(`\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
 
@@ -21,7 +24,8 @@ export function functionsReachingHooks(
   for (const [name, defs] of functions) {
     const set = new Set<string>();
     for (const f of defs) {
-      if (ROLE_GATE.test(f.body.text) || LOOKUP_OUT.test(f.body.text)) reached.add(name);
+      const text = f.body.text;
+      if (ROLE_GATE.test(text) || TYPE_GATE.test(text) || LOOKUP_OUT.test(text)) reached.add(name);
       for (const c of f.body.descendantsOfType("call_expression")) {
         const id = c?.childForFieldName("function");
         if (id?.type === "identifier") set.add(id.text);
