@@ -2,7 +2,8 @@ import type { Cond } from "../catalog/schema.js";
 import type { Node } from "./c-parser.js";
 import { type Role, roleOf, strip } from "./roles.js";
 
-const ROLE_TEST: Readonly<Record<string, string>> = {
+/** Xen's predicates on a domain, as catalogue atoms of its side (`caller.`/`target.`). */
+export const ROLE_TEST: Readonly<Record<string, string>> = {
   is_control_domain: "control",
   is_hardware_domain: "hardware",
   is_xenstore_domain: "xenstore",
@@ -13,6 +14,9 @@ const ROLE_TEST: Readonly<Record<string, string>> = {
   // every HVM and PVH configuration has X86_EMU_LAPIC in its minimum and PV's options lack it
   // (emulation_flags_ok(), xen/arch/x86/domain.c:765-793 at RELEASE-4.22.0): a LAPIC is being HVM-like
   has_vlapic: "hvm-like",
+  // x86 sets PG_translate only in hvm_domain_initialise() (xen/arch/x86/hvm/hvm.c:629, paging.h:75);
+  // Arm's is true for every domain (xen/include/asm-generic/paging.h:7), and every Arm guest is HVM-like
+  paging_mode_translate: "hvm-like",
 };
 
 function side(r: Role): "caller" | "target" | null {

@@ -1,3 +1,4 @@
+import { ROLE_TEST } from "./conditions.js";
 import { LOOKUPS } from "./roles.js";
 import type { CFunction } from "./xen-tree.js";
 
@@ -5,8 +6,10 @@ import type { CFunction } from "./xen-tree.js";
 const ROLE_GATE =
   /\bcurrent->domain\s*==|==\s*current->domain\b|\bis_(control|hardware|xenstore)_domain\(\s*current->domain\b/;
 
-/** `if ( is_pv_domain(d) ) return -EOPNOTSUPP;` (arch_get_paging_mempool_size()): a guest-type test that fails the call. */
-const TYPE_GATE = /\bif\s*\(\s*!?\s*is_(pv|hvm|pvh)_domain\([^()]*\)\s*\)\s*(\/\*[^*]*\*\/\s*)?return\s+-E/;
+/** `if ( is_pv_domain(d) ) return -EOPNOTSUPP;` (arch_get_paging_mempool_size()): a domain's type or role failing the call. */
+const TYPE_GATE = new RegExp(
+  `\\bif\\s*\\(\\s*!?\\s*(${Object.keys(ROLE_TEST).join("|")})\\([^()]*\\)\\s*\\)\\s*(/\\*[^*]*\\*/\\s*)?return\\s+-E`,
+);
 
 /** A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`). */
 const LOOKUP_OUT = new RegExp(`\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);

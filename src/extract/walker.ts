@@ -544,7 +544,7 @@ export class PathWalker {
   private errorBeforeExit(n: Node, cons: Node): string | null {
     const body = statementsOf(cons).filter((x) => !isLog(x));
     if (body.length !== 1 || !/^(break|goto\w+);$/.test(norm(body[0] as Node))) return null;
-    return errorStanding(n);
+    return errorStanding(n)?.value ?? null;
   }
 
   /** `rc = -E...;` before `if ( left && !(rc = hook_reaching(...)) )`: the error and the two sides. */
@@ -574,11 +574,9 @@ export class PathWalker {
     const cond = n.childForFieldName("condition");
     const pure = !!cond && !isRuntime(conditionOf(cond, this.frame.env, this.frame.disc));
     if (!this.leadsToHook(callee) && !pure) return null;
-    const prev = n.previousNamedSibling;
-    const before = prev ? assignmentOf(prev) : null;
-    return before && before.name === only.name && ERROR_CODE.test(norm(before.value))
-      ? norm(before.value)
-      : null;
+    // `rc = -EINVAL; if ( d != current->domain ) rc = -EOPNOTSUPP; else if ( ... ) rc = xsm_...(...);`
+    const before = errorStanding(n);
+    return before && before.name === only.name ? before.value : null;
   }
 
   /** Only a path with no run-time condition on it fails whatever the caller passes. */
@@ -1135,7 +1133,7 @@ function staticPart(c: Cond): Cond | null {
  * its block or the blocks around it (`ret = -ESRCH; if ( ... ) break; if ( get ) { ... } else { if ( d ==
  * currd ) break; ... }`, set_ext_vcpucontext), as long as nothing in between assigns `ret` again.
  */
-function errorStanding(n: Node): string | null {
+function errorStanding(n: Node): { name: string; value: string } | null {
   const crossed: Node[] = [];
   for (let at: Node | null = n; at && at.type !== "function_definition"; at = at.parent) {
     if (at.type === "case_statement" || at.type === "switch_statement") return null;
@@ -1145,7 +1143,7 @@ function errorStanding(n: Node): string | null {
       const a = assignmentOf(prev);
       if (a && ERROR_CODE.test(norm(a.value))) {
         const set = new RegExp(`\\b${a.name.replace(/\W/g, "\\$&")}\\s*(=[^=]|\\+=|-=|\\|=)`);
-        return crossed.some((c) => set.test(c.text)) ? null : norm(a.value);
+        return crossed.some((c) => set.test(c.text)) ? null : { name: a.name, value: norm(a.value) };
       }
       crossed.push(prev);
     }
