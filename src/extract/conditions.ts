@@ -19,10 +19,30 @@ export const ROLE_TEST: Readonly<Record<string, string>> = {
   paging_mode_translate: "hvm-like",
 };
 
-function side(r: Role): "caller" | "target" | null {
+/**
+ * `caller`, or a looked-up domain as `target@<var>`: which lookup is the operation's target is known
+ * only once its checks are (`resolveTarget`); a test of another one (set_target's `e`) is no target test.
+ */
+function side(r: Role): string | null {
   if (r.kind === "current") return "caller";
-  if (r.kind === "lookup") return "target";
+  if (r.kind === "lookup") return `target@${r.var}`;
   return null;
+}
+
+const ON_LOOKUP = /^(self|target)@([^.]+)(\..+)?$/;
+
+/** Atoms on a looked-up domain as atoms of the target when it is the operation's target, run-time ones otherwise. */
+export function resolveTarget(c: Cond, target: string | null): Cond {
+  if (typeof c === "string") {
+    const m = ON_LOOKUP.exec(c);
+    if (!m) return c;
+    const [, kind, v, prop = ""] = m;
+    if (v === target) return kind === "self" ? "self" : `target${prop}`;
+    return kind === "self" ? `runtime:${v} is the caller` : `runtime:${v} is ${prop.slice(1)}`;
+  }
+  if ("not" in c) return { not: resolveTarget(c.not, target) };
+  if ("all" in c) return { all: c.all.map((x) => resolveTarget(x, target)) };
+  return { any: c.any.map((x) => resolveTarget(x, target)) };
 }
 
 /** `!c`, without writing `!!c` */
@@ -50,8 +70,12 @@ export function conditionOf(n: Node, env: ReadonlyMap<string, Role>, disc: Reado
     if (l && r && (op === "==" || op === "!=")) {
       const a = roleOf(l, env);
       const b = roleOf(r, env);
-      const self = new Set([side(a), side(b)]);
-      if (self.has("caller") && self.has("target")) return op === "==" ? "self" : { not: "self" };
+      const sides = [side(a), side(b)];
+      const other = sides.find((x) => x?.startsWith("target@"));
+      if (sides.includes("caller") && other) {
+        const self = `self@${other.slice("target@".length)}`;
+        return op === "==" ? self : { not: self };
+      }
     }
   }
   if (x.type === "call_expression") {

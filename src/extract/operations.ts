@@ -1,4 +1,5 @@
 import { type Check, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
+import { resolveTarget } from "./conditions.js";
 import type { ConstantInfo } from "./constants.js";
 import type { HypercallEntry } from "./hypercall-table.js";
 import type { Role } from "./roles.js";
@@ -189,8 +190,8 @@ function operandOf(r: Role, target: Role | null): string | null {
   }
 }
 
-const condOf = (when: readonly Cond[], arch: Arch | null): Cond | undefined => {
-  const all = arch ? [`arch.${arch}` as Cond, ...when] : [...when];
+const condOf = (when: readonly Cond[], arch: Arch | null, target: string | null): Cond | undefined => {
+  const all = [...(arch ? [`arch.${arch}` as Cond] : []), ...when.map((c) => resolveTarget(c, target))];
   return all.length === 0 ? undefined : all.length === 1 ? all[0] : { all };
 };
 
@@ -203,13 +204,14 @@ function toChecks(
   unresolved: Unresolved[],
 ): Check[] {
   const out: Check[] = [];
+  const targetVar = target?.kind === "lookup" ? target.var : null;
   for (const c of found) {
-    const when = condOf(c.when, arch);
+    const when = condOf(c.when, arch, targetVar);
     const via = c.via.length > 1 ? `via ${c.via.join(" -> ")}` : undefined;
     if (c.kind === "gate") {
       out.push({
         kind: "gate",
-        require: c.require,
+        require: resolveTarget(c.require, targetVar),
         error: c.error,
         ref: c.ref,
         ...(when && { when }),
