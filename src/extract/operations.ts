@@ -106,6 +106,8 @@ const guestTypeOnly = (c: Cond): boolean =>
       ? guestTypeOnly(c.not)
       : ("all" in c ? c.all : c.any).every(guestTypeOnly);
 
+const isRuntime = (c: Cond): boolean => JSON.stringify(c).includes("runtime:");
+
 const withoutVia = (c: FoundCheck): string => JSON.stringify({ ...c, via: undefined });
 
 /** Checks only one kind of caller meets: `caller.pv` or `caller.hvm-like` first in their conditions. */
@@ -324,8 +326,16 @@ export function extractOperations(
       const subop = label === null ? null : label.slice(prefix.length).toLowerCase();
       const id = subop === null ? hc.name : `${hc.name}/${subop}`;
       const allFound = paths.flatMap((p) => p.checks);
-      // a sub-op with no XSM check nor role test is no operation of the catalogue, even if some guest types cannot make it
-      if (!allFound.some((c) => c.kind === "xsm" || (c.kind === "gate" && !guestTypeOnly(c.require)))) continue;
+      // a sub-op with no XSM check nor role test is no operation of the catalogue, even if some guest types
+      // cannot make it or some arguments fail
+      if (
+        !allFound.some(
+          (c) =>
+            c.kind === "xsm" ||
+            (c.kind === "gate" && (c.byHook || (!guestTypeOnly(c.require) && !isRuntime(c.require)))),
+        )
+      )
+        continue;
       const target = targetOf(allFound);
       const first = paths[0] as (typeof paths)[number];
       const shared = (c: FoundCheck) => paths.every((p) => p.checks.some((d) => sameCheck(c, d)));

@@ -38,7 +38,9 @@ const usesTarget = (checks: readonly Check[]): boolean =>
   checks.some(
     (c) =>
       (c.kind === "xsm" && Object.values(c.args).includes("target")) ||
-      /"(self|target\.[\w-]+)"/.test(JSON.stringify(c.kind === "gate" ? [c.require, c.when] : c.when ?? null)),
+      /"(self|target\.[\w-]+)"/.test(
+        JSON.stringify(c.kind === "gate" ? [c.require, c.when] : (c.when ?? null)),
+      ),
   );
 
 /** `XEN_VM_EVENT_GET_VERSION` -> `get_version`: without the prefix its sibling constants share. */

@@ -45,6 +45,8 @@ export type FoundCheck =
       readonly when: readonly Cond[];
       readonly ref: string;
       readonly via: readonly string[];
+      /** a hook that no default policy passes (dummy.h's xsm_do_xsm_op()) */
+      readonly byHook?: true;
     }
   | {
       readonly kind: "skip";
@@ -417,7 +419,8 @@ export class PathWalker {
     const before = decided === null && !elseBody ? this.errorBeforeCheck(n, cons) : null;
     if (before) {
       this.recordGate(cond, c ? negate(c) : null, before, true);
-      return this.stmt(cons);
+      // `else if ( is_hvm_domain(d) && paging_mode_shadow(d) ) rc = xsm_...(...);`: the hook is made when it holds
+      return n.parent?.type === "else_clause" ? this.withCond(c, () => this.stmt(cons)) : this.stmt(cons);
     }
     const error = errorOf(cons) ?? this.errorBeforeExit(n, cons);
     if (error) this.recordGate(cond, c, error);
@@ -1005,6 +1008,7 @@ export class PathWalker {
         when: [...this.conds],
         ref: this.ref(n),
         via: this.via(),
+        byHook: true,
       });
       return;
     }
