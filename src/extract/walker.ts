@@ -1125,7 +1125,7 @@ function staticPart(c: Cond): Cond | null {
     if (typeof x === "object" && "any" in x) x.any.forEach(collect);
     // `!(a && b)` is `!a || !b`
     else if (typeof x === "object" && "not" in x && typeof x.not === "object" && "all" in x.not)
-      x.not.all.forEach((y) => collect(negate(y)));
+      for (const y of x.not.all) collect(negate(y));
     else if (!isRuntime(x)) parts.push(x);
   };
   collect(c);

@@ -77,7 +77,10 @@ export function decisionAgreement(pairs: readonly ModelPair[]): DecisionAgreemen
     for (const op of other.ops) if (!ours.has(op.id)) note(op.id, "extra", name);
     const common = reference.ops.filter((o) => theirs.has(o.id));
     const a = new DecisionIndex(reference, common);
-    const b = new DecisionIndex(other, common.map((o) => theirs.get(o.id) as Operation));
+    const b = new DecisionIndex(
+      other,
+      common.map((o) => theirs.get(o.id) as Operation),
+    );
     const byName = new Map(a.domains.map((d, i) => [d.name, i]));
     for (let s = 0; s < reference.domains.length; s++) {
       const repsA = otherRepresentatives(a, s);
