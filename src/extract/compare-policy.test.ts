@@ -33,6 +33,21 @@ describe("comparePolicy", () => {
     assert.deepEqual(comparePolicy(program, dummy), []);
   });
 
+  it("finds none for 4.17's `case XSM_XS_PRIV:` inside the `if` of XSM_TARGET", () => {
+    const { program } = extractDefaultAction(parseFile(fixture("hooks-default-inner-label"), parse));
+    assert.deepEqual(comparePolicy(program, dummy), []);
+  });
+
+  it("finds the rule that a switch read without its inner label loses: XS_PRIV for the xenstore domain", () => {
+    // what 4.17.5 extracted to before the label was read: the XS_PRIV case gone, XS_PRIV refused by `default:`
+    const text = fixture("hooks-default-inner-label").text.replace(/^ *case XSM_XS_PRIV:\n/m, "");
+    const { program } = extractDefaultAction(parseFile({ path: DUMMY_H, text }, parse));
+    const diffs = comparePolicy(program, dummy);
+    assert.ok(diffs.length > 0);
+    assert.ok(diffs.every((d) => d.action === "XS_PRIV" && d.extracted === false && d.module === true));
+    assert.ok(diffs.some((d) => d.situation.startsWith("src xenstore,")));
+  });
+
   it("recognises the v1 posting as hw-priv-v1 and not as dummy", () => {
     const x = extractDefaultAction(parseFile(fixture("seed-hw-priv-v1"), parse));
     const hooks = extractHooks(parseFile(fixture("seed-hw-priv-v1"), parse));
