@@ -89,8 +89,20 @@ function xenVersion(root: string): string {
   return `${v("XEN_VERSION")}.${v("XEN_SUBVERSION")}${v("XEN_EXTRAVERSION")}`;
 }
 
-/** Hooks (functions with XSM_ASSERT_ACTION) by asserted action, reference §3.1 and counted by hand. */
+/**
+ * Hooks (functions with XSM_ASSERT_ACTION) by asserted action, reference §3.1 and counted by hand;
+ * the 4.17-4.21 last releases counted with `grep -o 'XSM_ASSERT_ACTION(XSM_[A-Z_]*)'` over dummy.h.
+ * 4.17.7 and the later last releases carry the domctl/sysctl hook rework backported (RELEASE-4.17.7 has
+ * a0119e1fd6 "domctl/XSM: drop vm_event_control hook"), so 4.17.7 differs from 4.17.5.
+ */
 const EXPECTED: Record<string, Record<string, number>> = {
+  "4.17.0": { HOOK: 34, PRIV: 17, TARGET: 18, DM_PRIV: 9, OTHER: 5 },
+  "4.17.5": { HOOK: 34, PRIV: 17, TARGET: 18, DM_PRIV: 9, OTHER: 5 },
+  "4.17.7": { HOOK: 13, PRIV: 21, TARGET: 18, DM_PRIV: 13, OTHER: 5, XS_PRIV: 1 },
+  "4.18.6": { HOOK: 14, PRIV: 21, TARGET: 18, DM_PRIV: 13, OTHER: 5, XS_PRIV: 1 },
+  "4.19.6": { HOOK: 14, PRIV: 21, TARGET: 18, DM_PRIV: 13, OTHER: 5, XS_PRIV: 1 },
+  "4.20.4": { HOOK: 14, PRIV: 21, TARGET: 18, DM_PRIV: 13, OTHER: 5, XS_PRIV: 1 },
+  "4.21.2": { HOOK: 14, PRIV: 21, TARGET: 18, DM_PRIV: 13, OTHER: 5, XS_PRIV: 2 },
   "4.19.0": { HOOK: 34, PRIV: 17, TARGET: 18, DM_PRIV: 9, OTHER: 5 },
   "4.20.0": { HOOK: 33, PRIV: 17, TARGET: 18, DM_PRIV: 9, OTHER: 5, XS_PRIV: 1 },
   "4.21.0": { HOOK: 33, PRIV: 17, TARGET: 18, DM_PRIV: 9, OTHER: 5, XS_PRIV: 2 },
