@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
@@ -459,6 +459,46 @@ describe("options", () => {
     const none = run("options", "extract", "test/fixtures/devicetree");
     assert.equal(none.code, 2);
     assert.match(none.err, /error\[extract\/not-a-xen-tree\]/);
+  });
+});
+
+describe("extract", () => {
+  const TREE = "test/fixtures/extract/patterns/case-labels";
+
+  test("a tree whose policy it cannot read exits 2 with file:line:column, and writes nothing", () => {
+    const root = join(mkdtempSync(join(tmpdir(), "xenpriv-extract-")), "tree");
+    cpSync(TREE, root, { recursive: true });
+    writeFileSync(
+      join(root, "xen/include/xsm/dummy.h"),
+      readFileSync("test/fixtures/extract/hooks-default-jumps/xen/include/xsm/dummy.h", "utf8"),
+    );
+    const out = join(root, "out.json");
+    const r = run("extract", root, "-o", out);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, "");
+    assert.match(
+      r.err,
+      /xen\/include\/xsm\/dummy\.h:14:5: error\[extract\/default-action-unread\]: xsm_default_action: `case XSM_TARGET:` inside a block/,
+    );
+    assert.match(r.err, /help: xenpriv reads `xsm_default_action\(\)` whole or not at all/);
+    assert.doesNotMatch(r.err, /internal error| {4}at /);
+    assert.equal(readdirSync(root).includes("out.json"), false);
+  });
+
+  test("--commit names the commit of a tree without git; without it the commit is unknown, and said so", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xenpriv-extract-"));
+    const sha = "d45d5687f1441495f4ee20d5e9940066c5fa5beb";
+    const named = run("extract", TREE, "-o", join(dir, "a.json"), "--commit", sha);
+    assert.equal(named.code, 0);
+    assert.equal(JSON.parse(readFileSync(join(dir, "a.json"), "utf8")).meta.commit, sha);
+    assert.doesNotMatch(named.err, /commit unknown/);
+    const unnamed = run("extract", TREE, "-o", join(dir, "b.json"));
+    assert.equal(unnamed.code, 0);
+    assert.equal(JSON.parse(readFileSync(join(dir, "b.json"), "utf8")).meta.commit, "");
+    assert.match(unnamed.err, /commit unknown: not a git checkout; --commit names it/);
+    const bad = run("extract", TREE, "--commit", "d45d568");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /error\[extract\/bad-commit\]: `d45d568` is not a full commit id/);
   });
 });
 

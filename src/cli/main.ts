@@ -176,11 +176,15 @@ export function program(): Command {
     });
 
   p.command("extract")
-    .argument("<xen-tree>", "root of a Xen source tree (4.19 or later)")
+    .argument("<xen-tree>", "root of a Xen source tree (4.17.0 or later)")
     .description("read the operation catalogue and the default policy out of a Xen source tree")
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
-    .action(async (tree: string, o: { output?: string; xenVersion?: string }) =>
+    .option(
+      "--commit <sha>",
+      "the commit a tree without git was made from (git archive, a tarball); default: the checkout's, else unknown",
+    )
+    .action(async (tree: string, o: { output?: string; xenVersion?: string; commit?: string }) =>
       (await import("./commands/extract.js")).extractCommand(tree, o),
     );
 

@@ -146,6 +146,8 @@ describe("extractHooks", () => {
         ref: at(32, HOOKS_H),
         what: "hook xsm_lamp_flicker",
         reason: "hooks.h declares it; dummy.h has no such function",
+        // where its name is
+        column: 15,
       },
     ]);
   });
@@ -155,7 +157,7 @@ describe("extractHooks", () => {
       path: HOOKS_H,
       text: "#ifndef XSM_HOOK\n#define XSM_HOOK(a, b) \\\n    XSM_HOOK(a, b)\n#endif\nXSM_HOOK(int, x)\n",
     });
-    assert.deepEqual(d, [{ name: "x", ref: at(5, HOOKS_H), guards: [] }]);
+    assert.deepEqual(d, { hooks: [{ name: "x", ref: at(5, HOOKS_H), guards: [] }], unresolved: [] });
   });
 
   it("reports what it cannot read instead of guessing, with the line", () => {
@@ -186,6 +188,48 @@ describe("extractHooks", () => {
     assert.deepEqual(
       x.hooks.map((h) => h.name),
       ["gizmo_spin", "gizmo_fold", "gizmo_wave"],
+    );
+  });
+
+  it("reports a label inside a block, a guard it cannot hold and hooks.h lines of unknown shape", () => {
+    const x = extractHooks(
+      parseFile(fixture("hooks-refused", DUMMY_H), parse),
+      fixture("hooks-refused", HOOKS_H),
+    );
+    assert.deepEqual(
+      x.unresolved.map((u) => [`${u.ref}:${u.column}`, u.what, u.reason]),
+      [
+        [
+          `${at(32)}:5`,
+          "hook xsm_kettle_op",
+          "`case KETTLE_pour:` inside a block is a jump into the middle of a statement, which is not modelled",
+        ],
+        [
+          `${at(41)}:1`,
+          "hook xsm_kettle_fill",
+          "defined under `#if defined(CONFIG_KETTLE) || defined(CONFIG_TEAPOT)`, which is no conjunction of `CONFIG_*` tests: where it is built is not read",
+        ],
+        // the name on the entry's second line, and another macro
+        [
+          `${at(7, HOOKS_H)}:1`,
+          "hooks.h",
+          "`XSM_HOOK(` is not an `XSM_HOOK(rtype, name, ...)` entry with its name on its first line",
+        ],
+        [
+          `${at(9, HOOKS_H)}:1`,
+          "hooks.h",
+          "`XSM_HOOK_VOID(kettle_cool, struct domain *)` is not an `XSM_HOOK(rtype, name, ...)` entry with its name on its first line",
+        ],
+      ],
+    );
+    // an entry over two lines with its name on the first is read; the line after the unread one is not a gap
+    assert.deepEqual(
+      x.declared.map((d) => [d.name, d.ref]),
+      [
+        ["kettle_op", at(3, HOOKS_H)],
+        ["kettle_fill", at(4, HOOKS_H)],
+        ["kettle_descale", at(5, HOOKS_H)],
+      ],
     );
   });
 

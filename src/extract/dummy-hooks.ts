@@ -2,9 +2,8 @@ import { type Hook, HookSchema } from "../catalog/schema.js";
 import { ACTIONS, type Action } from "../model/action.js";
 import type { HookProgram } from "../policy/program.js";
 import { lineOf, type Node, statementsOf } from "./c-parser.js";
-import { translateHookBody } from "./hook-body.js";
-import type { Unresolved } from "./unresolved.js";
-import type { CFunction, ParsedFile } from "./xen-tree.js";
+import { type Gap, translateHookBody } from "./hook-body.js";
+import { branchGuards, type CFunction, type ParsedFile } from "./xen-tree.js";
 
 /** A file of the tree: its path relative to the tree root and its text. */
 export interface XenFile {
@@ -38,7 +37,14 @@ export interface HookExtraction {
   readonly nonHooks: NonHook[];
   /** hooks.h entries, when hooks.h was given */
   readonly declared: DeclaredHook[];
-  readonly unresolved: Unresolved[];
+  /** what it could not read: any one makes the hooks a guess (read-policy.ts refuses them) */
+  readonly unresolved: Gap[];
+}
+
+/** hooks.h's entries, and its lines that are neither an entry nor a preprocessor line. */
+export interface HooksHReading {
+  readonly hooks: DeclaredHook[];
+  readonly unresolved: Gap[];
 }
 
 const ASSERT = "XSM_ASSERT_ACTION";
@@ -64,35 +70,91 @@ function lineGuards(directive: string, arg: string): string[] {
   return terms.every((m) => m) ? terms.map((m) => `${m?.[1]}${m?.[2]}`) : [];
 }
 
+/** Comments blanked, newlines kept: every line keeps its number and every byte its column. */
+const blankComments = (text: string): string =>
+  text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, " "));
+
+/** `XSM_HOOK(rtype, name` followed by `,` or `)`: the name must be on the entry's first line. */
+const ENTRY = /^\s*XSM_HOOK\s*\(\s*[^,()]+?\s*,\s*(\w+)\s*[,)]/;
+
 /**
  * hooks.h is a list of macro invocations, not C that tree-sitter can parse, so it is read by lines:
- * a stack of `#if` frames gives each `XSM_HOOK(rtype, name, ...)` its `CONFIG_*` guards.
+ * a stack of `#if` frames gives each `XSM_HOOK(rtype, name, ...)` its `CONFIG_*` guards (master's
+ * xen/include/xsm/hooks.h, commit 813a62811f). An entry may go on over lines until its parentheses
+ * close; any other line is a shape the reader does not know, and a gap.
  */
-export function readHooksH(file: XenFile): DeclaredHook[] {
+export function readHooksH(file: XenFile): HooksHReading {
   const out: DeclaredHook[] = [];
+  const unresolved: Gap[] = [];
   const stack: string[][] = [];
   let continued = false;
-  file.text.split("\n").forEach((line, i) => {
-    const wasContinued = continued;
-    continued = /\\\s*$/.test(line);
-    if (wasContinued) return; // continuation of a #define
-    const pp = /^\s*#\s*(\w+)\s*(.*?)\s*(\/\*.*)?$/.exec(line);
-    if (pp) {
-      const [, d, arg = ""] = pp as unknown as [string, string, string];
-      if (d === "if" || d === "ifdef" || d === "ifndef") stack.push(lineGuards(d, arg));
-      else if (d === "else") {
-        const top = stack.pop() ?? [];
-        const [g] = top;
-        stack.push(top.length === 1 && g ? [g.startsWith("!") ? g.slice(1) : `!${g}`] : []);
-      } else if (d === "elif") stack.splice(-1, 1, []);
-      else if (d === "endif") stack.pop();
-      return;
+  let open = 0;
+  blankComments(file.text)
+    .split("\n")
+    .forEach((line, i) => {
+      const wasContinued = continued;
+      continued = /\\\s*$/.test(line);
+      if (wasContinued) return; // continuation of a #define
+      if (open > 0) {
+        // the rest of an entry over several lines
+        for (const ch of line) open += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+        return;
+      }
+      const pp = /^\s*#\s*(\w+)\s*(.*?)\s*$/.exec(line);
+      if (pp) {
+        const [, d, arg = ""] = pp as unknown as [string, string, string];
+        if (d === "if" || d === "ifdef" || d === "ifndef") stack.push(lineGuards(d, arg));
+        else if (d === "else") {
+          const top = stack.pop() ?? [];
+          const [g] = top;
+          stack.push(top.length === 1 && g ? [g.startsWith("!") ? g.slice(1) : `!${g}`] : []);
+        } else if (d === "elif") stack.splice(-1, 1, []);
+        else if (d === "endif") stack.pop();
+        return;
+      }
+      if (!line.trim()) return;
+      // an entry, known or not, goes on until its parentheses close
+      for (const ch of line) open += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+      open = Math.max(open, 0);
+      const m = ENTRY.exec(line);
+      if (m)
+        out.push({ name: m[1] as string, ref: `${file.path}:${i + 1}`, guards: [...new Set(stack.flat())] });
+      else
+        unresolved.push({
+          ref: `${file.path}:${i + 1}`,
+          what: "hooks.h",
+          reason: `\`${line.trim()}\` is not an \`XSM_HOOK(rtype, name, ...)\` entry with its name on its first line`,
+          column: line.length - line.trimStart().length + 1,
+        });
+    });
+  return { hooks: out, unresolved };
+}
+
+const PREPROC_BRANCH = new Set(["preproc_ifdef", "preproc_if", "preproc_elif", "preproc_else"]);
+/** `#ifndef __XEN_XSM_DUMMY_H__`: around the whole header, no condition of the build */
+const INCLUDE_GUARD = /^_*[A-Z0-9_]*_H_*$/;
+
+/**
+ * The first `#if` around a definition whose condition the guards cannot hold (`#if A || B`, the
+ * `#else` of `#if A && B`, `#elif`, `#if 0`): where the hook is built would be a guess.
+ */
+export function unreadGuard(node: Node): Node | null {
+  let child: Node = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (!PREPROC_BRANCH.has(p.type)) continue;
+    if (p.type === "preproc_elif") return p;
+    if (p.type === "preproc_else") {
+      const owner = p.parent;
+      if (!owner || owner.type === "preproc_elif" || branchGuards(owner, true).length === 0)
+        return owner ?? p;
+      continue;
     }
-    const m = /^\s*XSM_HOOK\s*\(\s*[^,()]+?\s*,\s*(\w+)/.exec(line);
-    if (m)
-      out.push({ name: m[1] as string, ref: `${file.path}:${i + 1}`, guards: [...new Set(stack.flat())] });
-  });
-  return out;
+    // the #else part of this #if is handled by the preproc_else above
+    if (p.childForFieldName("alternative")?.equals(child)) continue;
+    const name = p.type === "preproc_ifdef" ? (p.childForFieldName("name")?.text ?? "") : "";
+    if (branchGuards(p, false).length === 0 && !INCLUDE_GUARD.test(name)) return p;
+  }
+  return null;
 }
 
 /**
@@ -106,18 +168,27 @@ export function extractHooks(dummyH: ParsedFile, hooksH?: XenFile): HookExtracti
   const hooks: Hook[] = [];
   const bodies: Record<string, HookProgram> = {};
   const nonHooks: NonHook[] = [];
-  const unresolved: Unresolved[] = [];
+  const unresolved: Gap[] = [];
   const seen = new Set<string>();
+  const gap = (what: string, n: Node, reason: string) =>
+    unresolved.push({ ref: `${path}:${lineOf(n)}`, what, reason, column: n.startPosition.column + 1 });
 
   for (const fn of dummyH.functions) {
     if (!fn.name.startsWith("xsm_") || fn.name === "xsm_default_action") continue;
     const name = fn.name.slice("xsm_".length);
     const what = `hook ${fn.name}`;
     const ref = `${path}:${fn.line}`;
+    const definition = fn.body.parent ?? fn.body;
+    const guard = unreadGuard(definition);
+    if (guard)
+      gap(
+        what,
+        guard,
+        `defined under \`${guard.text.split("\n")[0]?.trim()}\`, which is no conjunction of \`CONFIG_*\` tests: where it is built is not read`,
+      );
     const call = assertion(fn);
     if (!call) {
-      if (fn.body.text.includes(ASSERT))
-        unresolved.push({ ref, what, reason: `${ASSERT} is not the first statement` });
+      if (fn.body.text.includes(ASSERT)) gap(what, definition, `${ASSERT} is not the first statement`);
       else {
         const fails = /^\{\s*return\s+(-E[A-Z]+)\s*;\s*\}$/.exec(fn.body.text)?.[1];
         nonHooks.push({ name: fn.name, ref, guards: fn.guards, params: fn.params, ...(fails && { fails }) });
@@ -127,15 +198,11 @@ export function extractHooks(dummyH: ParsedFile, hooksH?: XenFile): HookExtracti
     const arg = call.childForFieldName("arguments")?.namedChild(0)?.text ?? "";
     const action = /^XSM_(\w+)$/.exec(arg)?.[1] as Action | undefined;
     if (!action || !ACTIONS.includes(action)) {
-      unresolved.push({
-        ref: `${path}:${lineOf(call)}`,
-        what,
-        reason: `asserted action \`${arg}\` is not one the model knows (${ACTIONS.join(", ")})`,
-      });
+      gap(what, call, `asserted action \`${arg}\` is not one the model knows (${ACTIONS.join(", ")})`);
       continue;
     }
     if (seen.has(name)) {
-      unresolved.push({ ref, what, reason: "defined a second time (#if/#else?); the first is kept" });
+      gap(what, definition, "defined a second time: which definition is built is not read");
       continue;
     }
     seen.add(name);
@@ -143,7 +210,7 @@ export function extractHooks(dummyH: ParsedFile, hooksH?: XenFile): HookExtracti
     unresolved.push(...body.unresolved);
     const main = body.calls[0];
     if (!main) {
-      unresolved.push({ ref, what, reason: "no xsm_default_action call with known src and target" });
+      gap(what, definition, "no xsm_default_action call with known src and target");
       continue;
     }
     const parsed = HookSchema.safeParse({
@@ -156,28 +223,41 @@ export function extractHooks(dummyH: ParsedFile, hooksH?: XenFile): HookExtracti
       guards: fn.guards,
     });
     if (!parsed.success) {
-      unresolved.push({ ref, what, reason: `not a catalogue hook: ${parsed.error.issues[0]?.message}` });
+      gap(what, definition, `not a catalogue hook: ${parsed.error.issues[0]?.message}`);
       continue;
     }
     hooks.push(parsed.data);
     if (body.program) bodies[name] = body.program;
   }
 
-  const declared = hooksH ? readHooksH(hooksH) : [];
+  const list = hooksH ? readHooksH(hooksH) : { hooks: [], unresolved: [] };
+  const declared = list.hooks;
+  unresolved.push(...list.unresolved);
   if (hooksH) {
     const byName = new Map(declared.map((d) => [d.name, d]));
     const others = new Set(nonHooks.map((n) => n.name.slice("xsm_".length)));
+    const column = (ref: string, name: string) => {
+      const line = hooksH.text.split("\n")[Number(ref.slice(ref.lastIndexOf(":") + 1)) - 1] ?? "";
+      return Math.max(line.indexOf(name), 0) + 1;
+    };
     for (const d of declared)
       if (!seen.has(d.name) && !others.has(d.name))
         unresolved.push({
           ref: d.ref,
           what: `hook xsm_${d.name}`,
           reason: "hooks.h declares it; dummy.h has no such function",
+          column: column(d.ref, d.name),
         });
     for (const h of hooks) {
       const d = byName.get(h.name);
       if (!d) {
-        unresolved.push({ ref: h.ref, what: `hook xsm_${h.name}`, reason: `not declared in ${hooksH.path}` });
+        const fn = dummyH.functions.find((f) => f.name === `xsm_${h.name}`);
+        unresolved.push({
+          ref: h.ref,
+          what: `hook xsm_${h.name}`,
+          reason: `not declared in ${hooksH.path}`,
+          column: ((fn?.body.parent ?? fn?.body)?.startPosition.column ?? 0) + 1,
+        });
         continue;
       }
       // hooks.h may guard an entry that dummy.h leaves unguarded: kept as a note, the guards stay dummy.h's

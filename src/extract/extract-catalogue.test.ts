@@ -943,6 +943,34 @@ describe("bad input", () => {
     assert.match(e.diagnostics[0]?.message ?? "", /defines no xsm_default_action/);
   });
 
+  test("a policy it cannot read whole is refused, located, before the C files are parsed", async () => {
+    const jumps = readFileSync(
+      new URL(
+        "../../test/fixtures/extract/hooks-default-inner-label/xen/include/xsm/dummy.h",
+        import.meta.url,
+      ),
+      "utf8",
+    ).replace(
+      "    if ( evaluate_nospec(src == target) )\n",
+      "    while ( evaluate_nospec(src == target) )\n",
+    );
+    const root = treeWith("unread-policy", DUMMY_H, () => jumps);
+    // a C file that would fail the parse (extract/too-deep): the policy's refusal comes first
+    writeFileSync(join(root, "xen/common/deep.c"), `long x = ${"(".repeat(20000)}1${")".repeat(20000)};\n`);
+    const e = await inputError(root);
+    assert.deepEqual(
+      e.diagnostics.map((d) => [d.code, d.span?.line, d.span?.column]),
+      [
+        ["extract/default-action-unread", 13, 9],
+        ["extract/default-action-unread", 16, 5],
+        // and so the hook that asserts XSM_XS_PRIV has no case to go to
+        ["extract/action-without-case", 37, 23],
+      ],
+    );
+    assert.equal(e.diagnostics[0]?.span?.file, join(root, DUMMY_H));
+    assert.match(e.diagnostics[1]?.message ?? "", /`case XSM_XS_PRIV:` inside a block is a jump/);
+  });
+
   test("a `table:` without rows: extract/hypercall-defs", async () => {
     const root = treeWith("no-rows", DEFS, (t) => t.replace(/^widget_op .*$/m, ""));
     const e = await inputError(root);

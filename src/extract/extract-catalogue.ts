@@ -1,24 +1,21 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Catalogue, OperationSchema } from "../catalog/schema.js";
-import { error } from "../core/diagnostic.js";
-import { fail, InputError } from "../core/errors.js";
+import { InputError } from "../core/errors.js";
 import type { Action } from "../model/action.js";
 import { loadCParser } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
 import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
-import { extractDefaultAction } from "./default-action.js";
-import { extractHooks } from "./dummy-hooks.js";
 import { domainParams } from "./hook-body.js";
 import { readHypercallTable } from "./hypercall-table.js";
 import { lookupsFor } from "./lookup-semantics.js";
 import { extractOperations } from "./operations.js";
+import { readPolicy } from "./read-policy.js";
 import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
 import { splitVariants } from "./variants.js";
 import type { HookShape } from "./walker.js";
-import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
+import { checkLayout, HYPERCALL_DEFS, readSource, readXenTree } from "./xen-tree.js";
 
 export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
@@ -26,42 +23,16 @@ export interface ExtractOptions {
   readonly progress?: (stage: string, done?: number, total?: number) => void;
 }
 
-const HOOKS_H = "xen/include/xsm/hooks.h";
-
-/** hooks.h exists from master on (X-macro list); older trees have none. */
-function readOptional(root: string, path: string): { path: string; text: string } | undefined {
-  return existsSync(join(root, path)) ? { path, text: readSource(root, path) } : undefined;
-}
-
 /** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
 export async function extractCatalogue(root: string, options: ExtractOptions = {}): Promise<Catalogue> {
   const progress = options.progress ?? (() => {});
   checkLayout(root);
   const parse = await loadCParser();
+  // the policy first: a tree whose dummy.h cannot be read whole is refused before the long parse
+  progress("hooks");
+  const { dummyH, hooks: hookX, defaultAction: defaultX } = readPolicy(root, parse);
   progress("parsing");
   const tree = readXenTree(root, parse, (done, total) => progress("parsing", done, total));
-  progress("hooks");
-  const dummyH = parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, parse);
-  const hookX = extractHooks(dummyH, readOptional(root, HOOKS_H));
-  const defaultX = extractDefaultAction(dummyH);
-  if (defaultX.program.cases.length === 0)
-    fail(
-      error(
-        "extract/no-default-action",
-        `no usable \`xsm_default_action()\` in \`${DUMMY_H}\`: ${defaultX.unresolved.map((u) => u.reason).join("; ")}`,
-        { file: join(root, DUMMY_H), line: 1, column: 1 },
-        "expected `static always_inline int xsm_default_action(xsm_default_t action, struct domain *src, struct domain *target)` with a switch on the action",
-      ),
-    );
-  if (hookX.hooks.length === 0)
-    fail(
-      error(
-        "extract/no-hooks",
-        `no XSM hook found in \`${DUMMY_H}\``,
-        { file: join(root, DUMMY_H), line: 1, column: 1 },
-        "expected functions starting with XSM_ASSERT_ACTION(XSM_*)",
-      ),
-    );
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
   const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));
@@ -150,12 +121,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   const usedLookups = new Set(
     operations.flatMap((o) => (o.target.kind === "domain" ? [o.target.lookup] : [])),
   );
-  const unresolved: Unresolved[] = [
-    ...hookX.unresolved,
-    ...defaultX.unresolved,
-    ...tableNotes,
-    ...ops.unresolved,
-  ];
+  // the policy's own gaps were refused by readPolicy: what is left are the walker's and the table's notes
+  const unresolved: Unresolved[] = [...tableNotes, ...ops.unresolved];
   if (
     usedLookups.has("domctl") &&
     ![...ops.lookupFailures.values()].some((f) => f.ref.startsWith("xen/common/domctl.c:"))

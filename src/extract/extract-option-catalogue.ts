@@ -10,8 +10,11 @@ import { readSource } from "./xen-tree.js";
 
 const PARAM_H = "xen/include/xen/param.h";
 
-/** A tree's command-line options joined with their documentation, and where the two differ. */
-export function extractOptionCatalogue(root: string, xen?: string): OptionCatalogue {
+/**
+ * A tree's command-line options joined with their documentation, and where the two differ; `commit`
+ * names the commit of a tree without git (tree-meta.ts).
+ */
+export function extractOptionCatalogue(root: string, xen?: string, commit?: string): OptionCatalogue {
   if (!existsSync(join(root, PARAM_H)))
     fail(
       error(
@@ -21,7 +24,7 @@ export function extractOptionCatalogue(root: string, xen?: string): OptionCatalo
         "give the root of a Xen source tree (the directory that holds xen/ and docs/)",
       ),
     );
-  const meta = treeMeta(root);
+  const meta = treeMeta(root, { ...(commit !== undefined && { commit }) });
   const options = extractOptions(root);
   const documented = existsSync(join(root, COMMAND_LINE_DOC))
     ? readCommandLineDoc(readSource(root, COMMAND_LINE_DOC))

@@ -149,6 +149,8 @@ describe("translateHookBody", () => {
         ref: at(35),
         what: "hook xsm_chime_mute",
         reason: "compileAtom has no build fact for `CONFIG_CHIME_SILENCE`",
+        // the `#ifdef` starts the line
+        column: 1,
       },
     ]);
   });
@@ -179,6 +181,7 @@ describe("translateHookBody", () => {
         ref: at(22),
         what: "hook xsm_page_steal",
         reason: "overwrites `ret` without `&& !ret`: an earlier refusal would be lost",
+        column: 5,
       },
     ]);
   });

@@ -13,8 +13,17 @@ import { branchGuards, type CFunction } from "./xen-tree.js";
  * condition is everything that must hold to reach it (if conditions, switch labels, `#ifdef`s).
  * That is exact because these bodies have no loops and no backward jumps: C visits statements in
  * text order, so "the first statement, in text order, whose condition holds" is the one C runs.
- * Anything outside that vocabulary becomes an `Unresolved` with its line, never a guess.
+ * Anything outside that vocabulary becomes a `Gap` with its line and column, never a guess.
  */
+
+/**
+ * A place the reader does not understand, with its column: what decides the policy is read whole or
+ * refused (read-policy.ts), so each gap becomes a located diagnostic, never a catalogue note.
+ */
+export interface Gap extends Unresolved {
+  /** 1-based column of the construct on the `ref` line */
+  readonly column: number;
+}
 
 /** What a statement list is translated against. */
 export interface BodyScope {
@@ -33,6 +42,12 @@ export interface BodyScope {
   readonly values: readonly string[];
   /** whether `return xsm_default_action(...)` is allowed (hook bodies), or only 0 / -E* (xsm_default_action) */
   readonly calls: boolean;
+  /**
+   * Case labels inside a block that the caller reads as entries of their own (default-action.ts:
+   * 4.17's `case XSM_XS_PRIV:` inside the `if` of `case XSM_TARGET:`), by node id. In the flow
+   * that reaches them from above they are only labels; any other such label is a gap.
+   */
+  readonly entered?: ReadonlySet<number>;
 }
 
 /** How a statement list ends on every path. */
@@ -43,7 +58,7 @@ export interface Translation {
   readonly ending: Ending;
   /** every `xsm_default_action` call, in text order */
   readonly calls: Call[];
-  readonly unresolved: Unresolved[];
+  readonly unresolved: Gap[];
 }
 
 /** `{ and: [] }` is true and `{ or: [] }` false in compileExpr (empty conjunction / disjunction). */
@@ -76,6 +91,25 @@ const MARK = /^(ASSERT_UNREACHABLE\(\s*\)|LINKER_BUG_ON\(\s*1\s*\));$/;
 
 const namedChildren = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => c !== null);
 const isComment = (n: Node): boolean => n.type === "comment";
+
+/** A `case` label that belongs to the `switch` around it: a statement of the switch's own block. */
+const switchLabel = (n: Node): boolean =>
+  n.parent?.type === "compound_statement" && n.parent.parent?.type === "switch_statement";
+
+/**
+ * Labels that let control enter the middle of a statement: `case` labels inside an inner block
+ * (not one of a nested `switch`'s own) and `goto` targets. The translator reads statements in text
+ * order, stopping at a `return`; a label makes what follows reachable from elsewhere.
+ */
+export function jumpTargets(nodes: readonly Node[]): Node[] {
+  const out: Node[] = [];
+  const visit = (n: Node): void => {
+    if (n.type === "labeled_statement" || (n.type === "case_statement" && !switchLabel(n))) out.push(n);
+    for (const c of namedChildren(n)) visit(c);
+  };
+  for (const n of nodes) visit(n);
+  return out;
+}
 
 /** A Call's `src` / `target`: `current->domain` is `current`, NULL is `null`, else a parameter. */
 function domainArg(n: Node, scope: BodyScope): string | null {
@@ -128,7 +162,6 @@ function probeContext(scope: BodyScope): EvalContext {
 
 /** Translates C statement lists under a scope; one instance per function body. */
 export function createTranslator(scope: BodyScope) {
-  const unresolved: Unresolved[] = [];
   const calls: Call[] = [];
   const probe = probeContext(scope);
   /**
@@ -142,8 +175,22 @@ export function createTranslator(scope: BodyScope) {
   let rcGuarded = 0;
   let rcTested = false;
   const ref = (n: Node): string => `${scope.path}:${lineOf(n)}`;
+  const unresolved: Gap[] = [];
+  const missed = new Set<string>();
   const miss = (n: Node, reason: string): void => {
-    unresolved.push({ ref: ref(n), what: scope.what, reason });
+    // the same statement list may be translated for several entries (default-action.ts)
+    const key = `${n.id}:${reason}`;
+    if (missed.has(key)) return;
+    missed.add(key);
+    unresolved.push({ ref: ref(n), what: scope.what, reason, column: n.startPosition.column + 1 });
+  };
+  const entered = scope.entered ?? new Set<number>();
+  /** A label the pre-pass reported or the caller reads as an entry: its statements, the label dropped. */
+  const labelled = (n: Node): Node[] => {
+    const value = n.type === "case_statement" ? n.childForFieldName("value") : null;
+    return namedChildren(n).filter(
+      (c) => !isComment(c) && c.type !== "statement_identifier" && !(value && c.equals(value)),
+    );
   };
 
   /** An atom compileAtom knows and can evaluate with this scope's names, else null (with Unresolved). */
@@ -465,6 +512,10 @@ export function createTranslator(scope: BodyScope) {
         return preproc(n, path, out);
       case "break_statement":
         return "breaks";
+      case "case_statement":
+      case "labeled_statement":
+        // a label the caller reads as an entry is only a label on the way down; others are gaps (translate)
+        return entered.has(n.id) ? block(labelled(n), path, out) : "falls";
       case "declaration": {
         // `int rc = 0;`: a local that only checks assign
         const d = n.namedChildren.find((c) => c?.type === "init_declarator");
@@ -528,6 +579,14 @@ export function createTranslator(scope: BodyScope) {
   return {
     /** Translates a statement list under a path condition. */
     translate(nodes: readonly Node[], path: readonly Expr[] = []): Translation {
+      for (const j of jumpTargets(nodes))
+        if (!entered.has(j.id)) {
+          const label = (j.text.split(":")[0] ?? "").trim();
+          miss(
+            j,
+            `\`${label}:\` inside a block is a jump into the middle of a statement, which is not modelled`,
+          );
+        }
       const stmts: Stmt[] = [];
       const ending = block(nodes, path, stmts);
       return { stmts, ending, calls, unresolved };
@@ -543,7 +602,7 @@ export interface HookBody {
   readonly program: HookProgram | null;
   /** every xsm_default_action call, in text order; the first gives the catalogue's src/target */
   readonly calls: readonly Call[];
-  readonly unresolved: readonly Unresolved[];
+  readonly unresolved: readonly Gap[];
 }
 
 /**
@@ -586,6 +645,7 @@ export function translateHookBody(fn: CFunction, action: Action): HookBody {
       ref: `${fn.file}:${lineOf(fn.body)}`,
       what,
       reason: "the body can end without a return",
+      column: fn.body.startPosition.column + 1,
     });
   // the plain shape: XSM_ASSERT_ACTION(...); return xsm_default_action(action, s, t);
   const rest = nodes.filter((n) => !/^XSM_ASSERT_ACTION\s*\(/.test(n.text));

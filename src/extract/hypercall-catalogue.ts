@@ -700,7 +700,12 @@ function commentArgument(lines: readonly string[], line: number): string | null 
 }
 
 /** The catalogue of one tree. */
-export async function extractHypercallCatalogue(treeRoot: string, xen: string): Promise<HypercallCatalogue> {
+export async function extractHypercallCatalogue(
+  treeRoot: string,
+  xen: string,
+  /** the commit of a tree without git (tree-meta.ts) */
+  commit?: string,
+): Promise<HypercallCatalogue> {
   // without the hypercall numbers there is nothing to list: say so rather than return an empty catalogue
   if (!existsSync(join(treeRoot, PUBLIC, "xen.h")))
     fail(
@@ -709,6 +714,7 @@ export async function extractHypercallCatalogue(treeRoot: string, xen: string): 
         `\`${treeRoot}\` has no ${PUBLIC}/xen.h: give the root of a Xen source tree`,
       ),
     );
+  const known = treeMeta(treeRoot, { ...(commit !== undefined && { commit }) }).commit ?? "";
   const parse = await loadCParser();
   const publicFiles = headers(join(treeRoot, PUBLIC)).map((f) => `${PUBLIC}/${f}`);
   const texts = new Map(publicFiles.map((f) => [f, readSource(treeRoot, f)]));
@@ -726,14 +732,14 @@ export async function extractHypercallCatalogue(treeRoot: string, xen: string): 
     return tree;
   });
   try {
-    return buildCatalogue(treeRoot, xen, hypercalls, structures, texts, defines);
+    return buildCatalogue(known, xen, hypercalls, structures, texts, defines);
   } finally {
     for (const t of trees) t.delete();
   }
 }
 
 function buildCatalogue(
-  treeRoot: string,
+  commit: string,
   xen: string,
   hypercalls: Hypercall[],
   structures: Structures,
@@ -759,7 +765,6 @@ function buildCatalogue(
       h.subops.push(subop);
     }
   }
-  const commit = treeMeta(treeRoot).commit ?? "";
   return HypercallCatalogueSchema.parse({ kind: "privcmd-hypercalls", xen, commit, hypercalls });
 }
 

@@ -6,6 +6,8 @@ import { writeWhole } from "../write-whole.js";
 export interface ExtractCliOptions {
   readonly output?: string;
   readonly xenVersion?: string;
+  /** the commit of a tree without git (`git archive`, a tarball) */
+  readonly commit?: string;
 }
 
 /** A progress line on a terminal, nothing in a pipe. */
@@ -20,7 +22,7 @@ function progressReporter(): ((stage: string, done?: number, total?: number) => 
 export function summary(c: Catalogue): string {
   const x = c.extraction;
   return [
-    `xen ${c.meta.xen}${c.meta.tag ? ` (${c.meta.tag})` : ""}: ${c.operations.length} operations, ${c.hooks.length} hooks`,
+    `xen ${c.meta.xen}${c.meta.tag ? ` (${c.meta.tag})` : ""}${c.meta.commit ? "" : " (commit unknown: not a git checkout; --commit names it)"}: ${c.operations.length} operations, ${c.hooks.length} hooks`,
     x
       ? `${x.callSites.length} call sites, ${x.mismatches.length} action mismatches, ${x.unresolved.length} places not decided`
       : "",
@@ -32,7 +34,10 @@ export function summary(c: Catalogue): string {
 /** `xenpriv extract <tree>`: the tree's catalogue as JSON, written whole or not at all. */
 export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
   const progress = progressReporter();
-  const meta = { ...treeMeta(tree), ...(o.xenVersion && { xen: o.xenVersion }) };
+  const meta = {
+    ...treeMeta(tree, { ...(o.commit !== undefined && { commit: o.commit }) }),
+    ...(o.xenVersion && { xen: o.xenVersion }),
+  };
   let catalogue: Catalogue;
   try {
     catalogue = await extractCatalogue(tree, { meta, ...(progress && { progress }) });

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { InputError } from "../core/errors.js";
+import { treeMeta } from "./tree-meta.js";
+
+const SHA = "d45d5687f1441495f4ee20d5e9940066c5fa5beb";
+const tmp = mkdtempSync(join(tmpdir(), "xenpriv-tree-meta-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A tree with only xen/Makefile's version lines, as 4.22.0 writes them. */
+function tree(name: string): string {
+  const root = join(tmp, name);
+  mkdirSync(join(root, "xen"), { recursive: true });
+  writeFileSync(
+    join(root, "xen/Makefile"),
+    "export XEN_VERSION       = 4\nexport XEN_SUBVERSION    = 22\nexport XEN_EXTRAVERSION ?= .0$(XEN_VENDORVERSION)\n",
+  );
+  return root;
+}
+
+const code = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof InputError);
+    return e.diagnostics[0]?.code ?? "";
+  }
+  return "no error";
+};
+
+describe("treeMeta", () => {
+  let archive: string;
+  let checkout: string;
+  let head: string;
+  before(() => {
+    archive = tree("archive");
+    checkout = tree("checkout");
+    const git = (...args: string[]) =>
+      execFileSync(
+        "git",
+        [
+          "-C",
+          checkout,
+          "-c",
+          "init.defaultBranch=main",
+          "-c",
+          "user.name=t",
+          "-c",
+          "user.email=t@t",
+          ...args,
+        ],
+        {
+          encoding: "utf8",
+        },
+      ).trim();
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "version", "--date", "2026-01-02T00:00:00Z");
+    git("tag", "RELEASE-4.22.0");
+    head = git("rev-parse", "HEAD");
+  });
+
+  it("a tree without git: the version, and the commit only when named", () => {
+    assert.deepEqual(treeMeta(archive), { xen: "4.22.0" });
+    assert.deepEqual(treeMeta(archive, { commit: SHA.toUpperCase() }), { xen: "4.22.0", commit: SHA });
+  });
+
+  it("a checkout: its commit, tag and date; a named commit must be the same", () => {
+    const m = treeMeta(checkout);
+    assert.equal(m.commit, head);
+    assert.equal(m.tag, "RELEASE-4.22.0");
+    assert.match(m.date ?? "", /^\d{4}-\d{2}-\d{2}$/);
+    assert.deepEqual(treeMeta(checkout, { commit: head }), m);
+    assert.equal(
+      code(() => treeMeta(checkout, { commit: SHA })),
+      "extract/commit-mismatch",
+    );
+  });
+
+  it("a tree inside another checkout has no commit of its own", () => {
+    const inner = join(checkout, "unpacked");
+    mkdirSync(join(inner, "xen"), { recursive: true });
+    writeFileSync(join(inner, "xen/Makefile"), "");
+    assert.deepEqual(treeMeta(inner), {});
+  });
+
+  it("a named commit that is not a full commit id is bad input", () => {
+    for (const bad of ["d45d568", `${SHA}0`, "RELEASE-4.22.0", ""])
+      assert.equal(
+        code(() => treeMeta(archive, { commit: bad })),
+        "extract/bad-commit",
+        bad,
+      );
+  });
+});
