@@ -5,8 +5,12 @@ import type { CFunction } from "./xen-tree.js";
 const ROLE_GATE =
   /\bcurrent->domain\s*==|==\s*current->domain\b|\bis_(control|hardware|xenstore)_domain\(\s*current->domain\b/;
 
-/** A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`). */
-const LOOKUP_OUT = new RegExp(`\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
+/**
+ * A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`).
+ * NOTE: `\b` makes each try start at a word's first character: without it a 200 KB identifier is
+ * retried at each of its characters, in quadratic time.
+ */
+const LOOKUP_OUT = new RegExp(`\\b\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
 
 /**
  * Names of the functions that reach an XSM hook or a test of the caller's role, directly or through
