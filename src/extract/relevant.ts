@@ -11,8 +11,12 @@ const TYPE_GATE = new RegExp(
   `\\bif\\s*\\(\\s*!?\\s*(${Object.keys(ROLE_TEST).join("|")})\\([^()]*\\)\\s*\\)\\s*(/\\*[^*]*\\*/\\s*)?return\\s+-E`,
 );
 
-/** A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`). */
-const LOOKUP_OUT = new RegExp(`\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
+/**
+ * A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`).
+ * NOTE: `\b` makes each try start at a word's first character: without it a 200 KB identifier is
+ * retried at each of its characters, in quadratic time.
+ */
+const LOOKUP_OUT = new RegExp(`\\b\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
 
 /**
  * Names of the functions that reach an XSM hook or a test of the caller's role, directly or through

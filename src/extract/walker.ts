@@ -504,7 +504,7 @@ export class PathWalker {
   private isBypass(cond: Node, cons: Node): boolean {
     const text = cons.text;
     if (/-E[A-Z]+|\bbreak\b|\bcontinue\b|hypercall_create_continuation/.test(text)) return false;
-    if (!/\bgoto\b|\breturn\b/.test(text) || !/\w+\s*\(/.test(text)) return false;
+    if (!/\bgoto\b|\breturn\b/.test(text) || !/\b\w+\s*\(/.test(text)) return false;
     return /[=!]=\s*[A-Z][A-Z0-9_]+\b|\bis_\w+_domain\s*\(/.test(cond.text);
   }
 
