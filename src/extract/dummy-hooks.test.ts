@@ -233,6 +233,36 @@ describe("extractHooks", () => {
     );
   });
 
+  it("reads master's shapes: cf_check folded into XSM_INLINE, Kconfig guards, the module-only op", () => {
+    const x = extractHooks(
+      parseFile(fixture("hooks-master-shapes", DUMMY_H), parse),
+      fixture("hooks-master-shapes", HOOKS_H),
+    );
+    assert.deepEqual(x.unresolved, []);
+    assert.deepEqual(
+      x.hooks.map((h) => [h.name, h.action, h.src, h.target, h.guards, h.note]),
+      [
+        ["mug_fill", "HOOK", "current", "d", [], undefined],
+        ["mug_warm", "PRIV", "current", "d", ["CONFIG_X86"], undefined],
+        // nested: both guards, as hooks.h has them (5b965555b1 put x86's PV hooks under CONFIG_PV)
+        ["mug_stir", "HOOK", "d", "t", ["CONFIG_X86", "CONFIG_PV"], undefined],
+      ],
+    );
+    // do_xsm_op's shape (7f659ae00a): only with XSM built in, a body that only fails, listed in hooks.h
+    assert.deepEqual(x.nonHooks, [
+      { name: "xsm_do_mug_op", ref: at(58), guards: ["CONFIG_XSM"], params: ["op"], fails: "-ENOSYS" },
+    ]);
+    assert.deepEqual(
+      x.declared.map((d) => [d.name, d.guards]),
+      [
+        ["mug_fill", []],
+        ["mug_warm", ["CONFIG_X86"]],
+        ["mug_stir", ["CONFIG_X86", "CONFIG_PV"]],
+        ["do_mug_op", []],
+      ],
+    );
+  });
+
   it("accepts the HW_PRIV action of the v1 posting", () => {
     const x = extractHooks(parseFile(fixture("seed-hw-priv-v1", DUMMY_H), parse));
     assert.deepEqual(x.unresolved, []);
