@@ -169,6 +169,8 @@ export class PathWalker {
   private readonly stack: Frame[] = [];
   private readonly conds: Cond[] = [];
   private readonly guardStack: string[] = [];
+  /** the guards a gate holds under: those whose code has no failing `#else` */
+  private readonly gateGuards: string[] = [];
 
   constructor(
     private readonly tree: XenTree,
@@ -367,10 +369,15 @@ export class PathWalker {
     // a branch the arch's Kconfig rules out is not built
     const built = buildable(this.kconfig, guards);
     const kept = this.undecided(guards);
+    const alt = n.childForFieldName("alternative");
+    // `#ifdef CONFIG_VMTRACE ... #else return -EOPNOTSUPP; #endif`: without the option the call fails
+    // anyway, so a gate inside holds whatever the user chose
+    const conditional = alt && onlyFails(alt) ? [] : kept;
     this.guardStack.push(...kept);
+    this.gateGuards.push(...conditional);
     const flow = built ? this.stmts(body) : "normal";
     this.guardStack.length -= kept.length;
-    const alt = n.childForFieldName("alternative");
+    this.gateGuards.length -= conditional.length;
     if (!alt) return "normal";
     return mergeFlow(flow, this.preproc(alt, [...outer, ...(isElse ? [] : branchGuards(n, true))]));
   }
@@ -519,7 +526,13 @@ export class PathWalker {
       kind: "gate",
       require: negate(fails),
       error,
-      when: [...this.conds],
+      // a gate in code the arch builds only with an option of the user's (Arm's CONFIG_HAS_PCI) holds only then
+      when: [
+        ...this.conds,
+        ...this.gateGuards.map(
+          (g) => `runtime:built ${g.startsWith("!") ? `without ${g.slice(1)}` : `with ${g}`}` as Cond,
+        ),
+      ],
       ref: this.ref(cond),
       via: this.via(),
     });
@@ -1193,6 +1206,13 @@ function errorOf(cons: Node): string | null {
   if (body.length !== 2 || !/^(break|goto\w+);$/.test(norm(body[1] as Node))) return null;
   const set = assignmentOf(body[0] as Node);
   return set && ERROR_CODE.test(norm(set.value)) ? norm(set.value) : null;
+}
+
+/** An `#else` whose only statement fails the call (`return -EOPNOTSUPP;`). */
+function onlyFails(alt: Node): boolean {
+  if (alt.type !== "preproc_else") return false;
+  const body = alt.namedChildren.filter((c): c is Node => !!c && c.type !== "comment");
+  return body.length === 1 && /^return-E[A-Z]+;$/.test(norm(body[0] as Node));
 }
 
 /** A branch that only has the hypercall retried: `ret = -ERESTART;`, `return hypercall_create_continuation(...);`. */
