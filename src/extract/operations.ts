@@ -14,6 +14,8 @@ interface SubopPath {
   /** `CONFIG_*` guards of its case label */
   readonly guards: readonly string[];
   readonly failures: LookupFailure[];
+  /** system domains each variable can be when the guest names them */
+  readonly systemTargets: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** What one hypercall yields on one arch: its sub-ops and their checks. */
@@ -66,7 +68,13 @@ function walkArch(
   unresolved.push(...all.unresolved);
   const wholeRef = `${entry.file}:${entry.line}`;
   if (!disc || all.labels.size === 0) {
-    subops.set(null, { checks: all.checks, ref: wholeRef, guards: [], failures: all.lookupFailures });
+    subops.set(null, {
+      checks: all.checks,
+      ref: wholeRef,
+      guards: [],
+      failures: all.lookupFailures,
+      systemTargets: all.systemTargets,
+    });
     return { arch, entry, subops };
   }
   let dropped = 0;
@@ -76,7 +84,13 @@ function walkArch(
       dropped++;
       continue;
     }
-    subops.set(label, { checks: r.checks, ref, guards, failures: r.lookupFailures });
+    subops.set(label, {
+      checks: r.checks,
+      ref,
+      guards,
+      failures: r.lookupFailures,
+      systemTargets: r.systemTargets,
+    });
   }
   // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation. Not when the
   // arch lacks some of them or has only one (Arm's platform_op): they stay the sub-ops they are on the
@@ -92,7 +106,18 @@ function walkArch(
     return {
       arch,
       entry,
-      subops: new Map([[null, { checks: first, ref: wholeRef, guards: [], failures: all.lookupFailures }]]),
+      subops: new Map([
+        [
+          null,
+          {
+            checks: first,
+            ref: wholeRef,
+            guards: [],
+            failures: all.lookupFailures,
+            systemTargets: all.systemTargets,
+          },
+        ],
+      ]),
     };
   }
   return { arch, entry, subops };
@@ -274,6 +299,26 @@ function targetOf(found: readonly FoundCheck[]): Role | null {
   return null;
 }
 
+/**
+ * The system domains the target's domid can name: set in the walk when the guest names them (`if (
+ * op->domain == DOMID_IO ) d = dom_io;` in do_domctl), or by the lookup helper itself (`case DOMID_IO:
+ * pg_owner = rcu_lock_domain(dom_io);` in get_pg_owner()).
+ */
+function systemNamed(
+  tree: XenTree,
+  target: Extract<Role, { kind: "lookup" }>,
+  paths: readonly { readonly systemTargets: ReadonlyMap<string, ReadonlySet<string>> }[],
+): ("dom_io" | "dom_xen")[] {
+  const names = new Set(paths.flatMap((p) => [...(p.systemTargets.get(target.var) ?? [])]));
+  const helper = tree.functions.get(target.lookup)?.[0]?.body.text ?? "";
+  for (const [name, id] of [
+    ["dom_io", "DOMID_IO"],
+    ["dom_xen", "DOMID_XEN"],
+  ] as const)
+    if (new RegExp(`case\\s+${id}\\s*:[^;]*\\b${name}\\b`).test(helper)) names.add(name);
+  return (["dom_io", "dom_xen"] as const).filter((n) => names.has(n));
+}
+
 /** Extracts every operation of the hypercall table from the tree, per arch, then merges the arches. */
 export function extractOperations(
   tree: XenTree,
@@ -374,7 +419,7 @@ export function extractOperations(
                 kind: "domain",
                 field: target.field,
                 lookup: target.lookup as "domctl",
-                system: [],
+                system: systemNamed(tree, target, paths),
                 ref: target.ref,
               }
             : { kind: "none" },

@@ -82,6 +82,8 @@ export interface WalkResult {
   readonly labels: Map<string, { ref: string; guards: string[] }>;
   readonly lookupFailures: LookupFailure[];
   readonly unresolved: Unresolved[];
+  /** system domains a variable is set to when the guest names them: `if ( op->domain == DOMID_IO ) d = dom_io;` */
+  readonly systemTargets: Map<string, Set<string>>;
   /**
    * Where the sub-op fails on every path with an "unsupported" error, by the arch's Kconfig
    * (`if ( !IS_ENABLED(CONFIG_HAS_SOFT_RESET) ) ret = -EOPNOTSUPP;`) or because no arch dispatcher
@@ -165,7 +167,13 @@ function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
  * following calls into helpers that reach a hook, and records every check on the way.
  */
 export class PathWalker {
-  private readonly out: WalkResult = { checks: [], labels: new Map(), lookupFailures: [], unresolved: [] };
+  private readonly out: WalkResult = {
+    checks: [],
+    labels: new Map(),
+    lookupFailures: [],
+    unresolved: [],
+    systemTargets: new Map(),
+  };
   private readonly stack: Frame[] = [];
   private readonly conds: Cond[] = [];
   private readonly guardStack: string[] = [];
@@ -627,6 +635,14 @@ export class PathWalker {
     return this.tree.kconfig[this.arch];
   }
 
+  /** Whether the path is taken when the guest's domid is the system domain's own (`op->domain == DOMID_IO`). */
+  private namedBy(system: "dom_io" | "dom_xen"): boolean {
+    const id = system === "dom_io" ? "DOMID_IO" : "DOMID_XEN";
+    return this.conds.some(
+      (c) => typeof c === "string" && c.startsWith("runtime:") && c.endsWith(` == ${id}`),
+    );
+  }
+
   /** `!ret`, `ret == 0` (true) or `ret`, `ret < 0` (false) right after `ret = xsm_...(...)`. */
   private hookPassed(cond: Node): boolean | null {
     const text = norm(strip(cond));
@@ -809,6 +825,10 @@ export class PathWalker {
     if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4))) this.frame.hookResults.add(name);
     else this.frame.hookResults.delete(name);
     const r = roleOf(value, env);
+    if (r.kind === "system" && this.namedBy(r.name)) {
+      const names = this.out.systemTargets.get(name) ?? new Set();
+      this.out.systemTargets.set(name, names.add(r.name));
+    }
     if (r.kind !== "unknown") env.set(name, r);
     else if (this.mentionsDisc(v) && v.type !== "call_expression") this.frame.disc.add(name);
   }
