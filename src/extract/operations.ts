@@ -16,6 +16,7 @@ interface SubopPath {
   readonly failures: LookupFailure[];
   /** system domains each variable can be when the guest names them */
   readonly systemTargets: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly required: readonly Role[];
 }
 
 /** What one hypercall yields on one arch: its sub-ops and their checks. */
@@ -74,6 +75,7 @@ function walkArch(
       guards: [],
       failures: all.lookupFailures,
       systemTargets: all.systemTargets,
+      required: all.required,
     });
     return { arch, entry, subops };
   }
@@ -90,6 +92,7 @@ function walkArch(
       guards,
       failures: r.lookupFailures,
       systemTargets: r.systemTargets,
+      required: r.required,
     });
   }
   // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation. Not when the
@@ -115,6 +118,7 @@ function walkArch(
             guards: [],
             failures: all.lookupFailures,
             systemTargets: all.systemTargets,
+            required: all.required,
           },
         ],
       ]),
@@ -381,7 +385,8 @@ export function extractOperations(
         )
       )
         continue;
-      const target = targetOf(allFound);
+      // no hook names a domain (get_device_group): the domain looked up on every path is still the target
+      const target = targetOf(allFound) ?? paths.find((p) => p.required.length)?.required[0] ?? null;
       const first = paths[0] as (typeof paths)[number];
       const shared = (c: FoundCheck) => paths.every((p) => p.checks.some((d) => sameCheck(c, d)));
       const checks: Check[] = [];

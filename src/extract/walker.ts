@@ -84,6 +84,8 @@ export interface WalkResult {
   readonly unresolved: Unresolved[];
   /** system domains a variable is set to when the guest names them: `if ( op->domain == DOMID_IO ) d = dom_io;` */
   readonly systemTargets: Map<string, Set<string>>;
+  /** domains looked up on every path, the call failing when they are missing */
+  readonly required: Role[];
   /**
    * Where the sub-op fails on every path with an "unsupported" error, by the arch's Kconfig
    * (`if ( !IS_ENABLED(CONFIG_HAS_SOFT_RESET) ) ret = -EOPNOTSUPP;`) or because no arch dispatcher
@@ -173,6 +175,7 @@ export class PathWalker {
     lookupFailures: [],
     unresolved: [],
     systemTargets: new Map(),
+    required: [],
   };
   private readonly stack: Frame[] = [];
   private readonly conds: Cond[] = [];
@@ -837,14 +840,18 @@ export class PathWalker {
     const arg = call.childForFieldName("arguments")?.namedChild(0);
     const lookup = this.frame.fn.name === "do_domctl" ? "domctl" : fname;
     const field = arg ? fieldOf(arg) : "?";
-    this.frame.env.set(name, {
+    const role: Role = {
       kind: "lookup",
       lookup,
       field: this.frame.passed?.get(field) ?? field,
       ref: this.ref(call),
       var: name,
-    });
+    };
+    this.frame.env.set(name, role);
+    const failures = this.out.lookupFailures.length;
     this.noteLookupFailure(name, call);
+    // a lookup on every path that fails the call when the domain is missing (do_domctl's)
+    if (this.out.lookupFailures.length > failures && this.conds.length === 0) this.out.required.push(role);
   }
 
   /** `if ( !d ) return <error>;` right after the lookup. */
