@@ -20,7 +20,10 @@ import {
   branchGuards,
   type CFunction,
   definitionsOn,
+  flagsIn,
   guardsAround,
+  type HeaderFlag,
+  readSource,
   type XenTree,
 } from "./xen-tree.js";
 
@@ -628,9 +631,14 @@ export class PathWalker {
     const flag = /^(!?)\s*([a-z_][a-z0-9_]*)$/.exec(text);
     if (!flag || this.frame.env.has(flag[2] as string) || this.frame.fn.params.includes(flag[2] as string))
       return null;
-    const def = this.tree.flags
-      .get(flag[2] as string)
-      ?.find((f) => (f.arch === null || f.arch === this.arch) && required(this.kconfig, f.guards));
+    // a header's, or one of the function's own file (`#define opt_grant_transfer false` without CONFIG_PV)
+    const defs = [
+      ...(this.tree.flags.get(flag[2] as string) ?? []),
+      ...(fileFlags(this.tree, this.frame.fn.file).get(flag[2] as string) ?? []),
+    ];
+    const def = defs.find(
+      (f) => (f.arch === null || f.arch === this.arch) && required(this.kconfig, f.guards),
+    );
     return def ? def.value !== (flag[1] === "!") : null;
   }
 
@@ -1233,6 +1241,22 @@ function errorOf(cons: Node): string | null {
   if (body.length !== 2 || !/^(break|goto\w+);$/.test(norm(body[1] as Node))) return null;
   const set = assignmentOf(body[0] as Node);
   return set && ERROR_CODE.test(norm(set.value)) ? norm(set.value) : null;
+}
+
+const FILE_FLAGS = new WeakMap<XenTree, Map<string, Map<string, HeaderFlag[]>>>();
+
+/** The flag macros a C file defines for itself, read once per tree and file. */
+function fileFlags(tree: XenTree, file: string): Map<string, HeaderFlag[]> {
+  const byFile = FILE_FLAGS.get(tree) ?? new Map<string, Map<string, HeaderFlag[]>>();
+  FILE_FLAGS.set(tree, byFile);
+  let flags = byFile.get(file);
+  if (!flags) {
+    flags = new Map();
+    for (const [name, flag] of flagsIn(readSource(tree.root, file), file, null))
+      flags.set(name, [...(flags.get(name) ?? []), flag]);
+    byFile.set(file, flags);
+  }
+  return flags;
 }
 
 /** An `#else` whose only statement fails the call (`return -EOPNOTSUPP;`). */
