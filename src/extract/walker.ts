@@ -109,7 +109,7 @@ interface Frame {
   /** what the caller passed for each domid parameter: `domid` is `source.domid` in gnttab_copy_lock_domain() */
   readonly passed?: ReadonlyMap<string, string>;
   /** variables holding an XSM hook's result (`ret = xsm_domctl(...)`): on the path that goes on, it passed */
-  readonly hookResults: Set<string>;
+  readonly hookResults: Map<string, number>;
 }
 
 interface Fact {
@@ -219,7 +219,7 @@ export class PathWalker {
     facts = new Map<string, Fact>(),
     passed?: ReadonlyMap<string, string>,
   ): void {
-    this.stack.push({ fn, env, disc, facts, hookResults: new Set(), ...(passed && { passed }) });
+    this.stack.push({ fn, env, disc, facts, hookResults: new Map(), ...(passed && { passed }) });
     const depth = this.conds.length;
     try {
       this.stmt(fn.body);
@@ -646,6 +646,17 @@ export class PathWalker {
     return this.tree.kconfig[this.arch];
   }
 
+  /**
+   * `deny ? xen_deny() : saved_cmdline` after `bool deny = xsm_xen_version(...)`: a refused caller gets
+   * the text "<denied>" (xen_deny(), xen/common/version.c at RELEASE-4.22.0), not an error.
+   */
+  private deniedText(cond: Node, cons: Node | null): void {
+    const at = this.frame.hookResults.get(norm(strip(cond)));
+    const check = at === undefined ? undefined : this.out.checks[at];
+    if (check?.kind !== "xsm" || check.denial || !cons || norm(cons) !== "xen_deny()") return;
+    this.out.checks[at as number] = { ...check, denial: '"<denied>"' };
+  }
+
   /** Whether the path is taken when the guest's domid is the system domain's own (`op->domain == DOMID_IO`). */
   private namedBy(system: "dom_io" | "dom_xen"): boolean {
     const id = system === "dom_io" ? "DOMID_IO" : "DOMID_XEN";
@@ -833,7 +844,9 @@ export class PathWalker {
       }
     }
     const callee = v.type === "call_expression" ? (v.childForFieldName("function")?.text ?? "") : "";
-    if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4))) this.frame.hookResults.add(name);
+    // the hook's check is the last one found
+    if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4)))
+      this.frame.hookResults.set(name, this.out.checks.length - 1);
     else this.frame.hookResults.delete(name);
     const r = roleOf(value, env);
     if (r.kind === "system" && this.namedBy(r.name)) {
@@ -925,6 +938,7 @@ export class PathWalker {
         const decided = this.decide(cond);
         const cons = n.childForFieldName("consequence");
         const alt = n.childForFieldName("alternative");
+        this.deniedText(cond, n.childForFieldName("consequence"));
         // `paging_mode_translate(d) ? xsm_...(...) : -EACCES`: the other arm fails the operation
         const failArm = [cons, alt].findIndex((x) => !!x && ERROR_CODE.test(norm(x)));
         const bothFail = !!cons && !!alt && ERROR_CODE.test(norm(cons)) && ERROR_CODE.test(norm(alt));
