@@ -52,19 +52,35 @@ export const negate = (c: Cond): Cond => (typeof c === "object" && "not" in c ? 
  * A C condition in the catalogue's vocabulary: role tests of the caller and the target
  * become atoms the engine evaluates, anything else stays `runtime:<C text>`.
  */
-export function conditionOf(n: Node, env: ReadonlyMap<string, Role>, disc: ReadonlySet<string>): Cond {
+/** Whether a condition has an atom files can settle. */
+const hasStatic = (c: Cond): boolean =>
+  typeof c === "string"
+    ? !c.startsWith("runtime:")
+    : "not" in c
+      ? hasStatic(c.not)
+      : ("all" in c ? c.all : c.any).some(hasStatic);
+
+/** A predicate's definition as its parameters and the one expression it returns, when it is that simple. */
+export type Predicate = (name: string) => { readonly params: readonly string[]; readonly expr: Node } | null;
+
+export function conditionOf(
+  n: Node,
+  env: ReadonlyMap<string, Role>,
+  disc: ReadonlySet<string>,
+  predicate: Predicate = () => null,
+): Cond {
   const x = strip(n);
   const text = x.text.replace(/\s+/g, " ");
   if (x.type === "unary_expression" && x.child(0)?.type === "!") {
     const arg = x.childForFieldName("argument");
-    if (arg) return negate(conditionOf(arg, env, disc));
+    if (arg) return negate(conditionOf(arg, env, disc, predicate));
   }
   if (x.type === "binary_expression") {
     const op = x.child(1)?.type;
     const l = x.childForFieldName("left");
     const r = x.childForFieldName("right");
     if (l && r && (op === "&&" || op === "||")) {
-      const parts = [conditionOf(l, env, disc), conditionOf(r, env, disc)];
+      const parts = [conditionOf(l, env, disc, predicate), conditionOf(r, env, disc, predicate)];
       return op === "&&" ? { all: parts } : { any: parts };
     }
     if (l && r && (op === "==" || op === "!=")) {
@@ -85,6 +101,15 @@ export function conditionOf(n: Node, env: ReadonlyMap<string, Role>, disc: Reado
     if (prop && arg) {
       const s = side(roleOf(arg, env));
       if (s) return `${s}.${prop}`;
+    }
+    // `p2m_mem_access_sanity_check(d)` is `return is_hvm_domain(d) && cpu_has_vmx && hap_enabled(d);`
+    // (xen/arch/x86/mm/mem_access.c:468): read through, its parameters bound to the arguments
+    const def = predicate(fn);
+    const args = x.childForFieldName("arguments")?.namedChildren.filter((a) => a?.type !== "comment") ?? [];
+    if (def && def.params.length === args.length) {
+      const inner = new Map(def.params.map((p, i) => [p, roleOf(args[i] as Node, env)]));
+      const c = conditionOf(def.expr, inner, new Set(), () => null);
+      if (hasStatic(c)) return c;
     }
   }
   return `runtime:${text}`;

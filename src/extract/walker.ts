@@ -417,7 +417,7 @@ export class PathWalker {
       // `rc = -EINVAL; if ( is_hvm_domain(d) && !(rc = hvm_get_param(...)) )`: without the left side
       // the error stands, a gate before the check
       this.expr(gated.left);
-      const c = conditionOf(gated.left, this.frame.env, this.frame.disc);
+      const c = this.conditionOf(gated.left);
       if (c) this.recordGate(gated.left, negate(c), gated.error, true);
       this.expr(gated.right);
     } else this.expr(cond);
@@ -429,7 +429,7 @@ export class PathWalker {
     const fails = taken ? (errorOf(taken) ?? errorAssigned(taken)) : null;
     if (taken && fails && UNSUPPORTED.test(fails)) this.unsupported(taken, fails);
     // a condition the sub-op settles is no condition of its checks
-    const c = decided === null ? conditionOf(cond, this.frame.env, this.frame.disc) : null;
+    const c = decided === null ? this.conditionOf(cond) : null;
     // `if ( d == e ) ret = -EINVAL; else ret = xsm_...(...);`: the error branch fails the operation
     const failing = decided === null && elseBody && !this.reachesHook(cond) ? errorAssigned(cons) : null;
     if (failing) {
@@ -602,7 +602,7 @@ export class PathWalker {
     // `ret = -EINVAL; if ( d != current->domain ) ret = domain_pause_by_systemcontroller(d);`: a role or
     // relation test is a gate whatever the branch calls
     const cond = n.childForFieldName("condition");
-    const pure = !!cond && !isRuntime(conditionOf(cond, this.frame.env, this.frame.disc));
+    const pure = !!cond && !isRuntime(this.conditionOf(cond));
     if (!this.leadsToHook(callee) && !pure) return null;
     // `rc = -EINVAL; if ( d != current->domain ) rc = -EOPNOTSUPP; else if ( ... ) rc = xsm_...(...);`
     const before = errorStanding(n);
@@ -655,6 +655,16 @@ export class PathWalker {
     const check = at === undefined ? undefined : this.out.checks[at];
     if (check?.kind !== "xsm" || check.denial || !cons || norm(cons) !== "xen_deny()") return;
     this.out.checks[at as number] = { ...check, denial: '"<denied>"' };
+  }
+
+  /** A C condition as catalogue atoms, reading through one-expression predicates of this arch. */
+  private conditionOf(n: Node): Cond {
+    return conditionOf(n, this.frame.env, this.frame.disc, (name) => {
+      const defs = definitionsOn(this.tree, name, this.arch);
+      const body = defs.length === 1 ? statementsOf((defs[0] as CFunction).body) : [];
+      const ret = body.length === 1 && body[0]?.type === "return_statement" ? body[0].namedChild(0) : null;
+      return ret ? { params: (defs[0] as CFunction).params, expr: ret } : null;
+    });
   }
 
   /** Whether the path is taken when the guest's domid is the system domain's own (`op->domain == DOMID_IO`). */
@@ -934,7 +944,7 @@ export class PathWalker {
         const cond = n.childForFieldName("condition");
         if (!cond) return;
         this.expr(cond);
-        const c = conditionOf(cond, this.frame.env, this.frame.disc);
+        const c = this.conditionOf(cond);
         const decided = this.decide(cond);
         const cons = n.childForFieldName("consequence");
         const alt = n.childForFieldName("alternative");
@@ -965,7 +975,7 @@ export class PathWalker {
         if (!l || !r) return;
         this.expr(l);
         if (op === "||" || op === "&&") {
-          const c = conditionOf(l, this.frame.env, this.frame.disc);
+          const c = this.conditionOf(l);
           const guard: Cond | null = c ? (op === "&&" ? c : negate(c)) : null;
           this.withCond(guard, () => this.expr(r));
         } else this.expr(r);
