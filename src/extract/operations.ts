@@ -299,9 +299,17 @@ const withoutIdleSkips = (checks: Check[]): Check[] =>
 /** The op's target: the first looked-up domain a check is made on. */
 function targetOf(found: readonly FoundCheck[]): Role | null {
   for (const c of found)
-    if (c.kind === "xsm") for (const r of Object.values(c.args)) if (r.kind === "lookup") return r;
+    if (c.kind === "xsm")
+      for (const r of Object.values(c.args)) if (r.kind === "lookup" && !optional(c, r.var)) return r;
   return null;
 }
+
+/**
+ * A check made only when its domain was found (`if ( !dst_d || !dst_d->argo ) goto out;` in
+ * fill_ring_data(), xen/common/argo.c:1337 at RELEASE-4.22.0): a missing domain is skipped, not refused,
+ * so it is an operand of each entry, not the operation's target.
+ */
+const optional = (c: FoundCheck, v: string): boolean => JSON.stringify(c.when).includes(`"runtime:${v}"`);
 
 /**
  * The system domains the target's domid can name: set in the walk when the guest names them (`if (
@@ -428,13 +436,14 @@ export function extractOperations(
                 ref: target.ref,
               }
             : { kind: "none" },
-        // other looked-up domains (set_target's `e`) are bound to the target by default, as the CLI can rebind them
+        // other looked-up domains (set_target's `e`) are bound to the target by default (the caller when there is
+        // none), as the CLI can rebind them
         operands: Object.fromEntries(
           checks.flatMap((c) =>
             c.kind === "xsm"
               ? Object.values(c.args)
                   .filter((o) => !FIXED_OPERANDS.has(o))
-                  .map((o) => [o, "target" as const])
+                  .map((o) => [o, target ? ("target" as const) : ("current" as const)])
               : [],
           ),
         ),
