@@ -1,7 +1,8 @@
 /**
  * Xen's annotation macros that tree-sitter would misread as types or declarators.
  * They carry no meaning for access control, so they are blanked with spaces of the
- * same length: every byte keeps its offset and every line its number.
+ * same length: every byte keeps its offset and every line its number (function names pasted by
+ * a macro keep only their line).
  */
 const ANNOTATIONS =
   /\b(?:cf_check|XSM_INLINE|always_inline|noinline|__init|__initdata|__read_mostly|__ro_after_init|__must_check|__maybe_unused|__cold|XSM_DEFAULT_ARG)\b/g;
@@ -13,8 +14,25 @@ const ATTRIBUTES =
 /** `#define` bodies, continuation lines included: tree-sitter misparses many of them and none is code on a path. */
 const DEFINE = /^[ \t]*#[ \t]*define\b(?:[^\n]*\\\n)*[^\n]*/gm;
 
+/** `# define DO(fn) long do_##fn`: a macro that names a function by pasting a prefix to its argument. */
+const NAMING = /^[ \t]*#[ \t]*define[ \t]+(\w+)\((\w+)\)[ \t]+([\w \t*]*?)\b(\w+)##\2[ \t]*$/gm;
+
+/**
+ * `DO(xen_version)(int cmd, ...)` (xen/common/kernel.c:479 at RELEASE-4.17.7) as `long do_xen_version(...)`
+ * when the file defines DO that way. The line keeps its number, not its length.
+ */
+function expandNaming(text: string): string {
+  let out = text;
+  for (const [, name, , type = "", prefix] of text.matchAll(NAMING))
+    out = out.replace(
+      new RegExp(`\\b${name}\\((\\w+)\\)(?=\\s*\\()`, "g"),
+      (_, fn: string) => `${type}${prefix}${fn}`,
+    );
+  return out;
+}
+
 export function blankMacros(text: string): string {
-  return text
+  return expandNaming(text)
     .replace(DEFINE, (m) => m.replace(/[^\n]/g, " "))
     .replace(ANNOTATIONS, (m) => " ".repeat(m.length))
     .replace(ATTRIBUTES, (m) => " ".repeat(m.length))

@@ -1007,3 +1007,60 @@ describe("bad input", () => {
     assert.equal(e.diagnostics[0]?.span?.file, join(root, "xen/common/widget.c"));
   });
 });
+
+describe("refusals outside XSM that decide (decision-gates)", () => {
+  const P = "decision-gates";
+  const F = "xen/common/domctl.c";
+  const op = async (id: string) => {
+    const found = (await extract(P)).operations.find((o) => o.id === id);
+    assert.ok(found, `${id} extracted`);
+    return found;
+  };
+  const gates = async (id: string) =>
+    (await op(id)).checks.filter((c) => c.kind === "gate").map((c) => [c.require, c.error, c.ref]);
+
+  test("a label inside the lookup's block starts there: createdomain looks nothing up", async () => {
+    const c = await op("domctl/createdomain");
+    assert.deepEqual(c.target, { kind: "none" });
+    assert.deepEqual(c.checks[0]?.kind === "xsm" && c.checks[0].args, { d: "null" });
+  });
+
+  test("a lookup failure for every sub-op but getdomaininfo is the lookup's error", async () => {
+    const c = await extract(P);
+    assert.deepEqual(
+      c.lookups.map((l) => [l.name, l.missingError, l.ref]),
+      [["domctl", "-ESRCH", at(P, F, "if ( !d && op->cmd")]],
+    );
+    assert.deepEqual(c.extraction?.unresolved, []);
+  });
+
+  test("DOMID_IO named by the guest makes dom_io a target of assign_device only", async () => {
+    assert.deepEqual((await op("domctl/assign_device")).target, {
+      kind: "domain",
+      field: "domain",
+      lookup: "domctl",
+      system: ["dom_io"],
+      ref: at(P, F, "d = rcu_lock_domain_by_id"),
+    });
+    const pause = (await op("domctl/pausedomain")).target;
+    assert.deepEqual(pause.kind === "domain" && pause.system, []);
+  });
+
+  test("an error left standing unless the target is another domain is a gate on self", async () => {
+    assert.deepEqual(await gates("domctl/pausedomain"), [
+      [{ not: "self" }, "-EINVAL", at(P, F, "if ( d != current->domain )")],
+    ]);
+  });
+
+  test("the static part of a failing disjunction is a gate; its run-time part is not", async () => {
+    assert.deepEqual(await gates("domctl/max_vcpus"), [
+      [{ not: "self" }, "-EINVAL", at(P, F, "if ( (d == current->domain) ||")],
+    ]);
+  });
+
+  test("a one-expression predicate is read through with its parameter bound to the target", async () => {
+    assert.deepEqual(await gates("domctl/access_check"), [
+      ["target.hvm-like", "-EINVAL", at(P, F, "if ( !fixture_access_ok(d) )")],
+    ]);
+  });
+});

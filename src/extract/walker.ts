@@ -758,6 +758,8 @@ export class PathWalker {
       }
       let start = items.findIndex((c) => c.label === this.value);
       if (start < 0) {
+        const inner = this.fromInnerLabel(items);
+        if (inner) return inner;
         start = items.findIndex((c) => c.label === "default");
         const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
         const fails = only.length >= 1 ? UNSUPPORTED.exec(norm(only[0] as Node)) : null;
@@ -826,6 +828,38 @@ export class PathWalker {
     });
   }
 
+  /**
+   * `if ( op->domain == DOMID_INVALID ) { case XEN_DOMCTL_createdomain: d = NULL; break; }` (do_domctl at
+   * RELEASE-4.17.0, domctl.c:310): a label inside a block of a case. Execution starts there, runs to the
+   * end of each block around it, then goes on with the statements after them and the cases that follow.
+   */
+  private fromInnerLabel(items: CaseItem[]): Flow | null {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as CaseItem;
+      for (let k = 0; k < item.stmts.length; k++) {
+        const label = innerLabel(item.stmts[k] as Node, this.value as string);
+        if (!label) continue;
+        const own = label.namedChildren.filter(
+          (x): x is Node =>
+            !!x && !x.equals(label.childForFieldName("value") ?? label) && x.type !== "comment",
+        );
+        let flow = this.stmts(own);
+        // the rest of each block the label is in, innermost first
+        for (let at: Node = label; flow === "normal" && !at.equals(item.stmts[k] as Node); ) {
+          const block = at.parent as Node;
+          const rest: Node[] = [];
+          for (let next = at.nextNamedSibling; next; next = next.nextNamedSibling) rest.push(next);
+          if (block.type === "compound_statement") flow = this.stmts(rest);
+          at = block;
+        }
+        if (flow === "normal") flow = this.stmts(item.stmts.slice(k + 1));
+        if (flow === "normal") flow = this.runCases(items, i + 1);
+        return flow === "break" ? "normal" : flow;
+      }
+    }
+    return null;
+  }
+
   /** Runs from one case on, falling through, until something leaves the switch. */
   private runCases(items: CaseItem[], start: number): Flow {
     for (let i = start; i < items.length; i++) {
@@ -853,7 +887,11 @@ export class PathWalker {
         return;
       }
     }
-    const callee = v.type === "call_expression" ? (v.childForFieldName("function")?.text ?? "") : "";
+    // `bool_t deny = !!xsm_xen_version(...)` (RELEASE-4.17.7)
+    const call = /^!!/.test(norm(v))
+      ? strip(v.childForFieldName("argument")?.childForFieldName("argument") ?? v)
+      : v;
+    const callee = call.type === "call_expression" ? (call.childForFieldName("function")?.text ?? "") : "";
     // the hook's check is the last one found
     if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4)))
       this.frame.hookResults.set(name, this.out.checks.length - 1);
@@ -891,8 +929,15 @@ export class PathWalker {
     while (stmt && stmt.type !== "expression_statement" && stmt.type !== "declaration") stmt = stmt.parent;
     const next = stmt?.nextNamedSibling;
     if (next?.type !== "if_statement") return;
-    const cond = norm(next.childForFieldName("condition") ?? next);
-    if (cond !== `(!${name})` && cond !== `(${name}==NULL)`) return;
+    const test = next.childForFieldName("condition") ?? next;
+    const missing = (t: string) => t === `!${name}` || t === `${name}==NULL`;
+    // `if ( !d && op->cmd != XEN_DOMCTL_getdomaininfo ) return -ESRCH;` (do_domctl at RELEASE-4.17.0,
+    // domctl.c:317): a failure for every sub-op the rest of the test lets through
+    const x0 = strip(test);
+    const right =
+      x0.type === "binary_expression" && x0.child(1)?.type === "&&" ? x0.childForFieldName("right") : null;
+    const left = right ? norm(strip(x0.childForFieldName("left") ?? x0)) : "";
+    if (!missing(norm(x0)) && !(right && missing(left) && this.decide(right) === true)) return;
     const ret = next.childForFieldName("consequence");
     const r = ret?.type === "return_statement" ? ret.namedChild(0) : null;
     if (!r) return;
@@ -1281,6 +1326,17 @@ function fileFlags(tree: XenTree, file: string): Map<string, HeaderFlag[]> {
     byFile.set(file, flags);
   }
   return flags;
+}
+
+/** The `case <value>:` inside a statement of a case, not in a switch of its own. */
+function innerLabel(n: Node, value: string): Node | null {
+  for (const c of n.namedChildren) {
+    if (!c || c.type === "switch_statement") continue;
+    if (c.type === "case_statement" && norm(c.childForFieldName("value") ?? c) === value) return c;
+    const found = innerLabel(c, value);
+    if (found) return found;
+  }
+  return null;
 }
 
 /** An `#else` whose only statement fails the call (`return -EOPNOTSUPP;`). */

@@ -104,7 +104,9 @@ export function resolveOp(model: Model, ref: string): Operation {
     return fail(
       error(
         "query/unavailable-operation",
-        `\`${id}\` does not exist in this build (arch ${model.system.build.arch}${absent.guards.length ? `, needs ${absent.guards.join(" ")}` : ""})`,
+        absent.arch.includes(model.system.build.arch)
+          ? `\`${id}\` does not exist in this build (arch ${model.system.build.arch}, needs ${absent.guards.join(" ")})`
+          : `\`${id}\` does not exist on ${model.system.build.arch}`,
         undefined,
         `it is available on ${absent.arch.join(", ")}`,
       ),
