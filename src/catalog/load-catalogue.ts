@@ -18,6 +18,15 @@ export function shippedVersions(): string[] {
     .sort();
 }
 
+/** Versions with only an extracted catalogue (`catalogues/extracted/xen-4.17.7.json`). */
+export function extractedVersions(): string[] {
+  const curated = new Set(shippedVersions());
+  return readdirSync(join(packageRoot(), "catalogues", "extracted"))
+    .flatMap((n) => (/^xen-(.+)\.json$/.exec(n)?.[1] ? [/^xen-(.+)\.json$/.exec(n)?.[1] as string] : []))
+    .filter((v) => !curated.has(v))
+    .sort();
+}
+
 /** The catalogue `xenpriv extract` made of a shipped version (`catalogues/extracted/xen-4.22.0.json`), if there is one. */
 export function extractedCataloguePath(version: string): string | null {
   const path = join(packageRoot(), "catalogues", "extracted", `xen-${version}.json`);
@@ -119,7 +128,10 @@ export function loadCatalogue(versionOrPath: string): Catalogue {
   for (const candidate of [join(root, `xen-${versionOrPath}`), join(root, `xen-${versionOrPath}.json`)]) {
     if (existsSync(candidate)) return loadCataloguePath(candidate);
   }
-  const known = shippedVersions();
+  // a version only `xenpriv extract` made (every release series from 4.17): its tree's policy comes with it
+  const extracted = extractedCataloguePath(versionOrPath);
+  if (extracted) return loadCataloguePath(extracted);
+  const known = [...shippedVersions(), ...extractedVersions()];
   throw new InputError([
     error(
       "catalogue/unknown-version",

@@ -54,8 +54,11 @@ export function modelsOf(
   policies: readonly (string | undefined)[],
 ): Model[] {
   const catalogue = loadCatalogue(xen ?? system.xen);
+  // an extracted catalogue's `dummy` is its own tree's dummy.h: its XSM_OTHER hooks are that version's
+  const own = (p: string) =>
+    p === "tree" || (p === "dummy" && catalogue.meta.origin === "extracted" && !!catalogue.policy);
   return policies.map((p) =>
-    buildModel(catalogue, system, p === "tree" ? treePolicy(catalogue) : getPolicy(p ?? system.xsm)),
+    buildModel(catalogue, system, own(p ?? system.xsm) ? treePolicy(catalogue) : getPolicy(p ?? system.xsm)),
   );
 }
 
