@@ -131,6 +131,6 @@ test("a catalogue the schema accepts but the engine could not evaluate is bad in
 test("unknown catalogue versions get suggestions", () => {
   assert.throws(
     () => loadCatalogue("4.22"),
-    (e: unknown) => e instanceof InputError && /did you mean `4\.22\.0`/.test(e.diagnostics[0]?.help ?? ""),
+    (e: unknown) => e instanceof InputError && /did you mean .*`4\.22\.0`/.test(e.diagnostics[0]?.help ?? ""),
   );
 });

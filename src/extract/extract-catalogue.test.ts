@@ -850,6 +850,13 @@ describe("pattern 16: helpers that look domains up into structures, switches, ar
     const fast = op(c, "ferry_op/fast");
     assert.deepEqual(fast.arch, ["arm"]);
     assert.deepEqual(fast.checks, [
+      // `if ( ferry_fast_enabled ) rc = xsm_...; else rc = -EOPNOTSUPP;`: refused while the flag is off
+      {
+        kind: "gate",
+        require: "runtime:ferry_fast_enabled",
+        error: "-EOPNOTSUPP",
+        ref: at(P, F, "if ( ferry_fast_enabled )"),
+      },
       xsm("ferry_bind", "DM_PRIV", { d: "current" }, at(P, F, "rc = xsm_ferry_bind(XSM_DM_PRIV, current"), {
         when: "runtime:ferry_fast_enabled",
       }),

@@ -436,6 +436,13 @@ export class PathWalker {
       this.recordGate(cond, c, failing, this.reachesHook(elseBody as Node));
       return this.stmt(elseBody as Node);
     }
+    // `else if ( ioports_access_permitted(d, ...) ) { ... } else ret = -EPERM;`: the work needs the condition
+    const elseFails =
+      decided === null && elseBody && !failing && !this.reachesHook(cond) ? errorAssigned(elseBody) : null;
+    if (elseFails) {
+      this.recordGate(cond, c ? negate(c) : null, elseFails, this.reachesHook(cons));
+      return this.withCond(c, () => this.stmt(cons));
+    }
     // `ret = -EPERM; if ( irq ) ret = xsm_...(...);`: without the condition the error stands
     const before = decided === null && !elseBody ? this.errorBeforeCheck(n, cons) : null;
     if (before) {
@@ -534,7 +541,8 @@ export class PathWalker {
     // `if ( copy_from_guest(...) ) return -EFAULT;` everywhere: run-time failures are kept only next to a
     // check; `if ( (d == current->domain) || (vcpu >= d->max_vcpus) ) break;` fails whatever the run-time
     // part when the static one holds
-    const fails = c && !keepRuntime ? staticPart(c) : c;
+    // a rangeset test (`ioports_access_permitted(currd, ...)`) is a permission outside XSM: kept, run-time or not
+    const fails = c && !keepRuntime && !RANGESET.test(cond.text) ? staticPart(c) : c;
     if (!fails) return;
     this.out.checks.push({
       kind: "gate",
@@ -1231,6 +1239,9 @@ function failureOf(stmts: readonly Node[]): string | null {
   const a = assignmentOf(only);
   return ret ?? (a && ERROR_CODE.test(norm(a.value)) ? norm(a.value) : null);
 }
+
+/** Xen's permission rangesets: `iomem_access_permitted()`, `ioports_access_permitted()`, `irq_access_permitted()`. */
+const RANGESET = /\b\w+_access_permitted\s*\(/;
 
 const isRuntime = (c: Cond): boolean => JSON.stringify(c).includes("runtime:");
 
