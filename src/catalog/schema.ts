@@ -139,6 +139,8 @@ export const OperationSchema = z.strictObject({
   target: TargetSchema,
   /** extra domain operands and what they are bound to by default (`current` or `target`) */
   operands: z.record(z.string(), z.enum(["current", "target"])).default({}),
+  /** for a whole hypercall whose sub-ops all share one rule (`kexec_op`): the sub-op constants it stands for */
+  commands: z.array(z.string()).optional(),
   /** checks in the order Xen makes them */
   checks: z.array(CheckSchema),
   /** where the sub-op is dispatched (its case label) */

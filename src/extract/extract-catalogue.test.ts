@@ -189,6 +189,8 @@ describe("pattern 2: a call before the switch guards every sub-op", () => {
     assert.deepEqual(c.operations, [
       operation("lamp_op", at(P, F, "long do_lamp_op("), {
         checks: [xsm("lamp_control", "PRIV", {}, at(P, F, "xsm_lamp_control("))],
+        // the sub-ops it stands for, so that a diff sees one come or go
+        commands: ["LAMPOP_dim", "LAMPOP_off", "LAMPOP_on"],
       }),
     ]);
     assert.deepEqual(

@@ -17,6 +17,8 @@ interface SubopPath {
   /** system domains each variable can be when the guest names them */
   readonly systemTargets: ReadonlyMap<string, ReadonlySet<string>>;
   readonly required: readonly Role[];
+  /** the sub-op constants a whole-hypercall path stands for */
+  readonly commands?: readonly string[];
 }
 
 /** What one hypercall yields on one arch: its sub-ops and their checks. */
@@ -119,6 +121,8 @@ function walkArch(
             failures: all.lookupFailures,
             systemTargets: all.systemTargets,
             required: all.required,
+            // which sub-ops it stands for, so a diff sees one come or go (kexec's v1 ops, 7702e782f3)
+            commands: [...subops.keys()].filter((k): k is string => k !== null),
           },
         ],
       ]),
@@ -449,6 +453,10 @@ export function extractOperations(
         ),
         checks: withoutIdleSkips(checks),
         ref: first.ref,
+        ...(label === null &&
+          paths.some((p) => p.commands) && {
+            commands: [...new Set(paths.flatMap((p) => p.commands ?? []))].sort(),
+          }),
       });
     }
   }
