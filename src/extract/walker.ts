@@ -1086,6 +1086,9 @@ export class PathWalker {
         const there = rebase(k, text, p);
         if (there) facts.set(there, f);
       }
+      // `get_page_type(page, PGT_writable_page)`: the callee's tests of `type` are settled
+      if (CONSTANT.test(text) && !/^(NULL|XSM_\w+)$/.test(text) && !disc.has(p))
+        facts.set(p, { value: text, eq: true });
     });
     this.enter(callee, env, disc, facts, passed);
     // `buf->domain = rcu_lock_domain_by_any_id(domid);` in the callee: the caller's `src->domain`
