@@ -433,7 +433,8 @@ export class PathWalker {
     // `if ( d == e ) ret = -EINVAL; else ret = xsm_...(...);`: the error branch fails the operation
     const failing = decided === null && elseBody && !this.reachesHook(cond) ? errorAssigned(cons) : null;
     if (failing) {
-      this.recordGate(cond, c, failing, this.reachesHook(elseBody as Node));
+      // run-time failures (`if ( copy_from_guest(...) ) ret = -EFAULT; else ...`) stay out, as in every other form
+      this.recordGate(cond, c, failing);
       return this.stmt(elseBody as Node);
     }
     // `else if ( ioports_access_permitted(d, ...) ) { ... } else ret = -EPERM;`: the work needs the condition
