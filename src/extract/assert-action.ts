@@ -27,6 +27,8 @@ export interface LinkCheck {
 
 const DEFINE = /^\s*#\s*define\s+(\w+)\s*\(\s*(\w+)\s*\)\s*(.*?)\s*$/;
 const DIRECTIVE = /^\s*#\s*(\w+)\s*(.*)$/;
+/** `#ifndef __XEN_XSM_DUMMY_H__`, as recorded: around the whole header, no condition of the build */
+const INCLUDE_GUARD = /^!defined\(_*[A-Z0-9_]*_H_*\)$/;
 
 /** `(def) != action`, `def != action` or `action != (def)`, spaces aside. */
 const compares = (body: string, param: string) => {
@@ -72,23 +74,25 @@ export function readActionAssertion(path: string, text: string): ActionAssertion
         continue;
       }
       // a definition (not a declaration) of the function: its line does not end the statement
-      if (new RegExp(`\\b${linkFn}\\s*\\(\\s*(void)?\\s*\\)\\s*(\\{.*)?$`).test(l.trim()))
-        definitions.push({
-          at: frames.at(-1)?.line ?? line,
-          when: conditionAt.get(frames.at(-1)?.line ?? 0) ?? "",
-        });
+      if (new RegExp(`\\b${linkFn}\\s*\\(\\s*(void)?\\s*\\)\\s*(\\{.*)?$`).test(l.trim())) {
+        const at = frames.at(-1)?.line ?? 0;
+        const when = conditionAt.get(at) ?? "";
+        // outside any #if but the header's include guard: defined in every build
+        definitions.push(INCLUDE_GUARD.test(when) || at === 0 ? { at: line, when: "" } : { at, when });
+      }
     }
   }
   const assert = (xsm: boolean) => defines.find((d) => d.name === "XSM_ASSERT_ACTION" && d.xsm === xsm);
   const off = assert(false);
   const on = assert(true);
+  const [exception] = definitions;
   const isLinkCheck =
     off !== undefined &&
+    exception?.when !== "" &&
     /^LINKER_BUG_ON\s*\((.*)\)$/.test(off.body) &&
     compares(/^LINKER_BUG_ON\s*\((.*)\)$/.exec(off.body)?.[1] ?? "", off.param) &&
     // Xen's own dummy.h defines LINKER_BUG_ON; a tree that does not is read as Xen's
     (bugOn === undefined || linkFn !== "");
-  const [exception] = definitions;
   // the `#if` around it: the build in which the check links (and the hook uses the caller's action)
   const except = exception && { when: exception.when, ref: `${path}:${exception.at}` };
   return {

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { makeTreeVariant } from "../../test/support/tree-variant.js";
 import { loadCataloguePath } from "../catalog/load-catalogue.js";
 import type { Catalogue } from "../catalog/schema.js";
 import type { System } from "../model/system.js";
@@ -27,7 +28,7 @@ import { loadSystemFile } from "../system/load-system.js";
 import { type Change, diffModels } from "./diff.js";
 import { buildModel } from "./model.js";
 import { treePolicy } from "./tree-policy.js";
-import { diffVersions } from "./version-diff.js";
+import { diffVersions, hasChanges } from "./version-diff.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(ROOT, "test/fixtures/extract/seed-diff");
@@ -51,9 +52,17 @@ function xenpriv(...args: string[]) {
 const lines = (changes: readonly Change[]) =>
   changes.map((c) => `${c.kind} ${c.domain} ${c.op} ${c.relation}${c.target ? ` ${c.target}` : ""}`);
 
+/** The seed patch applied in part: its call sites without its dummy.h, and its dummy.h without its call sites. */
+const CALL_SITES = ["xen/arch/x86/physdev.c", "xen/arch/x86/platform_hypercall.c"];
+const DUMMY_H = "xen/include/xsm/dummy.h";
+
 let dir = "";
+let callsOnlyTree = "";
+let hooksOnlyTree = "";
 let base: Catalogue;
 let patched: Catalogue;
+let callsOnly: Catalogue;
+let hooksOnly: Catalogue;
 let system: System;
 let pvSplit: System;
 
@@ -65,8 +74,16 @@ before(() => {
     assert.equal(r.code, 0, `xenpriv extract ${name}: ${r.err}`);
     return loadCataloguePath(out);
   };
+  callsOnlyTree = makeTreeVariant(BASE, join(dir, "calls-only"), {
+    from: { tree: PATCHED, files: CALL_SITES },
+  });
+  hooksOnlyTree = makeTreeVariant(BASE, join(dir, "hooks-only"), {
+    from: { tree: PATCHED, files: [DUMMY_H] },
+  });
   base = extract(BASE, "base");
   patched = extract(PATCHED, "patched");
+  callsOnly = extract(callsOnlyTree, "calls-only");
+  hooksOnly = extract(hooksOnlyTree, "hooks-only");
   system = loadSystemFile(SYSTEM);
   pvSplit = loadSystemFile(PV_SPLIT);
 });
@@ -177,10 +194,128 @@ describe("seed patch: the patched tree against the hw-priv-v1 module", () => {
       ],
     );
     assert.deepEqual(d.lookups, []);
+    assert.deepEqual(d.contradictions, []);
+  });
+});
+
+describe("the seed patch applied in part: calls that contradict their hook change no permission", () => {
+  const model = (c: Catalogue) => buildModel(c, system, treePolicy(c));
+  /** The changes a reading of each call's own literal gives: what must not be counted. */
+  const literal = (c: Catalogue) => diffModels(model(base), model(c)).changes;
+
+  test("the call sites without dummy.h: three build breaks, no permission change, and what the literals would change not counted", () => {
+    const d = diffVersions(model(base), model(callsOnly));
+    assert.deepEqual(
+      d.contradictions.map(
+        (c) => `${c.side} ${c.effect} xsm_${c.hook}(XSM_${c.action}) asserts ${c.asserted} ${c.callSite}`,
+      ),
+      [
+        "to build-break xsm_apic(XSM_HW_PRIV) asserts PRIV xen/arch/x86/physdev.c:23",
+        "to build-break xsm_resource_setup_gsi(XSM_HW_PRIV) asserts PRIV xen/arch/x86/physdev.c:38",
+        "to build-break xsm_platform_op(XSM_HW_PRIV) asserts PRIV xen/arch/x86/platform_hypercall.c:21",
+      ],
+    );
+    assert.deepEqual(lines(d.effective.changes), []);
+    assert.equal(d.effective.widened + d.effective.narrowed, 0);
+    // read literally, XSM_HW_PRIV has no case in the base's switch: its default refuses the control domain
+    const wouldBe = lines(literal(callsOnly));
+    assert.deepEqual(wouldBe.sort(), [
+      "narrowed ctl physdev_op/apic_read none",
+      "narrowed ctl physdev_op/setup_gsi none",
+      "narrowed ctl platform_op/get_cpuinfo none",
+      "narrowed ctl platform_op/settime64 none",
+    ]);
+    assert.deepEqual(lines(d.contradictions.flatMap((c) => c.uncounted)).sort(), wouldBe);
+    assert.deepEqual(
+      d.contradictions.map((c) => c.ops),
+      [
+        ["physdev_op/apic_read"],
+        ["physdev_op/setup_gsi"],
+        ["platform_op/settime64", "platform_op/get_cpuinfo"],
+      ],
+    );
+    // the checks changed all the same, each marked as deciding nothing
+    assert.deepEqual(
+      d.checks.filter((c) => c.kind === "added").map((c) => `${c.what} ${c.effect}`),
+      [
+        "xsm_apic(XSM_HW_PRIV, d=current) build-break",
+        "xsm_resource_setup_gsi(XSM_HW_PRIV) build-break",
+        "xsm_platform_op(XSM_HW_PRIV) build-break",
+        "xsm_platform_op(XSM_HW_PRIV) build-break",
+      ],
+    );
+    assert.ok(d.checks.filter((c) => c.kind === "removed").every((c) => c.effect === undefined));
+  });
+
+  test("dummy.h without the call sites: the same build breaks, and the hooks' own actions counted, as the whole patch's", () => {
+    const d = diffVersions(model(base), model(hooksOnly));
+    assert.deepEqual(
+      d.contradictions.map((c) => `${c.effect} xsm_${c.hook}(XSM_${c.action}) asserts ${c.asserted}`),
+      [
+        "build-break xsm_apic(XSM_PRIV) asserts HW_PRIV",
+        "build-break xsm_resource_setup_gsi(XSM_PRIV) asserts HW_PRIV",
+        "build-break xsm_platform_op(XSM_PRIV) asserts HW_PRIV",
+      ],
+    );
+    const whole = diffVersions(model(base), model(patched)).effective;
+    assert.deepEqual(lines(d.effective.changes), lines(whole.changes));
+    // read literally, XSM_PRIV keeps the control domain's access: those narrowings would be lost, not added
+    assert.ok(lines(literal(hooksOnly)).length < whole.changes.length);
+    assert.deepEqual(
+      d.contradictions.flatMap((c) => c.uncounted),
+      [],
+    );
+  });
+
+  test("a tree compared with itself changes nothing, contradictions and all", () => {
+    const d = diffVersions(model(callsOnly), model(callsOnly));
+    assert.equal(d.contradictions.length, 6);
+    assert.equal(hasChanges(d), false);
+    assert.equal(hasChanges(diffVersions(model(base), model(callsOnly))), true);
   });
 });
 
 describe("seed patch through the CLI", () => {
+  test("a contradicting call in text, Markdown and JSON: what it is, where, and the hook's own action", () => {
+    const text = xenpriv("diff", "--xen", BASE, "--vs", callsOnlyTree);
+    assert.equal(text.code, 0, text.err);
+    const [summary, ...rest] = text.out.split("\n");
+    assert.match(summary ?? "", /: 0 widened, 0 narrowed, /);
+    const apic = rest.indexOf(
+      "to: does not build with CONFIG_XSM=n: xen/arch/x86/physdev.c:23 passes XSM_HW_PRIV to xsm_apic, which asserts XSM_PRIV [xen/include/xsm/dummy.h:113]",
+    );
+    assert.ok(apic >= 0, text.out);
+    assert.deepEqual(rest.slice(apic + 1, apic + 4), [
+      "  XSM_ASSERT_ACTION is a link-time check with CONFIG_XSM=n [xen/include/xsm/dummy.h:21]",
+      "  counted with XSM_PRIV, the hook's own action with CONFIG_XSM=y [xen/include/xsm/dummy.h:16]",
+      "  not counted: 1 change XSM_HW_PRIV would make (physdev_op/apic_read)",
+    ]);
+    assert.match(
+      text.out,
+      /\nbuild break +physdev_op\/apic_read +xsm_apic\(XSM_HW_PRIV\), the hook asserts XSM_PRIV +xen\/arch\/x86\/physdev.c:23\n/,
+    );
+
+    const md = xenpriv("diff", "--xen", BASE, "--vs", callsOnlyTree, "-f", "md");
+    assert.match(
+      md.out,
+      /\n- \*\*does not build with CONFIG_XSM=n\*\* \(to\): `xen\/arch\/x86\/physdev.c:23` passes `XSM_HW_PRIV` to `xsm_apic`, which asserts `XSM_PRIV` \(`xen\/include\/xsm\/dummy.h:113`\)\n/,
+    );
+    assert.match(md.out, /\| build break \| {2}\| physdev_op\/apic_read \|/);
+
+    const json = xenpriv("diff", "--xen", BASE, "--vs", callsOnlyTree, "-f", "json");
+    const v = JSON.parse(json.out) as { contradictions: { effect: string; callSite: string }[] };
+    assert.deepEqual(
+      v.contradictions.map((c) => `${c.effect} ${c.callSite}`),
+      [
+        "build-break xen/arch/x86/physdev.c:23",
+        "build-break xen/arch/x86/physdev.c:38",
+        "build-break xen/arch/x86/platform_hypercall.c:21",
+      ],
+    );
+    // a tree against itself: its contradictions are no change
+    assert.equal(xenpriv("diff", "--xen", callsOnlyTree, "--vs", callsOnlyTree, "--exit-code").code, 0);
+  });
+
   test("`diff --xen <base> --vs <patched> -f json` exits 0 and lists the changes of hw-priv-v1", () => {
     const r = xenpriv("diff", "--xen", BASE, "--vs", PATCHED, "-f", "json");
     assert.equal(r.code, 0, r.err);

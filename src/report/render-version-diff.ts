@@ -30,7 +30,9 @@ function details(c: ContradictingCall): string[] {
   );
   if (c.uncounted.length) {
     const ops = [...new Set(c.uncounted.map((u) => u.op))];
-    out.push(`not counted: ${c.uncounted.length} changes XSM_${c.action} would make (${ops.join(", ")})`);
+    out.push(
+      `not counted: ${c.uncounted.length} ${c.uncounted.length === 1 ? "change" : "changes"} XSM_${c.action} would make (${ops.join(", ")})`,
+    );
   }
   if (c.ops.length === 0) out.push("no operation's path makes the call");
   return out;
