@@ -76,6 +76,9 @@ function describe(c: Check): string {
   return `bypass${when}`;
 }
 
+/** A check's description without the lines it cites (`dummy.h:432`): a check that only moved is no change. */
+const unplaced = (what: string) => what.replace(/(\.[ch]):\d+(-\d+)?\b/g, "$1");
+
 const lookupRule = (l: { missingError: string; nonControlError?: string | undefined }) =>
   l.nonControlError ? `${l.missingError} for control, ${l.nonControlError} otherwise` : l.missingError;
 
@@ -118,14 +121,26 @@ export function diffVersions(
   for (const op of b.ops.filter(filter)) {
     const old = counterpart(op.id, a.opsById);
     if (!old) continue;
-    const before = new Map(old.checks.map((c) => [describe(c), c]));
-    const after = new Map(op.checks.map((c) => [describe(c), c]));
-    for (const [what, c] of before)
-      if (!after.has(what))
-        checks.push({ op: op.id, kind: "removed", what, ref: c.ref, ...effectOf(c, fromMismatches) });
-    for (const [what, c] of after)
-      if (!before.has(what))
-        checks.push({ op: op.id, kind: "added", what, ref: c.ref, ...effectOf(c, toMismatches) });
+    const before = new Map(old.checks.map((c) => [unplaced(describe(c)), c]));
+    const after = new Map(op.checks.map((c) => [unplaced(describe(c)), c]));
+    for (const [key, c] of before)
+      if (!after.has(key))
+        checks.push({
+          op: op.id,
+          kind: "removed",
+          what: describe(c),
+          ref: c.ref,
+          ...effectOf(c, fromMismatches),
+        });
+    for (const [key, c] of after)
+      if (!before.has(key))
+        checks.push({
+          op: op.id,
+          kind: "added",
+          what: describe(c),
+          ref: c.ref,
+          ...effectOf(c, toMismatches),
+        });
   }
   const hooks: HookChange[] = [];
   const names = new Set([...a.hooks.keys(), ...b.hooks.keys()]);

@@ -2,15 +2,16 @@
  * The XSM_HW_PRIV v1 seed patch ([PATCH 15/23] xen/xsm: Add XSM_HW_PRIV, Jason Andryuk, xen-devel
  * 2025-03-06, seed 000_914e5b3ccdf1613a) applied to a copy of a Xen tree by precise text edits.
  *
- * Each edit holds only the lines the patch changes, before and after, and must match where the
- * patch puts it (once, or as many times as the patch changes it): no other Xen code is kept here.
- * The patch was posted against staging before 4.21; on RELEASE-4.22.0 every hunk changes the same
- * text at other line numbers. What had to be adapted is in `adapted`:
- * - the posting's whitespace is lost in the seed, so each edit keeps the tree's indentation;
- * - `pci_remove_device()`'s call is wrapped over two lines by the patch: the continuation line is
- *   aligned under the call's first argument (the seed does not say with how many spaces);
- * - the hunk of `xsm_platform_op()` has `xsm_mem_sharing()` before it in the posting; at 4.22.0
- *   an `#endif` (of `CONFIG_HAS_PASSTHROUGH && CONFIG_HAS_PCI`) comes first: the changed line is the same.
+ * Each edit holds only the lines the patch changes, before and after, found where the patch puts
+ * them (once, or as many times as the patch changes them): no other Xen code is kept here.
+ *
+ * The seed's text lost its indentation and blank lines, so it cannot be applied as a patch. The
+ * edits keep the tree's indentation; applied to the posting's own pre-images (the blobs its
+ * `index` lines name, in Xen's history), they give its post-images byte for byte for the seven
+ * files other than dummy.h, the two-line `xsm_resource_unplug_pci()` call included. dummy.h's
+ * pre-image (06f4eccf5f) is not in Xen's history: the posting is patch 15 of a series whose earlier
+ * patches change it. On RELEASE-4.22.0 every hunk changes the same lines at other line numbers;
+ * the one context that differs is noted in `adapted`.
  *
  * `node --import tsx test/support/seed-patch.ts <tree>` applies it to `<tree>` in place.
  */
@@ -42,13 +43,12 @@ const DUMMY_H = "xen/include/xsm/dummy.h";
 const PHYSDEV = "xen/arch/x86/physdev.c";
 
 /** One hook of dummy.h moved from XSM_PRIV to XSM_HW_PRIV. */
-const reassert = (hook: string, hunk: string, adapted?: string): SeedEdit => ({
+const reassert = (hook: string, hunk: string): SeedEdit => ({
   file: DUMMY_H,
   hunk,
-  within: `int cf_check xsm_${hook}(`,
+  within: `xsm_${hook}(`,
   from: "XSM_ASSERT_ACTION(XSM_PRIV);",
   to: "XSM_ASSERT_ACTION(XSM_HW_PRIV);",
-  ...(adapted && { adapted }),
 });
 
 export const SEED_EDITS: readonly SeedEdit[] = [
@@ -107,7 +107,6 @@ export const SEED_EDITS: readonly SeedEdit[] = [
     hunk: "@@ -830,7 +830,8 @@",
     from: "ret = xsm_resource_unplug_pci(XSM_PRIV, (seg << 16) | (bus << 8) | devfn);",
     to: "ret = xsm_resource_unplug_pci(XSM_HW_PRIV,\n                                  (seg << 16) | (bus << 8) | devfn);",
-    adapted: "the continuation line's indentation is lost in the seed: aligned under the first argument",
   },
   {
     file: "xen/drivers/pci/physdev.c",
@@ -130,20 +129,18 @@ export const SEED_EDITS: readonly SeedEdit[] = [
   {
     file: DUMMY_H,
     hunk: "@@ -280,7 +284,7 @@",
-    within: "int cf_check xsm_console_io(",
+    within: "xsm_console_io(",
     from: "return xsm_default_action(XSM_PRIV, d, NULL);",
     to: "return xsm_default_action(XSM_HW_PRIV, d, NULL);",
+    adapted:
+      "the hunk's last context line, `static XSM_INLINE int cf_check xsm_profile(`, is gone at 4.22.0 (69e8aaf9cc, xen: Drop xenoprofile support); the changed line is the same",
   },
   reassert("resource_plug_pci", "@@ -460,33 +464,33 @@"),
   reassert("resource_unplug_pci", "@@ -460,33 +464,33 @@"),
   reassert("resource_setup_pci", "@@ -460,33 +464,33 @@"),
   reassert("resource_setup_gsi", "@@ -460,33 +464,33 @@"),
   reassert("resource_setup_misc", "@@ -460,33 +464,33 @@"),
-  reassert(
-    "platform_op",
-    "@@ -688,7 +692,7 @@",
-    "the posting's context is the end of xsm_mem_sharing(); at 4.22.0 it is the `#endif` of CONFIG_HAS_PASSTHROUGH && CONFIG_HAS_PCI",
-  ),
+  reassert("platform_op", "@@ -688,7 +692,7 @@"),
   reassert("apic", "@@ -716,7 +720,7 @@"),
   {
     file: "xen/include/xsm/xsm.h",
@@ -153,20 +150,19 @@ export const SEED_EDITS: readonly SeedEdit[] = [
     to:
       "    XSM_PRIV,     /* Privileged - normally restricted to dom0 */\n" +
       "    XSM_HW_PRIV,  /* Hardware Privileged - normally restricted to dom0/hwdom */\n",
-    adapted: "the seed's whitespace is lost: the new member is aligned as its neighbours are at 4.22.0",
   },
 ];
 
 const lineAt = (text: string, at: number) => text.slice(0, at).split("\n").length;
 
 /**
- * Applies the seed patch to the tree at `root`, in place; throws, naming the file and the edit,
- * when a change is not where the patch puts it (or is there another number of times).
+ * Applies the seed patch (or the edits `only` keeps) to the tree at `root`, in place; throws, naming
+ * the file and the edit, when a change is not where the patch puts it (or is there another number of times).
  */
-export function applySeedPatch(root: string): AppliedEdit[] {
+export function applySeedPatch(root: string, only: (edit: SeedEdit) => boolean = () => true): AppliedEdit[] {
   const texts = new Map<string, string>();
   const out: AppliedEdit[] = [];
-  for (const edit of SEED_EDITS) {
+  for (const edit of SEED_EDITS.filter(only)) {
     const path = join(root, edit.file);
     let text = texts.get(edit.file) ?? readFileSync(path, "utf8");
     const fail = (why: string) => {
