@@ -312,6 +312,27 @@ describe("seed patch through the CLI", () => {
         "build-break xen/arch/x86/platform_hypercall.c:21",
       ],
     );
+    // a policy diff on the catalogue of such a tree counts each hook's own action too: it is the base's
+    const policyDiff = (tree: string) => {
+      const r = xenpriv(
+        "diff",
+        "-p",
+        "dummy",
+        "--vs",
+        "hw-priv-v1",
+        "--xen",
+        join(dir, `${tree}.json`),
+        "-f",
+        "json",
+      );
+      assert.equal(r.code, 0, r.err);
+      return lines((JSON.parse(r.out) as { changes: Change[] }).changes);
+    };
+    assert.deepEqual(policyDiff("calls-only"), policyDiff("base"));
+    assert.match(
+      xenpriv("diff", "-p", "dummy", "--vs", "hw-priv-v1", "--xen", join(dir, "calls-only.json")).out,
+      /\n3 call sites contradict their hook \(`diff --xen` lists them\): counted with each hook's own action\n/,
+    );
     // a tree against itself: its contradictions are no change
     assert.equal(xenpriv("diff", "--xen", callsOnlyTree, "--vs", callsOnlyTree, "--exit-code").code, 0);
   });
