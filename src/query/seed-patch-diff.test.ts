@@ -333,6 +333,25 @@ describe("seed patch through the CLI", () => {
       xenpriv("diff", "-p", "dummy", "--vs", "hw-priv-v1", "--xen", join(dir, "calls-only.json")).out,
       /\n3 call sites contradict their hook \(`diff --xen` lists them\): counted with each hook's own action\n/,
     );
+    // where XSM_ASSERT_ACTION is no link-time check, a call to a hook that names only its own actions is no effect
+    const noCheck = {
+      file: "xen/include/xsm/dummy.h",
+      from: "#define XSM_ASSERT_ACTION(def) LINKER_BUG_ON((def) != action)",
+      to: "#define XSM_ASSERT_ACTION(def) ((void)(def))",
+    };
+    const console = { file: "xen/drivers/char/console.c", from: "(XSM_OTHER,", to: "(XSM_PRIV," };
+    const before = makeTreeVariant(BASE, join(dir, "no-link-check"), { edits: [noCheck] });
+    const after = makeTreeVariant(BASE, join(dir, "no-link-check-console"), { edits: [noCheck, console] });
+    const noEffect = xenpriv("diff", "--xen", before, "--vs", after);
+    assert.equal(noEffect.code, 0, noEffect.err);
+    assert.deepEqual(noEffect.out.split("\n").slice(0, 4), [
+      noEffect.out
+        .split("\n")[0]
+        ?.replace(/: .*$/, ": 0 widened, 0 narrowed, 0 new and 0 removed operations"),
+      "to: no effect: the hook uses its own action: xen/drivers/char/console.c:15 passes XSM_PRIV to xsm_console_io, which asserts XSM_OTHER [xen/include/xsm/dummy.h:67]",
+      "  xsm_console_io never uses the caller's action [xen/include/xsm/dummy.h:67]",
+      "  counted with XSM_OTHER, the hook's own action with CONFIG_XSM=y [xen/include/xsm/dummy.h:16]",
+    ]);
     // a tree against itself: its contradictions are no change
     assert.equal(xenpriv("diff", "--xen", callsOnlyTree, "--vs", callsOnlyTree, "--exit-code").code, 0);
   });
