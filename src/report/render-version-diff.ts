@@ -5,15 +5,17 @@ import { renderMarkdown, type Tabular } from "./tabular.js";
 const shorten = (what: string, max = 120): string =>
   what.length > max ? `${what.slice(0, max - 1)}…` : what;
 
-const EFFECT = { "build-break": "does not build with CONFIG_XSM=n", "no-effect": "no effect" } as const;
+/** What a contradicting call is, never a permission change. */
+const EFFECT = {
+  "build-break": "does not build with CONFIG_XSM=n",
+  "no-effect": "no effect: the hook uses its own action",
+} as const;
+/** The short form, for a table's change column. */
+const EFFECT_ROW = { "build-break": "build break", "no-effect": "no effect" } as const;
 
 /** What a contradicting call is, in one line: the call, its line, and the hook's own action with its line. */
 function headline(c: ContradictingCall): string {
-  const head =
-    c.effect === "build-break"
-      ? EFFECT["build-break"]
-      : `${EFFECT["no-effect"]}: the hook uses its own action`;
-  return `${c.side}: ${head}: ${c.callSite} passes XSM_${c.action} to xsm_${c.hook}, which asserts XSM_${c.asserted} [${c.hookRef}]`;
+  return `${c.side}: ${EFFECT[c.effect]}: ${c.callSite} passes XSM_${c.action} to xsm_${c.hook}, which asserts XSM_${c.asserted} [${c.hookRef}]`;
 }
 
 /** Why, and what the diff counts instead: the lines of dummy.h that decide it. */
@@ -69,16 +71,14 @@ export function versionDiffLines(d: VersionDiff): string[] {
 export function versionDiffTable(d: VersionDiff): Tabular {
   const e = d.effective;
   const checkKind = (c: VersionDiff["checks"][number]) =>
-    c.effect
-      ? `check ${c.kind} (${c.effect === "build-break" ? "build break" : "no effect"})`
-      : `check ${c.kind}`;
+    c.effect ? `check ${c.kind} (${EFFECT_ROW[c.effect]})` : `check ${c.kind}`;
   const rows = [
     ...e.changes.map((c) => [c.kind, c.domain, c.op, c.target ?? "", `${c.fromRef} -> ${c.toRef}`]),
     ...e.addedOps.map((o) => ["new", "", o, "", ""]),
     ...e.removedOps.map((o) => ["removed", "", o, "", ""]),
     ...d.checks.map((c) => [checkKind(c), "", c.op, shorten(c.what), c.ref]),
     ...d.contradictions.map((c) => [
-      c.effect === "build-break" ? "build break" : "no effect",
+      EFFECT_ROW[c.effect],
       "",
       c.ops.join(", "),
       `xsm_${c.hook}(XSM_${c.action}), the hook asserts XSM_${c.asserted}`,
@@ -93,7 +93,7 @@ export function versionDiffMarkdown(d: VersionDiff): string {
   const [title, notes] = summary(d);
   const code = (l: string) => l.replace(/\[([^\]]+)\]/g, "(`$1`)");
   const contradictions = d.contradictions.flatMap((c) => [
-    `- **${c.effect === "build-break" ? EFFECT["build-break"] : `${EFFECT["no-effect"]}: the hook uses its own action`}** (${c.side}): \`${c.callSite}\` passes \`XSM_${c.action}\` to \`xsm_${c.hook}\`, which asserts \`XSM_${c.asserted}\` (\`${c.hookRef}\`)`,
+    `- **${EFFECT[c.effect]}** (${c.side}): \`${c.callSite}\` passes \`XSM_${c.action}\` to \`xsm_${c.hook}\`, which asserts \`XSM_${c.asserted}\` (\`${c.hookRef}\`)`,
     ...details(c).map((x) => `  - ${code(x)}`),
   ]);
   return [
