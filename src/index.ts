@@ -55,11 +55,19 @@ export {
 export { sectionBytes } from "./pe/section-bytes.js";
 export { getPolicy, listPolicies, POLICY_NAMES } from "./policy/registry.js";
 export type { HookCall, PolicyModule } from "./policy/types.js";
+export { asBuilt, type Mismatch } from "./query/as-built.js";
 export { type Cell, cellLabel, cellOf, cellsOfDomain } from "./query/cells.js";
 export { DecisionIndex } from "./query/decision-index.js";
 export { type Change, type DiffResult, diffModels } from "./query/diff.js";
 export { evaluate } from "./query/evaluate.js";
 export { buildModel, type Model, resolveDomain, resolveOp } from "./query/model.js";
+export {
+  type ContradictingCall,
+  diffVersions,
+  hasChanges,
+  type VersionChange,
+  type VersionDiff,
+} from "./query/version-diff.js";
 export { type ApplySbatPolicyResult, applySbatPolicy } from "./sbat/apply-sbat-policy.js";
 export { type CheckSbatOptions, checkSbat, type SbatCheck } from "./sbat/check-sbat.js";
 export { type GenerateSbatOptions, generateSbat } from "./sbat/generate-sbat.js";

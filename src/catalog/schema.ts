@@ -237,13 +237,23 @@ export const CallSiteSchema = z.strictObject({
   reachedBy: z.array(z.string()),
 });
 
-/** A call-site action that differs from the hook's XSM_ASSERT_ACTION: a link failure with XSM=n. */
+/**
+ * A call-site action that differs from the hook's XSM_ASSERT_ACTION, and what dummy.h makes of it:
+ * no link with CONFIG_XSM=n (`LINKER_BUG_ON`), or no effect (the hook uses its own action).
+ */
 export const MismatchSchema = z.strictObject({
   hook: z.string(),
   callSite: Ref,
   action: ActionSchema,
   asserted: ActionSchema,
   hookRef: Ref,
+  effect: z.enum(["build-break", "no-effect"]),
+  /** the dummy.h line that decides it: XSM_ASSERT_ACTION for CONFIG_XSM=n, or the hook */
+  effectRef: Ref,
+  /** XSM_ASSERT_ACTION for CONFIG_XSM=y, `xsm_default_t action = (def)`: the dummy module's hook uses its own action */
+  ownActionRef: Ref.optional(),
+  /** a build in which the link check is not made (`defined(CONFIG_COVERAGE) && defined(__clang__)`) */
+  except: z.strictObject({ when: z.string(), ref: Ref }).optional(),
 });
 
 export const ExtractionSchema = z.strictObject({

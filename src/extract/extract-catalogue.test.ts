@@ -585,6 +585,8 @@ describe("pattern 11: a call-site action that differs from XSM_ASSERT_ACTION", (
   test("listed in extraction.mismatches, reached or not; the check keeps the call-site literal", async () => {
     const c = await extract(P);
     assertValid(c);
+    // XSM_ASSERT_ACTION for CONFIG_XSM=n is LINKER_BUG_ON((def) != action): neither call links
+    const linkCheck = at(P, DUMMY_H, "LINKER_BUG_ON((def) != action)");
     assert.deepEqual(c.extraction?.mismatches, [
       {
         hook: "wand_wave",
@@ -592,6 +594,9 @@ describe("pattern 11: a call-site action that differs from XSM_ASSERT_ACTION", (
         action: "PRIV",
         asserted: "DM_PRIV",
         hookRef: at(P, DUMMY_H, "xsm_wand_wave("),
+        effect: "build-break",
+        effectRef: linkCheck,
+        ownActionRef: at(P, DUMMY_H, "xsm_default_t action = (def)"),
       },
       {
         hook: "wand_boot",
@@ -599,6 +604,9 @@ describe("pattern 11: a call-site action that differs from XSM_ASSERT_ACTION", (
         action: "HOOK",
         asserted: "PRIV",
         hookRef: at(P, DUMMY_H, "xsm_wand_boot("),
+        effect: "build-break",
+        effectRef: linkCheck,
+        ownActionRef: at(P, DUMMY_H, "xsm_default_t action = (def)"),
       },
     ]);
     assert.deepEqual(op(c, "wand_op/wave").checks, [

@@ -153,7 +153,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         action: s.action as Action | null,
         reachedBy: reached.get(s.ref) ?? [],
       })),
-      mismatches: findMismatches(sites, hookX.hooks) as never,
+      mismatches: findMismatches(sites, hookX.hooks, { root, dummyH }) as never,
       unresolved,
     },
   } as unknown as Catalogue;

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { makeTreeVariant } from "../../test/support/tree-variant.js";
 import { loadCataloguePath } from "../catalog/load-catalogue.js";
 import type { Catalogue } from "../catalog/schema.js";
 import type { System } from "../model/system.js";
@@ -27,7 +28,7 @@ import { loadSystemFile } from "../system/load-system.js";
 import { type Change, diffModels } from "./diff.js";
 import { buildModel } from "./model.js";
 import { treePolicy } from "./tree-policy.js";
-import { diffVersions } from "./version-diff.js";
+import { diffVersions, hasChanges } from "./version-diff.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const FIXTURES = join(ROOT, "test/fixtures/extract/seed-diff");
@@ -51,9 +52,17 @@ function xenpriv(...args: string[]) {
 const lines = (changes: readonly Change[]) =>
   changes.map((c) => `${c.kind} ${c.domain} ${c.op} ${c.relation}${c.target ? ` ${c.target}` : ""}`);
 
+/** The seed patch applied in part: its call sites without its dummy.h, and its dummy.h without its call sites. */
+const CALL_SITES = ["xen/arch/x86/physdev.c", "xen/arch/x86/platform_hypercall.c"];
+const DUMMY_H = "xen/include/xsm/dummy.h";
+
 let dir = "";
+let callsOnlyTree = "";
+let hooksOnlyTree = "";
 let base: Catalogue;
 let patched: Catalogue;
+let callsOnly: Catalogue;
+let hooksOnly: Catalogue;
 let system: System;
 let pvSplit: System;
 
@@ -65,8 +74,16 @@ before(() => {
     assert.equal(r.code, 0, `xenpriv extract ${name}: ${r.err}`);
     return loadCataloguePath(out);
   };
+  callsOnlyTree = makeTreeVariant(BASE, join(dir, "calls-only"), {
+    from: { tree: PATCHED, files: CALL_SITES },
+  });
+  hooksOnlyTree = makeTreeVariant(BASE, join(dir, "hooks-only"), {
+    from: { tree: PATCHED, files: [DUMMY_H] },
+  });
   base = extract(BASE, "base");
   patched = extract(PATCHED, "patched");
+  callsOnly = extract(callsOnlyTree, "calls-only");
+  hooksOnly = extract(hooksOnlyTree, "hooks-only");
   system = loadSystemFile(SYSTEM);
   pvSplit = loadSystemFile(PV_SPLIT);
 });
@@ -177,10 +194,168 @@ describe("seed patch: the patched tree against the hw-priv-v1 module", () => {
       ],
     );
     assert.deepEqual(d.lookups, []);
+    assert.deepEqual(d.contradictions, []);
+  });
+});
+
+describe("the seed patch applied in part: calls that contradict their hook change no permission", () => {
+  const model = (c: Catalogue) => buildModel(c, system, treePolicy(c));
+  /** The changes a reading of each call's own literal gives: what must not be counted. */
+  const literal = (c: Catalogue) => diffModels(model(base), model(c)).changes;
+
+  test("the call sites without dummy.h: three build breaks, no permission change, and what the literals would change not counted", () => {
+    const d = diffVersions(model(base), model(callsOnly));
+    assert.deepEqual(
+      d.contradictions.map(
+        (c) => `${c.side} ${c.effect} xsm_${c.hook}(XSM_${c.action}) asserts ${c.asserted} ${c.callSite}`,
+      ),
+      [
+        "to build-break xsm_apic(XSM_HW_PRIV) asserts PRIV xen/arch/x86/physdev.c:23",
+        "to build-break xsm_resource_setup_gsi(XSM_HW_PRIV) asserts PRIV xen/arch/x86/physdev.c:38",
+        "to build-break xsm_platform_op(XSM_HW_PRIV) asserts PRIV xen/arch/x86/platform_hypercall.c:21",
+      ],
+    );
+    assert.deepEqual(lines(d.effective.changes), []);
+    assert.equal(d.effective.widened + d.effective.narrowed, 0);
+    // read literally, XSM_HW_PRIV has no case in the base's switch: its default refuses the control domain
+    const wouldBe = lines(literal(callsOnly));
+    assert.deepEqual(wouldBe.sort(), [
+      "narrowed ctl physdev_op/apic_read none",
+      "narrowed ctl physdev_op/setup_gsi none",
+      "narrowed ctl platform_op/get_cpuinfo none",
+      "narrowed ctl platform_op/settime64 none",
+    ]);
+    assert.deepEqual(lines(d.contradictions.flatMap((c) => c.uncounted)).sort(), wouldBe);
+    assert.deepEqual(
+      d.contradictions.map((c) => c.ops),
+      [
+        ["physdev_op/apic_read"],
+        ["physdev_op/setup_gsi"],
+        ["platform_op/settime64", "platform_op/get_cpuinfo"],
+      ],
+    );
+    // the checks changed all the same, each marked as deciding nothing
+    assert.deepEqual(
+      d.checks.filter((c) => c.kind === "added").map((c) => `${c.what} ${c.effect}`),
+      [
+        "xsm_apic(XSM_HW_PRIV, d=current) build-break",
+        "xsm_resource_setup_gsi(XSM_HW_PRIV) build-break",
+        "xsm_platform_op(XSM_HW_PRIV) build-break",
+        "xsm_platform_op(XSM_HW_PRIV) build-break",
+      ],
+    );
+    assert.ok(d.checks.filter((c) => c.kind === "removed").every((c) => c.effect === undefined));
+  });
+
+  test("dummy.h without the call sites: the same build breaks, and the hooks' own actions counted, as the whole patch's", () => {
+    const d = diffVersions(model(base), model(hooksOnly));
+    assert.deepEqual(
+      d.contradictions.map((c) => `${c.effect} xsm_${c.hook}(XSM_${c.action}) asserts ${c.asserted}`),
+      [
+        "build-break xsm_apic(XSM_PRIV) asserts HW_PRIV",
+        "build-break xsm_resource_setup_gsi(XSM_PRIV) asserts HW_PRIV",
+        "build-break xsm_platform_op(XSM_PRIV) asserts HW_PRIV",
+      ],
+    );
+    const whole = diffVersions(model(base), model(patched)).effective;
+    assert.deepEqual(lines(d.effective.changes), lines(whole.changes));
+    // read literally, XSM_PRIV keeps the control domain's access: those narrowings would be lost, not added
+    assert.ok(lines(literal(hooksOnly)).length < whole.changes.length);
+    assert.deepEqual(
+      d.contradictions.flatMap((c) => c.uncounted),
+      [],
+    );
+  });
+
+  test("a tree compared with itself changes nothing, contradictions and all", () => {
+    const d = diffVersions(model(callsOnly), model(callsOnly));
+    assert.equal(d.contradictions.length, 6);
+    assert.equal(hasChanges(d), false);
+    assert.equal(hasChanges(diffVersions(model(base), model(callsOnly))), true);
   });
 });
 
 describe("seed patch through the CLI", () => {
+  test("a contradicting call in text, Markdown and JSON: what it is, where, and the hook's own action", () => {
+    const text = xenpriv("diff", "--xen", BASE, "--vs", callsOnlyTree);
+    assert.equal(text.code, 0, text.err);
+    const [summary, ...rest] = text.out.split("\n");
+    assert.match(summary ?? "", /: 0 widened, 0 narrowed, /);
+    const apic = rest.indexOf(
+      "to: does not build with CONFIG_XSM=n: xen/arch/x86/physdev.c:23 passes XSM_HW_PRIV to xsm_apic, which asserts XSM_PRIV [xen/include/xsm/dummy.h:113]",
+    );
+    assert.ok(apic >= 0, text.out);
+    assert.deepEqual(rest.slice(apic + 1, apic + 4), [
+      "  XSM_ASSERT_ACTION is a link-time check with CONFIG_XSM=n [xen/include/xsm/dummy.h:21]",
+      "  counted with XSM_PRIV, the hook's own action with CONFIG_XSM=y [xen/include/xsm/dummy.h:16]",
+      "  not counted: 1 change XSM_HW_PRIV would make (physdev_op/apic_read)",
+    ]);
+    assert.match(
+      text.out,
+      /\nbuild break +physdev_op\/apic_read +xsm_apic\(XSM_HW_PRIV\), the hook asserts XSM_PRIV +xen\/arch\/x86\/physdev.c:23\n/,
+    );
+
+    const md = xenpriv("diff", "--xen", BASE, "--vs", callsOnlyTree, "-f", "md");
+    assert.match(
+      md.out,
+      /\n- \*\*does not build with CONFIG_XSM=n\*\* \(to\): `xen\/arch\/x86\/physdev.c:23` passes `XSM_HW_PRIV` to `xsm_apic`, which asserts `XSM_PRIV` \(`xen\/include\/xsm\/dummy.h:113`\)\n/,
+    );
+    assert.match(md.out, /\| build break \| {2}\| physdev_op\/apic_read \|/);
+
+    const json = xenpriv("diff", "--xen", BASE, "--vs", callsOnlyTree, "-f", "json");
+    const v = JSON.parse(json.out) as { contradictions: { effect: string; callSite: string }[] };
+    assert.deepEqual(
+      v.contradictions.map((c) => `${c.effect} ${c.callSite}`),
+      [
+        "build-break xen/arch/x86/physdev.c:23",
+        "build-break xen/arch/x86/physdev.c:38",
+        "build-break xen/arch/x86/platform_hypercall.c:21",
+      ],
+    );
+    // a policy diff on the catalogue of such a tree counts each hook's own action too: it is the base's
+    const policyDiff = (tree: string) => {
+      const r = xenpriv(
+        "diff",
+        "-p",
+        "dummy",
+        "--vs",
+        "hw-priv-v1",
+        "--xen",
+        join(dir, `${tree}.json`),
+        "-f",
+        "json",
+      );
+      assert.equal(r.code, 0, r.err);
+      return lines((JSON.parse(r.out) as { changes: Change[] }).changes);
+    };
+    assert.deepEqual(policyDiff("calls-only"), policyDiff("base"));
+    assert.match(
+      xenpriv("diff", "-p", "dummy", "--vs", "hw-priv-v1", "--xen", join(dir, "calls-only.json")).out,
+      /\n3 call sites contradict their hook \(`diff --xen` lists them\): counted with each hook's own action\n/,
+    );
+    // where XSM_ASSERT_ACTION is no link-time check, a call to a hook that names only its own actions is no effect
+    const noCheck = {
+      file: "xen/include/xsm/dummy.h",
+      from: "#define XSM_ASSERT_ACTION(def) LINKER_BUG_ON((def) != action)",
+      to: "#define XSM_ASSERT_ACTION(def) ((void)(def))",
+    };
+    const console = { file: "xen/drivers/char/console.c", from: "(XSM_OTHER,", to: "(XSM_PRIV," };
+    const before = makeTreeVariant(BASE, join(dir, "no-link-check"), { edits: [noCheck] });
+    const after = makeTreeVariant(BASE, join(dir, "no-link-check-console"), { edits: [noCheck, console] });
+    const noEffect = xenpriv("diff", "--xen", before, "--vs", after);
+    assert.equal(noEffect.code, 0, noEffect.err);
+    assert.deepEqual(noEffect.out.split("\n").slice(0, 4), [
+      noEffect.out
+        .split("\n")[0]
+        ?.replace(/: .*$/, ": 0 widened, 0 narrowed, 0 new and 0 removed operations"),
+      "to: no effect: the hook uses its own action: xen/drivers/char/console.c:15 passes XSM_PRIV to xsm_console_io, which asserts XSM_OTHER [xen/include/xsm/dummy.h:67]",
+      "  xsm_console_io never uses the caller's action [xen/include/xsm/dummy.h:67]",
+      "  counted with XSM_OTHER, the hook's own action with CONFIG_XSM=y [xen/include/xsm/dummy.h:16]",
+    ]);
+    // a tree against itself: its contradictions are no change
+    assert.equal(xenpriv("diff", "--xen", callsOnlyTree, "--vs", callsOnlyTree, "--exit-code").code, 0);
+  });
+
   test("`diff --xen <base> --vs <patched> -f json` exits 0 and lists the changes of hw-priv-v1", () => {
     const r = xenpriv("diff", "--xen", BASE, "--vs", PATCHED, "-f", "json");
     assert.equal(r.code, 0, r.err);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OperationSchema } from "../catalog/schema.js";
+import { MismatchSchema, OperationSchema } from "../catalog/schema.js";
 import { DocEntrySchema, OptionEntrySchema } from "../cmdline/option-catalogue.js";
 import type { Decision } from "../model/decision.js";
 import { ConditionSchema } from "../privcmd/filter-facts.js";
@@ -172,7 +172,14 @@ export const OUTPUT_SCHEMAS = {
     to: z.string(),
     effective: z.object(DIFF_SHAPE),
     checks: z.array(
-      z.object({ op: z.string(), kind: z.enum(["added", "removed"]), what: z.string(), ref: z.string() }),
+      z.object({
+        op: z.string(),
+        kind: z.enum(["added", "removed"]),
+        what: z.string(),
+        ref: z.string(),
+        /** the call contradicts its hook's own action (see contradictions): it decides nothing */
+        effect: MismatchSchema.shape.effect.optional(),
+      }),
     ),
     hooks: z.array(
       z.object({
@@ -190,6 +197,19 @@ export const OUTPUT_SCHEMAS = {
         to: z.string(),
         fromRef: z.string(),
         toRef: z.string(),
+      }),
+    ),
+    /**
+     * call sites whose action contradicts their hook's XSM_ASSERT_ACTION: a build break with
+     * CONFIG_XSM=n or no effect, never a permission change; `effective` counts the hook's own action
+     */
+    contradictions: z.array(
+      z.object({
+        ...MismatchSchema.shape,
+        side: z.enum(["from", "to"]),
+        ops: z.array(z.string()),
+        /** what the call's own action would change, not counted */
+        uncounted: z.array(ChangeSchema),
       }),
     ),
   }),

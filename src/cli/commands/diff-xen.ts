@@ -9,6 +9,7 @@ import { getPolicy } from "../../policy/registry.js";
 import { buildModel } from "../../query/model.js";
 import { treePolicy } from "../../query/tree-policy.js";
 import { diffVersions } from "../../query/version-diff.js";
+import { versionDiffLines, versionDiffMarkdown, versionDiffTable } from "../../report/render-version-diff.js";
 import type { DeviceTreeSystemOptions } from "../../system/device-tree-system.js";
 import { loadSystemFile } from "../../system/load-system.js";
 import { builtinSystemPath } from "../context.js";
@@ -20,10 +21,6 @@ async function resolveSide(spec: string): Promise<Catalogue> {
   if (existsSync(join(spec, DUMMY_H))) return extractCatalogue(spec, { meta: treeMeta(spec) });
   return loadCatalogue(extractedCataloguePath(spec) ?? spec);
 }
-
-/** A check's deep run-time conditions would widen the table's column for every row; json has them whole. */
-const shorten = (what: string, max = 120): string =>
-  what.length > max ? `${what.slice(0, max - 1)}…` : what;
 
 /** `xenpriv diff --xen A --vs B`: what a Xen version or a patch changes, each change with its lines. */
 export async function diffXenCommand(
@@ -37,27 +34,11 @@ export async function diffXenCommand(
   const [ca, cb] = [await resolveSide(a), await resolveSide(b)];
   const model = (c: Catalogue) => buildModel(c, system, c.policy ? treePolicy(c) : getPolicy("dummy"));
   const d = diffVersions(model(ca), model(cb), opFilter(hypercalls));
-  const e = d.effective;
-  const lines = [
-    `Xen ${d.from} -> ${d.to}: ${e.widened} widened, ${e.narrowed} narrowed, ${e.addedOps.length} new and ${e.removedOps.length} removed operations`,
-    ...d.lookups.map(
-      (l) => `lookup ${l.lookup}: a missing domain gives ${l.from} [${l.fromRef}] -> ${l.to} [${l.toRef}]`,
-    ),
-    ...d.hooks.map(
-      (h) =>
-        `hook xsm_${h.hook}: ${h.from ?? "absent"} [${h.fromRef ?? "-"}] -> ${h.to ?? "absent"} [${h.toRef ?? "-"}]`,
-    ),
-  ];
-  const rows = [
-    ...e.changes.map((c) => [c.kind, c.domain, c.op, c.target ?? "", `${c.fromRef} -> ${c.toRef}`]),
-    ...e.addedOps.map((o) => ["new", "", o, "", ""]),
-    ...e.removedOps.map((o) => ["removed", "", o, "", ""]),
-    ...d.checks.map((c) => [`check ${c.kind}`, "", c.op, shorten(c.what), c.ref]),
-  ];
   return {
     kind: "diff-xen",
     json: d,
-    text: lines.join("\n"),
-    table: { columns: ["change", "domain", "operation", "target / check", "source"], rows },
+    text: versionDiffLines(d).join("\n"),
+    table: versionDiffTable(d),
+    markdown: versionDiffMarkdown(d),
   };
 }
