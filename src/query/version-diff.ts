@@ -141,6 +141,14 @@ export function diffVersions(
           ref: c.ref,
           ...effectOf(c, toMismatches),
         });
+    // a hypercall kept whole (one rule for all its sub-ops): a sub-op that comes or goes is a change
+    // (kexec's v1 sub-ops removed from master, 7702e782f3)
+    const had = new Set(old.commands ?? []);
+    const has = new Set(op.commands ?? []);
+    for (const k of had)
+      if (!has.has(k)) checks.push({ op: op.id, kind: "removed", what: `sub-op ${k}`, ref: old.ref });
+    for (const k of has)
+      if (!had.has(k)) checks.push({ op: op.id, kind: "added", what: `sub-op ${k}`, ref: op.ref });
   }
   const hooks: HookChange[] = [];
   const names = new Set([...a.hooks.keys(), ...b.hooks.keys()]);
