@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -86,6 +86,17 @@ describe("treeMeta", () => {
     mkdirSync(join(inner, "xen"), { recursive: true });
     writeFileSync(join(inner, "xen/Makefile"), "");
     assert.deepEqual(treeMeta(inner), {});
+  });
+
+  it("a checkout with uncommitted changes is not its tag: its commit is the base, and the note says so", () => {
+    writeFileSync(
+      join(checkout, "xen/Makefile"),
+      `${readFileSync(join(checkout, "xen/Makefile"), "utf8")}# patched\n`,
+    );
+    const m = treeMeta(checkout);
+    assert.equal(m.commit, head);
+    assert.equal(m.tag, "");
+    assert.equal(m.note, `extracted from a checkout of ${head} with uncommitted changes`);
   });
 
   it("a named commit that is not a full commit id is bad input", () => {

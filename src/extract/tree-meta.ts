@@ -65,8 +65,12 @@ export function treeMeta(root: string, options: TreeMetaOptions = {}): Partial<C
     );
   if (commit) {
     out.commit = commit;
-    out.tag = git("describe", "--tags", "--exact-match", "HEAD");
     out.date = git("log", "-1", "--format=%cs", "HEAD");
+    // a patched checkout is not its tag: the commit is the base it was changed from, and the note says so
+    if (git("status", "--porcelain", "--untracked-files=no")) {
+      out.tag = "";
+      out.note = `extracted from a checkout of ${commit} with uncommitted changes`;
+    } else out.tag = git("describe", "--tags", "--exact-match", "HEAD");
   } else if (named) out.commit = named;
   return out;
 }
