@@ -1,36 +1,97 @@
 import { createRequire } from "node:module";
-import { Language, type Node, Parser, type Tree } from "web-tree-sitter";
+import { isDeepStrictEqual } from "node:util";
+import { Language, Parser, type Tree as WasmTree } from "web-tree-sitter";
+import { type CopyTree, directCopier, publicCopier } from "./copy-tree.js";
+import { SyntaxNode, SyntaxTree, type TreeArrays } from "./syntax-tree.js";
 
-export type { Node, Tree };
+/** A C syntax node: the extractor reads trees copied out of tree-sitter (syntax-tree.ts). */
+export type Node = SyntaxNode;
+export type Tree = SyntaxTree;
 
-/** Parses C text into a tree-sitter tree (tree-sitter-c's packaged grammar, no native build). */
+/** Parses C text into a syntax tree (tree-sitter-c's packaged grammar, no native build). */
 export type ParseC = (text: string) => Tree;
 
-let loading: Promise<ParseC> | undefined;
+/** Parses C text into the arrays of its syntax tree, for a worker to post or the cache to store. */
+export type ParseArrays = (text: string) => TreeArrays;
 
-/** Loads the tree-sitter-c grammar once per process. */
-export function loadCParser(): Promise<ParseC> {
+/** The parser with tree-sitter-c, and how its trees are copied out of wasm. */
+export interface WasmParser {
+  readonly parser: Parser;
+  readonly language: Language;
+  readonly copy: CopyTree;
+  /** whether `copy` calls the cursor's wasm functions directly (copy-tree.ts) */
+  readonly direct: boolean;
+}
+
+let loading: Promise<WasmParser> | undefined;
+
+// a sample with every kind of node the copy treats apart: fields, K&R, errors, a missing token
+const SAMPLE = "int f(a) int a; { return g(a)\n}\n#ifdef X\nstatic long h(void) { x = ; }\n#endif\n";
+
+/** Loads tree-sitter-c once per thread (the tests compare the copies with web-tree-sitter's nodes). */
+export function loadWasmParser(): Promise<WasmParser> {
   loading ??= (async () => {
     const require = createRequire(import.meta.url);
-    await Parser.init();
-    const c = await Language.load(require.resolve("tree-sitter-c/tree-sitter-c.wasm"));
+    // emscripten fills this object with the module's exports: the direct copy calls them
+    const module = {};
+    await Parser.init(module);
+    const language = await Language.load(require.resolve("tree-sitter-c/tree-sitter-c.wasm"));
     const parser = new Parser();
-    parser.setLanguage(c);
-    return (text) => {
-      const tree = parser.parse(text);
-      // INVARIANT: parse only returns null after a cancelled or timed-out parse; neither is set.
-      if (!tree) throw new Error("tree-sitter returned no tree");
-      return tree;
+    parser.setLanguage(language);
+    const slow = publicCopier(language);
+    const fast = directCopier(module, language);
+    // the direct copy relies on web-tree-sitter's internals: it is used only if it copies the sample alike
+    const sample = (copy: CopyTree) => {
+      const tree = parser.parse(SAMPLE) as WasmTree;
+      try {
+        return copy(tree);
+      } finally {
+        tree.delete();
+      }
     };
+    if (fast && isDeepStrictEqual(sample(fast), sample(slow)))
+      return { parser, language, copy: fast, direct: true };
+    return { parser, language, copy: slow, direct: false };
   })();
   return loading;
+}
+
+/** Loads the grammar once per thread; each parse's tree is copied out of wasm and freed there. */
+export async function loadArraysParser(): Promise<ParseArrays> {
+  const { parser, copy } = await loadWasmParser();
+  return (text) => {
+    const tree = parser.parse(text);
+    // INVARIANT: parse only returns null after a cancelled or timed-out parse; neither is set.
+    if (!tree) throw new Error("tree-sitter returned no tree");
+    try {
+      return copy(tree);
+    } finally {
+      tree.delete();
+    }
+  };
+}
+
+/** Loads the tree-sitter-c grammar once per thread. */
+export async function loadCParser(): Promise<ParseC> {
+  const parse = await loadArraysParser();
+  return (text) => new SyntaxTree(text, parse(text));
 }
 
 /** 1-based line of a node. */
 export const lineOf = (n: Node): number => n.startPosition.row + 1;
 
+// the walker compares the same expressions once per sub-op it follows through them
+const normed = new WeakMap<Node, string>();
+
 /** A node's text without whitespace: how expressions are compared (`op->cmd`, `current->domain`). */
-export const norm = (n: Node): string => n.text.replace(/\s+/g, "");
+export function norm(n: Node): string {
+  let s = normed.get(n);
+  if (s === undefined) {
+    s = n.text.replace(/\s+/g, "");
+    normed.set(n, s);
+  }
+  return s;
+}
 
 /** Calls that return their argument unchanged as far as access decisions go (xen/include/xen/compiler.h, nospec.h). */
 export const TRANSPARENT: ReadonlySet<string> = new Set(["evaluate_nospec", "likely", "unlikely"]);
@@ -40,3 +101,5 @@ export function statementsOf(n: Node): Node[] {
   if (n.type !== "compound_statement") return n.type === "comment" ? [] : [n];
   return n.namedChildren.filter((c): c is Node => c !== null && c.type !== "comment");
 }
+
+export { SyntaxNode, SyntaxTree };

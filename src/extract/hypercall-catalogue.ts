@@ -725,17 +725,8 @@ export async function extractHypercallCatalogue(
 
   const hypercalls = readHypercalls(treeRoot, publicFiles, defines, iface);
   const structures = new Structures();
-  // the nodes live as long as their trees: delete them once the catalogue is made
-  const trees = [...texts].map(([f, text]) => {
-    const tree = parse(text);
-    structures.add(tree.rootNode, f);
-    return tree;
-  });
-  try {
-    return buildCatalogue(known, xen, hypercalls, structures, texts, defines);
-  } finally {
-    for (const t of trees) t.delete();
-  }
+  for (const [f, text] of texts) structures.add(parse(text).rootNode, f);
+  return buildCatalogue(known, xen, hypercalls, structures, texts, defines);
 }
 
 function buildCatalogue(
