@@ -30,11 +30,22 @@ const common = {
 };
 
 // Keep dist/types (written by --types, at install) when only the bundle is rebuilt.
-for (const f of ["dist/chunks", "dist/xenpriv.js", "dist/index.js", "dist/report-app.js"])
+for (const f of [
+  "dist/chunks",
+  "dist/xenpriv.js",
+  "dist/index.js",
+  "dist/parse-worker.js",
+  "dist/report-app.js",
+])
   rmSync(f, { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: { xenpriv: "src/cli/main.ts", index: "src/index.ts" },
+  // xenpriv extract parses in worker threads: a worker starts from a module of its own
+  entryPoints: {
+    xenpriv: "src/cli/main.ts",
+    index: "src/index.ts",
+    "parse-worker": "src/extract/parse-worker.ts",
+  },
   outdir: "dist",
   // web-tree-sitter finds its .wasm beside its own module, so it stays a package.
   external: ["web-tree-sitter"],

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type Catalogue, OperationSchema } from "../catalog/schema.js";
 import { InputError } from "../core/errors.js";
 import type { Action } from "../model/action.js";
-import { loadCParser } from "./c-parser.js";
+import { loadCParser, type ParseC } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
 import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
@@ -21,18 +21,31 @@ export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
   readonly meta?: Partial<Catalogue["meta"]>;
   readonly progress?: (stage: string, done?: number, total?: number) => void;
+  /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
+  readonly cacheDir?: string;
+  /** threads that parse (parse-files.ts); 0 parses on this one */
+  readonly workers?: number;
+  /** a parser to use instead, on this thread and without the cache (parse-files.ts) */
+  readonly parse?: ParseC;
 }
 
 /** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
 export async function extractCatalogue(root: string, options: ExtractOptions = {}): Promise<Catalogue> {
   const progress = options.progress ?? (() => {});
   checkLayout(root);
-  const parse = await loadCParser();
   // the policy first: a tree whose dummy.h cannot be read whole is refused before the long parse
   progress("hooks");
-  const { dummyH, hooks: hookX, defaultAction: defaultX } = readPolicy(root, parse);
+  const { dummyH, hooks: hookX, defaultAction: defaultX } = readPolicy(
+    root,
+    options.parse ?? (await loadCParser()),
+  );
   progress("parsing");
-  const tree = readXenTree(root, parse, (done, total) => progress("parsing", done, total));
+  const tree = await readXenTree(root, {
+    progress: (done, total) => progress("parsing", done, total),
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.workers !== undefined && { workers: options.workers }),
+    ...(options.parse && { parse: options.parse }),
+  });
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
   const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));

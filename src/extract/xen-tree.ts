@@ -6,6 +6,7 @@ import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
 import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
+import { parseFiles } from "./parse-files.js";
 
 export type Arch = "x86" | "arm";
 
@@ -274,23 +275,29 @@ export function parseFile(file: { readonly path: string; readonly text: string }
   return { path: file.path, functions: functionsIn(parse(blankMacros(file.text)).rootNode, file.path, null) };
 }
 
-/** Reads and parses every C file of the hypervisor (xen/), Arm and x86 only; `checkLayout` first. */
-export function readXenTree(
-  root: string,
-  parse: ParseC,
-  progress?: (done: number, total: number) => void,
-): XenTree {
+export interface ReadTreeOptions {
+  /** each file as it is parsed, in any order */
+  readonly progress?: (done: number, total: number) => void;
+  /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
+  readonly cacheDir?: string;
+  /** threads that parse (parse-files.ts); 0 parses on this one */
+  readonly workers?: number;
+  /** a parser to use instead, on this thread and without the cache (parse-files.ts) */
+  readonly parse?: ParseC;
+}
+
+/**
+ * Reads and parses every C file of the hypervisor (xen/), Arm and x86 only; `checkLayout` first.
+ * Worker threads parse while this one reads the Kconfig files and the headers' flags, and takes
+ * each file's functions as its tree arrives.
+ */
+export async function readXenTree(root: string, options: ReadTreeOptions = {}): Promise<XenTree> {
   const found = { c: [] as string[], h: [] as string[] };
   walk(join(root, "xen"), found);
-  const paths = found.c;
-  const functions = new Map<string, CFunction[]>();
-  let bytes = 0;
-  let done = 0;
-  let parsed = 0;
-  for (const p of paths) {
+  const files: { file: string; arch: Arch | null }[] = [];
+  for (const p of found.c) {
     const file = relative(root, p);
     const arch = archOf(file);
-    done++;
     // hypercall-defs.c is the table gen_hypercall.awk reads (xen/include/Makefile), not C
     if (
       arch === "other" ||
@@ -299,25 +306,51 @@ export function readXenTree(
       file.startsWith("xen/scripts/")
     )
       continue;
-    const text = blankMacros(readSource(root, file));
-    bytes += text.length;
-    parsed++;
-    const tree = parse(text);
-    for (const f of functionsIn(tree.rootNode, file, arch)) {
-      const list = functions.get(f.name);
-      if (list) list.push(f);
+    files.push({ file, arch });
+  }
+  const perFile: CFunction[][] = [];
+  let bytes = 0;
+  let done = 0;
+  const parsing = parseFiles(
+    root,
+    files.map((f) => f.file),
+    {
+      ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+      ...(options.workers !== undefined && { workers: options.workers }),
+      ...(options.parse && { parse: options.parse }),
+      onParsed: (i, tree, text) => {
+        const { file, arch } = files[i] as (typeof files)[number];
+        bytes += text.length;
+        perFile[i] = functionsIn(tree.rootNode, file, arch);
+        if (options.progress && ++done % 50 === 0) options.progress(done, files.length);
+      },
+    },
+  );
+  // this thread's own reading, while the workers parse
+  let kconfig: Record<Arch, Kconfig> | undefined;
+  const flags = new Map<string, HeaderFlag[]>();
+  let failure: { error: unknown } | undefined;
+  try {
+    kconfig = kconfigOf(root);
+    for (const p of found.h) {
+      const file = relative(root, p);
+      const arch = archOf(file);
+      if (arch === "other" || !file.includes("/include/") || file.startsWith("xen/include/public/")) continue;
+      for (const [name, flag] of flagsIn(readSource(root, file), file, arch))
+        flags.set(name, [...(flags.get(name) ?? []), flag]);
+    }
+  } catch (error) {
+    failure = { error };
+  }
+  // a .c file that cannot be read is said first, as when the files were read one after the other
+  await parsing;
+  if (failure || !kconfig) throw failure?.error;
+  const functions = new Map<string, CFunction[]>();
+  for (const list of perFile)
+    for (const f of list) {
+      const defs = functions.get(f.name);
+      if (defs) defs.push(f);
       else functions.set(f.name, [f]);
     }
-    if (progress && done % 50 === 0) progress(done, paths.length);
-  }
-  const kconfig = kconfigOf(root);
-  const flags = new Map<string, HeaderFlag[]>();
-  for (const p of found.h) {
-    const file = relative(root, p);
-    const arch = archOf(file);
-    if (arch === "other" || !file.includes("/include/") || file.startsWith("xen/include/public/")) continue;
-    for (const [name, flag] of flagsIn(readSource(root, file), file, arch))
-      flags.set(name, [...(flags.get(name) ?? []), flag]);
-  }
-  return { root, functions, files: parsed, bytes, kconfig, flags };
+  return { root, functions, files: files.length, bytes, kconfig, flags };
 }

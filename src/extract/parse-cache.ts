@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { treeFromBytes } from "./tree-bytes.js";
+
+const MAGIC = "XPTC";
+/** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */
+const FORMAT = 1;
+const HEADER = 4 + 4 + 32 + 32;
+
+/**
+ * Syntax trees on disk, keyed by a hash of the text parsed (after blank-macros.ts) and of what
+ * made the tree (the grammar, web-tree-sitter, xenpriv's version and this format): a second tag of
+ * Xen shares most of its files with the first, and those are not parsed again.
+ *
+ * An entry is `XPTC`, the format, its key, a SHA-256 of the rest, and treeToBytes's buffer. One that
+ * is truncated, corrupt, of another format or another key is a miss, never an error; a write goes
+ * to a temporary file renamed into place, so a reader sees a whole entry or none, and a write that
+ * fails (a full disk, a read-only directory) leaves the extraction as it was.
+ */
+export class ParseCache {
+  readonly dir: string;
+  readonly #salt: string;
+
+  /** `salt` names what made the trees (parse-files.ts hashes the grammar and the versions). */
+  constructor(dir: string, salt: string) {
+    this.dir = join(dir, `trees-${FORMAT}`);
+    this.#salt = salt;
+  }
+
+  /** The key of a text: hex SHA-256 of the salt and the text. */
+  key(text: string): string {
+    return createHash("sha256").update(this.#salt).update("\0").update(text).digest("hex");
+  }
+
+  #path(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key.slice(2)}.tree`);
+  }
+
+  /** The tree stored for `key`, as treeToBytes's buffer, or null. */
+  get(key: string): Uint8Array | null {
+    let entry: Buffer;
+    try {
+      entry = readFileSync(this.#path(key));
+    } catch {
+      return null;
+    }
+    if (entry.length < HEADER || entry.toString("latin1", 0, 4) !== MAGIC) return null;
+    if (entry.readUInt32LE(4) !== FORMAT || entry.toString("hex", 8, 40) !== key) return null;
+    const payload = entry.subarray(HEADER);
+    const sum = createHash("sha256").update(payload).digest();
+    if (!sum.equals(entry.subarray(40, HEADER)) || !treeFromBytes(payload)) return null;
+    return payload;
+  }
+
+  /** Stores a tree (treeToBytes's buffer) under `key`; false when it could not be written. */
+  put(key: string, payload: Uint8Array): boolean {
+    const head = Buffer.alloc(HEADER);
+    head.write(MAGIC, 0, "latin1");
+    head.writeUInt32LE(FORMAT, 4);
+    head.write(key, 8, "hex");
+    createHash("sha256").update(payload).digest().copy(head, 40);
+    const path = this.#path(key);
+    const tmp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
+      writeFileSync(tmp, Buffer.concat([head, payload]));
+      renameSync(tmp, path);
+      return true;
+    } catch {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {}
+      return false;
+    }
+  }
+}

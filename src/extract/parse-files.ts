@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { InputError } from "../core/errors.js";
+import { packageRoot } from "../core/package-root.js";
+import { blankMacros } from "./blank-macros.js";
+import type { ParseC } from "./c-parser.js";
+import { ParseCache } from "./parse-cache.js";
+import { parseSource } from "./parse-source.js";
+import type { WorkerInput, WorkerOutput } from "./parse-worker.js";
+import { SyntaxTree, type TreeArrays } from "./syntax-tree.js";
+import { treeFromBytes } from "./tree-bytes.js";
+import { readSource } from "./xen-tree.js";
+
+export interface ParseFilesOptions {
+  /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
+  readonly cacheDir?: string;
+  /** threads that parse; 0 parses on this one. Default: one per core, or 0 for under 64 files */
+  readonly workers?: number;
+  /** each file's tree as soon as it is read, in any order (the caller can work while others parse) */
+  readonly onParsed?: (index: number, tree: SyntaxTree, text: string) => void;
+  /**
+   * A parser to use instead, on this thread and without the cache: the tests give one that returns
+   * web-tree-sitter's own trees, to check that the copies change nothing.
+   */
+  readonly parse?: ParseC;
+}
+
+/** Below this many files, starting threads (each loads tree-sitter) costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 64;
+
+/**
+ * Reads, blanks and parses `files` of the tree at `root` (parse-source.ts), in worker threads when
+ * there are many, and returns their trees in the order of `files`. A file that cannot be read fails
+ * as it does read alone: the first such file in that order decides the error.
+ */
+export async function parseFiles(
+  root: string,
+  files: readonly string[],
+  options: ParseFilesOptions = {},
+): Promise<SyntaxTree[]> {
+  const cache = options.cacheDir === undefined ? undefined : { dir: options.cacheDir, salt: treeSalt() };
+  const threads =
+    options.workers ??
+    (files.length < MIN_FILES_FOR_WORKERS || availableParallelism() < 2 ? 0 : availableParallelism());
+  const trees: (SyntaxTree | undefined)[] = new Array(files.length);
+  const failures = new Map<number, Error>();
+  const done = (index: number, text: string, arrays: TreeArrays) => {
+    const tree = new SyntaxTree(text, arrays);
+    trees[index] = tree;
+    options.onParsed?.(index, tree, text);
+  };
+  if (options.parse) {
+    for (const [i, f] of files.entries()) {
+      const text = blankMacros(readSource(root, f));
+      const tree = options.parse(text);
+      trees[i] = tree;
+      options.onParsed?.(i, tree, text);
+    }
+    return trees as SyntaxTree[];
+  }
+  if (threads === 0) {
+    const c = cache && new ParseCache(cache.dir, cache.salt);
+    for (const [i, f] of files.entries()) {
+      const { text, tree } = await parseSource(root, f, c);
+      done(i, text, tree);
+    }
+    return trees as SyntaxTree[];
+  }
+  await inWorkers({ root, files, next: new SharedArrayBuffer(4), ...(cache && { cache }) }, threads, (m) => {
+    if ("bytes" in m) {
+      // INVARIANT: a worker posts only what treeToBytes made
+      done(m.index, m.text, treeFromBytes(m.bytes) as TreeArrays);
+    } else failures.set(m.index, "input" in m ? new InputError(m.input) : new Error(m.error));
+  });
+  for (let i = 0; i < files.length; i++) {
+    const failure = failures.get(i);
+    if (failure) throw failure;
+    if (!trees[i]) throw new Error(`no worker parsed ${files[i]}`);
+  }
+  return trees as SyntaxTree[];
+}
+
+/** Runs `threads` workers over the files and hands over what they post; resolves once all have. */
+function inWorkers(input: WorkerInput, threads: number, take: (m: WorkerOutput) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let running = Math.max(1, Math.min(threads, input.files.length));
+    const workers: Worker[] = [];
+    const stop = (error?: unknown) => {
+      for (const w of workers) void w.terminate();
+      if (error) reject(error);
+      else resolve();
+    };
+    for (let t = running; t > 0; t--) {
+      const w = startWorker(input);
+      workers.push(w);
+      w.on("message", (m: WorkerOutput) => {
+        take(m);
+        if (++received === input.files.length) stop();
+      });
+      w.on("error", stop);
+      w.on("exit", () => {
+        // a worker that stopped before every file was posted: the caller sees which are missing
+        if (--running === 0 && received < input.files.length) stop();
+      });
+    }
+  });
+}
+
+/**
+ * A worker running parse-worker.ts: the bundle's own entry (scripts/build.mjs writes
+ * dist/parse-worker.js), or from source the .ts beside this module through tsx. NOTE: tsx's
+ * `--import` does not reach workers (privatenumber/tsx#354), so the worker imports tsx itself.
+ */
+function startWorker(workerData: WorkerInput): Worker {
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(pathToFileURL(join(packageRoot(), "dist", "parse-worker.js")), { workerData });
+  const [api, entry] = [
+    import.meta.resolve("tsx/esm/api"),
+    new URL("./parse-worker.ts", import.meta.url).href,
+  ];
+  const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+let salt: string | undefined;
+
+/** What the cached trees depend on besides the text: the grammar, web-tree-sitter and xenpriv. */
+function treeSalt(): string {
+  if (salt === undefined) {
+    const require = createRequire(import.meta.url);
+    const hash = createHash("sha256");
+    hash.update(JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")).version);
+    for (const wasm of ["tree-sitter-c/tree-sitter-c.wasm", "web-tree-sitter/tree-sitter.wasm"])
+      hash.update(readFileSync(require.resolve(wasm)));
+    salt = hash.digest("hex");
+  }
+  return salt;
+}
