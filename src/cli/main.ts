@@ -184,8 +184,16 @@ export function program(): Command {
       "--commit <sha>",
       "the commit a tree without git was made from (git archive, a tarball); default: the checkout's, else unknown",
     )
-    .action(async (tree: string, o: { output?: string; xenVersion?: string; commit?: string }) =>
-      (await import("./commands/extract.js")).extractCommand(tree, o),
+    .option(
+      "--cache-dir <dir>",
+      "keep parsed files here for the next extraction; default: $XDG_CACHE_HOME/xenpriv or ~/.cache/xenpriv",
+    )
+    .addOption(new Option("--no-cache", "parse every file, keep nothing").conflicts("cacheDir"))
+    .action(
+      async (
+        tree: string,
+        o: { output?: string; xenVersion?: string; commit?: string; cacheDir?: string; cache: boolean },
+      ) => (await import("./commands/extract.js")).extractCommand(tree, o),
     );
 
   const options = p

@@ -1,4 +1,9 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import type { Catalogue } from "../../catalog/schema.js";
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
 import { writeWhole } from "../write-whole.js";
@@ -8,6 +13,38 @@ export interface ExtractCliOptions {
   readonly xenVersion?: string;
   /** the commit of a tree without git (`git archive`, a tarball) */
   readonly commit?: string;
+  /** `--cache-dir` */
+  readonly cacheDir?: string;
+  /** false with `--no-cache` */
+  readonly cache?: boolean;
+}
+
+/**
+ * Where parsed files are kept between extractions (extract/parse-cache.ts): `--cache-dir`, else
+ * `$XDG_CACHE_HOME/xenpriv`, else `~/.cache/xenpriv`; none with `--no-cache`. A directory given that
+ * cannot be made is bad input; the default one that cannot be made only turns the cache off.
+ */
+export function cacheDirOf(o: ExtractCliOptions): string | undefined {
+  if (o.cache === false) return undefined;
+  const xdg = process.env.XDG_CACHE_HOME;
+  const dir = resolve(
+    o.cacheDir ?? join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "xenpriv"),
+  );
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch (e) {
+    if (o.cacheDir === undefined) return undefined;
+    return fail(
+      error(
+        "extract/cache-dir",
+        `cannot keep parsed files in \`${o.cacheDir}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        undefined,
+        "give a directory xenpriv can write, or --no-cache",
+      ),
+    );
+  }
 }
 
 /** A progress line on a terminal, nothing in a pipe. */
@@ -40,7 +77,12 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
   };
   let catalogue: Catalogue;
   try {
-    catalogue = await extractCatalogue(tree, { meta, ...(progress && { progress }) });
+    const cacheDir = cacheDirOf(o);
+    catalogue = await extractCatalogue(tree, {
+      meta,
+      ...(progress && { progress }),
+      ...(cacheDir !== undefined && { cacheDir }),
+    });
   } finally {
     if (progress) process.stderr.write("\r\x1b[K");
   }
