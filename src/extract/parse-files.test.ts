@@ -76,7 +76,7 @@ describe("extraction from copied trees, in workers, from the cache", () => {
       try {
         await parseFiles(
           root,
-          readdirSync(join(root, "xen/common")).map((f) => `xen/common/${f}`),
+          readdirSync(join(root, "xen/common")).map((f) => ({ file: `xen/common/${f}`, arch: null })),
           { workers },
         );
       } catch (e) {

@@ -14,15 +14,15 @@ import { parseSource } from "./parse-source.js";
 import type { WorkerInput, WorkerOutput } from "./parse-worker.js";
 import { SyntaxTree, type TreeArrays } from "./syntax-tree.js";
 import { treeFromBytes } from "./tree-bytes.js";
-import { readSource } from "./xen-tree.js";
+import { type Arch, type CFunction, functionsAt, functionsIn, functionsOf, readSource } from "./xen-tree.js";
 
 export interface ParseFilesOptions {
   /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
   readonly cacheDir?: string;
   /** threads that parse; 0 parses on this one. Default: one per core, or 0 for under 64 files */
   readonly workers?: number;
-  /** each file's tree as soon as it is read, in any order (the caller can work while others parse) */
-  readonly onParsed?: (index: number, tree: SyntaxTree, text: string) => void;
+  /** each file's functions as soon as it is read, in any order (the caller can work while others parse) */
+  readonly onParsed?: (index: number, functions: CFunction[], text: string) => void;
   /**
    * A parser to use instead, on this thread and without the cache: the tests give one that returns
    * web-tree-sitter's own trees, to check that the copies change nothing.
@@ -30,59 +30,66 @@ export interface ParseFilesOptions {
   readonly parse?: ParseC;
 }
 
+/** A C file of the tree and the arch it is built for (xen-tree.ts, archOf). */
+export interface SourceFile {
+  readonly file: string;
+  readonly arch: Arch | null;
+}
+
 /** Below this many files, starting threads (each loads tree-sitter) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
 
 /**
  * Reads, blanks and parses `files` of the tree at `root` (parse-source.ts), in worker threads when
- * there are many, and returns their trees in the order of `files`. A file that cannot be read fails
- * as it does read alone: the first such file in that order decides the error.
+ * there are many, and returns the functions each defines (functionsIn, with their call summaries
+ * when made from a copied tree) in the order of `files`. A file that cannot be read fails as it
+ * does read alone: the first such file in that order decides the error.
  */
 export async function parseFiles(
   root: string,
-  files: readonly string[],
+  files: readonly SourceFile[],
   options: ParseFilesOptions = {},
-): Promise<SyntaxTree[]> {
+): Promise<CFunction[][]> {
   const cache = options.cacheDir === undefined ? undefined : { dir: options.cacheDir, salt: treeSalt() };
   const threads =
     options.workers ??
     (files.length < MIN_FILES_FOR_WORKERS || availableParallelism() < 2 ? 0 : availableParallelism());
-  const trees: (SyntaxTree | undefined)[] = new Array(files.length);
+  const out: (CFunction[] | undefined)[] = new Array(files.length);
   const failures = new Map<number, Error>();
-  const done = (index: number, text: string, arrays: TreeArrays) => {
-    const tree = new SyntaxTree(text, arrays);
-    trees[index] = tree;
-    options.onParsed?.(index, tree, text);
+  const done = (index: number, functions: CFunction[], text: string) => {
+    out[index] = functions;
+    options.onParsed?.(index, functions, text);
   };
   if (options.parse) {
-    for (const [i, f] of files.entries()) {
-      const text = blankMacros(readSource(root, f));
-      const tree = options.parse(text);
-      trees[i] = tree;
-      options.onParsed?.(i, tree, text);
+    for (const [i, { file, arch }] of files.entries()) {
+      const text = blankMacros(readSource(root, file));
+      done(i, functionsIn(options.parse(text).rootNode, file, arch), text);
     }
-    return trees as SyntaxTree[];
+    return out as CFunction[][];
   }
   if (threads === 0) {
     const c = cache && new ParseCache(cache.dir, cache.salt);
-    for (const [i, f] of files.entries()) {
-      const { text, tree } = await parseSource(root, f, c);
-      done(i, text, tree);
+    for (const [i, { file, arch }] of files.entries()) {
+      const { text, tree: arrays } = await parseSource(root, file, c);
+      const tree = new SyntaxTree(text, arrays);
+      done(i, functionsOf(functionsAt(tree, file, arch), tree, file, arch), text);
     }
-    return trees as SyntaxTree[];
+    return out as CFunction[][];
   }
   await inWorkers({ root, files, next: new SharedArrayBuffer(4), ...(cache && { cache }) }, threads, (m) => {
     if ("bytes" in m) {
+      const { file, arch } = files[m.index] as SourceFile;
       // INVARIANT: a worker posts only what treeToBytes made
-      done(m.index, m.text, treeFromBytes(m.bytes) as TreeArrays);
+      const tree = new SyntaxTree(m.text, treeFromBytes(m.bytes) as TreeArrays);
+      done(m.index, functionsOf(m.functions, tree, file, arch), m.text);
     } else failures.set(m.index, "input" in m ? new InputError(m.input) : new Error(m.error));
   });
   for (let i = 0; i < files.length; i++) {
     const failure = failures.get(i);
     if (failure) throw failure;
-    if (!trees[i]) throw new Error(`no worker parsed ${files[i]}`);
+    if (!out[i]) throw new Error(`no worker parsed ${files[i]?.file}`);
   }
-  return trees as SyntaxTree[];
+  return out as CFunction[][];
 }
 
 /** Runs `threads` workers over the files and hands over what they post; resolves once all have. */

@@ -1,17 +1,21 @@
 /**
  * A worker of parse-files.ts: takes the next file from a counter the workers share, parses it
- * (parse-source.ts) and posts its text and tree bytes, the buffer transferred, until none is left.
+ * (parse-source.ts) and posts its text, its tree bytes (the buffer transferred) and its functions
+ * (functionsIn, with their call summaries), until none is left.
  * scripts/build.mjs bundles it as dist/parse-worker.js; from source it runs through tsx.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import { ParseCache } from "./parse-cache.js";
+import type { SourceFile } from "./parse-files.js";
 import { parseSource } from "./parse-source.js";
+import { SyntaxTree } from "./syntax-tree.js";
+import { type FunctionAt, functionsAt } from "./xen-tree.js";
 
 /** What parse-files.ts gives each worker. */
 export interface WorkerInput {
   readonly root: string;
-  readonly files: readonly string[];
+  readonly files: readonly SourceFile[];
   /** an Int32Array's buffer: the index of the next file to take */
   readonly next: SharedArrayBuffer;
   readonly cache?: { readonly dir: string; readonly salt: string };
@@ -19,7 +23,13 @@ export interface WorkerInput {
 
 /** What a worker posts for each file. */
 export type WorkerOutput =
-  | { readonly index: number; readonly text: string; readonly bytes: Uint8Array }
+  | {
+      readonly index: number;
+      readonly text: string;
+      readonly bytes: Uint8Array;
+      /** functionsIn on the tree, made here: the main thread only puts the bodies on its copy */
+      readonly functions: readonly FunctionAt[];
+    }
   | { readonly index: number; readonly input: InputError["diagnostics"] }
   | { readonly index: number; readonly error: string };
 
@@ -30,12 +40,16 @@ if (parentPort) {
   const cache = input.cache && new ParseCache(input.cache.dir, input.cache.salt);
   for (let i = Atomics.add(next, 0, 1); i < input.files.length; i = Atomics.add(next, 0, 1)) {
     try {
-      const { text, bytes } = await parseSource(input.root, input.files[i] as string, cache, true);
+      const { file, arch } = input.files[i] as SourceFile;
+      const { text, tree, bytes } = await parseSource(input.root, file, cache, true);
+      const functions = functionsAt(new SyntaxTree(text, tree), file, arch);
       // INVARIANT: asked for bytes, parseSource returns them
       const b = bytes as Uint8Array;
       // a buffer of its own is transferred; a cache entry's payload is a part of the file read
       const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
-      port.postMessage({ index: i, text, bytes: own } satisfies WorkerOutput, [own.buffer as ArrayBuffer]);
+      port.postMessage({ index: i, text, bytes: own, functions } satisfies WorkerOutput, [
+        own.buffer as ArrayBuffer,
+      ]);
     } catch (e) {
       port.postMessage(
         (e instanceof InputError

@@ -1,3 +1,4 @@
+import type { Node } from "./c-parser.js";
 import { ROLE_TEST } from "./conditions.js";
 import { LOOKUPS } from "./roles.js";
 import type { CFunction } from "./xen-tree.js";
@@ -18,6 +19,25 @@ const TYPE_GATE = new RegExp(
  */
 const LOOKUP_OUT = new RegExp(`\\b\\w+->\\w+\\s*=\\s*(${[...LOOKUPS].join("|")})\\s*\\(`);
 
+/** What the search below reads of a function's body: what it calls by name, and whether it tests the caller's role itself. */
+export interface CallSummary {
+  /** the names called, each once, in the order of their first call */
+  readonly calls: readonly string[];
+  /** a role gate (ROLE_GATE), a type gate (TYPE_GATE) or a lookup through a pointer parameter (LOOKUP_OUT) */
+  readonly gate: boolean;
+}
+
+/** A body's CallSummary: parse-worker.ts makes them where the file is parsed, and readXenTree keeps them. */
+export function callSummary(body: Node): CallSummary {
+  const calls = new Set<string>();
+  for (const c of body.descendantsOfType("call_expression")) {
+    const id = c?.childForFieldName("function");
+    if (id?.type === "identifier") calls.add(id.text);
+  }
+  const text = body.text;
+  return { calls: [...calls], gate: ROLE_GATE.test(text) || TYPE_GATE.test(text) || LOOKUP_OUT.test(text) };
+}
+
 /**
  * Names of the functions that reach an XSM hook or a test of the caller's role, directly or through
  * other functions: the walker only follows calls into these.
@@ -31,12 +51,9 @@ export function functionsReachingHooks(
   for (const [name, defs] of functions) {
     const set = new Set<string>();
     for (const f of defs) {
-      const text = f.body.text;
-      if (ROLE_GATE.test(text) || TYPE_GATE.test(text) || LOOKUP_OUT.test(text)) reached.add(name);
-      for (const c of f.body.descendantsOfType("call_expression")) {
-        const id = c?.childForFieldName("function");
-        if (id?.type === "identifier") set.add(id.text);
-      }
+      const { calls, gate } = f.summary ?? callSummary(f.body);
+      if (gate) reached.add(name);
+      for (const c of calls) set.add(c);
     }
     for (const c of set) {
       if (c.startsWith("xsm_") && hooks.has(c.slice(4))) reached.add(name);

@@ -7,6 +7,8 @@ import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
 import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
 import { parseFiles } from "./parse-files.js";
+import { type CallSummary, callSummary } from "./relevant.js";
+import type { SyntaxTree } from "./syntax-tree.js";
 
 export type Arch = "x86" | "arm";
 
@@ -22,6 +24,8 @@ export interface CFunction {
   readonly guards: readonly string[];
   readonly params: readonly string[];
   readonly body: Node;
+  /** what relevant.ts reads of the body, made where the file was parsed (a worker); else it reads the body */
+  readonly summary?: CallSummary;
 }
 
 /** A parsed Xen source tree: the files the extractor reads and every function definition. */
@@ -245,6 +249,47 @@ export function functionsIn(root: Node, file: string, arch: Arch | null): CFunct
   return out;
 }
 
+/** A function definition as parse-worker.ts posts it: its body as its node's place in the file's tree. */
+export interface FunctionAt {
+  readonly name: string;
+  readonly params: readonly string[];
+  readonly line: number;
+  readonly guards: readonly string[];
+  readonly body: number;
+  readonly summary: CallSummary;
+}
+
+/** functionsIn on a copied tree, as a worker posts it. */
+export function functionsAt(tree: SyntaxTree, file: string, arch: Arch | null): FunctionAt[] {
+  return functionsIn(tree.rootNode, file, arch).map((f) => ({
+    name: f.name,
+    params: f.params,
+    line: f.line,
+    guards: f.guards,
+    body: f.body.at,
+    summary: callSummary(f.body),
+  }));
+}
+
+/** The functions a worker posted, on the file's tree here: what functionsIn gives, with their summaries. */
+export function functionsOf(
+  list: readonly FunctionAt[],
+  tree: SyntaxTree,
+  file: string,
+  arch: Arch | null,
+): CFunction[] {
+  return list.map((f) => ({
+    name: f.name,
+    params: f.params,
+    file,
+    line: f.line,
+    arch,
+    guards: f.guards,
+    body: tree.node(f.body),
+    summary: f.summary,
+  }));
+}
+
 /**
  * Off in the build the catalogue models: features on (`config GRANT_TABLE ... default y`,
  * xen/common/Kconfig:32-34 at RELEASE-4.22.0), not the exclusive PV shim (`PV_SHIM_EXCLUSIVE` has no
@@ -311,21 +356,16 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
   const perFile: CFunction[][] = [];
   let bytes = 0;
   let done = 0;
-  const parsing = parseFiles(
-    root,
-    files.map((f) => f.file),
-    {
-      ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
-      ...(options.workers !== undefined && { workers: options.workers }),
-      ...(options.parse && { parse: options.parse }),
-      onParsed: (i, tree, text) => {
-        const { file, arch } = files[i] as (typeof files)[number];
-        bytes += text.length;
-        perFile[i] = functionsIn(tree.rootNode, file, arch);
-        if (options.progress && ++done % 50 === 0) options.progress(done, files.length);
-      },
+  const parsing = parseFiles(root, files, {
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.workers !== undefined && { workers: options.workers }),
+    ...(options.parse && { parse: options.parse }),
+    onParsed: (i, functions, text) => {
+      bytes += text.length;
+      perFile[i] = functions;
+      if (options.progress && ++done % 50 === 0) options.progress(done, files.length);
     },
-  );
+  });
   // this thread's own reading, while the workers parse
   let kconfig: Record<Arch, Kconfig> | undefined;
   const flags = new Map<string, HeaderFlag[]>();
