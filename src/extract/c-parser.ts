@@ -80,17 +80,13 @@ export async function loadCParser(): Promise<ParseC> {
 /** 1-based line of a node. */
 export const lineOf = (n: Node): number => n.startPosition.row + 1;
 
-// the walker compares the same expressions once per sub-op it follows through them
-const normed = new WeakMap<Node, string>();
-
-/** A node's text without whitespace: how expressions are compared (`op->cmd`, `current->domain`). */
+/**
+ * A node's text without whitespace: how expressions are compared (`op->cmd`, `current->domain`).
+ * Kept on the node (web-tree-sitter's, in the tests, have no place for it).
+ */
 export function norm(n: Node): string {
-  let s = normed.get(n);
-  if (s === undefined) {
-    s = n.text.replace(/\s+/g, "");
-    normed.set(n, s);
-  }
-  return s;
+  if (n.normText === undefined) n.normText = n.text.replace(/\s+/g, "");
+  return n.normText;
 }
 
 /** Calls that return their argument unchanged as far as access decisions go (xen/include/xen/compiler.h, nospec.h). */

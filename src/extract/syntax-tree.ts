@@ -52,8 +52,12 @@ export class SyntaxTree {
   /** @internal local type and field numbers by name */
   readonly typeIds: ReadonlyMap<string, number>;
   readonly fieldIds: ReadonlyMap<string, number>;
-  // the nodes asked for so far: each is made once, so what it computes is kept
-  readonly #nodes = new Map<number, SyntaxNode>();
+  /** @internal the local type number of ERROR, -1 when the tree has none */
+  readonly errorType: number;
+  // the nodes asked for so far: each is made once, so what it computes is kept. `#slot[i]` is 1 + the
+  // place of node i in `#made`, 0 when not made yet (an array as long as the tree would be mostly holes)
+  #slot: Int32Array | undefined;
+  readonly #made: SyntaxNode[] = [];
   #parents: Int32Array | undefined;
   #lineStarts: number[] | undefined;
 
@@ -64,6 +68,7 @@ export class SyntaxTree {
     nextId += arrays.kind.length;
     this.typeIds = new Map(arrays.types.map((t, i) => [t, i]));
     this.fieldIds = new Map(arrays.fields.map((f, i) => [f, i]));
+    this.errorType = this.typeIds.get("ERROR") ?? -1;
   }
 
   get rootNode(): SyntaxNode {
@@ -72,11 +77,11 @@ export class SyntaxTree {
 
   /** @internal node `i` */
   node(i: number): SyntaxNode {
-    let n = this.#nodes.get(i);
-    if (!n) {
-      n = new SyntaxNode(this, i);
-      this.#nodes.set(i, n);
-    }
+    this.#slot ??= new Int32Array(this.arrays.kind.length);
+    const k = this.#slot[i] as number;
+    if (k !== 0) return this.#made[k - 1] as SyntaxNode;
+    const n = new SyntaxNode(this, i);
+    this.#slot[i] = this.#made.push(n);
     return n;
   }
 
@@ -122,7 +127,11 @@ export class SyntaxNode {
   readonly at: number;
   #children: readonly number[] | undefined;
   #named: readonly number[] | undefined;
+  #childNodes: readonly SyntaxNode[] | undefined;
+  #namedNodes: readonly SyntaxNode[] | undefined;
   #text: string | undefined;
+  /** @internal c-parser.ts's `norm` of this node, kept: the walker compares the same expressions per sub-op */
+  normText: string | undefined;
 
   constructor(tree: SyntaxTree, at: number) {
     this.tree = tree;
@@ -184,12 +193,16 @@ export class SyntaxNode {
     return this.#namedKids().length;
   }
 
-  get children(): (SyntaxNode | null)[] {
-    return this.#kids().map((c) => this.tree.node(c));
+  /** NOTE: the same frozen array each time (web-tree-sitter makes a new one): read it, do not change it. */
+  get children(): readonly (SyntaxNode | null)[] {
+    this.#childNodes ??= Object.freeze(this.#kids().map((c) => this.tree.node(c)));
+    return this.#childNodes;
   }
 
-  get namedChildren(): (SyntaxNode | null)[] {
-    return this.#namedKids().map((c) => this.tree.node(c));
+  /** NOTE: the same frozen array each time (web-tree-sitter makes a new one): read it, do not change it. */
+  get namedChildren(): readonly (SyntaxNode | null)[] {
+    this.#namedNodes ??= Object.freeze(this.#namedKids().map((c) => this.tree.node(c)));
+    return this.#namedNodes;
   }
 
   child(index: number): SyntaxNode | null {
@@ -222,12 +235,16 @@ export class SyntaxNode {
    * children fields (which `fieldNameForChild` and `childrenForFieldName` do report).
    */
   childForFieldName(fieldName: string): SyntaxNode | null {
-    const a = this.tree.arrays;
-    if (fieldName === "parameters" && ((a.flags[this.at] as number) & OLD_STYLE) !== 0)
+    // the walker asks this more than anything else: read the arrays, make no list of children
+    const t = this.tree;
+    const f = t.fieldIds.get(fieldName);
+    const { kind, flags, field, size } = t.arrays;
+    const i = this.at;
+    if (fieldName === "parameters" && ((flags[i] as number) & OLD_STYLE) !== 0)
       return this.childForFieldName("declarator")?.childForFieldName("parameters") ?? null;
-    const f = this.tree.fieldIds.get(fieldName);
-    if (!f || this.type === "ERROR") return null;
-    for (const c of this.#kids()) if (a.field[c] === f) return this.tree.node(c);
+    if (!f || kind[i] === t.errorType) return null;
+    for (let c = i + 1, end = i + (size[i] as number); c < end; c += size[c] as number)
+      if (field[c] === f) return t.node(c);
     return null;
   }
 
