@@ -1,7 +1,8 @@
 // `npm run bench`: the performance targets, measured. Writes only under bench/out/.
 // Measurements run on bench/measure.ts bundled as scripts/build.mjs bundles dist/ (the shipped form);
 // `npm run bench -- --source` runs them from source through tsx instead (slower: tsx keeps function names).
-// XEN_SRC=<xen tree>[:<xen tree>...] adds the extraction benchmark (bench/extract.ts) on each tree.
+// XEN_SRC=<xen tree>[:<xen tree>...] adds the extraction benchmark (bench/extract.ts): the first tree in
+// full, the second as a second tag extracted with the first's cache, all of them one after the other.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchCmdline } from "./cmdline.js";
 import { largeBoard } from "./dts-workload.js";
-import { benchExtract } from "./extract.js";
+import { benchExtract, cpuModel } from "./extract.js";
 import type { DecideResult, EvaluateResult, MatrixResult, PrivcmdResult } from "./measure.js";
 import { median, PASSES, type Row } from "./measure.js";
 import { benchReport } from "./report.js";
@@ -212,7 +213,8 @@ const rows = [
 ];
 const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
 if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
-for (const tree of trees) rows.push(...benchExtract(tree, ROOT, OUT));
+else rows.push(...benchExtract(trees, ROOT, OUT));
+console.log(`CPU: ${cpuModel()}`);
 console.log(`\n${table(rows)}`);
 const results = { date: new Date().toISOString(), mode: SOURCE ? "source" : "bundle", rows };
 writeFileSync(join(OUT, `results-${results.mode}.json`), `${JSON.stringify(results, null, 2)}\n`);
