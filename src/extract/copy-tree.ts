@@ -1,5 +1,5 @@
 import type { Language, Tree as WasmTree } from "web-tree-sitter";
-import { NAMED, OLD_STYLE, type TreeArrays } from "./syntax-tree.js";
+import { HAS_ERROR, MISSING, NAMED, OLD_STYLE, type TreeArrays } from "./syntax-tree.js";
 
 /** Copies a web-tree-sitter tree into the arrays of a SyntaxTree. */
 export type CopyTree = (tree: WasmTree) => TreeArrays;
@@ -17,6 +17,10 @@ interface Walk {
   isNamed(): boolean;
   /** asked of function definitions only (syntax-tree.ts, OLD_STYLE) */
   hasParametersField(): boolean;
+  /** asked of empty leaves only: a MISSING node is one */
+  isMissing(): boolean;
+  /** asked of the root and of the children of a node that has one: no error above, none below */
+  hasError(): boolean;
 }
 
 /** Growable columns of a tree being copied. */
@@ -52,7 +56,9 @@ function copy(walk: Walk, language: Language): TreeArrays {
   const fields: string[] = [""];
   const flagsOf: number[] = [];
   let definition = -1;
+  // the nodes whose children are being copied, and whether each has an error
   const open: number[] = [];
+  const erring: boolean[] = [];
   let n = 0;
   for (;;) {
     if (n === cols.kind.length) cols.grow();
@@ -76,13 +82,19 @@ function copy(walk: Walk, language: Language): TreeArrays {
     cols.kind[i] = k;
     cols.field[i] = f;
     cols.flags[i] = (flagsOf[k] as number) | (k === definition && walk.hasParametersField() ? OLD_STYLE : 0);
-    cols.start[i] = walk.startIndex();
-    cols.end[i] = walk.endIndex();
+    const start = walk.startIndex();
+    const end = walk.endIndex();
+    cols.start[i] = start;
+    cols.end[i] = end;
+    const error = (erring.length === 0 || erring[erring.length - 1] === true) && walk.hasError();
+    if (error) cols.flags[i] |= HAS_ERROR;
     if (walk.gotoFirstChild()) {
       open.push(i);
+      erring.push(error);
       continue;
     }
     cols.size[i] = 1;
+    if (start === end && walk.isMissing()) cols.flags[i] |= MISSING;
     for (;;) {
       if (walk.gotoNextSibling()) break;
       const p = open.pop();
@@ -97,6 +109,7 @@ function copy(walk: Walk, language: Language): TreeArrays {
           end: cols.end.slice(0, n),
           size: cols.size.slice(0, n),
         };
+      erring.pop();
       walk.gotoParent();
       cols.size[p] = n - p;
     }
@@ -120,6 +133,8 @@ export function publicCopier(language: Language): CopyTree {
           endIndex: () => cursor.endIndex,
           isNamed: () => cursor.nodeIsNamed,
           hasParametersField: () => parameters !== null && !!cursor.currentNode.childForFieldId(parameters),
+          isMissing: () => cursor.nodeIsMissing,
+          hasError: () => cursor.currentNode.hasError,
         },
         language,
       );
@@ -140,8 +155,10 @@ interface CursorExports {
   _ts_tree_cursor_start_index_wasm(tree: number): number;
   _ts_tree_cursor_end_index_wasm(tree: number): number;
   _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
   _ts_tree_cursor_current_node_wasm(tree: number): void;
   _ts_node_child_by_field_id_wasm(tree: number, field: number): void;
+  _ts_node_has_error_wasm(tree: number): number;
   _ts_tree_cursor_delete_wasm(tree: number): void;
   HEAPU32: Uint32Array;
 }
@@ -156,8 +173,10 @@ const EXPORTS = [
   "_ts_tree_cursor_start_index_wasm",
   "_ts_tree_cursor_end_index_wasm",
   "_ts_tree_cursor_current_node_is_named_wasm",
+  "_ts_tree_cursor_current_node_is_missing_wasm",
   "_ts_tree_cursor_current_node_wasm",
   "_ts_node_child_by_field_id_wasm",
+  "_ts_node_has_error_wasm",
   "_ts_tree_cursor_delete_wasm",
 ];
 
@@ -183,6 +202,14 @@ export function directCopier(module: object, language: Language): CopyTree | nul
     // walk() leaves the new cursor in the transfer buffer
     tree.walk();
     const saved = new Uint32Array(4);
+    // a Node function reads its node where the cursor is: keep the cursor, put the node, ask, put the cursor back
+    const askNode = (ask: () => boolean): boolean => {
+      saved.set(m.HEAPU32.subarray(buffer, buffer + 4));
+      m._ts_tree_cursor_current_node_wasm(t);
+      const answer = ask();
+      m.HEAPU32.set(saved, buffer);
+      return answer;
+    };
     try {
       return copy(
         {
@@ -194,16 +221,14 @@ export function directCopier(module: object, language: Language): CopyTree | nul
           startIndex: () => m._ts_tree_cursor_start_index_wasm(t),
           endIndex: () => m._ts_tree_cursor_end_index_wasm(t),
           isNamed: () => m._ts_tree_cursor_current_node_is_named_wasm(t) !== 0,
-          hasParametersField: () => {
-            if (parameters === null) return false;
-            // the node goes where the cursor is: keep the cursor, ask, put it back
-            saved.set(m.HEAPU32.subarray(buffer, buffer + 4));
-            m._ts_tree_cursor_current_node_wasm(t);
-            m._ts_node_child_by_field_id_wasm(t, parameters);
-            const found = m.HEAPU32[buffer] !== 0;
-            m.HEAPU32.set(saved, buffer);
-            return found;
-          },
+          hasParametersField: () =>
+            parameters !== null &&
+            askNode(() => {
+              m._ts_node_child_by_field_id_wasm(t, parameters);
+              return m.HEAPU32[buffer] !== 0;
+            }),
+          isMissing: () => m._ts_tree_cursor_current_node_is_missing_wasm(t) !== 0,
+          hasError: () => askNode(() => m._ts_node_has_error_wasm(t) !== 0),
         },
         language,
       );

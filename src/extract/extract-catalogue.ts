@@ -35,10 +35,11 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   checkLayout(root);
   // the policy first: a tree whose dummy.h cannot be read whole is refused before the long parse
   progress("hooks");
-  const { dummyH, hooks: hookX, defaultAction: defaultX } = readPolicy(
-    root,
-    options.parse ?? (await loadCParser()),
-  );
+  const {
+    dummyH,
+    hooks: hookX,
+    defaultAction: defaultX,
+  } = readPolicy(root, options.parse ?? (await loadCParser()));
   progress("parsing");
   const tree = await readXenTree(root, {
     progress: (done, total) => progress("parsing", done, total),

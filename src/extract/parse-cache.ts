@@ -5,7 +5,7 @@ import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
 /** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */
-const FORMAT = 1;
+const FORMAT = 2;
 const HEADER = 4 + 4 + 32 + 32;
 
 /**

@@ -49,6 +49,8 @@ function differences(text: string, limit = 10, everyField = true): string[] {
       const facts = (n: WasmNode | SyntaxNode) => [
         n.type,
         n.isNamed,
+        n.isMissing,
+        n.hasError,
         n.startIndex,
         n.endIndex,
         n.childCount,

@@ -18,7 +18,7 @@ export interface TreeArrays {
   readonly kind: Uint16Array;
   /** the node's field in its parent */
   readonly field: Uint8Array;
-  /** NAMED, OLD_STYLE */
+  /** NAMED, OLD_STYLE, MISSING, HAS_ERROR */
   readonly flags: Uint8Array;
   /** UTF-16 offsets into the text, as web-tree-sitter gives them for a string */
   readonly start: Uint32Array;
@@ -39,6 +39,13 @@ export const NAMED = 1;
  * declarator (the rule it is made from inherits the fields of a hidden rule that an alias made visible).
  */
 export const OLD_STYLE = 2;
+/** A flag of a MISSING node: a token tree-sitter inserted to recover from an error (it is empty). */
+export const MISSING = 4;
+/**
+ * A flag of a node that is or holds an error (tree-sitter's `hasError`): not only a visible ERROR or
+ * MISSING node, also a hidden token inserted (the newline ending a `#define` at the end of a file).
+ */
+export const HAS_ERROR = 8;
 
 // every node of every tree has its own id, as web-tree-sitter's ids are unique among live trees
 let nextId = 1;
@@ -153,6 +160,14 @@ export class SyntaxNode {
 
   get isError(): boolean {
     return this.type === "ERROR";
+  }
+
+  get isMissing(): boolean {
+    return ((this.tree.arrays.flags[this.at] as number) & MISSING) !== 0;
+  }
+
+  get hasError(): boolean {
+    return ((this.tree.arrays.flags[this.at] as number) & HAS_ERROR) !== 0;
   }
 
   get startIndex(): number {
