@@ -26,7 +26,8 @@ export interface WasmParser {
 let loading: Promise<WasmParser> | undefined;
 
 // a sample with every kind of node the copy treats apart: fields, K&R, errors, missing tokens (a hidden one last)
-const SAMPLE = "int f(a) int a; { return g(a)\n}\n#ifdef X\nstatic long h(void) { x = ; }\n#endif\n#define Y(a) a";
+const SAMPLE =
+  "int f(a) int a; { return g(a)\n}\n#ifdef X\nstatic long h(void) { x = ; }\n#endif\n#define Y(a) a";
 
 /** Loads tree-sitter-c once per thread (the tests compare the copies with web-tree-sitter's nodes). */
 export function loadWasmParser(): Promise<WasmParser> {

@@ -107,13 +107,19 @@ function inWorkers(input: WorkerInput, threads: number, take: (m: WorkerOutput) 
       const w = startWorker(input);
       workers.push(w);
       w.on("message", (m: WorkerOutput) => {
-        take(m);
+        try {
+          take(m);
+        } catch (e) {
+          stop(e);
+          return;
+        }
         if (++received === input.files.length) stop();
       });
       w.on("error", stop);
       w.on("exit", () => {
-        // a worker that stopped before every file was posted: the caller sees which are missing
-        if (--running === 0 && received < input.files.length) stop();
+        // every worker stopped before every file was posted (messages still queued come first):
+        // the caller sees which files are missing
+        if (--running === 0) setImmediate(() => received < input.files.length && stop());
       });
     }
   });
