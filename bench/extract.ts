@@ -130,6 +130,8 @@ export function benchExtract(trees: readonly string[], root: string, outDir: str
     const cache = join(work, "cache");
     once(extract(main, out, "--cache-dir", cache), root);
     const warm = runs(extract(main, out, "--cache-dir", cache), root);
+    const cached = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    const cacheBytes = cached.reduce((n, e) => n + statSync(join(e.parentPath, e.name)).size, 0);
     const [cw, cc, xw, xc] = [
       med(ctags, "wall"),
       med(ctags, "cpu"),
@@ -180,6 +182,12 @@ export function benchExtract(trees: readonly string[], root: string, outDir: str
         target: `<= x${TARGET_CTAGS}`,
         measured: `x${(xw / cw).toFixed(1)} wall, x${(xc / cc).toFixed(1)} cpu (${grep.tool} x${(xw / med(grep.runs, "wall")).toFixed(0)})`,
         pass: xw / cw <= TARGET_CTAGS,
+      },
+      {
+        metric: `${name}: the cache, after one extraction`,
+        target: "-",
+        measured: `${cached.length} entries, ${mb(cacheBytes)}`,
+        pass: true,
       },
       {
         metric: `${name}: extract, warm cache, wall / cpu (median)`,

@@ -2,7 +2,8 @@
 // Measurements run on bench/measure.ts bundled as scripts/build.mjs bundles dist/ (the shipped form);
 // `npm run bench -- --source` runs them from source through tsx instead (slower: tsx keeps function names).
 // XEN_SRC=<xen tree>[:<xen tree>...] adds the extraction benchmark (bench/extract.ts): the first tree in
-// full, the second as a second tag extracted with the first's cache, all of them one after the other.
+// full, the second as a second tag extracted with the first's cache, all of them one after the other;
+// `npm run bench -- --only-extract` runs that one alone.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -200,17 +201,20 @@ if (!SOURCE)
   });
 console.log(`measuring ${SOURCE ? "from source through tsx" : "the bundled code (as in dist/)"}`);
 // The millisecond-scale benches run first, before the matrix leaves a large heap to collect.
-const rows = [
-  ...benchCmdline(),
-  ...benchSbat(ROOT, OUT),
-  ...benchDecide(),
-  ...benchPrivcmd(),
-  ...benchEvaluate(),
-  ...benchMatrix(),
-  ...benchCheck(),
-  ...benchLintDts(),
-  ...(await benchReport(ROOT, OUT)),
-];
+// `--only-extract`: the extraction benchmark alone (it needs XEN_SRC).
+const rows = process.argv.includes("--only-extract")
+  ? []
+  : [
+      ...benchCmdline(),
+      ...benchSbat(ROOT, OUT),
+      ...benchDecide(),
+      ...benchPrivcmd(),
+      ...benchEvaluate(),
+      ...benchMatrix(),
+      ...benchCheck(),
+      ...benchLintDts(),
+      ...(await benchReport(ROOT, OUT)),
+    ];
 const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
 if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
 else rows.push(...benchExtract(trees, ROOT, OUT));
