@@ -19,7 +19,7 @@ import { type Arch, type CFunction, functionsAt, functionsIn, functionsOf, readS
 export interface ParseFilesOptions {
   /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
   readonly cacheDir?: string;
-  /** threads that parse; 0 parses on this one. Default: one per core, or 0 for under 64 files */
+  /** threads that parse; 0 parses on this one. Default: one per core (at most 8), or 0 for under 64 files */
   readonly workers?: number;
   /** each file's functions as soon as it is read, in any order (the caller can work while others parse) */
   readonly onParsed?: (index: number, functions: CFunction[], text: string) => void;
@@ -38,6 +38,8 @@ export interface SourceFile {
 
 /** Below this many files, starting threads (each loads tree-sitter) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
+/** Each worker holds tree-sitter's wasm memory and a heap of its own: a big machine gets no more. */
+const MAX_WORKERS = 8;
 
 /**
  * Reads, blanks and parses `files` of the tree at `root` (parse-source.ts), in worker threads when
@@ -53,7 +55,9 @@ export async function parseFiles(
   const cache = options.cacheDir === undefined ? undefined : { dir: options.cacheDir, salt: treeSalt() };
   const threads =
     options.workers ??
-    (files.length < MIN_FILES_FOR_WORKERS || availableParallelism() < 2 ? 0 : availableParallelism());
+    (files.length < MIN_FILES_FOR_WORKERS || availableParallelism() < 2
+      ? 0
+      : Math.min(availableParallelism(), MAX_WORKERS));
   const out: (CFunction[] | undefined)[] = new Array(files.length);
   const failures = new Map<number, Error>();
   const done = (index: number, functions: CFunction[], text: string) => {
