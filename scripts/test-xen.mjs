@@ -4,7 +4,8 @@
 // A tree without git (`git archive`, a tarball) has no commit of its own: XEN_COMMIT names it, or
 // the tests say it is unknown and compare the rest.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 function usage(message) {
@@ -37,9 +38,12 @@ const files = ["src", "test"]
   .sort();
 if (files.length === 0) usage("no real-tree test found (tests that read process.env.XEN_SRC)");
 
+// `xenpriv extract` keeps parsed files in $XDG_CACHE_HOME/xenpriv: the tests' go to a directory of their own
+const cache = mkdtempSync(join(tmpdir(), "xenpriv-test-xen-cache-"));
 const r = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-name-pattern=XEN_SRC", ...files],
-  { stdio: "inherit", env: { ...process.env, XEN_SRC: root } },
+  { stdio: "inherit", env: { ...process.env, XEN_SRC: root, XDG_CACHE_HOME: cache } },
 );
+rmSync(cache, { recursive: true, force: true });
 process.exit(r.status ?? 1);
