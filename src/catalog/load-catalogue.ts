@@ -22,7 +22,7 @@ export function shippedVersions(): string[] {
 export function extractedVersions(): string[] {
   const curated = new Set(shippedVersions());
   return readdirSync(join(packageRoot(), "catalogues", "extracted"))
-    .flatMap((n) => (/^xen-(.+)\.json$/.exec(n)?.[1] ? [/^xen-(.+)\.json$/.exec(n)?.[1] as string] : []))
+    .flatMap((n) => /^xen-(.+)\.json$/.exec(n)?.slice(1, 2) ?? [])
     .filter((v) => !curated.has(v))
     .sort();
 }

@@ -2,9 +2,8 @@ import { join } from "node:path";
 import { loadCatalogue } from "../catalog/load-catalogue.js";
 import { packageRoot } from "../core/package-root.js";
 import type { System } from "../model/system.js";
-import { getPolicy } from "../policy/registry.js";
 import { buildModel, type Model } from "../query/model.js";
-import { treePolicy } from "../query/tree-policy.js";
+import { resolvePolicy } from "../query/tree-policy.js";
 import type { DeviceTreeSystemOptions } from "../system/device-tree-system.js";
 import { loadSystemFile } from "../system/load-system.js";
 import { readXenConfig } from "../system/xen-config.js";
@@ -54,12 +53,7 @@ export function modelsOf(
   policies: readonly (string | undefined)[],
 ): Model[] {
   const catalogue = loadCatalogue(xen ?? system.xen);
-  // an extracted catalogue's `dummy` is its own tree's dummy.h: its XSM_OTHER hooks are that version's
-  const own = (p: string) =>
-    p === "tree" || (p === "dummy" && catalogue.meta.origin === "extracted" && !!catalogue.policy);
-  return policies.map((p) =>
-    buildModel(catalogue, system, own(p ?? system.xsm) ? treePolicy(catalogue) : getPolicy(p ?? system.xsm)),
-  );
+  return policies.map((p) => buildModel(catalogue, system, resolvePolicy(catalogue, p ?? system.xsm)));
 }
 
 /** The model for the command's `--policy`. */

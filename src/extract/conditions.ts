@@ -52,6 +52,9 @@ export const negate = (c: Cond): Cond => (typeof c === "object" && "not" in c ? 
  * A C condition in the catalogue's vocabulary: role tests of the caller and the target
  * become atoms the engine evaluates, anything else stays `runtime:<C text>`.
  */
+/** Whether a condition has an atom only run time settles. */
+export const isRuntime = (c: Cond): boolean => JSON.stringify(c).includes("runtime:");
+
 /** Whether a condition has an atom files can settle. */
 const hasStatic = (c: Cond): boolean =>
   typeof c === "string"

@@ -1,10 +1,16 @@
 import { type Check, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
-import { resolveTarget } from "./conditions.js";
+import { isRuntime, resolveTarget } from "./conditions.js";
 import type { ConstantInfo } from "./constants.js";
 import type { HypercallEntry } from "./hypercall-table.js";
 import type { Role } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
-import { type FoundCheck, type HookShape, type LookupFailure, PathWalker } from "./walker.js";
+import {
+  type FoundCheck,
+  type HookShape,
+  type LookupFailure,
+  PathWalker,
+  type WalkResult,
+} from "./walker.js";
 import { type Arch, type CFunction, definitionsOn, offByDefault, type XenTree } from "./xen-tree.js";
 
 interface SubopPath {
@@ -57,6 +63,16 @@ function prefixOf(labels: readonly string[]): string {
   return p.slice(0, p.lastIndexOf("_") + 1);
 }
 
+/** A walk's findings as the path of one sub-op (or of the whole hypercall). */
+const pathOf = (r: WalkResult, checks: FoundCheck[], ref: string, guards: readonly string[]): SubopPath => ({
+  checks,
+  ref,
+  guards,
+  failures: r.lookupFailures,
+  systemTargets: r.systemTargets,
+  required: r.required,
+});
+
 function walkArch(
   tree: XenTree,
   hooks: ReadonlyMap<string, HookShape>,
@@ -71,14 +87,7 @@ function walkArch(
   unresolved.push(...all.unresolved);
   const wholeRef = `${entry.file}:${entry.line}`;
   if (!disc || all.labels.size === 0) {
-    subops.set(null, {
-      checks: all.checks,
-      ref: wholeRef,
-      guards: [],
-      failures: all.lookupFailures,
-      systemTargets: all.systemTargets,
-      required: all.required,
-    });
+    subops.set(null, pathOf(all, all.checks, wholeRef, []));
     return { arch, entry, subops };
   }
   let dropped = 0;
@@ -88,14 +97,7 @@ function walkArch(
       dropped++;
       continue;
     }
-    subops.set(label, {
-      checks: r.checks,
-      ref,
-      guards,
-      failures: r.lookupFailures,
-      systemTargets: r.systemTargets,
-      required: r.required,
-    });
+    subops.set(label, pathOf(r, r.checks, ref, guards));
   }
   // One rule for every sub-op (kexec_op, hypfs_op): the hypercall is one operation. Not when the
   // arch lacks some of them or has only one (Arm's platform_op): they stay the sub-ops they are on the
@@ -115,12 +117,7 @@ function walkArch(
         [
           null,
           {
-            checks: first,
-            ref: wholeRef,
-            guards: [],
-            failures: all.lookupFailures,
-            systemTargets: all.systemTargets,
-            required: all.required,
+            ...pathOf(all, first, wholeRef, []),
             // which sub-ops it stands for, so a diff sees one come or go (kexec's v1 ops, 7702e782f3)
             commands: [...subops.keys()].filter((k): k is string => k !== null),
           },
@@ -138,8 +135,6 @@ const guestTypeOnly = (c: Cond): boolean =>
     : "not" in c
       ? guestTypeOnly(c.not)
       : ("all" in c ? c.all : c.any).every(guestTypeOnly);
-
-const isRuntime = (c: Cond): boolean => JSON.stringify(c).includes("runtime:");
 
 const withoutVia = (c: FoundCheck): string => JSON.stringify({ ...c, via: undefined });
 
@@ -192,15 +187,13 @@ function throughHvmWrapper(
     }
     const r = new PathWalker(tree, hooks, relevant, "x86", label).run(wrapper, [disc]);
     unresolved.push(...r.unresolved);
-    const refused: FoundCheck = {
-      kind: "gate",
-      require: { not: "caller.hvm-like" },
-      error: r.unsupported?.error ?? "",
-      when: [],
-      ref: r.unsupported?.ref ?? "",
-      via: [wrapper.name],
-    };
-    const checks = r.unsupported ? [refused, ...path.checks] : mergeByCaller(path.checks, r.checks);
+    const refused = r.unsupported;
+    const checks: FoundCheck[] = refused
+      ? [
+          { kind: "gate", require: { not: "caller.hvm-like" }, when: [], via: [wrapper.name], ...refused },
+          ...path.checks,
+        ]
+      : mergeByCaller(path.checks, r.checks);
     subops.set(label, { ...path, checks, failures: [...path.failures, ...r.lookupFailures] });
   }
   return { ...pv, subops };

@@ -3,7 +3,7 @@ import type { Cond } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
-import { conditionOf, negate } from "./conditions.js";
+import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import {
   fieldOf,
@@ -20,10 +20,8 @@ import {
   branchGuards,
   type CFunction,
   definitionsOn,
-  flagsIn,
+  fileFlags,
   guardsAround,
-  type HeaderFlag,
-  readSource,
   type XenTree,
 } from "./xen-tree.js";
 
@@ -109,7 +107,7 @@ interface Frame {
   /** what the caller passed for each domid parameter: `domid` is `source.domid` in gnttab_copy_lock_domain() */
   readonly passed?: ReadonlyMap<string, string>;
   /** variables holding an XSM hook's result (`ret = xsm_domctl(...)`): on the path that goes on, it passed */
-  readonly hookResults: Map<string, number>;
+  readonly hookResults: Map<string, FoundCheck>;
 }
 
 interface Fact {
@@ -421,10 +419,11 @@ export class PathWalker {
       if (c) this.recordGate(gated.left, negate(c), gated.error, true);
       this.expr(gated.right);
     } else this.expr(cond);
-    // `if ( !lock || domctl_lock_acquire() ) ... else ret = -ERESTART;`: the call is retried until it holds
-    const decided = this.decide(cond) ?? (elseRestarts(alt) ? true : restarts(cons) ? false : null);
-    // the branch the arch's build always takes only fails
     const elseBody = alt?.type === "else_clause" ? alt.namedChild(0) : alt;
+    // `if ( !lock || domctl_lock_acquire() ) ... else ret = -ERESTART;`: the call is retried until it holds
+    // (-ERESTART becomes a continuation, xen/arch/x86/mm/paging.c:760-767 at RELEASE-4.22.0)
+    const decided = this.decide(cond) ?? (restarts(elseBody) ? true : restarts(cons) ? false : null);
+    // the branch the arch's build always takes only fails
     const taken = this.configured(cond) === null ? null : decided ? cons : elseBody;
     const fails = taken ? (errorOf(taken) ?? errorAssigned(taken)) : null;
     if (taken && fails && UNSUPPORTED.test(fails)) this.unsupported(taken, fails);
@@ -540,9 +539,8 @@ export class PathWalker {
   /** `if ( !is_hardware_domain(currd) ) return -ENOSYS;`: a role gate outside XSM. */
   private recordGate(cond: Node, c: Cond | null, error: string, keepRuntime = false): void {
     // `if ( copy_from_guest(...) ) return -EFAULT;` everywhere: run-time failures are kept only next to a
-    // check; `if ( (d == current->domain) || (vcpu >= d->max_vcpus) ) break;` fails whatever the run-time
-    // part when the static one holds
-    // a rangeset test (`ioports_access_permitted(currd, ...)`) is a permission outside XSM: kept, run-time or not
+    // check, and `if ( (d == current->domain) || (vcpu >= d->max_vcpus) ) break;` by its static part; a
+    // rangeset test (`ioports_access_permitted(currd, ...)`) is a permission outside XSM, kept whole
     const fails = c && !keepRuntime && !RANGESET.test(cond.text) ? staticPart(c) : c;
     if (!fails) return;
     this.out.checks.push({
@@ -634,7 +632,8 @@ export class PathWalker {
       const v = this.kconfig.value((m[2] as string).slice("CONFIG_".length));
       return v === "m" ? null : (v === "y") !== (m[1] === "!");
     }
-    // the catalogue models 64-bit guests (hypercall-defs.c's 64-bit columns): `!curr->hcall_compat` holds
+    // the catalogue models 64-bit guests (hypercall-defs.c's pv64/hvm64 columns): `!curr->hcall_compat`
+    // (xen/arch/x86/hvm/hypercall.c:99 at RELEASE-4.22.0) holds
     const compat = /^(!?)\w+->hcall_compat$/.exec(text);
     if (compat) return compat[1] === "!";
     const flag = /^(!?)\s*([a-z_][a-z0-9_]*)$/.exec(text);
@@ -657,13 +656,13 @@ export class PathWalker {
 
   /**
    * `deny ? xen_deny() : saved_cmdline` after `bool deny = xsm_xen_version(...)`: a refused caller gets
-   * the text "<denied>" (xen_deny(), xen/common/version.c at RELEASE-4.22.0), not an error.
+   * the text "<denied>" (xen_deny(), xen/common/version.c:68 at RELEASE-4.22.0), not an error.
    */
   private deniedText(cond: Node, cons: Node | null): void {
-    const at = this.frame.hookResults.get(norm(strip(cond)));
-    const check = at === undefined ? undefined : this.out.checks[at];
-    if (check?.kind !== "xsm" || check.denial || !cons || norm(cons) !== "xen_deny()") return;
-    this.out.checks[at as number] = { ...check, denial: '"<denied>"' };
+    const check = this.frame.hookResults.get(norm(strip(cond)));
+    const at = check ? this.out.checks.indexOf(check) : -1;
+    if (at < 0 || check?.kind !== "xsm" || check.denial || !cons || norm(cons) !== "xen_deny()") return;
+    this.out.checks[at] = { ...check, denial: '"<denied>"' };
   }
 
   /** A C condition as catalogue atoms, reading through one-expression predicates of this arch. */
@@ -902,8 +901,9 @@ export class PathWalker {
       : v;
     const callee = call.type === "call_expression" ? (call.childForFieldName("function")?.text ?? "") : "";
     // the hook's check is the last one found
-    if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4)))
-      this.frame.hookResults.set(name, this.out.checks.length - 1);
+    const made = this.out.checks.at(-1);
+    if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4)) && made)
+      this.frame.hookResults.set(name, made);
     else this.frame.hookResults.delete(name);
     const r = roleOf(value, env);
     if (r.kind === "system" && this.namedBy(r.name)) {
@@ -1234,9 +1234,7 @@ const UNSUPPORTED = /^(return|\w+=)?(-E(?:NOSYS|OPNOTSUPP))\b/;
 
 /** The error a `default:` that only fails sets or returns (`dprintk(...); ret = -EINVAL; break;`). */
 function failureOf(stmts: readonly Node[]): string | null {
-  const rest = stmts.filter(
-    (s) => s.type !== "comment" && !/^\w*printk\s*\(/.test(norm(s)) && s.type !== "break_statement",
-  );
+  const rest = stmts.filter((s) => s.type !== "comment" && !isLog(s) && s.type !== "break_statement");
   if (rest.length !== 1) return null;
   const only = rest[0] as Node;
   const ret = /^return(-E[A-Z]+);$/.exec(norm(only))?.[1];
@@ -1244,10 +1242,11 @@ function failureOf(stmts: readonly Node[]): string | null {
   return ret ?? (a && ERROR_CODE.test(norm(a.value)) ? norm(a.value) : null);
 }
 
-/** Xen's permission rangesets: `iomem_access_permitted()`, `ioports_access_permitted()`, `irq_access_permitted()`. */
+/**
+ * Xen's permission rangesets: `iomem_access_permitted()`, `irq_access_permitted()` (xen/include/xen/iocap.h:51,
+ * 62 at RELEASE-4.22.0), `ioports_access_permitted()` (xen/arch/x86/include/asm/iocap.h:15).
+ */
 const RANGESET = /\b\w+_access_permitted\s*\(/;
-
-const isRuntime = (c: Cond): boolean => JSON.stringify(c).includes("runtime:");
 
 /** A failing condition's disjuncts that files can settle (`A || runtime` fails when `A` holds), or null. */
 function staticPart(c: Cond): Cond | null {
@@ -1327,22 +1326,6 @@ function errorOf(cons: Node): string | null {
   return set && ERROR_CODE.test(norm(set.value)) ? norm(set.value) : null;
 }
 
-const FILE_FLAGS = new WeakMap<XenTree, Map<string, Map<string, HeaderFlag[]>>>();
-
-/** The flag macros a C file defines for itself, read once per tree and file. */
-function fileFlags(tree: XenTree, file: string): Map<string, HeaderFlag[]> {
-  const byFile = FILE_FLAGS.get(tree) ?? new Map<string, Map<string, HeaderFlag[]>>();
-  FILE_FLAGS.set(tree, byFile);
-  let flags = byFile.get(file);
-  if (!flags) {
-    flags = new Map();
-    for (const [name, flag] of flagsIn(readSource(tree.root, file), file, null))
-      flags.set(name, [...(flags.get(name) ?? []), flag]);
-    byFile.set(file, flags);
-  }
-  return flags;
-}
-
 /** The `case <value>:` inside a statement of a case, not in a switch of its own. */
 function innerLabel(n: Node, value: string): Node | null {
   for (const c of n.namedChildren) {
@@ -1369,9 +1352,6 @@ function restarts(n: Node | null): boolean {
     /^(return|\w+=)(-ERESTART|hypercall_create_continuation\(.*\));$/s.test(norm(body[0] as Node))
   );
 }
-
-const elseRestarts = (alt: Node | null): boolean =>
-  restarts(alt?.type === "else_clause" ? alt.namedChild(0) : alt);
 
 /** `gdprintk(XENLOG_INFO, "...");` before an exit: it changes nothing the guest sees. */
 const isLog = (n: Node): boolean => n.type === "expression_statement" && /^\w*printk\(/.test(norm(n));

@@ -394,3 +394,22 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
     }
   return { root, functions, files: files.length, bytes, kconfig, flags };
 }
+
+const FILE_FLAGS = new WeakMap<XenTree, Map<string, Map<string, HeaderFlag[]>>>();
+
+/**
+ * The flag macros a C file defines for itself (`#define opt_grant_transfer false` without CONFIG_PV,
+ * xen/common/grant_table.c:192-194 at RELEASE-4.22.0), read once per tree and file, when a walk asks.
+ */
+export function fileFlags(tree: XenTree, file: string): Map<string, HeaderFlag[]> {
+  const byFile = FILE_FLAGS.get(tree) ?? new Map<string, Map<string, HeaderFlag[]>>();
+  FILE_FLAGS.set(tree, byFile);
+  let flags = byFile.get(file);
+  if (!flags) {
+    flags = new Map();
+    for (const [name, flag] of flagsIn(readSource(tree.root, file), file, null))
+      flags.set(name, [...(flags.get(name) ?? []), flag]);
+    byFile.set(file, flags);
+  }
+  return flags;
+}

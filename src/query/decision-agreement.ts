@@ -57,20 +57,27 @@ function summary(cell: Cell): string {
  * on the classes (`DecisionIndex`), so one caller and one target per class are enough.
  */
 export function decisionAgreement(pairs: readonly ModelPair[]): DecisionAgreement {
-  const found = new Map<string, { kind: DecisionDifference["kind"]; count: number; examples: string[] }>();
+  const found = new Map<string, DecisionDifference & { count: number; examples: string[] }>();
   const note = (op: string, kind: DecisionDifference["kind"], example?: string) => {
     const key = `${kind} ${op}`;
-    const d = found.get(key) ?? { kind, count: 0, examples: [] };
+    const d = found.get(key) ?? { op, kind, count: 0, examples: [] };
     found.set(key, d);
     d.count++;
     if (example && d.examples.length < EXAMPLES) d.examples.push(example);
   };
   let compared = 0;
   let agreeing = 0;
-  // systems of one build share most (caller, target) classes: each is compared once
+  // systems of one build share most (caller, target) classes: each is compared once per pair of
+  // catalogues and policies
   const seen = new Set<string>();
+  const ids = new Map<object, number>();
+  const id = (x: object): number => {
+    if (!ids.has(x)) ids.set(x, ids.size);
+    return ids.get(x) as number;
+  };
   for (const { name, reference, other, cells = true } of pairs) {
-    const build = JSON.stringify(reference.system.build);
+    const models = [reference.catalogue, reference.policy, other.catalogue, other.policy].map(id);
+    const build = `${models.join(" ")} ${JSON.stringify(reference.system.build)}`;
     const theirs = new Map(other.ops.map((o) => [o.id, o]));
     const ours = new Set(reference.ops.map((o) => o.id));
     for (const op of reference.ops) if (!theirs.has(op.id)) note(op.id, "missing", name);
@@ -108,7 +115,9 @@ export function decisionAgreement(pairs: readonly ModelPair[]): DecisionAgreemen
         const withTarget = opA.target.kind === "domain" || opB.target.kind === "domain";
         for (const t of withTarget ? targets : [-1]) {
           const target = t < 0 ? null : (a.domains[t] as Domain);
-          const relation = t < 0 ? "-" : t === s ? "self" : t === own ? "own" : signature(target as Domain);
+          // a device model's own target decides by its class too
+          const relation =
+            t < 0 ? "-" : t === s ? "self" : `${t === own ? "own" : "other"} ${signature(target as Domain)}`;
           const key = `${build} ${opA.id} ${signature(src)} ${relation}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -121,12 +130,7 @@ export function decisionAgreement(pairs: readonly ModelPair[]): DecisionAgreemen
       }
     }
   }
-  const differences = [...found].map(([key, d]) => ({
-    op: key.slice(key.indexOf(" ") + 1),
-    kind: d.kind,
-    count: d.count,
-    examples: d.examples,
-  }));
+  const differences = [...found.values()];
   differences.sort((x, y) => x.op.localeCompare(y.op) || x.kind.localeCompare(y.kind));
   return { compared, agreeing, differences };
 }

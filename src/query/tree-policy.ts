@@ -4,7 +4,17 @@ import { fail } from "../core/errors.js";
 import type { Action } from "../model/action.js";
 import { createPolicy } from "../policy/create-policy.js";
 import type { HookProgram, SwitchProgram } from "../policy/program.js";
+import { getPolicy } from "../policy/registry.js";
 import type { PolicyModule } from "../policy/types.js";
+
+/**
+ * The policy a name means for a catalogue: `tree` is the catalogue's own; `dummy` is too when the
+ * catalogue carries one (an extracted tree's dummy.h, whose XSM_OTHER hooks are that version's, not
+ * the `dummy` module's 4.22.0 ones); any other name is a policy module.
+ */
+export function resolvePolicy(catalogue: Catalogue, name: string): PolicyModule {
+  return name === "tree" || (name === "dummy" && catalogue.policy) ? treePolicy(catalogue) : getPolicy(name);
+}
 
 /** The default policy an extracted catalogue carries: its tree's own xsm_default_action and hook bodies. */
 export function treePolicy(catalogue: Catalogue): PolicyModule {

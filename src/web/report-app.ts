@@ -2,12 +2,11 @@
 // report. It reads the data the page carries, draws the matrix, and explains a cell on demand by
 // running the same evaluator as the CLI on the model rebuilt from the page's catalogue and system.
 import { capabilityNames, type Domain } from "../model/domain.js";
-import { getPolicy } from "../policy/registry.js";
 import type { Change } from "../query/diff.js";
 import { evaluate } from "../query/evaluate.js";
 import { buildModel, type Model } from "../query/model.js";
 import { opActions } from "../query/op-actions.js";
-import { treePolicy } from "../query/tree-policy.js";
+import { resolvePolicy } from "../query/tree-policy.js";
 import { renderDecision } from "../report/render-decision.js";
 import type { ReportData } from "../report/report-data.js";
 import { type CellChange, cellChange } from "./cell-change.js";
@@ -28,7 +27,7 @@ function decode(base64: string): Uint16Array {
 const cells = decode(data.cells);
 const vsCells = data.vs ? decode(data.vs.cells) : undefined;
 const modelOf = (policy: string) =>
-  buildModel(data.catalogue, data.system, policy === "tree" ? treePolicy(data.catalogue) : getPolicy(policy));
+  buildModel(data.catalogue, data.system, resolvePolicy(data.catalogue, policy));
 // the model's operations are those of the build: the cells' columns
 const model = modelOf(data.policy);
 const ops = model.ops;

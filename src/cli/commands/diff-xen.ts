@@ -5,9 +5,8 @@ import type { Catalogue } from "../../catalog/schema.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
 import { DUMMY_H } from "../../extract/xen-tree.js";
-import { getPolicy } from "../../policy/registry.js";
 import { buildModel } from "../../query/model.js";
-import { treePolicy } from "../../query/tree-policy.js";
+import { resolvePolicy } from "../../query/tree-policy.js";
 import { diffVersions } from "../../query/version-diff.js";
 import { versionDiffLines, versionDiffMarkdown, versionDiffTable } from "../../report/render-version-diff.js";
 import type { DeviceTreeSystemOptions } from "../../system/device-tree-system.js";
@@ -32,7 +31,8 @@ export async function diffXenCommand(
 ): Promise<Output> {
   const system = loadSystemFile(systemPath ?? builtinSystemPath(), options);
   const [ca, cb] = [await resolveSide(a), await resolveSide(b)];
-  const model = (c: Catalogue) => buildModel(c, system, c.policy ? treePolicy(c) : getPolicy("dummy"));
+  // each side under its own dummy.h when it carries one
+  const model = (c: Catalogue) => buildModel(c, system, resolvePolicy(c, "dummy"));
   const d = diffVersions(model(ca), model(cb), opFilter(hypercalls));
   return {
     kind: "diff-xen",

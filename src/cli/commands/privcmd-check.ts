@@ -1,7 +1,6 @@
-import { getPolicy } from "../../policy/registry.js";
 import { checkNeeds, type DomainNeeds, type NeededOp } from "../../privcmd/check-needs.js";
 import { buildModel } from "../../query/model.js";
-import { treePolicy } from "../../query/tree-policy.js";
+import { resolvePolicy } from "../../query/tree-policy.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
 import { loadSystemFile } from "../../system/load-system.js";
 import { builtinSystemPath, type SystemOptions, systemOptions } from "../context.js";
@@ -75,11 +74,7 @@ export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   const facts = load(xen);
   const profile = profileOf(o.profile, facts);
   const catalogue = xsmCatalogue(xen);
-  const model = buildModel(
-    catalogue,
-    system,
-    o.policy === "tree" ? treePolicy(catalogue) : getPolicy(o.policy ?? system.xsm),
-  );
+  const model = buildModel(catalogue, system, resolvePolicy(catalogue, o.policy ?? system.xsm));
   const domains = checkNeeds(
     model,
     facts.hypercalls,
