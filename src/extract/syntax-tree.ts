@@ -1,3 +1,5 @@
+import { lineIndex } from "../core/line-index.js";
+
 /**
  * A tree-sitter syntax tree copied out of wasm into plain arrays, and nodes over it with the part of
  * web-tree-sitter's `Node` API the extractor uses. Reading a web-tree-sitter node crosses into wasm on
@@ -112,15 +114,8 @@ export class SyntaxTree {
         starts.push(i + 1);
       this.#lineStarts = starts;
     }
-    const starts = this.#lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: offset - (starts[lo] as number) };
+    const row = lineIndex(this.#lineStarts, offset);
+    return { row, column: offset - (this.#lineStarts[row] as number) };
   }
 }
 

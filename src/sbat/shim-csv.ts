@@ -1,3 +1,5 @@
+import { lineIndex } from "../core/line-index.js";
+
 /** One row of shim's CSV reader: where its line is, and its fields. */
 export interface CsvRow {
   /** byte offset of the line's first byte, and of the byte that ended it (`\r`, `\n` or NUL) */
@@ -93,12 +95,5 @@ export function lineStarts(data: Uint8Array): number[] {
 
 /** The 1-based line of a byte offset. */
 export function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lineIndex(starts, offset) + 1;
 }
