@@ -123,24 +123,19 @@ export function diffVersions(
     if (!old) continue;
     const before = new Map(old.checks.map((c) => [unplaced(describe(c)), c]));
     const after = new Map(op.checks.map((c) => [unplaced(describe(c)), c]));
-    for (const [key, c] of before)
-      if (!after.has(key))
-        checks.push({
-          op: op.id,
-          kind: "removed",
-          what: describe(c),
-          ref: c.ref,
-          ...effectOf(c, fromMismatches),
-        });
-    for (const [key, c] of after)
-      if (!before.has(key))
-        checks.push({
-          op: op.id,
-          kind: "added",
-          what: describe(c),
-          ref: c.ref,
-          ...effectOf(c, toMismatches),
-        });
+    // what one side has and the other lacks, with what a contradicting call on its own side does
+    const only = (
+      kind: CheckChange["kind"],
+      mine: typeof before,
+      theirs: typeof before,
+      m: typeof toMismatches,
+    ) => {
+      for (const [key, c] of mine)
+        if (!theirs.has(key))
+          checks.push({ op: op.id, kind, what: describe(c), ref: c.ref, ...effectOf(c, m) });
+    };
+    only("removed", before, after, fromMismatches);
+    only("added", after, before, toMismatches);
     // a hypercall kept whole (one rule for all its sub-ops): a sub-op that comes or goes is a change
     // (kexec's v1 sub-ops removed from master, 7702e782f3)
     const had = new Set(old.commands ?? []);
