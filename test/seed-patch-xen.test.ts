@@ -57,11 +57,38 @@ const trees = () => {
   return cached;
 };
 
-/** Runs `body` on a real tree, or says why not. */
+/**
+ * Whether the tree is one the seed patch applies to: it was posted against the 4.21 development tree
+ * (2025-03-06) and its lines are the same from 4.20 to master; older trees lack lines it changes
+ * (`xsm_resource_setup_pci(XSM_PRIV, sbdf.sbdf)` in xen/drivers/pci/physdev.c came with 9a2d7b5bb6,
+ * first in RELEASE-4.20.0).
+ */
+function seedApplies(): boolean {
+  const [major = 0, minor = 0] = (treeMeta(root as string).xen ?? "").split(/[.-]/).map(Number);
+  return major > 4 || (major === 4 && minor >= 20);
+}
+
+let refusal: Promise<void> | undefined;
+/** On an older tree the patch is refused whole, naming the line it cannot find: never half applied. */
+const refusedOnOldTree = () => {
+  refusal ??= (async () => {
+    await assert.rejects(patched("old"), /seed patch, xen\/[\w/.-]+ @@ .*found 0 times/);
+  })();
+  return refusal;
+};
+
+/** Runs `body` on a real tree the seed applies to, checks the refusal on an older one, or says why not. */
 function real(name: string, body: () => Promise<void>): void {
   test(name, async () => {
     if (!root) {
       console.log("XEN_SRC not set: real-tree check not run");
+      return;
+    }
+    if (!seedApplies()) {
+      console.log(
+        `XEN_SRC is Xen ${treeMeta(root).xen}, older than the seed patch's base: its refusal is checked`,
+      );
+      await refusedOnOldTree();
       return;
     }
     await body();
