@@ -60,8 +60,8 @@ describe("extraction from copied trees, in workers, from the cache", () => {
     assert.equal(json(await extractCatalogue(root, { workers: 2 })), want, "in workers");
     assert.equal(json(await extractCatalogue(root, { workers: 2, cacheDir })), want, "cold cache");
     const entries = readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith(".tree"));
-    // the fixture's two files are the same in the copy, and the filler files all differ
-    assert.equal(entries.length, 82);
+    // widget.c and the 80 fillers reach a hook; domctl.c mentions none of them, so it is not parsed
+    assert.equal(entries.length, 81);
     assert.equal(json(await extractCatalogue(root, { workers: 2, cacheDir })), want, "warm cache");
     assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want, "warm, this thread");
   });
