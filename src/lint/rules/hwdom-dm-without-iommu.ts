@@ -1,4 +1,4 @@
-import { iommuEnabled } from "../../system/boot-rules.js";
+import { armIommu } from "../../system/arm-iommu.js";
 import { DIRECT_MAPPED_HARDWARE, EXAMPLE_SMMU, exampleBoard } from "../example-board.js";
 import { allowed } from "../reach.js";
 import type { Rule } from "../rule.js";
@@ -31,7 +31,7 @@ export const hwdomDmWithoutIommu: Rule = {
   },
   check(ctx) {
     // a device tree says whether the board has an IOMMU; a system file may (`build.iommu`)
-    const iommu = ctx.deviceTree ? iommuEnabled(ctx.deviceTree) : ctx.system.build.iommu;
+    const iommu = ctx.deviceTree ? armIommu(ctx.deviceTree).enabled : ctx.system.build.iommu;
     if (iommu !== false) return [];
     return ctx.system.domains
       .filter((d) => d.caps.hardware)
