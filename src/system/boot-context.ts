@@ -2,6 +2,7 @@ import { parseBool } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
+import type { BootConditionId } from "./boot-conditions.js";
 import type { BootDomain, DeviceTreeSystem } from "./device-tree-system.js";
 import { configOption } from "./xen-config.js";
 import { xenReadU32 } from "./xen-dt-property.js";
@@ -22,7 +23,7 @@ export interface BootContext {
 
 /** A boot-rule finding, located on the property when there is one. */
 export function bootFinding(
-  code: string,
+  code: BootConditionId,
   message: string,
   node: DtNode,
   property: string | undefined,

@@ -2,6 +2,7 @@ import { strtoull } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPhandle } from "../devicetree/find-node.js";
+import type { BootConditionId } from "./boot-conditions.js";
 import { type BootContext, bootFinding, builtWith, llcColoringOn, OPTIONS } from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
 import { configOption } from "./xen-config.js";
@@ -98,7 +99,7 @@ export function domainOptionRules(ctx: BootContext): Diagnostic[] {
     const node = d.node;
     if (!node || d.domain.builtBy !== "dom0less") continue;
     const name = node.baseName;
-    const fail = (code: string, message: string, property: string, ref: string, help: string) =>
+    const fail = (code: BootConditionId, message: string, property: string, ref: string, help: string) =>
       out.push(bootFinding(code, `\`${name}\`: ${message}`, node, property, ref, help));
 
     if (getProperty(node, "llc-colors")) {
