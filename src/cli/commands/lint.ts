@@ -51,7 +51,12 @@ const dirUri = (dir: string) => pathToFileURL(`${resolve(dir)}/`).href;
 function sarifPlaces(path: string, o: LintOptions): { sourceRoot: string; docsBase: string; cwd: string } {
   if (o.sourceRoot !== undefined && !(existsSync(o.sourceRoot) && statSync(o.sourceRoot).isDirectory()))
     throw new InputError([
-      error("lint/source-root", `\`${o.sourceRoot}\` is not a directory`, undefined, "give the repository's root directory"),
+      error(
+        "lint/source-root",
+        `\`${o.sourceRoot}\` is not a directory`,
+        undefined,
+        "give the repository's root directory",
+      ),
     ]);
   let docsBase = dirUri(packageRoot());
   if (o.docsUri !== undefined) {
