@@ -111,6 +111,13 @@ export const OPTIONS = {
   scmiSmc: { name: "CONFIG_SCMI_SMC", default: false, ref: "xen/arch/arm/firmware/Kconfig:20-22" },
   vuart: { name: "CONFIG_SBSA_VUART_CONSOLE", default: true, ref: "xen/arch/arm/Kconfig:184-186" },
   mpu: { name: "CONFIG_MPU", default: false, ref: "xen/arch/arm/Kconfig:93-96" },
+  // the schedulers a cpupool may name: only those built in are registered (xen/common/sched/core.c:2992-3001);
+  // rtds, arinc653 and null default to DEBUG (null also to PV_SHIM, x86 only), which a release build leaves off
+  schedCredit: { name: "CONFIG_SCHED_CREDIT", default: true, ref: "xen/common/sched/Kconfig:4-6" },
+  schedCredit2: { name: "CONFIG_SCHED_CREDIT2", default: true, ref: "xen/common/sched/Kconfig:10-12" },
+  schedRtds: { name: "CONFIG_SCHED_RTDS", default: false, ref: "xen/common/sched/Kconfig:17-19" },
+  schedArinc653: { name: "CONFIG_SCHED_ARINC653", default: false, ref: "xen/common/sched/Kconfig:25-27" },
+  schedNull: { name: "CONFIG_SCHED_NULL", default: false, ref: "xen/common/sched/Kconfig:32-34" },
 } as const satisfies Record<string, BuildOption>;
 
 /**
