@@ -4,7 +4,7 @@ import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
 import { readInput } from "../core/read-input.js";
-import { parseSource, type SourceDoc } from "../core/source-doc.js";
+import { parseJsonSource, type SourceDoc } from "../core/source-doc.js";
 import { didYouMean } from "../core/suggest.js";
 import { checkCatalogue } from "./check-catalogue.js";
 import { type Catalogue, CatalogueSchema } from "./schema.js";
@@ -35,23 +35,9 @@ export function extractedCataloguePath(version: string): string | null {
 
 function read(path: string): SourceDoc {
   const text = readInput(path, { code: "catalogue/unreadable" }).toString("utf8");
-  try {
-    // Fast path: plain JSON. Positions are only needed when something is wrong.
-    const value: unknown = JSON.parse(text);
-    let positioned: SourceDoc | undefined;
-    return {
-      file: path,
-      value,
-      spanOf: (p, key) => {
-        positioned ??= parseSource(text, path).doc;
-        return positioned ? positioned.spanOf(p, key) : { file: path, line: 1, column: 1 };
-      },
-    };
-  } catch {
-    const { doc, diagnostics } = parseSource(text, path);
-    if (!doc) throw new InputError(diagnostics.map((d) => ({ ...d, code: "catalogue/syntax" })));
-    return doc;
-  }
+  const { doc, diagnostics } = parseJsonSource(text, path, "catalogue");
+  if (!doc) throw new InputError(diagnostics);
+  return doc;
 }
 
 /**
@@ -79,7 +65,8 @@ export function loadCataloguePath(path: string): Catalogue {
         val.forEach((_, index) => {
           origin.push({ doc, key: k, index });
         });
-        (merged[k] as unknown[]).push(...val);
+        // one by one: a spread of a part's 200,000 entries would overflow the stack
+        for (const x of val) (merged[k] as unknown[]).push(x);
       } else merged[k] = val;
     }
   }

@@ -1,6 +1,7 @@
 import { error } from "./diagnostic.js";
-import { fail } from "./errors.js";
+import { fail, InputError } from "./errors.js";
 import { readInput } from "./read-input.js";
+import { parseJsonSource } from "./source-doc.js";
 
 /** What `safeParse` of a zod schema returns, so core need not import zod. */
 export interface JsonSchema<T> {
@@ -12,30 +13,29 @@ export interface JsonSchema<T> {
 }
 
 /**
- * A shipped or user-given JSON data file, validated: unreadable, not JSON, or not of the schema is
- * bad input, reported with the file and the first offending path.
+ * A shipped or user-given JSON data file, validated: unreadable, not JSON (or nested too deep), or not
+ * of the schema is bad input, reported at its place in the file with the first offending path.
  */
 export function loadJsonFile<T>(
   path: string,
   schema: JsonSchema<T>,
   o: { code: string; what: string; help?: string },
 ): T {
-  const at = { file: path, line: 1, column: 1 };
   const text = readInput(path, { code: o.code }).toString("utf8");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    fail(error(o.code, `\`${path}\` is not JSON: ${(e as Error).message}`, at));
-  }
-  const parsed = schema.safeParse(value);
+  const { doc, diagnostics } = parseJsonSource(text, path, o.code);
+  if (!doc)
+    throw new InputError(
+      diagnostics.map((d) => ({ ...d, code: o.code, message: `\`${path}\` is not JSON: ${d.message}` })),
+    );
+  const parsed = schema.safeParse(doc.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const where = (issue?.path ?? []).filter((p): p is string | number => typeof p !== "symbol");
     fail(
       error(
         o.code,
         `\`${path}\` is not ${o.what}: ${issue?.path.map(String).join(".") || "(root)"}: ${issue?.message}`,
-        at,
+        doc.spanOf(where),
         o.help,
       ),
     );

@@ -1,6 +1,21 @@
-import { isMap, isNode, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type CST,
+  Composer,
+  type Document,
+  isMap,
+  isNode,
+  isSeq,
+  LineCounter,
+  type Node,
+  Parser,
+  YAMLParseError,
+} from "yaml";
+import { cstTooDeep } from "./cst-too-deep.js";
 import { type Diagnostic, error } from "./diagnostic.js";
+import { LIMITS } from "./limits.js";
 import type { Span } from "./span.js";
+import { valueTooDeep } from "./value-too-deep.js";
+import { yamlValue } from "./yaml-value.js";
 
 /** A parsed YAML or JSON document that can tell where any value or key came from. */
 export interface SourceDoc {
@@ -32,28 +47,80 @@ function nodeAt(
   return { node: isNode(node) ? node : null, keyNode };
 }
 
-/** Parses YAML (JSON is a subset) keeping positions; syntax errors become diagnostics. */
-export function parseSource(text: string, file: string): { doc?: SourceDoc; diagnostics: Diagnostic[] } {
+const lowerFirst = (m: string) => m.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase());
+
+/** The first document of the tokens, composed; a second one is an error, as in yaml's parseDocument. */
+function compose(tokens: readonly CST.Token[], end: number): Document.Parsed | undefined {
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  // yaml makes an Error per problem, and capturing a stack trace for each is most of its cost
+  const traces = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    let doc: Document.Parsed | undefined;
+    for (const d of composer.compose(tokens, true, end)) {
+      if (!doc) doc = d;
+      else {
+        doc.errors.push(
+          new YAMLParseError(
+            [d.range[0], d.range[1]],
+            "MULTIPLE_DOCS",
+            "Source contains multiple documents",
+          ),
+        );
+        break;
+      }
+    }
+    return doc;
+  } finally {
+    Error.stackTraceLimit = traces;
+  }
+}
+
+/**
+ * Parses YAML (JSON is a subset) keeping positions. Every way a text can fail is a diagnostic at its
+ * place, with codes under `prefix` (`system/syntax`): syntax errors, collections nested deeper than
+ * the limit (checked on the parser's tokens, before anything recurses), aliases without their anchor,
+ * aliases inside the node they name, and alias bombs.
+ */
+export function parseSource(
+  text: string,
+  file: string,
+  prefix = "system",
+): { doc?: SourceDoc; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Span => {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, column: p.col };
   };
-  if (doc.errors.length > 0) {
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = cstTooDeep(tokens);
+  if (deep)
     return {
-      diagnostics: doc.errors.map((e) =>
+      diagnostics: [
         error(
-          "system/syntax",
-          e.message
-            .split("\n")[0]
-            ?.replace(/\.$/, "")
-            .replace(/^./, (c) => c.toLowerCase()) ?? "syntax error",
-          at(e.pos[0]),
-          "fix the YAML or JSON syntax at this place",
+          `${prefix}/too-deep`,
+          `collections nested more than ${LIMITS.nesting} deep`,
+          at(deep.offset),
+          "flatten the document: xenpriv's files nest a few levels",
         ),
-      ),
+      ],
     };
+  const syntax = (message: string, offset: number) =>
+    error(`${prefix}/syntax`, lowerFirst(message), at(offset), "fix the YAML or JSON syntax at this place");
+  // A text of stray `]` has an error per byte: the parser's own are reported without composing.
+  const parserErrors = tokens.filter((t): t is CST.ErrorToken => t.type === "error");
+  if (parserErrors.length > LIMITS.printedDiagnostics)
+    return { diagnostics: parserErrors.map((t) => syntax(t.message, t.offset)) };
+  const doc = compose(tokens, text.length);
+  if (!doc) return { diagnostics: [syntax("no document", 0)] };
+  if (doc.errors.length > 0)
+    return {
+      diagnostics: doc.errors.map((e) => syntax(e.message.split("\n")[0] ?? "syntax error", e.pos[0])),
+    };
+  const converted = yamlValue(doc);
+  if ("problem" in converted) {
+    const p = converted.problem;
+    return { diagnostics: [error(`${prefix}/${p.code}`, p.message, at(p.offset), p.help)] };
   }
   const spanOf = (path: readonly (string | number)[], key = false): Span => {
     const { node, keyNode } = nodeAt(doc.contents, path);
@@ -64,5 +131,36 @@ export function parseSource(text: string, file: string): { doc?: SourceDoc; diag
     const e = at(range[1]);
     return { ...s, endLine: e.line, endColumn: e.column };
   };
-  return { doc: { file, value: doc.toJS({ maxAliasCount: 100 }), spanOf }, diagnostics: [] };
+  return { doc: { file, value: converted.value, spanOf }, diagnostics: [] };
+}
+
+/**
+ * A JSON file (a catalogue, a data file) parsed fast with `JSON.parse`, its positions found only
+ * when a diagnostic needs one; a text that is not JSON, or nests too deep, goes through
+ * `parseSource`, which says where (and reads YAML).
+ */
+export function parseJsonSource(
+  text: string,
+  file: string,
+  prefix: string,
+): { doc?: SourceDoc; diagnostics: Diagnostic[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return parseSource(text, file, prefix);
+  }
+  if (valueTooDeep(value)) return parseSource(text, file, prefix);
+  let positioned: SourceDoc | undefined;
+  return {
+    doc: {
+      file,
+      value,
+      spanOf: (p, key) => {
+        positioned ??= parseSource(text, file, prefix).doc;
+        return positioned ? positioned.spanOf(p, key) : { file, line: 1, column: 1 };
+      },
+    },
+    diagnostics: [],
+  };
 }

@@ -62,7 +62,7 @@ export function parseProfile(
   catalogue: HypercallCatalogue,
   linux: LinuxPrivcmd,
 ): Profile {
-  const { doc, diagnostics } = parseSource(text, file);
+  const { doc, diagnostics } = parseSource(text, file, "privcmd-profile");
   if (!doc) throw new InputError(diagnostics);
   const parsed = ProfileFileSchema.safeParse(doc.value);
   if (!parsed.success) throw new InputError(zodDiagnostics(parsed.error, doc));

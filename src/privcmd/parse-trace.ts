@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
 import { didYouMean } from "../core/suggest.js";
+import { valueTooDeep } from "../core/value-too-deep.js";
 import type { HypercallCatalogue } from "./hypercall-catalogue.js";
 import type { PrivcmdCall } from "./privcmd-call.js";
 
@@ -140,6 +142,13 @@ export function parseTrace(text: string, file: string, catalogue: HypercallCatal
           line,
           column: m ? Number(m[1]) + 1 : 1,
         }),
+      );
+      return;
+    }
+    // `entries` nest calls: a line of 100,000 nested entries must not overflow the schema's recursion
+    if (valueTooDeep(value)) {
+      problems.push(
+        error("privcmd/trace-too-deep", `nested more than ${LIMITS.nesting} deep`, { file, line, column: 1 }),
       );
       return;
     }

@@ -1,0 +1,14 @@
+/**
+ * The sizes xenpriv refuses to go past, so that no input can crash it, hang it or eat the machine.
+ * README's "Limits" section lists them; each is checked where the input is read.
+ */
+export const LIMITS = {
+  /** bytes of one input file, and of a device tree's `/include/` and `/incbin/` files together */
+  inputBytes: 64 * 2 ** 20,
+  /** nested collections in a YAML or JSON document (the deepest shipped file has 14) */
+  nesting: 100,
+  /** nodes that aliases (`*name`) add to a YAML document when expanded: an alias bomb stops here */
+  aliasNodes: 1_000_000,
+  /** diagnostics printed for one run; the rest are counted ("and N more") */
+  printedDiagnostics: 100,
+} as const;
