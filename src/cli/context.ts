@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import { loadCatalogue } from "../catalog/load-catalogue.js";
+import type { Catalogue } from "../catalog/schema.js";
+import { atSpan } from "../core/at-span.js";
 import { packageRoot } from "../core/package-root.js";
 import type { System } from "../model/system.js";
+import type { PolicyModule } from "../policy/types.js";
 import { buildModel, type Model } from "../query/model.js";
 import { resolvePolicy } from "../query/tree-policy.js";
 import type { DeviceTreeSystemOptions } from "../system/device-tree-system.js";
@@ -52,8 +55,17 @@ export function modelsOf(
   xen: string | undefined,
   policies: readonly (string | undefined)[],
 ): Model[] {
-  const catalogue = loadCatalogue(xen ?? system.xen);
-  return policies.map((p) => buildModel(catalogue, system, resolvePolicy(catalogue, p ?? system.xsm)));
+  const catalogue = xen
+    ? loadCatalogue(xen)
+    : atSpan(system.valueSpans?.xen, () => loadCatalogue(system.xen));
+  return policies.map((p) =>
+    buildModel(catalogue, system, p ? resolvePolicy(catalogue, p) : systemPolicy(catalogue, system)),
+  );
+}
+
+/** The policy a system's `xsm` names; an unknown one is reported where the file names it. */
+export function systemPolicy(catalogue: Catalogue, system: System): PolicyModule {
+  return atSpan(system.valueSpans?.xsm, () => resolvePolicy(catalogue, system.xsm));
 }
 
 /** The model for the command's `--policy`. */

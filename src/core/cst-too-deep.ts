@@ -6,7 +6,10 @@ import { LIMITS } from "./limits.js";
  * stack, the composer recurses: a document of 10,000 `- - -` must be refused before it is composed),
  * or undefined. One pass with an explicit stack of its own.
  */
-export function cstTooDeep(tokens: readonly CST.Token[], limit: number = LIMITS.nesting): CST.Token | undefined {
+export function cstTooDeep(
+  tokens: readonly CST.Token[],
+  limit: number = LIMITS.nesting,
+): CST.Token | undefined {
   const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [t, depth] = top;

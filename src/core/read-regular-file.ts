@@ -11,7 +11,8 @@ export class UnreadableFile extends Error {
 }
 
 const MIB = 2 ** 20;
-const tooLarge = (limit: number) => new UnreadableFile("EFBIG", `larger than the input limit of ${limit / MIB} MiB`);
+const tooLarge = (limit: number) =>
+  new UnreadableFile("EFBIG", `larger than the input limit of ${limit / MIB} MiB`);
 
 /**
  * The bytes of a regular file of at most `limit` bytes. It is opened without blocking, so a FIFO is

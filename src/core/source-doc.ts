@@ -1,6 +1,6 @@
 import {
-  type CST,
   Composer,
+  type CST,
   type Document,
   isMap,
   isNode,
@@ -61,11 +61,7 @@ function compose(tokens: readonly CST.Token[], end: number): Document.Parsed | u
       if (!doc) doc = d;
       else {
         doc.errors.push(
-          new YAMLParseError(
-            [d.range[0], d.range[1]],
-            "MULTIPLE_DOCS",
-            "Source contains multiple documents",
-          ),
+          new YAMLParseError([d.range[0], d.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents"),
         );
         break;
       }

@@ -7,7 +7,8 @@ export function valueTooDeep(value: unknown, limit: number = LIMITS.nesting): bo
     const [v, depth] = top;
     if (v === null || typeof v !== "object") continue;
     if (depth >= limit) return true;
-    for (const child of Object.values(v)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    for (const child of Object.values(v))
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
   }
   return false;
 }

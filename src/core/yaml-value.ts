@@ -23,7 +23,8 @@ const offsetOf = (node: unknown): number => (node as { range?: [number] }).range
 
 function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
   // `__proto__` is a key like any other in a file, never the object's prototype
-  if (key === "__proto__") Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   else obj[key] = value;
 }
 

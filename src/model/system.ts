@@ -15,4 +15,6 @@ export interface System {
   readonly source: string;
   /** where each domain was described, by name */
   readonly spans: Readonly<Record<string, Span>>;
+  /** where the file gives `xen` and `xsm`, so that an unknown value is reported there */
+  readonly valueSpans?: { readonly xen?: Span; readonly xsm?: Span };
 }

@@ -68,6 +68,10 @@ function capabilities(entry: DomainEntry, builtBy: Domain["builtBy"]): Capabilit
   return caps;
 }
 
+/** Whether the file itself sets a top-level key (else the schema's default applies). */
+const given = (doc: SourceDoc, key: string) =>
+  typeof doc.value === "object" && doc.value !== null && Object.hasOwn(doc.value, key);
+
 /** Turns a parsed source document into a validated system, or throws an InputError with every problem. */
 export function systemFromSource(doc: SourceDoc): System {
   const parsed = SystemFileSchema.safeParse(doc.value ?? {});
@@ -207,6 +211,10 @@ export function systemFromSource(doc: SourceDoc): System {
     domains,
     source: doc.file,
     spans,
+    valueSpans: {
+      ...(given(doc, "xen") && { xen: doc.spanOf(["xen"]) }),
+      ...(given(doc, "xsm") && { xsm: doc.spanOf(["xsm"]) }),
+    },
   };
 }
 

@@ -1,9 +1,10 @@
+import { atSpan } from "../../core/at-span.js";
 import { checkNeeds, type DomainNeeds, type NeededOp } from "../../privcmd/check-needs.js";
 import { buildModel } from "../../query/model.js";
 import { resolvePolicy } from "../../query/tree-policy.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
 import { loadSystemFile } from "../../system/load-system.js";
-import { builtinSystemPath, type SystemOptions, systemOptions } from "../context.js";
+import { builtinSystemPath, type SystemOptions, systemOptions, systemPolicy } from "../context.js";
 import type { Output } from "../output.js";
 import { load, profileOf, xsmCatalogue } from "./privcmd.js";
 
@@ -71,10 +72,15 @@ function summary(d: DomainNeeds): string {
 export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   const system = loadSystemFile(o.system ?? builtinSystemPath(), systemOptions(o));
   const xen = o.xen ?? system.xen;
-  const facts = load(xen);
+  const at = o.xen ? undefined : system.valueSpans?.xen;
+  const facts = atSpan(at, () => load(xen));
   const profile = profileOf(o.profile, facts);
-  const catalogue = xsmCatalogue(xen);
-  const model = buildModel(catalogue, system, resolvePolicy(catalogue, o.policy ?? system.xsm));
+  const catalogue = atSpan(at, () => xsmCatalogue(xen));
+  const model = buildModel(
+    catalogue,
+    system,
+    o.policy ? resolvePolicy(catalogue, o.policy) : systemPolicy(catalogue, system),
+  );
   const domains = checkNeeds(
     model,
     facts.hypercalls,
