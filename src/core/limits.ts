@@ -5,6 +5,9 @@
 export const LIMITS = {
   /** bytes of one input file, and of a device tree's `/include/` and `/incbin/` files together */
   inputBytes: 64 * 2 ** 20,
+  /** bytes of one YAML or JSON document: every node is kept with its position (about 170 bytes of
+   * memory per byte of YAML), and a 32,752-domain system is about 4 MiB */
+  documentBytes: 16 * 2 ** 20,
   /** nested collections in a YAML or JSON document (the deepest shipped file has 14) */
   nesting: 100,
   /** nodes that aliases (`*name`) add to a YAML document when expanded: an alias bomb stops here */

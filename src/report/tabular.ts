@@ -4,9 +4,20 @@ export interface Tabular {
   readonly rows: readonly (readonly string[])[];
 }
 
+/**
+ * The widest cell that still sets its column's width: a longer one (a 100 KB token) runs past the
+ * column instead of padding every other row to its width, so the text stays linear in the cells.
+ */
+export const MAX_ALIGNED_WIDTH = 120;
+
 /** Plain text with aligned columns. */
 export function renderText(t: Tabular): string {
-  const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => (r[i] ?? "").length)));
+  // a loop, not Math.max(...rows): a spread of 200,000 rows overflows the stack
+  const widths = t.columns.map((c) => Math.min(c.length, MAX_ALIGNED_WIDTH));
+  for (const r of t.rows)
+    r.forEach((v, i) => {
+      if (v.length <= MAX_ALIGNED_WIDTH && v.length > (widths[i] ?? 0)) widths[i] = v.length;
+    });
   const line = (r: readonly string[]) =>
     r
       .map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i] ?? 0)))
