@@ -40,11 +40,14 @@ function appBundle(): string {
 }
 
 /** A finding with the lines around it. */
-function withFrame(f: Finding, sources: ReadonlyMap<string, string>): ReportFinding {
+function withFrame(f: Finding, linesOf: (file: string) => string[] | undefined): ReportFinding {
   const at = f.span ? `${f.span.file}:${f.span.line}:${f.span.column}` : undefined;
   const line = f.span?.line ?? 0;
-  const lines = line > 0 && f.span ? sources.get(f.span.file)?.split("\n") : undefined;
-  const frame = lines?.map((t, i) => [i + 1, t] as const).slice(Math.max(0, line - 3), line + 2);
+  const lines = line > 0 && f.span ? linesOf(f.span.file) : undefined;
+  // the lines around it only, each cut short: a frame is a help, and a 1 MB line is no help
+  const frame = lines
+    ?.slice(Math.max(0, line - 3), line + 2)
+    .map((t, i) => [Math.max(1, line - 2) + i, t.length > 400 ? `${t.slice(0, 400)}...` : t] as const);
   return {
     code: f.rule,
     severity: f.severity,
@@ -97,10 +100,16 @@ export function reportCommand(o: ReportOptions): Output {
   const index = new DecisionIndex(model);
   const findings = runLint({ system: model.system, model, index, secureBoot });
   const sources = findingSources(findings);
+  // each file split once, not once per finding
+  const split = new Map<string, string[] | undefined>();
+  const linesOf = (file: string) => {
+    if (!split.has(file)) split.set(file, sources.get(file)?.split("\n"));
+    return split.get(file);
+  };
   const data = buildReportData(model, {
     title: `xenpriv report: ${model.system.source}`,
     ...(vs && { vs }),
-    findings: findings.map((f) => withFrame(f, sources)),
+    findings: findings.map((f) => withFrame(f, linesOf)),
     ...(lockdown && { lockdown }),
     index,
   });
