@@ -4,7 +4,9 @@ import type { Diagnostic } from "./diagnostic.js";
 export class InputError extends Error {
   readonly diagnostics: readonly Diagnostic[];
   constructor(diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join("; "));
+    // the first few: an input with an error per byte must not make a message of all of them
+    const more = diagnostics.length > 10 ? `; and ${diagnostics.length - 10} more` : "";
+    super(`${diagnostics.slice(0, 10).map((d) => d.message).join("; ")}${more}`);
     this.name = "InputError";
     this.diagnostics = diagnostics;
   }
