@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
+import { readRegularFile, UnreadableFile } from "../core/read-regular-file.js";
 import type { Span } from "../core/span.js";
 import { unescapeBytes } from "./unescape.js";
 
@@ -94,7 +95,7 @@ function isSpace(c: number): boolean {
 
 /** Reads a file as one character per byte, so offsets and columns count bytes as dtc's do. */
 export function readLatin1(path: string): string {
-  return readFileSync(path).toString("latin1");
+  return readRegularFile(path).toString("latin1");
 }
 
 /**
@@ -108,6 +109,8 @@ export class DtsLexer {
   private readonly options: LexerOptions;
   /** every file read, the top-level file first */
   readonly files: string[] = [];
+  /** bytes of the `/include/` and `/incbin/` files read so far */
+  private bytesRead = 0;
 
   constructor(text: string, file: string, options: LexerOptions = {}) {
     this.options = options;
@@ -135,6 +138,9 @@ export class DtsLexer {
     const f = this.frame();
     const t = f.text;
     let { pos, line, col } = f;
+    // where the run of identifier characters holding `pos` ends: found once per run, not once per
+    // byte (a run of 200,000 hex digits was quadratic)
+    let runEnd = -1;
     for (;;) {
       const c = t.charCodeAt(pos);
       if (c === 32 || c === 9) {
@@ -146,9 +152,11 @@ export class DtsLexer {
         col = 1;
       } else if (isHex(c) && isHex(t.charCodeAt(pos + 1))) {
         // `ab:` is a label, not a byte
-        let e = pos;
-        while (e < t.length && isIdent(t.charCodeAt(e))) e++;
-        if (t.charCodeAt(e) === 58 /* : */) break;
+        if (pos >= runEnd) {
+          runEnd = pos;
+          while (runEnd < t.length && isIdent(t.charCodeAt(runEnd))) runEnd++;
+        }
+        if (t.charCodeAt(runEnd) === 58 /* : */) break;
         out.push(Number.parseInt(t.slice(pos, pos + 2), 16));
         pos += 2;
         col += 2;
@@ -170,9 +178,30 @@ export class DtsLexer {
       let text: string;
       try {
         text = read(path);
-      } catch {
+      } catch (e) {
+        // a file that is there but cannot be read (`/dev/zero`, a FIFO, too large) is not looked for further
+        if (e instanceof UnreadableFile && (e.code === "ENOTREG" || e.code === "EFBIG"))
+          fail(
+            error(
+              `devicetree/${what}-unreadable`,
+              `cannot read the ${what === "include" ? "included" : "/incbin/"} file \`${name}\`: ${e.message}`,
+              span,
+              "name a regular file",
+            ),
+          );
         continue;
       }
+      // what every file read adds up to: `/incbin/` of one large file a hundred times is refused too
+      this.bytesRead += text.length;
+      if (this.bytesRead > LIMITS.inputBytes)
+        fail(
+          error(
+            `devicetree/${what}-too-large`,
+            `the files read for this tree pass the input limit of ${LIMITS.inputBytes / 2 ** 20} MiB`,
+            span,
+            "README's Limits section lists the sizes xenpriv reads",
+          ),
+        );
       return { path, text };
     }
     return fail(

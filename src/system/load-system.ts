@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import type { z } from "zod";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
@@ -231,7 +231,8 @@ export function isDeviceTree(path: string): boolean {
   if (/\.(ya?ml|json)$/i.test(path)) return false;
   try {
     const head = Buffer.alloc(4096);
-    const fd = openSync(path, "r");
+    // without blocking: a FIFO is refused by the reader, not waited on here
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const n = readSync(fd, head, 0, head.length, 0);
       // a blob, or DTS source under another name (cpp output: `board.i`)
