@@ -1,3 +1,5 @@
+let rows = new Int32Array(192);
+
 /**
  * Edit distance with adjacent transpositions (optimal string alignment); past `max` it stops and
  * returns `max + 1`.
@@ -5,10 +7,13 @@
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   const m = a.length;
   const n = b.length;
-  // three rows, rotated: the one before the previous is needed for transpositions
-  let prev2 = new Int32Array(n + 1);
-  let prev = new Int32Array(n + 1).map((_, j) => j);
-  let cur = new Int32Array(n + 1);
+  // three rows, rotated: the one before the previous is needed for transpositions; kept between
+  // calls, since a command line of 150,000 unknown words asks for suggestions 150,000 times
+  if (rows.length < 3 * (n + 1)) rows = new Int32Array(6 * (n + 1));
+  let prev2 = rows.subarray(0, n + 1);
+  let prev = rows.subarray(n + 1, 2 * (n + 1));
+  let cur = rows.subarray(2 * (n + 1), 3 * (n + 1));
+  for (let j = 0; j <= n; j++) prev[j] = j;
   let prevMin = 0;
   for (let i = 1; i <= m; i++) {
     cur[0] = i;
@@ -42,9 +47,12 @@ export function suggest(input: string, known: Iterable<string>, max = 3): string
     const hay = name.toLowerCase();
     // a length difference above the limit already puts the distance above it
     const d = Math.abs(needle.length - hay.length) > limit ? limit + 1 : editDistance(needle, hay, limit);
-    const tail = hay.split("/").pop() ?? hay;
     const score =
-      d <= limit ? d : hay.includes(needle) || (needle.length > 3 && tail === needle) ? limit + 0.5 : -1;
+      d <= limit
+        ? d
+        : hay.includes(needle) || (needle.length > 3 && hay.endsWith(`/${needle}`))
+          ? limit + 0.5
+          : -1;
     if (score >= 0) scored.push([name, score]);
   }
   return scored
