@@ -5,6 +5,7 @@ import { SAFE_LIST_IDS } from "../cmdline/safe-lists.js";
 import { shippedOptionVersions } from "../cmdline/shipped-option-versions.js";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
+import { LIMITS } from "../core/limits.js";
 import type { Model } from "../query/model.js";
 import type { VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
@@ -607,6 +608,16 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
 /** Runs the CLI; returns the exit code. Only this function decides exit codes. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    // commander spreads the words after `--` into an array: 150,000 of them overflow the stack
+    if (argv.length > LIMITS.arguments)
+      throw new InputError([
+        error(
+          "cli/too-many-arguments",
+          `${argv.length} arguments: xenpriv takes at most ${LIMITS.arguments}`,
+          undefined,
+          "put a long command line in a file (`--efi-cfg`, `--builtin`)",
+        ),
+      ]);
     await program().parseAsync(argv as string[], { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (e) {

@@ -12,6 +12,8 @@ export const LIMITS = {
   nesting: 100,
   /** nodes that aliases (`*name`) add to a YAML document when expanded: an alias bomb stops here */
   aliasNodes: 1_000_000,
+  /** words on xenpriv's own command line */
+  arguments: 10_000,
   /** diagnostics printed for one run; the rest are counted ("and N more") */
   printedDiagnostics: 100,
 } as const;
