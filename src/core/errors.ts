@@ -6,7 +6,12 @@ export class InputError extends Error {
   constructor(diagnostics: readonly Diagnostic[]) {
     // the first few: an input with an error per byte must not make a message of all of them
     const more = diagnostics.length > 10 ? `; and ${diagnostics.length - 10} more` : "";
-    super(`${diagnostics.slice(0, 10).map((d) => d.message).join("; ")}${more}`);
+    super(
+      `${diagnostics
+        .slice(0, 10)
+        .map((d) => d.message)
+        .join("; ")}${more}`,
+    );
     this.name = "InputError";
     this.diagnostics = diagnostics;
   }
