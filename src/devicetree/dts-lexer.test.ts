@@ -70,3 +70,26 @@ test("line markers set the file and line of what follows; offsets stay those of 
   assert.deepEqual([x.span.file, x.span.line, x.span.column, x.span.offset], ["orig.dts", 7, 3, 19]);
   assert.deepEqual([y.span.file, y.span.line, y.span.column], ["other.dtsi", 20, 1]);
 });
+
+test("a byte string of 1 MB of hex digits without spaces is read whole; a label after a run is still a label", () => {
+  const hex = "0123456789abcdef".repeat(65_536);
+  const lx = new DtsLexer(`[${hex} 0a0b x: 0c]`, "t.dts");
+  assert.equal(lx.next().text, "[");
+  const out: number[] = [];
+  lx.hexRun(out);
+  assert.equal(out.length, hex.length / 2 + 2);
+  assert.deepEqual(out.slice(0, 8), [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef]);
+  assert.deepEqual(out.slice(-2), [0x0a, 0x0b]);
+  // the run stops before `x:` (a label), then takes `0c`
+  const label = lx.next();
+  assert.equal(`${label.kind}:${label.text}`, "label:x");
+  lx.hexRun(out);
+  assert.equal(out.at(-1), 0x0c);
+  // `ab:` is a label, not the byte 0xab followed by a colon, even at the end of a long run
+  const lx2 = new DtsLexer(`[${"00".repeat(1000)} ab: 01]`, "t.dts");
+  lx2.next();
+  const out2: number[] = [];
+  lx2.hexRun(out2);
+  assert.equal(out2.length, 1000);
+  assert.equal(lx2.next().kind, "label");
+});

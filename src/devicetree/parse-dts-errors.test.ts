@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { firstError, fixture, inputError } from "../../test/support/devicetree.js";
 import { formatSpan } from "../core/span.js";
@@ -234,4 +238,26 @@ test("several independent errors are reported together, each at its file:line:co
     ],
   );
   assert.equal(formatSpan(diags[0]?.span ?? { file: "", line: 0, column: 0 }), "t.dts:3:7");
+});
+
+test("/incbin/ of /dev/zero or a FIFO is refused at its place, not read forever or waited on", () => {
+  const dir = mkdtempSync(join(tmpdir(), "xenpriv-incbin-"));
+  try {
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const [name, file] of [
+      ["zero.dts", "/dev/zero"],
+      ["fifo.dts", "fifo"],
+    ] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, `/dts-v1/;\n/ { p = /incbin/("${file}"); };\n`);
+      const d = inputError(() => parseDtsFile(path))[0];
+      assert.equal(d?.code, "devicetree/incbin-unreadable");
+      // at the file name
+      assert.deepEqual([d?.span?.line, d?.span?.column], [2, 18]);
+      assert.match(d?.message ?? "", /: not a regular file/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
