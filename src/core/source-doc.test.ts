@@ -4,7 +4,7 @@ import { LIMITS } from "./limits.js";
 import { parseJsonSource, parseSource } from "./source-doc.js";
 
 /** The one diagnostic a text gives, as `line:column code: message`. */
-function problem(text: string, read = parseSource): string {
+function problem(text: string, read: typeof parseJsonSource = parseSource): string {
   const { doc, diagnostics } = read(text, "f.yaml", "system");
   assert.equal(doc, undefined, "the text is refused");
   const d = diagnostics[0];

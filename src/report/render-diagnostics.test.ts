@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { LIMITS } from "../core/limits.js";
 import { renderDiagnostics } from "./render-diagnostics.js";
+import { renderDiagnosticsMarkdown } from "./render-diagnostics-markdown.js";
 
 test("at most 100 diagnostics are printed, then how many more of each severity", () => {
   const many: Diagnostic[] = Array.from({ length: 400_000 }, (_, i) =>
@@ -19,4 +20,12 @@ test("at most 100 diagnostics are printed, then how many more of each severity",
 test("up to the limit, every diagnostic is printed with its help", () => {
   const text = renderDiagnostics([error("x/e", "bad", undefined, "fix it")]);
   assert.equal(text, "error[x/e]: bad\n  help: fix it");
+});
+
+test("the Markdown list stops at 100 items too", () => {
+  const many = Array.from({ length: 250 }, (_, i) => error("x/e", `e${i}`));
+  const items = renderDiagnosticsMarkdown(many).split("\n");
+  assert.equal(items.length, 101);
+  assert.equal(items[0], "- **error** `x/e`: e0");
+  assert.equal(items.at(-1), "- ... and 150 more (150 errors)");
 });

@@ -6,6 +6,7 @@ import { SET_PARAMETERS_REF, setParameters } from "../../cmdline/set-parameters.
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
+import { renderDiagnosticsMarkdown } from "../../report/render-diagnostics-markdown.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { configOption, readXenConfig } from "../../system/xen-config.js";
 import type { Output } from "../output.js";
@@ -88,9 +89,7 @@ export function cmdlineRuntimeCommand(words: readonly string[], o: CmdlineOption
     markdown: [
       `# Runtime parameters\n\n${head.map((l) => `- ${l}`).join("\n")}`,
       r.writes.length ? `## Writes\n\n${renderMarkdown(table)}` : "",
-      r.diagnostics.length
-        ? `## Findings\n\n${r.diagnostics.map((d) => `- **${d.severity}** \`${d.code}\`: ${d.message}${d.help ? ` (${d.help})` : ""}`).join("\n")}`
-        : "",
+      r.diagnostics.length ? `## Findings\n\n${renderDiagnosticsMarkdown(r.diagnostics)}` : "",
       verdict,
     ]
       .filter(Boolean)

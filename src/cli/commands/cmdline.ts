@@ -16,6 +16,7 @@ import { getProperty, nodeByPath } from "../../devicetree/find-node.js";
 import { loadDeviceTree } from "../../devicetree/load-device-tree.js";
 import { type PeImage, readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
+import { renderDiagnosticsMarkdown } from "../../report/render-diagnostics-markdown.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { imageSbat } from "../../sbat/image-sbat.js";
 import { configOption, readXenConfig, type XenConfig } from "../../system/xen-config.js";
@@ -264,9 +265,7 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
         .join("\n")}`,
       `## Options\n\n${renderMarkdown(table)}`,
       `## Effective settings\n\n${renderMarkdown(settings)}`,
-      diags.length
-        ? `## Findings\n\n${diags.map((d) => `- **${d.severity}** \`${d.code}\`: ${d.message}${d.help ? ` (${d.help})` : ""}`).join("\n")}`
-        : "",
+      diags.length ? `## Findings\n\n${renderDiagnosticsMarkdown(diags)}` : "",
     ]
       .filter(Boolean)
       .join("\n\n"),

@@ -1,0 +1,16 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { parseSource } from "./src/core/source-doc.ts";
+const text = readFileSync("/tmp/g21/big-sys.yaml", "utf8");
+let t = performance.now();
+parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+console.log("parseDocument", (performance.now() - t).toFixed(0));
+t = performance.now();
+parseSource(text, "x");
+console.log("parseSource", (performance.now() - t).toFixed(0));
+const env = process.env;
+t = performance.now();
+process.env = { ...env };
+parseSource(text, "x");
+process.env = env;
+console.log("parseSource plain env", (performance.now() - t).toFixed(0));
