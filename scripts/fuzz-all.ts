@@ -37,7 +37,7 @@ const rows = [
     String(r.cases),
     String(r.crashes),
     String(r.hangs),
-    `${(r.slowest / 1000).toFixed(2)} s`,
+    `${(r.slowest / 1000).toFixed(2)} s (case ${r.slowestIndex})`,
   ]),
 ];
 const widths = rows[0]?.map((_, i) => rows.reduce((w, r) => Math.max(w, (r[i] as string).length), 0)) ?? [];

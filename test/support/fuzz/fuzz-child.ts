@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../../src/cli/main.js";
 import { fuzzCase } from "./fuzz-case.js";
-import { FUZZ_TARGETS } from "./fuzz-targets.js";
+import { FUZZ_TARGETS, SELF_TEST_TARGET } from "./fuzz-targets.js";
 
 const [name, seedArg, fromArg, toArg, work] = process.argv.slice(2) as [
   string,
@@ -16,7 +16,7 @@ const [name, seedArg, fromArg, toArg, work] = process.argv.slice(2) as [
   string,
   string,
 ];
-const target = FUZZ_TARGETS.find((t) => t.name === name);
+const target = [...FUZZ_TARGETS, SELF_TEST_TARGET].find((t) => t.name === name);
 if (!target) throw new Error(`no fuzz target \`${name}\``);
 const seeds = target.seeds();
 mkdirSync(work, { recursive: true });

@@ -10,8 +10,9 @@ export interface FuzzResult {
   cases: number;
   crashes: number;
   hangs: number;
-  /** the longest case, in ms */
+  /** the longest case, in ms, and its number */
   slowest: number;
+  slowestIndex: number;
   /** each failing case: where its input was saved and how it failed */
   readonly failures: { index: number; kind: "crash" | "hang"; message: string; input: string }[];
 }
@@ -34,7 +35,7 @@ const TSX = import.meta.resolve("tsx");
 
 /** Runs one target's cases in child processes: one at a time, another started after a hang or a death. */
 async function runTarget(name: string, o: FuzzOptions): Promise<FuzzResult> {
-  const r: FuzzResult = { name, cases: 0, crashes: 0, hangs: 0, slowest: 0, failures: [] };
+  const r: FuzzResult = { name, cases: 0, crashes: 0, hangs: 0, slowest: 0, slowestIndex: -1, failures: [] };
   const work = mkdtempSync(join(tmpdir(), "xenpriv-fuzz-"));
   const slug = name.replace(/\W+/g, "-").toLowerCase();
   const keep = (index: number) => {
@@ -75,8 +76,14 @@ async function runTarget(name: string, o: FuzzOptions): Promise<FuzzResult> {
         }, 250);
         child.on("message", (m: { kind: string; index: number; message: string }) => {
           const now = performance.now();
+          const lap = () => {
+            if (current >= 0 && now - started > r.slowest) {
+              r.slowest = now - started;
+              r.slowestIndex = current;
+            }
+          };
           if (m.kind === "start") {
-            if (current >= 0) r.slowest = Math.max(r.slowest, now - started);
+            lap();
             current = m.index;
             started = now;
             r.cases++;
@@ -85,7 +92,7 @@ async function runTarget(name: string, o: FuzzOptions): Promise<FuzzResult> {
             r.crashes++;
             r.failures.push({ index: m.index, kind: "crash", message: m.message, input: keep(m.index) });
           } else if (m.kind === "done") {
-            if (current >= 0) r.slowest = Math.max(r.slowest, now - started);
+            lap();
             close(o.cases);
           }
         });

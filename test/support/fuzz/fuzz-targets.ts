@@ -690,3 +690,20 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     },
   },
 ];
+
+/**
+ * A target that fails on purpose, for the harness's own test: case 1 throws, case 3 never ends,
+ * case 5 kills its process, case 6 is bad input (not a failure); the others pass.
+ */
+export const SELF_TEST_TARGET: FuzzTarget = {
+  name: "harness self-test",
+  file: "self-test.txt",
+  seeds: () => [bytes("seed")],
+  dict: [],
+  run: async (c) => {
+    if (c.index === 1) throw new TypeError("a bug");
+    if (c.index === 3) for (;;);
+    if (c.index === 5) process.kill(process.pid, "SIGKILL");
+    if (c.index === 6) await c.cli(["matrix", "--system", join(c.work, "missing.yaml")]);
+  },
+};
