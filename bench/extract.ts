@@ -287,7 +287,7 @@ function everyTree(trees: readonly string[], root: string, work: string): Row[] 
 }
 
 /** A fixture tree, then the same with one file holding a 200 KB and a 400 KB identifier. */
-function longToken(root: string, work: string): Row[] {
+export function longToken(root: string, work: string): Row[] {
   const make = (name: string, length: number) => {
     const tree = join(work, name);
     cpSync(join(root, "test/fixtures/extract/patterns/case-labels"), tree, { recursive: true });

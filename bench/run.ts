@@ -5,13 +5,15 @@
 // full, the second as a second tag extracted with the first's cache, all of them one after the other;
 // `npm run bench -- --only-extract` runs that one alone.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchCmdline } from "./cmdline.js";
 import { largeBoard } from "./dts-workload.js";
-import { benchExtract, cpuModel } from "./extract.js";
+import { benchExtract, cpuModel, longToken } from "./extract.js";
+import { benchGuards } from "./guards.js";
 import type { DecideResult, EvaluateResult, MatrixResult, PrivcmdResult } from "./measure.js";
 import { median, PASSES, type Row } from "./measure.js";
 import { benchReport } from "./report.js";
@@ -202,21 +204,34 @@ if (!SOURCE)
 console.log(`measuring ${SOURCE ? "from source through tsx" : "the bundled code (as in dist/)"}`);
 // The millisecond-scale benches run first, before the matrix leaves a large heap to collect.
 // `--only-extract`: the extraction benchmark alone (it needs XEN_SRC).
-const rows = process.argv.includes("--only-extract")
-  ? []
-  : [
-      ...benchCmdline(),
-      ...benchSbat(ROOT, OUT),
-      ...benchDecide(),
-      ...benchPrivcmd(),
-      ...benchEvaluate(),
-      ...benchMatrix(),
-      ...benchCheck(),
-      ...benchLintDts(),
-      ...(await benchReport(ROOT, OUT)),
-    ];
+// `--only-guards`: issue 21's rows alone (the DTS byte string, the extractor's long token)
+const guards = (): Row[] => {
+  const work = mkdtempSync(join(tmpdir(), "xenpriv-bench-guards-"));
+  try {
+    return [...benchGuards(ROOT, OUT), ...longToken(ROOT, work)];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+const rows = process.argv.includes("--only-guards")
+  ? guards()
+  : process.argv.includes("--only-extract")
+    ? []
+    : [
+        ...benchGuards(ROOT, OUT),
+        ...benchCmdline(),
+        ...benchSbat(ROOT, OUT),
+        ...benchDecide(),
+        ...benchPrivcmd(),
+        ...benchEvaluate(),
+        ...benchMatrix(),
+        ...benchCheck(),
+        ...benchLintDts(),
+        ...(await benchReport(ROOT, OUT)),
+      ];
 const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
-if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
+if (process.argv.includes("--only-guards")) console.log("extract: only its long-token rows (--only-guards)");
+else if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
 else rows.push(...benchExtract(trees, ROOT, OUT));
 console.log(`CPU: ${cpuModel()}`);
 console.log(`\n${table(rows)}`);
