@@ -160,7 +160,8 @@ export class LiveTree {
     while (stack.length > 0) {
       const n = stack.pop() as LiveNode;
       for (const l of n.labels) this.index(l.name, n);
-      stack.push(...n.children);
+      // one by one: a spread of a node's 200,000 children overflows the stack
+      for (const c of n.children) stack.push(c);
     }
   }
 

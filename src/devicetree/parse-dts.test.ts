@@ -346,3 +346,16 @@ test("/include/ can read through a given readFile and look in includeDirs", () =
   const t = parseDtsFile("/v/main.dts", { readFile, includeDirs: ["/lib"] });
   assert.deepEqual([t.root.properties.map((p) => p.name), t.root.span.file], [["from-lib"], "/lib/lib.dtsi"]);
 });
+
+test("a node with 200,000 children, and one with 200,000 labels, parse (no spread of them overflows the stack)", () => {
+  const children = Array.from({ length: 200_000 }, (_, i) => `a${i} {};`).join(" ");
+  const t = parseDts(`/dts-v1/;\n/ { ${children} };\n`, "kids.dts");
+  assert.equal(t.root.children.length, 200_000);
+  assert.equal(t.root.children.at(-1)?.name, "a199999");
+  const labels = Array.from({ length: 200_000 }, (_, i) => `l${i}:`).join(" ");
+  const u = parseDts(
+    `/dts-v1/;\n/ { p = <&m0>; ${labels} /omit-if-no-ref/ ${labels.replace(/l/g, "m")} n {}; };\n`,
+    "labels.dts",
+  );
+  assert.equal(u.root.children[0]?.labels.length, 400_000);
+});

@@ -324,7 +324,7 @@ class Parser {
       while (this.is("/omit-if-no-ref/")) {
         this.next();
         omit = true;
-        labels.push(...this.labels());
+        for (const l of this.labels()) labels.push(l);
       }
       const t = this.lx.peek();
       if (this.is("/delete-property/")) {

@@ -37,12 +37,13 @@ export function compileProfile(program: FilterProgram): CompiledProfile {
   for (const h of program.hypercalls) {
     other[h.number] = verdictCode(h.other);
     if (!h.subops.length) continue;
-    const width = Math.max(...h.subops.map((s) => s.value)) + 1;
+    // a loop, not a spread: a catalogue given with --xen may list any number of sub-ops
+    const width = h.subops.reduce((w, s) => Math.max(w, s.value), 0) + 1;
     base[h.number] = verdicts.length;
     span[h.number] = width;
     const row = new Array<number>(width).fill(other[h.number] as number);
     for (const s of h.subops) row[s.value] = verdictCode(s.verdict);
-    verdicts.push(...row);
+    for (const v of row) verdicts.push(v);
   }
   return {
     id: program.profile.id,

@@ -371,7 +371,7 @@ export function armIommu(dts: DeviceTreeSystem): ArmIommu {
     // a later pass returns whatever error it meets, -ENODEV included
     if (failed) rc = failed.probe.kind === "error" ? failed : "-ENODEV";
     else rc = deferred.length ? "-EAGAIN" : any ? "0" : "-ENODEV";
-  } else nodes.push(...candidates.map((c) => ({ ...c, probe: { kind: "skipped" } as const })));
+  } else for (const c of candidates) nodes.push({ ...c, probe: { kind: "skipped" } as const });
   const enabled = enable && rc === "0";
   const used = nodes.filter((n) => n.probe.kind === "probed");
   const assumed = used.filter((n) => n.build.assumed);

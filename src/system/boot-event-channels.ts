@@ -32,7 +32,7 @@ export function eventChannelRules(ctx: BootContext): Diagnostic[] {
   const candidates: DtNode[] = [];
   for (const child of dts.chosen.children) {
     candidates.push(child);
-    candidates.push(...child.children);
+    for (const c of child.children) candidates.push(c);
   }
   const channels = candidates.filter((n) => isCompatible(n, "xen,evtchn-v1"));
   for (const n of candidates)

@@ -50,7 +50,7 @@ export function registerModules(ctx: BootContext): ModuleRegistry {
   const dropped = new Map<BootModule, string>();
   const byNode = new Map(dts.modules.map((m) => [m.node, m]));
   const reserve = (node: DtNode): void => {
-    reserved.push(...staticMemoryBanks(ctx, node));
+    for (const b of staticMemoryBanks(ctx, node)) reserved.push(b);
   };
   const add = (m: BootModule): void => {
     const [ac, sc] = scanCells([dts.tree.root, dts.chosen, ...(m.domain ? [m.domain] : [])]);
