@@ -105,3 +105,15 @@ test("JSON read fast is held to the same limits, and located through the YAML re
     endColumn: 19,
   });
 });
+
+test("a duplicate key is a diagnostic at the second one, found in one pass over 100,000 keys", () => {
+  assert.equal(problem("a: 1\nb: 2\na: 3\n"), "3:1 system/duplicate-key: duplicate key `a`");
+  assert.equal(problem('{"x": {"k": 1, "k": 2}}'), "1:16 system/duplicate-key: duplicate key `k`");
+  const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: 1`);
+  const { doc } = parseSource(`${keys.join("\n")}\n`, "f.yaml");
+  assert.equal(Object.keys(doc?.value as object).length, 100_000);
+  assert.match(
+    problem(`${keys.join("\n")}\nk5: 2\n`),
+    /^100001:1 system\/duplicate-key: duplicate key `k5`$/,
+  );
+});

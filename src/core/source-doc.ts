@@ -8,7 +8,9 @@ import {
   Lexer,
   LineCounter,
   type Node,
+  type Pair,
   Parser,
+  type YAMLMap,
   YAMLParseError,
 } from "yaml";
 import { cstTooDeep } from "./cst-too-deep.js";
@@ -26,6 +28,23 @@ export interface SourceDoc {
   spanOf(path: readonly (string | number)[], key?: boolean): Span;
 }
 
+/** Each mapping's pairs by key, built the first time a span is asked of it. */
+const pairsByKey = new WeakMap<object, Map<unknown, Pair<unknown, unknown>>>();
+
+/** The first pair of a mapping with this key, without a scan per lookup: a mapping of 100,000 unknown keys asks for each. */
+function pairOf(map: YAMLMap<unknown, unknown>, key: string | number): Pair<unknown, unknown> | undefined {
+  let index = pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      const k = isNode(p.key) ? (p.key as { value?: unknown }).value : p.key;
+      if (!index.has(k)) index.set(k, p);
+    }
+    pairsByKey.set(map, index);
+  }
+  return index.get(key);
+}
+
 function nodeAt(
   root: unknown,
   path: readonly (string | number)[],
@@ -34,9 +53,7 @@ function nodeAt(
   let keyNode: Node | null = null;
   for (const part of path) {
     if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === part,
-      );
+      const pair = pairOf(node, part);
       if (!pair) break;
       keyNode = isNode(pair.key) ? pair.key : null;
       node = pair.value;
@@ -65,7 +82,8 @@ function documentTooLarge(text: string, file: string, prefix: string): Diagnosti
 
 /** The first document of the tokens, composed; a second one is an error, as in yaml's parseDocument. */
 function compose(tokens: readonly CST.Token[], end: number): Document.Parsed | undefined {
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  // duplicate keys are found by yamlValue, in one pass
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   // yaml makes an Error per problem, and capturing a stack trace for each is most of its cost
   const traces = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;

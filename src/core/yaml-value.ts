@@ -3,7 +3,13 @@ import { LIMITS } from "./limits.js";
 
 /** Why a composed YAML document has no value: what, where (an offset in its text) and what to do. */
 export interface YamlValueProblem {
-  readonly code: "unresolved-alias" | "alias-cycle" | "alias-bomb" | "complex-key" | "too-deep";
+  readonly code:
+    | "unresolved-alias"
+    | "alias-cycle"
+    | "alias-bomb"
+    | "complex-key"
+    | "duplicate-key"
+    | "too-deep";
   readonly message: string;
   readonly offset: number;
   readonly help: string;
@@ -102,8 +108,17 @@ export function yamlValue(doc: Document.Parsed): { value: unknown } | { problem:
             offset: offsetOf(pair.key),
             help: "write the key as a string",
           });
+        const key = k.value === null ? "" : String(k.value);
+        // here, not by yaml's `uniqueKeys`, which compares each key with every one before it
+        if (Object.hasOwn(value, key))
+          throw new Stop({
+            code: "duplicate-key",
+            message: `duplicate key \`${key}\``,
+            offset: offsetOf(pair.key),
+            help: "give each key once in a mapping",
+          });
         const v = convert(pair.value, depth + 1);
-        setKey(value, k.value === null ? "" : String(k.value), v.value);
+        setKey(value, key, v.value);
         size += k.size + v.size;
       }
       out = { value, size };
