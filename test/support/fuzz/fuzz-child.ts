@@ -20,6 +20,8 @@ const target = [...FUZZ_TARGETS, SELF_TEST_TARGET].find((t) => t.name === name);
 if (!target) throw new Error(`no fuzz target \`${name}\``);
 const seeds = target.seeds();
 mkdirSync(work, { recursive: true });
+// a parent that is gone (killed, or stopped with ^C) takes its cases with it
+process.on("disconnect", () => process.exit(0));
 const send = (m: unknown) => new Promise<void>((resolve) => process.send?.(m, () => resolve()));
 
 /** Runs the CLI here; exit 3 (an internal error, with its stack on stderr) or an unknown code is a crash. */
