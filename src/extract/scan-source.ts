@@ -13,7 +13,7 @@ export interface SourceScan {
   /** each identifier once, outside comments (inside strings too: more is safe), as its nameHash */
   readonly names: Int32Array;
   /**
-   * each identifier followed by `(` between a `;`, `{` or `}` and the next `{`, as its nameHash: a
+   * each identifier followed by `(` outside parentheses between a `;`, `{` or `}` and the next `{`, as its nameHash: a
    * function definition's name is one, and so is a macro call tree-sitter reads as one
    * (`TVM_REG(SCTLR_EL1)` lines before a definition, xen/arch/arm/arm64/vsysreg.c:51-66 at 4.22.0)
    */
@@ -42,8 +42,10 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 export function scanSource(text: string): SourceScan {
   const names = new Set<number>();
   const defines = new Set<number>();
-  // the identifiers before a `(` since the last `;`, `{` or `}`
+  // the identifiers before a `(` outside parentheses since the last `;`, `{` or `}`
+  // (`if ( is_hvm_domain(d) ) {` names `if` only)
   const called: number[] = [];
+  let depth = 0;
   let last = -1;
   const n = text.length;
   let i = 0;
@@ -86,11 +88,17 @@ export function scanSource(text: string): SourceScan {
     } else {
       i++;
       if (c === 40 /* ( */) {
-        if (last !== -1) called.push(last);
-      } else if (c === 123 /* { */) {
+        if (last !== -1 && depth === 0) called.push(last);
+        depth++;
+      } else if (c === 41 /* ) */) depth = Math.max(0, depth - 1);
+      else if (c === 123 /* { */) {
         for (const name of called) defines.add(name);
         called.length = 0;
-      } else if (c === 59 /* ; */ || c === 125 /* } */) called.length = 0;
+        depth = 0;
+      } else if (c === 59 /* ; */ || c === 125 /* } */) {
+        called.length = 0;
+        depth = 0;
+      }
       if (!isSpace(c)) last = -1;
     }
   }
