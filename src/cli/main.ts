@@ -296,13 +296,20 @@ export function program(): Command {
       ),
     );
 
+  // README states the same rule, word for word (test/cli-sbat.test.ts)
+  const sbatExits = `
+Exit codes: 0 the image passes; 1 shim would not load it: revoked by the level, or refused (several
+.sbat sections, relocations in .sbat, no .sbat when shim loads it, or .sbat text shim cannot parse,
+named by its first bad record and the rule it breaks); 2 only for a file that is not a readable PE
+image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for every readable image.`;
   const sbatFormat = () =>
     new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table");
   const sbat = p
     .command("sbat")
     .description(
       "shim's SBAT: an EFI image's sections and .sbat records, revocation checks, downstream lines",
-    );
+    )
+    .addHelpText("after", sbatExits);
   sbat
     .command("show")
     .argument("<efi>", "a PE/COFF EFI image (shimx64.efi, xen.efi, grubx64.efi, a unified kernel image)")
@@ -319,6 +326,7 @@ export function program(): Command {
     .description(
       "does shim (Secure Boot on) let the image through under an SbatLevel? exit 0 it passes, 1 revoked or refused; names the revoking entry and the lines to bump",
     )
+    .addHelpText("after", sbatExits)
     .option(
       "--level <level>",
       "latest, automatic (previous), original, a datestamp YYYYMMDDCC of SbatLevel_Variable.txt, or a file holding a payload",

@@ -429,10 +429,12 @@ export const OUTPUT_SCHEMAS = {
       }),
     ),
     sbat: z.object({
-      state: z.enum(["present", "missing", "refused"]),
+      state: z.enum(["present", "missing", "refused", "invalid"]),
       section: z.number().int().optional(),
       reason: z.string().optional(),
       records: z.array(SbatRecordSchema),
+      /** `invalid`: the records that break parse_sbat_section's rules, each with its rule as `code` */
+      invalid: z.array(SbatNoteSchema).optional(),
       warnings: z.array(SbatNoteSchema),
     }),
     payloads: z
@@ -483,6 +485,8 @@ export const OUTPUT_SCHEMAS = {
         notes: z.array(z.string()),
       })
       .optional(),
+    /** verdict `refused` for `.sbat` text shim cannot parse: the records that break a rule, the first decides */
+    invalid: z.array(SbatNoteSchema).optional(),
     warnings: z.array(SbatNoteSchema),
   }),
   "sbat-generate": envelope("sbat-generate", {
