@@ -424,6 +424,10 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     )
     .option("--inner <subop>", "an inner sub-op (numa_op, livepatch_op, mmuext_op)")
     .option("--signed", "kexec_load: segment 0 carries a valid signature")
+    .option(
+      "--no-kexec-signature-check",
+      "the kernel lacks CONFIG_SIGNED_PE_FILE_VERIFICATION: XenServer's filter then refuses every kexec_load (EPERM); with it, an unsigned image gets the verifier's ENODATA",
+    )
     .option("--pci", "assign_device: the device is a PCI device")
     .option("--restrict-to <domid>", "the fd was restricted with IOCTL_PRIVCMD_RESTRICT")
     .option("--domu", "the process runs in a domU: XSA-482 restricts its fds")

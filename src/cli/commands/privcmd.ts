@@ -114,6 +114,8 @@ export interface EmuOptions extends PrivcmdOptions {
   readonly xsTarget?: string;
   readonly unrestricted?: boolean;
   readonly lockdown: boolean;
+  /** the kernel has CONFIG_SIGNED_PE_FILE_VERIFICATION (`--no-kexec-signature-check`: it has not) */
+  readonly kexecSignatureCheck: boolean;
   readonly trace?: string;
 }
 
@@ -143,11 +145,12 @@ export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Outp
   const ctx: PrivcmdContext = {
     domain: o.domu ? "domU" : "dom0",
     lockedDown: o.lockdown,
+    kexecSignatureCheck: o.kexecSignatureCheck !== false,
     ...(restrictTo !== undefined && { restrictedTo: restrictTo }),
     ...(xsTarget !== undefined && { xsTarget }),
     ...(o.unrestricted && { unrestricted: true }),
   };
-  const env = { linux: facts.linux };
+  const env = { linux: facts.linux, hypercalls: facts.hypercalls };
   const head = `profile ${profile.id}: ${profile.title}; ${ctx.domain}${ctx.lockedDown ? ", locked down" : ""}`;
   if (o.trace) {
     const calls = parseTrace(readText(o.trace, "the trace"), o.trace, facts.hypercalls);
