@@ -96,7 +96,9 @@ export const FilteredHypercallSchema = z.strictObject({
    * the bits of the sub-op number the filter compares (memory_op's `cmd & MEMOP_CMD_MASK`, an `(int)`
    * cast's low 32 bits), as a hexadecimal string; absent: the whole number
    */
-  subopMask: z.strictObject({ mask: z.string().regex(/^0x[0-9a-f]+$/), what: z.string(), ref: z.string() }).optional(),
+  subopMask: z
+    .strictObject({ mask: z.string().regex(/^0x[0-9a-f]+$/), what: z.string(), ref: z.string() })
+    .optional(),
   /** e.g. that the sub-op is read from each entry of a batch, or that the hypercall is XenServer's */
   note: z.string().optional(),
 });
