@@ -49,7 +49,7 @@ describe("xenpriv privcmd", () => {
       id: string;
       class: string;
       evidence: unknown[];
-      disagreements: string[];
+      disagreements: { conflicts: string[]; defaults: string[]; open: string[] };
     }[];
     for (const k of ["privileged", "control-plane", "informational"])
       assert.ok(
@@ -65,7 +65,7 @@ describe("xenpriv privcmd", () => {
     assert.deepEqual(pause?.xsm, ["domctl: PRIV"]);
     const mc = ops.find((o) => o.id === "platform_op/microcode_update");
     assert.equal(mc?.class, "privileged");
-    assert.match(mc?.disagreements.join() ?? "", /XenServer's filter allows it/);
+    assert.match(mc?.disagreements.conflicts.join() ?? "", /XenServer's filter allows it/);
   });
 
   test("bad input: misspelt names get suggestions, a bad trace line its line and column, exit 2", () => {

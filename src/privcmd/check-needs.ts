@@ -240,8 +240,9 @@ export function checkNeeds(
       const use = cellsOf(id).find((c) => usable(c.cell));
       return { xsm: r.xsm, may: use ? cellLabel(use.cell) : "none" };
     };
-    // a guest the toolstack manages: one that is not the domain itself, else domain 1
-    const guest = model.domains.find((x) => x !== d && x.domid < 0x7ff0 && x.target === null);
+    // a guest the toolstack manages: another domain with no role, else any other, else domain 1
+    const others = model.domains.filter((x) => x !== d && x.domid < 0x7ff0);
+    const guest = others.find((x) => capabilityNames(x.caps).length === 0 && x.target === null) ?? others[0];
     const domOf = (t: ToolstackCall["target"]): number | undefined =>
       t === "none" ? undefined : t === "dm-target" && d.target !== null ? d.target : (guest?.domid ?? 1);
     const evaluateNeed = (call: PrivcmdCall, c: PrivcmdContext, from: string): NeededOp => {

@@ -9,7 +9,7 @@ export const KERNEL_MEDIATED = ["gntdev", "evtchn"] as const;
 
 /** One call a role's toolstack makes, with the library function that makes it and the line naming the sub-op. */
 export const ToolstackCallSchema = z.strictObject({
-  /** `hypercall/subop` as the hypercall catalogue names it, or the hypercall (`dm_op`) */
+  /** `hypercall/subop` as the hypercall catalogue names it, the hypercall (`dm_op`), or the ioctl itself (`MMAPBATCH_V2`) */
   op: z.string(),
   /**
    * how it reaches Xen: `HYPERCALL` (IOCTL_PRIVCMD_HYPERCALL), another privcmd ioctl (`DM_OP`,
