@@ -13,6 +13,7 @@ interface Step {
 }
 interface Needed {
   op: string;
+  from: string;
   errno?: string;
   step?: Step;
   may: string;
