@@ -133,12 +133,6 @@ const usable = (c: Cell): boolean =>
   (c.others !== undefined && c.others !== "none") ||
   Object.values(c.system ?? {}).some(Boolean);
 
-/** The hypercall table of the domain's guest type has the hypercall (hypercall-defs.c). */
-function inTable(h: Hypercall, d: Domain, arch: "x86" | "arm"): boolean {
-  if (arch === "arm") return h.callers.arm;
-  return d.type === "pv" ? h.callers.x86pv : h.callers.x86hvm;
-}
-
 /** The verdict of a decision: a check on the arguments makes it conditional, whichever way it went. */
 function verdictOf(d: Decision): { verdict: Verdict; step?: Step } {
   const failed = d.steps.findLast((s) => s.outcome === "fail");
