@@ -86,7 +86,7 @@ describe("xenpriv privcmd check", () => {
   });
 
   test("a shipped example passes (exit 0): x86-classic against the profile of Xen's own toolstack", () => {
-    const r = json("privcmd", "check", "-s", CLASSIC, "--profile", "examples/privcmd-libxl.yaml");
+    const r = json("privcmd", "check", "-s", CLASSIC, "--profile", "examples/profiles/libxl.yaml");
     assert.equal(r.code, 0);
     const dom0 = domains(r)[0] as DomainNeeds;
     assert.deepEqual([dom0.counts.blocked, dom0.counts.conditional], [0, 0]);
