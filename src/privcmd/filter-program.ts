@@ -29,6 +29,8 @@ export interface ProgramHypercall {
   readonly subops: readonly ProgramSubop[];
   /** a sub-op value the catalogue does not define, or the call of a hypercall without sub-ops */
   readonly other: Verdict;
+  /** the bits of the sub-op number the filter compares (`0x3f` for XenServer's memory_op), with their line */
+  readonly subopMask?: { readonly mask: string; readonly ref: string };
 }
 
 /**
@@ -93,11 +95,19 @@ export function buildFilterProgram(
     hypercalls: catalogue.hypercalls.map((h) => ({
       name: h.name,
       number: h.number,
+      ...maskOf(profile, h.name),
       subops: h.subops.map((s) => ({ name: s.name, value: s.value, verdict: verdict(h.name, s.name) })),
       other: h.subops.length ? verdict(h.name, UNKNOWN_SUBOP) : verdict(h.name),
     })),
     unknownHypercall: verdict(UNKNOWN_HYPERCALL),
   };
+}
+
+/** The sub-op mask the profile's filter applies to a hypercall (only XenServer's masks). */
+function maskOf(profile: Profile, hypercall: string): { subopMask?: { mask: string; ref: string } } {
+  if (profile.kind !== "xenserver") return {};
+  const m = profile.facts.hypercalls.find((x) => x.hypercall === hypercall)?.subopMask;
+  return m ? { subopMask: { mask: m.mask, ref: m.ref } } : {};
 }
 
 /** A decision that read no argument, with its decisive step's reference: the failure, or the last check passed. */

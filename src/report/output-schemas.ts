@@ -87,14 +87,23 @@ const PrivcmdStepSchema = z.object({
 });
 
 /** privcmd check: an operation a domain needs and what the profile does with it. */
+/** A call a domain's toolstack makes through privcmd (privcmd/check-needs.ts). */
 const PrivcmdNeededSchema = z.object({
   op: z.string(),
+  /** the privcmd ioctl it goes through */
+  via: z.string(),
+  /** the library function and its tools line, or the trace line, it comes from */
+  from: z.string(),
   xsm: z.array(z.string()),
+  /** where Xen lets the domain use it; `none`: nowhere; `-`: no XSM check */
   may: z.string(),
   call: z.object({ ioctl: z.string(), dom: z.number().int().optional() }).loose(),
   verdict: z.enum(["allowed", "conditional", "blocked"]),
   errno: z.string().optional(),
+  /** blocked: the check that refuses it */
   step: PrivcmdStepSchema.optional(),
+  /** conditional: what must hold for the profile to let it through */
+  passesIf: z.array(z.string()).optional(),
 });
 
 export const ChangeSchema = z.object({
@@ -335,7 +344,12 @@ export const OUTPUT_SCHEMAS = {
         pointerFree: z.boolean().optional(),
         handles: z.array(z.string()).optional(),
         evidence: z.array(z.object({ source: z.string(), says: z.string(), ref: z.string() })),
-        disagreements: z.array(z.string()),
+        /** conflicts between sources; classes that are xenpriv's own default; questions no source settles */
+        disagreements: z.object({
+          conflicts: z.array(z.string()),
+          defaults: z.array(z.string()),
+          open: z.array(z.string()),
+        }),
       }),
     ),
     policyDocument: z.object({ source: z.string(), says: z.string(), ref: z.string() }),
@@ -374,10 +388,13 @@ export const OUTPUT_SCHEMAS = {
         domain: z.string(),
         domid: z.number().int(),
         roles: z.array(z.string()),
+        needsFrom: z.enum(["toolstack", "trace"]),
         privcmd: z.enum(["dom0", "domU"]),
         restrictedTo: z.number().int().optional(),
+        needed: z.array(PrivcmdNeededSchema),
         blocked: z.array(PrivcmdNeededSchema),
         conditional: z.array(PrivcmdNeededSchema),
+        kernelMediated: z.array(z.object({ op: z.string(), via: z.string(), from: z.string() })),
         unusable: z.array(
           z.object({
             op: z.string(),
@@ -386,12 +403,12 @@ export const OUTPUT_SCHEMAS = {
             why: z.array(z.string()),
           }),
         ),
-        unchecked: z.object({ total: z.number().int(), blocked: z.array(z.string()) }),
         counts: z.object({
           needed: z.number().int(),
           allowed: z.number().int(),
           conditional: z.number().int(),
           blocked: z.number().int(),
+          kernelMediated: z.number().int(),
           neverUsable: z.number().int(),
           allowedNeverUsable: z.number().int(),
         }),
@@ -429,10 +446,12 @@ export const OUTPUT_SCHEMAS = {
       }),
     ),
     sbat: z.object({
-      state: z.enum(["present", "missing", "refused"]),
+      state: z.enum(["present", "missing", "refused", "invalid"]),
       section: z.number().int().optional(),
       reason: z.string().optional(),
       records: z.array(SbatRecordSchema),
+      /** `invalid`: the records that break parse_sbat_section's rules, each with its rule as `code` */
+      invalid: z.array(SbatNoteSchema).optional(),
       warnings: z.array(SbatNoteSchema),
     }),
     payloads: z
@@ -483,6 +502,8 @@ export const OUTPUT_SCHEMAS = {
         notes: z.array(z.string()),
       })
       .optional(),
+    /** verdict `refused` for `.sbat` text shim cannot parse: the records that break a rule, the first decides */
+    invalid: z.array(SbatNoteSchema).optional(),
     warnings: z.array(SbatNoteSchema),
   }),
   "sbat-generate": envelope("sbat-generate", {

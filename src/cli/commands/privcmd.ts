@@ -6,7 +6,7 @@ import { readInput } from "../../core/read-input.js";
 import { didYouMean } from "../../core/suggest.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { POLICY_DOCUMENT_NOTE } from "../../privcmd/classification-rules.js";
-import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
+import { type ClassifiedOp, classify, disagreementList } from "../../privcmd/classify.js";
 import { CONDITIONAL, compileProfile } from "../../privcmd/compile-profile.js";
 import { type Decision, evaluateCall } from "../../privcmd/evaluate-call.js";
 import { buildFilterProgram } from "../../privcmd/filter-program.js";
@@ -77,7 +77,7 @@ export function privcmdClassifyCommand(
       (r) =>
         (!o.class || r.class === o.class) &&
         (!o.hypercall.length || o.hypercall.includes(r.hypercall)) &&
-        (!o.disputed || r.disagreements.length > 0),
+        (!o.disputed || disagreementList(r.disagreements).length > 0),
     );
   const table = {
     columns: ["operation", "class", "XenServer filter", "XSM", "XSA-77", "pointers", "disagreement"],
@@ -88,12 +88,14 @@ export function privcmdClassifyCommand(
       r.xsm.join(", ") || "-",
       r.xsa77 ? "yes" : "-",
       r.pointerFree === undefined ? "?" : r.pointerFree ? "none" : (r.handles?.join(", ") ?? ""),
-      r.disagreements.join("; ") || "-",
+      disagreementList(r.disagreements).join("; ") || "-",
     ]),
   };
   const count = (c: ClassifiedOp["class"]) => rows.filter((r) => r.class === c).length;
   const policy = `The Secure Boot policy document (${POLICY_DOCUMENT_NOTE.source}) ${POLICY_DOCUMENT_NOTE.says} (${POLICY_DOCUMENT_NOTE.ref}).`;
-  const summary = `${rows.length} operation(s): ${count("privileged")} privileged, ${count("control-plane")} control-plane, ${count("informational")} informational; ${rows.filter((r) => r.disagreements.length).length} with disagreements`;
+  const kind = (k: keyof ClassifiedOp["disagreements"]) =>
+    rows.filter((r) => r.disagreements[k].length).length;
+  const summary = `${rows.length} operation(s): ${count("privileged")} privileged, ${count("control-plane")} control-plane, ${count("informational")} informational; disagreements: ${kind("conflicts")} with conflicting sources, ${kind("defaults")} on xenpriv's own default, ${kind("open")} open`;
   return {
     kind: "privcmd-classify",
     json: { xen: o.xen, operations: rows, policyDocument: POLICY_DOCUMENT_NOTE },
@@ -114,6 +116,8 @@ export interface EmuOptions extends PrivcmdOptions {
   readonly xsTarget?: string;
   readonly unrestricted?: boolean;
   readonly lockdown: boolean;
+  /** the kernel has CONFIG_SIGNED_PE_FILE_VERIFICATION (`--no-kexec-signature-check`: it has not) */
+  readonly kexecSignatureCheck: boolean;
   readonly trace?: string;
 }
 
@@ -143,11 +147,12 @@ export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Outp
   const ctx: PrivcmdContext = {
     domain: o.domu ? "domU" : "dom0",
     lockedDown: o.lockdown,
+    kexecSignatureCheck: o.kexecSignatureCheck !== false,
     ...(restrictTo !== undefined && { restrictedTo: restrictTo }),
     ...(xsTarget !== undefined && { xsTarget }),
     ...(o.unrestricted && { unrestricted: true }),
   };
-  const env = { linux: facts.linux };
+  const env = { linux: facts.linux, hypercalls: facts.hypercalls };
   const head = `profile ${profile.id}: ${profile.title}; ${ctx.domain}${ctx.lockedDown ? ", locked down" : ""}`;
   if (o.trace) {
     const calls = parseTrace(readText(o.trace, "the trace"), o.trace, facts.hypercalls);
