@@ -171,6 +171,9 @@ test("a scan kept in the cache is the scan made, and bytes it cannot read are a 
     defines: [...scan.defines],
   });
   const bytes = scanToBytes(scan);
+  // as the cache gives it: a Buffer over a part of the file read, at an odd offset
+  const read = Buffer.concat([Buffer.from([1, 2, 3]), bytes]).subarray(3);
+  assert.deepEqual(scanFromBytes(read)?.names, scan.names);
   assert.equal(scanFromBytes(bytes.subarray(0, bytes.length - 4)), null, "truncated");
   assert.equal(scanFromBytes(bytes.subarray(0, 6)), null, "not whole words");
   const bad = bytes.slice();

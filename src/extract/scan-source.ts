@@ -139,8 +139,8 @@ export function scanToBytes(scan: FileScan): Uint8Array {
 /** What scanToBytes made, or null for bytes it cannot have made. */
 export function scanFromBytes(bytes: Uint8Array): FileScan | null {
   if (bytes.byteLength < 16 || bytes.byteLength % 4 !== 0) return null;
-  // copied: a cache entry's bytes are a part of the file read, at any offset
-  const words = new Int32Array(bytes.slice().buffer);
+  // copied (a Buffer's slice() would not copy): a cache entry's bytes are a part of the file read, at any offset
+  const words = new Int32Array(new Uint8Array(bytes).buffer);
   const [length = -1, gate = -1, names = -1, defines = -1] = words;
   if (length < 0 || (gate !== 0 && gate !== 1) || names < 0 || defines < 0) return null;
   if (words.length !== 4 + names + defines) return null;
