@@ -66,7 +66,7 @@ export function extractOptions(root: string): OptionEntry[] {
   const objects = new Map<string, string[]>();
   for (const dir of ["common", "drivers", "lib", "xsm", "crypto", "arch/x86", "arch/arm"])
     makefileGuards(read, `xen/${dir}`, dir === "crypto" ? ["CONFIG_CRYPTO"] : [], objects);
-  const kconfig = kconfigOf(root);
+  const kconfig = kconfigOf(root, ["x86", "arm", "arm32"]);
   const out: OptionEntry[] = [];
   for (const p of [...found.c, ...found.h].sort()) {
     const file = relative(root, p);
@@ -93,6 +93,7 @@ export function extractOptions(root: string): OptionEntry[] {
       const builds = {
         x86: (arch === null || arch === "x86") && buildable(kconfig.x86, guards),
         arm: (arch === null || arch === "arm") && buildable(kconfig.arm, guards),
+        arm32: (arch === null || arch === "arm") && buildable(kconfig.arm32, guards),
       };
       const entry: OptionEntry = {
         name,
@@ -111,7 +112,7 @@ export function extractOptions(root: string): OptionEntry[] {
           if (length !== undefined) Object.assign(entry, { length });
         } else if (decl && type !== "string") {
           const w = WIDTH.find(([re]) => re.test(decl.type));
-          if (w) Object.assign(entry, { width: w[1], signed: w[2] });
+          if (w) Object.assign(entry, { width: w[1], signed: w[2], ctype: decl.type });
         }
       }
       out.push(entry);
