@@ -55,12 +55,17 @@ function xenValue(e: OptionEntry, l: HarnessLine, i: number): string | undefined
   return formatValue(n);
 }
 
-/** Builds the harness for `table` in a temporary directory, runs both sides on `lines`, and compares. */
+/**
+ * Builds the harness for `table` (the boot registrations of an x86_64 or arm64 build: the harness is
+ * an LP64 program) in a temporary directory, runs both sides on `lines`, and compares. On Arm the
+ * line is /chosen's `xen,xen-bootargs`.
+ */
 export async function paramsDifferential(
   root: string,
   catalogue: OptionCatalogue,
   table: readonly OptionEntry[],
   lines: readonly string[],
+  arch: "x86" | "arm" = "x86",
 ): Promise<Differential> {
   const dir = mkdtempSync(join(tmpdir(), "xenpriv-params-"));
   try {
@@ -70,7 +75,9 @@ export async function paramsDifferential(
     const analyses = lines.map((line) =>
       analyseCommandLine(
         cat,
-        { arch: "x86", boot: "multiboot", bootloader: line, loaderName: "GRUB 2.12" },
+        arch === "x86"
+          ? { arch, boot: "multiboot", bootloader: line, loaderName: "GRUB 2.12" }
+          : { arch, boot: "dt", chosen: { file: "(test)", xenBootargs: line } },
         {
           model: LOCKDOWN_MODELS.none,
           safeList: SAFE_LISTS.v2,
@@ -93,7 +100,7 @@ export async function paramsDifferential(
           : e.type === "bool"
             ? 1
             : e.type === "integer" || e.type === "size"
-              ? integerWidth(e, { arch: "x86" })
+              ? integerWidth(e, { arch })
               : 0,
       name: e.name,
     }));
