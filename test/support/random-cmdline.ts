@@ -87,13 +87,13 @@ const number = fc
     return `${negative ? "-" : ""}${digits}${suffix}`;
   });
 
-const text = (max: number) => fc.string({ unit: CHARS, minLength: 0, maxLength: max });
+const text = (max: number, min = 0) => fc.string({ unit: CHARS, minLength: min, maxLength: max });
 
 const value = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...BOOLS) },
   { weight: 5, arbitrary: number },
   { weight: 3, arbitrary: text(12) },
-  { weight: 2, arbitrary: fc.integer({ min: 0, max: 300 }).chain((n) => text(n)) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 300 }).chain((n) => text(n, n)) },
   { weight: 1, arbitrary: fc.constantFrom("no", "no-", "=", "==x", "x", "all", "none", "vga,com1", "\t1") },
 );
 
