@@ -5,7 +5,7 @@ import { fail, InputError } from "../core/errors.js";
 import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
-import { buildable, type Kconfig, type KconfigArch, readKconfig } from "./kconfig.js";
+import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
 import { parseFiles } from "./parse-files.js";
 import { type CallSummary, callSummary } from "./relevant.js";
 import type { SyntaxTree } from "./syntax-tree.js";
@@ -129,19 +129,16 @@ export function readSource(root: string, path: string): string {
   }
 }
 
-/** What each modelled arch's Kconfig (or each of `arches`) lets a build of the tree have. */
-export function kconfigOf<A extends KconfigArch = Arch>(
-  root: string,
-  arches: readonly A[] = ["x86", "arm"] as A[],
-): Record<A, Kconfig> {
-  // every arch sources common/Kconfig and the rest: each file is read once
+/** What each modelled arch's Kconfig lets a build of the tree have. */
+export function kconfigOf(root: string): Record<Arch, Kconfig> {
+  // both arches source common/Kconfig and the rest: each file is read once
   const files = new Map<string, string | null>();
   const read = (path: string) => {
     if (!files.has(path))
       files.set(path, existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null);
     return files.get(path) ?? null;
   };
-  return Object.fromEntries(arches.map((a) => [a, readKconfig(read, a)])) as Record<A, Kconfig>;
+  return { x86: readKconfig(read, "x86"), arm: readKconfig(read, "arm") };
 }
 
 /** Fails with exit 2 unless `root` looks like a Xen source tree. */
