@@ -1,4 +1,5 @@
-// `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle,
+// `npm test` setup (the `pretest` script): the device-tree tests use Debian's `dtc` as their oracle
+// and read the boards Debian's `qemu-system-aarch64` (package qemu-system-arm) writes,
 // the PE tests use binutils (`objdump`, `objcopy`) and real EFI binaries from Debian packages, and the
 // privcmd export test compiles C with `cc` (gcc), and the report tests drive Debian's `chromium` with
 // playwright-core (never a browser build playwright downloads).
@@ -60,6 +61,14 @@ process.stderr.write(`test-setup: ${version("objdump", "--version")}\n`);
 // the exported privcmd filter header is compiled and run against the emulator
 ensureTool("cc", "--version", "gcc", "Fedora: sudo dnf install gcc");
 process.stderr.write(`test-setup: ${version("cc", "--version")}\n`);
+// the device-tree tests read the boards QEMU's `virt` machine writes (-machine virt,dumpdtb=FILE)
+ensureTool(
+  "qemu-system-aarch64",
+  "--version",
+  "qemu-system-arm",
+  "Fedora: sudo dnf install qemu-system-aarch64    macOS: brew install qemu",
+);
+process.stderr.write(`test-setup: ${version("qemu-system-aarch64", "--version")}\n`);
 // the HTML report is tested in a real browser (test/support/chromium.ts launches it)
 const CHROMIUM = process.env.XENPRIV_CHROMIUM ?? "chromium";
 ensureTool(CHROMIUM, "--version", "chromium", "elsewhere: XENPRIV_CHROMIUM=<path to a Chromium> npm test");

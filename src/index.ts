@@ -78,7 +78,8 @@ export { LEVEL_POLICIES, resolveSbatLevel } from "./sbat/resolve-sbat-level.js";
 export { parseSbatLevel, SBAT_VAR_ORIGINAL, type SbatLevel } from "./sbat/sbat-level.js";
 export { loadSbatLevels } from "./sbat/sbat-levels.js";
 export { type ShimPayloads, shimPayloads } from "./sbat/shim-payloads.js";
-export { checkBootRules, iommuEnabled } from "./system/boot-rules.js";
+export { type ArmIommu, armIommu } from "./system/arm-iommu.js";
+export { checkBootRules } from "./system/boot-rules.js";
 export {
   type BootDomain,
   type BootModule,

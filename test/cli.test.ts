@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { generatedSchemas } from "../src/report/json-schema-files.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 
@@ -332,7 +333,7 @@ describe("lint", () => {
     assert.equal(run("lint", dts, "--fail-on", "note", "--rule", "stubdom-target-privileged").code, 0);
     const j = JSON.parse(run("lint", dts, "-f", "json").out) as {
       kind: string;
-      findings: { rule: string }[];
+      findings: { rule: string; code: string }[];
     };
     assert.equal(j.kind, "lint");
     const sarif = JSON.parse(run("lint", dts, "-f", "sarif").out) as {
@@ -340,10 +341,58 @@ describe("lint", () => {
       runs: { results: { ruleId: string }[] }[];
     };
     assert.equal(sarif.version, "2.1.0");
+    // a boot condition is its own SARIF rule
     assert.deepEqual(
       sarif.runs[0]?.results.map((x) => x.ruleId),
-      j.findings.map((f) => f.rule),
+      j.findings.map((f) => (f.rule === "xen-boot" ? `xen-boot/${f.code.slice(5)}` : f.rule)),
     );
+  });
+
+  test("SARIF for code scanning: paths under %SRCROOT% (the git work tree by default), helpUri from --docs-uri", () => {
+    const board = "examples/arm-dom0less-split.dts";
+    type Sarif = {
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri: string }[] } };
+        originalUriBaseIds: Record<string, { uri: string }>;
+        results: { ruleId: string; locations: { physicalLocation: { artifactLocation: object } }[] }[];
+      }[];
+    };
+    const own = JSON.parse(run("lint", board, "-f", "sarif", "--fail-on", "never").out) as Sarif;
+    const r0 = own.runs[0];
+    assert.equal(r0?.originalUriBaseIds["%SRCROOT%"]?.uri, `${pathToFileURL(process.cwd()).href}/`);
+    assert.deepEqual(r0?.results[0]?.locations[0]?.physicalLocation.artifactLocation, {
+      uri: board,
+      uriBaseId: "%SRCROOT%",
+    });
+    assert.equal(
+      r0?.tool.driver.rules[0]?.helpUri,
+      `${pathToFileURL(process.cwd()).href}/docs/rules/xen-boot.md`,
+    );
+    const given = JSON.parse(
+      run(
+        "lint",
+        board,
+        "-f",
+        "sarif",
+        "--source-root",
+        "examples",
+        "--docs-uri",
+        "https://example.org/xenpriv",
+      ).out,
+    ) as Sarif;
+    assert.deepEqual(given.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation, {
+      uri: "arm-dom0less-split.dts",
+      uriBaseId: "%SRCROOT%",
+    });
+    assert.equal(
+      given.runs[0]?.tool.driver.rules.find((r) => r.id === "xen-boot/hardware-needs-iommu")?.helpUri,
+      "https://example.org/xenpriv/docs/rules/xen-boot/hardware-needs-iommu.md",
+    );
+    const bad = run("lint", board, "-f", "sarif", "--docs-uri", "docs/");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /error\[lint\/docs-uri\]: `docs\/` is not an absolute URI/);
+    assert.equal(bad.out, "");
+    assert.equal(run("lint", board, "-f", "sarif", "--source-root", "no-such-dir").code, 2);
   });
 
   test("a system file that says its platform has no IOMMU: the hardware domain's device models are flagged", () => {

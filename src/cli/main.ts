@@ -567,6 +567,14 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
         .default("error"),
     )
     .addOption(new Option("-f, --format <format>", "output format").choices(LINT_FORMATS).default("text"))
+    .option(
+      "--source-root <dir>",
+      "SARIF: paths are relative to this directory (%SRCROOT%); default: the git work tree of the system file, else the current directory",
+    )
+    .option(
+      "--docs-uri <uri>",
+      "SARIF: where xenpriv's docs/ folder is published, for each rule's helpUri; default: the installed package's docs",
+    )
     .action(async (system: string | undefined, o: LintOptions & { rule: string[] }) => {
       const [{ lintCommand }, { builtinSystemPath }] = await Promise.all([
         import("./commands/lint.js"),

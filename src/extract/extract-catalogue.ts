@@ -40,13 +40,6 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     hooks: hookX,
     defaultAction: defaultX,
   } = readPolicy(root, options.parse ?? (await loadCParser()));
-  progress("parsing");
-  const tree = await readXenTree(root, {
-    progress: (done, total) => progress("parsing", done, total),
-    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
-    ...(options.workers !== undefined && { workers: options.workers }),
-    ...(options.parse && { parse: options.parse }),
-  });
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
   const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));
@@ -64,6 +57,14 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       h.fails ? [shape(h.name.slice(4), h.params, { fails: { error: h.fails, ref: h.ref } })] : [],
     ),
   ]);
+  progress("parsing");
+  const tree = await readXenTree(root, {
+    reaching: new Set(shapes.keys()),
+    progress: (done, total) => progress("parsing", done, total),
+    ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
+    ...(options.workers !== undefined && { workers: options.workers }),
+    ...(options.parse && { parse: options.parse }),
+  });
   const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
 
   const table = readHypercallTable(readSource(root, HYPERCALL_DEFS), HYPERCALL_DEFS);

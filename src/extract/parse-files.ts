@@ -8,10 +8,11 @@ import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
 import { blankMacros } from "./blank-macros.js";
-import type { ParseC } from "./c-parser.js";
+import { loadArraysParser, type ParseArrays, type ParseC } from "./c-parser.js";
 import { ParseCache } from "./parse-cache.js";
-import { parseSource } from "./parse-source.js";
-import type { WorkerInput, WorkerOutput } from "./parse-worker.js";
+import { parseSourceWith } from "./parse-source.js";
+import type { WorkerInput, WorkerJob, WorkerOutput } from "./parse-worker.js";
+import { type FileScan, scanFile } from "./scan-source.js";
 import { SyntaxTree, type TreeArrays } from "./syntax-tree.js";
 import { treeFromBytes } from "./tree-bytes.js";
 import { type Arch, type CFunction, functionsAt, functionsIn, functionsOf, readSource } from "./xen-tree.js";
@@ -19,10 +20,11 @@ import { type Arch, type CFunction, functionsAt, functionsIn, functionsOf, readS
 export interface ParseFilesOptions {
   /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
   readonly cacheDir?: string;
-  /** threads that parse; 0 parses on this one. Default: one per core (at most 8), or 0 for under 64 files */
+  /**
+   * threads that parse besides this one, which takes its share; 0: this one alone. Default: one
+   * per core but one (at most 8), or 0 for under 64 files
+   */
   readonly workers?: number;
-  /** each file's functions as soon as it is read, in any order (the caller can work while others parse) */
-  readonly onParsed?: (index: number, functions: CFunction[], text: string) => void;
   /**
    * A parser to use instead, on this thread and without the cache: the tests give one that returns
    * web-tree-sitter's own trees, to check that the copies change nothing.
@@ -36,97 +38,220 @@ export interface SourceFile {
   readonly arch: Arch | null;
 }
 
+/** A file's functions as they arrive, in any order, with the text they were parsed from. */
+export type OnParsed = (index: number, functions: CFunction[], text: string) => void;
+
 /** Below this many files, starting threads (each loads tree-sitter) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
 /** Each worker holds tree-sitter's wasm memory and a heap of its own: a big machine gets no more. */
 const MAX_WORKERS = 8;
 
 /**
- * Reads, blanks and parses `files` of the tree at `root` (parse-source.ts), in worker threads when
- * there are many, and returns the functions each defines (functionsIn, with their call summaries
- * when made from a copied tree) in the order of `files`. A file that cannot be read fails as it
- * does read alone: the first such file in that order decides the error.
+ * Reads, scans and parses the `files` of the tree at `root` (scan-source.ts, parse-source.ts), in
+ * worker threads when there are many, a job at a time: every file's scan, then the files a caller
+ * lists, as often as it asks, and one file at once on this thread (`parseNow`). A file that
+ * cannot be read fails as it does read alone: the first such file of the job in its order decides
+ * the error.
+ */
+export class SourceParser {
+  readonly #root: string;
+  readonly #files: readonly SourceFile[];
+  readonly #workers: Worker[];
+  readonly #cache: ParseCache | undefined;
+  readonly #parse: ParseArrays;
+  readonly #reference: ParseC | undefined;
+
+  private constructor(
+    root: string,
+    files: readonly SourceFile[],
+    workers: Worker[],
+    cache: ParseCache | undefined,
+    parse: ParseArrays,
+    reference: ParseC | undefined,
+  ) {
+    this.#root = root;
+    this.#files = files;
+    this.#workers = workers;
+    this.#cache = cache;
+    this.#parse = parse;
+    this.#reference = reference;
+  }
+
+  static async open(
+    root: string,
+    files: readonly SourceFile[],
+    options: ParseFilesOptions = {},
+  ): Promise<SourceParser> {
+    const cache = options.cacheDir === undefined ? undefined : { dir: options.cacheDir, salt: treeSalt() };
+    const threads = options.parse
+      ? 0
+      : (options.workers ??
+        (files.length < MIN_FILES_FOR_WORKERS || availableParallelism() < 2
+          ? 0
+          : Math.min(availableParallelism() - 1, MAX_WORKERS)));
+    const workers = Array.from({ length: Math.min(threads, files.length) }, () =>
+      startWorker({ root, files, ...(cache && { cache }) }),
+    );
+    return new SourceParser(
+      root,
+      files,
+      workers,
+      cache && !options.parse ? new ParseCache(cache.dir, cache.salt) : undefined,
+      // this thread's parser: tree-sitter is loaded already (read-policy.ts parsed dummy.h)
+      await loadArraysParser(),
+      options.parse,
+    );
+  }
+
+  /** Every file's scan, in the order of the files. */
+  async scan(): Promise<FileScan[]> {
+    const out: FileScan[] = new Array(this.#files.length);
+    if (this.#workers.length === 0) {
+      for (const [i, { file }] of this.#files.entries()) out[i] = scanFile(this.#root, file, this.#cache);
+      return out;
+    }
+    const all = this.#files.map((_, i) => i);
+    await this.#job(
+      { scan: true, next: new SharedArrayBuffer(4) },
+      all,
+      (m) => {
+        if ("scan" in m) out[m.index] = m.scan;
+      },
+      (i) => {
+        out[i] = scanFile(this.#root, (this.#files[i] as SourceFile).file, this.#cache);
+      },
+    );
+    return out;
+  }
+
+  /** Parses the files at `indices` and hands each one's functions to `done` as it arrives. */
+  async parse(indices: readonly number[], done: OnParsed): Promise<void> {
+    if (this.#workers.length === 0) {
+      for (const i of indices) this.parseNow(i, done);
+      return;
+    }
+    await this.#job(
+      { parse: indices, next: new SharedArrayBuffer(4) },
+      indices,
+      (m) => {
+        if (!("bytes" in m)) return;
+        const { file, arch } = this.#files[m.index] as SourceFile;
+        // INVARIANT: a worker posts only what treeToBytes made
+        const tree = new SyntaxTree(m.text, treeFromBytes(m.bytes) as TreeArrays);
+        done(m.index, functionsOf(m.functions, tree, file, arch), m.text);
+      },
+      (i) => this.parseNow(i, done),
+    );
+  }
+
+  /** Parses one file on this thread, now. */
+  parseNow(index: number, done: OnParsed): void {
+    const { file, arch } = this.#files[index] as SourceFile;
+    if (this.#reference) {
+      const text = blankMacros(readSource(this.#root, file));
+      done(index, functionsIn(this.#reference(text).rootNode, file, arch), text);
+      return;
+    }
+    const { text, tree: arrays } = parseSourceWith(this.#parse, this.#root, file, this.#cache);
+    const tree = new SyntaxTree(text, arrays);
+    done(index, functionsOf(functionsAt(tree, file, arch), tree, file, arch), text);
+  }
+
+  /** Stops the workers; parseNow still works. */
+  close(): void {
+    for (const w of this.#workers) void w.terminate();
+    this.#workers.length = 0;
+  }
+
+  /**
+   * Runs one job on every worker and on this thread, each taking the next file from the job's
+   * counter (`here` does this thread's); resolves once each worker has said it is done, or fails
+   * with the first file of `order` that failed.
+   */
+  #job(
+    job: WorkerJob,
+    order: readonly number[],
+    take: (m: WorkerOutput) => void,
+    here: (index: number) => void,
+  ): Promise<void> {
+    const failures = new Map<number, Error>();
+    const failed = (i: number, e: unknown) => failures.set(i, e instanceof Error ? e : new Error(String(e)));
+    return new Promise<void>((resolve, reject) => {
+      let running = this.#workers.length;
+      const listeners: [Worker, (m: WorkerOutput) => void, (e: unknown) => void][] = [];
+      const finish = (error?: unknown) => {
+        for (const [w, onMessage, onError] of listeners) {
+          w.off("message", onMessage);
+          w.off("error", onError);
+        }
+        if (error) {
+          this.close();
+          reject(error);
+          return;
+        }
+        const first = order.find((i) => failures.has(i));
+        if (first !== undefined) reject(failures.get(first));
+        else resolve();
+      };
+      for (const w of this.#workers) {
+        const onMessage = (m: WorkerOutput) => {
+          if ("done" in m) {
+            if (--running === 0) finish();
+            return;
+          }
+          if ("input" in m) failures.set(m.index, new InputError(m.input));
+          else if ("error" in m) failures.set(m.index, new Error(m.error));
+          else if (failures.size === 0)
+            try {
+              take(m);
+            } catch (e) {
+              failed(m.index, e);
+            }
+        };
+        const onError = (e: unknown) => finish(e);
+        listeners.push([w, onMessage, onError]);
+        w.on("message", onMessage);
+        w.on("error", onError);
+        w.postMessage(job);
+      }
+      // this thread's share, while the workers take theirs; their messages wait until it is done
+      const next = new Int32Array(job.next);
+      for (let at = Atomics.add(next, 0, 1); at < order.length; at = Atomics.add(next, 0, 1)) {
+        const i = order[at] as number;
+        if (failures.size === 0)
+          try {
+            here(i);
+          } catch (e) {
+            failed(i, e);
+          }
+      }
+    });
+  }
+}
+
+/**
+ * Reads, blanks and parses every one of `files` (parse-source.ts), in worker threads when there
+ * are many, and returns the functions each defines (functionsIn, with their call summaries when
+ * made from a copied tree) in the order of `files`.
  */
 export async function parseFiles(
   root: string,
   files: readonly SourceFile[],
   options: ParseFilesOptions = {},
 ): Promise<CFunction[][]> {
-  const cache = options.cacheDir === undefined ? undefined : { dir: options.cacheDir, salt: treeSalt() };
-  const threads =
-    options.workers ??
-    (files.length < MIN_FILES_FOR_WORKERS || availableParallelism() < 2
-      ? 0
-      : Math.min(availableParallelism(), MAX_WORKERS));
-  const out: (CFunction[] | undefined)[] = new Array(files.length);
-  const failures = new Map<number, Error>();
-  const done = (index: number, functions: CFunction[], text: string) => {
-    out[index] = functions;
-    options.onParsed?.(index, functions, text);
-  };
-  if (options.parse) {
-    for (const [i, { file, arch }] of files.entries()) {
-      const text = blankMacros(readSource(root, file));
-      done(i, functionsIn(options.parse(text).rootNode, file, arch), text);
-    }
-    return out as CFunction[][];
+  const parser = await SourceParser.open(root, files, options);
+  const out: CFunction[][] = new Array(files.length);
+  try {
+    await parser.parse(
+      files.map((_, i) => i),
+      (i, functions) => {
+        out[i] = functions;
+      },
+    );
+  } finally {
+    parser.close();
   }
-  if (threads === 0) {
-    const c = cache && new ParseCache(cache.dir, cache.salt);
-    for (const [i, { file, arch }] of files.entries()) {
-      const { text, tree: arrays } = await parseSource(root, file, c);
-      const tree = new SyntaxTree(text, arrays);
-      done(i, functionsOf(functionsAt(tree, file, arch), tree, file, arch), text);
-    }
-    return out as CFunction[][];
-  }
-  await inWorkers({ root, files, next: new SharedArrayBuffer(4), ...(cache && { cache }) }, threads, (m) => {
-    if ("bytes" in m) {
-      const { file, arch } = files[m.index] as SourceFile;
-      // INVARIANT: a worker posts only what treeToBytes made
-      const tree = new SyntaxTree(m.text, treeFromBytes(m.bytes) as TreeArrays);
-      done(m.index, functionsOf(m.functions, tree, file, arch), m.text);
-    } else failures.set(m.index, "input" in m ? new InputError(m.input) : new Error(m.error));
-  });
-  for (let i = 0; i < files.length; i++) {
-    const failure = failures.get(i);
-    if (failure) throw failure;
-    if (!out[i]) throw new Error(`no worker parsed ${files[i]?.file}`);
-  }
-  return out as CFunction[][];
-}
-
-/** Runs `threads` workers over the files and hands over what they post; resolves once all have. */
-function inWorkers(input: WorkerInput, threads: number, take: (m: WorkerOutput) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let received = 0;
-    let running = Math.max(1, Math.min(threads, input.files.length));
-    const workers: Worker[] = [];
-    const stop = (error?: unknown) => {
-      for (const w of workers) void w.terminate();
-      if (error) reject(error);
-      else resolve();
-    };
-    for (let t = running; t > 0; t--) {
-      const w = startWorker(input);
-      workers.push(w);
-      w.on("message", (m: WorkerOutput) => {
-        try {
-          take(m);
-        } catch (e) {
-          stop(e);
-          return;
-        }
-        if (++received === input.files.length) stop();
-      });
-      w.on("error", stop);
-      w.on("exit", () => {
-        // every worker stopped before every file was posted (messages still queued come first):
-        // the caller sees which files are missing
-        if (--running === 0) setImmediate(() => received < input.files.length && stop());
-      });
-    }
-  });
+  return out;
 }
 
 /**

@@ -25,13 +25,40 @@ export async function parseSource(
   cache: ParseCache | undefined,
   asBytes = false,
 ): Promise<ParsedSource> {
+  const found = cached(root, file, cache);
+  if ("tree" in found) return found;
+  parser ??= loadArraysParser();
+  return parsed(found, await parser, cache, asBytes);
+}
+
+/** parseSource with a parser already loaded, on this thread. */
+export function parseSourceWith(
+  parse: ParseArrays,
+  root: string,
+  file: string,
+  cache: ParseCache | undefined,
+): ParsedSource {
+  const found = cached(root, file, cache);
+  return "tree" in found ? found : parsed(found, parse, cache, false);
+}
+
+type Found = ParsedSource | { readonly text: string; readonly key: string | undefined };
+
+function cached(root: string, file: string, cache: ParseCache | undefined): Found {
   const text = blankMacros(readSource(root, file));
   const key = cache?.key(text);
   const hit = key ? cache?.get(key) : null;
   // INVARIANT: the cache returns only buffers treeFromBytes reads
-  if (hit) return { text, tree: treeFromBytes(hit) as TreeArrays, bytes: hit };
-  parser ??= loadArraysParser();
-  const tree = (await parser)(text);
+  return hit ? { text, tree: treeFromBytes(hit) as TreeArrays, bytes: hit } : { text, key };
+}
+
+function parsed(
+  { text, key }: { readonly text: string; readonly key: string | undefined },
+  parse: ParseArrays,
+  cache: ParseCache | undefined,
+  asBytes: boolean,
+): ParsedSource {
+  const tree = parse(text);
   if (!key && !asBytes) return { text, tree };
   const bytes = treeToBytes(tree);
   if (key) cache?.put(key, bytes);

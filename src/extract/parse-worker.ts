@@ -1,14 +1,17 @@
 /**
- * A worker of parse-files.ts: takes the next file from a counter the workers share, parses it
- * (parse-source.ts) and posts its text, its tree bytes (the buffer transferred) and its functions
- * (functionsIn, with their call summaries), until none is left.
- * scripts/build.mjs bundles it as dist/parse-worker.js; from source it runs through tsx.
+ * A worker of parse-files.ts. Asked to scan, it takes the next file from a counter the workers
+ * share, reads and blanks it and posts what scan-source.ts finds in it; asked to parse a list, it
+ * takes the next file of the list the same way, parses it (parse-source.ts) and posts its text, its
+ * tree bytes (the buffer transferred) and its functions (functionsIn, with their call summaries).
+ * Each job ends with a `done` message. scripts/build.mjs bundles it as dist/parse-worker.js; from
+ * source it runs through tsx.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import { ParseCache } from "./parse-cache.js";
 import type { SourceFile } from "./parse-files.js";
 import { parseSource } from "./parse-source.js";
+import { type FileScan, scanFile } from "./scan-source.js";
 import { SyntaxTree } from "./syntax-tree.js";
 import { type FunctionAt, functionsAt } from "./xen-tree.js";
 
@@ -16,12 +19,15 @@ import { type FunctionAt, functionsAt } from "./xen-tree.js";
 export interface WorkerInput {
   readonly root: string;
   readonly files: readonly SourceFile[];
-  /** an Int32Array's buffer: the index of the next file to take */
-  readonly next: SharedArrayBuffer;
   readonly cache?: { readonly dir: string; readonly salt: string };
 }
 
-/** What a worker posts for each file. */
+/** A job: scan every file, or parse those listed; `next` is an Int32Array's buffer, the next place to take. */
+export type WorkerJob =
+  | { readonly scan: true; readonly next: SharedArrayBuffer }
+  | { readonly parse: readonly number[]; readonly next: SharedArrayBuffer };
+
+/** What a worker posts for each file, and once a job is done. */
 export type WorkerOutput =
   | {
       readonly index: number;
@@ -30,35 +36,48 @@ export type WorkerOutput =
       /** functionsIn on the tree, made here: the main thread only puts the bodies on its copy */
       readonly functions: readonly FunctionAt[];
     }
+  | { readonly index: number; readonly scan: FileScan }
   | { readonly index: number; readonly input: InputError["diagnostics"] }
-  | { readonly index: number; readonly error: string };
+  | { readonly index: number; readonly error: string }
+  | { readonly done: true };
 
 if (parentPort) {
   const port = parentPort;
   const input = workerData as WorkerInput;
-  const next = new Int32Array(input.next);
   const cache = input.cache && new ParseCache(input.cache.dir, input.cache.salt);
-  for (let i = Atomics.add(next, 0, 1); i < input.files.length; i = Atomics.add(next, 0, 1)) {
-    try {
+  const failed = (i: number, e: unknown) =>
+    port.postMessage(
+      (e instanceof InputError
+        ? { index: i, input: e.diagnostics }
+        : {
+            index: i,
+            error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+          }) satisfies WorkerOutput,
+    );
+  port.on("message", async (job: WorkerJob) => {
+    const next = new Int32Array(job.next);
+    const count = "scan" in job ? input.files.length : job.parse.length;
+    for (let at = Atomics.add(next, 0, 1); at < count; at = Atomics.add(next, 0, 1)) {
+      const i = "scan" in job ? at : (job.parse[at] as number);
       const { file, arch } = input.files[i] as SourceFile;
-      const { text, tree, bytes } = await parseSource(input.root, file, cache, true);
-      const functions = functionsAt(new SyntaxTree(text, tree), file, arch);
-      // INVARIANT: asked for bytes, parseSource returns them
-      const b = bytes as Uint8Array;
-      // a buffer of its own is transferred; a cache entry's payload is a part of the file read
-      const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
-      port.postMessage({ index: i, text, bytes: own, functions } satisfies WorkerOutput, [
-        own.buffer as ArrayBuffer,
-      ]);
-    } catch (e) {
-      port.postMessage(
-        (e instanceof InputError
-          ? { index: i, input: e.diagnostics }
-          : {
-              index: i,
-              error: e instanceof Error ? (e.stack ?? e.message) : String(e),
-            }) satisfies WorkerOutput,
-      );
+      try {
+        if ("scan" in job) {
+          port.postMessage({ index: i, scan: scanFile(input.root, file, cache) } satisfies WorkerOutput);
+          continue;
+        }
+        const { text, tree, bytes } = await parseSource(input.root, file, cache, true);
+        const functions = functionsAt(new SyntaxTree(text, tree), file, arch);
+        // INVARIANT: asked for bytes, parseSource returns them
+        const b = bytes as Uint8Array;
+        // a buffer of its own is transferred; a cache entry's payload is a part of the file read
+        const own = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
+        port.postMessage({ index: i, text, bytes: own, functions } satisfies WorkerOutput, [
+          own.buffer as ArrayBuffer,
+        ]);
+      } catch (e) {
+        failed(i, e);
+      }
     }
-  }
+    port.postMessage({ done: true } satisfies WorkerOutput);
+  });
 }

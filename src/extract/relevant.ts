@@ -11,6 +11,7 @@ const ROLE_GATE =
 const TYPE_GATE = new RegExp(
   `\\bif\\s*\\(\\s*!?\\s*(${Object.keys(ROLE_TEST).join("|")})\\([^()]*\\)\\s*\\)\\s*(/\\*[^*]*\\*/\\s*)?return\\s+-E`,
 );
+const ROLE_NAMES = Object.keys(ROLE_TEST);
 
 /**
  * A lookup written through a pointer parameter (`buf->domain = rcu_lock_domain_by_any_id(domid);`).
@@ -27,6 +28,16 @@ export interface CallSummary {
   readonly gate: boolean;
 }
 
+/**
+ * Whether a text may hold a function with a gate of its own: a body that has one has it in its
+ * file's text. Each pattern runs only on a text with a name it needs: the scan of every file of a
+ * tree asks this of 11 MB.
+ */
+export const mayGate = (text: string): boolean =>
+  (text.includes("current->domain") && ROLE_GATE.test(text)) ||
+  (ROLE_NAMES.some((n) => text.includes(n)) && TYPE_GATE.test(text)) ||
+  ([...LOOKUPS].some((n) => text.includes(n)) && LOOKUP_OUT.test(text));
+
 /** A body's CallSummary: parse-worker.ts makes them where the file is parsed, and readXenTree keeps them. */
 export function callSummary(body: Node): CallSummary {
   const calls = new Set<string>();
@@ -35,7 +46,7 @@ export function callSummary(body: Node): CallSummary {
     if (id?.type === "identifier") calls.add(id.text);
   }
   const text = body.text;
-  return { calls: [...calls], gate: ROLE_GATE.test(text) || TYPE_GATE.test(text) || LOOKUP_OUT.test(text) };
+  return { calls: [...calls], gate: mayGate(text) };
 }
 
 /**
@@ -46,30 +57,54 @@ export function functionsReachingHooks(
   functions: ReadonlyMap<string, readonly CFunction[]>,
   hooks: ReadonlySet<string>,
 ): Set<string> {
-  const callers = new Map<string, Set<string>>();
-  const reached = new Set<string>();
-  for (const [name, defs] of functions) {
-    const set = new Set<string>();
-    for (const f of defs) {
-      const { calls, gate } = f.summary ?? callSummary(f.body);
-      if (gate) reached.add(name);
-      for (const c of calls) set.add(c);
+  const reach = new ReachingHooks(hooks);
+  for (const defs of functions.values()) for (const f of defs) reach.add(f);
+  return reach.reached;
+}
+
+/** functionsReachingHooks, a definition at a time: what is known to reach grows as definitions come. */
+export class ReachingHooks {
+  /** the names known to reach a hook or a gate */
+  readonly reached = new Set<string>();
+  readonly #hooks: ReadonlySet<string>;
+  readonly #callers = new Map<string, Set<string>>();
+  #fresh: string[] = [];
+
+  constructor(hooks: ReadonlySet<string>) {
+    this.#hooks = hooks;
+  }
+
+  add(f: CFunction): void {
+    const { calls, gate } = f.summary ?? callSummary(f.body);
+    let reaches = gate;
+    for (const c of calls) {
+      if ((c.startsWith("xsm_") && this.#hooks.has(c.slice(4))) || this.reached.has(c)) reaches = true;
+      const s = this.#callers.get(c);
+      if (s) s.add(f.name);
+      else this.#callers.set(c, new Set([f.name]));
     }
-    for (const c of set) {
-      if (c.startsWith("xsm_") && hooks.has(c.slice(4))) reached.add(name);
-      const s = callers.get(c) ?? new Set<string>();
-      callers.set(c, s);
-      s.add(name);
+    if (reaches) this.#reach(f.name);
+  }
+
+  /** The names that reached since the last call. */
+  fresh(): string[] {
+    const out = this.#fresh;
+    this.#fresh = [];
+    return out;
+  }
+
+  #reach(name: string): void {
+    if (this.reached.has(name)) return;
+    const queue = [name];
+    this.reached.add(name);
+    while (queue.length) {
+      const f = queue.pop() as string;
+      this.#fresh.push(f);
+      for (const c of this.#callers.get(f) ?? [])
+        if (!this.reached.has(c)) {
+          this.reached.add(c);
+          queue.push(c);
+        }
     }
   }
-  const queue = [...reached];
-  while (queue.length) {
-    const f = queue.pop() as string;
-    for (const c of callers.get(f) ?? []) {
-      if (reached.has(c)) continue;
-      reached.add(c);
-      queue.push(c);
-    }
-  }
-  return reached;
 }

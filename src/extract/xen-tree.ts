@@ -5,9 +5,11 @@ import { fail, InputError } from "../core/errors.js";
 import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
+import { FunctionTable } from "./function-table.js";
 import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
-import { parseFiles } from "./parse-files.js";
-import { type CallSummary, callSummary } from "./relevant.js";
+import { type OnParsed, SourceParser } from "./parse-files.js";
+import { type CallSummary, callSummary, ReachingHooks } from "./relevant.js";
+import { type FileScan, nameHash } from "./scan-source.js";
 import type { SyntaxTree } from "./syntax-tree.js";
 
 export type Arch = "x86" | "arm";
@@ -48,6 +50,11 @@ export interface HeaderFlag {
 }
 
 const FLAG = /^([a-z_][a-z0-9_]*)\s+(true|false|0|1)\s*$/;
+/**
+ * A lower-case object macro, its name followed by a space, a continuation or a comment: what a FLAG
+ * needs, tested on the raw text first (most headers have none, and reading their lines costs).
+ */
+const MAY_FLAG = /#[ \t]*define[ \t]+[a-z_][a-z0-9_]*(?:[ \t\\]|\/\*)/;
 /** `#ifndef __XEN_IOMMU_H__`: around the whole header, no condition of the build */
 const INCLUDE_GUARD = /^_*[A-Z0-9_]*_H_*$/;
 
@@ -57,6 +64,7 @@ const INCLUDE_GUARD = /^_*[A-Z0-9_]*_H_*$/;
  */
 export function flagsIn(text: string, file: string, arch: Arch | null): [string, HeaderFlag][] {
   const out: [string, HeaderFlag][] = [];
+  if (!MAY_FLAG.test(text)) return out;
   const frames: Frame[] = [];
   let scope = currentScope(frames);
   for (const { line, text: l } of logicalLines(text)) {
@@ -327,14 +335,20 @@ export interface ReadTreeOptions {
   readonly cacheDir?: string;
   /** threads that parse (parse-files.ts); 0 parses on this one */
   readonly workers?: number;
-  /** a parser to use instead, on this thread and without the cache (parse-files.ts) */
+  /** a parser to use instead, on this thread and without the cache (parse-files.ts); every file is parsed */
   readonly parse?: ParseC;
+  /**
+   * The XSM hooks (without `xsm_`) whose callers matter: only the files that can define a function
+   * reaching one (relevant.ts) are parsed ahead, and any other when a function it may define is
+   * asked for. None: every file is parsed.
+   */
+  readonly reaching?: ReadonlySet<string>;
 }
 
 /**
- * Reads and parses every C file of the hypervisor (xen/), Arm and x86 only; `checkLayout` first.
- * Worker threads parse while this one reads the Kconfig files and the headers' flags, and takes
- * each file's functions as its tree arrives.
+ * Reads every C file of the hypervisor (xen/), Arm and x86 only, and parses those that can matter;
+ * `checkLayout` first. Worker threads scan and parse while this one reads the Kconfig files and the
+ * headers' flags.
  */
 export async function readXenTree(root: string, options: ReadTreeOptions = {}): Promise<XenTree> {
   const found = { c: [] as string[], h: [] as string[] };
@@ -353,48 +367,99 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
       continue;
     files.push({ file, arch });
   }
-  const perFile: CFunction[][] = [];
-  let bytes = 0;
-  let done = 0;
-  const parsing = parseFiles(root, files, {
+  const parser = await SourceParser.open(root, files, {
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.workers !== undefined && { workers: options.workers }),
     ...(options.parse && { parse: options.parse }),
-    onParsed: (i, functions, text) => {
-      bytes += text.length;
-      perFile[i] = functions;
-      if (options.progress && ++done % 50 === 0) options.progress(done, files.length);
-    },
   });
-  // this thread's own reading, while the workers parse
-  let kconfig: Record<Arch, Kconfig> | undefined;
-  const flags = new Map<string, HeaderFlag[]>();
-  let failure: { error: unknown } | undefined;
   try {
-    kconfig = kconfigOf(root);
-    for (const p of found.h) {
-      const file = relative(root, p);
-      const arch = archOf(file);
-      if (arch === "other" || !file.includes("/include/") || file.startsWith("xen/include/public/")) continue;
-      for (const [name, flag] of flagsIn(readSource(root, file), file, arch))
-        flags.set(name, [...(flags.get(name) ?? []), flag]);
+    const scanning = parser.scan();
+    // this thread's own reading, while the workers scan
+    let kconfig: Record<Arch, Kconfig> | undefined;
+    const flags = new Map<string, HeaderFlag[]>();
+    let failure: { error: unknown } | undefined;
+    try {
+      kconfig = kconfigOf(root);
+      for (const p of found.h) {
+        const file = relative(root, p);
+        const arch = archOf(file);
+        if (arch === "other" || !file.includes("/include/") || file.startsWith("xen/include/public/"))
+          continue;
+        for (const [name, flag] of flagsIn(readSource(root, file), file, arch))
+          flags.set(name, [...(flags.get(name) ?? []), flag]);
+      }
+    } catch (error) {
+      failure = { error };
     }
-  } catch (error) {
-    failure = { error };
+    // a .c file that cannot be read is said first, as when the files were read one after the other
+    const scans = await scanning;
+    if (failure || !kconfig) throw failure?.error;
+    let done = 0;
+    const reach = options.reaching && new ReachingHooks(options.reaching);
+    const add = (i: number, list: CFunction[]) => {
+      functions.add(i, list);
+      if (reach) for (const f of list) reach.add(f);
+      if (options.progress && ++done % 50 === 0) options.progress(done, files.length);
+    };
+    const functions: FunctionTable = new FunctionTable(files.length, byName(namesBy(scans, "defines")), (i) =>
+      parser.parseNow(i, add),
+    );
+    const all = files.map((_, i) => i);
+    if (options.reaching && reach && !options.parse)
+      await parseReaching(parser, scans, functions, options.reaching, reach, add);
+    else await parser.parse(all, add);
+    functions.sortNames();
+    const bytes = scans.reduce((n, s) => n + s.length, 0);
+    return { root, functions, files: files.length, bytes, kconfig, flags };
+  } finally {
+    parser.close();
   }
-  // a .c file that cannot be read is said first, as when the files were read one after the other
-  await parsing;
-  if (failure || !kconfig) throw failure?.error;
-  const functions = new Map<string, CFunction[]>();
-  for (const list of perFile)
-    for (const f of list) {
-      const defs = functions.get(f.name);
-      if (defs) defs.push(f);
-      else functions.set(f.name, [f]);
-    }
-  return { root, functions, files: files.length, bytes, kconfig, flags };
 }
 
+/** For each name's hash, the files whose scan lists it (scan-source.ts), in the tree's order. */
+function namesBy(scans: readonly FileScan[], what: "names" | "defines"): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const [i, scan] of scans.entries())
+    for (const name of scan[what]) {
+      const files = out.get(name);
+      if (files) files.push(i);
+      else out.set(name, [i]);
+    }
+  return out;
+}
+
+const byName =
+  (files: ReadonlyMap<number, readonly number[]>) =>
+  (name: string): readonly number[] =>
+    files.get(nameHash(name)) ?? [];
+
+/**
+ * Parses, round by round, the files that can hold a function reaching a hook: first those that
+ * mention a hook or may test the caller's role themselves, then every file that mentions a
+ * function found to reach one, until none is new. A file that mentions no such name calls none, so
+ * it holds no function that reaches a hook. What else the walk looks up, FunctionTable parses then.
+ */
+async function parseReaching(
+  parser: SourceParser,
+  scans: readonly FileScan[],
+  functions: FunctionTable,
+  hooks: ReadonlySet<string>,
+  reach: ReachingHooks,
+  add: OnParsed,
+): Promise<void> {
+  const mentions = namesBy(scans, "names");
+  const next = new Set<number>(scans.flatMap((s, i) => (s.gate ? [i] : [])));
+  const mentioning = byName(mentions);
+  for (const hook of hooks) for (const i of mentioning(`xsm_${hook}`)) next.add(i);
+  while (next.size > 0) {
+    await parser.parse(
+      [...next].sort((a, b) => a - b),
+      add,
+    );
+    next.clear();
+    for (const name of reach.fresh()) for (const i of mentioning(name)) if (!functions.parsed(i)) next.add(i);
+  }
+}
 const FILE_FLAGS = new WeakMap<XenTree, Map<string, Map<string, HeaderFlag[]>>>();
 
 /**

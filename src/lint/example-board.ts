@@ -31,6 +31,6 @@ ${nodes.join("\n")}
 export const DIRECT_MAPPED_HARDWARE =
   "capabilities = <0x2>;\ndirect-map;\nxen,static-mem = <0x80000000 0x10000000>;";
 
-/** An SMMU Xen has a driver for, as the examples' boards put it at the root. */
+/** An SMMU Xen has a driver for (with the `#global-interrupts` it reads), as the examples' boards put it at the root. */
 export const EXAMPLE_SMMU =
-  'iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };';
+  'iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; #global-interrupts = <1>; };';

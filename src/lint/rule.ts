@@ -36,6 +36,18 @@ export interface Finding extends Diagnostic {
   readonly rule: string;
 }
 
+/**
+ * One of the checks a relaying rule reports under its own code (`boot/<part>` for xen-boot): a rule
+ * of its own in SARIF, `<rule>/<part>`, with its page docs/rules/<rule>/<part>.md.
+ */
+export interface RulePart {
+  readonly id: string;
+  readonly what: string;
+  readonly defaultSeverity: Severity;
+  /** the Xen lines (or document) behind it */
+  readonly ref: string;
+}
+
 /** A lint rule: self-describing, with its documentation page at docs/rules/<id>.md. */
 export interface Rule {
   readonly id: string;
@@ -49,5 +61,7 @@ export interface Rule {
   readonly examples: { readonly bad: string; readonly good: string; readonly policy?: string };
   /** message templates by id, with `{{name}}` placeholders */
   readonly messages: Readonly<Record<string, string>>;
+  /** the checks it relays, each reported with the code `<prefix>/<part id>` */
+  readonly parts?: readonly RulePart[];
   check(ctx: LintContext): Report[];
 }

@@ -1,10 +1,33 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { lintExample } from "../../test/support/lint-example.js";
 import type { Finding } from "../lint/rule.js";
 import { RULES } from "../lint/rules.js";
 import { renderSarif } from "./render-sarif.js";
+
+/** The docs of this checkout, as the CLI's default names them. */
+const DOCS = new URL("../../", import.meta.url).href;
+const OPTIONS = { docsBase: DOCS, sourceRoot: "file:///work/repo/", cwd: "file:///work/repo/" };
+
+interface Log {
+  runs: {
+    tool: {
+      driver: {
+        rules: { id: string; helpUri: string; relationships?: { target: { id: string; index: number } }[] }[];
+      };
+    };
+    originalUriBaseIds?: Record<string, { uri: string }>;
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      locations?: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+    }[];
+  }[];
+}
 
 describe("SARIF", () => {
   // the SARIF 2.1.0 schema as published on SchemaStore, shipped in @microsoft/jest-sarif (a dev dependency)
@@ -19,13 +42,74 @@ describe("SARIF", () => {
 
   test("the findings of every bad example, DTS and YAML spans alike, make a valid SARIF 2.1.0 log", () => {
     const findings = RULES.flatMap((r) => lintExample(r.examples.bad, r, r.examples.policy));
-    const log = renderSarif(findings, RULES, "0.1.0") as {
-      runs: { results: { ruleId: string; ruleIndex: number; level: string }[] }[];
-    };
+    const log = renderSarif(findings, RULES, "0.1.0", OPTIONS) as Log;
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
-    const results = log.runs[0]?.results ?? [];
+    const run = log.runs[0];
+    const results = run?.results ?? [];
     assert.equal(results.length, findings.length);
-    for (const r of results) assert.equal(RULES[r.ruleIndex]?.id, r.ruleId);
+    for (const r of results) assert.equal(run?.tool.driver.rules[r.ruleIndex]?.id, r.ruleId);
+  });
+
+  test("every rule, and every boot condition, has a helpUri to its own page, which exists", () => {
+    const rules = (renderSarif([], RULES, "0.1.0", OPTIONS) as Log).runs[0]?.tool.driver.rules ?? [];
+    const boot = RULES.find((r) => r.id === "xen-boot");
+    assert.equal(rules.length, RULES.length + (boot?.parts?.length ?? 0));
+    for (const r of rules) {
+      assert.equal(r.helpUri, `${DOCS}docs/rules/${r.id}.md`);
+      assert.ok(existsSync(fileURLToPath(r.helpUri)), `${r.helpUri} exists`);
+    }
+    const needsIommu = rules.find((r) => r.id === "xen-boot/hardware-needs-iommu");
+    assert.deepEqual(needsIommu?.relationships?.[0]?.target, { id: "xen-boot", index: 0 });
+  });
+
+  test("a boot finding is reported under its own condition's rule id, other findings under their rule", () => {
+    const f = (rule: string, code: string): Finding => ({ rule, code, severity: "error", message: "m" });
+    const log = renderSarif(
+      [
+        f("xen-boot", "boot/hardware-needs-iommu"),
+        f("xen-boot", "boot/not-a-condition"),
+        f("console-access", "lint/console-access"),
+      ],
+      RULES,
+      "0.1.0",
+      OPTIONS,
+    ) as Log;
+    const run = log.runs[0];
+    assert.deepEqual(
+      run?.results.map((r) => [r.ruleId, run.tool.driver.rules[r.ruleIndex]?.id]),
+      [
+        ["xen-boot/hardware-needs-iommu", "xen-boot/hardware-needs-iommu"],
+        ["xen-boot", "xen-boot"],
+        ["console-access", "console-access"],
+      ],
+    );
+  });
+
+  test("paths are relative to %SRCROOT% (given in originalUriBaseIds); a file outside it keeps its absolute URI", () => {
+    const at = (file: string): Finding => ({
+      rule: "xen-boot",
+      code: "boot/missing-cpus",
+      severity: "error",
+      message: "m",
+      span: { file, line: 3, column: 1 },
+    });
+    const log = renderSarif(
+      [at("boards/my board.dts"), at("/work/repo/a.dts"), at("/elsewhere/b.dts"), at("../c.dts")],
+      RULES,
+      "0.1.0",
+      { ...OPTIONS, cwd: "file:///work/repo/sub/" },
+    ) as Log;
+    assert.ok(validate(log), JSON.stringify(validate.errors));
+    assert.deepEqual(log.runs[0]?.originalUriBaseIds, { "%SRCROOT%": { uri: "file:///work/repo/" } });
+    assert.deepEqual(
+      log.runs[0]?.results.map((r) => r.locations?.[0]?.physicalLocation.artifactLocation),
+      [
+        { uri: "sub/boards/my%20board.dts", uriBaseId: "%SRCROOT%" },
+        { uri: "a.dts", uriBaseId: "%SRCROOT%" },
+        { uri: "file:///elsewhere/b.dts" },
+        { uri: "c.dts", uriBaseId: "%SRCROOT%" },
+      ],
+    );
   });
 
   test("a finding in a DTB has a byte region, and the schema rejects a log that breaks it", () => {
@@ -36,12 +120,14 @@ describe("SARIF", () => {
       message: "no cpus",
       span: { file: "board.dtb", line: 0, column: 0, offset: 0x48, endOffset: 0x60 },
     };
-    const log = renderSarif([f], RULES, "0.1.0") as { runs: { results: { locations: unknown[] }[] }[] };
+    const log = renderSarif([f], RULES, "0.1.0", OPTIONS) as {
+      runs: { results: { locations: unknown[] }[] }[];
+    };
     assert.ok(validate(log), JSON.stringify(validate.errors));
     assert.deepEqual(log.runs[0]?.results[0]?.locations, [
       {
         physicalLocation: {
-          artifactLocation: { uri: "board.dtb" },
+          artifactLocation: { uri: "board.dtb", uriBaseId: "%SRCROOT%" },
           region: { byteOffset: 0x48, byteLength: 0x18 },
         },
       },

@@ -34,6 +34,16 @@ Not reported${rule.examples.policy ? ` (same policy)` : ""}:
 ${rule.examples.good}
 \`\`\`
 
-Run only this rule: \`xenpriv lint <system> --rule ${rule.id}\`.
+${
+  rule.parts
+    ? `## Conditions
+
+Each is reported with its own code and, in SARIF, as its own rule \`${rule.id}/<condition>\`:
+
+${rule.parts.map((p) => `- [\`${p.id}\`](${rule.id}/${p.id}.md) (${p.defaultSeverity}): ${p.what}`).join("\n")}
+
+`
+    : ""
+}Run only this rule: \`xenpriv lint <system> --rule ${rule.id}\`.
 `;
 }

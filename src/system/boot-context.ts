@@ -2,6 +2,7 @@ import { parseBool } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
+import type { BootConditionId } from "./boot-conditions.js";
 import type { BootDomain, DeviceTreeSystem } from "./device-tree-system.js";
 import { configOption } from "./xen-config.js";
 import { xenReadU32 } from "./xen-dt-property.js";
@@ -22,7 +23,7 @@ export interface BootContext {
 
 /** A boot-rule finding, located on the property when there is one. */
 export function bootFinding(
-  code: string,
+  code: BootConditionId,
   message: string,
   node: DtNode,
   property: string | undefined,
@@ -110,6 +111,13 @@ export const OPTIONS = {
   scmiSmc: { name: "CONFIG_SCMI_SMC", default: false, ref: "xen/arch/arm/firmware/Kconfig:20-22" },
   vuart: { name: "CONFIG_SBSA_VUART_CONSOLE", default: true, ref: "xen/arch/arm/Kconfig:184-186" },
   mpu: { name: "CONFIG_MPU", default: false, ref: "xen/arch/arm/Kconfig:93-96" },
+  // the schedulers a cpupool may name: only those built in are registered (xen/common/sched/core.c:2992-3001);
+  // rtds, arinc653 and null default to DEBUG (null also to PV_SHIM, x86 only), which a release build leaves off
+  schedCredit: { name: "CONFIG_SCHED_CREDIT", default: true, ref: "xen/common/sched/Kconfig:4-6" },
+  schedCredit2: { name: "CONFIG_SCHED_CREDIT2", default: true, ref: "xen/common/sched/Kconfig:10-12" },
+  schedRtds: { name: "CONFIG_SCHED_RTDS", default: false, ref: "xen/common/sched/Kconfig:17-19" },
+  schedArinc653: { name: "CONFIG_SCHED_ARINC653", default: false, ref: "xen/common/sched/Kconfig:25-27" },
+  schedNull: { name: "CONFIG_SCHED_NULL", default: false, ref: "xen/common/sched/Kconfig:32-34" },
 } as const satisfies Record<string, BuildOption>;
 
 /**

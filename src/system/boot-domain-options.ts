@@ -2,7 +2,15 @@ import { strtoull } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPhandle } from "../devicetree/find-node.js";
-import { type BootContext, bootFinding, builtWith, llcColoringOn, OPTIONS } from "./boot-context.js";
+import type { BootConditionId } from "./boot-conditions.js";
+import {
+  type BootContext,
+  type BuildOption,
+  bootFinding,
+  builtWith,
+  llcColoringOn,
+  OPTIONS,
+} from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
 import { configOption } from "./xen-config.js";
 import { isCompatible, xenReadCells, xenReadString, xenReadU32 } from "./xen-dt-property.js";
@@ -11,6 +19,14 @@ const ADB = "xen/arch/arm/dom0less-build.c";
 const CDB = "xen/common/device-tree/dom0less-build.c";
 const BND = "xen/common/device-tree/dom0less-bindings.c";
 const SCHEDULERS = ["credit", "credit2", "rtds", "arinc653", "null"];
+/** The option that builds each scheduler in. */
+const SCHEDULER_OPTIONS: Readonly<Record<string, BuildOption>> = {
+  credit: OPTIONS.schedCredit,
+  credit2: OPTIONS.schedCredit2,
+  rtds: OPTIONS.schedRtds,
+  arinc653: OPTIONS.schedArinc653,
+  null: OPTIONS.schedNull,
+};
 
 /**
  * `simple_strtoul(s, &end, 0)` (xen/lib/strtoul.c, the digits of simple_strtoull) stored in an
@@ -47,12 +63,20 @@ function cpupoolRules(ctx: BootContext, out: Diagnostic[]): void {
         ),
       );
     const sched = xenReadString(pool, "cpupool-sched");
+    const option = SCHEDULER_OPTIONS[sched];
     if (!sched.startsWith("-E") && !SCHEDULERS.includes(sched))
       fail(
         `scheduler "${sched}": Xen panics "Scheduler ${sched} does not exists!"`,
         "cpupool-sched",
         "82-90",
         `schedulers: ${SCHEDULERS.join(", ")}`,
+      );
+    else if (option && !builtWith(ctx, option, pool, "cpupool-sched", out))
+      fail(
+        `scheduler "${sched}" is not in this build (${option.name}): Xen panics "Scheduler ${sched} does not exists!"`,
+        "cpupool-sched",
+        "82-90",
+        `build Xen with ${option.name}=y (${option.ref}), or name a scheduler the build has`,
       );
     const refs = xenReadCells(pool, "cpupool-cpus") ?? [];
     if (refs.length === 0 || !nodeByPhandle(ctx.dts.tree, refs[0] as number)) {
@@ -98,7 +122,7 @@ export function domainOptionRules(ctx: BootContext): Diagnostic[] {
     const node = d.node;
     if (!node || d.domain.builtBy !== "dom0less") continue;
     const name = node.baseName;
-    const fail = (code: string, message: string, property: string, ref: string, help: string) =>
+    const fail = (code: BootConditionId, message: string, property: string, ref: string, help: string) =>
       out.push(bootFinding(code, `\`${name}\`: ${message}`, node, property, ref, help));
 
     if (getProperty(node, "llc-colors")) {

@@ -58,9 +58,13 @@ describe("checkBootRules", () => {
     assert.deepEqual(broken(`xen,xen-bootargs = "iommu=0";${hw}`), panic);
     // Xen's parser: the no- prefix, the last boolean of a list, the last occurrence on the line
     assert.deepEqual(broken(`xen,xen-bootargs = "no-iommu";${hw}`), panic);
-    assert.deepEqual(broken(`xen,xen-bootargs = "iommu=force,off";${hw}`), panic);
     assert.deepEqual(broken(`xen,xen-bootargs = "iommu=off iommu=yes";${hw}`), []);
     assert.deepEqual(broken(`xen,xen-bootargs = "iommu=no-igfx";${hw}`), []);
+    // `force` with the IOMMU off: iommu_setup() panics before any domain is built
+    assert.deepEqual(broken(`xen,xen-bootargs = "iommu=force,off";${hw}`), [
+      ["boot/iommu-required", "xen,xen-bootargs", "xen/drivers/passthrough/iommu.c:579-582"],
+      ...panic,
+    ]);
     assert.deepEqual(broken(hw, "", { iommu: true }), []);
   });
 

@@ -1,10 +1,11 @@
-import { parseBool } from "../cmdline/parse-params.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
-import { type BootContext, bootFinding, OPTIONS } from "./boot-context.js";
+import { armIommu } from "./arm-iommu.js";
+import { type BootContext, bootFinding } from "./boot-context.js";
 import { domainOptionRules } from "./boot-domain-options.js";
 import { eventChannelRules } from "./boot-event-channels.js";
+import { iommuRules } from "./boot-iommu.js";
 import { missingKernel, moduleRules, registerModules } from "./boot-modules.js";
 import { sharedMemoryRules } from "./boot-shared-memory.js";
 import { staticMemoryRules } from "./boot-static-memory.js";
@@ -23,49 +24,9 @@ const BND = "xen/common/device-tree/dom0less-bindings.c";
 const CDB = "xen/common/device-tree/dom0less-build.c";
 const ADB = "xen/arch/arm/dom0less-build.c";
 
-/** The IOMMUs Xen's Arm drivers probe (xen/drivers/passthrough/arm/smmu.c:2429-2433, smmu-v3.c:2593, ipmmu-vmsa.c:874-894). */
-export const ARM_IOMMUS = [
-  "arm,smmu-v1",
-  "arm,smmu-v2",
-  "arm,mmu-400",
-  "arm,mmu-401",
-  "arm,mmu-500",
-  "arm,smmu-v3",
-  "renesas,ipmmu-r8a7795",
-  "renesas,ipmmu-r8a77965",
-  "renesas,ipmmu-r8a7796",
-  "renesas,ipmmu-r8a77961",
-  "renesas,ipmmu-r8a779f0",
-  "renesas,ipmmu-r8a779g0",
-] as const;
-
 export interface BootFacts {
-  /** `iommu_enabled` at boot; by default, an enabled node of a driver Xen has and no `iommu=0` */
+  /** `iommu_enabled` at boot; by default, what armIommu() finds from the tree, the build and `iommu=` */
   readonly iommu?: boolean;
-}
-
-/**
- * `iommu_enable` after Xen's command line: on by default (xen/drivers/passthrough/iommu.c:32); each
- * boolean of `iommu=a,b,...` sets it (iommu.c:68-79), the last one winning; `no-iommu` calls the
- * parser with "no" (the `no-` prefix of a custom parameter, xen/common/kernel.c:170-179).
- */
-function iommuOption(bootargs: string): boolean {
-  let on = true;
-  for (const token of bootargs.split(" ")) {
-    if (token === "no-iommu") on = false;
-    if (!token.startsWith("iommu=")) continue;
-    for (const part of token.slice("iommu=".length).split(",")) {
-      const b = parseBool(part);
-      if (b >= 0) on = b === 1;
-    }
-  }
-  return on;
-}
-
-/** Whether Xen would have an IOMMU: an available node its drivers take, and not turned off on the command line. */
-export function iommuEnabled(dts: DeviceTreeSystem): boolean {
-  const found = dts.nodes.some((n) => isAvailable(n) && ARM_IOMMUS.some((c) => isCompatible(n, c)));
-  return found && iommuOption(dts.bootargs);
 }
 
 /** `gnttab=max-ver:N` on Xen's command line; Arm's default is 1 (xen/arch/arm/include/asm/grant_table.h:11). */
@@ -102,8 +63,8 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
   // a design Xen does not implement has no boot rules of its own yet
   if (dts.design) return [];
   const out: Diagnostic[] = [];
-  // an MPU build has no IOMMU support (CONFIG_HAS_PASSTHROUGH, xen/arch/arm/Kconfig:82-89)
-  const iommu = facts.iommu ?? (configOption(dts.config, OPTIONS.mpu.name) !== true && iommuEnabled(dts));
+  const arm = armIommu(dts);
+  const iommu = facts.iommu ?? arm.enabled;
   const dom0 = dts.domains.find((d) => d.domain.builtBy === "dom0");
   const limit = maxVcpus(dts);
   let hardware: BootDomain | undefined = dom0;
@@ -118,6 +79,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     domainOf: new Map(dts.domains.flatMap((d) => (d.node ? [[d.node, d] as const] : []))),
     assumed: new Set(),
   };
+  if (facts.iommu === undefined) out.push(...iommuRules(ctx, arm));
   const registry = registerModules(ctx);
   out.push(...moduleRules(ctx, registry));
   if (dom0 && !registry.registered.some((m) => m.kind === "kernel" && !m.domain)) {
@@ -230,7 +192,7 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       out.push(
         bootFinding(
           "hardware-needs-iommu",
-          `the hardware domain \`${name}\` is not direct-mapped and Xen has no IOMMU: Xen panics "non-direct mapped hardware domain requires iommu"`,
+          `the hardware domain \`${name}\` is not direct-mapped and Xen has no IOMMU (${facts.iommu === undefined ? arm.why : "as given"}): Xen panics "non-direct mapped hardware domain requires iommu"`,
           node,
           "capabilities",
           `${BND}:95-97`,

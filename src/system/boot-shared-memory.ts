@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
+import type { BootConditionId } from "./boot-conditions.js";
 import { type BootContext, bootFinding, builtWith, OPTIONS, scanCells } from "./boot-context.js";
 import { type ModuleRegistry, type Range, staticMemoryBanks } from "./boot-modules.js";
 import { cellsNumber, isCompatible, xenReadCells, xenReadString } from "./xen-dt-property.js";
@@ -42,8 +43,13 @@ export function sharedMemoryRules(ctx: BootContext, registry: ModuleRegistry): D
   const owners = new Map<string, DtNode>();
   for (const { node, chain } of sharedMemoryNodes(ctx.dts.tree.root)) {
     const where = `static shared memory node \`${node.path}\``;
-    const fail = (code: string, message: string, property: string | undefined, at: string, help: string) =>
-      out.push(bootFinding(code, `${where}: ${message}`, node, property, `${SHM}:${at}`, help));
+    const fail = (
+      code: BootConditionId,
+      message: string,
+      property: string | undefined,
+      at: string,
+      help: string,
+    ) => out.push(bootFinding(code, `${where}: ${message}`, node, property, `${SHM}:${at}`, help));
     if (!builtWith(ctx, OPTIONS.staticShm, node, "compatible", out)) {
       out.push(
         bootFinding(

@@ -40,9 +40,9 @@ export const domain = (name: string, props: string, at: number) => `
 export const dotConfig = (lines: string) =>
   `#\n# Automatically generated file; DO NOT EDIT.\n# Xen/arm 4.22.0 Configuration\n#\n${lines}`;
 
-/** An SMMU Xen has a driver for, so that a hardware domain needs no direct map. */
+/** An SMMU Xen has a driver for (with the `#global-interrupts` it reads), so that a hardware domain needs no direct map. */
 export const SMMU = `
-	iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; };`;
+	iommu@fd800000 { compatible = "arm,mmu-500"; reg = <0x0 0xfd800000 0x0 0x20000>; #global-interrupts = <1>; };`;
 
 /**
  * The boot rules a board breaks: code, the property its span names (by its line's text), and the

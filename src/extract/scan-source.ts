@@ -1,0 +1,153 @@
+import { blankMacros } from "./blank-macros.js";
+import type { ParseCache } from "./parse-cache.js";
+import { mayGate } from "./relevant.js";
+import { readSource } from "./xen-tree.js";
+
+/**
+ * What a C file may hold, read from its text without parsing it: every name it mentions, and every
+ * name it may define as a function. readXenTree parses only the files these say can matter; each
+ * is a superset of what tree-sitter finds (a name a file calls or defines is a name it mentions,
+ * outside comments), so a file left unparsed holds nothing the extractor would have read.
+ */
+export interface SourceScan {
+  /** each identifier once, outside comments (inside strings too: more is safe), as its nameHash */
+  readonly names: Int32Array;
+  /**
+   * each identifier followed by `(` outside parentheses between a `;`, `{` or `}` and the next `{`, as its nameHash: a
+   * function definition's name is one, and so is a macro call tree-sitter reads as one
+   * (`TVM_REG(SCTLR_EL1)` lines before a definition, xen/arch/arm/arm64/vsysreg.c:51-66 at 4.22.0)
+   */
+  readonly defines: Int32Array;
+}
+
+/** Small enough to stay a small integer in V8 (31 bits), so sets of them are cheap. */
+const HASH_MASK = 0x3fffffff;
+
+/**
+ * A name's FNV-1a hash, what a scan keeps instead of the name: making a string of each of a tree's
+ * 1.5 million identifiers costs more than the rest of the scan. Two names with one hash only make
+ * a file look as if it mentioned both, which is safe.
+ */
+export function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h & HASH_MASK;
+}
+
+const isWord = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+
+/** One pass over the text: linear in its length, whatever the tokens (a 200 KB identifier included). */
+export function scanSource(text: string): SourceScan {
+  const names = new Set<number>();
+  const defines = new Set<number>();
+  // the identifiers before a `(` outside parentheses since the last `;`, `{` or `}`
+  // (`if ( is_hvm_domain(d) ) {` names `if` only)
+  const called: number[] = [];
+  let depth = 0;
+  let last = -1;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? n : end;
+    } else if (c === 34 /* " */ || c === 39 /* ' */) {
+      // a literal ends at its quote or, unclosed (`#error can't`), at the line's end; its words are
+      // names too (tree-sitter can read `"d" (rh)` in an asm operand as a call of `d`)
+      i++;
+      let h = -1;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === c || d === 10) break;
+        if (isWord(d)) h = Math.imul((h === -1 ? 0x811c9dc5 : h) ^ d, 0x01000193);
+        else if (h !== -1) {
+          names.add(h & HASH_MASK);
+          h = -1;
+        }
+        i += d === 92 /* \ */ ? 2 : 1;
+      }
+      if (h !== -1) names.add(h & HASH_MASK);
+      i++;
+      last = -1;
+    } else if (isWord(c)) {
+      // nameHash, as the word is read
+      let h = 0x811c9dc5;
+      for (let d = c; isWord(d); d = text.charCodeAt(++i)) h = Math.imul(h ^ d, 0x01000193);
+      // a number (`0x1fUL`) is no name
+      if (c >= 48 && c <= 57) last = -1;
+      else {
+        last = h & HASH_MASK;
+        names.add(last);
+      }
+    } else {
+      i++;
+      if (c === 40 /* ( */) {
+        if (last !== -1 && depth === 0) called.push(last);
+        depth++;
+      } else if (c === 41 /* ) */) depth = Math.max(0, depth - 1);
+      else if (c === 123 /* { */) {
+        for (const name of called) defines.add(name);
+        called.length = 0;
+        depth = 0;
+      } else if (c === 59 /* ; */ || c === 125 /* } */) {
+        called.length = 0;
+        depth = 0;
+      }
+      if (!isSpace(c)) last = -1;
+    }
+  }
+  return { names: Int32Array.from(names), defines: Int32Array.from(defines) };
+}
+
+/** What a file's scan gives: the names of scanSource, its length, and whether it may hold a gate (relevant.ts). */
+export interface FileScan extends SourceScan {
+  readonly length: number;
+  readonly gate: boolean;
+}
+
+/**
+ * A file's scan, on the text its tree is parsed from (its macros blanked); with a cache, kept by
+ * the hash of the file as read, so that a file scanned before is neither blanked nor scanned again.
+ */
+export function scanFile(root: string, file: string, cache?: ParseCache): FileScan {
+  const raw = readSource(root, file);
+  const key = cache?.key(raw, "scan");
+  const hit = key ? cache?.get(key, "scan") : null;
+  const kept = hit ? scanFromBytes(hit) : null;
+  if (kept) return kept;
+  const text = blankMacros(raw);
+  const scan = { ...scanSource(text), length: text.length, gate: mayGate(text) };
+  if (key) cache?.put(key, scanToBytes(scan), "scan");
+  return scan;
+}
+
+/** A scan as 32-bit words: its length, the gate, the counts of names and definitions, then each hash. */
+export function scanToBytes(scan: FileScan): Uint8Array {
+  const words = new Int32Array(4 + scan.names.length + scan.defines.length);
+  words.set([scan.length, scan.gate ? 1 : 0, scan.names.length, scan.defines.length]);
+  words.set(scan.names, 4);
+  words.set(scan.defines, 4 + scan.names.length);
+  return new Uint8Array(words.buffer);
+}
+
+/** What scanToBytes made, or null for bytes it cannot have made. */
+export function scanFromBytes(bytes: Uint8Array): FileScan | null {
+  if (bytes.byteLength < 16 || bytes.byteLength % 4 !== 0) return null;
+  // copied: a cache entry's bytes are a part of the file read, at any offset
+  const words = new Int32Array(bytes.slice().buffer);
+  const [length = -1, gate = -1, names = -1, defines = -1] = words;
+  if (length < 0 || (gate !== 0 && gate !== 1) || names < 0 || defines < 0) return null;
+  if (words.length !== 4 + names + defines) return null;
+  return {
+    length,
+    gate: gate === 1,
+    names: words.subarray(4, 4 + names),
+    defines: words.subarray(4 + names),
+  };
+}
