@@ -505,7 +505,7 @@ describe("options", () => {
       "fixture",
     );
     assert.equal(r.code, 0);
-    assert.match(r.err, /10 registrations, 9 names/);
+    assert.match(r.err, /11 registrations, 10 names/);
     assert.equal(JSON.parse(readFileSync(out, "utf8")).xen, "fixture");
     const none = run("options", "extract", "test/fixtures/devicetree");
     assert.equal(none.code, 2);

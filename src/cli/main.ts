@@ -209,7 +209,13 @@ export function program(): Command {
       `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
       "4.22.0",
     )
-    .addOption(new Option("--arch <arch>", "only what a build of this arch can have").choices(["x86", "arm"]))
+    .addOption(
+      new Option("--arch <arch>", "only what a build of this arch can have (arm: arm64)").choices([
+        "x86",
+        "arm",
+        "arm32",
+      ]),
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
     .action(async (o: OptionsListOptions & { format: CommonOptions["format"] }) =>
       emit((await import("./commands/options.js")).optionsCommand(o), o.format),
@@ -238,7 +244,12 @@ export function program(): Command {
         "boot path; default: efi with --efi-cfg/--uki, dt with --dt, else multiboot",
       ).choices(["multiboot", "efi", "dt", "pvh"]),
     )
-    .addOption(new Option("--arch <arch>", "default: arm for --boot dt, else x86").choices(["x86", "arm"]))
+    .addOption(
+      new Option(
+        "--arch <arch>",
+        "default: arm for --boot dt, else x86; arm is arm64, arm32 has its own options and integer widths",
+      ).choices(["x86", "arm", "arm32"]),
+    )
     .option(
       "--loader <name>",
       "multiboot boot_loader_name: not GRUB 2 means the first word is dropped",

@@ -233,7 +233,7 @@ export const OUTPUT_SCHEMAS = {
   }),
   cmdline: envelope("cmdline", {
     xen: z.string(),
-    arch: z.enum(["x86", "arm"]),
+    arch: z.enum(["x86", "arm", "arm32"]),
     assembled: z.object({
       passes: z.array(
         z.object({
@@ -269,12 +269,21 @@ export const OUTPUT_SCHEMAS = {
         source: z.string(),
         trusted: z.boolean(),
         origin: z.string(),
-        status: z.enum(["applied", "partly-applied", "invalid", "ignored", "dropped", "unknown"]),
+        status: z.enum([
+          "applied",
+          "partly-applied",
+          "invalid",
+          "ignored",
+          "dropped",
+          "unknown",
+          "no-effect",
+        ]),
         locked: z.boolean(),
         options: z.array(
           z.object({ name: z.string(), type: z.string(), ref: z.string(), result: z.string() }),
         ),
         why: z.array(z.string()),
+        log: z.array(z.string()),
       }),
     ),
     settings: z.array(
