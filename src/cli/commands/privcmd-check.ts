@@ -94,7 +94,7 @@ function summary(d: DomainNeeds): string {
 export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   const system = loadSystemFile(o.system ?? builtinSystemPath(), systemOptions(o));
   const xen = o.xen ?? system.xen;
-  const facts = load(xen);
+  const facts = load(xen, o.profile === "xenserver");
   const profile = profileOf(o.profile, facts);
   const catalogue = xsmCatalogue(xen);
   const model = buildModel(catalogue, system, resolvePolicy(catalogue, o.policy ?? system.xsm));
