@@ -9,9 +9,9 @@ import { CONDITIONAL, compileProfile, decideHypercall } from "../src/privcmd/com
 import { errnoNumber } from "../src/privcmd/errno.js";
 import { evaluateCall } from "../src/privcmd/evaluate-call.js";
 import { buildFilterProgram, UNKNOWN_SUBOP } from "../src/privcmd/filter-program.js";
+import { numberOf } from "../src/privcmd/hypercall-catalogue.js";
 import { loadLinuxPrivcmd, loadXenServerFilter } from "../src/privcmd/load-filter-facts.js";
 import { loadHypercallCatalogue } from "../src/privcmd/load-hypercall-catalogue.js";
-import { numberOf } from "../src/privcmd/hypercall-catalogue.js";
 import type { PrivcmdCall } from "../src/privcmd/privcmd-call.js";
 import { DecisionIndex } from "../src/query/decision-index.js";
 import { evaluate } from "../src/query/evaluate.js";

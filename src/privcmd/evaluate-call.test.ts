@@ -4,8 +4,8 @@ import { CATALOGUE, FILTER, LINUX } from "../../test/support/privcmd-facts.js";
 import { ALLOW, CONDITIONAL, compileProfile, decideHypercall } from "./compile-profile.js";
 import { ERRNO } from "./errno.js";
 import { DOMID_IDLE, evaluateCall } from "./evaluate-call.js";
-import { numberOf } from "./hypercall-catalogue.js";
 import { buildFilterProgram } from "./filter-program.js";
+import { numberOf } from "./hypercall-catalogue.js";
 import type { PrivcmdCall, PrivcmdContext } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
 

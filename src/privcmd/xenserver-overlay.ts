@@ -61,7 +61,8 @@ export const OverlayHypercallSchema = z
       [h.number, h.ref, h.callers, h.decidedBy].every((x) => x === undefined) ||
       [h.number, h.ref, h.callers, h.decidedBy].every((x) => x !== undefined),
     {
-      message: "a new hypercall gives its number, ref, callers and decidedBy; one that extends upstream's gives none",
+      message:
+        "a new hypercall gives its number, ref, callers and decidedBy; one that extends upstream's gives none",
       path: ["number"],
     },
   );

@@ -4,14 +4,18 @@ import { error } from "../../core/diagnostic.js";
 import { fail, InputError } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
 import { didYouMean } from "../../core/suggest.js";
+import { applyXenServerOverlay, OVERLAY_FILE } from "../../privcmd/apply-xenserver-overlay.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { POLICY_DOCUMENT_NOTE } from "../../privcmd/classification-rules.js";
 import { type ClassifiedOp, classify, disagreementList } from "../../privcmd/classify.js";
 import { CONDITIONAL, compileProfile } from "../../privcmd/compile-profile.js";
 import { type Decision, evaluateCall, overlayDecides } from "../../privcmd/evaluate-call.js";
 import { buildFilterProgram } from "../../privcmd/filter-program.js";
-import { applyXenServerOverlay, OVERLAY_FILE } from "../../privcmd/apply-xenserver-overlay.js";
-import { loadLinuxPrivcmd, loadXenServerFilter, loadXenServerOverlay } from "../../privcmd/load-filter-facts.js";
+import {
+  loadLinuxPrivcmd,
+  loadXenServerFilter,
+  loadXenServerOverlay,
+} from "../../privcmd/load-filter-facts.js";
 import { loadHypercallCatalogue } from "../../privcmd/load-hypercall-catalogue.js";
 import { parseProfile } from "../../privcmd/parse-profile.js";
 import { parseTrace, resolveOp } from "../../privcmd/parse-trace.js";
@@ -88,7 +92,9 @@ export function privcmdClassifyCommand(
   const table = {
     columns: ["operation", "class", "XenServer filter", "XSM", "XSA-77", "pointers", "disagreement"],
     rows: rows.map((r) => [
-      r.overlay ? `${r.id} (XenServer overlay${r.value === undefined && r.subop ? ", number unverified" : ""})` : r.id,
+      r.overlay
+        ? `${r.id} (XenServer overlay${r.value === undefined && r.subop ? ", number unverified" : ""})`
+        : r.id,
       r.whenDom0 ? `${r.class} (${r.whenDom0} on dom0)` : r.class,
       r.xenserver,
       r.overlay ? `XenServer's Xen: ${overlayDecides(r.overlay)}` : r.xsm.join(", ") || "-",
