@@ -33,10 +33,16 @@ export const OverlaySubopSchema = z
     decidedBy: DecidedBySchema,
     note: z.string().optional(),
   })
-  .refine((s) => (s.value !== undefined && s.ref !== undefined) !== (s.unverified !== undefined), {
-    message: "a sub-op has either a value with its ref, or `unverified` with the reason and no value",
-    path: ["value"],
-  });
+  .refine(
+    (s) =>
+      s.unverified === undefined
+        ? s.value !== undefined && s.ref !== undefined
+        : s.value === undefined && s.ref === undefined,
+    {
+      message: "a sub-op has either a value with its ref, or `unverified` with the reason and no value",
+      path: ["value"],
+    },
+  );
 export type OverlaySubop = z.infer<typeof OverlaySubopSchema>;
 
 /**
