@@ -9,7 +9,7 @@ import { evaluate } from "../query/evaluate.js";
 import { type Model, opAvailable } from "../query/model.js";
 import { privcmdRows, xenServerPassConditions, xsmActions, xsmOperationsOf } from "./classify.js";
 import { type Decision, evaluateCall, type PrivcmdFacts, type Step } from "./evaluate-call.js";
-import type { Hypercall, HypercallCatalogue } from "./hypercall-catalogue.js";
+import type { Hypercall, HypercallCatalogue, OverlayMark } from "./hypercall-catalogue.js";
 import type { TracedCall } from "./parse-trace.js";
 import type { PrivcmdCall, PrivcmdContext } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
@@ -59,6 +59,8 @@ export interface NeededOp {
   readonly step?: Step;
   /** conditional: the conditions under which the profile lets it through */
   readonly passesIf?: readonly string[];
+  /** not in upstream's headers: from XenServer's overlay, with what decides it in XenServer's Xen */
+  readonly overlay?: OverlayMark;
 }
 
 /** A call the domain's toolstack makes through another kernel driver: the kernel issues the hypercall, not privcmd. */
@@ -245,6 +247,8 @@ export function checkNeeds(
       const decision = evaluateCall(call, { ...c, ...restricted }, profile, facts);
       const v = verdictOf(decision);
       const op = opOf(call);
+      const row = rowById.get(op);
+      const overlay = row?.subop?.overlay ?? row?.hypercall.overlay;
       const passesIf =
         v.verdict === "conditional" && profile.kind === "xenserver" && call.hypercall
           ? xenServerPassConditions(profile.facts, call.hypercall, call.subop, ctx)
@@ -259,6 +263,7 @@ export function checkNeeds(
         ...(decision.errno && { errno: decision.errno }),
         ...(v.step && { step: v.step }),
         ...(passesIf && { passesIf }),
+        ...(overlay && { overlay }),
       };
     };
 

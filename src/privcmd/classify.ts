@@ -11,7 +11,7 @@ import {
 } from "./classification-rules.js";
 import { evaluateCall, type PrivcmdFacts } from "./evaluate-call.js";
 import type { XenServerFilter } from "./filter-facts.js";
-import type { Hypercall, HypercallCatalogue, Subop } from "./hypercall-catalogue.js";
+import type { Hypercall, HypercallCatalogue, OverlayMark, Subop } from "./hypercall-catalogue.js";
 import { passCondition } from "./pass-condition.js";
 import type { PrivcmdContext } from "./privcmd-call.js";
 import { xenServerRule } from "./xenserver-rule.js";
@@ -45,8 +45,11 @@ export interface ClassifiedOp {
   readonly hypercall: string;
   readonly subop?: string;
   readonly number: number;
+  /** absent only for an overlay sub-op whose number is unverified */
   readonly value?: number;
   readonly ref: string;
+  /** not in upstream's headers: from XenServer's overlay, with what decides it in XenServer's Xen */
+  readonly overlay?: OverlayMark;
   readonly class: PrivcmdClass;
   readonly whenDom0?: PrivcmdClass;
   /** what XenServer's filter does with it (domain 0 not the target, no argument given) */
@@ -216,9 +219,11 @@ export function classify(
     rows.push({
       id,
       hypercall: h.name,
-      ...(s && { subop: s.name, value: s.value }),
+      ...(s && { subop: s.name }),
+      ...(s?.value !== undefined && { value: s.value }),
       number: h.number,
       ref: s?.ref ?? h.ref,
+      ...((s?.overlay ?? h.overlay) && { overlay: s?.overlay ?? h.overlay }),
       class: rule.class,
       ...(rule.whenDom0 && { whenDom0: rule.whenDom0 }),
       xenserver: rule.via

@@ -1,5 +1,5 @@
 import type { Condition, FilteredHypercall, LinuxPrivcmd, XenServerFilter } from "./filter-facts.js";
-import type { HypercallCatalogue } from "./hypercall-catalogue.js";
+import type { HypercallCatalogue, OverlayMark } from "./hypercall-catalogue.js";
 import type { PrivcmdCall, PrivcmdContext } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
 import { xenServerRule } from "./xenserver-rule.js";
@@ -165,6 +165,38 @@ function maskedSubop(
   return name;
 }
 
+/** The words for what decides an overlay operation in XenServer's Xen. */
+export function overlayDecides(mark: OverlayMark): string {
+  return "what" in mark.decidedBy ? mark.decidedBy.what : `unverified: ${mark.decidedBy.unverified}`;
+}
+
+/**
+ * Says that an operation comes from XenServer's overlay (it is not in upstream's headers): its number
+ * or why that is unverified, and what decides it in XenServer's Xen.
+ */
+function overlayNote(
+  hypercalls: HypercallCatalogue | undefined,
+  name: string,
+  subop: string | undefined,
+  steps: Step[],
+): void {
+  const h = hypercalls?.hypercalls.find((x) => x.name === name);
+  const s = subop === undefined ? undefined : h?.subops.find((x) => x.name === subop);
+  const mark = s?.overlay ?? h?.overlay;
+  if (!h || !mark) return;
+  const id = s ? `${name}/${s.name}` : name;
+  const number = s
+    ? s.value === undefined
+      ? `${s.constant}: number unverified (${mark.unverified})`
+      : `${s.constant} = ${s.value}`
+    : `__HYPERVISOR_${name} = ${h.number}`;
+  steps.push({
+    what: `${id} is from the XenServer overlay (${mark.source}), not upstream's headers: ${number}; XenServer's Xen: ${overlayDecides(mark)}`,
+    outcome: "note",
+    ref: s?.ref ?? h.ref,
+  });
+}
+
 /** The XenServer filter on one hypercall (filter-hypercall.c), recursing into multicalls. */
 function xenServerHypercall(
   f: XenServerFilter,
@@ -177,6 +209,7 @@ function xenServerHypercall(
 ): string | undefined {
   const name = call.hypercall ?? "";
   const subop = maskedSubop(f, call, steps, hypercalls);
+  overlayNote(hypercalls, name, subop, steps);
   const rule = xenServerRule(f, name, subop);
   if (rule.kind === "multicall") {
     read.arguments = true;

@@ -96,7 +96,10 @@ export function buildFilterProgram(
       name: h.name,
       number: h.number,
       ...maskOf(profile, h.name),
-      subops: h.subops.map((s) => ({ name: s.name, value: s.value, verdict: verdict(h.name, s.name) })),
+      // a sub-op without a number (an overlay's unverified one) cannot be a row of a table over numbers
+      subops: h.subops.flatMap((s) =>
+        s.value === undefined ? [] : [{ name: s.name, value: s.value, verdict: verdict(h.name, s.name) }],
+      ),
       other: h.subops.length ? verdict(h.name, UNKNOWN_SUBOP) : verdict(h.name),
     })),
     unknownHypercall: verdict(UNKNOWN_HYPERCALL),

@@ -3,6 +3,7 @@ import { MismatchSchema, OperationSchema } from "../catalog/schema.js";
 import { DocEntrySchema, OptionEntrySchema } from "../cmdline/option-catalogue.js";
 import type { Decision } from "../model/decision.js";
 import { ConditionSchema } from "../privcmd/filter-facts.js";
+import { OverlayMarkSchema } from "../privcmd/hypercall-catalogue.js";
 import type { Cell } from "../query/cells.js";
 import type { Change } from "../query/diff.js";
 
@@ -104,6 +105,8 @@ const PrivcmdNeededSchema = z.object({
   step: PrivcmdStepSchema.optional(),
   /** conditional: what must hold for the profile to let it through */
   passesIf: z.array(z.string()).optional(),
+  /** not in upstream's headers: from XenServer's overlay */
+  overlay: OverlayMarkSchema.optional(),
 });
 
 export const ChangeSchema = z.object({
@@ -345,6 +348,8 @@ export const OUTPUT_SCHEMAS = {
         number: z.number().int(),
         value: z.number().int().optional(),
         ref: z.string(),
+        /** not in upstream's headers: from XenServer's overlay, with what decides it in XenServer's Xen */
+        overlay: OverlayMarkSchema.optional(),
         class: z.enum(["privileged", "control-plane", "informational"]),
         whenDom0: z.enum(["privileged", "control-plane", "informational"]).optional(),
         xenserver: z.string(),

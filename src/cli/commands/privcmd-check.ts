@@ -2,6 +2,7 @@ import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
 import { checkNeeds, type DomainNeeds, type NeededOp } from "../../privcmd/check-needs.js";
+import { overlayDecides } from "../../privcmd/evaluate-call.js";
 import { loadToolstackCalls } from "../../privcmd/load-toolstack-calls.js";
 import { parseTrace, type TracedCall } from "../../privcmd/parse-trace.js";
 import { buildModel } from "../../query/model.js";
@@ -35,12 +36,12 @@ function tables(d: DomainNeeds): [string, Tabular][] {
   const needed = (rows: readonly NeededOp[], last: string, cell: (r: NeededOp) => string): Tabular => ({
     columns: ["operation", "call", "errno", last, "issued by", "XSM", "Xen allows"],
     rows: rows.map((r) => [
-      r.op,
+      r.overlay ? `${r.op} (XenServer overlay)` : r.op,
       `${r.call.ioctl}${r.call.dom !== undefined ? ` dom ${r.call.dom}` : ""}`,
       r.errno ?? "-",
       cell(r),
       r.from,
-      r.xsm.join(", ") || "-",
+      r.overlay ? `XenServer's Xen: ${overlayDecides(r.overlay)}` : r.xsm.join(", ") || "-",
       r.may,
     ]),
   });
@@ -51,6 +52,13 @@ function tables(d: DomainNeeds): [string, Tabular][] {
     out.push([
       "needed, allowed only if the arguments pass",
       needed(d.conditional, "passes only if", (r) => r.passesIf?.join(" and ") ?? "its arguments pass"),
+    ]);
+  // the allowed needs are not listed, except those upstream's headers lack: say where they come from
+  const overlaid = d.needed.filter((r) => r.overlay && r.verdict === "allowed");
+  if (overlaid.length)
+    out.push([
+      "needed and allowed, from the XenServer overlay (not in upstream's headers)",
+      needed(overlaid, "verdict", () => "allowed"),
     ]);
   if (d.kernelMediated.length)
     out.push([
@@ -94,7 +102,7 @@ function summary(d: DomainNeeds): string {
 export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   const system = loadSystemFile(o.system ?? builtinSystemPath(), systemOptions(o));
   const xen = o.xen ?? system.xen;
-  const facts = load(xen);
+  const facts = load(xen, o.profile === "xenserver");
   const profile = profileOf(o.profile, facts);
   const catalogue = xsmCatalogue(xen);
   const model = buildModel(catalogue, system, resolvePolicy(catalogue, o.policy ?? system.xsm));
