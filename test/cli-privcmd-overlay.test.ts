@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { loadXenServerOverlay } from "../src/privcmd/load-filter-facts.js";
+import { OUTPUT_SCHEMAS } from "../src/report/output-schemas.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 
 before(ensureBuilt);
@@ -139,4 +140,31 @@ describe("XenServer's operations beyond upstream come from the overlay (issue 20
       assert.ok(out.includes("needed and allowed, from the XenServer overlay"), format);
     }
   });
+});
+
+test("export: XenServer's profile over XenServer's hypercalls; an unverified number is said, never made up", () => {
+  const listing = run("privcmd", "export", "--profile", "xenserver");
+  assert.equal(listing.code, 0, listing.err);
+  assert.match(
+    listing.out,
+    new RegExp(`# filter for hypercall "iommu_op" \\(${THREE["iommu_op/lookup_foreign_page"].number}\\)`),
+  );
+  assert.match(listing.out, /# sub-op "numa_op" \(1101\)/);
+  assert.match(listing.out, /# sub-op "numa_meminfo": not in this listing, its number is unverified/);
+  const c = run("privcmd", "export", "--profile", "xenserver", "--as", "c").out;
+  assert.match(c, /case 1101: \/\* numa_op \*\//);
+  assert.match(c, /\/\* numa_meminfo: no case, its number is unverified/);
+  const exported = run("privcmd", "export", "--profile", "xenserver", "--as", "json");
+  const program = OUTPUT_SCHEMAS["privcmd-filter-program"].parse(JSON.parse(exported.out)) as unknown as {
+    hypercalls: { name: string; number: number; unnumbered?: { name: string; why: string }[] }[];
+  };
+  const sysctl = program.hypercalls.find((h) => h.name === "sysctl");
+  assert.deepEqual(
+    sysctl?.unnumbered?.map((u) => u.name),
+    ["numa_meminfo"],
+  );
+  assert.ok(program.hypercalls.some((h) => h.name === "iommu_op" && h.number === 56));
+  // another profile's filter knows no XenServer hypercall
+  const libxl = run("privcmd", "export", "--profile", "libxl").out;
+  assert.doesNotMatch(libxl, /iommu_op|numa_meminfo/);
 });

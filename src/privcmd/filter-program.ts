@@ -31,6 +31,11 @@ export interface ProgramHypercall {
   readonly other: Verdict;
   /** the bits of the sub-op number the filter compares (`0x3f` for XenServer's memory_op), with their line */
   readonly subopMask?: { readonly mask: string; readonly ref: string };
+  /**
+   * sub-ops whose number no readable source gives (an overlay's unverified one): no table over numbers
+   * can hold them, so they are listed with their verdict and why, for whoever completes the table
+   */
+  readonly unnumbered?: readonly { readonly name: string; readonly why: string; readonly verdict: Verdict }[];
 }
 
 /**
@@ -101,9 +106,22 @@ export function buildFilterProgram(
         s.value === undefined ? [] : [{ name: s.name, value: s.value, verdict: verdict(h.name, s.name) }],
       ),
       other: h.subops.length ? verdict(h.name, UNKNOWN_SUBOP) : verdict(h.name),
+      ...unnumbered(h, verdict),
     })),
     unknownHypercall: verdict(UNKNOWN_HYPERCALL),
   };
+}
+
+function unnumbered(
+  h: HypercallCatalogue["hypercalls"][number],
+  verdict: (hypercall: string, subop?: string) => Verdict,
+): Pick<ProgramHypercall, "unnumbered"> {
+  const list = h.subops.flatMap((s) =>
+    s.value === undefined
+      ? [{ name: s.name, why: s.overlay?.unverified ?? "no number", verdict: verdict(h.name, s.name) }]
+      : [],
+  );
+  return list.length ? { unnumbered: list } : {};
 }
 
 /** The sub-op mask the profile's filter applies to a hypercall (only XenServer's masks). */

@@ -139,6 +139,8 @@ export function renderFilterHeader(p: FilterProgram): string {
       cases.push(...verdictBody(h.other, prefix, "\t\t"));
       continue;
     }
+    for (const u of h.unnumbered ?? [])
+      cases.push(`\t\t/* ${u.name}: no case, its number is unverified (${comment(u.why)}) */`);
     cases.push(`\t\tswitch (call->subop & ${prefix}_mask[${h.number}]) {`);
     for (const s of conditional) {
       cases.push(`\t\tcase ${s.value}: /* ${s.name} */`, ...verdictBody(s.verdict, prefix, "\t\t\t"));

@@ -30,6 +30,7 @@ const FilterProgramShape = {
       name: z.string(),
       number: z.number().int(),
       subops: z.array(z.object({ name: z.string(), value: z.number().int(), verdict: VerdictSchema })),
+      unnumbered: z.array(z.object({ name: z.string(), why: z.string(), verdict: VerdictSchema })).optional(),
       other: VerdictSchema,
     }),
   ),

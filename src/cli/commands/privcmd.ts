@@ -277,7 +277,8 @@ export interface ExportOptions extends PrivcmdOptions {
  * header or JSON; `-o` writes it whole, otherwise it goes to stdout as it is.
  */
 export function privcmdExportCommand(o: ExportOptions): Output {
-  const facts = load(o.xen);
+  // XenServer's profile is exported over XenServer's hypercalls, as emu and check read it
+  const facts = load(o.xen, o.profile === "xenserver");
   const program = buildFilterProgram(profileOf(o.profile, facts), facts.hypercalls, { linux: facts.linux });
   const { kind, ...rest } = program;
   const text =
