@@ -3,11 +3,14 @@
 // with xenpriv's predictions, writes the facts under test/oracle/xen-<version>/ and prints, per oracle,
 // the cells compared and the agreement. Exit 0 when everything agrees, 1 on a disagreement.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { loadModels } from "../src/cli/context.js";
 import { loadOptionCatalogue } from "../src/cmdline/load-option-catalogue.js";
 import type { OptionCatalogue } from "../src/cmdline/option-catalogue.js";
 import { extractOptionCatalogue } from "../src/extract/extract-option-catalogue.js";
+import type { Model } from "../src/query/model.js";
 import {
   buildConfig,
   compareCmdline,
@@ -18,10 +21,31 @@ import {
   randomArmLines,
   splitWarnings,
 } from "../test/support/cmdline-oracle.js";
-import { type CmdlineRecord, type RunFacts, recordPath } from "../test/support/oracle-record.js";
+import {
+  type Cell,
+  chosenDts,
+  compareOutcomes,
+  kernelAddress,
+  ORACLE_SYSTEMS,
+  readOutcomes,
+} from "../test/support/decision-oracle.js";
+import {
+  type CmdlineRecord,
+  type DecisionRecord,
+  type RunFacts,
+  recordPath,
+} from "../test/support/oracle-record.js";
 import { qemuDtb, withChosen } from "../test/support/qemu-board.js";
-import { ARM64_CPU, ARM64_MACHINE, ARM64_MEMORY, ARM64_SMP, bootArm64 } from "../test/support/qemu-boot.js";
+import {
+  ARM64_CPU,
+  ARM64_MACHINE,
+  ARM64_MEMORY,
+  ARM64_SMP,
+  bootArm64,
+  PANIC_END,
+} from "../test/support/qemu-boot.js";
 import { readSerialLog, xenLines } from "../test/support/serial-log.js";
+import { buildTestKernel, KERNEL_CALLS, kernelFor } from "../test/support/test-kernel.js";
 import { buildXen, qemuVersion } from "../test/support/xen-build.js";
 
 const SEED = 20260822;
@@ -63,6 +87,7 @@ const board = qemuDtb("gic-version=3,virtualization=on", ARM64_SMP);
 
 // ---- §4: the command line on arm64
 const lines = [...HAND_WRITTEN_LINES, ...randomArmLines(catalogue, SEED, RANDOM_LINES)];
+const onlyDecisions = process.env.XENPRIV_BOOT_ONLY === "decisions";
 const seen = new Map<number, string[]>();
 const ended = new Map<number, { end: string; tail: string[] }>();
 let boots = 0;
@@ -109,7 +134,8 @@ async function bootLines(group: { bootargs: string; cases: readonly number[] }, 
   );
 }
 
-const groups = packLines(lines);
+// XENPRIV_BOOT_ONLY=decisions: the decision oracle alone (the command-line record is left as it is)
+const groups = onlyDecisions ? [] : packLines(lines);
 for (const [i, g] of groups.entries()) await bootLines(g, `boot ${i + 1}/${groups.length}`);
 // a line whose boot showed nothing is booted on its own once more
 for (const c of [...ended.keys()]) {
@@ -131,7 +157,7 @@ const record: CmdlineRecord = {
 };
 const file = recordPath(run.xen, "cmdline-arm64.json");
 mkdirSync(dirname(file), { recursive: true });
-writeFileSync(file, `${JSON.stringify(record, null, 1)}\n`);
+if (!onlyDecisions) writeFileSync(file, `${JSON.stringify(record, null, 1)}\n`);
 
 const cmp = compareCmdline(catalogue, cases, config);
 say("");
@@ -157,4 +183,64 @@ for (const d of cmp.disagreements) {
 for (const u of record.unobserved)
   say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
 for (const l of cliDisagreements) say(`  cli and library differ on: ${JSON.stringify(l)}`);
-process.exit(cmp.disagreements.length || cliDisagreements.length ? 1 : 0);
+
+// ---- §2: hypercall decisions from every domain of dom0less systems, under each XSM module
+const kernel = buildTestKernel();
+const tmp = mkdtempSync(join(tmpdir(), "xenpriv-boot-"));
+const decisionBoots: DecisionRecord["boots"] = [];
+const cells: Cell[] = [];
+for (const sys of ORACLE_SYSTEMS) {
+  const n = sys.domains.length;
+  const images = sys.domains.map((_, i) => ({
+    file: kernelFor(kernel, i, n, join(tmp, `${sys.id}-${i}.img`)),
+    addr: kernelAddress(i),
+  }));
+  for (const policy of ["dummy", "silo"]) {
+    const chosen = chosenDts(
+      sys.domains,
+      images.map(() => kernel.length),
+      `xsm=${policy}`,
+    );
+    const dtb = withChosen(board, chosen, `${sys.id}-${policy}`);
+    const r = await bootArm64(build.image, dtb, {
+      images,
+      stop: (log) => (log.match(/XP \d+ done/g)?.length ?? 0) >= n || PANIC_END.test(log),
+      timeoutMs: 120_000,
+    });
+    const lines = xenLines(r.log);
+    const { outcomes, done } = readOutcomes(lines);
+    const facts = readSerialLog(r.log);
+    decisionBoots.push({
+      system: sys.id,
+      policy,
+      chosen,
+      done,
+      outcomes: outcomes.map((o) => [o.src, o.call, o.target, o.rc, o.status]),
+      ...(facts.panic && { panic: [...facts.panic] }),
+    });
+    const [model] = loadModels({ system: dtb }, [policy]);
+    const these = compareOutcomes(model as Model, sys.domains, outcomes);
+    cells.push(...these);
+    say(
+      `decisions arm64: ${sys.id} xsm=${policy}: ${done.length}/${n} domains done, ${outcomes.length} calls, ${these.filter((c) => c.agree).length} agree, ${r.end} after ${(r.ms / 1000).toFixed(1)} s`,
+    );
+  }
+}
+const decisions: DecisionRecord = {
+  oracle: "decisions",
+  run,
+  calls: KERNEL_CALLS.map((c) => c.op),
+  boots: decisionBoots,
+};
+writeFileSync(recordPath(run.xen, "decisions-arm64.json"), `${JSON.stringify(decisions, null, 1)}\n`);
+const bad = cells.filter((c) => !c.agree);
+say("");
+say(`oracle: hypercall decisions (arm64), recorded in ${recordPath(run.xen, "decisions-arm64.json")}`);
+say(
+  `  ${decisionBoots.length} boots, ${cells.length} cells (caller, operation, target, XSM module), ${cells.length - bad.length} agree (${((100 * (cells.length - bad.length)) / Math.max(1, cells.length)).toFixed(1)} %), ${bad.length} disagreement(s)`,
+);
+for (const c of bad)
+  say(
+    `  disagreement: xsm=${c.policy} ${c.src} ${c.op} ${c.target ?? ""}: xen ${c.xen}, model ${c.model}\n    ${c.explanation}`,
+  );
+process.exit(cmp.disagreements.length || cliDisagreements.length || bad.length ? 1 : 0);

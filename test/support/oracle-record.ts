@@ -52,6 +52,33 @@ export const CmdlineRecord = z.strictObject({
 });
 export type CmdlineRecord = z.infer<typeof CmdlineRecord>;
 
+export const DecisionRecord = z.strictObject({
+  oracle: z.literal("decisions"),
+  run: RunFacts,
+  /** the test kernel's calls, by number (test/support/test-kernel.ts) */
+  calls: z.array(z.string()),
+  boots: z.array(
+    z.strictObject({
+      system: z.string(),
+      /** the XSM module chosen on the command line */
+      policy: z.string(),
+      /** the body of `/chosen` that Xen booted (the rest of the tree is QEMU's virt board) */
+      chosen: z.string(),
+      /** the domains that printed all their calls, by index */
+      done: z.array(z.number()),
+      /** [caller index, call, target domid, rc, status] */
+      outcomes: z.array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()])),
+      /** the panic, when Xen panicked */
+      panic: z.array(z.string()).optional(),
+    }),
+  ),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+export function readDecisionRecord(path: string): DecisionRecord {
+  return DecisionRecord.parse(JSON.parse(readFileSync(path, "utf8")));
+}
+
 /** The Xen versions with recorded outcomes (folders `xen-<version>`). */
 export function recordedVersions(dir = ORACLE_DIR): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -59,7 +59,7 @@ export function arm64Args(xen: string, dtb: string, images: readonly BootImage[]
 export function bootArm64(
   xen: string,
   dtb: string,
-  o: { images?: readonly BootImage[]; stop?: RegExp; timeoutMs?: number } = {},
+  o: { images?: readonly BootImage[]; stop?: RegExp | ((log: string) => boolean); timeoutMs?: number } = {},
 ): Promise<BootRun> {
   const stop = o.stop ?? PANIC_END;
   const started = Date.now();
@@ -79,7 +79,7 @@ export function bootArm64(
     child.stdout.setEncoding("latin1");
     child.stdout.on("data", (s: string) => {
       log += s;
-      if (stop.test(log)) finish("stopped");
+      if (typeof stop === "function" ? stop(log) : stop.test(log)) finish("stopped");
     });
     let err = "";
     child.stderr.on("data", (s: Buffer) => {
