@@ -12,6 +12,7 @@ interface Token {
   trusted: boolean;
   status: string;
   why: string[];
+  log: string[];
 }
 interface Diag {
   code: string;
@@ -110,6 +111,34 @@ describe("xenpriv cmdline", () => {
       },
     ]);
     assert.ok(diags(r.value).some((d) => d.code === "cmdline/override"));
+  });
+
+  test("--kconfig: a registration whose guards the build's .config leaves unmet is unknown to that build", () => {
+    // pci= is registered under CONFIG_HAS_PASSTHROUGH and CONFIG_HAS_PCI (xen/drivers/passthrough/pci.c)
+    const r = json(
+      "cmdline",
+      "--arch",
+      "arm",
+      "--kconfig",
+      `${F}/arm64-no-pci.config`,
+      "pci=1",
+      "hmp-unsafe=1",
+    );
+    assert.deepEqual(
+      tokens(r.value).map((t) => [t.text, t.status, t.log]),
+      [
+        ["pci=1", "unknown", ['parameter "pci" unknown!']],
+        ["hmp-unsafe=1", "applied", []],
+      ],
+    );
+    const unknown = diags(r.value).find((d) => d.code === "cmdline/unknown-option");
+    assert.match(
+      unknown?.message ?? "",
+      /only under `CONFIG_HAS_PCI`, which this build's \.config leaves unmet/,
+    );
+    // without a .config, every registration an arm64 build can have is there
+    const any = json("cmdline", "--arch", "arm", "pci=1");
+    assert.equal(tokens(any.value)[0]?.status, "applied");
   });
 
   test("--dt: an Arm device tree's xen,xen-bootargs", () => {

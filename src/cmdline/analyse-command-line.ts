@@ -7,6 +7,7 @@ import {
   type BootSources,
   type SourceKind,
 } from "./assemble-command-line.js";
+import { type BuildConfig, unmetGuards } from "./build-guards.js";
 import { effectiveSettings } from "./effective-settings.js";
 import { type IntegerBuild, integerWidth } from "./integer-width.js";
 import type { OptionCatalogue, OptionEntry } from "./option-catalogue.js";
@@ -112,13 +113,20 @@ export function analyseCommandLine(
   catalogue: OptionCatalogue,
   sources: BootSources,
   lockdown: Omit<LockdownInput, "arch">,
-  build: { readonly arm32?: boolean; readonly physAddrT32?: boolean } = {},
+  build: {
+    readonly arm32?: boolean;
+    readonly physAddrT32?: boolean;
+    /** the build's `.config`: a registration whose guards it leaves unmet is not in the build */
+    readonly config?: BuildConfig;
+  } = {},
 ): CommandLineAnalysis {
   const arch = sources.arch;
   // an Arm build is arm64 unless it is arm32: which options it has, and how wide their integers are
   const target: IntegerBuild["arch"] = arch === "arm" && build.arm32 ? "arm32" : arch;
   const assembled = assembleCommandLine(sources);
-  const table = catalogue.options.filter((e) => e.builds[target]);
+  const table = catalogue.options.filter(
+    (e) => e.builds[target] && unmetGuards(e.guards, build.config).length === 0,
+  );
   if (lockdown.model.entry) table.push(lockdown.model.entry);
   const layout = { arch: target, ...(build.physAddrT32 && { physAddrT32: true }) };
   const parsed: ParsedPass[] = assembled.passes.map((pass) => ({
@@ -187,16 +195,22 @@ export function analyseCommandLine(
     if (!t.found) {
       const elsewhere = catalogue.options.find((e) => e.name === t.name);
       const builds = elsewhere && (["x86", "arm", "arm32"] as const).filter((b) => elsewhere.builds[b]);
+      // registered for this arch, under guards the build's .config leaves unmet
+      const unmet = catalogue.options
+        .filter((e) => e.name === t.name && e.builds[target])
+        .map((e) => unmetGuards(e.guards, build.config));
       const did = suggestions.get(t.name) ?? suggest(t.name, names);
       suggestions.set(t.name, did);
       diagnostics.push({
         code: "cmdline/unknown-option",
         severity: "warning",
-        message: builds
-          ? `\`${t.key}\` (${at}) is registered ${builds.length ? `only for ${builds.join(" and ")} builds` : "under guards no build can meet"}: Xen logs \`parameter "${t.key}" unknown!\``
-          : t.name === "lockdown"
-            ? `\`${t.key}\` (${at}): Xen ${catalogue.xen} has no lockdown option; choose a lockdown model to see a proposal's behaviour`
-            : `\`${t.key}\` (${at}) is not an option of Xen ${catalogue.xen}: Xen logs \`parameter "${t.key}" unknown!\` and goes on`,
+        message: unmet.length
+          ? `\`${t.key}\` (${at}) is registered only under ${[...new Set(unmet.flat())].map((g) => `\`${g}\``).join(", ")}, which this build's .config leaves unmet: Xen logs \`parameter "${t.key}" unknown!\``
+          : builds
+            ? `\`${t.key}\` (${at}) is registered ${builds.length ? `only for ${builds.join(" and ")} builds` : "under guards no build can meet"}: Xen logs \`parameter "${t.key}" unknown!\``
+            : t.name === "lockdown"
+              ? `\`${t.key}\` (${at}): Xen ${catalogue.xen} has no lockdown option; choose a lockdown model to see a proposal's behaviour`
+              : `\`${t.key}\` (${at}) is not an option of Xen ${catalogue.xen}: Xen logs \`parameter "${t.key}" unknown!\` and goes on`,
         ...(span && { span }),
         ref: PARSE_REF,
         ...(did.length && { help: `did you mean ${did.map((d) => `\`${d}\``).join(", ")}?` }),

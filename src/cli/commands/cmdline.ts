@@ -221,7 +221,12 @@ export function analyseCmdline(line: string, o: CmdlineOptions, image?: PeImage)
       ...lockdownFacts(o, config),
     },
     // arm32's integer widths; its paddr_t is 32 bits with CONFIG_PHYS_ADDR_T_32 (ARM_PA_BITS_32)
-    { arm32: o.arch === "arm32", physAddrT32: configOption(config, "CONFIG_PHYS_ADDR_T_32") === true },
+    // and the registrations the build has (their guards against the .config)
+    {
+      arm32: o.arch === "arm32",
+      physAddrT32: configOption(config, "CONFIG_PHYS_ADDR_T_32") === true,
+      ...(config && { config }),
+    },
   );
 }
 
