@@ -19,7 +19,15 @@ export function evaluateConditional(expr: readonly CondExpr[], states: readonly 
     }
     const a = stack.pop() === true;
     stack.push(
-      e.op === "or" ? a || b : e.op === "and" ? a && b : e.op === "xor" ? a !== b : e.op === "eq" ? a === b : a !== b,
+      e.op === "or"
+        ? a || b
+        : e.op === "and"
+          ? a && b
+          : e.op === "xor"
+            ? a !== b
+            : e.op === "eq"
+              ? a === b
+              : a !== b,
     );
   }
   return stack.pop() === true;

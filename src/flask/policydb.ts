@@ -55,7 +55,12 @@ export interface FlaskClass {
   readonly constraints: readonly FlaskConstraint[];
   readonly validatetrans: readonly FlaskConstraint[];
   /** default_user, default_role, default_range (version 27+), default_type (28+): 0 when unset */
-  readonly defaults: { readonly user: number; readonly role: number; readonly range: number; readonly type: number };
+  readonly defaults: {
+    readonly user: number;
+    readonly role: number;
+    readonly range: number;
+    readonly type: number;
+  };
   readonly offset: number;
 }
 
@@ -145,7 +150,11 @@ export interface AvRule {
   readonly specified: number;
   readonly data: number;
   /** extended permissions (version 30+ Linux rules; none in a Xen policy) */
-  readonly xperms?: { readonly specified: number; readonly driver: number; readonly perms: readonly number[] };
+  readonly xperms?: {
+    readonly specified: number;
+    readonly driver: number;
+    readonly perms: readonly number[];
+  };
   readonly offset: number;
 }
 
@@ -175,8 +184,16 @@ export interface FlaskContext {
 
 /** Xen's object contexts (policydb.h OCON_XEN_*): what `security_*_sid` label. */
 export interface XenOcontexts {
-  readonly initialSids: readonly { readonly sid: number; readonly context: FlaskContext; readonly offset: number }[];
-  readonly pirqs: readonly { readonly pirq: number; readonly context: FlaskContext; readonly offset: number }[];
+  readonly initialSids: readonly {
+    readonly sid: number;
+    readonly context: FlaskContext;
+    readonly offset: number;
+  }[];
+  readonly pirqs: readonly {
+    readonly pirq: number;
+    readonly context: FlaskContext;
+    readonly offset: number;
+  }[];
   readonly ioports: readonly {
     readonly low: number;
     readonly high: number;
@@ -190,8 +207,16 @@ export interface XenOcontexts {
     readonly context: FlaskContext;
     readonly offset: number;
   }[];
-  readonly pcidevices: readonly { readonly device: number; readonly context: FlaskContext; readonly offset: number }[];
-  readonly devicetrees: readonly { readonly path: string; readonly context: FlaskContext; readonly offset: number }[];
+  readonly pcidevices: readonly {
+    readonly device: number;
+    readonly context: FlaskContext;
+    readonly offset: number;
+  }[];
+  readonly devicetrees: readonly {
+    readonly path: string;
+    readonly context: FlaskContext;
+    readonly offset: number;
+  }[];
 }
 
 export interface FlaskPolicy {

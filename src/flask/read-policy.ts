@@ -212,7 +212,14 @@ class Reader {
         }
       }
     }
-    const [, nclasses, nroles, ntypes, nusers, nbools] = this.nprim as [number, number, number, number, number, number];
+    const [, nclasses, nroles, ntypes, nusers, nbools] = this.nprim as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     this.uniqueValues(classes, nclasses, "class");
     this.uniqueValues(roles, nroles, "role");
     this.uniqueValues(
@@ -222,16 +229,20 @@ class Reader {
     );
     this.uniqueValues(users, nusers, "user");
     this.uniqueValues(booleans, nbools, "boolean");
-    for (const t of types) if (t.value < 1 || t.value > ntypes) c.bad("bad-value", `type \`${t.name}\` has value ${t.value} (1 to ${ntypes})`, t.offset);
     for (const t of types)
-      if (t.bounds > ntypes) c.bad("bad-value", `type \`${t.name}\` is bounded by type ${t.bounds} (1 to ${ntypes})`, t.offset);
+      if (t.value < 1 || t.value > ntypes)
+        c.bad("bad-value", `type \`${t.name}\` has value ${t.value} (1 to ${ntypes})`, t.offset);
+    for (const t of types)
+      if (t.bounds > ntypes)
+        c.bad("bad-value", `type \`${t.name}\` is bounded by type ${t.bounds} (1 to ${ntypes})`, t.offset);
     for (const r of roles) {
       this.inRange(r.types, ntypes, `role \`${r.name}\`'s types`, r.offset);
       this.inRange(r.dominates, nroles, `role \`${r.name}\`'s dominated roles`, r.offset);
     }
     for (const u of users) this.inRange(u.roles, nroles, `user \`${u.name}\`'s roles`, u.offset);
     for (const k of classes)
-      for (const cons of [...k.constraints, ...k.validatetrans]) this.checkConstraint(cons, ntypes, nroles, nusers);
+      for (const cons of [...k.constraints, ...k.validatetrans])
+        this.checkConstraint(cons, ntypes, nroles, nusers);
 
     // ---- rules (policydb.c:4463-4476)
     c.section = "the access vector table";
@@ -249,7 +260,8 @@ class Reader {
     const ocontexts = this.ocontexts(oconNum);
     c.section = "the genfs table";
     const genfs = c.count("genfs entries", 8);
-    if (genfs !== 0) c.bad("bad-count", `${genfs} genfs entries in a Xen policy (Xen has no file systems)`, c.pos - 4);
+    if (genfs !== 0)
+      c.bad("bad-count", `${genfs} genfs entries in a Xen policy (Xen has no file systems)`, c.pos - 4);
     c.section = "the range transitions";
     const rangeTransitions = this.rangeTransitions();
 
@@ -314,17 +326,26 @@ class Reader {
   }
 
   private inRange(values: readonly number[], max: number, what: string, at: number): void {
-    for (const x of values) if (x < 1 || x > max) this.c.bad("bad-value", `${what} name value ${x}, outside 1 to ${max}`, at);
+    for (const x of values)
+      if (x < 1 || x > max) this.c.bad("bad-value", `${what} name value ${x}, outside 1 to ${max}`, at);
   }
 
-  private uniqueValues(items: readonly { name: string; value: number; offset: number }[], max: number, what: string) {
+  private uniqueValues(
+    items: readonly { name: string; value: number; offset: number }[],
+    max: number,
+    what: string,
+  ) {
     const seen = new Map<number, string>();
     const names = new Set<string>();
     for (const x of items) {
       this.value(x.value, max, `${what} \`${x.name}\`'s value`, x.offset);
       const other = seen.get(x.value);
       if (other !== undefined)
-        this.c.bad("duplicate", `${what}s \`${other}\` and \`${x.name}\` have the same value ${x.value}`, x.offset);
+        this.c.bad(
+          "duplicate",
+          `${what}s \`${other}\` and \`${x.name}\` have the same value ${x.value}`,
+          x.offset,
+        );
       if (names.has(x.name)) this.c.bad("duplicate", `${what} \`${x.name}\` is defined twice`, x.offset);
       seen.set(x.value, x.name);
       names.add(x.name);
@@ -350,15 +371,18 @@ class Reader {
     for (let i = 0; i < count; i++) {
       const nodeAt = c.pos;
       const start = c.u32(`a node of ${what}`);
-      if (start % 64 !== 0) c.bad("bad-ebitmap", `${what}: node start bit ${start} is not a multiple of 64`, nodeAt);
-      if (start > highbit - 64) c.bad("bad-ebitmap", `${what}: node start bit ${start} is past the high bit ${highbit}`, nodeAt);
+      if (start % 64 !== 0)
+        c.bad("bad-ebitmap", `${what}: node start bit ${start} is not a multiple of 64`, nodeAt);
+      if (start > highbit - 64)
+        c.bad("bad-ebitmap", `${what}: node start bit ${start} is past the high bit ${highbit}`, nodeAt);
       if (start <= last) c.bad("bad-ebitmap", `${what}: node start bit ${start} comes after ${last}`, nodeAt);
       const map = c.u64(`a node of ${what}`);
       if (map === 0n) c.bad("bad-ebitmap", `${what}: empty node at start bit ${start}`, nodeAt);
       for (let b = 0; b < 64; b++) if ((map >> BigInt(b)) & 1n) bits.push(start + b);
       last = start;
     }
-    if (last + 64 !== highbit) c.bad("bad-ebitmap", `${what}: high bit ${highbit}, but the last node ends at ${last + 64}`, at);
+    if (last + 64 !== highbit)
+      c.bad("bad-ebitmap", `${what}: high bit ${highbit}, but the last node ends at ${last + 64}`, at);
     return bits;
   }
 
@@ -416,8 +440,18 @@ class Reader {
     const permissions = this.permissions(nel, nprim, `class \`${name}\``);
     const bits: string[] = Array.from({ length: nprim }, () => "");
     for (const p of [...(common?.permissions ?? []), ...permissions]) {
-      if (p.value > nprim) c.bad("bad-value", `permission \`${p.name}\` has value ${p.value}, past the class's ${nprim}`, offset);
-      if (bits[p.value - 1]) c.bad("duplicate", `permissions \`${bits[p.value - 1]}\` and \`${p.name}\` share bit ${p.value - 1}`, offset);
+      if (p.value > nprim)
+        c.bad(
+          "bad-value",
+          `permission \`${p.name}\` has value ${p.value}, past the class's ${nprim}`,
+          offset,
+        );
+      if (bits[p.value - 1])
+        c.bad(
+          "duplicate",
+          `permissions \`${bits[p.value - 1]}\` and \`${p.name}\` share bit ${p.value - 1}`,
+          offset,
+        );
       bits[p.value - 1] = p.name;
     }
     const constraints = this.constraints(ncons, false);
@@ -459,7 +493,8 @@ class Reader {
         const type = c.u32("a constraint expression's type");
         const attr = c.u32("a constraint expression's attribute");
         const op = c.u32("a constraint expression's operator");
-        const badExpr = (why: string) => c.bad("bad-constraint", `constraint expression node ${j}: ${why}`, at);
+        const badExpr = (why: string) =>
+          c.bad("bad-constraint", `constraint expression node ${j}: ${why}`, at);
         switch (type) {
           case 1:
             if (depth < 0) badExpr("`not` with no operand");
@@ -475,7 +510,8 @@ class Reader {
             if (depth === CEXPR_MAXDEPTH - 1) badExpr("deeper than 5");
             depth++;
             if (![1, 2, 4, 32, 64, 128, 256, 512, 1024].includes(attr)) badExpr(`unknown attribute ${attr}`);
-            if (op < 1 || op > 5 || (attr <= 4 && attr !== 2 && op > 2)) badExpr(`operator ${op} for attribute ${attr}`);
+            if (op < 1 || op > 5 || (attr <= 4 && attr !== 2 && op > 2))
+              badExpr(`operator ${op} for attribute ${attr}`);
             expr.push({ kind: "attr", attr, op });
             break;
           case 5: {
@@ -495,7 +531,8 @@ class Reader {
             badExpr(`unknown node type ${type}`);
         }
       }
-      if (depth !== 0) c.bad("bad-constraint", "a constraint expression that does not reduce to one value", offset);
+      if (depth !== 0)
+        c.bad("bad-constraint", "a constraint expression that does not reduce to one value", offset);
       out.push({ permissions, expr, offset });
     }
     return out;
@@ -528,7 +565,8 @@ class Reader {
     const dominates = this.ebitmap("the roles it dominates").map((b) => b + 1);
     const types = this.ebitmap("its types").map((b) => b + 1);
     // policydb.c:2411: object_r is always value 1
-    if (name === "object_r" && value !== 1) c.bad("bad-value", `role object_r has value ${value}, not 1`, offset);
+    if (name === "object_r" && value !== 1)
+      c.bad("bad-value", `role object_r has value ${value}, not 1`, offset);
     return { name, value, bounds, dominates, types, offset };
   }
 
@@ -543,7 +581,14 @@ class Reader {
     const name = c.string(len, "a type name");
     c.section = `type \`${name}\``;
     // policydb.h:199-202
-    return { name, value, primary: (properties & 1) !== 0, attribute: (properties & 2) !== 0, bounds, offset };
+    return {
+      name,
+      value,
+      primary: (properties & 1) !== 0,
+      attribute: (properties & 2) !== 0,
+      bounds,
+      offset,
+    };
   }
 
   /** mls_read_level (policydb.c:3304) */
@@ -630,19 +675,33 @@ class Reader {
     const specified = c.u16("a rule's kind");
     const kinds = AVTAB_KINDS.filter(([bit]) => specified & bit);
     if (kinds.length !== 1 || (specified & ~AVTAB_KNOWN) !== 0)
-      c.bad("bad-rule", `${where}: kind 0x${specified.toString(16)} is not exactly one rule kind`, offset + 6);
+      c.bad(
+        "bad-rule",
+        `${where}: kind 0x${specified.toString(16)} is not exactly one rule kind`,
+        offset + 6,
+      );
     const kind = (kinds[0] as [number, AvKind])[1];
     this.value(source, this.nprim[3] as number, `${where}: the source type`, offset);
     this.value(target, this.nprim[3] as number, `${where}: the target type`, offset + 2);
     this.value(klass, this.nprim[1] as number, `${where}: the class`, offset + 4);
     if (specified & AVTAB_XPERMS) {
       // avtab.c:548: extended permissions need version 30 (XPERMS_IOCTL)
-      if (this.version < V.XPERMS_IOCTL) c.bad("bad-rule", `${where}: extended permissions before version 30`, offset + 6);
+      if (this.version < V.XPERMS_IOCTL)
+        c.bad("bad-rule", `${where}: extended permissions before version 30`, offset + 6);
       const xspec = c.u8("an extended permission's kind");
       const driver = c.u8("an extended permission's driver");
       const perms: number[] = [];
       for (let i = 0; i < 8; i++) perms.push(c.u32("extended permissions"));
-      return { source, target, class: klass, kind, specified, data: 0, xperms: { specified: xspec, driver, perms }, offset };
+      return {
+        source,
+        target,
+        class: klass,
+        kind,
+        specified,
+        data: 0,
+        xperms: { specified: xspec, driver, perms },
+        offset,
+      };
     }
     const data = c.u32("a rule's data");
     if (specified & 0x70) this.value(data, this.nprim[3] as number, `${where}: the new type`, offset + 8);
@@ -691,11 +750,13 @@ class Reader {
         if (!op) c.bad("bad-conditional", `expression node ${j}: unknown operator ${type}`, at);
         if (op === "bool") {
           this.value(bool, nbools, `expression node ${j}: the boolean`, at + 4);
-          if (++depth > COND_EXPR_MAXDEPTH) c.bad("bad-conditional", `expression node ${j}: deeper than ${COND_EXPR_MAXDEPTH}`, at);
+          if (++depth > COND_EXPR_MAXDEPTH)
+            c.bad("bad-conditional", `expression node ${j}: deeper than ${COND_EXPR_MAXDEPTH}`, at);
         } else if (op === "not") {
           if (depth < 1) c.bad("bad-conditional", `expression node ${j}: \`not\` with no operand`, at);
         } else {
-          if (depth < 2) c.bad("bad-conditional", `expression node ${j}: \`${op}\` with fewer than two operands`, at);
+          if (depth < 2)
+            c.bad("bad-conditional", `expression node ${j}: \`${op}\` with fewer than two operands`, at);
           depth--;
         }
         expr.push({ op, bool });
@@ -723,11 +784,33 @@ class Reader {
     const out: { role: number; type: number; newRole: number; class: number }[] = [];
     for (let i = 0; i < n; i++) {
       const at = c.pos;
-      const role = this.value(c.u32("a role transition's role"), this.nprim[2] as number, "a role transition's role", at);
-      const type = this.value(c.u32("a role transition's type"), this.nprim[3] as number, "a role transition's type", at + 4);
-      const newRole = this.value(c.u32("a role transition's new role"), this.nprim[2] as number, "a role transition's new role", at + 8);
+      const role = this.value(
+        c.u32("a role transition's role"),
+        this.nprim[2] as number,
+        "a role transition's role",
+        at,
+      );
+      const type = this.value(
+        c.u32("a role transition's type"),
+        this.nprim[3] as number,
+        "a role transition's type",
+        at + 4,
+      );
+      const newRole = this.value(
+        c.u32("a role transition's new role"),
+        this.nprim[2] as number,
+        "a role transition's new role",
+        at + 8,
+      );
       // policydb.c:2562: before version 26 the class is the process class, `domain` for Xen (policydb.c:4457)
-      const klass = withClass ? this.value(c.u32("a role transition's class"), this.nprim[1] as number, "a role transition's class", at + 12) : 0;
+      const klass = withClass
+        ? this.value(
+            c.u32("a role transition's class"),
+            this.nprim[1] as number,
+            "a role transition's class",
+            at + 12,
+          )
+        : 0;
       out.push({ role, type, newRole, class: klass });
     }
     return out;
@@ -740,8 +823,18 @@ class Reader {
     const out: { role: number; newRole: number }[] = [];
     for (let i = 0; i < n; i++) {
       const at = c.pos;
-      const role = this.value(c.u32("a role allow rule's role"), this.nprim[2] as number, "a role allow rule's role", at);
-      const newRole = this.value(c.u32("a role allow rule's new role"), this.nprim[2] as number, "a role allow rule's new role", at + 4);
+      const role = this.value(
+        c.u32("a role allow rule's role"),
+        this.nprim[2] as number,
+        "a role allow rule's role",
+        at,
+      );
+      const newRole = this.value(
+        c.u32("a role allow rule's new role"),
+        this.nprim[2] as number,
+        "a role allow rule's new role",
+        at + 4,
+      );
       out.push({ role, newRole });
     }
     return out;
@@ -759,13 +852,23 @@ class Reader {
       if (this.version < V.COMP_FTRANS) {
         const source = this.value(c.u32("its source type"), ntypes, "a filename transition's source", at);
         const target = this.value(c.u32("its target type"), ntypes, "a filename transition's target", at);
-        const klass = this.value(c.u32("its class"), this.nprim[1] as number, "a filename transition's class", at);
+        const klass = this.value(
+          c.u32("its class"),
+          this.nprim[1] as number,
+          "a filename transition's class",
+          at,
+        );
         const newType = this.value(c.u32("its new type"), ntypes, "a filename transition's new type", at);
         out.push({ name, sources: [source], target, class: klass, newType });
         continue;
       }
       const target = this.value(c.u32("its target type"), ntypes, "a filename transition's target", at);
-      const klass = this.value(c.u32("its class"), this.nprim[1] as number, "a filename transition's class", at);
+      const klass = this.value(
+        c.u32("its class"),
+        this.nprim[1] as number,
+        "a filename transition's class",
+        at,
+      );
       const ndatum = c.count("filename transition sources", 16);
       if (ndatum === 0) c.bad("bad-count", "a filename transition with no sources", at);
       for (let j = 0; j < ndatum; j++) {
@@ -831,7 +934,9 @@ class Reader {
             // policydb.c:2929: 64-bit frame numbers from version 30
             const wide = this.version >= V.XEN_DEVICETREE;
             const low = wide ? c.u64("the low I/O memory frame") : BigInt(c.u32("the low I/O memory frame"));
-            const high = wide ? c.u64("the high I/O memory frame") : BigInt(c.u32("the high I/O memory frame"));
+            const high = wide
+              ? c.u64("the high I/O memory frame")
+              : BigInt(c.u32("the high I/O memory frame"));
             o.iomems.push({ low, high, context: this.context(what), offset });
             break;
           }
@@ -860,7 +965,12 @@ class Reader {
       const at = c.pos;
       const source = this.value(c.u32("its source type"), ntypes, "a range transition's source", at);
       const target = this.value(c.u32("its target type"), ntypes, "a range transition's target", at + 4);
-      const klass = this.value(c.u32("its class"), this.nprim[1] as number, "a range transition's class", at + 8);
+      const klass = this.value(
+        c.u32("its class"),
+        this.nprim[1] as number,
+        "a range transition's class",
+        at + 8,
+      );
       out.push({ source, target, class: klass, range: this.range("a range transition") });
     }
     return out;
