@@ -22,14 +22,13 @@ export function constraintHolds(
   const stack: boolean[] = [];
   const role = (v: number) => policy.roles.find((r) => r.value === v);
   for (const e of cons.expr) {
-    if (e.kind === "not") {
-      stack.push(!stack.pop());
-      continue;
-    }
-    if (e.kind === "and" || e.kind === "or") {
+    if (e.kind === "not" || e.kind === "and" || e.kind === "or") {
       const b = stack.pop() === true;
-      const a = stack.pop() === true;
-      stack.push(e.kind === "and" ? a && b : a || b);
+      if (e.kind === "not") stack.push(!b);
+      else {
+        const a = stack.pop() === true;
+        stack.push(e.kind === "and" ? a && b : a || b);
+      }
       continue;
     }
     if (e.kind === "names") {

@@ -19,7 +19,9 @@ export interface FlaskCommon {
 
 /** One node of a constraint expression, in the reverse Polish order the policy stores (constraint.h). */
 export type ConstraintExpr =
-  | { readonly kind: "not" | "and" | "or" }
+  | { readonly kind: "not" }
+  | { readonly kind: "and" }
+  | { readonly kind: "or" }
   | {
       readonly kind: "attr";
       /** CEXPR_USER 1, ROLE 2, TYPE 4, L1L2 32, L1H2 64, H1L2 128, H1H2 256, L1H1 512, L2H2 1024 */

@@ -73,8 +73,8 @@ const COND_OPS: readonly CondExpr["op"][] = ["bool", "not", "or", "and", "xor", 
 const COND_EXPR_MAXDEPTH = 10;
 /** include/sepol/policydb/constraint.h:29-58 */
 const CEXPR_MAXDEPTH = 5;
+/** CEXPR_XTARGET: the third context of validatetrans */
 const CEXPR_XTARGET = 16;
-const CEXPR_TARGET = 8;
 
 /**
  * Reads a compiled Flask policy for Xen (target `XenFlask`), as `policydb_read` does (policydb.c:4226):
@@ -504,7 +504,7 @@ class Reader {
           case 3:
             if (depth < 1) badExpr(`\`${type === 2 ? "and" : "or"}\` with fewer than two operands`);
             depth--;
-            expr.push({ kind: type === 2 ? "and" : "or" });
+            expr.push(type === 2 ? { kind: "and" } : { kind: "or" });
             break;
           case 4:
             if (depth === CEXPR_MAXDEPTH - 1) badExpr("deeper than 5");
@@ -746,8 +746,7 @@ class Reader {
         const type = c.u32("a conditional expression's operator");
         const bool = c.u32("a conditional expression's boolean");
         // conditional.c:733 expr_isvalid
-        const op = COND_OPS[type - 1];
-        if (!op) c.bad("bad-conditional", `expression node ${j}: unknown operator ${type}`, at);
+        const op = COND_OPS[type - 1] ?? c.bad("bad-conditional", `expression node ${j}: unknown operator ${type}`, at);
         if (op === "bool") {
           this.value(bool, nbools, `expression node ${j}: the boolean`, at + 4);
           if (++depth > COND_EXPR_MAXDEPTH)
