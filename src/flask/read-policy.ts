@@ -185,6 +185,7 @@ class Reader {
       if (nel && !nprim) c.bad("bad-count", `${nel} ${tables[i]} in a table with no values`, at);
       this.nprim[i] = nprim;
       for (let j = 0; j < nel; j++) {
+        c.section = `the ${tables[i]} table, entry ${j}`;
         switch (i) {
           case 0:
             this.commons.push(this.common());
@@ -746,7 +747,9 @@ class Reader {
         const type = c.u32("a conditional expression's operator");
         const bool = c.u32("a conditional expression's boolean");
         // conditional.c:733 expr_isvalid
-        const op = COND_OPS[type - 1] ?? c.bad("bad-conditional", `expression node ${j}: unknown operator ${type}`, at);
+        const op =
+          COND_OPS[type - 1] ??
+          c.bad("bad-conditional", `expression node ${j}: unknown operator ${type}`, at);
         if (op === "bool") {
           this.value(bool, nbools, `expression node ${j}: the boolean`, at + 4);
           if (++depth > COND_EXPR_MAXDEPTH)
