@@ -3,7 +3,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 
 /** Writes `text` to `path` whole or not at all: beside the target, then renamed, so no reader sees half a file. */
-export function writeWhole(path: string, text: string): void {
+export function writeWhole(path: string, text: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, text);

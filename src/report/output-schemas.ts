@@ -41,6 +41,19 @@ const FilterProgramShape = {
 const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
   z.object({ version: z.literal(1), kind: z.literal(kind), ...shape });
 
+/** A compiled Flask policy as `flask show` and `flask build` describe it (cli/commands/flask.ts). */
+const FLASK_POLICY_SHAPE = {
+  file: z.string(),
+  size: z.number().int(),
+  version: z.number().int(),
+  target: z.string(),
+  mls: z.boolean(),
+  handleUnknown: z.enum(["deny", "reject", "allow"]),
+  counts: z.record(z.string(), z.number().int()),
+  initialSids: z.array(z.string()),
+  allow: z.array(z.string()).optional(),
+};
+
 /** A diagnostic as JSON (core/diagnostic.ts). */
 const DiagnosticJsonSchema = z.object({
   code: z.string(),
@@ -530,6 +543,8 @@ export const OUTPUT_SCHEMAS = {
     ),
     output: z.string().optional(),
   }),
+  "flask-policy": envelope("flask-policy", FLASK_POLICY_SHAPE),
+  "flask-build": envelope("flask-build", FLASK_POLICY_SHAPE),
   "sbat-levels": envelope("sbat-levels", {
     source: z.string(),
     commit: z.string(),
