@@ -13,16 +13,24 @@ import { compareWithSepol, seinfo, sesearch } from "./support/flask-tools.js";
 // does, read by xenpriv, and held to SETools (sesearch, seinfo) and libsepol (sepol_compute_av).
 const src = process.env.XEN_SRC;
 
+let compiled: { built: ReturnType<typeof buildPolicy>; file: string; policy: ReturnType<typeof readPolicy> };
+/** The tree's policy, built once for every test of this file, and read by xenpriv. */
+function treePolicy(root: string) {
+  if (!compiled) {
+    const built = buildPolicy(root);
+    const file = join(mkdtempSync(join(tmpdir(), "xenpriv-flask-xen-")), built.name);
+    writeFileSync(file, built.bytes);
+    compiled = { built, file, policy: readPolicy(built.bytes, file) };
+  }
+  return compiled;
+}
+
 test("XEN_SRC: the tree's Flask policy builds and every rule equals sesearch's", () => {
   if (!src) {
     console.log("XEN_SRC not set: real-tree check not run");
     return;
   }
-  const root = src;
-  const built = buildPolicy(root);
-  const file = join(mkdtempSync(join(tmpdir(), "xenpriv-flask-xen-")), built.name);
-  writeFileSync(file, built.bytes);
-  const policy = readPolicy(built.bytes, file);
+  const { built, file, policy } = treePolicy(src);
   const ix = indexPolicy(policy);
   const figures: string[] = [];
   for (const [kind, flag] of [
@@ -50,11 +58,7 @@ test("XEN_SRC: libsepol's sepol_compute_av agrees on every (source type, target 
     console.log("XEN_SRC not set: real-tree check not run");
     return;
   }
-  const root = src;
-  const built = buildPolicy(root);
-  const file = join(mkdtempSync(join(tmpdir(), "xenpriv-flask-xen-")), built.name);
-  writeFileSync(file, built.bytes);
-  const policy = readPolicy(built.bytes, file);
+  const { file, policy } = treePolicy(src);
   const names = policy.booleans.map((b) => b.name);
   let compared = 0;
   let settings = 0;
