@@ -198,54 +198,6 @@ export class PathWalker {
     return this.out;
   }
 
-  /** calls whose walk recorded nothing (inputsOf): walking them again would record nothing again */
-  private readonly inert = new Set<string>();
-
-  /**
-   * Everything a callee's walk reads besides the tree: the callee, what its frame starts with, the
-   * stack (recursion and depth stop it), and the conditions, guards and sub-op it is walked under.
-   */
-  private inputsOf(
-    callee: CFunction,
-    env: ReadonlyMap<string, Role>,
-    disc: ReadonlySet<string>,
-    facts: ReadonlyMap<string, Fact>,
-    passed: ReadonlyMap<string, string>,
-  ): string {
-    return JSON.stringify([
-      `${callee.file}:${callee.line}:${callee.name}`,
-      [...env],
-      [...disc],
-      [...facts],
-      [...passed],
-      this.stack.map((f) => `${f.fn.file}:${f.fn.line}:${f.fn.name}`),
-      this.conds,
-      this.guardStack,
-      this.gateGuards,
-    ]);
-  }
-
-  /**
-   * What a walk has recorded so far, and a callee's frame after its walk, to compare: a callee only
-   * adds to the walk's findings (the checks it rewrites are its own), so counts and the last check tell.
-   */
-  private effects(env: ReadonlyMap<string, Role>): readonly unknown[] {
-    const o = this.out;
-    let targets = o.systemTargets.size;
-    for (const v of o.systemTargets.values()) targets += v.size;
-    return [
-      o.checks.length,
-      o.checks.at(-1),
-      o.labels.size,
-      o.lookupFailures.length,
-      o.unresolved.length,
-      targets,
-      o.required.length,
-      o.unsupported,
-      JSON.stringify([...env]),
-    ];
-  }
-
   private get frame(): Frame {
     return this.stack[this.stack.length - 1] as Frame;
   }
@@ -1139,14 +1091,7 @@ export class PathWalker {
       if (CONSTANT.test(text) && !/^(NULL|XSM_\w+)$/.test(text) && !disc.has(p))
         facts.set(p, { value: text, eq: true });
     });
-    // a helper walked before from the same place with the same inputs, and that changed nothing then,
-    // changes nothing now: its walk is a function of those inputs
-    const key = this.inputsOf(callee, env, disc, facts, passed);
-    if (this.inert.has(key)) return;
-    const before = this.effects(env);
     this.enter(callee, env, disc, facts, passed);
-    const after = this.effects(env);
-    if (after.every((x, i) => x === before[i])) this.inert.add(key);
     // `buf->domain = rcu_lock_domain_by_any_id(domid);` in the callee: the caller's `src->domain`
     callee.params.forEach((p, i) => {
       const a = args[i] ? norm(strip(args[i] as Node)) : "";
