@@ -9,6 +9,7 @@ import { CONDITIONAL, compileProfile, decideHypercall } from "../src/privcmd/com
 import { errnoNumber } from "../src/privcmd/errno.js";
 import { evaluateCall } from "../src/privcmd/evaluate-call.js";
 import { buildFilterProgram, UNKNOWN_SUBOP } from "../src/privcmd/filter-program.js";
+import { numberOf } from "../src/privcmd/hypercall-catalogue.js";
 import { loadLinuxPrivcmd, loadXenServerFilter } from "../src/privcmd/load-filter-facts.js";
 import { loadHypercallCatalogue } from "../src/privcmd/load-hypercall-catalogue.js";
 import type { PrivcmdCall } from "../src/privcmd/privcmd-call.js";
@@ -197,7 +198,7 @@ export function measurePrivcmd(): PrivcmdResult {
       ...(subop && { subop }),
     });
     return h.subops.length
-      ? h.subops.map((s) => ({ number: h.number, value: s.value, call: call(s.name) }))
+      ? h.subops.map((s) => ({ number: h.number, value: numberOf(s), call: call(s.name) }))
       : [{ number: h.number, value: 0, call: call() }];
   });
   const byPair = new Map(ops.map((o) => [o.number * 0x10000 + o.value, o.call]));

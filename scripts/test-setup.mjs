@@ -74,6 +74,31 @@ const CHROMIUM = process.env.XENPRIV_CHROMIUM ?? "chromium";
 ensureTool(CHROMIUM, "--version", "chromium", "elsewhere: XENPRIV_CHROMIUM=<path to a Chromium> npm test");
 process.stderr.write(`test-setup: ${version(CHROMIUM, "--version")}\n`);
 
+// the Flask tests compile policies with checkpolicy (and m4 and make, as Xen's tools/flask/policy does),
+// compare them with SETools (sesearch, seinfo) and with libsepol, through a harness linked against
+// libsepol-dev's static library
+ensureTool("checkpolicy", "-V", "checkpolicy", "Fedora: sudo dnf install checkpolicy");
+ensureTool("m4", "--version", "m4", "Fedora: sudo dnf install m4");
+ensureTool("make", "--version", "make", "Fedora: sudo dnf install make");
+ensureTool("sesearch", "--version", "setools", "Fedora: sudo dnf install setools-console");
+process.stderr.write(
+  `test-setup: checkpolicy ${version("checkpolicy", "-V")}, sesearch ${version("sesearch", "--version")}\n`,
+);
+const LIBSEPOL_A = [
+  "/usr/lib/x86_64-linux-gnu/libsepol.a",
+  "/usr/lib/aarch64-linux-gnu/libsepol.a",
+  "/usr/lib64/libsepol.a",
+  "/usr/lib/libsepol.a",
+];
+const hasLibsepol = () =>
+  existsSync("/usr/include/sepol/policydb/services.h") && LIBSEPOL_A.some((p) => existsSync(p));
+if (!hasLibsepol() && (process.platform !== "linux" || !install("libsepol-dev") || !hasLibsepol())) {
+  process.stderr.write(
+    "test-setup: libsepol's headers and static library are needed by the Flask tests.\n  Debian/Ubuntu: sudo apt-get install libsepol-dev\n  Fedora: sudo dnf install libsepol-static libsepol-devel\n",
+  );
+  process.exit(1);
+}
+
 // ---- real EFI binaries (test/debian-efi.test.ts keeps the same list and folder)
 const DEBS_DIR = join("node_modules", ".cache", "xenpriv-debs");
 const PACKAGES = ["shim-signed", "shim-helpers-amd64-signed", "grub-efi-amd64-signed", "systemd-boot-efi"];

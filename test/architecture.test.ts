@@ -29,7 +29,8 @@ const ALLOWED: Record<string, readonly string[]> = {
     "cmdline",
     "privcmd",
   ],
-  extract: ["core", "model", "policy", "catalog", "cmdline", "privcmd"],
+  flask: ["core"],
+  extract: ["core", "model", "policy", "catalog", "cmdline", "privcmd", "flask"],
   web: ["core", "model", "policy", "catalog", "query", "report"],
   cli: [
     "core",
@@ -46,6 +47,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     "pe",
     "sbat",
     "privcmd",
+    "flask",
   ],
 };
 

@@ -12,6 +12,7 @@ interface Token {
   trusted: boolean;
   status: string;
   why: string[];
+  log: string[];
 }
 interface Diag {
   code: string;
@@ -53,6 +54,34 @@ describe("xenpriv cmdline", () => {
     assert.ok(diags(r.value).some((d) => d.code === "lockdown/not-first"));
   });
 
+  test("--arch arm32: its own options and an unsigned long of 4 bytes; no-dbgp on x86 is one warning, from the xHCI entry", () => {
+    const r = json(
+      "cmdline",
+      "--arch",
+      "arm32",
+      "--boot",
+      "dt",
+      "xenheap_megabytes=0x100000000 xenheap_megabytes=-1",
+    );
+    assert.equal(r.code, 0);
+    assert.equal(r.value.arch, "arm32");
+    assert.deepEqual(
+      (r.value.tokens as (Token & { log: string[] })[]).map((t) => [t.status, t.log]),
+      [
+        ["invalid", ['parameter "xenheap_megabytes" has invalid value "0x100000000", rc=-75!']],
+        ["applied", []],
+      ],
+    );
+    // an arm64 build has no such option
+    const arm64 = json("cmdline", "--arch", "arm", "--boot", "dt", "xenheap_megabytes=1");
+    assert.equal(tokens(arm64.value)[0]?.status, "unknown");
+    const x86 = json("cmdline", "no-dbgp");
+    const invalid = diags(x86.value).filter((d) => d.code === "cmdline/invalid-value");
+    assert.equal(invalid.length, 1);
+    assert.match(invalid[0]?.message ?? "", /Xen logs `parameter "no" has invalid value "no", rc=-22!`/);
+    assert.match(JSON.stringify(invalid[0]), /xhci-dbc\.c:1410/);
+  });
+
   test("EFI: xen.cfg's section, its options located in the file, and an unknown option with a suggestion", () => {
     const r = json("cmdline", "--efi-cfg", `${F}/xen.cfg`, "xen.efi -- loglvl=warning");
     assert.equal(r.code, 0);
@@ -82,6 +111,34 @@ describe("xenpriv cmdline", () => {
       },
     ]);
     assert.ok(diags(r.value).some((d) => d.code === "cmdline/override"));
+  });
+
+  test("--kconfig: a registration whose guards the build's .config leaves unmet is unknown to that build", () => {
+    // pci= is registered under CONFIG_HAS_PASSTHROUGH and CONFIG_HAS_PCI (xen/drivers/passthrough/pci.c)
+    const r = json(
+      "cmdline",
+      "--arch",
+      "arm",
+      "--kconfig",
+      `${F}/arm64-no-pci.config`,
+      "pci=1",
+      "hmp-unsafe=1",
+    );
+    assert.deepEqual(
+      tokens(r.value).map((t) => [t.text, t.status, t.log]),
+      [
+        ["pci=1", "unknown", ['parameter "pci" unknown!']],
+        ["hmp-unsafe=1", "applied", []],
+      ],
+    );
+    const unknown = diags(r.value).find((d) => d.code === "cmdline/unknown-option");
+    assert.match(
+      unknown?.message ?? "",
+      /only under `CONFIG_HAS_PCI`, which this build's \.config leaves unmet/,
+    );
+    // without a .config, every registration an arm64 build can have is there
+    const any = json("cmdline", "--arch", "arm", "pci=1");
+    assert.equal(tokens(any.value)[0]?.status, "applied");
   });
 
   test("--dt: an Arm device tree's xen,xen-bootargs", () => {

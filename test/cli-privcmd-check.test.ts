@@ -13,6 +13,7 @@ interface Step {
 }
 interface Needed {
   op: string;
+  from: string;
   errno?: string;
   step?: Step;
   may: string;
@@ -34,7 +35,7 @@ const one = (...args: string[]) => {
 };
 
 describe("xenpriv privcmd check", () => {
-  test("x86-classic dom0 under xenserver: domctls the filter lacks are blocked, createdomain has conditions", () => {
+  test("x86-classic dom0 under xenserver: needed is what its toolstack issues; xenstored's get_domain_state is blocked", () => {
     const r = json("privcmd", "check", "-s", CLASSIC);
     assert.equal(r.code, 1);
     // web and db have no role: only dom0 runs a toolstack
@@ -44,29 +45,35 @@ describe("xenpriv privcmd check", () => {
     );
     const dom0 = domains(r)[0] as DomainNeeds;
     assert.equal(dom0.privcmd, "dom0");
+    const calls = JSON.parse(readFileSync("catalogues/privcmd/toolstack-calls.json", "utf8"));
+    // control and hardware calls, and xenstored's (no xenstore domain: it runs in dom0) but for the kernel's
+    const privcmd = (role: string) =>
+      calls.roles[role].filter((c: { via: string }) => !["gntdev", "evtchn"].includes(c.via)).length;
     assert.deepEqual(dom0.counts, {
-      needed: 294,
-      allowed: 119,
-      conditional: 7,
-      blocked: 168,
+      needed: privcmd("control") + privcmd("hardware") + privcmd("xenstore"),
+      allowed: 26,
+      conditional: 2,
+      blocked: 1,
+      kernelMediated: 2,
       neverUsable: 6,
       allowedNeverUsable: 1,
     });
-    // debug_op is not in the filter's domctl list, whose default is ENOSYS at its line 843
+    // get_domain_state is not in the filter's domctl list, whose default is ENOSYS at its line 843
     const filter = JSON.parse(readFileSync("catalogues/privcmd/xenserver-filter.json", "utf8"));
     const domctl = filter.hypercalls.find((h: { hypercall: string }) => h.hypercall === "domctl");
-    assert.ok(!domctl.allowed.some((s: { subop: string }) => s.subop === "debug_op"));
-    const debug = dom0.blocked.find((b) => b.op === "domctl/debug_op");
+    const state = dom0.blocked[0];
     assert.deepEqual(
-      [debug?.errno, debug?.step?.ref, debug?.may],
-      [domctl.deniedErrno, domctl.deniedRef, "all"],
+      [state?.op, state?.errno, state?.step?.ref, state?.may, state?.from],
+      [
+        "domctl/get_domain_state",
+        domctl.deniedErrno,
+        "drivers/xen/filter-hypercall.c:843",
+        "self+all",
+        "xenmanage_get_domain_info [tools/libs/manage/core.c:111]",
+      ],
     );
-    assert.equal(debug?.step?.ref, "drivers/xen/filter-hypercall.c:843");
-    const create = dom0.conditional.find((b) => b.op === "domctl/createdomain");
-    assert.deepEqual(
-      [create?.step?.what, create?.step?.ref],
-      ["u.createdomain.altp2m_opts = 0 must be 0", "drivers/xen/filter-hypercall.c:813"],
-    );
+    // Xen would let dom0 use debug_op, yet no toolstack issues it: not needed, not blocked
+    assert.ok(!dom0.blocked.some((b) => b.op === "domctl/debug_op"));
     // set_llc_colors is in the filter's list, yet Xen builds it on Arm only
     assert.deepEqual(dom0.unusable, [
       {
@@ -78,20 +85,45 @@ describe("xenpriv privcmd check", () => {
     ]);
   });
 
-  test("x86-classic web: restricted, it can use nothing; unrestricted without lockdown, domctls it can never use get through", () => {
-    const locked = one("-s", CLASSIC, "--domain", "web");
-    assert.equal(locked.code, 1);
-    assert.equal(locked.d.restrictedTo, 0x7fff);
-    assert.deepEqual([locked.d.counts.needed, locked.d.counts.blocked], [73, 73]);
-    const open = one("-s", CLASSIC, "--domain", "web", "--unrestricted", "--no-lockdown");
-    assert.equal(open.code, 0);
-    const pause = open.d.unusable.find((u) => u.op === "domctl/pausedomain");
-    assert.deepEqual(pause, {
-      op: "domctl/pausedomain",
-      xsm: ["domctl: PRIV"],
-      verdict: "allowed",
-      why: ["is_control_domain(src): false [xen/include/xsm/dummy.h:98] on dom0"],
-    });
+  test("a shipped example passes (exit 0): x86-classic against the profile of Xen's own toolstack", () => {
+    const r = json("privcmd", "check", "-s", CLASSIC, "--profile", "examples/profiles/libxl.yaml");
+    assert.equal(r.code, 0);
+    const dom0 = domains(r)[0] as DomainNeeds;
+    assert.deepEqual([dom0.counts.blocked, dom0.counts.conditional], [0, 0]);
+    assert.equal(dom0.counts.allowed, dom0.counts.needed);
+  });
+
+  test("kernel-mediated calls are not privcmd needs; a domain with no role needs nothing", () => {
+    const r = json("privcmd", "check", "-s", CLASSIC);
+    const dom0 = domains(r)[0] as DomainNeeds & { kernelMediated: { op: string; via: string }[] };
+    assert.deepEqual(
+      dom0.kernelMediated.map((k) => [k.op, k.via]),
+      [
+        ["grant_table_op/map_grant_ref", "gntdev"],
+        ["event_channel_op/bind_interdomain", "evtchn"],
+      ],
+    );
+    for (const b of ["grant_table_op", "mmu_update", "event_channel_op/bind_interdomain"])
+      assert.ok(!dom0.blocked.some((x) => x.op.startsWith(b)), b);
+    const web = one("-s", CLASSIC, "--domain", "web");
+    assert.deepEqual([web.code, web.d.counts.needed, web.d.restrictedTo], [0, 0, 0x7fff]);
+  });
+
+  test("--trace: a domain's recorded calls replace its roles' known calls", () => {
+    const r = json(
+      "privcmd",
+      "check",
+      "-s",
+      CLASSIC,
+      "--trace",
+      "dom0=test/fixtures/privcmd/restrict-then-calls.jsonl",
+    );
+    const dom0 = domains(r)[0] as DomainNeeds & { needsFrom: string; needed: { from: string }[] };
+    assert.equal(dom0.needsFrom, "trace");
+    assert.ok(dom0.needed.length > 0 && dom0.needed.every((n) => /^trace line \d+$/.test(n.from)));
+    const bad = run("privcmd", "check", "-s", CLASSIC, "--trace", "calls.jsonl");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /error\[privcmd\/bad-trace-option\]/);
   });
 
   test("split control domain: a control domain that is not domain 0 gets EPERM for every IOCTL_PRIVCMD_HYPERCALL", () => {
@@ -116,14 +148,18 @@ describe("xenpriv privcmd check", () => {
     assert.ok(!initial.d.blocked.some((b) => b.op === "domctl/pausedomain"));
   });
 
-  test("a QEMU stub domain: every dm_op sub-op goes through DM_OP to its target", () => {
-    const { d } = one("-s", `${F}/split-control-domain.yaml`, "--domain", "qemu");
-    const hypercalls = JSON.parse(readFileSync("catalogues/privcmd/xen-4.22.0.json", "utf8"));
-    const dmOp = hypercalls.hypercalls.find((h: { name: string }) => h.name === "dm_op");
-    const x86 = dmOp.subops.filter((s: { arch: string[] }) => s.arch.includes("x86")).length;
+  test("a QEMU stub domain: DM_OP, MMAP_RESOURCE and MMAPBATCH_V2 on its target pass its restricted fd", () => {
+    const { code, d } = one("-s", `${F}/split-control-domain.yaml`, "--domain", "qemu");
+    assert.equal(code, 0);
     assert.equal(d.restrictedTo, 2);
-    assert.equal(d.counts.allowed, x86);
-    assert.ok(d.blocked.every((b) => b.call.ioctl === "HYPERCALL" && b.errno === "EPERM"));
+    assert.deepEqual(
+      (d as DomainNeeds & { needed: Needed[] }).needed.map((n) => [n.op, n.call.ioctl, n.call.dom]),
+      [
+        ["dm_op", "DM_OP", 2],
+        ["memory_op/acquire_resource", "MMAP_RESOURCE", 2],
+        ["MMAPBATCH_V2", "MMAPBATCH_V2", 2],
+      ],
+    );
   });
 
   test("table and Markdown: a section per domain, the blocked ops with their check, a summary line", () => {
@@ -131,15 +167,15 @@ describe("xenpriv privcmd check", () => {
     assert.match(text.out, /^dom0 \(domid 0; control, hardware; initial domain, fds start unrestricted\)$/m);
     assert.match(
       text.out,
-      /^domctl\/debug_op +domctl: PRIV +all +HYPERCALL dom 1 +ENOSYS +domctl\/debug_op is not allowed {2}\[drivers\/xen\/filter-hypercall\.c:843\]$/m,
+      /^domctl\/get_domain_state +HYPERCALL dom 1 +ENOSYS +domctl\/get_domain_state is not allowed {2}\[drivers\/xen\/filter-hypercall\.c:843\] +xenmanage_get_domain_info \[tools\/libs\/manage\/core\.c:111\] +get_domain_state: XS_PRIV +self\+all$/m,
     );
     assert.match(
       text.out,
-      /^dom0: 294 needed: 119 allowed, 7 with conditions, 168 blocked; 6 never usable, 1 of them allowed; 81 without an XSM check, 74 of them blocked$/m,
+      /^dom0: 29 needed by its roles' toolstack: 26 allowed, 2 with conditions, 1 blocked; 2 kernel-mediated; 6 never usable, 1 of them allowed$/m,
     );
     const md = run("privcmd", "check", "-s", CLASSIC, "-f", "md");
     assert.match(md.out, /^## dom0 /m);
-    assert.match(md.out, /^\| domctl\/debug_op \| domctl: PRIV \| all \| HYPERCALL dom 1 \| ENOSYS \|/m);
+    assert.match(md.out, /^\| domctl\/get_domain_state \| HYPERCALL dom 1 \| ENOSYS \|/m);
   });
 
   test("bad input: an unknown domain gets a suggestion; a bad profile or system is a diagnostic; exit 2", () => {

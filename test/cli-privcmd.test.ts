@@ -43,13 +43,56 @@ describe("xenpriv privcmd", () => {
     assert.deepEqual(t.value.summary, { allowed: 3, EPERM: 1, ELOOP: 1 });
   });
 
+  test("emu masks sub-op numbers as the filter does: memory_op 326 is cmd & 0x3f = 6, populate_physmap", () => {
+    const r = json("privcmd", "emu", "HYPERCALL", "memory_op", "326");
+    assert.equal(r.code, 0);
+    const steps = r.value.steps as { what: string; ref?: string }[];
+    assert.ok(
+      steps.some(
+        (s) =>
+          /326 & 0x3f = 6 \(populate_physmap\)/.test(s.what) &&
+          s.ref === "drivers/xen/filter-hypercall.c:258",
+      ),
+    );
+    // 331 is 11 (exchange), which the filter does not allow
+    const exchange = json("privcmd", "emu", "HYPERCALL", "memory_op", "331");
+    assert.deepEqual([exchange.code, exchange.value.errno], [1, "ENOSYS"]);
+    // xen_version's (int) cast keeps the low 32 bits: 2^32 is version
+    assert.equal(run("privcmd", "emu", "HYPERCALL", "xen_version", String(2 ** 32)).code, 0);
+  });
+
+  test("emu: kexec_load's errno follows the kernel's signature-checking build", () => {
+    const unsigned = json("privcmd", "emu", "HYPERCALL", "kexec_op", "kexec_load");
+    assert.deepEqual([unsigned.code, unsigned.value.errno], [1, "ENODATA"]);
+    assert.equal(run("privcmd", "emu", "HYPERCALL", "kexec_op", "kexec_load", "--signed").code, 0);
+    const off = json(
+      "privcmd",
+      "emu",
+      "HYPERCALL",
+      "kexec_op",
+      "kexec_load",
+      "--signed",
+      "--no-kexec-signature-check",
+    );
+    assert.deepEqual([off.code, off.value.errno], [1, "EPERM"]);
+    assert.match(JSON.stringify(off.value.steps), /filter-hypercall\.c:441/);
+  });
+
+  test("emu: the filter's lockdown gate says it is unverified", () => {
+    const r = run("privcmd", "emu", "HYPERCALL", "xen_version", "version");
+    assert.match(
+      r.out,
+      /the kernel is locked down \(LOCKDOWN_XEN_HYPERCALL\): the filter runs \(unverified: /,
+    );
+  });
+
   test("classify: every class has rows, each with evidence; the microcode dispute is shown", () => {
     const c = json("privcmd", "classify");
     const ops = c.value.operations as {
       id: string;
       class: string;
       evidence: unknown[];
-      disagreements: string[];
+      disagreements: { conflicts: string[]; defaults: string[]; open: string[] };
     }[];
     for (const k of ["privileged", "control-plane", "informational"])
       assert.ok(
@@ -65,7 +108,7 @@ describe("xenpriv privcmd", () => {
     assert.deepEqual(pause?.xsm, ["domctl: PRIV"]);
     const mc = ops.find((o) => o.id === "platform_op/microcode_update");
     assert.equal(mc?.class, "privileged");
-    assert.match(mc?.disagreements.join() ?? "", /XenServer's filter allows it/);
+    assert.match(mc?.disagreements.conflicts.join() ?? "", /XenServer's filter allows it/);
   });
 
   test("bad input: misspelt names get suggestions, a bad trace line its line and column, exit 2", () => {
@@ -97,7 +140,10 @@ describe("xenpriv privcmd", () => {
     try {
       const h = run("privcmd", "export", "--as", "c", "-o", join(dir, "xs.h"));
       assert.equal(h.code, 0);
-      assert.match(h.out, /wrote .*xs\.h: profile xenserver, 52 hypercalls/);
+      // upstream's 52 hypercalls and XenServer's iommu_op, from the overlay
+      assert.match(h.out, /wrote .*xs\.h: profile xenserver, 53 hypercalls/);
+      // its tables reach iommu_op's number, 56
+      assert.match(readFileSync(join(dir, "xs.h"), "utf8"), /xenpriv_xenserver_mask\[57\]/);
       assert.match(readFileSync(join(dir, "xs.h"), "utf8"), /static inline int xenpriv_xenserver_decide\(/);
       const j = run("privcmd", "export", "--as", "json", "--profile", "pointer-free");
       const program = OUTPUT_SCHEMAS["privcmd-filter-program"].parse(JSON.parse(j.out));

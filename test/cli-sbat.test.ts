@@ -73,6 +73,28 @@ describe("xenpriv sbat show", () => {
     assert.match(text.out, /warning\[sbat\/component-blank\]/);
   });
 
+  test("unparsable .sbat text: state invalid with every bad record, exit 0", () => {
+    const file = fixture(
+      "show-bad.efi",
+      efiImage(sbatSection(`${SBAT_HEADER}\nxen.xs,2,CSG,xen,,mailto:x\nxen.ol,1\n`)),
+    );
+    const r = json("sbat", "show", file);
+    assert.equal(r.code, 0);
+    const v = r.value as { sbat: { state: string; invalid: { code: string; at: string }[] } };
+    assert.equal(v.sbat.state, "invalid");
+    assert.deepEqual(
+      v.sbat.invalid.map((d) => [d.code, d.at]),
+      [
+        ["sbat/empty-field", `${file}(.sbat):2:18`],
+        ["sbat/too-few-fields", `${file}(.sbat):3:1`],
+      ],
+    );
+    const text = run("sbat", "show", file);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /\.sbat: shim cannot parse it/);
+    assert.match(text.out, /show-bad\.efi\(\.sbat\):3:1: error\[sbat\/too-few-fields\]/);
+  });
+
   test("a shim's .sbatlevel payloads; a signed image's certificate table", () => {
     const shim = fixture(
       "shim.efi",
@@ -157,6 +179,62 @@ describe("xenpriv sbat check", () => {
     assert.equal(json("sbat", "check", none, "--via-protocol").code, 0);
   });
 
+  test(".sbat text shim cannot parse is a verdict: REFUSED, exit 1, the first bad record and its rule", () => {
+    // shim stops at line 2 (an empty field) before it sees line 3 (two fields)
+    const bad = fixture(
+      "bad.efi",
+      efiImage(sbatSection(`${SBAT_HEADER}\nxen.xs,2,CSG,xen,,mailto:x\nxen.ol,1\n`)),
+    );
+    const r = json("sbat", "check", bad);
+    assert.equal(r.code, 1);
+    const v = r.value as { verdict: string; reason: string; invalid: { code: string; at: string }[] };
+    assert.equal(v.verdict, "refused");
+    assert.match(
+      v.reason,
+      /field 5 \(vendor_version\) of `xen\.xs` is empty \(line 2\), rule sbat\/empty-field \(row->columns\[i\]\[0\] == '\\000', sbat\.c:64-69\)/,
+    );
+    assert.deepEqual(
+      v.invalid.map((d) => [d.code, d.at]),
+      [
+        ["sbat/empty-field", `${bad}(.sbat):2:18`],
+        ["sbat/too-few-fields", `${bad}(.sbat):3:1`],
+      ],
+    );
+    const text = run("sbat", "check", bad);
+    assert.equal(text.code, 1);
+    assert.equal(text.err, "");
+    assert.match(text.out, /^REFUSED {2}/);
+    assert.match(text.out, /bad\.efi\(\.sbat\):2:18: error\[sbat\/empty-field\]/);
+    assert.match(text.out, /help: shim rejects the whole section at the first such record/);
+    const md = run("sbat", "check", bad, "-f", "md");
+    assert.equal(md.code, 1);
+    assert.match(md.out, /^\*\*REFUSED\*\*/);
+  });
+
+  test("a record with fewer than 6 fields is refused by rule sbat/too-few-fields; a 7th empty field is not read", () => {
+    const short = fixture("short.efi", efiImage(sbatSection(`${SBAT_HEADER}\nxen.xs,2,CSG,xen,4.17\n`)));
+    const r = json("sbat", "check", short);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.value.reason as string,
+      /`xen\.xs,2,CSG,xen,4\.17` has 5 fields: a record needs 6 .*\(line 2\), rule sbat\/too-few-fields \(row->n_columns < SBAT_SECTION_COLUMNS, sbat\.c:55-60\)/,
+    );
+    // parse_csv_line fills at most SBAT_SECTION_COLUMNS columns (csv.c:19-34): the rest are never checked
+    const seventh = fixture(
+      "seventh.efi",
+      efiImage(sbatSection(`${SBAT_HEADER}\nxen.xs,2,CSG,xen,4.17,mailto:x,,\n`)),
+    );
+    assert.equal(run("sbat", "check", seventh).code, 0);
+  });
+
+  test("exit 2 stays for a file that is not a readable PE image, never for what shim decides", () => {
+    const bytes = efiImage(sbatSection(`${SBAT_HEADER}\nxen.xs,2\n`));
+    const cut = fixture("cut-bad-sbat.efi", bytes.subarray(0, bytes.length - 10));
+    const r = run("sbat", "check", cut);
+    assert.deepEqual([r.code, r.out], [2, ""]);
+    assert.match(r.err, /error\[pe\/section-bounds\]/);
+  });
+
   test("bad usage: an unknown level, a bad --require, a --shim without payloads", () => {
     const a = run("sbat", "check", xen(1), "--level", "2025051001");
     assert.equal(a.code, 2);
@@ -185,29 +263,26 @@ describe("bad input: a diagnostic with a byte offset or a line, exit 2, nothing 
     assert.match(run("sbat", "show", join(DIR, "missing.efi")).err, /error\[pe\/unreadable\]/);
   });
 
-  test("an invalid .sbat: file(.sbat):line:column, and why shim rejects it", () => {
-    const bad = fixture(
-      "bad.efi",
-      efiImage(sbatSection(`${SBAT_HEADER}\nxen.xs,2,CSG,xen,,mailto:x\nxen.ol,1\n`)),
-    );
-    for (const cmd of ["show", "check"]) {
-      const r = run("sbat", cmd, bad);
-      assert.equal(r.code, 2);
-      assert.equal(r.out, "");
-      assert.match(
-        r.err,
-        /bad\.efi\(\.sbat\):2:18: error\[sbat\/empty-field\]: field 5 \(vendor_version\) of `xen\.xs` is empty/,
-      );
-      assert.match(r.err, /bad\.efi\(\.sbat\):3:1: error\[sbat\/too-few-fields\]/);
-      assert.match(r.err, /help: shim rejects the whole section/);
-    }
-  });
-
   test("an invalid level file: file:line:column", () => {
     const level = fixture("bad-level.txt", "sbat,1,2026010100\ngrub\n");
     const r = run("sbat", "check", xen(1), "--level", level);
     assert.equal(r.code, 2);
     assert.match(r.err, /bad-level\.txt:2:1: error\[sbat\/level-too-few-fields\]/);
+  });
+});
+
+describe("the exit-code rule", () => {
+  test("README states the rule `sbat --help` and `sbat check --help` print, word for word", () => {
+    const readme = readFileSync("README.md", "utf8");
+    for (const args of [
+      ["sbat", "--help"],
+      ["sbat", "check", "--help"],
+    ]) {
+      const help = run(...args).out;
+      const rule = help.slice(help.indexOf("Exit codes:")).trim();
+      assert.match(rule, /^Exit codes: 0 the image passes; 1 shim would not load it/);
+      assert.ok(readme.includes(rule), `README lacks:\n${rule}`);
+    }
   });
 });
 

@@ -274,6 +274,46 @@ describe("lockdown variants", () => {
         );
   });
 
+  test("summit: `no-lockdown` and `lockdown=0` switch nothing off, so they are not `applied`, and say why", () => {
+    for (const [bootloader, sb] of [
+      ["no-lockdown", false],
+      ["lockdown=0", false],
+      ["no-lockdown", true],
+      ["lockdown lockdown=off", false],
+    ] as const) {
+      const a = analyse({ bootloader }, { model: "summit", sb });
+      const t = a.tokens.at(-1);
+      assert.equal(t?.status, "no-effect", bootloader);
+      assert.match(
+        t?.why.join(" ") ?? "",
+        /nothing is switched off: .* only turns lockdown on \(lockdown stays (on|off)\)/,
+      );
+      assert.ok(codes(a).includes("lockdown/no-off-switch"));
+    }
+    assert.match(
+      token(analyse({ bootloader: "no-lockdown" }, { model: "summit", sb: true }), "no-lockdown").why[0] ??
+        "",
+      /stays on/,
+    );
+    assert.match(
+      token(analyse({ bootloader: "lockdown=maybe" }, { model: "summit" }), "lockdown=maybe").why[0] ?? "",
+      /`maybe` is not a boolean/,
+    );
+    // what does switch it on is applied; variant B under Secure Boot cannot switch it off either
+    assert.equal(
+      token(analyse({ bootloader: "lockdown=1" }, { model: "summit" }), "lockdown=1").status,
+      "applied",
+    );
+    assert.equal(
+      token(analyse({ bootloader: "no-lockdown" }, { model: "variant-b", sb: true }), "no-lockdown").status,
+      "no-effect",
+    );
+    assert.equal(
+      token(analyse({ bootloader: "no-lockdown" }, { model: "variant-b" }), "no-lockdown").status,
+      "applied",
+    );
+  });
+
   test("variant A: the pre-scan splits on tabs and line breaks, unlike parse_params", () => {
     const a = analyse({ bootloader: "loglvl=all\tlockdown" }, { model: "variant-a" });
     assert.equal(a.lockdown.enabled, true);
@@ -327,6 +367,37 @@ describe("lockdown variants", () => {
     assert.equal(token(a, "maxcpus=4k").status, "dropped");
     assert.ok(!codes(a).includes("cmdline/invalid-value"));
     assert.equal(setting(a, "maxcpus"), undefined);
+  });
+});
+
+describe("the warnings Xen prints", () => {
+  test("one `invalid value` warning per token, as Xen prints it, with the error code Xen keeps", () => {
+    const a = analyse({ bootloader: "no-dbgp=x no-dbgp hardware_dom=65536x" });
+    const invalid = a.diagnostics.filter((d) => d.code === "cmdline/invalid-value");
+    assert.deepEqual(
+      invalid.map((d) => /Xen logs `([^`]*)`/.exec(d.message)?.[1]),
+      [
+        'parameter "no-dbgp" has invalid value "x", rc=-22!',
+        'parameter "no" has invalid value "no", rc=-22!',
+        'parameter "hardware_dom" has invalid value "65536x", rc=-22!',
+      ],
+    );
+    assert.deepEqual(
+      a.tokens.map((t) => [t.status, t.log]),
+      [
+        ["invalid", ['parameter "no-dbgp" has invalid value "x", rc=-22!']],
+        ["invalid", ['parameter "no" has invalid value "no", rc=-22!']],
+        ["invalid", ['parameter "hardware_dom" has invalid value "65536x", rc=-22!']],
+      ],
+    );
+    // `no-dbgp` is not off: the xHCI handler never ran
+    assert.deepEqual(
+      token(a, "no-dbgp").options.map((o) => o.result),
+      [
+        'parse_ehci_dbgp("no")',
+        "not assigned, rc=-22 (an entry before it rewrote the token to `no`, so `no-` comes with a value: the handler is not called)",
+      ],
+    );
   });
 });
 

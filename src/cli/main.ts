@@ -210,7 +210,13 @@ export function program(): Command {
       `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
       "4.22.0",
     )
-    .addOption(new Option("--arch <arch>", "only what a build of this arch can have").choices(["x86", "arm"]))
+    .addOption(
+      new Option("--arch <arch>", "only what a build of this arch can have (arm: arm64)").choices([
+        "x86",
+        "arm",
+        "arm32",
+      ]),
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
     .action(async (o: OptionsListOptions & { format: CommonOptions["format"] }) =>
       emit((await import("./commands/options.js")).optionsCommand(o), o.format),
@@ -239,7 +245,12 @@ export function program(): Command {
         "boot path; default: efi with --efi-cfg/--uki, dt with --dt, else multiboot",
       ).choices(["multiboot", "efi", "dt", "pvh"]),
     )
-    .addOption(new Option("--arch <arch>", "default: arm for --boot dt, else x86").choices(["x86", "arm"]))
+    .addOption(
+      new Option(
+        "--arch <arch>",
+        "default: arm for --boot dt, else x86; arm is arm64, arm32 has its own options and integer widths",
+      ).choices(["x86", "arm", "arm32"]),
+    )
     .option(
       "--loader <name>",
       "multiboot boot_loader_name: not GRUB 2 means the first word is dropped",
@@ -297,13 +308,20 @@ export function program(): Command {
       ),
     );
 
+  // README states the same rule, word for word (test/cli-sbat.test.ts)
+  const sbatExits = `
+Exit codes: 0 the image passes; 1 shim would not load it: revoked by the level, or refused (several
+.sbat sections, relocations in .sbat, no .sbat when shim loads it, or .sbat text shim cannot parse,
+named by its first bad record and the rule it breaks); 2 only for a file that is not a readable PE
+image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for every readable image.`;
   const sbatFormat = () =>
     new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table");
   const sbat = p
     .command("sbat")
     .description(
       "shim's SBAT: an EFI image's sections and .sbat records, revocation checks, downstream lines",
-    );
+    )
+    .addHelpText("after", sbatExits);
   sbat
     .command("show")
     .argument("<efi>", "a PE/COFF EFI image (shimx64.efi, xen.efi, grubx64.efi, a unified kernel image)")
@@ -320,6 +338,7 @@ export function program(): Command {
     .description(
       "does shim (Secure Boot on) let the image through under an SbatLevel? exit 0 it passes, 1 revoked or refused; names the revoking entry and the lines to bump",
     )
+    .addHelpText("after", sbatExits)
     .option(
       "--level <level>",
       "latest, automatic (previous), original, a datestamp YYYYMMDDCC of SbatLevel_Variable.txt, or a file holding a payload",
@@ -417,6 +436,10 @@ export function program(): Command {
     )
     .option("--inner <subop>", "an inner sub-op (numa_op, livepatch_op, mmuext_op)")
     .option("--signed", "kexec_load: segment 0 carries a valid signature")
+    .option(
+      "--no-kexec-signature-check",
+      "the kernel lacks CONFIG_SIGNED_PE_FILE_VERIFICATION: XenServer's filter then refuses every kexec_load (EPERM); with it, an unsigned image gets the verifier's ENODATA",
+    )
     .option("--pci", "assign_device: the device is a PCI device")
     .option("--restrict-to <domid>", "the fd was restricted with IOCTL_PRIVCMD_RESTRICT")
     .option("--domu", "the process runs in a domU: XSA-482 restricts its fds")
@@ -458,25 +481,32 @@ export function program(): Command {
     )
     .option("--unrestricted", "the other domains' Linux has xen_privcmd.unrestricted (void when locked down)")
     .option("--no-lockdown", "the kernels are not locked down (default: locked down, as under Secure Boot)")
+    .option(
+      "--no-kexec-signature-check",
+      "the kernels lack CONFIG_SIGNED_PE_FILE_VERIFICATION (XenServer's filter then refuses every kexec_load)",
+    )
+    .option(
+      "--trace <domain=file>",
+      "a JSON Lines trace of the calls the domain's toolstack made (as for `privcmd emu --trace`); it replaces the domain's roles' known calls (repeatable)",
+      collect,
+      [],
+    )
     .addOption(privcmdFormat())
     .addHelpText(
       "after",
       `
-An operation is a hypercall or sub-op of the hypercall catalogue (as \`privcmd classify\` lists
-them) on the system's arch. Xen's side comes from the XSM operations behind it under the policy:
-  needed        allowed to the domain on at least one target (itself, its device-model target,
-                some or all other domains, dom_xen/dom_io, or with no target)
-  never usable  refused on every target, or not built
-  no XSM check  the XSM catalogue has no operation for it: any domain may try it; listed apart
-                and not counted as needed
-The profile's side is \`privcmd emu\` on each: IOCTL_PRIVCMD_HYPERCALL (dm_op sub-ops through
-IOCTL_PRIVCMD_DM_OP, as libxendevicemodel issues them) on a domain Xen lets the caller act on
-(domain 1 when the operation has no target). The initial domain's fds start unrestricted; any
+A call is needed when the domain's toolstack issues it through /dev/xen/privcmd: the calls
+its roles' toolstack is known to make (catalogues/privcmd/toolstack-calls.json: control,
+hardware, xenstore, device model; each with the library function and the Xen tools line that
+makes it), or the calls of its --trace. What Xen would allow the domain is not a need. Calls
+the kernel makes for the process (grant maps through gntdev, event channels through evtchn,
+the mmu_update behind a foreign mapping) are listed as kernel-mediated, not as privcmd needs.
+Each needed call goes through \`privcmd emu\`: the initial domain's fds start unrestricted; any
 other domain's are restricted by XSA-482 to its device-model target (DOMID_IDLE without one)
 unless --unrestricted and --no-lockdown, and a restricted fd gets EPERM for every HYPERCALL.
 Under --profile restrict, each fd is restricted to the domain the call acts on. A verdict that
-reads the call's arguments (createdomain only with altp2m_opts=0) is "with conditions", not
-blocked.
+reads the call's arguments is "allowed only if" the conditions printed, not blocked.
+Exit codes: 0 no needed call is blocked; 1 at least one is; 2 bad input.
 `,
     )
     .action(async (o: PrivcmdCheckOptions & { format: CommonOptions["format"] }) =>
@@ -602,6 +632,30 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
       ].join("\n\n");
       writeSync(1, `${text}\n`);
     });
+  const flask = p
+    .command("flask")
+    .description("Xen's Flask (XSM/SELinux-style) policies: compile a tree's policy, read a compiled one");
+  const flaskFormat = () =>
+    new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table");
+  flask
+    .command("build")
+    .argument("<xen-tree>", "root of a Xen source tree (read only: the policy is built in a temporary copy)")
+    .description("compile the tree's Flask policy with checkpolicy and m4, as tools/flask/policy does")
+    .option("-o, --output <file>", "where to write the policy (default: xenpolicy-<version> here)")
+    .addOption(flaskFormat())
+    .action(async (tree: string, o: { output?: string; format: CommonOptions["format"] }) =>
+      emit((await import("./commands/flask.js")).flaskBuildCommand(tree, o), o.format),
+    );
+  flask
+    .command("show")
+    .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
+    .description("what a compiled policy holds: version, target, counts as seinfo gives them, initial SIDs")
+    .option("--rules", "also print every allow rule, as sesearch -A prints them")
+    .addOption(flaskFormat())
+    .action(async (policy: string, o: { rules?: boolean; format: CommonOptions["format"] }) =>
+      emit((await import("./commands/flask.js")).flaskShowCommand(policy, o), o.format),
+    );
+
   return p;
 }
 

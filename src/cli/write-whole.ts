@@ -47,7 +47,7 @@ function target(path: string): { path: string; mode?: number } {
  * Writes `text` to `path` whole or not at all: beside the target, then renamed, so no reader sees
  * half a file. A file replaced keeps its mode (never widened); a read-only one is refused.
  */
-export function writeWhole(path: string, text: string): void {
+export function writeWhole(path: string, text: string | Uint8Array): void {
   const t = target(path);
   const tmp = `${t.path}.${process.pid}.tmp`;
   try {

@@ -7,11 +7,22 @@ import {
   type BootSources,
   type SourceKind,
 } from "./assemble-command-line.js";
+import { type BuildConfig, unmetGuards } from "./build-guards.js";
 import { effectiveSettings } from "./effective-settings.js";
+import { type IntegerBuild, integerWidth } from "./integer-width.js";
 import type { OptionCatalogue, OptionEntry } from "./option-catalogue.js";
 import { type Applied, MAX_TOKEN, parseParams } from "./parse-params.js";
+import { tokenLog } from "./token-log.js";
 
-export type TokenStatus = "applied" | "partly-applied" | "invalid" | "ignored" | "dropped" | "unknown";
+export type TokenStatus =
+  | "applied"
+  | "partly-applied"
+  | "invalid"
+  | "ignored"
+  | "dropped"
+  | "unknown"
+  /** run, but switches nothing off: `no-lockdown` under a model where it cannot */
+  | "no-effect";
 
 /** One word of a parsed line: where it came from and what became of it. */
 export interface TokenReport {
@@ -32,6 +43,8 @@ export interface TokenReport {
   }[];
   /** why it is not (fully) applied */
   readonly why: readonly string[];
+  /** what Xen prints for it, as it prints it: at most one line (parse_params' warning) */
+  readonly log: readonly string[];
 }
 
 /** What an option holds after both passes. */
@@ -47,7 +60,8 @@ export interface SettingReport {
 
 export interface CommandLineAnalysis {
   readonly xen: string;
-  readonly arch: "x86" | "arm";
+  /** the build's arch: `arm` is arm64 */
+  readonly arch: "x86" | "arm" | "arm32";
   readonly assembled: AssembledCommandLine;
   readonly lockdown: {
     readonly model: string;
@@ -86,6 +100,7 @@ function status(v: TokenVerdict): TokenStatus {
   if (!v.kept.length) return "dropped";
   if (v.kept.some((a) => a.rc !== 0)) return "invalid";
   if (v.kept.every((a) => a.outcome.kind === "ignored")) return "ignored";
+  if (v.noEffect) return "no-effect";
   return v.dropped.length || v.subDropped.length ? "partly-applied" : "applied";
 }
 
@@ -98,14 +113,25 @@ export function analyseCommandLine(
   catalogue: OptionCatalogue,
   sources: BootSources,
   lockdown: Omit<LockdownInput, "arch">,
+  build: {
+    readonly arm32?: boolean;
+    readonly physAddrT32?: boolean;
+    /** the build's `.config`: a registration whose guards it leaves unmet is not in the build */
+    readonly config?: BuildConfig;
+  } = {},
 ): CommandLineAnalysis {
   const arch = sources.arch;
+  // an Arm build is arm64 unless it is arm32: which options it has, and how wide their integers are
+  const target: IntegerBuild["arch"] = arch === "arm" && build.arm32 ? "arm32" : arch;
   const assembled = assembleCommandLine(sources);
-  const table = catalogue.options.filter((e) => e.builds[arch]);
+  const table = catalogue.options.filter(
+    (e) => e.builds[target] && unmetGuards(e.guards, build.config).length === 0,
+  );
   if (lockdown.model.entry) table.push(lockdown.model.entry);
+  const layout = { arch: target, ...(build.physAddrT32 && { physAddrT32: true }) };
   const parsed: ParsedPass[] = assembled.passes.map((pass) => ({
     pass,
-    tokens: parseParams(pass.text, table),
+    tokens: parseParams(pass.text, table, (e) => integerWidth(e, layout)),
   }));
   const outcome = applyLockdown(parsed, { ...lockdown, arch });
   const diagnostics: Diagnostic[] = [...assembled.notes, ...outcome.events];
@@ -119,11 +145,9 @@ export function analyseCommandLine(
       why.push(`cut to ${MAX_TOKEN} characters: \`…${t.text.slice(MAX_TOKEN - 10, MAX_TOKEN)}\` is the end`);
     for (const d of v.dropped) why.push(d.why);
     for (const s of v.subDropped) why.push(`\`${s.text}\`: ${s.why}`);
-    for (const a of v.kept)
-      if (a.rc)
-        why.push(
-          `parameter "${t.key}" has invalid value "${t.value}", rc=${a.rc}!${a.why ? ` (${a.why})` : ""}`,
-        );
+    if (v.noEffect) why.push(v.noEffect);
+    const log = tokenLog(t, v.kept);
+    why.push(...log.filter((l) => !l.endsWith(" unknown!")));
     if (v.kept.length && v.kept.every((a) => a.outcome.kind === "ignored"))
       why.push(
         t.name === "lockdown"
@@ -132,6 +156,7 @@ export function analyseCommandLine(
       );
     if (!t.found) why.push(`parameter "${t.key}" unknown!`);
     return {
+      log,
       pass: v.pass,
       text: t.text,
       source: v.piece?.source ?? "unknown",
@@ -169,30 +194,40 @@ export function analyseCommandLine(
     const at = `${v.pass} line, column ${t.start + 1}`;
     if (!t.found) {
       const elsewhere = catalogue.options.find((e) => e.name === t.name);
+      const builds = elsewhere && (["x86", "arm", "arm32"] as const).filter((b) => elsewhere.builds[b]);
+      // registered for this arch, under guards the build's .config leaves unmet
+      const unmet = catalogue.options
+        .filter((e) => e.name === t.name && e.builds[target])
+        .map((e) => unmetGuards(e.guards, build.config));
       const did = suggestions.get(t.name) ?? suggest(t.name, names);
       suggestions.set(t.name, did);
       diagnostics.push({
         code: "cmdline/unknown-option",
         severity: "warning",
-        message: elsewhere
-          ? `\`${t.key}\` (${at}) is registered only for ${elsewhere.builds.x86 ? "x86" : "arm"} builds: Xen logs \`parameter "${t.key}" unknown!\``
-          : t.name === "lockdown"
-            ? `\`${t.key}\` (${at}): Xen ${catalogue.xen} has no lockdown option; choose a lockdown model to see a proposal's behaviour`
-            : `\`${t.key}\` (${at}) is not an option of Xen ${catalogue.xen}: Xen logs \`parameter "${t.key}" unknown!\` and goes on`,
+        message: unmet.length
+          ? `\`${t.key}\` (${at}) is registered only under ${[...new Set(unmet.flat())].map((g) => `\`${g}\``).join(", ")}, which this build's .config leaves unmet: Xen logs \`parameter "${t.key}" unknown!\``
+          : builds
+            ? `\`${t.key}\` (${at}) is registered ${builds.length ? `only for ${builds.join(" and ")} builds` : "under guards no build can meet"}: Xen logs \`parameter "${t.key}" unknown!\``
+            : t.name === "lockdown"
+              ? `\`${t.key}\` (${at}): Xen ${catalogue.xen} has no lockdown option; choose a lockdown model to see a proposal's behaviour`
+              : `\`${t.key}\` (${at}) is not an option of Xen ${catalogue.xen}: Xen logs \`parameter "${t.key}" unknown!\` and goes on`,
         ...(span && { span }),
         ref: PARSE_REF,
         ...(did.length && { help: `did you mean ${did.map((d) => `\`${d}\``).join(", ")}?` }),
       });
     }
-    for (const a of v.kept)
-      if (a.rc)
-        diagnostics.push({
-          code: "cmdline/invalid-value",
-          severity: "warning",
-          message: `\`${t.text}\` (${at}): parameter "${t.key}" has invalid value "${t.value}", rc=${a.rc}${a.outcome.kind === "set" ? `; ${formatValue(a.outcome.value)} was stored all the same` : ""}`,
-          ...(span && { span }),
-          ref: a.entry.ref,
-        });
+    const failed = v.kept.find((a) => a.rc);
+    if (failed) {
+      // one warning per token, as Xen prints it, with the first error (kernel.c:188-192)
+      const stored = v.kept.filter((a) => a.rc && a.outcome.kind === "set");
+      diagnostics.push({
+        code: "cmdline/invalid-value",
+        severity: "warning",
+        message: `\`${t.text}\` (${at}): Xen logs \`${tokenLog(t, v.kept)[0]}\`${stored.map((a) => (a.outcome.kind === "set" ? `; ${formatValue(a.outcome.value)} was stored in ${a.entry.variable ?? a.entry.name} all the same` : "")).join("")}`,
+        ...(span && { span }),
+        ref: failed.entry.ref,
+      });
+    }
     if (t.truncated)
       diagnostics.push({
         code: "cmdline/token-truncated",
@@ -268,7 +303,7 @@ export function analyseCommandLine(
 
   return {
     xen: catalogue.xen,
-    arch,
+    arch: target,
     assembled,
     lockdown: {
       model: lockdown.model.id,

@@ -44,6 +44,8 @@ export interface TokenVerdict {
   }[];
   /** sub-options a handler drops under lockdown (XenServer) */
   readonly subDropped: readonly { readonly text: string; readonly why: string }[];
+  /** a `lockdown` word the model runs but that switches nothing off, and why */
+  readonly noEffect?: string;
 }
 
 export interface LockdownOutcome {
@@ -199,6 +201,7 @@ export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): 
       const dropped: TokenVerdict["dropped"][number][] = [];
       const subDropped: { text: string; why: string }[] = [];
       let stopped = false;
+      let noEffect: string | undefined;
       for (const a of token.applied) {
         if (stopped) {
           dropped.push({
@@ -223,8 +226,8 @@ export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): 
         }
         kept.push(a);
         if (filter && o.safeList.subOptionFilters) subDropped.push(...subOptionDrops(a, o.arch));
-        if (a.entry.name === "lockdown" && a.entry.type === "custom" && a.outcome.kind === "call")
-          locked = lockdownHandler(
+        if (a.entry.name === "lockdown" && a.entry.type === "custom" && a.outcome.kind === "call") {
+          const r = lockdownHandler(
             a.outcome.arg,
             token,
             locked,
@@ -233,6 +236,9 @@ export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): 
             o,
             events,
           );
+          locked = r.locked;
+          noEffect = r.noEffect;
+        }
       }
       verdicts.push({
         pass: pass.kind,
@@ -243,6 +249,7 @@ export function applyLockdown(passes: readonly ParsedPass[], o: LockdownInput): 
         kept,
         dropped,
         subDropped,
+        ...(noEffect && { noEffect }),
       });
       parsedBefore++;
       if (kept.length && !piece?.trusted && token.name !== "lockdown") appliedUntrustedBefore++;
@@ -269,7 +276,7 @@ function lockdownHandler(
   appliedUntrustedBefore: number,
   o: LockdownInput,
   events: Diagnostic[],
-): boolean {
+): { locked: boolean; noEffect?: string } {
   const { model } = o;
   if (model.id === "variant-b") {
     if (parsedBefore > 0)
@@ -292,7 +299,11 @@ function lockdownHandler(
           model.ref,
         ),
       );
-      return true;
+      return {
+        locked: true,
+        noEffect:
+          'Secure Boot is on: variant B keeps lockdown on ("lockdown can\'t be disabled because Xen booted in Secure Boot mode")',
+      };
     }
     if (!off && parseBool(arg) === 0)
       events.push(
@@ -304,7 +315,7 @@ function lockdownHandler(
           "write `no-lockdown` or `lockdown=no` to turn it off",
         ),
       );
-    return !off;
+    return { locked: !off };
   }
   // summit: the option can only turn lockdown on
   const b = arg === "" ? 1 : arg === "no" ? 0 : parseBool(arg);
@@ -317,7 +328,14 @@ function lockdownHandler(
         model.ref,
       ),
     );
-    return locked;
+    const state = `lockdown stays ${locked ? "on" : "off"}`;
+    return {
+      locked,
+      noEffect:
+        b === 0
+          ? `nothing is switched off: the intended design's \`lockdown\` only turns lockdown on (${state})`
+          : `\`${arg}\` is not a boolean, and the intended design's \`lockdown\` only turns lockdown on (${state})`,
+    };
   }
   if (!locked && appliedUntrustedBefore > 0)
     events.push(
@@ -329,5 +347,5 @@ function lockdownHandler(
         "put `lockdown` first on the command line",
       ),
     );
-  return true;
+  return { locked: true };
 }

@@ -22,7 +22,7 @@ const lockdownEntry = (type: "ignore" | "custom", ref: string, handler?: string)
   runtime: "boot",
   arch: null,
   guards: [],
-  builds: { x86: true, arm: true },
+  builds: { x86: true, arm: true, arm32: true },
   ref,
   ...(handler && { handler }),
 });

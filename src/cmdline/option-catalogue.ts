@@ -13,17 +13,19 @@ export const OptionEntrySchema = z.strictObject({
   arch: z.string().nullable(),
   /** `CONFIG_*` (or `!CONFIG_*`) from the Makefiles and the `#if`s around it */
   guards: z.array(z.string()),
-  /** whether a build of the arch can have it (its Kconfig lets the guards hold) */
-  builds: z.strictObject({ x86: z.boolean(), arm: z.boolean() }),
+  /** whether a build of the arch can have it (its Kconfig lets the guards hold): x86_64, arm64, arm32 */
+  builds: z.strictObject({ x86: z.boolean(), arm: z.boolean(), arm32: z.boolean() }),
   /** `path:line` of the registration */
   ref: z.string(),
   /** the variable it sets (bool, integer, size, string) */
   variable: z.string().optional(),
   /** the handler a custom option calls */
   handler: z.string().optional(),
-  /** the integer variable's width in bytes (LP64), and its signedness */
+  /** the integer variable's width in bytes (LP64: x86_64 and arm64), and its signedness */
   width: z.number().int().optional(),
   signed: z.boolean().optional(),
+  /** the integer variable's C type as declared, qualifiers dropped: its width on arm32 (integer-width.ts) */
+  ctype: z.string().optional(),
   /** the string buffer's size: values are cut to length - 1 characters */
   length: z.number().int().optional(),
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadOptionCatalogue } from "./load-option-catalogue.js";
+import type { OptionEntry } from "./option-catalogue.js";
 import { EINVAL, EOVERFLOW, parseParams, parseSizeAndUnit, strtoull } from "./parse-params.js";
 
 // the boot table of an x86 build of 4.22.0, as the shipped catalogue lists it
@@ -96,5 +97,89 @@ describe("parseParams: the tricky cases of the reference (§10, 1-9)", () => {
     assert.equal(t?.found, false);
     assert.equal(parse("  loglvl=all   ").length, 1);
     assert.equal(parse("").length, 0);
+  });
+});
+
+describe("parseParams: what every entry of a token shares, and the one warning Xen prints", () => {
+  const log = (line: string) => parse(line).map((t) => t.log);
+
+  test("a name registered twice shares one buffer: after `no-dbgp`'s EHCI handler the xHCI one sees `no` and refuses it", () => {
+    // kernel.c:167-175 at RELEASE-4.22.0: safe_strcpy(opt, "no") rewrites the buffer the key points into
+    assert.deepEqual(did("no-dbgp"), [
+      ["no", 0],
+      ["rejected", -EINVAL],
+    ]);
+    assert.deepEqual(log("no-dbgp"), [['parameter "no" has invalid value "no", rc=-22!']]);
+    assert.equal(parse("no-dbgp")[0]?.applied[0]?.rewrote, true);
+    // with a value, neither handler runs, and the token is not rewritten
+    assert.deepEqual(did("no-dbgp=xhci"), [
+      ["rejected", -EINVAL],
+      ["rejected", -EINVAL],
+    ]);
+  });
+
+  test("one warning per token, with the first error Xen keeps: `no-dbgp=x` is one line, not two", () => {
+    assert.deepEqual(log("no-dbgp=x"), [['parameter "no-dbgp" has invalid value "x", rc=-22!']]);
+    assert.deepEqual(log("x2apic=maybe nosuch no-"), [
+      ['parameter "x2apic" has invalid value "maybe", rc=-1!'],
+      ['parameter "nosuch" unknown!'],
+      ['parameter "no-" unknown!'],
+    ]);
+    assert.deepEqual(log("loglvl=all"), [[]]);
+  });
+
+  test("overflow followed by trailing text is -EINVAL: the trailing-text check overwrites -EOVERFLOW", () => {
+    // hardware_dom is a domid_t (2 bytes); kernel.c:146-150 sets rctmp = -EINVAL after assign_integer_param
+    assert.deepEqual(did("hardware_dom=65536x"), [["rejected", -EINVAL]]);
+    assert.deepEqual(log("hardware_dom=65536x"), [
+      ['parameter "hardware_dom" has invalid value "65536x", rc=-22!'],
+    ]);
+    assert.deepEqual(did("hardware_dom=65536"), [["rejected", -EOVERFLOW]]);
+    assert.deepEqual(log("hardware_dom=65536"), [
+      ['parameter "hardware_dom" has invalid value "65536", rc=-75!'],
+    ]);
+    assert.deepEqual(did("hardware_dom=-1"), [[0xffffn, 0]]);
+  });
+
+  test("a false boolean flips bool_assert for the entries after it; a rewritten `no` reaches later integers and strings", () => {
+    // a fixture table in Xen's style: one name registered as a boolean, then as a custom option
+    const entry = (
+      type: OptionEntry["type"],
+      ref: string,
+      extra: Partial<OptionEntry> = {},
+    ): OptionEntry => ({
+      name: "knob",
+      type,
+      runtime: "boot",
+      arch: null,
+      guards: [],
+      builds: { x86: true, arm: true, arm32: true },
+      ref,
+      ...extra,
+    });
+    const out = (line: string, table: OptionEntry[]) =>
+      parseParams(line, table).map((t) => [
+        t.applied.map((a) =>
+          a.outcome.kind === "set"
+            ? a.outcome.value
+            : a.outcome.kind === "call"
+              ? a.outcome.arg
+              : a.outcome.kind,
+        ),
+        t.log,
+      ]);
+    const boolThenCustom = [entry("bool", "a.c:1"), entry("custom", "b.c:1")];
+    assert.deepEqual(out("no-knob=0", boolThenCustom), [[[true, "0"], []]]);
+    assert.deepEqual(out("knob=no", boolThenCustom), [
+      [[false, "rejected"], ['parameter "knob" has invalid value "no", rc=-22!']],
+    ]);
+    const customThenOthers = [
+      entry("custom", "a.c:1"),
+      entry("integer", "b.c:1", { width: 4, signed: false }),
+      entry("string", "c.c:1", { length: 8 }),
+    ];
+    assert.deepEqual(out("no-knob", customThenOthers), [
+      [["no", 0n, "no"], ['parameter "no" has invalid value "no", rc=-22!']],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { OptionEntry } from "./option-catalogue.js";
+import { tokenLog } from "./token-log.js";
 
 /** Xen's errno values the parser returns (xen/include/public/errno.h). */
 export const EINVAL = 22;
@@ -24,6 +25,8 @@ export interface Applied {
   /** 0, or the error the entry returned (-EINVAL, -EOVERFLOW) */
   readonly rc: number;
   readonly why?: string;
+  /** a custom entry under `no-`: it rewrote the token's buffer to `no` (kernel.c:172) */
+  readonly rewrote?: true;
 }
 
 /** One token of the command line and what parse_params did with it. */
@@ -48,6 +51,8 @@ export interface ParsedToken {
   readonly rc: number;
   /** false: "parameter ... unknown!" */
   readonly found: boolean;
+  /** what Xen prints for the token, as it prints it (kernel.c:188-198): at most one line */
+  readonly log: readonly string[];
 }
 
 /** `parse_bool` (xen/common/kernel.c:235-284): 1, 0, or -1 for anything but its ten words. */
@@ -119,8 +124,23 @@ function assignInteger(value: bigint, width: number): { stored?: bigint; rc: num
   return { stored: value & max, rc: 0 };
 }
 
-/** One entry's handling of a token whose name matched exactly (kernel.c:138-180). */
-function applyEntry(entry: OptionEntry, value: string, negated: boolean): Applied {
+/**
+ * What the entries of one token share in parse_params (kernel.c:73-77): the `opt` buffer that `key`
+ * and `optval` point into, and `bool_assert`. Each entry of a name runs on what the ones before it
+ * left: a boolean entry given a false value flips `bool_assert` for those after it (kernel.c:158-159),
+ * and a custom entry under `no-` rewrites `opt` to `no` (kernel.c:169-173), so the entries after it,
+ * and the warning printed at the end (kernel.c:190-191), see key `no` and value `no`.
+ */
+interface TokenState {
+  key: string;
+  value: string;
+  assert: boolean;
+  rewritten: boolean;
+}
+
+/** One entry's handling of a token whose name matched exactly (kernel.c:138-180 at RELEASE-4.22.0). */
+function applyEntry(entry: OptionEntry, st: TokenState, width: number): Applied {
+  const value = st.value;
   switch (entry.type) {
     case "string":
       // strlcpy into the variable: cut to its size less one; `no-` is ignored
@@ -131,38 +151,48 @@ function applyEntry(entry: OptionEntry, value: string, negated: boolean): Applie
       };
     case "integer":
     case "size": {
-      // `no-` is ignored; the value is stored before its trailing text is checked
+      // `no-` is ignored; the value is stored before its trailing text is checked, and the trailing
+      // text's -EINVAL replaces assign_integer_param's -EOVERFLOW (kernel.c:146-150, 162-166)
       const [v, end] = entry.type === "integer" ? strtoll(value) : parseSizeAndUnit(value);
-      const { stored, rc } = assignInteger(v, entry.width ?? 8);
+      const { stored, rc } = assignInteger(v, width);
       const trailing = end < value.length;
-      const why = rc
-        ? `${v} does not fit ${entry.width} bytes`
-        : trailing
-          ? `trailing \`${value.slice(end)}\``
-          : undefined;
+      const why = [
+        rc && `${v} does not fit ${width} bytes`,
+        trailing && `trailing \`${value.slice(end)}\``,
+      ].filter(Boolean);
       return {
         entry,
         outcome: stored === undefined ? { kind: "rejected" } : { kind: "set", value: stored },
-        rc: rc || (trailing ? -EINVAL : 0),
-        ...(why && { why }),
+        rc: trailing ? -EINVAL : rc,
+        ...(why.length && { why: why.join(", ") }),
       };
     }
     case "bool": {
       const b = value === "" ? 1 : parseBool(value);
       if (b < 0)
         return { entry, outcome: { kind: "rejected" }, rc: -1, why: `\`${value}\` is not a boolean` };
-      // a false value flips the assertion: `no-x=0` sets x
-      return { entry, outcome: { kind: "set", value: b === 0 ? negated : !negated }, rc: 0 };
+      // a false value flips the assertion, for this entry and the later ones: `no-x=0` sets x
+      if (b === 0) st.assert = !st.assert;
+      return { entry, outcome: { kind: "set", value: st.assert }, rc: 0 };
     }
     case "custom":
-      if (negated && value !== "")
-        return {
-          entry,
-          outcome: { kind: "rejected" },
-          rc: -EINVAL,
-          why: "`no-` with a value: the handler is not called",
-        };
-      return { entry, outcome: { kind: "call", arg: negated ? "no" : value }, rc: 0 };
+      if (!st.assert) {
+        if (value !== "")
+          return {
+            entry,
+            outcome: { kind: "rejected" },
+            rc: -EINVAL,
+            why: st.rewritten
+              ? "an entry before it rewrote the token to `no`, so `no-` comes with a value: the handler is not called"
+              : "`no-` with a value: the handler is not called",
+          };
+        // safe_strcpy(opt, "no"): the key and the value are both `no` from now on
+        st.key = "no";
+        st.value = "no";
+        st.rewritten = true;
+        return { entry, outcome: { kind: "call", arg: "no" }, rc: 0, rewrote: true };
+      }
+      return { entry, outcome: { kind: "call", arg: value }, rc: 0 };
     case "ignore":
       return { entry, outcome: { kind: "ignored" }, rc: 0 };
   }
@@ -171,9 +201,14 @@ function applyEntry(entry: OptionEntry, value: string, negated: boolean): Applie
 /**
  * `parse_params` (xen/common/kernel.c:70-214 at RELEASE-4.22.0) over `table`, the boot entries of
  * a build in table order: tokens split on spaces only and cut to 127 characters, the key split at
- * the first `=`, `no-` dropped before the lookup, and every matching entry run.
+ * the first `=`, `no-` dropped before the lookup, and every matching entry run on what the entries
+ * before it left of the token. `widthOf` is an integer's size on the build's arch (LP64 by default).
  */
-export function parseParams(line: string, table: readonly OptionEntry[]): ParsedToken[] {
+export function parseParams(
+  line: string,
+  table: readonly OptionEntry[],
+  widthOf: (e: OptionEntry) => number = (e) => e.width ?? 8,
+): ParsedToken[] {
   const out: ParsedToken[] = [];
   const boot = table.filter((e) => e.runtime !== "runtime-only");
   let p = 0;
@@ -191,15 +226,23 @@ export function parseParams(line: string, table: readonly OptionEntry[]): Parsed
     const bracket = eq < 0 ? -1 : key.search(/[([{<]/);
     const negated = key.startsWith("no-");
     const name = negated ? key.slice(3) : key;
+    const st: TokenState = { key, value, assert: !negated, rewritten: false };
     const applied: Applied[] = [];
     for (const entry of boot) {
       if (entry.name !== name) {
-        if (entry.type === "custom" && bracket >= 0 && entry.name === opt.slice(0, bracket + 1))
+        // compared with the buffer as it is: once rewritten to `no`, no bracket name matches it
+        if (
+          entry.type === "custom" &&
+          bracket >= 0 &&
+          !st.rewritten &&
+          entry.name === opt.slice(0, bracket + 1)
+        )
           applied.push({ entry, outcome: { kind: "call", arg: opt.slice(bracket) }, rc: 0 });
         continue;
       }
-      applied.push(applyEntry(entry, value, negated));
+      applied.push(applyEntry(entry, st, widthOf(entry)));
     }
+    const found = applied.length > 0;
     out.push({
       text,
       start,
@@ -212,7 +255,8 @@ export function parseParams(line: string, table: readonly OptionEntry[]): Parsed
       hasValue: eq >= 0,
       applied,
       rc: applied.find((a) => a.rc !== 0)?.rc ?? 0,
-      found: applied.length > 0,
+      found,
+      log: tokenLog({ key, value, found }, applied),
     });
   }
   return out;

@@ -22,7 +22,7 @@ const counter = (width: number): OptionEntry => ({
   runtime: "boot-and-runtime",
   arch: null,
   guards: [],
-  builds: { x86: true, arm: true },
+  builds: { x86: true, arm: true, arm32: true },
   ref: "xen/common/example.c:1",
   variable: "opt_counter",
   width,

@@ -1,4 +1,5 @@
 import type { Diagnostic, Severity } from "../core/diagnostic.js";
+import { integerWidth } from "./integer-width.js";
 import type { OptionEntry } from "./option-catalogue.js";
 import { MAX_TOKEN, parseBool } from "./parse-params.js";
 import type { SafeList } from "./safe-lists.js";
@@ -54,7 +55,8 @@ export interface RuntimeWrite {
 }
 
 export interface RuntimeInput {
-  readonly arch: "x86" | "arm";
+  /** `arm` is arm64 */
+  readonly arch: "x86" | "arm" | "arm32";
   /** CONFIG_HYPFS (Kconfig default y): without it there is no `/params` */
   readonly hypfs: boolean;
   /** the safe list of a lockdown that is on: hypfs writes bypass it */
@@ -129,7 +131,7 @@ type Write = Pick<RuntimeWrite, "result" | "errno" | "why" | "ref"> & { stored?:
 const fail = (errno: string, why: string, ref: string): Write => ({ result: "failed", errno, why, ref });
 
 /** libxl's encoding of the value for the leaf's type, then the hypervisor's write handler. */
-function writeLeaf(entry: OptionEntry, value: string): Write {
+function writeLeaf(entry: OptionEntry, value: string, arch: RuntimeInput["arch"]): Write {
   const R = SET_PARAMETERS_REF;
   switch (entry.type) {
     case "custom":
@@ -181,7 +183,7 @@ function writeLeaf(entry: OptionEntry, value: string): Write {
           R.encodeUint,
         );
       if (n.overflow) return fail("ERANGE", `\`${value}\` is past 2^64 - 1`, R.encodeUint);
-      const width = BigInt(entry.width ?? 8);
+      const width = BigInt(integerWidth(entry, { arch }));
       // `~0ULL << (8 * sz)`: x86 and Arm take a shift count modulo 64, so an 8-byte leaf keeps all ones
       const mask = (MASK64 << ((8n * width) % 64n)) & MASK64;
       const high = n.value & mask;
@@ -295,7 +297,7 @@ export function setParameters(
         `no hypfs leaf \`${path}\`${table.some((e) => e.name === name) ? ": the option is boot-time only" : ""}`,
         R.lookup,
       );
-    else w = writeLeaf(entry, value);
+    else w = writeLeaf(entry, value, o.arch);
     const { stored, ...rest } = w;
     writes.push({
       ...t,

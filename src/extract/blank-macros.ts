@@ -31,10 +31,14 @@ function expandNaming(text: string): string {
   return out;
 }
 
+/** Each kind above in one pass (a `#define` line is taken whole first, as it starts its line). */
+const BLANKED = new RegExp(
+  [DEFINE.source, ANNOTATIONS.source, ATTRIBUTES.source, "\\bXSM_DEFAULT_VOID\\b"].join("|"),
+  "gm",
+);
+
 export function blankMacros(text: string): string {
-  return expandNaming(text)
-    .replace(DEFINE, (m) => m.replace(/[^\n]/g, " "))
-    .replace(ANNOTATIONS, (m) => " ".repeat(m.length))
-    .replace(ATTRIBUTES, (m) => " ".repeat(m.length))
-    .replace(/\bXSM_DEFAULT_VOID\b/g, "void            ");
+  return expandNaming(text).replace(BLANKED, (m) =>
+    m === "XSM_DEFAULT_VOID" ? "void            " : m.replace(/[^\n]/g, " "),
+  );
 }

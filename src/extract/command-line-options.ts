@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { OptionEntry, OptionType } from "../cmdline/option-catalogue.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
-import { buildable } from "./kconfig.js";
+import { buildable, readKconfig } from "./kconfig.js";
 import { fileGuards, makefileGuards } from "./makefile-guards.js";
 import { kconfigOf, readSource, walk } from "./xen-tree.js";
 
@@ -66,7 +66,14 @@ export function extractOptions(root: string): OptionEntry[] {
   const objects = new Map<string, string[]>();
   for (const dir of ["common", "drivers", "lib", "xsm", "crypto", "arch/x86", "arch/arm"])
     makefileGuards(read, `xen/${dir}`, dir === "crypto" ? ["CONFIG_CRYPTO"] : [], objects);
-  const kconfig = kconfigOf(root);
+  // arm32 is a build of the option catalogue only (the operation catalogue models 64-bit builds)
+  const kconfig = {
+    ...kconfigOf(root),
+    arm32: readKconfig(
+      (path) => (existsSync(join(root, "xen", path)) ? readSource(root, `xen/${path}`) : null),
+      "arm32",
+    ),
+  };
   const out: OptionEntry[] = [];
   for (const p of [...found.c, ...found.h].sort()) {
     const file = relative(root, p);
@@ -93,6 +100,7 @@ export function extractOptions(root: string): OptionEntry[] {
       const builds = {
         x86: (arch === null || arch === "x86") && buildable(kconfig.x86, guards),
         arm: (arch === null || arch === "arm") && buildable(kconfig.arm, guards),
+        arm32: (arch === null || arch === "arm") && buildable(kconfig.arm32, guards),
       };
       const entry: OptionEntry = {
         name,
@@ -111,7 +119,7 @@ export function extractOptions(root: string): OptionEntry[] {
           if (length !== undefined) Object.assign(entry, { length });
         } else if (decl && type !== "string") {
           const w = WIDTH.find(([re]) => re.test(decl.type));
-          if (w) Object.assign(entry, { width: w[1], signed: w[2] });
+          if (w) Object.assign(entry, { width: w[1], signed: w[2], ctype: decl.type });
         }
       }
       out.push(entry);

@@ -23,16 +23,23 @@ interface KSymbol {
   readonly impliedBy: string[];
 }
 
+/** A build Kconfig is read for: the catalogues' x86_64 and arm64, and arm32 for the option catalogue. */
+export type KconfigArch = Arch | "arm32";
+
 /** The Kconfig of one arch's build, read from xen/Kconfig through its `source` lines. */
 export interface Kconfig {
-  readonly arch: Arch;
+  readonly arch: KconfigArch;
   value(symbol: string): Tri;
 }
 
-/** The `$(SRCARCH)` and `$(ARCH)` the catalogue models: x86_64, and arm64 (ARM_64 unless ARM_32). */
-const ARCH_VARS: Record<Arch, Record<string, string>> = {
+/**
+ * The `$(SRCARCH)` and `$(ARCH)` of each build: x86_64, arm64 (ARM_64 unless ARM_32), and arm32
+ * (ARM_32 is `depends on "$(ARCH)" = "arm32"`, xen/arch/arm/Kconfig:1-3 at RELEASE-4.22.0).
+ */
+const ARCH_VARS: Record<KconfigArch, Record<string, string>> = {
   x86: { SRCARCH: "x86", ARCH: "x86_64" },
   arm: { SRCARCH: "arm", ARCH: "arm64" },
+  arm32: { SRCARCH: "arm", ARCH: "arm32" },
 };
 
 const KEYWORD = /^(config|menuconfig|choice|endchoice|if|endif|menu|endmenu|source|comment|mainmenu)\b/;
@@ -41,7 +48,7 @@ const KEYWORD = /^(config|menuconfig|choice|endchoice|if|endif|menu|endmenu|sour
  * Reads xen/Kconfig and what it sources for one arch (`read` gives a file of xen/ or null); a tree
  * without Kconfig gives every symbol `m`.
  */
-export function readKconfig(read: (path: string) => string | null, arch: Arch): Kconfig {
+export function readKconfig(read: (path: string) => string | null, arch: KconfigArch): Kconfig {
   const symbols = new Map<string, KSymbol>();
   const vars = ARCH_VARS[arch];
   const subst = (s: string) => s.replace(/\$\((\w+)\)/g, (m, v: string) => vars[v] ?? m);

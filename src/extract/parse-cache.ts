@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
+/** What an entry holds: a file's syntax tree, or its scan. */
+type Kind = "tree" | "scan";
 /** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */
-const FORMAT = 2;
+const FORMAT = 3;
 const HEADER = 4 + 4 + 32 + 32;
 
 /**
@@ -28,20 +30,26 @@ export class ParseCache {
     this.#salt = salt;
   }
 
-  /** The key of a text: hex SHA-256 of the salt and the text. */
-  key(text: string): string {
-    return createHash("sha256").update(this.#salt).update("\0").update(text).digest("hex");
+  /**
+   * The key of a text: hex SHA-256 of the salt and the text; a scan's (scan-source.ts) is of the
+   * file as read, before its macros are blanked, so that a hit costs no blanking.
+   */
+  key(text: string, kind: Kind = "tree"): string {
+    return createHash("sha256").update(this.#salt).update(`\0${kind}\0`).update(text).digest("hex");
   }
 
-  #path(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key.slice(2)}.tree`);
+  #path(key: string, kind: Kind): string {
+    return join(this.dir, key.slice(0, 2), `${key.slice(2)}.${kind}`);
   }
 
-  /** The tree stored for `key`, as treeToBytes's buffer, or null. */
-  get(key: string): Uint8Array | null {
+  /**
+   * The entry stored for `key`, or null: a tree as treeToBytes's buffer, or a scan's bytes
+   * (scan-source.ts reads them, and takes what it cannot read for a miss).
+   */
+  get(key: string, kind: Kind = "tree"): Uint8Array | null {
     let entry: Buffer;
     try {
-      entry = readFileSync(this.#path(key));
+      entry = readFileSync(this.#path(key, kind));
     } catch {
       return null;
     }
@@ -49,18 +57,18 @@ export class ParseCache {
     if (entry.readUInt32LE(4) !== FORMAT || entry.toString("hex", 8, 40) !== key) return null;
     const payload = entry.subarray(HEADER);
     const sum = createHash("sha256").update(payload).digest();
-    if (!sum.equals(entry.subarray(40, HEADER)) || !treeFromBytes(payload)) return null;
+    if (!sum.equals(entry.subarray(40, HEADER)) || (kind === "tree" && !treeFromBytes(payload))) return null;
     return payload;
   }
 
-  /** Stores a tree (treeToBytes's buffer) under `key`; false when it could not be written. */
-  put(key: string, payload: Uint8Array): boolean {
+  /** Stores an entry under `key`; false when it could not be written. */
+  put(key: string, payload: Uint8Array, kind: Kind = "tree"): boolean {
     const head = Buffer.alloc(HEADER);
     head.write(MAGIC, 0, "latin1");
     head.writeUInt32LE(FORMAT, 4);
     head.write(key, 8, "hex");
     createHash("sha256").update(payload).digest().copy(head, 40);
-    const path = this.#path(key);
+    const path = this.#path(key, kind);
     const tmp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
     try {
       mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });

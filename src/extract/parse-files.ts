@@ -107,7 +107,7 @@ export class SourceParser {
   async scan(): Promise<FileScan[]> {
     const out: FileScan[] = new Array(this.#files.length);
     if (this.#workers.length === 0) {
-      for (const [i, { file }] of this.#files.entries()) out[i] = scanFile(this.#root, file);
+      for (const [i, { file }] of this.#files.entries()) out[i] = scanFile(this.#root, file, this.#cache);
       return out;
     }
     const all = this.#files.map((_, i) => i);
@@ -118,7 +118,7 @@ export class SourceParser {
         if ("scan" in m) out[m.index] = m.scan;
       },
       (i) => {
-        out[i] = scanFile(this.#root, (this.#files[i] as SourceFile).file);
+        out[i] = scanFile(this.#root, (this.#files[i] as SourceFile).file, this.#cache);
       },
     );
     return out;

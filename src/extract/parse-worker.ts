@@ -62,7 +62,7 @@ if (parentPort) {
       const { file, arch } = input.files[i] as SourceFile;
       try {
         if ("scan" in job) {
-          port.postMessage({ index: i, scan: scanFile(input.root, file) } satisfies WorkerOutput);
+          port.postMessage({ index: i, scan: scanFile(input.root, file, cache) } satisfies WorkerOutput);
           continue;
         }
         const { text, tree, bytes } = await parseSource(input.root, file, cache, true);

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { blankMacros } from "./blank-macros.js";
 import { loadCParser, type ParseC } from "./c-parser.js";
 import { callSummary } from "./relevant.js";
-import { nameHash, scanSource } from "./scan-source.js";
+import { nameHash, scanFromBytes, scanSource, scanToBytes } from "./scan-source.js";
 import { functionsIn, walk } from "./xen-tree.js";
 
 let parse: ParseC;
@@ -160,4 +160,23 @@ test("every fixture C file's definitions and calls are in its scan", () => {
     .filter((f) => f.endsWith(".c"));
   assert.ok(files.length > 20);
   for (const f of files) assertCovers(blankMacros(readFileSync(join(root, f), "utf8")), f);
+});
+
+test("a scan kept in the cache is the scan made, and bytes it cannot read are a miss", () => {
+  const scan = { ...scanSource("int f(void)\n{\n    return g(1);\n}\n"), length: 34, gate: true };
+  const back = scanFromBytes(scanToBytes(scan));
+  assert.deepEqual(back && { ...back, names: [...back.names], defines: [...back.defines] }, {
+    ...scan,
+    names: [...scan.names],
+    defines: [...scan.defines],
+  });
+  const bytes = scanToBytes(scan);
+  // as the cache gives it: a Buffer over a part of the file read, at an odd offset
+  const read = Buffer.concat([Buffer.from([1, 2, 3]), bytes]).subarray(3);
+  assert.deepEqual(scanFromBytes(read)?.names, scan.names);
+  assert.equal(scanFromBytes(bytes.subarray(0, bytes.length - 4)), null, "truncated");
+  assert.equal(scanFromBytes(bytes.subarray(0, 6)), null, "not whole words");
+  const bad = bytes.slice();
+  bad[4] = 7;
+  assert.equal(scanFromBytes(bad), null, "a gate that is neither 0 nor 1");
 });

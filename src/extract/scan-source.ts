@@ -1,4 +1,5 @@
 import { blankMacros } from "./blank-macros.js";
+import type { ParseCache } from "./parse-cache.js";
 import { mayGate } from "./relevant.js";
 import { readSource } from "./xen-tree.js";
 
@@ -12,7 +13,7 @@ export interface SourceScan {
   /** each identifier once, outside comments (inside strings too: more is safe), as its nameHash */
   readonly names: Int32Array;
   /**
-   * each identifier followed by `(` between a `;`, `{` or `}` and the next `{`, as its nameHash: a
+   * each identifier followed by `(` outside parentheses between a `;`, `{` or `}` and the next `{`, as its nameHash: a
    * function definition's name is one, and so is a macro call tree-sitter reads as one
    * (`TVM_REG(SCTLR_EL1)` lines before a definition, xen/arch/arm/arm64/vsysreg.c:51-66 at 4.22.0)
    */
@@ -41,8 +42,10 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 export function scanSource(text: string): SourceScan {
   const names = new Set<number>();
   const defines = new Set<number>();
-  // the identifiers before a `(` since the last `;`, `{` or `}`
+  // the identifiers before a `(` outside parentheses since the last `;`, `{` or `}`
+  // (`if ( is_hvm_domain(d) ) {` names `if` only)
   const called: number[] = [];
+  let depth = 0;
   let last = -1;
   const n = text.length;
   let i = 0;
@@ -85,11 +88,17 @@ export function scanSource(text: string): SourceScan {
     } else {
       i++;
       if (c === 40 /* ( */) {
-        if (last !== -1) called.push(last);
-      } else if (c === 123 /* { */) {
+        if (last !== -1 && depth === 0) called.push(last);
+        depth++;
+      } else if (c === 41 /* ) */) depth = Math.max(0, depth - 1);
+      else if (c === 123 /* { */) {
         for (const name of called) defines.add(name);
         called.length = 0;
-      } else if (c === 59 /* ; */ || c === 125 /* } */) called.length = 0;
+        depth = 0;
+      } else if (c === 59 /* ; */ || c === 125 /* } */) {
+        called.length = 0;
+        depth = 0;
+      }
       if (!isSpace(c)) last = -1;
     }
   }
@@ -102,8 +111,43 @@ export interface FileScan extends SourceScan {
   readonly gate: boolean;
 }
 
-/** A file's scan, on the text its tree is parsed from. */
-export function scanFile(root: string, file: string): FileScan {
-  const text = blankMacros(readSource(root, file));
-  return { ...scanSource(text), length: text.length, gate: mayGate(text) };
+/**
+ * A file's scan, on the text its tree is parsed from (its macros blanked); with a cache, kept by
+ * the hash of the file as read, so that a file scanned before is neither blanked nor scanned again.
+ */
+export function scanFile(root: string, file: string, cache?: ParseCache): FileScan {
+  const raw = readSource(root, file);
+  const key = cache?.key(raw, "scan");
+  const hit = key ? cache?.get(key, "scan") : null;
+  const kept = hit ? scanFromBytes(hit) : null;
+  if (kept) return kept;
+  const text = blankMacros(raw);
+  const scan = { ...scanSource(text), length: text.length, gate: mayGate(text) };
+  if (key) cache?.put(key, scanToBytes(scan), "scan");
+  return scan;
+}
+
+/** A scan as 32-bit words: its length, the gate, the counts of names and definitions, then each hash. */
+export function scanToBytes(scan: FileScan): Uint8Array {
+  const words = new Int32Array(4 + scan.names.length + scan.defines.length);
+  words.set([scan.length, scan.gate ? 1 : 0, scan.names.length, scan.defines.length]);
+  words.set(scan.names, 4);
+  words.set(scan.defines, 4 + scan.names.length);
+  return new Uint8Array(words.buffer);
+}
+
+/** What scanToBytes made, or null for bytes it cannot have made. */
+export function scanFromBytes(bytes: Uint8Array): FileScan | null {
+  if (bytes.byteLength < 16 || bytes.byteLength % 4 !== 0) return null;
+  // copied (a Buffer's slice() would not copy): a cache entry's bytes are a part of the file read, at any offset
+  const words = new Int32Array(new Uint8Array(bytes).buffer);
+  const [length = -1, gate = -1, names = -1, defines = -1] = words;
+  if (length < 0 || (gate !== 0 && gate !== 1) || names < 0 || defines < 0) return null;
+  if (words.length !== 4 + names + defines) return null;
+  return {
+    length,
+    gate: gate === 1,
+    names: words.subarray(4, 4 + names),
+    defines: words.subarray(4 + names),
+  };
 }

@@ -12,63 +12,141 @@ import { checkNeeds, type DomainNeeds, type NeedsOptions } from "./check-needs.j
 import { privcmdRows, xsmOperationsOf } from "./classify.js";
 import { DOMID_IDLE } from "./evaluate-call.js";
 import { loadHypercallCatalogue } from "./load-hypercall-catalogue.js";
+import { parseTrace } from "./parse-trace.js";
 import type { Profile } from "./profile.js";
+import type { ToolstackCalls } from "./toolstack-calls.js";
 
 const XEN = loadCatalogue("4.22.0");
 const modelOf = (file: string) => buildModel(XEN, loadSystemFile(file), getPolicy("dummy"));
 const SPLIT = modelOf("test/fixtures/privcmd-check/split-control-domain.yaml");
 const XS: Profile = { kind: "xenserver", id: "xenserver", title: "XenServer", facts: FILTER };
 const NONE: Profile = { kind: "none", id: "none", title: "mainline" };
-const LOCKED: NeedsOptions = { lockedDown: true };
+/** Small toolstack facts over the small catalogue, so these tests pin the engine, not the data. */
+const TOOLSTACK: ToolstackCalls = {
+  kind: "privcmd-toolstack-calls",
+  toolstack: "test",
+  source: "test",
+  tag: "test",
+  commit: "0000000000000000000000000000000000000000",
+  what: "test",
+  roles: {
+    control: [
+      { op: "domctl/createdomain", via: "HYPERCALL", target: "guest", issuer: "create", ref: "tools.c:1" },
+      { op: "domctl/pausedomain", via: "HYPERCALL", target: "guest", issuer: "pause", ref: "tools.c:2" },
+      { op: "sysctl/physinfo", via: "HYPERCALL", target: "none", issuer: "physinfo", ref: "tools.c:3" },
+    ],
+    hardware: [
+      { op: "domctl/set_address_size", via: "HYPERCALL", target: "guest", issuer: "size", ref: "tools.c:4" },
+    ],
+    xenstore: [
+      { op: "grant_table_op/map_grant_ref", via: "gntdev", target: "guest", issuer: "map", ref: "tools.c:5" },
+      {
+        op: "event_channel_op/bind_interdomain",
+        via: "evtchn",
+        target: "guest",
+        issuer: "bind",
+        ref: "tools.c:6",
+      },
+    ],
+    "device-model": [{ op: "dm_op", via: "DM_OP", target: "dm-target", issuer: "dm", ref: "tools.c:7" }],
+  },
+};
+const LOCKED: NeedsOptions = { lockedDown: true, toolstack: TOOLSTACK };
 
 /** The small facts of test/support: xen_version/version, multicall, three domctls, sysctl/physinfo. */
-function split(o: NeedsOptions = LOCKED, profile: Profile = XS): Record<string, DomainNeeds> {
+function split(o: Partial<NeedsOptions> = {}, profile: Profile = XS): Record<string, DomainNeeds> {
   return Object.fromEntries(
-    checkNeeds(SPLIT, CATALOGUE, profile, { linux: LINUX }, o).map((d) => [d.domain, d]),
+    checkNeeds(SPLIT, CATALOGUE, profile, { linux: LINUX }, { ...LOCKED, ...o }).map((d) => [d.domain, d]),
   );
 }
 
 describe("privcmd check: a system's needs against a profile", () => {
-  test("split control domain: XSA-482 restricts ctl's fds to DOMID_IDLE, so every HYPERCALL it needs is EPERM", () => {
-    const { ctl, hw, qemu } = split();
+  test("needed means the toolstack of the domain's roles issues it: ctl needs the control calls, all EPERM on its restricted fd", () => {
+    const { ctl, qemu } = split();
     assert.equal(ctl?.privcmd, "domU");
     assert.equal(ctl?.restrictedTo, DOMID_IDLE);
-    // ctl (control, pvh) may use xen_version/version (anyone), createdomain, pausedomain and
-    // physinfo (is_control_domain); set_address_size needs a PV target and the system has none;
-    // multicall has no XSM operation in the catalogue
-    assert.deepEqual(ctl?.counts, {
-      needed: 4,
-      allowed: 0,
-      conditional: 0,
-      blocked: 4,
-      neverUsable: 1,
-      allowedNeverUsable: 0,
-    });
+    assert.equal(ctl?.needsFrom, "toolstack");
+    // xen_version/version is allowed to every domain by Xen, yet no toolstack issues it: not needed
+    assert.deepEqual(
+      ctl?.needed.map((n) => [n.op, n.via, n.from, n.verdict]),
+      [
+        ["domctl/createdomain", "HYPERCALL", "create [tools.c:1]", "blocked"],
+        ["domctl/pausedomain", "HYPERCALL", "pause [tools.c:2]", "blocked"],
+        ["sysctl/physinfo", "HYPERCALL", "physinfo [tools.c:3]", "blocked"],
+      ],
+    );
     const pause = ctl?.blocked.find((b) => b.op === "domctl/pausedomain");
     assert.deepEqual(
-      [pause?.errno, pause?.step?.what, pause?.step?.ref, pause?.may],
-      ["EPERM", "a restricted fd may not use HYPERCALL", "privcmd.c:10", "all"],
+      [pause?.errno, pause?.step?.what, pause?.step?.ref, pause?.may, pause?.call.dom],
+      ["EPERM", "a restricted fd may not use HYPERCALL", "privcmd.c:10", "all", 2],
     );
-    assert.deepEqual(ctl?.unchecked, { total: 1, blocked: ["multicall"] });
-    // domain 0 is Linux's initial domain: its fds start unrestricted
-    assert.deepEqual([hw?.privcmd, hw?.restrictedTo], ["dom0", undefined]);
-    // the device-model stub domain's fds are restricted to its target, `guest`
-    assert.deepEqual([qemu?.roles, qemu?.restrictedTo], [["device model of guest"], 2]);
+    // the device model's DM_OP on its own target passes its restricted fd
+    assert.deepEqual(
+      qemu?.needed.map((n) => [n.op, n.call.dom, n.verdict]),
+      [["dm_op", 2, "allowed"]],
+    );
+  });
+
+  test("kernel-mediated calls (gntdev, evtchn) are not privcmd needs; xenstored runs in the control domain when no domain is the xenstore domain", () => {
+    const { ctl, hw } = split();
+    assert.deepEqual(
+      ctl?.kernelMediated.map((k) => [k.op, k.via]),
+      [
+        ["grant_table_op/map_grant_ref", "gntdev"],
+        ["event_channel_op/bind_interdomain", "evtchn"],
+      ],
+    );
+    assert.equal(ctl?.counts.kernelMediated, 2);
+    assert.equal(ctl?.needed.length, 3);
+    assert.deepEqual(hw?.kernelMediated, []);
+  });
+
+  test("a conditional row says the condition under which the call passes", () => {
+    const { hw } = split();
+    const size = hw?.conditional[0];
+    assert.deepEqual(
+      [size?.op, size?.call.dom, size?.passesIf, size?.step],
+      ["domctl/set_address_size", 2, ["the target domain is not domain 0"], undefined],
+    );
+  });
+
+  test("a trace replaces the domain's roles: each fd keeps its RESTRICT", () => {
+    const trace = parseTrace(
+      [
+        '{"fd":3,"ioctl":"HYPERCALL","hypercall":"sysctl","subop":"physinfo"}',
+        '{"fd":4,"ioctl":"RESTRICT","dom":2}',
+        '{"fd":4,"ioctl":"HYPERCALL","hypercall":"domctl","subop":"pausedomain","dom":2}',
+      ].join("\n"),
+      "t.jsonl",
+      CATALOGUE,
+    );
+    const { hw } = split({ traces: new Map([["hw", trace]]) });
+    assert.equal(hw?.needsFrom, "trace");
+    assert.deepEqual(
+      hw?.needed.map((n) => [n.op, n.from, n.verdict, n.errno]),
+      [
+        ["sysctl/physinfo", "trace line 1", "allowed", undefined],
+        ["domctl/pausedomain", "trace line 3", "blocked", "EPERM"],
+      ],
+    );
   });
 
   test("unrestricted counts only without lockdown; then the profile alone decides", () => {
-    assert.deepEqual(split({ lockedDown: true, unrestricted: true }).ctl, split().ctl);
+    assert.deepEqual(split({ unrestricted: true }).ctl, split().ctl);
     const { ctl } = split({ lockedDown: false, unrestricted: true });
     assert.equal(ctl?.restrictedTo, undefined);
-    assert.deepEqual([ctl?.counts.allowed, ctl?.counts.conditional, ctl?.counts.blocked], [3, 1, 0]);
-    // createdomain is allowed only with altp2m_opts = 0: with conditions, not blocked
-    const create = ctl?.conditional[0];
-    assert.deepEqual([create?.op, create?.step?.ref], ["domctl/createdomain", "filter.c:24"]);
+    // the small facts filter whatever the lockdown: createdomain still has its condition
+    assert.deepEqual([ctl?.counts.allowed, ctl?.counts.conditional, ctl?.counts.blocked], [2, 1, 0]);
   });
 
   test("--initial-domain moves Linux's initial domain: ctl unrestricted, domain 0 restricted", () => {
-    const { ctl, hw } = split({ lockedDown: true, initialDomain: "ctl" });
+    const { ctl, hw } = split({ initialDomain: "ctl" });
     assert.deepEqual([ctl?.privcmd, ctl?.counts.blocked], ["dom0", 0]);
+    // createdomain is allowed only with altp2m_opts = 0: with conditions, not blocked
+    assert.deepEqual(
+      ctl?.conditional.map((c) => [c.op, c.passesIf]),
+      [["domctl/createdomain", ["altp2m_opts is 0"]]],
+    );
     assert.deepEqual([hw?.privcmd, hw?.restrictedTo], ["domU", DOMID_IDLE]);
   });
 
@@ -89,16 +167,16 @@ describe("privcmd check: a system's needs against a profile", () => {
   });
 
   test("the restrict profile restricts each fd to the call's domain: HYPERCALL is EPERM even in dom0", () => {
-    const { hw } = split({ lockedDown: true, restrictEachFd: true, domains: ["hw"] }, NONE);
+    const { hw } = split({ restrictEachFd: true, domains: ["hw"] }, NONE);
     assert.deepEqual(
       hw?.blocked.map((b) => [b.op, b.errno]),
-      [["xen_version/version", "EPERM"]],
+      [["domctl/set_address_size", "EPERM"]],
     );
   });
 
   test("an unknown domain is a diagnostic with a suggestion", () => {
     assert.throws(
-      () => split({ lockedDown: true, domains: ["clt"] }),
+      () => split({ domains: ["clt"] }),
       (e: unknown) =>
         e instanceof InputError &&
         e.diagnostics[0]?.code === "privcmd/unknown-domain" &&
@@ -114,7 +192,7 @@ describe("privcmd check: a system's needs against a profile", () => {
     "examples/x86-stubdoms.yaml",
     "examples/arm-dom0less-split.yaml",
   ])
-    test(`needed and never usable agree with the full evaluator: ${file}`, () => {
+    test(`never usable agrees with the full evaluator: ${file}`, () => {
       const model = modelOf(file);
       const hypercalls = loadHypercallCatalogue("4.22.0");
       const names = model.domains.map((d) => d.name);
@@ -123,7 +201,7 @@ describe("privcmd check: a system's needs against a profile", () => {
         hypercalls,
         NONE,
         { linux: LINUX },
-        { lockedDown: false, unrestricted: true, domains: names },
+        { lockedDown: false, unrestricted: true, domains: names, toolstack: TOOLSTACK },
       );
       const arch = model.system.build.arch;
       const xsmOps = xsmOperationsOf(XEN.operations);
@@ -144,13 +222,15 @@ describe("privcmd check: a system's needs against a profile", () => {
         const never = rows
           .filter((r) => (r.ops.length ? !r.ops.some(mayUse) : !r.hypercall.callers[table]))
           .map((r) => r.id);
-        const unchecked = rows.filter((r) => !r.ops.length && r.hypercall.callers[table]).length;
-        assert.equal(d.unchecked.total, unchecked, d.domain);
-        assert.equal(d.counts.neverUsable, never.length, d.domain);
-        assert.equal(d.counts.needed, rows.length - never.length - unchecked, d.domain);
+        assert.equal(
+          d.counts.neverUsable,
+          never.filter((id) => rows.find((r) => r.id === id)?.ops.length).length,
+          d.domain,
+        );
+        // an operation without an XSM check is not Xen refusing it: only XSM-checked ones are listed
         assert.deepEqual(
           d.unusable.map((u) => u.op),
-          never,
+          never.filter((id) => rows.find((r) => r.id === id)?.ops.length),
           d.domain,
         );
         assert.deepEqual([d.counts.blocked, d.counts.conditional], [0, 0]);

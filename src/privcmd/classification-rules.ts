@@ -1,6 +1,9 @@
 /** The classes of reference §7: what dom0 userspace may keep under Secure Boot. */
 export type PrivcmdClass = "privileged" | "control-plane" | "informational";
 
+/** The three kinds of disagreement `classify` reports apart. */
+export type DisagreementKind = "conflict" | "default" | "open";
+
 /** A source's word on a group of operations. */
 export interface Evidence {
   readonly source: string;
@@ -16,10 +19,23 @@ export interface ClassRule {
   readonly class: PrivcmdClass;
   /** the class differs with the target: e.g. privileged when it is domain 0 */
   readonly whenDom0?: PrivcmdClass;
-  /** sources disagree, or none settles it */
-  readonly disputed?: string;
-  /** the ioctl dom0 userspace reaches it through instead of IOCTL_PRIVCMD_HYPERCALL (`DM_OP`) */
+  /**
+   * why the class is not settled: `conflict`, sources point different ways; `default`, the class is
+   * xenpriv's own reading where no source judged the operation; `open`, no source classifies it at all
+   */
+  readonly disputed?: { readonly kind: DisagreementKind; readonly why: string };
+  /**
+   * the ioctl dom0 userspace reaches it through instead of IOCTL_PRIVCMD_HYPERCALL (`DM_OP`,
+   * `MMAP_RESOURCE`): the kernel checks that ioctl's domain itself, so the raw hypercall's fate is no conflict
+   */
   readonly via?: string;
+  /** the ioctl's reference, for `via` */
+  readonly viaRef?: string;
+  /**
+   * privileged unless the kernel checks the argument (kexec: a signed image): a filter that allows it only
+   * on such checks agrees with the sources
+   */
+  readonly unlessChecked?: boolean;
   readonly evidence: readonly Evidence[];
 }
 
@@ -49,6 +65,7 @@ export const CLASS_RULES: readonly ClassRule[] = [
     hypercall: "kexec_op",
     subops: ["kexec_load", "kexec_unload", "kexec_load_v1", "kexec_unload_v1"],
     class: "privileged",
+    unlessChecked: true,
     evidence: [
       { source: WG, says: "loading unsigned kexec images breaks Secure Boot", ref: REF7 },
       { source: "XenServer 56cf11184e", says: "only EFI load types, signature checked", ref: REF7 },
@@ -63,7 +80,10 @@ export const CLASS_RULES: readonly ClassRule[] = [
     hypercall: "sysctl",
     subops: ["livepatch_op"],
     class: "privileged",
-    disputed: "allowed by XenServer's filter, whose Xen checks livepatch signatures",
+    disputed: {
+      kind: "conflict",
+      why: "allowed by XenServer's filter, whose Xen checks livepatch signatures; upstream Xen checks none",
+    },
     evidence: [
       { source: WG, says: "livepatches change Xen's code", ref: REF7 },
       { source: "XenServer bcc9795e1a", says: "a signature is mandatory when locked down", ref: REF7 },
@@ -73,7 +93,10 @@ export const CLASS_RULES: readonly ClassRule[] = [
     hypercall: "platform_op",
     subops: ["microcode_update", "microcode_update2"],
     class: "privileged",
-    disputed: "XenServer's filter allows it; the policy cover letter names the AMD microcode signature flaw",
+    disputed: {
+      kind: "conflict",
+      why: "XenServer's filter allows it; the policy cover letter names the AMD microcode signature flaw",
+    },
     evidence: [
       {
         source: POLICY,
@@ -183,21 +206,26 @@ export const CLASS_RULES: readonly ClassRule[] = [
     hypercall: "hypfs_op",
     subops: ["write_contents"],
     class: "privileged",
-    disputed:
-      "no source classifies hypfs writes; a runtime parameter such as crash-debug-* or ept could matter",
+    disputed: {
+      kind: "open",
+      why: "no source classifies hypfs writes; a runtime parameter such as crash-debug-* or ept could matter",
+    },
     evidence: [{ source: FILTER, says: "denied", ref: REF7 }],
   },
   {
     hypercall: "sysctl",
     subops: ["debug_keys"],
     class: "privileged",
-    disputed: "no source classifies debug keys; XenServer's filter allows them",
+    disputed: { kind: "open", why: "no source classifies debug keys; XenServer's filter allows them" },
     evidence: [{ source: FILTER, says: "allowed", ref: REF7 }],
   },
   {
     hypercall: "console_io",
     class: "control-plane",
-    disputed: "XenServer's filter denies it, though it cannot reach Xen's or dom0's code",
+    disputed: {
+      kind: "default",
+      why: "reference §7 reads it as likely control-plane (it cannot reach Xen's or dom0's code); XenServer's filter denies it",
+    },
     evidence: [{ source: FILTER, says: "denied", ref: REF7 }],
   },
   {
@@ -298,9 +326,25 @@ export const CLASS_RULES: readonly ClassRule[] = [
     ],
   },
   {
+    hypercall: "memory_op",
+    subops: ["acquire_resource"],
+    class: "control-plane",
+    via: "MMAP_RESOURCE",
+    viaRef: "drivers/xen/privcmd.c#privcmd_ioctl_mmap_resource",
+    evidence: [
+      {
+        source: "Linux privcmd",
+        says: "IOCTL_PRIVCMD_MMAP_RESOURCE issues XENMEM_acquire_resource for the ioctl's dom, which a restricted fd must match, as DM_OP's",
+        ref: "drivers/xen/privcmd.c#privcmd_ioctl_mmap_resource",
+      },
+      { source: "XSM dummy policy", says: "XSM_DM_PRIV (domain_resource_map)", ref: REF7 },
+    ],
+  },
+  {
     hypercall: "dm_op",
     class: "control-plane",
     via: "DM_OP",
+    viaRef: "drivers/xen/privcmd.c#privcmd_ioctl_dm_op",
     evidence: [
       {
         source: DMOP,
@@ -334,6 +378,24 @@ export const CLASS_RULES: readonly ClassRule[] = [
     hypercall: "xen_version",
     class: "informational",
     evidence: [{ source: FILTER, says: "every informational op allowed", ref: REF7 }],
+  },
+  {
+    hypercall: "platform_op",
+    subops: ["get_cpu_version", "get_ucode_revision"],
+    class: "informational",
+    evidence: [
+      {
+        source: "Xen 4.22.0",
+        says: "get_cpu_version only copies a CPU's vendor, family, model and stepping to the caller",
+        ref: "xen/arch/x86/platform_hypercall.c:669-703",
+      },
+      {
+        source: "Xen 4.22.0",
+        says: "get_ucode_revision only copies a CPU's microcode signature and revision to the caller",
+        ref: "xen/arch/x86/platform_hypercall.c:705-731",
+      },
+      { source: FILTER, says: "allowed", ref: REF7 },
+    ],
   },
   {
     hypercall: "platform_op",

@@ -3,6 +3,7 @@ import { xsa77Covers } from "../catalog/xsa77-statement.js";
 import {
   type ClassRule,
   classRule,
+  type DisagreementKind,
   type Evidence,
   POLICY,
   type PrivcmdClass,
@@ -10,7 +11,32 @@ import {
 } from "./classification-rules.js";
 import { evaluateCall, type PrivcmdFacts } from "./evaluate-call.js";
 import type { XenServerFilter } from "./filter-facts.js";
-import type { Hypercall, HypercallCatalogue, Subop } from "./hypercall-catalogue.js";
+import type { Hypercall, HypercallCatalogue, OverlayMark, Subop } from "./hypercall-catalogue.js";
+import { passCondition } from "./pass-condition.js";
+import type { PrivcmdContext } from "./privcmd-call.js";
+import { xenServerRule } from "./xenserver-rule.js";
+
+/** Where the sources part, by kind: real conflicts, xenpriv's own defaults, open questions. */
+export interface Disagreements {
+  readonly conflicts: readonly string[];
+  readonly defaults: readonly string[];
+  readonly open: readonly string[];
+}
+
+const FIELD: Record<DisagreementKind, keyof Disagreements> = {
+  conflict: "conflicts",
+  default: "defaults",
+  open: "open",
+};
+
+/** Every disagreement of a row, each with its kind: `conflict: …`, `default: …`, `open: …`. */
+export function disagreementList(d: Disagreements): string[] {
+  return [
+    ...d.conflicts.map((w) => `conflict: ${w}`),
+    ...d.defaults.map((w) => `default: ${w}`),
+    ...d.open.map((w) => `open: ${w}`),
+  ];
+}
 
 /** One operation dom0 userspace can reach through IOCTL_PRIVCMD_HYPERCALL, classified with its evidence. */
 export interface ClassifiedOp {
@@ -19,8 +45,11 @@ export interface ClassifiedOp {
   readonly hypercall: string;
   readonly subop?: string;
   readonly number: number;
+  /** absent only for an overlay sub-op whose number is unverified */
   readonly value?: number;
   readonly ref: string;
+  /** not in upstream's headers: from XenServer's overlay, with what decides it in XenServer's Xen */
+  readonly overlay?: OverlayMark;
   readonly class: PrivcmdClass;
   readonly whenDom0?: PrivcmdClass;
   /** what XenServer's filter does with it (domain 0 not the target, no argument given) */
@@ -33,29 +62,46 @@ export interface ClassifiedOp {
   readonly pointerFree?: boolean;
   readonly handles?: readonly string[];
   readonly evidence: readonly Evidence[];
-  /** sources that point another way */
-  readonly disagreements: readonly string[];
+  /** where the sources part: `conflicts` between sources, xenpriv's own `defaults`, `open` questions */
+  readonly disagreements: Disagreements;
 }
 
-/** What the XenServer filter does with a bare call of the operation, in words. */
+/**
+ * The conditions under which the XenServer filter lets a call of the operation through, in words
+ * (its case's checks on the arguments; the multicall's entries), or undefined when it checks none.
+ */
+export function xenServerPassConditions(
+  filter: XenServerFilter,
+  hypercall: string,
+  subop: string | undefined,
+  ctx: Pick<PrivcmdContext, "kexecSignatureCheck"> = {},
+): string[] | undefined {
+  const rule = xenServerRule(filter, hypercall, subop);
+  if (rule.kind === "multicall") return ["each entry passes as a call of its own, and it is not nested"];
+  if (rule.kind !== "listed" || rule.sub === undefined) return undefined;
+  const all = [...(rule.hypercall.conditions ?? []), ...(rule.sub === "all" ? [] : rule.sub.conditions)];
+  const checked = all.filter((c) => c.kind !== "other");
+  return checked.length ? checked.map((c) => passCondition(c, ctx)) : undefined;
+}
+
+/** What the XenServer filter does with a bare call of the operation, in words: allowed, allowed only if, or denied. */
 function xenServerVerdict(
   filter: XenServerFilter,
   facts: PrivcmdFacts,
   hypercall: string,
   subop?: string,
-): { text: string; allowed: boolean } {
+): { text: string; allowed: boolean; checked?: boolean } {
   const d = evaluateCall(
     { ioctl: "HYPERCALL", hypercall, ...(subop && { subop }), dom: 1 },
     { domain: "dom0", lockedDown: true },
     { kind: "xenserver", id: "xenserver", title: "XenServer", facts: filter },
     facts,
   );
-  if (d.allowed)
-    return { text: d.readArguments ? "allowed (checks its arguments)" : "allowed", allowed: true };
-  if (d.readArguments) {
-    const failed = d.steps.findLast((s) => s.outcome === "fail");
-    return { text: `allowed only if ${failed?.what ?? "its arguments pass"}`, allowed: true };
-  }
+  // the condition under which the call passes, whichever way this bare call went
+  const conditions = d.readArguments ? xenServerPassConditions(filter, hypercall, subop) : undefined;
+  if (conditions)
+    return { text: `allowed only if ${conditions.join(" and ")}`, allowed: true, checked: true };
+  if (d.allowed) return { text: "allowed", allowed: true };
   return { text: `denied (${d.errno})`, allowed: false };
 }
 
@@ -149,13 +195,18 @@ export function classify(
     const rule = classRule(h.name, s?.name) ?? (xs.allowed ? DEFAULT_ALLOWED : DEFAULT_DENIED);
     const ops = xsmOps(id, h.name);
     const actions = xsmActions(ops);
-    const disagreements: string[] = [];
-    if (rule.disputed) disagreements.push(rule.disputed);
-    if (rule.class === "privileged" && xs.allowed && !rule.disputed)
-      disagreements.push(`XenServer's filter ${xs.text}, yet it is privileged`);
+    const disagreements = { conflicts: [] as string[], defaults: [] as string[], open: [] as string[] };
+    const add = (kind: DisagreementKind, why: string) => disagreements[FIELD[kind]].push(why);
+    if (rule.disputed) add(rule.disputed.kind, rule.disputed.why);
+    // a rule that names the sub-op is a source's judgement of it; one over a whole hypercall, or the
+    // defaults, is xenpriv's own reading stretched over operations no source judged
+    const judged = rule.subops !== undefined;
+    // a privileged operation the filter lets through only on the checks its sources ask for agrees with them
+    if (rule.class === "privileged" && xs.allowed && !rule.disputed && !(rule.unlessChecked && xs.checked))
+      add(judged ? "conflict" : "default", `XenServer's filter ${xs.text}, yet it is privileged`);
     // the filter sees only the raw hypercall: refusing it says nothing of the ioctl userspace uses
     if (rule.class !== "privileged" && !xs.allowed && !rule.disputed && !rule.via)
-      disagreements.push(`classed ${rule.class}, yet XenServer's filter ${xs.text}`);
+      add(judged ? "conflict" : "default", `classed ${rule.class}, yet XenServer's filter ${xs.text}`);
     const evidence = [...rule.evidence];
     // XSM_HOOK answers who may call it, any domain on itself, not what dom0's userspace may do to dom0
     const hook = ops.flatMap((o) => o.checks).find((c) => c.kind === "xsm" && c.action === "HOOK");
@@ -168,9 +219,11 @@ export function classify(
     rows.push({
       id,
       hypercall: h.name,
-      ...(s && { subop: s.name, value: s.value }),
+      ...(s && { subop: s.name }),
+      ...(s?.value !== undefined && { value: s.value }),
       number: h.number,
       ref: s?.ref ?? h.ref,
+      ...((s?.overlay ?? h.overlay) && { overlay: s?.overlay ?? h.overlay }),
       class: rule.class,
       ...(rule.whenDom0 && { whenDom0: rule.whenDom0 }),
       xenserver: rule.via

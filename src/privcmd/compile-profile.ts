@@ -20,6 +20,8 @@ export interface CompiledProfile {
   readonly other: Int32Array;
   /** a hypercall number outside the catalogue */
   readonly unknown: number;
+  /** per hypercall number: the sub-op mask the filter applies (a 2^k - 1), or 0 for none */
+  readonly mask: Float64Array;
 }
 
 /** The table code of a verdict. */
@@ -34,8 +36,10 @@ export function compileProfile(program: FilterProgram): CompiledProfile {
   const span = new Int32Array(size);
   const other = new Int32Array(size).fill(verdictCode(program.unknownHypercall));
   const verdicts: number[] = [];
+  const mask = new Float64Array(size);
   for (const h of program.hypercalls) {
     other[h.number] = verdictCode(h.other);
+    if (h.subopMask) mask[h.number] = Number(h.subopMask.mask);
     if (!h.subops.length) continue;
     // a loop, not a spread: a catalogue given with --xen may list any number of sub-ops
     const width = h.subops.reduce((w, s) => Math.max(w, s.value), 0) + 1;
@@ -52,6 +56,7 @@ export function compileProfile(program: FilterProgram): CompiledProfile {
     verdicts: Int32Array.from(verdicts),
     other,
     unknown: verdictCode(program.unknownHypercall),
+    mask,
   };
 }
 
@@ -60,6 +65,9 @@ export function decideHypercall(c: CompiledProfile, hypercall: number, subop: nu
   if (hypercall < 0 || hypercall >= c.base.length) return c.unknown;
   const b = c.base[hypercall] as number;
   if (b < 0) return c.other[hypercall] as number;
+  // a mask is 2^k - 1: keeping its bits is the remainder by 2^k
+  const m = c.mask[hypercall] as number;
+  if (m > 0) subop %= m + 1;
   return subop >= 0 && subop < (c.span[hypercall] as number)
     ? (c.verdicts[b + subop] as number)
     : (c.other[hypercall] as number);

@@ -13,7 +13,9 @@ export const ERRNO: Readonly<Record<string, number>> = {
   E2BIG: 7,
   ENOSYS: 38,
   ELOOP: 40,
+  ENODATA: 61,
   EOPNOTSUPP: 95,
+  ENOKEY: 126,
   EKEYREJECTED: 129,
   EBADMSG: 74,
 };

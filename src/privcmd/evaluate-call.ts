@@ -1,4 +1,5 @@
-import type { Condition, LinuxPrivcmd, XenServerFilter } from "./filter-facts.js";
+import type { Condition, FilteredHypercall, LinuxPrivcmd, XenServerFilter } from "./filter-facts.js";
+import type { HypercallCatalogue, OverlayMark } from "./hypercall-catalogue.js";
 import type { PrivcmdCall, PrivcmdContext } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
 import { xenServerRule } from "./xenserver-rule.js";
@@ -27,6 +28,8 @@ export interface Decision {
 /** The facts the emulator reads, loaded once. */
 export interface PrivcmdFacts {
   readonly linux: LinuxPrivcmd;
+  /** names a masked sub-op number (memory_op 326 → 6, populate_physmap); without it the number stays a number */
+  readonly hypercalls?: HypercallCatalogue;
 }
 
 const deny = (steps: Step[], errno: string, restrictedTo?: number): Decision => ({
@@ -86,7 +89,12 @@ function initialRestriction(ctx: PrivcmdContext, linux: LinuxPrivcmd, steps: Ste
 }
 
 /** Whether a XenServer condition holds for the call; absent inputs fail closed, as the filter would. */
-function conditionHolds(c: Condition, call: PrivcmdCall, depth: number): { holds: boolean; what: string } {
+function conditionHolds(
+  c: Condition,
+  call: PrivcmdCall,
+  depth: number,
+  ctx: PrivcmdContext,
+): { holds: boolean; what: string; errno?: string; ref?: string } {
   switch (c.kind) {
     case "target-not-dom0":
       return call.dom === undefined
@@ -105,9 +113,17 @@ function conditionHolds(c: Condition, call: PrivcmdCall, depth: number): { holds
             what: `${c.field} ${call.inner} must be one of ${c.allowed.join(", ")}`,
           };
     case "signed-image":
+      // the kernel's build decides: without the option the filter refuses every image
+      if (ctx.kexecSignatureCheck === false)
+        return {
+          holds: false,
+          what: `the kernel is built without ${c.config}: every image is refused`,
+          errno: c.withoutConfig.errno,
+          ref: c.withoutConfig.ref,
+        };
       return {
         holds: call.signed === true,
-        what: `the image ${call.signed ? "carries" : "does not carry"} a valid signature`,
+        what: `${c.config}: segment 0 ${call.signed ? "carries" : "does not carry"} a valid signature`,
       };
     case "pci-device":
       return {
@@ -124,6 +140,63 @@ function conditionHolds(c: Condition, call: PrivcmdCall, depth: number): { holds
   }
 }
 
+/**
+ * The sub-op the filter compares: a number given for a hypercall whose sub-op the filter masks is cut to
+ * the mask's bits (memory_op 326 is 6, populate_physmap), and named from the catalogue when it has the name.
+ */
+function maskedSubop(
+  f: XenServerFilter,
+  call: PrivcmdCall,
+  steps: Step[],
+  hypercalls: HypercallCatalogue | undefined,
+): string | undefined {
+  const h: FilteredHypercall | undefined = f.hypercalls.find((x) => x.hypercall === call.hypercall);
+  if (!h?.subopMask || call.subopValue === undefined) return call.subop;
+  const masked = Number(BigInt(call.subopValue) & BigInt(h.subopMask.mask));
+  if (masked === call.subopValue) return call.subop;
+  const name =
+    hypercalls?.hypercalls.find((x) => x.name === h.hypercall)?.subops.find((x) => x.value === masked)
+      ?.name ?? String(masked);
+  steps.push({
+    what: `${h.hypercall}'s sub-op is ${call.subopValue} & ${h.subopMask.mask} = ${masked} (${name}): ${h.subopMask.what}`,
+    outcome: "note",
+    ref: h.subopMask.ref,
+  });
+  return name;
+}
+
+/** The words for what decides an overlay operation in XenServer's Xen. */
+export function overlayDecides(mark: OverlayMark): string {
+  return "what" in mark.decidedBy ? mark.decidedBy.what : `unverified: ${mark.decidedBy.unverified}`;
+}
+
+/**
+ * Says that an operation comes from XenServer's overlay (it is not in upstream's headers): its number
+ * or why that is unverified, and what decides it in XenServer's Xen.
+ */
+function overlayNote(
+  hypercalls: HypercallCatalogue | undefined,
+  name: string,
+  subop: string | undefined,
+  steps: Step[],
+): void {
+  const h = hypercalls?.hypercalls.find((x) => x.name === name);
+  const s = subop === undefined ? undefined : h?.subops.find((x) => x.name === subop);
+  const mark = s?.overlay ?? h?.overlay;
+  if (!h || !mark) return;
+  const id = s ? `${name}/${s.name}` : name;
+  const number = s
+    ? s.value === undefined
+      ? `${s.constant}: number unverified (${mark.unverified})`
+      : `${s.constant} = ${s.value}`
+    : `__HYPERVISOR_${name} = ${h.number}`;
+  steps.push({
+    what: `${id} is from the XenServer overlay (${mark.source}), not upstream's headers: ${number}; XenServer's Xen: ${overlayDecides(mark)}`,
+    outcome: "note",
+    ref: s?.ref ?? h.ref,
+  });
+}
+
 /** The XenServer filter on one hypercall (filter-hypercall.c), recursing into multicalls. */
 function xenServerHypercall(
   f: XenServerFilter,
@@ -131,9 +204,13 @@ function xenServerHypercall(
   depth: number,
   steps: Step[],
   read: { arguments: boolean },
+  ctx: PrivcmdContext,
+  hypercalls: HypercallCatalogue | undefined,
 ): string | undefined {
   const name = call.hypercall ?? "";
-  const rule = xenServerRule(f, name, call.subop);
+  const subop = maskedSubop(f, call, steps, hypercalls);
+  overlayNote(hypercalls, name, subop, steps);
+  const rule = xenServerRule(f, name, subop);
   if (rule.kind === "multicall") {
     read.arguments = true;
     if (depth >= f.multicall.maxDepth) {
@@ -154,7 +231,7 @@ function xenServerHypercall(
         what: `entry ${i}: ${entry.hypercall ?? "?"}${entry.subop ? `/${entry.subop}` : ""}`,
         outcome: "note",
       });
-      const errno = xenServerHypercall(f, entry, depth + 1, steps, read);
+      const errno = xenServerHypercall(f, entry, depth + 1, steps, read, ctx, hypercalls);
       if (errno) return errno;
     }
     return undefined;
@@ -168,9 +245,9 @@ function xenServerHypercall(
   const check = (conditions: readonly Condition[]) => {
     for (const c of conditions) {
       if (c.kind !== "other" && c.kind !== "not-in-multicall") read.arguments = true;
-      const r = conditionHolds(c, call, depth);
-      steps.push({ what: r.what, outcome: r.holds ? "pass" : "fail", ref: c.ref });
-      if (!r.holds && c.kind !== "other") return c.errno;
+      const r = conditionHolds(c, call, depth, ctx);
+      steps.push({ what: r.what, outcome: r.holds ? "pass" : "fail", ref: r.ref ?? c.ref });
+      if (!r.holds && c.kind !== "other") return r.errno ?? c.errno;
     }
     return undefined;
   };
@@ -183,7 +260,7 @@ function xenServerHypercall(
   }
   if (!sub) {
     steps.push({
-      what: `${name}/${call.subop ?? "(none)"} is not allowed`,
+      what: `${name}/${subop ?? "(none)"} is not allowed`,
       outcome: "fail",
       ref: h.deniedRef,
     });
@@ -205,6 +282,7 @@ function filter(
   call: PrivcmdCall,
   steps: Step[],
   read: { arguments: boolean },
+  hypercalls: HypercallCatalogue | undefined,
 ): string | undefined {
   switch (profile.kind) {
     case "none":
@@ -218,15 +296,24 @@ function filter(
         });
         return undefined;
       }
-      if (profile.facts.appliesWhen && !ctx.lockedDown) {
+      if (profile.facts.appliesWhen) {
+        const a = profile.facts.appliesWhen;
+        const unverified = a.unverified ? ` (unverified: ${a.unverified})` : "";
+        if (!ctx.lockedDown) {
+          steps.push({
+            what: `the kernel is not locked down (${a.lockdownReason}): the filter is off${unverified}`,
+            outcome: "pass",
+            ref: a.ref,
+          });
+          return undefined;
+        }
         steps.push({
-          what: `the kernel is not locked down (${profile.facts.appliesWhen.lockdownReason}): the filter is off`,
-          outcome: "pass",
-          ref: profile.facts.appliesWhen.ref,
+          what: `the kernel is locked down (${a.lockdownReason}): the filter runs${unverified}`,
+          outcome: "note",
+          ref: a.ref,
         });
-        return undefined;
       }
-      return xenServerHypercall(profile.facts, call, 0, steps, read);
+      return xenServerHypercall(profile.facts, call, 0, steps, read, ctx, hypercalls);
     case "pointer-free": {
       if (ioctl !== "HYPERCALL") {
         steps.push({
@@ -342,7 +429,7 @@ export function evaluateCall(
     }
   }
   const read = { arguments: false };
-  const errno = filter(profile, ctx, ioctl.name, call, steps, read);
+  const errno = filter(profile, ctx, ioctl.name, call, steps, read, facts.hypercalls);
   const flag = read.arguments ? { readArguments: true } : {};
   if (errno) return { ...deny(steps, errno, restricted), ...flag };
   steps.push({ what: "the call reaches Xen, whose XSM check decides next", outcome: "pass" });

@@ -36,11 +36,17 @@ export const ConditionSchema = z.discriminatedUnion("kind", [
       message: "constants must name one constant for each allowed inner sub-op",
       path: ["constants"],
     }),
-  /** segment 0 must carry a valid PE signature (`kexec_load`) */
+  /**
+   * segment 0 must carry a valid PE signature (`kexec_load`). What an image without one gets depends
+   * on the kernel's build: with `config`, the verifier's error (`errno`, for an unsigned image); without
+   * it, `withoutConfig` for every image
+   */
   z.strictObject({
     kind: z.literal("signed-image"),
+    config: z.string(),
     errno: z.string(),
     ref: z.string(),
+    withoutConfig: z.strictObject({ errno: z.string(), ref: z.string() }),
     detail: z.string().optional(),
   }),
   /** only PCI devices (`assign_device`, `deassign_device`) */
@@ -86,6 +92,13 @@ export const FilteredHypercallSchema = z.strictObject({
   allowed: z.union([z.literal("all"), z.array(AllowedSubopSchema)]),
   /** conditions on the hypercall as a whole, checked before the sub-op */
   conditions: z.array(ConditionSchema).optional(),
+  /**
+   * the bits of the sub-op number the filter compares (memory_op's `cmd & MEMOP_CMD_MASK`, an `(int)`
+   * cast's low 32 bits), as a hexadecimal string; absent: the whole number
+   */
+  subopMask: z
+    .strictObject({ mask: z.string().regex(/^0x[0-9a-f]+$/), what: z.string(), ref: z.string() })
+    .optional(),
   /** e.g. that the sub-op is read from each entry of a batch, or that the hypercall is XenServer's */
   note: z.string().optional(),
 });
@@ -102,7 +115,14 @@ export const XenServerFilterSchema = z.strictObject({
   abiVersion: z.string(),
   /** when privcmd runs the filter at all (XenServer's privcmd: only when the kernel is locked down) */
   appliesWhen: z
-    .strictObject({ lockdownReason: z.string(), what: z.string(), file: z.string(), ref: z.string() })
+    .strictObject({
+      lockdownReason: z.string(),
+      what: z.string(),
+      file: z.string(),
+      ref: z.string(),
+      /** why `ref` could not be read against source, when it could not: every output then says so */
+      unverified: z.string().optional(),
+    })
     .optional(),
   /** a hypercall not in the list */
   unknownHypercall: z.strictObject({ errno: z.string(), ref: z.string() }),

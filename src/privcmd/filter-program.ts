@@ -29,6 +29,13 @@ export interface ProgramHypercall {
   readonly subops: readonly ProgramSubop[];
   /** a sub-op value the catalogue does not define, or the call of a hypercall without sub-ops */
   readonly other: Verdict;
+  /** the bits of the sub-op number the filter compares (`0x3f` for XenServer's memory_op), with their line */
+  readonly subopMask?: { readonly mask: string; readonly ref: string };
+  /**
+   * sub-ops whose number no readable source gives (an overlay's unverified one): no table over numbers
+   * can hold them, so they are listed with their verdict and why, for whoever completes the table
+   */
+  readonly unnumbered?: readonly { readonly name: string; readonly why: string; readonly verdict: Verdict }[];
 }
 
 /**
@@ -93,11 +100,35 @@ export function buildFilterProgram(
     hypercalls: catalogue.hypercalls.map((h) => ({
       name: h.name,
       number: h.number,
-      subops: h.subops.map((s) => ({ name: s.name, value: s.value, verdict: verdict(h.name, s.name) })),
+      ...maskOf(profile, h.name),
+      // a sub-op without a number (an overlay's unverified one) cannot be a row of a table over numbers
+      subops: h.subops.flatMap((s) =>
+        s.value === undefined ? [] : [{ name: s.name, value: s.value, verdict: verdict(h.name, s.name) }],
+      ),
       other: h.subops.length ? verdict(h.name, UNKNOWN_SUBOP) : verdict(h.name),
+      ...unnumbered(h, verdict),
     })),
     unknownHypercall: verdict(UNKNOWN_HYPERCALL),
   };
+}
+
+function unnumbered(
+  h: HypercallCatalogue["hypercalls"][number],
+  verdict: (hypercall: string, subop?: string) => Verdict,
+): Pick<ProgramHypercall, "unnumbered"> {
+  const list = h.subops.flatMap((s) =>
+    s.value === undefined
+      ? [{ name: s.name, why: s.overlay?.unverified ?? "no number", verdict: verdict(h.name, s.name) }]
+      : [],
+  );
+  return list.length ? { unnumbered: list } : {};
+}
+
+/** The sub-op mask the profile's filter applies to a hypercall (only XenServer's masks). */
+function maskOf(profile: Profile, hypercall: string): { subopMask?: { mask: string; ref: string } } {
+  if (profile.kind !== "xenserver") return {};
+  const m = profile.facts.hypercalls.find((x) => x.hypercall === hypercall)?.subopMask;
+  return m ? { subopMask: { mask: m.mask, ref: m.ref } } : {};
 }
 
 /** A decision that read no argument, with its decisive step's reference: the failure, or the last check passed. */

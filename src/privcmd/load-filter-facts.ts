@@ -7,6 +7,7 @@ import {
   type XenServerFilter,
   XenServerFilterSchema,
 } from "./filter-facts.js";
+import { type XenServerOverlay, XenServerOverlaySchema } from "./xenserver-overlay.js";
 
 /** The shipped privcmd facts (`catalogues/privcmd/`). */
 export function privcmdCatalogueDir(): string {
@@ -28,5 +29,15 @@ export function loadLinuxPrivcmd(path = join(privcmdCatalogueDir(), "linux-privc
   return loadJsonFile(path, LinuxPrivcmdSchema, {
     code: "privcmd/corrupt",
     what: "a Linux privcmd facts file",
+  });
+}
+
+/** XenServer's overlay of operations beyond upstream: the shipped file, or one at `path`. */
+export function loadXenServerOverlay(
+  path = join(privcmdCatalogueDir(), "xenserver-overlay.json"),
+): XenServerOverlay {
+  return loadJsonFile(path, XenServerOverlaySchema, {
+    code: "privcmd/corrupt",
+    what: "a XenServer overlay file",
   });
 }

@@ -56,7 +56,7 @@ export function resolveOp(
   hypercall: string | number,
   subop: string | number | undefined,
   at: { file: string; line: number; column: number } | undefined,
-): { hypercall: string; subop?: string } | Diagnostic {
+): { hypercall: string; subop?: string; subopValue?: number } | Diagnostic {
   const hypercallNumber = asNumber(hypercall);
   const h = catalogue.hypercalls.find((x) => x.name === hypercall || x.number === hypercallNumber);
   if (!h)
@@ -71,10 +71,19 @@ export function resolveOp(
     );
   if (subop === undefined) return { hypercall: h.name };
   const value = asNumber(subop);
+  if (value !== undefined && !Number.isSafeInteger(value))
+    return error(
+      "privcmd/bad-number",
+      `sub-op \`${subop}\` of ${h.name} is past 2^53`,
+      at,
+      "give the number the process passes, at most 9007199254740991",
+    );
+  // a number keeps its value: a filter may mask it (memory_op's cmd & 0x3f)
+  const raw = value !== undefined ? { subopValue: value } : {};
   const s = h.subops.find((x) => x.name === subop || x.value === value);
-  if (s) return { hypercall: h.name, subop: s.name };
+  if (s) return { hypercall: h.name, subop: s.name, ...raw };
   // a raw number no header defines is still a call a process can make: the filter decides
-  if (value !== undefined) return { hypercall: h.name, subop: String(value) };
+  if (value !== undefined) return { hypercall: h.name, subop: String(value), ...raw };
   return error(
     "privcmd/unknown-subop",
     `unknown sub-op \`${subop}\` of ${h.name}`,
@@ -90,9 +99,9 @@ export function resolveOp(
 const columnOf = (raw: string, key: PropertyKey | undefined): number =>
   typeof key === "string" && raw.includes(`"${key}"`) ? raw.indexOf(`"${key}"`) + 1 : 1;
 
-/** A hypercall or sub-op given as a number (`36`, or 36 in JSON). */
+/** A hypercall or sub-op given as a number (`36`, `0x24`, or 36 in JSON). */
 const asNumber = (v: string | number): number | undefined =>
-  typeof v === "number" ? v : /^\d+$/.test(v) ? Number(v) : undefined;
+  typeof v === "number" ? v : /^(\d+|0x[0-9a-f]+)$/i.test(v) ? Number(v) : undefined;
 
 const isDiagnostic = (v: object): v is Diagnostic => "code" in v && "severity" in v;
 
@@ -104,7 +113,7 @@ export function parseTrace(text: string, file: string, catalogue: HypercallCatal
     c: CallLine,
     at: { file: string; line: number; column: number },
   ): PrivcmdCall | undefined => {
-    let names: { hypercall?: string; subop?: string } = {};
+    let names: { hypercall?: string; subop?: string; subopValue?: number } = {};
     if (c.hypercall !== undefined) {
       const r = resolveOp(catalogue, c.hypercall, c.subop, at);
       if (isDiagnostic(r)) {

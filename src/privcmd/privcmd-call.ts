@@ -6,6 +6,11 @@ export interface PrivcmdCall {
   readonly hypercall?: string;
   readonly subop?: string;
   /**
+   * the sub-op as the number the process passed, when it gave one: a filter that masks sub-op numbers
+   * (memory_op's `cmd & 0x3f`) compares its masked bits
+   */
+  readonly subopValue?: number;
+  /**
    * The domain the call acts on: the ioctl's `dom` (DM_OP, MMAP*, RESTRICT) or, for a hypercall,
    * the domain its structure names.
    */
@@ -37,4 +42,9 @@ export interface PrivcmdContext {
   readonly unrestricted?: boolean;
   /** the dom0 or domU kernel is locked down (LOCKDOWN_XEN_USER_ACTIONS and above) */
   readonly lockedDown?: boolean;
+  /**
+   * the kernel is built with the option that lets the XenServer filter verify a kexec image
+   * (CONFIG_SIGNED_PE_FILE_VERIFICATION); absent: assumed built with it
+   */
+  readonly kexecSignatureCheck?: boolean;
 }

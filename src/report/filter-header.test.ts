@@ -11,6 +11,7 @@ import { classify } from "../privcmd/classify.js";
 import { errnoNumber } from "../privcmd/errno.js";
 import { evaluateCall } from "../privcmd/evaluate-call.js";
 import { buildFilterProgram, UNKNOWN_SUBOP } from "../privcmd/filter-program.js";
+import { numberOf } from "../privcmd/hypercall-catalogue.js";
 import { loadLinuxPrivcmd, loadXenServerFilter } from "../privcmd/load-filter-facts.js";
 import { loadHypercallCatalogue } from "../privcmd/load-hypercall-catalogue.js";
 import { parseProfile } from "../privcmd/parse-profile.js";
@@ -22,7 +23,7 @@ const root = packageRoot();
 const HARNESS = join(root, "test", "fixtures", "privcmd-export", "harness.c");
 const filter = loadXenServerFilter();
 const linux = loadLinuxPrivcmd();
-const facts = { linux };
+const facts = { linux, hypercalls: loadHypercallCatalogue("4.22.0") };
 const work = mkdtempSync(join(tmpdir(), "xenpriv-filter-header-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -105,8 +106,8 @@ function vectors(xen: string): Vector[] {
   for (const h of catalogue.hypercalls) {
     const ops: [number, string | undefined][] = h.subops.length
       ? [
-          ...h.subops.map((s): [number, string] => [s.value, s.name]),
-          [Math.max(...h.subops.map((s) => s.value)) + 1, UNKNOWN_SUBOP],
+          ...h.subops.map((s): [number, string] => [numberOf(s), s.name]),
+          [Math.max(...h.subops.map(numberOf)) + 1, UNKNOWN_SUBOP],
         ]
       : [[0, undefined]];
     for (const [value, name] of ops)
@@ -119,6 +120,16 @@ function vectors(xen: string): Vector[] {
           out.push(once, vector(13, 0, "multicall", undefined, {}, [once]));
         }
       }
+  }
+  // sub-op numbers with bits above the filter's mask (memory_op 326 is populate_physmap): the same verdict
+  for (const h of catalogue.hypercalls) {
+    const mask = filter.hypercalls.find((x) => x.hypercall === h.name)?.subopMask?.mask;
+    if (!mask) continue;
+    for (const s of h.subops) {
+      const raw = numberOf(s) + (Number(mask) + 1) * 5;
+      const v = vector(h.number, raw, h.name, String(raw), { dom: 1 });
+      out.push({ ...v, call: { ...v.call, subopValue: raw } });
+    }
   }
   for (const n of [Math.max(...known) + 1, 4096])
     if (!known.has(n)) out.push(vector(n, 0, "\u0000unknown-hypercall", undefined, {}));

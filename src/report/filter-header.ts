@@ -84,6 +84,17 @@ function failTest(c: Exclude<Condition, { kind: "other" }>, prefix: string): str
 
 const comment = (s: string) => s.replaceAll("*/", "* /");
 
+/** The mask table: ~0UL (every bit) unless the filter masks the hypercall's sub-op, with the line that does. */
+function masks(p: FilterProgram, size: number): string {
+  const byNumber = new Map(p.hypercalls.flatMap((h) => (h.subopMask ? [[h.number, h] as const] : [])));
+  const lines: string[] = [];
+  for (let n = 0; n < size; n++) {
+    const h = byNumber.get(n);
+    lines.push(h?.subopMask ? `\t${h.subopMask.mask}UL, /* ${h.name}: ${h.subopMask.ref} */` : "\t~0UL,");
+  }
+  return lines.join("\n");
+}
+
 /** Table entries, eight to a line, errnos by name. */
 function entries(values: ArrayLike<number>, code = true): string {
   const words = Array.from(values, (v) =>
@@ -128,7 +139,9 @@ export function renderFilterHeader(p: FilterProgram): string {
       cases.push(...verdictBody(h.other, prefix, "\t\t"));
       continue;
     }
-    cases.push("\t\tswitch (call->subop) {");
+    for (const u of h.unnumbered ?? [])
+      cases.push(`\t\t/* ${u.name}: no case, its number is unverified (${comment(u.why)}) */`);
+    cases.push(`\t\tswitch (call->subop & ${prefix}_mask[${h.number}]) {`);
     for (const s of conditional) {
       cases.push(`\t\tcase ${s.value}: /* ${s.name} */`, ...verdictBody(s.verdict, prefix, "\t\t\t"));
     }
@@ -159,7 +172,7 @@ export function renderFilterHeader(p: FilterProgram): string {
 #define XENPRIV_CALL_DEFINED
 #define XENPRIV_CONDITIONAL (-1)
 #define XENPRIV_DOM_NONE (-1L)
-#define XENPRIV_CALL_SIGNED 0x1u /* kexec_load: segment 0 passed the signature check */
+#define XENPRIV_CALL_SIGNED 0x1u /* kexec_load: segment 0 passed verify_pefile_signature (CONFIG_SIGNED_PE_FILE_VERIFICATION assumed) */
 #define XENPRIV_CALL_PCI 0x2u /* (de)assign_device: the device is a PCI device */
 #define XENPRIV_CALL_INNER 0x4u /* inner holds the inner sub-op */
 
@@ -200,6 +213,11 @@ static const short ${prefix}_other[${c.other.length}] = {
 ${entries(c.other)}
 };
 
+/* per hypercall number: the bits of the sub-op the filter compares (memory_op's cmd & 0x3f) */
+static const unsigned long ${prefix}_mask[${c.base.length}] = {
+${masks(p, c.base.length)}
+};
+
 /* 0 allows, XENPRIV_CONDITIONAL needs the checks below, another value is the errno */
 static const short ${prefix}_verdicts[${Math.max(1, c.verdicts.length)}] = {
 ${c.verdicts.length ? entries(c.verdicts) : "\t0,"}
@@ -209,6 +227,7 @@ static inline int ${prefix}_lookup(unsigned long op, unsigned long subop)
 {
 \tif (op >= ${P}_NR_HYPERCALLS)
 \t\treturn ${P}_UNKNOWN;
+\tsubop &= ${prefix}_mask[op];
 \tif (${prefix}_base[op] < 0 || subop >= ${prefix}_span[op])
 \t\treturn ${prefix}_other[op];
 \treturn ${prefix}_verdicts[${prefix}_base[op] + subop];

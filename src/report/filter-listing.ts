@@ -79,6 +79,11 @@ export function renderFilterListing(p: FilterProgram): string {
       lines.push(`    # sub-op "${s.name}" (${s.value})`, `    if ($subop == ${s.value})`);
       lines.push(...verdictLines(s.verdict, "      "));
     }
+    for (const u of h.unnumbered ?? [])
+      lines.push(
+        `    # sub-op "${u.name}": not in this listing, its number is unverified (${u.why}); the filter's verdict:`,
+        ...verdictLines(u.verdict, "    #   "),
+      );
     if (h.subops.length) lines.push(own.length ? "    # any other sub-op" : "    # every sub-op");
     lines.push(...verdictLines(h.other, "    "));
   }

@@ -3,6 +3,8 @@ import { CatalogueSchema } from "../catalog/schema.js";
 import { LinuxPrivcmdSchema, XenServerFilterSchema } from "../privcmd/filter-facts.js";
 import { HypercallCatalogueSchema } from "../privcmd/hypercall-catalogue.js";
 import { ProfileFileSchema } from "../privcmd/parse-profile.js";
+import { ToolstackCallsSchema } from "../privcmd/toolstack-calls.js";
+import { XenServerOverlaySchema } from "../privcmd/xenserver-overlay.js";
 import { SystemFileSchema } from "../system/system-schema.js";
 import { OUTPUT_SCHEMAS } from "./output-schemas.js";
 
@@ -20,6 +22,8 @@ export function generatedSchemas(): Record<string, string> {
   put("privcmd-hypercalls", HypercallCatalogueSchema, "input");
   put("privcmd-filter-facts", XenServerFilterSchema, "input");
   put("privcmd-linux-facts", LinuxPrivcmdSchema, "input");
+  put("privcmd-toolstack-calls", ToolstackCallsSchema, "input");
+  put("privcmd-xenserver-overlay", XenServerOverlaySchema, "input");
   for (const [kind, schema] of Object.entries(OUTPUT_SCHEMAS)) put(`output-${kind}`, schema, "output");
   return out;
 }

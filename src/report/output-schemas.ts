@@ -3,6 +3,7 @@ import { MismatchSchema, OperationSchema } from "../catalog/schema.js";
 import { DocEntrySchema, OptionEntrySchema } from "../cmdline/option-catalogue.js";
 import type { Decision } from "../model/decision.js";
 import { ConditionSchema } from "../privcmd/filter-facts.js";
+import { OverlayMarkSchema } from "../privcmd/hypercall-catalogue.js";
 import type { Cell } from "../query/cells.js";
 import type { Change } from "../query/diff.js";
 
@@ -29,6 +30,7 @@ const FilterProgramShape = {
       name: z.string(),
       number: z.number().int(),
       subops: z.array(z.object({ name: z.string(), value: z.number().int(), verdict: VerdictSchema })),
+      unnumbered: z.array(z.object({ name: z.string(), why: z.string(), verdict: VerdictSchema })).optional(),
       other: VerdictSchema,
     }),
   ),
@@ -38,6 +40,19 @@ const FilterProgramShape = {
 /** Schemas of the JSON every command prints; `schemas/*.schema.json` are generated from these. */
 const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
   z.object({ version: z.literal(1), kind: z.literal(kind), ...shape });
+
+/** A compiled Flask policy as `flask show` and `flask build` describe it (cli/commands/flask.ts). */
+const FLASK_POLICY_SHAPE = {
+  file: z.string(),
+  size: z.number().int(),
+  version: z.number().int(),
+  target: z.string(),
+  mls: z.boolean(),
+  handleUnknown: z.enum(["deny", "reject", "allow"]),
+  counts: z.record(z.string(), z.number().int()),
+  initialSids: z.array(z.string()),
+  allow: z.array(z.string()).optional(),
+};
 
 /** A diagnostic as JSON (core/diagnostic.ts). */
 const DiagnosticJsonSchema = z.object({
@@ -87,14 +102,25 @@ const PrivcmdStepSchema = z.object({
 });
 
 /** privcmd check: an operation a domain needs and what the profile does with it. */
+/** A call a domain's toolstack makes through privcmd (privcmd/check-needs.ts). */
 const PrivcmdNeededSchema = z.object({
   op: z.string(),
+  /** the privcmd ioctl it goes through */
+  via: z.string(),
+  /** the library function and its tools line, or the trace line, it comes from */
+  from: z.string(),
   xsm: z.array(z.string()),
+  /** where Xen lets the domain use it; `none`: nowhere; `-`: no XSM check */
   may: z.string(),
   call: z.object({ ioctl: z.string(), dom: z.number().int().optional() }).loose(),
   verdict: z.enum(["allowed", "conditional", "blocked"]),
   errno: z.string().optional(),
+  /** blocked: the check that refuses it */
   step: PrivcmdStepSchema.optional(),
+  /** conditional: what must hold for the profile to let it through */
+  passesIf: z.array(z.string()).optional(),
+  /** not in upstream's headers: from XenServer's overlay */
+  overlay: OverlayMarkSchema.optional(),
 });
 
 export const ChangeSchema = z.object({
@@ -224,7 +250,7 @@ export const OUTPUT_SCHEMAS = {
   }),
   cmdline: envelope("cmdline", {
     xen: z.string(),
-    arch: z.enum(["x86", "arm"]),
+    arch: z.enum(["x86", "arm", "arm32"]),
     assembled: z.object({
       passes: z.array(
         z.object({
@@ -260,12 +286,21 @@ export const OUTPUT_SCHEMAS = {
         source: z.string(),
         trusted: z.boolean(),
         origin: z.string(),
-        status: z.enum(["applied", "partly-applied", "invalid", "ignored", "dropped", "unknown"]),
+        status: z.enum([
+          "applied",
+          "partly-applied",
+          "invalid",
+          "ignored",
+          "dropped",
+          "unknown",
+          "no-effect",
+        ]),
         locked: z.boolean(),
         options: z.array(
           z.object({ name: z.string(), type: z.string(), ref: z.string(), result: z.string() }),
         ),
         why: z.array(z.string()),
+        log: z.array(z.string()),
       }),
     ),
     settings: z.array(
@@ -327,6 +362,8 @@ export const OUTPUT_SCHEMAS = {
         number: z.number().int(),
         value: z.number().int().optional(),
         ref: z.string(),
+        /** not in upstream's headers: from XenServer's overlay, with what decides it in XenServer's Xen */
+        overlay: OverlayMarkSchema.optional(),
         class: z.enum(["privileged", "control-plane", "informational"]),
         whenDom0: z.enum(["privileged", "control-plane", "informational"]).optional(),
         xenserver: z.string(),
@@ -335,7 +372,12 @@ export const OUTPUT_SCHEMAS = {
         pointerFree: z.boolean().optional(),
         handles: z.array(z.string()).optional(),
         evidence: z.array(z.object({ source: z.string(), says: z.string(), ref: z.string() })),
-        disagreements: z.array(z.string()),
+        /** conflicts between sources; classes that are xenpriv's own default; questions no source settles */
+        disagreements: z.object({
+          conflicts: z.array(z.string()),
+          defaults: z.array(z.string()),
+          open: z.array(z.string()),
+        }),
       }),
     ),
     policyDocument: z.object({ source: z.string(), says: z.string(), ref: z.string() }),
@@ -374,10 +416,13 @@ export const OUTPUT_SCHEMAS = {
         domain: z.string(),
         domid: z.number().int(),
         roles: z.array(z.string()),
+        needsFrom: z.enum(["toolstack", "trace"]),
         privcmd: z.enum(["dom0", "domU"]),
         restrictedTo: z.number().int().optional(),
+        needed: z.array(PrivcmdNeededSchema),
         blocked: z.array(PrivcmdNeededSchema),
         conditional: z.array(PrivcmdNeededSchema),
+        kernelMediated: z.array(z.object({ op: z.string(), via: z.string(), from: z.string() })),
         unusable: z.array(
           z.object({
             op: z.string(),
@@ -386,12 +431,12 @@ export const OUTPUT_SCHEMAS = {
             why: z.array(z.string()),
           }),
         ),
-        unchecked: z.object({ total: z.number().int(), blocked: z.array(z.string()) }),
         counts: z.object({
           needed: z.number().int(),
           allowed: z.number().int(),
           conditional: z.number().int(),
           blocked: z.number().int(),
+          kernelMediated: z.number().int(),
           neverUsable: z.number().int(),
           allowedNeverUsable: z.number().int(),
         }),
@@ -429,10 +474,12 @@ export const OUTPUT_SCHEMAS = {
       }),
     ),
     sbat: z.object({
-      state: z.enum(["present", "missing", "refused"]),
+      state: z.enum(["present", "missing", "refused", "invalid"]),
       section: z.number().int().optional(),
       reason: z.string().optional(),
       records: z.array(SbatRecordSchema),
+      /** `invalid`: the records that break parse_sbat_section's rules, each with its rule as `code` */
+      invalid: z.array(SbatNoteSchema).optional(),
       warnings: z.array(SbatNoteSchema),
     }),
     payloads: z
@@ -483,6 +530,8 @@ export const OUTPUT_SCHEMAS = {
         notes: z.array(z.string()),
       })
       .optional(),
+    /** verdict `refused` for `.sbat` text shim cannot parse: the records that break a rule, the first decides */
+    invalid: z.array(SbatNoteSchema).optional(),
     warnings: z.array(SbatNoteSchema),
   }),
   "sbat-generate": envelope("sbat-generate", {
@@ -494,6 +543,8 @@ export const OUTPUT_SCHEMAS = {
     ),
     output: z.string().optional(),
   }),
+  "flask-policy": envelope("flask-policy", FLASK_POLICY_SHAPE),
+  "flask-build": envelope("flask-build", FLASK_POLICY_SHAPE),
   "sbat-levels": envelope("sbat-levels", {
     source: z.string(),
     commit: z.string(),

@@ -95,3 +95,20 @@ test("a .sbat that does not parse: rejected under any level that is not empty", 
   assert.equal(checkSbat(bad, level("sbat,1,2021030218\n")).verdict, "refused");
   assert.equal(checkSbat(bad, level("\n")).verdict, "pass");
 });
+
+test("an unparsable .sbat names the record shim stops at (the first that breaks a rule) and the rule", () => {
+  const bad = image("xen.ol,1\nxen.xs,2,CSG,xen,,mailto:x\n");
+  const c = checkSbat(bad, level("sbat,1,2021030218\n"));
+  assert.equal(c.verdict, "refused");
+  assert.deepEqual(
+    c.invalid?.map((d) => [d.code, d.span?.line]),
+    [
+      ["sbat/too-few-fields", 1],
+      ["sbat/empty-field", 2],
+    ],
+  );
+  assert.equal(
+    c.reason,
+    "shim cannot parse the .sbat section and rejects the image: `xen.ol,1` has 2 fields: a record needs 6 (component_name, component_generation, vendor_name, vendor_package_name, vendor_version, vendor_url) (line 1), rule sbat/too-few-fields (row->n_columns < SBAT_SECTION_COLUMNS, sbat.c:55-60)",
+  );
+});

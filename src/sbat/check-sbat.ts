@@ -1,5 +1,6 @@
+import type { Diagnostic } from "../core/diagnostic.js";
 import type { ImageSbat } from "./image-sbat.js";
-import type { SbatRecord } from "./parse-sbat.js";
+import { SBAT_RULES, type SbatRecord } from "./parse-sbat.js";
 import type { SbatLevel, SbatLevelEntry } from "./sbat-level.js";
 
 export interface CheckSbatOptions {
@@ -33,13 +34,19 @@ export interface SbatCheck {
     readonly entry: { readonly component: string; readonly generation: number; readonly line: number };
     readonly needed: number;
   };
+  /**
+   * when shim cannot parse the `.sbat` text: every record that breaks a rule, the first being the one shim
+   * stops at; each diagnostic's code is the rule (`sbat/too-few-fields`, `sbat/empty-field`)
+   */
+  readonly invalid?: readonly Diagnostic[];
 }
 
 /**
  * shim's SBAT verdict for an image under a level, with Secure Boot on (`verify_buffer_sbat`,
  * verify.c:658-712; `verify_sbat_section`, pe.c:477-537; `verify_sbat_helper` and `verify_single_entry`,
  * sbat.c:134-207, at rhboot/shim 72fd4b70): an image with several `.sbat` sections or relocations in it is
- * refused; with an empty level everything passes; `.sbat` text that does not parse is rejected; an image
+ * refused; with an empty level everything passes; `.sbat` text that does not parse is rejected, naming the first
+ * record that breaks a rule of parse_sbat_section (sbat.c:55-69) and the rule; an image
  * without SBAT data is refused when shim loads it and passes through the protocol; otherwise each record, in order, is compared with the level's first
  * entry of the same name, and the first whose generation is below the entry's revokes the image. The
  * image's `sbat,1` header is a record like the others.
@@ -55,11 +62,14 @@ export function checkSbat(image: ImageSbat, level: SbatLevel, options: CheckSbat
       records: records.map(unchecked),
     };
   if (image.invalid) {
-    const first = image.invalid[0];
+    // parse_sbat_section stops at the first record that breaks a rule: that record decides
+    const first = image.invalid[0] as Diagnostic;
+    const rule = SBAT_RULES[first.code as keyof typeof SBAT_RULES] ?? first.code;
     return {
       verdict: "refused",
-      reason: `shim cannot parse the .sbat section (${first?.message ?? "invalid"}) and rejects the image`,
+      reason: `shim cannot parse the .sbat section and rejects the image: ${first.message}${first.span ? ` (line ${first.span.line})` : ""}, rule ${first.code} (${rule})`,
       records: [],
+      invalid: image.invalid,
     };
   }
   if (!image.sbat) {

@@ -51,14 +51,20 @@ export const SBAT_FIELDS = [
 /** The first line of every `.sbat` section (SBAT.md). */
 export const SBAT_HEADER = "sbat,1,SBAT Version,sbat,1,https://github.com/rhboot/shim/blob/main/SBAT.md";
 
-const REJECTED =
-  "shim rejects the whole section (EFI_INVALID_PARAMETER in parse_sbat_section, sbat.c:55-71), so the image does not load while any SbatLevel is set";
+/** Why a record that breaks one of parse_sbat_section's two rules stops the image loading. */
+const rejected = (rule: string) =>
+  `shim rejects the whole section at the first such record (${rule}: EFI_INVALID_PARAMETER from parse_sbat_section, which verify_sbat_section returns, pe.c:512-516, and verify_buffer with it, verify.c:732), so the image does not load while any SbatLevel is set`;
+/** The two rules, at rhboot/shim 72fd4b70. */
+export const SBAT_RULES = {
+  "sbat/too-few-fields": "row->n_columns < SBAT_SECTION_COLUMNS, sbat.c:55-60",
+  "sbat/empty-field": "row->columns[i][0] == '\\000', sbat.c:64-69",
+} as const;
 
 /**
  * Parses `.sbat` data with shim's rules (`parse_sbat_section`, sbat.c at rhboot/shim 72fd4b70, over
  * csv.c): see `parseShimCsv` for lines and fields. A record needs 6 fields, more are ignored; an empty
- * field among the 6 makes the whole section invalid, as does a record with fewer: every such record is
- * reported, in one InputError with `file:line:column` spans. Data with no records is valid and empty.
+ * field among the 6 makes the whole section invalid, as does a record with fewer (sbat.c:55-69; shim stops at
+ * the first, the first error here): every such record is reported, in one InputError with `file:line:column` spans. Data with no records is valid and empty.
  */
 export function parseSbat(
   data: Uint8Array | string,
@@ -86,7 +92,7 @@ export function parseSbat(
           "sbat/too-few-fields",
           `\`${text}\` has ${row.columns === 0 ? "no comma" : `${row.columns} fields`}: a record needs 6 (${SBAT_FIELDS.join(", ")})`,
           spanAt(row, row.start, row.end),
-          REJECTED,
+          rejected(SBAT_RULES["sbat/too-few-fields"]),
         ),
       );
       continue;
@@ -99,7 +105,7 @@ export function parseSbat(
           "sbat/empty-field",
           `field ${empty + 1} (${SBAT_FIELDS[empty]}) of \`${row.fields[0]?.text}\` is empty`,
           spanAt(row, f.offset),
-          `${REJECTED}; write something in every field`,
+          `${rejected(SBAT_RULES["sbat/empty-field"])}; write something in every field`,
         ),
       );
       continue;

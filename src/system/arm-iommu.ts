@@ -181,7 +181,7 @@ const IOMMU_PARAM: OptionEntry = {
   runtime: "boot",
   arch: null,
   guards: ["CONFIG_HAS_PASSTHROUGH"],
-  builds: { x86: true, arm: true },
+  builds: { x86: true, arm: true, arm32: true },
   ref: `${PT}/iommu.c:151`,
   handler: "parse_iommu_param",
 };

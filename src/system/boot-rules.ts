@@ -79,9 +79,10 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
     domainOf: new Map(dts.domains.flatMap((d) => (d.node ? [[d.node, d] as const] : []))),
     assumed: new Set(),
   };
-  if (facts.iommu === undefined) out.push(...iommuRules(ctx, arm));
+  // one by one: a board of 200,000 modules has a finding for each, and a spread of them overflows the stack
+  if (facts.iommu === undefined) for (const d of iommuRules(ctx, arm)) out.push(d);
   const registry = registerModules(ctx);
-  out.push(...moduleRules(ctx, registry));
+  for (const d of moduleRules(ctx, registry)) out.push(d);
   if (dom0 && !registry.registered.some((m) => m.kind === "kernel" && !m.domain)) {
     out.push(
       bootFinding(

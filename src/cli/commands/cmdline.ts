@@ -24,7 +24,8 @@ import type { Output } from "../output.js";
 
 export interface CmdlineOptions {
   readonly boot?: BootPath;
-  readonly arch?: "x86" | "arm";
+  /** `arm` is arm64 */
+  readonly arch?: "x86" | "arm" | "arm32";
   readonly loader: string;
   readonly builtin?: string;
   readonly override?: boolean;
@@ -103,7 +104,7 @@ function bootSources(
       : undefined);
   const override = o.override || configOption(config, "CONFIG_CMDLINE_OVERRIDE") === true;
   const boot: BootPath = o.boot ?? (o.efiCfg || o.uki ? "efi" : o.dt ? "dt" : "multiboot");
-  const arch = o.arch ?? (boot === "dt" ? "arm" : "x86");
+  const arch = o.arch === "arm32" ? "arm" : (o.arch ?? (boot === "dt" ? "arm" : "x86"));
   let cfg: CfgSource | undefined;
   if (uki) cfg = ukiConfig(uki);
   if (!cfg && o.efiCfg)
@@ -212,11 +213,22 @@ export const shownDiagnostics = (a: CommandLineAnalysis) =>
 /** What a command line does on the boot path and under the lockdown model the options give. */
 export function analyseCmdline(line: string, o: CmdlineOptions, image?: PeImage): CommandLineAnalysis {
   const config = o.kconfig ? readXenConfig(o.kconfig) : undefined;
-  return analyseCommandLine(loadOptionCatalogue(o.xen), bootSources(line, o, config, image), {
-    model: LOCKDOWN_MODELS[o.lockdownModel],
-    safeList: SAFE_LISTS[o.safeList],
-    ...lockdownFacts(o, config),
-  });
+  return analyseCommandLine(
+    loadOptionCatalogue(o.xen),
+    bootSources(line, o, config, image),
+    {
+      model: LOCKDOWN_MODELS[o.lockdownModel],
+      safeList: SAFE_LISTS[o.safeList],
+      ...lockdownFacts(o, config),
+    },
+    // arm32's integer widths; its paddr_t is 32 bits with CONFIG_PHYS_ADDR_T_32 (ARM_PA_BITS_32)
+    // and the registrations the build has (their guards against the .config)
+    {
+      arm32: o.arch === "arm32",
+      physAddrT32: configOption(config, "CONFIG_PHYS_ADDR_T_32") === true,
+      ...(config && { config }),
+    },
+  );
 }
 
 /** `xenpriv cmdline`: what a Xen command line does on a boot path, under a lockdown model. */

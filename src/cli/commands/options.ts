@@ -5,8 +5,8 @@ import { writeWhole } from "../write-whole.js";
 
 export interface OptionsListOptions {
   readonly xen: string;
-  /** only what a build of this arch can have */
-  readonly arch?: "x86" | "arm";
+  /** only what a build of this arch can have (`arm` is arm64) */
+  readonly arch?: "x86" | "arm" | "arm32";
 }
 
 /** `xenpriv options`: the command-line options of a Xen version, each with its documentation. */
@@ -21,7 +21,8 @@ export function optionsCommand(o: OptionsListOptions): Output {
       return { ...e, ...(doc && { doc }) };
     });
   const where = (e: (typeof options)[number]) =>
-    [e.builds.x86 && "x86", e.builds.arm && "arm"].filter(Boolean).join(",") || "-";
+    [e.builds.x86 && "x86", e.builds.arm && "arm", e.builds.arm32 && "arm32"].filter(Boolean).join(",") ||
+    "-";
   return {
     kind: "options",
     json: {

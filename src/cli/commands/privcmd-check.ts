@@ -1,5 +1,11 @@
 import { atSpan } from "../../core/at-span.js";
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
+import { readInput } from "../../core/read-input.js";
 import { checkNeeds, type DomainNeeds, type NeededOp } from "../../privcmd/check-needs.js";
+import { overlayDecides } from "../../privcmd/evaluate-call.js";
+import { loadToolstackCalls } from "../../privcmd/load-toolstack-calls.js";
+import { parseTrace, type TracedCall } from "../../privcmd/parse-trace.js";
 import { buildModel } from "../../query/model.js";
 import { resolvePolicy } from "../../query/tree-policy.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
@@ -17,28 +23,52 @@ export interface PrivcmdCheckOptions extends SystemOptions {
   readonly initialDomain?: string;
   readonly unrestricted?: boolean;
   readonly lockdown: boolean;
+  /** the kernels have CONFIG_SIGNED_PE_FILE_VERIFICATION (`--no-kexec-signature-check`: they have not) */
+  readonly kexecSignatureCheck: boolean;
+  /** `domain=calls.jsonl`: the domain's recorded calls replace its roles' known calls */
+  readonly trace: string[];
 }
 
 const ref = (s: { what: string; ref?: string } | undefined) =>
   s ? `${s.what}${s.ref ? `  [${s.ref}]` : ""}` : "";
 
-/** The tables of one domain: blocked but needed, needed with conditions, allowed but never usable. */
+/** The tables of one domain: blocked but needed, needed with conditions, kernel-mediated, allowed but never usable. */
 function tables(d: DomainNeeds): [string, Tabular][] {
-  const needed = (rows: readonly NeededOp[]): Tabular => ({
-    columns: ["operation", "XSM", "Xen allows", "call", "errno", "decisive check"],
+  const needed = (rows: readonly NeededOp[], last: string, cell: (r: NeededOp) => string): Tabular => ({
+    columns: ["operation", "call", "errno", last, "issued by", "XSM", "Xen allows"],
     rows: rows.map((r) => [
-      r.op,
-      r.xsm.join(", ") || "-",
-      r.may,
-      `${r.call.ioctl} dom ${r.call.dom}`,
+      r.overlay ? `${r.op} (XenServer overlay)` : r.op,
+      `${r.call.ioctl}${r.call.dom !== undefined ? ` dom ${r.call.dom}` : ""}`,
       r.errno ?? "-",
-      ref(r.step),
+      cell(r),
+      r.from,
+      r.overlay ? `XenServer's Xen: ${overlayDecides(r.overlay)}` : r.xsm.join(", ") || "-",
+      r.may,
     ]),
   });
   const out: [string, Tabular][] = [];
-  if (d.blocked.length) out.push(["blocked but needed", needed(d.blocked)]);
+  if (d.blocked.length)
+    out.push(["blocked but needed", needed(d.blocked, "decisive check", (r) => ref(r.step))]);
   if (d.conditional.length)
-    out.push(["needed, allowed only with conditions on the arguments", needed(d.conditional)]);
+    out.push([
+      "needed, allowed only if the arguments pass",
+      needed(d.conditional, "passes only if", (r) => r.passesIf?.join(" and ") ?? "its arguments pass"),
+    ]);
+  // the allowed needs are not listed, except those upstream's headers lack: say where they come from
+  const overlaid = d.needed.filter((r) => r.overlay && r.verdict === "allowed");
+  if (overlaid.length)
+    out.push([
+      "needed and allowed, from the XenServer overlay (not in upstream's headers)",
+      needed(overlaid, "verdict", () => "allowed"),
+    ]);
+  if (d.kernelMediated.length)
+    out.push([
+      "kernel-mediated (the driver issues the hypercall, not privcmd): not privcmd needs",
+      {
+        columns: ["operation", "through", "issued by"],
+        rows: d.kernelMediated.map((k) => [k.op, `/dev/xen/${k.via}`, k.from]),
+      },
+    ]);
   if (d.unusable.length)
     out.push([
       "allowed but never usable",
@@ -62,7 +92,8 @@ function heading(d: DomainNeeds): string {
 
 function summary(d: DomainNeeds): string {
   const c = d.counts;
-  return `${d.domain}: ${c.needed} needed: ${c.allowed} allowed, ${c.conditional} with conditions, ${c.blocked} blocked; ${c.neverUsable} never usable, ${c.allowedNeverUsable} of them allowed; ${d.unchecked.total} without an XSM check, ${d.unchecked.blocked.length} of them blocked`;
+  const from = d.needsFrom === "trace" ? "in its trace" : "by its roles' toolstack";
+  return `${d.domain}: ${c.needed} needed ${from}: ${c.allowed} allowed, ${c.conditional} with conditions, ${c.blocked} blocked; ${c.kernelMediated} kernel-mediated; ${c.neverUsable} never usable, ${c.allowedNeverUsable} of them allowed`;
 }
 
 /**
@@ -73,7 +104,7 @@ export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   const system = loadSystemFile(o.system ?? builtinSystemPath(), systemOptions(o));
   const xen = o.xen ?? system.xen;
   const at = o.xen ? undefined : system.valueSpans?.xen;
-  const facts = atSpan(at, () => load(xen));
+  const facts = atSpan(at, () => load(xen, o.profile === "xenserver"));
   const profile = profileOf(o.profile, facts);
   const catalogue = atSpan(at, () => xsmCatalogue(xen));
   const model = buildModel(
@@ -81,13 +112,33 @@ export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
     system,
     o.policy ? resolvePolicy(catalogue, o.policy) : systemPolicy(catalogue, system),
   );
+  const traces = new Map<string, TracedCall[]>(
+    o.trace.map((spec) => {
+      const m = /^([^=]+)=(.+)$/.exec(spec);
+      if (!m)
+        fail(
+          error(
+            "privcmd/bad-trace-option",
+            `\`--trace ${spec}\` is not \`domain=file\``,
+            undefined,
+            "for example `--trace dom0=calls.jsonl`, one per traced domain",
+          ),
+        );
+      const [, domain, file] = m as unknown as [string, string, string];
+      const text = readInput(file, { code: "privcmd/unreadable", what: "the trace" }).toString("utf8");
+      return [domain, parseTrace(text, file, facts.hypercalls)];
+    }),
+  );
   const domains = checkNeeds(
     model,
     facts.hypercalls,
     profile,
-    { linux: facts.linux },
+    { linux: facts.linux, hypercalls: facts.hypercalls },
     {
       lockedDown: o.lockdown,
+      kexecSignatureCheck: o.kexecSignatureCheck !== false,
+      toolstack: loadToolstackCalls(),
+      ...(traces.size && { traces }),
       ...(o.initialDomain !== undefined && { initialDomain: o.initialDomain }),
       ...(o.unrestricted && { unrestricted: true }),
       ...(o.profile === "restrict" && { restrictEachFd: true }),
@@ -96,13 +147,7 @@ export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   );
   const head = `profile ${profile.id}: ${profile.title}; policy ${model.policy.name}; kernels ${o.lockdown ? "locked down" : "not locked down"}`;
   const section = (d: DomainNeeds, title: (t: string) => string, table: (t: Tabular) => string) =>
-    [
-      title(heading(d)),
-      ...tables(d).map(([t, tab]) => `${t}:\n\n${table(tab)}`),
-      d.unchecked.blocked.length
-        ? `blocked, without an XSM check (not counted as needed): ${d.unchecked.blocked.join(", ")}`
-        : "",
-    ]
+    [title(heading(d)), ...tables(d).map(([t, tab]) => `${t}:\n\n${table(tab)}`)]
       .filter(Boolean)
       .join("\n\n");
   const sums = domains.map(summary);

@@ -4,13 +4,18 @@ import { error } from "../../core/diagnostic.js";
 import { fail, InputError } from "../../core/errors.js";
 import { readInput } from "../../core/read-input.js";
 import { didYouMean } from "../../core/suggest.js";
+import { applyXenServerOverlay, OVERLAY_FILE } from "../../privcmd/apply-xenserver-overlay.js";
 import { BUILTIN_PROFILES, type BuiltinProfileId, builtinProfile } from "../../privcmd/builtin-profiles.js";
 import { POLICY_DOCUMENT_NOTE } from "../../privcmd/classification-rules.js";
-import { type ClassifiedOp, classify } from "../../privcmd/classify.js";
+import { type ClassifiedOp, classify, disagreementList } from "../../privcmd/classify.js";
 import { CONDITIONAL, compileProfile } from "../../privcmd/compile-profile.js";
-import { type Decision, evaluateCall } from "../../privcmd/evaluate-call.js";
+import { type Decision, evaluateCall, overlayDecides } from "../../privcmd/evaluate-call.js";
 import { buildFilterProgram } from "../../privcmd/filter-program.js";
-import { loadLinuxPrivcmd, loadXenServerFilter } from "../../privcmd/load-filter-facts.js";
+import {
+  loadLinuxPrivcmd,
+  loadXenServerFilter,
+  loadXenServerOverlay,
+} from "../../privcmd/load-filter-facts.js";
 import { loadHypercallCatalogue } from "../../privcmd/load-hypercall-catalogue.js";
 import { parseProfile } from "../../privcmd/parse-profile.js";
 import { parseTrace, resolveOp } from "../../privcmd/parse-trace.js";
@@ -27,9 +32,13 @@ export interface PrivcmdOptions {
   readonly xen: string;
 }
 
-/** The facts every privcmd command reads, loaded once. */
-export function load(xen: string) {
-  const hypercalls = loadHypercallCatalogue(xen);
+/**
+ * The facts every privcmd command reads, loaded once. With `overlay` (the filter is XenServer's), the
+ * hypercall catalogue holds XenServer's operations beyond upstream too, each marked as the overlay's.
+ */
+export function load(xen: string, overlay = false) {
+  const upstream = loadHypercallCatalogue(xen);
+  const hypercalls = overlay ? applyXenServerOverlay(upstream, loadXenServerOverlay()) : upstream;
   const filter = loadXenServerFilter();
   const linux = loadLinuxPrivcmd();
   // classifying reads the XSM catalogue too: only `classify` and the pointer-free profile need it
@@ -71,29 +80,39 @@ const readText = (path: string, what: string, help?: string) =>
 export function privcmdClassifyCommand(
   o: PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean },
 ): Output {
-  const rows = load(o.xen)
+  // the XenServer filter's column is every row's: its operations beyond upstream come from the overlay
+  const rows = load(o.xen, true)
     .classified()
     .filter(
       (r) =>
         (!o.class || r.class === o.class) &&
         (!o.hypercall.length || o.hypercall.includes(r.hypercall)) &&
-        (!o.disputed || r.disagreements.length > 0),
+        (!o.disputed || disagreementList(r.disagreements).length > 0),
     );
   const table = {
     columns: ["operation", "class", "XenServer filter", "XSM", "XSA-77", "pointers", "disagreement"],
     rows: rows.map((r) => [
-      r.id,
+      r.overlay
+        ? `${r.id} (XenServer overlay${r.value === undefined && r.subop ? ", number unverified" : ""})`
+        : r.id,
       r.whenDom0 ? `${r.class} (${r.whenDom0} on dom0)` : r.class,
       r.xenserver,
-      r.xsm.join(", ") || "-",
+      r.overlay ? `XenServer's Xen: ${overlayDecides(r.overlay)}` : r.xsm.join(", ") || "-",
       r.xsa77 ? "yes" : "-",
       r.pointerFree === undefined ? "?" : r.pointerFree ? "none" : (r.handles?.join(", ") ?? ""),
-      r.disagreements.join("; ") || "-",
+      disagreementList(r.disagreements).join("; ") || "-",
     ]),
   };
   const count = (c: ClassifiedOp["class"]) => rows.filter((r) => r.class === c).length;
   const policy = `The Secure Boot policy document (${POLICY_DOCUMENT_NOTE.source}) ${POLICY_DOCUMENT_NOTE.says} (${POLICY_DOCUMENT_NOTE.ref}).`;
-  const summary = `${rows.length} operation(s): ${count("privileged")} privileged, ${count("control-plane")} control-plane, ${count("informational")} informational; ${rows.filter((r) => r.disagreements.length).length} with disagreements`;
+  const kind = (k: keyof ClassifiedOp["disagreements"]) =>
+    rows.filter((r) => r.disagreements[k].length).length;
+  const overlaid = rows.filter((r) => r.overlay);
+  const unverified = overlaid.filter((r) => r.subop && r.value === undefined).map((r) => r.id);
+  const overlayLine = overlaid.length
+    ? `\n${overlaid.length} of them from the XenServer overlay (${OVERLAY_FILE}): XenServer's Xen has them, upstream's headers do not${unverified.length ? `; number unverified: ${unverified.join(", ")}` : ""}`
+    : "";
+  const summary = `${rows.length} operation(s): ${count("privileged")} privileged, ${count("control-plane")} control-plane, ${count("informational")} informational; disagreements: ${kind("conflicts")} with conflicting sources, ${kind("defaults")} on xenpriv's own default, ${kind("open")} open${overlayLine}`;
   return {
     kind: "privcmd-classify",
     json: { xen: o.xen, operations: rows, policyDocument: POLICY_DOCUMENT_NOTE },
@@ -114,6 +133,8 @@ export interface EmuOptions extends PrivcmdOptions {
   readonly xsTarget?: string;
   readonly unrestricted?: boolean;
   readonly lockdown: boolean;
+  /** the kernel has CONFIG_SIGNED_PE_FILE_VERIFICATION (`--no-kexec-signature-check`: it has not) */
+  readonly kexecSignatureCheck: boolean;
   readonly trace?: string;
 }
 
@@ -127,7 +148,7 @@ const int = (v: string | undefined, what: string): number | undefined => {
 
 /** `xenpriv privcmd emu`: one call, or a trace, through privcmd and a filter profile. */
 export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Output {
-  const facts = load(o.xen);
+  const facts = load(o.xen, o.profile === "xenserver");
   const profile = profileOf(o.profile, facts);
   const restrictTo = int(o.restrictTo, "--restrict-to");
   const xsTarget = int(o.xsTarget, "--xs-target");
@@ -143,11 +164,12 @@ export function privcmdEmuCommand(words: readonly string[], o: EmuOptions): Outp
   const ctx: PrivcmdContext = {
     domain: o.domu ? "domU" : "dom0",
     lockedDown: o.lockdown,
+    kexecSignatureCheck: o.kexecSignatureCheck !== false,
     ...(restrictTo !== undefined && { restrictedTo: restrictTo }),
     ...(xsTarget !== undefined && { xsTarget }),
     ...(o.unrestricted && { unrestricted: true }),
   };
-  const env = { linux: facts.linux };
+  const env = { linux: facts.linux, hypercalls: facts.hypercalls };
   const head = `profile ${profile.id}: ${profile.title}; ${ctx.domain}${ctx.lockedDown ? ", locked down" : ""}`;
   if (o.trace) {
     const calls = parseTrace(readText(o.trace, "the trace"), o.trace, facts.hypercalls);
@@ -255,7 +277,8 @@ export interface ExportOptions extends PrivcmdOptions {
  * header or JSON; `-o` writes it whole, otherwise it goes to stdout as it is.
  */
 export function privcmdExportCommand(o: ExportOptions): Output {
-  const facts = load(o.xen);
+  // XenServer's profile is exported over XenServer's hypercalls, as emu and check read it
+  const facts = load(o.xen, o.profile === "xenserver");
   const program = buildFilterProgram(profileOf(o.profile, facts), facts.hypercalls, { linux: facts.linux });
   const { kind, ...rest } = program;
   const text =

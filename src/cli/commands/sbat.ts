@@ -1,12 +1,12 @@
 import { error } from "../../core/diagnostic.js";
-import { fail, InputError } from "../../core/errors.js";
+import { fail } from "../../core/errors.js";
 import { formatSpan } from "../../core/span.js";
 import { type PeImage, readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
 import { checkSbat } from "../../sbat/check-sbat.js";
 import { generateSbat } from "../../sbat/generate-sbat.js";
-import { type ImageSbat, imageSbat } from "../../sbat/image-sbat.js";
+import { imageSbat } from "../../sbat/image-sbat.js";
 import { type BumpRequirement, levelRequirements, recommendBump } from "../../sbat/recommend-bump.js";
 import { resolveSbatLevel } from "../../sbat/resolve-sbat-level.js";
 import type { SbatLevel, SbatLevelEntry } from "../../sbat/sbat-level.js";
@@ -31,13 +31,6 @@ const machineName = (m: number) => MACHINES[m] ?? hex(m);
 const diagnosticsJson = (
   ds: readonly { code: string; message: string; span?: Parameters<typeof formatSpan>[0] }[],
 ) => ds.map((d) => ({ code: d.code, message: d.message, ...(d.span && { at: formatSpan(d.span) }) }));
-
-/** Bad `.sbat` text is bad input: the diagnostics say where, and that shim would reject the image. */
-function readSbat(image: PeImage): ImageSbat {
-  const sbat = imageSbat(image);
-  if (sbat.invalid) throw new InputError(sbat.invalid);
-  return sbat;
-}
 
 function sectionsJson(image: PeImage) {
   return image.sections.map((s) => ({
@@ -70,7 +63,8 @@ const recordRow = (r: { line: number; component: string; generationText: string;
 /** `xenpriv sbat show <efi>`: the image's headers and sections, and its SBAT data as shim reads it. */
 export function sbatShowCommand(file: string): Output {
   const image = readPeFile(file);
-  const sbat = readSbat(image);
+  // `.sbat` text shim cannot parse is part of what the image is, not bad input: shown with its errors
+  const sbat = imageSbat(image);
   const payloads = shimPayloads(image);
   const records = sbat.sbat?.records ?? [];
   const warnings = sbat.sbat?.warnings ?? [];
@@ -99,11 +93,14 @@ export function sbatShowCommand(file: string): Output {
       r.vendorUrl,
     ]),
   };
-  const state = sbat.refused ? "refused" : sbat.sbat ? "present" : "missing";
+  const invalid = sbat.invalid ?? [];
+  const state = sbat.refused ? "refused" : sbat.invalid ? "invalid" : sbat.sbat ? "present" : "missing";
   const sbatLine =
     state === "present"
       ? `.sbat: ${records.length} record${records.length === 1 ? "" : "s"}`
-      : `.sbat: ${sbat.refused ?? sbat.missing}`;
+      : state === "invalid"
+        ? ".sbat: shim cannot parse it and rejects the image under any SbatLevel that is not empty"
+        : `.sbat: ${sbat.refused ?? sbat.missing}`;
   const payloadLines = payloads
     ? [
         `${payloads.section}: automatic ${payloads.automatic.datestamp ?? "(no datestamp)"}, latest ${payloads.latest.datestamp ?? "(no datestamp)"}`,
@@ -115,7 +112,8 @@ export function sbatShowCommand(file: string): Output {
     sbatLine,
     ...payloadLines,
   ].join("\n");
-  const notes = warnings.length ? `\n\n${renderDiagnostics(warnings)}` : "";
+  const shown = [...invalid, ...warnings];
+  const notes = shown.length ? `\n\n${renderDiagnostics(shown)}` : "";
   return {
     kind: "sbat-show",
     json: {
@@ -147,6 +145,7 @@ export function sbatShowCommand(file: string): Output {
           vendorVersion: r.vendorVersion,
           vendorUrl: r.vendorUrl,
         })),
+        ...(sbat.invalid && { invalid: diagnosticsJson(sbat.invalid) }),
         warnings: diagnosticsJson(warnings),
       },
       ...(payloads && { payloads: payloadsJson(payloads) }),
@@ -158,7 +157,7 @@ export function sbatShowCommand(file: string): Output {
       sbatLine,
       ...payloadLines,
       ...(records.length ? [renderMarkdown(table)] : []),
-      ...(warnings.length ? [`\`\`\`\n${renderDiagnostics(warnings)}\n\`\`\``] : []),
+      ...(shown.length ? [`\`\`\`\n${renderDiagnostics(shown)}\n\`\`\``] : []),
     ].join("\n\n"),
   };
 }
@@ -220,7 +219,7 @@ function withRequirements(level: SbatLevel, reqs: readonly BumpRequirement[]): S
 /** `xenpriv sbat check <efi> --level …`: does shim let the image through; if not, which lines must move. */
 export function sbatCheckCommand(file: string, o: SbatCheckOptions): Output {
   const image = readPeFile(file);
-  const sbat = readSbat(image);
+  const sbat = imageSbat(image);
   const shim = o.shim ? readPeFile(o.shim) : image;
   const payloads = shimPayloads(shim);
   if (o.shim && !payloads) {
@@ -270,11 +269,13 @@ export function sbatCheckCommand(file: string, o: SbatCheckOptions): Output {
       ]
     : [];
   const warnings = sbat.sbat?.warnings ?? [];
+  // the records that break shim's rules come first: the first of them is why the image is refused
+  const notes = [...(check.invalid ?? []), ...warnings];
   const text = [
     lines.join("\n"),
     ...(table.rows.length ? [renderText(table)] : []),
     ...(bumpLines.length ? [`to pass:\n${bumpLines.map((l) => `  ${l}`).join("\n")}`] : []),
-    ...(warnings.length ? [renderDiagnostics(warnings)] : []),
+    ...(notes.length ? [renderDiagnostics(notes)] : []),
   ].join("\n\n");
   return {
     kind: "sbat-check",
@@ -300,6 +301,7 @@ export function sbatCheckCommand(file: string, o: SbatCheckOptions): Output {
       records: check.records,
       ...(check.revokedBy && { revokedBy: check.revokedBy }),
       ...(bump && { recommendation: bump }),
+      ...(check.invalid && { invalid: diagnosticsJson(check.invalid) }),
       warnings: diagnosticsJson(warnings),
     },
     text,
@@ -308,7 +310,7 @@ export function sbatCheckCommand(file: string, o: SbatCheckOptions): Output {
       check.reason,
       ...(table.rows.length ? [renderMarkdown(table)] : []),
       ...(bumpLines.length ? [`To pass:\n\n${bumpLines.map((l) => `- ${l}`).join("\n")}`] : []),
-      ...(warnings.length ? [`\`\`\`\n${renderDiagnostics(warnings)}\n\`\`\``] : []),
+      ...(notes.length ? [`\`\`\`\n${renderDiagnostics(notes)}\n\`\`\``] : []),
     ].join("\n\n"),
     exitCode: check.verdict === "pass" ? 0 : 1,
   };

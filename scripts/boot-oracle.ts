@@ -1,0 +1,246 @@
+// `npm run test:boot` after scripts/test-boot.mjs has checked XEN_SRC and the tools: builds Xen from
+// the tree (test/support/xen-build.ts, cached), boots each case under QEMU, compares what Xen printed
+// with xenpriv's predictions, writes the facts under test/oracle/xen-<version>/ and prints, per oracle,
+// the cells compared and the agreement. Exit 0 when everything agrees, 1 on a disagreement.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { loadModels } from "../src/cli/context.js";
+import { loadOptionCatalogue } from "../src/cmdline/load-option-catalogue.js";
+import type { OptionCatalogue } from "../src/cmdline/option-catalogue.js";
+import { extractOptionCatalogue } from "../src/extract/extract-option-catalogue.js";
+import type { Model } from "../src/query/model.js";
+import {
+  buildConfig,
+  compareCmdline,
+  HAND_WRITTEN_LINES,
+  marker,
+  packLines,
+  predictedWarnings,
+  randomArmLines,
+  splitWarnings,
+} from "../test/support/cmdline-oracle.js";
+import {
+  type Cell,
+  chosenDts,
+  compareOutcomes,
+  kernelAddress,
+  ORACLE_SYSTEMS,
+  readOutcomes,
+} from "../test/support/decision-oracle.js";
+import {
+  type CmdlineRecord,
+  type DecisionRecord,
+  type RunFacts,
+  recordPath,
+} from "../test/support/oracle-record.js";
+import { qemuDtb, withChosen } from "../test/support/qemu-board.js";
+import {
+  ARM64_CPU,
+  ARM64_MACHINE,
+  ARM64_MEMORY,
+  ARM64_SMP,
+  bootArm64,
+  PANIC_END,
+} from "../test/support/qemu-boot.js";
+import { readSerialLog, xenLines } from "../test/support/serial-log.js";
+import { buildTestKernel, KERNEL_CALLS, kernelFor } from "../test/support/test-kernel.js";
+import { buildXen, qemuVersion } from "../test/support/xen-build.js";
+
+const SEED = 20260822;
+const RANDOM_LINES = Number(process.env.XENPRIV_BOOT_LINES ?? 600);
+const root = process.env.XEN_SRC as string;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** A DTS string literal (dtc's escapes). */
+const dtsString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\t/g, "\\t")}"`;
+
+const build = buildXen(root, "arm64", (l) => say(`build: ${l}`));
+let catalogue: OptionCatalogue;
+try {
+  catalogue = loadOptionCatalogue(build.xen);
+} catch {
+  say(`no shipped option catalogue for ${build.xen}: extracted from the tree`);
+  catalogue = extractOptionCatalogue(root, undefined, build.commit || undefined);
+}
+const run: RunFacts = {
+  xen: build.xen,
+  commit: build.commit,
+  tree: build.key,
+  arch: "arm64",
+  build: { target: "defconfig", compiler: build.compiler, config: [...build.config] },
+  qemu: {
+    version: qemuVersion(),
+    machine: ARM64_MACHINE,
+    cpu: ARM64_CPU,
+    smp: ARM64_SMP,
+    memory: ARM64_MEMORY,
+  },
+  date: new Date().toISOString().slice(0, 10),
+};
+say(
+  `Xen ${run.xen} (${run.commit || "commit unknown"}) arm64, ${run.build.compiler}; ${run.qemu.version}, -machine ${run.qemu.machine} -cpu ${run.qemu.cpu}`,
+);
+const config = buildConfig(run.build.config);
+const board = qemuDtb("gic-version=3,virtualization=on", ARM64_SMP);
+
+// ---- §4: the command line on arm64
+const lines = [...HAND_WRITTEN_LINES, ...randomArmLines(catalogue, SEED, RANDOM_LINES)];
+const onlyDecisions = process.env.XENPRIV_BOOT_ONLY === "decisions";
+const seen = new Map<number, string[]>();
+const ended = new Map<number, { end: string; tail: string[] }>();
+let boots = 0;
+let cliChecked = 0;
+const cliDisagreements: string[] = [];
+
+async function bootLines(group: { bootargs: string; cases: readonly number[] }, label: string) {
+  const dtb = withChosen(board, `\t\txen,xen-bootargs = ${dtsString(group.bootargs)};`, `cmdline-${boots}`);
+  const r = await bootArm64(build.image, dtb, { timeoutMs: 60_000 });
+  boots++;
+  const facts = readSerialLog(r.log);
+  const split = facts.parsed ? splitWarnings(facts.warnings, group.cases) : new Map<number, string[]>();
+  for (const c of group.cases) {
+    const w = split.get(c);
+    if (w) seen.set(c, w);
+    else ended.set(c, { end: r.end, tail: xenLines(r.log).slice(-12) });
+  }
+  // `xenpriv cmdline --dt` on the very DTB that booted reads the same line and predicts the same
+  const cli = spawnSync(
+    process.execPath,
+    [
+      "dist/xenpriv.js",
+      "cmdline",
+      "--dt",
+      dtb,
+      "--kconfig",
+      join(build.dir, ".config"),
+      "--lockdown-model",
+      "none",
+      "--format",
+      "json",
+    ],
+    { encoding: "utf8" },
+  );
+  const tokens = (JSON.parse(cli.stdout) as { tokens: { log: string[] }[] }).tokens;
+  const fromCli = tokens.flatMap((t) => t.log);
+  const fromLine = predictedWarnings(catalogue, group.bootargs, config);
+  cliChecked++;
+  if (JSON.stringify(fromCli) !== JSON.stringify(fromLine)) cliDisagreements.push(group.bootargs);
+  if (facts.commandLine !== undefined && facts.commandLine !== group.bootargs)
+    say(`  note: Xen echoed a different command line: ${JSON.stringify(facts.commandLine)}`);
+  say(
+    `cmdline arm64: ${label}: ${group.cases.length} line(s), ${facts.warnings.length - split.size} warning(s), ${r.end} after ${(r.ms / 1000).toFixed(1)} s${facts.parsed ? "" : " (the log stops before the parse is done)"}`,
+  );
+}
+
+// XENPRIV_BOOT_ONLY=decisions: the decision oracle alone (the command-line record is left as it is)
+const groups = onlyDecisions ? [] : packLines(lines);
+for (const [i, g] of groups.entries()) await bootLines(g, `boot ${i + 1}/${groups.length}`);
+// a line whose boot showed nothing is booted on its own once more
+for (const c of [...ended.keys()]) {
+  ended.delete(c);
+  await bootLines({ bootargs: `${lines[c]} ${marker(c)}`, cases: [c] }, `line ${c} alone`);
+}
+
+const cases: { line: string; warnings: string[] }[] = [...seen.entries()]
+  .sort((a, b) => a[0] - b[0])
+  .map(([c, warnings]) => ({ line: lines[c] as string, warnings }));
+const record: CmdlineRecord = {
+  oracle: "cmdline",
+  run,
+  seed: SEED,
+  random: RANDOM_LINES,
+  boots,
+  cases,
+  unobserved: [...ended.entries()].map(([c, e]) => ({ line: lines[c] as string, ...e })),
+};
+const file = recordPath(run.xen, "cmdline-arm64.json");
+mkdirSync(dirname(file), { recursive: true });
+if (!onlyDecisions) writeFileSync(file, `${JSON.stringify(record, null, 1)}\n`);
+
+const cmp = compareCmdline(catalogue, cases, config);
+say("");
+say(`oracle: command line (arm64), recorded in ${file}`);
+say(
+  `  ${boots} boots, ${cmp.lines} lines (${HAND_WRITTEN_LINES.length} hand-written, ${RANDOM_LINES} random, seed ${SEED}), ${cmp.tokens} tokens, ${cmp.warnings} warnings printed by Xen`,
+);
+say(
+  `  ${cmp.agreed} of ${cmp.lines} lines agree exactly (${((100 * cmp.agreed) / Math.max(1, cmp.lines)).toFixed(1)} %); ${cmp.handlerOnly} more once the refusals of custom handlers, which the model does not run, are set aside; ${cmp.disagreements.length} disagreement(s); ${record.unobserved.length} line(s) not observed`,
+);
+say(
+  `  refusals by custom handlers (not predicted): ${[...cmp.handlerRefusals].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`,
+);
+say(
+  `  xenpriv cmdline --dt on each booted DTB = the model on its line: ${cliChecked - cliDisagreements.length}/${cliChecked}`,
+);
+for (const d of cmp.disagreements) {
+  say(`  disagreement: ${JSON.stringify(d.line)}`);
+  say(`    xen:   ${JSON.stringify(d.xen)}`);
+  say(`    model: ${JSON.stringify(d.model)}`);
+  for (const e of d.explanation) say(`      ${e}`);
+}
+for (const u of record.unobserved)
+  say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
+for (const l of cliDisagreements) say(`  cli and library differ on: ${JSON.stringify(l)}`);
+
+// ---- §2: hypercall decisions from every domain of dom0less systems, under each XSM module
+const kernel = buildTestKernel();
+const tmp = mkdtempSync(join(tmpdir(), "xenpriv-boot-"));
+const decisionBoots: DecisionRecord["boots"] = [];
+const cells: Cell[] = [];
+for (const sys of ORACLE_SYSTEMS) {
+  const n = sys.domains.length;
+  const images = sys.domains.map((_, i) => ({
+    file: kernelFor(kernel, i, n, join(tmp, `${sys.id}-${i}.img`)),
+    addr: kernelAddress(i),
+  }));
+  for (const policy of ["dummy", "silo"]) {
+    const chosen = chosenDts(
+      sys.domains,
+      images.map(() => kernel.length),
+      `xsm=${policy}`,
+    );
+    const dtb = withChosen(board, chosen, `${sys.id}-${policy}`);
+    const r = await bootArm64(build.image, dtb, {
+      images,
+      stop: (log) => (log.match(/XP \d+ done/g)?.length ?? 0) >= n || PANIC_END.test(log),
+      timeoutMs: 120_000,
+    });
+    const lines = xenLines(r.log);
+    const { outcomes, done } = readOutcomes(lines);
+    const facts = readSerialLog(r.log);
+    decisionBoots.push({
+      system: sys.id,
+      policy,
+      chosen,
+      done,
+      outcomes: outcomes.map((o) => [o.src, o.call, o.target, o.rc, o.status]),
+      ...(facts.panic && { panic: [...facts.panic] }),
+    });
+    const [model] = loadModels({ system: dtb }, [policy]);
+    const these = compareOutcomes(model as Model, sys.domains, outcomes);
+    cells.push(...these);
+    say(
+      `decisions arm64: ${sys.id} xsm=${policy}: ${done.length}/${n} domains done, ${outcomes.length} calls, ${these.filter((c) => c.agree).length} agree, ${r.end} after ${(r.ms / 1000).toFixed(1)} s`,
+    );
+  }
+}
+const decisions: DecisionRecord = {
+  oracle: "decisions",
+  run,
+  calls: KERNEL_CALLS.map((c) => c.op),
+  boots: decisionBoots,
+};
+writeFileSync(recordPath(run.xen, "decisions-arm64.json"), `${JSON.stringify(decisions, null, 1)}\n`);
+const bad = cells.filter((c) => !c.agree);
+say("");
+say(`oracle: hypercall decisions (arm64), recorded in ${recordPath(run.xen, "decisions-arm64.json")}`);
+say(
+  `  ${decisionBoots.length} boots, ${cells.length} cells (caller, operation, target, XSM module), ${cells.length - bad.length} agree (${((100 * (cells.length - bad.length)) / Math.max(1, cells.length)).toFixed(1)} %), ${bad.length} disagreement(s)`,
+);
+for (const c of bad)
+  say(
+    `  disagreement: xsm=${c.policy} ${c.src} ${c.op} ${c.target ?? ""}: xen ${c.xen}, model ${c.model}\n    ${c.explanation}`,
+  );
+process.exit(cmp.disagreements.length || cliDisagreements.length || bad.length ? 1 : 0);
