@@ -51,6 +51,14 @@ for (const r of rows)
       .join("  ")
       .trimEnd(),
   );
+console.log("\nhow the cases came out (the exit codes of their CLI runs; extraction runs none):");
+for (const r of results)
+  console.log(
+    `  ${r.name}: ${Object.entries(r.outcomes)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")}`,
+  );
 for (const r of results)
   for (const f of r.failures.slice(0, 5))
     console.log(`\n${r.name} case ${f.index} (${f.kind}, input ${f.input}):\n${f.message}`);

@@ -40,6 +40,7 @@ async function cli(argv: string[]): Promise<number> {
   let code: number;
   try {
     code = await main(argv);
+    exits.push(code);
   } finally {
     process.stderr.write = write;
     process.exitCode = 0;
@@ -51,17 +52,25 @@ async function cli(argv: string[]): Promise<number> {
   return code;
 }
 
+/** The exit codes of the current case's CLI runs, reported with the next message: what the cases reached. */
+let exits: number[] = [];
+const outcome = () => {
+  const o = exits.length ? `exit ${exits.join(",")}` : "no CLI run";
+  exits = [];
+  return o;
+};
+
 for (let index = Number(fromArg); index < Number(toArg); index++) {
   const { seed, input } = fuzzCase(target, seeds, Number(seedArg), index);
   const path = join(work, target.file);
   writeFileSync(join(work, "case.bin"), input);
   if (target.file !== "unused") writeFileSync(path, input);
-  await send({ kind: "start", index });
+  await send({ kind: "start", index, previous: index > Number(fromArg) ? outcome() : undefined });
   try {
     await target.run({ path, input, index, seed, cli, work });
   } catch (e) {
     await send({ kind: "crash", index, message: (e as Error).stack ?? String(e) });
   }
 }
-await send({ kind: "done" });
+await send({ kind: "done", previous: outcome() });
 process.disconnect?.();

@@ -27,6 +27,9 @@ test("the harness counts a thrown bug and a dead process as crashes and a case t
   assert.equal(r.hangs, 1);
   assert.match(r.failures[0]?.message ?? "", /TypeError: a bug/);
   assert.match(r.failures[2]?.message ?? "", /the process died \(SIGKILL\)/);
+  // the cases that ended (all but the hang and the dead process): bad input (case 6) exits 2, the
+  // others (the throwing case 1 too) ran no CLI
+  assert.deepEqual(r.outcomes, { "no CLI run": 5, "exit 2": 1 });
   // each failing input is kept, as the case that failed
   assert.ok(readFileSync(r.failures[1]?.input ?? "").length > 0);
 });

@@ -13,6 +13,8 @@ export interface FuzzResult {
   /** the longest case, in ms, and its number */
   slowest: number;
   slowestIndex: number;
+  /** how the cases that ran to their end came out (`exit 2`, `exit 0`, `no CLI run`), counted */
+  readonly outcomes: Record<string, number>;
   /** each failing case: where its input was saved and how it failed */
   readonly failures: { index: number; kind: "crash" | "hang"; message: string; input: string }[];
 }
@@ -35,7 +37,16 @@ const TSX = import.meta.resolve("tsx");
 
 /** Runs one target's cases in child processes: one at a time, another started after a hang or a death. */
 async function runTarget(name: string, o: FuzzOptions): Promise<FuzzResult> {
-  const r: FuzzResult = { name, cases: 0, crashes: 0, hangs: 0, slowest: 0, slowestIndex: -1, failures: [] };
+  const r: FuzzResult = {
+    name,
+    cases: 0,
+    crashes: 0,
+    hangs: 0,
+    slowest: 0,
+    slowestIndex: -1,
+    outcomes: {},
+    failures: [],
+  };
   const work = mkdtempSync(join(tmpdir(), "xenpriv-fuzz-"));
   const slug = name.replace(/\W+/g, "-").toLowerCase();
   const keep = (index: number) => {
@@ -74,8 +85,9 @@ async function runTarget(name: string, o: FuzzOptions): Promise<FuzzResult> {
             close(current + 1);
           }
         }, 250);
-        child.on("message", (m: { kind: string; index: number; message: string }) => {
+        child.on("message", (m: { kind: string; index: number; message: string; previous?: string }) => {
           const now = performance.now();
+          if (m.previous) r.outcomes[m.previous] = (r.outcomes[m.previous] ?? 0) + 1;
           const lap = () => {
             if (current >= 0 && now - started > r.slowest) {
               r.slowest = now - started;
