@@ -10,7 +10,7 @@ import { renderSarif } from "./render-sarif.js";
 
 /** The docs of this checkout, as the CLI's default names them. */
 const DOCS = new URL("../../", import.meta.url).href;
-const OPTIONS = { docsBase: DOCS, sourceRoot: "file:///work/repo/", cwd: "file:///work/repo/" };
+const OPTIONS = { docsBase: DOCS, sourceRoot: "file:///example/repo/", cwd: "file:///example/repo/" };
 
 interface Log {
   runs: {
@@ -94,13 +94,13 @@ describe("SARIF", () => {
       span: { file, line: 3, column: 1 },
     });
     const log = renderSarif(
-      [at("boards/my board.dts"), at("/work/repo/a.dts"), at("/elsewhere/b.dts"), at("../c.dts")],
+      [at("boards/my board.dts"), at("/example/repo/a.dts"), at("/elsewhere/b.dts"), at("../c.dts")],
       RULES,
       "0.1.0",
-      { ...OPTIONS, cwd: "file:///work/repo/sub/" },
+      { ...OPTIONS, cwd: "file:///example/repo/sub/" },
     ) as Log;
     assert.ok(validate(log), JSON.stringify(validate.errors));
-    assert.deepEqual(log.runs[0]?.originalUriBaseIds, { "%SRCROOT%": { uri: "file:///work/repo/" } });
+    assert.deepEqual(log.runs[0]?.originalUriBaseIds, { "%SRCROOT%": { uri: "file:///example/repo/" } });
     assert.deepEqual(
       log.runs[0]?.results.map((r) => r.locations?.[0]?.physicalLocation.artifactLocation),
       [
