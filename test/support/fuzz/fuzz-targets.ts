@@ -396,6 +396,17 @@ const seedPe = () =>
     ),
   );
 
+/** A device tree, source or blob, as lint, matrix and cmdline read it, in one of their formats. */
+const runDeviceTree = async (c: CaseContext): Promise<void> => {
+  await c.cli(
+    pick(c, [
+      ["lint", c.path, "-f", pick(c, ["text", "json", "sarif"])],
+      ["matrix", "--system", c.path, "-f", textFormat(c)],
+      ["cmdline", "--dt", c.path, "-f", shortFormat(c)],
+    ]),
+  );
+};
+
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   {
     name: "YAML system",
@@ -477,15 +488,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
       ...files("test/fixtures/devicetree", /\.dts$/),
     ],
     dict: DTS_TOKENS,
-    run: async (c) => {
-      await c.cli(
-        pick(c, [
-          ["lint", c.path, "-f", pick(c, ["text", "json", "sarif"])],
-          ["matrix", "--system", c.path, "-f", textFormat(c)],
-          ["cmdline", "--dt", c.path, "-f", shortFormat(c)],
-        ]),
-      );
-    },
+    run: runDeviceTree,
   },
   {
     name: "DTB",
@@ -500,15 +503,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
         }
       }),
     dict: BINARY_WORDS,
-    run: async (c) => {
-      await c.cli(
-        pick(c, [
-          ["lint", c.path, "-f", pick(c, ["text", "json", "sarif"])],
-          ["matrix", "--system", c.path, "-f", textFormat(c)],
-          ["cmdline", "--dt", c.path, "-f", shortFormat(c)],
-        ]),
-      );
-    },
+    run: runDeviceTree,
   },
   {
     name: ".config",
