@@ -329,7 +329,7 @@ export function parseFile(file: { readonly path: string; readonly text: string }
 }
 
 export interface ReadTreeOptions {
-  /** each file as it is parsed, in any order */
+  /** each file as it is parsed, in any order, against every file read (not all of which are parsed) */
   readonly progress?: (done: number, total: number) => void;
   /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
   readonly cacheDir?: string;

@@ -51,7 +51,8 @@ export function cacheDirOf(o: ExtractCliOptions): string | undefined {
 function progressReporter(): ((stage: string, done?: number, total?: number) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (stage, done, total) => {
-    const n = total ? ` ${done}/${total} files` : "";
+    // only the files that can matter are parsed: the count stops short of the files read
+    const n = total ? ` ${done} of ${total} files` : "";
     process.stderr.write(`\r\x1b[Kextract: ${stage}${n}`);
   };
 }
