@@ -233,6 +233,9 @@ const BINARY: Record<string, { prec: number; op: (a: bigint, b: bigint) => bigin
   "|": { prec: 0, op: (a, b) => a | b },
 };
 
+/** Nesting past which a macro body is not evaluated (Xen's constants nest a few parentheses). */
+const MAX_EXPRESSION_DEPTH = 256;
+
 /**
  * The value of a macro body, or null if it is not a simple integer expression.
  * BigInt so that `1UL << 40` is not cut to 32 bits; results beyond 2^53 are skipped.
@@ -244,7 +247,17 @@ function evaluate(
 ): number | null {
   const tokens = body.match(/0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|\S/g) ?? [];
   let i = 0;
+  // parentheses and signs nest the recursion: a body of 100,000 `(` is no simple expression
+  let depth = 0;
   const primary = (): bigint | null => {
+    if (++depth > MAX_EXPRESSION_DEPTH) return null;
+    try {
+      return primaryAt();
+    } finally {
+      depth--;
+    }
+  };
+  const primaryAt = (): bigint | null => {
     const t = tokens[i++];
     if (t === undefined) return null;
     if (t === "(") {
