@@ -202,6 +202,8 @@ function code(line: string, state: { inComment: boolean }): string {
   if (!state.inComment && !line.includes("/")) return line.trimEnd();
   let out = "";
   let at = 0;
+  // the next `//`, looked for again only once passed: a line of 100,000 comments was quadratic
+  let slash = -2;
   while (at < line.length) {
     if (state.inComment) {
       const end = line.indexOf("*/", at);
@@ -212,7 +214,7 @@ function code(line: string, state: { inComment: boolean }): string {
       continue;
     }
     const open = line.indexOf("/*", at);
-    const slash = line.indexOf("//", at);
+    if (slash !== -1 && slash < at) slash = line.indexOf("//", at);
     if (slash >= 0 && (open < 0 || slash < open)) return (out + line.slice(at, slash)).trimEnd();
     if (open < 0) return (out + line.slice(at)).trimEnd();
     out += line.slice(at, open);
