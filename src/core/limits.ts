@@ -10,6 +10,8 @@ export const LIMITS = {
   documentBytes: 16 * 2 ** 20,
   /** nested collections in a YAML or JSON document (the deepest shipped file has 14) */
   nesting: 100,
+  /** nested `#if` in a C file the extractor reads (C requires 63; Xen nests a few) */
+  conditionalNesting: 256,
   /** nodes that aliases (`*name`) add to a YAML document when expanded: an alias bomb stops here */
   aliasNodes: 1_000_000,
   /** words on xenpriv's own command line */

@@ -202,6 +202,8 @@ function code(line: string, state: { inComment: boolean }): string {
   if (!state.inComment && !line.includes("/")) return line.trimEnd();
   let out = "";
   let at = 0;
+  // the next `//`, looked for again only once passed: a line of 100,000 comments was quadratic
+  let slash = -2;
   while (at < line.length) {
     if (state.inComment) {
       const end = line.indexOf("*/", at);
@@ -212,7 +214,7 @@ function code(line: string, state: { inComment: boolean }): string {
       continue;
     }
     const open = line.indexOf("/*", at);
-    const slash = line.indexOf("//", at);
+    if (slash !== -1 && slash < at) slash = line.indexOf("//", at);
     if (slash >= 0 && (open < 0 || slash < open)) return (out + line.slice(at, slash)).trimEnd();
     if (open < 0) return (out + line.slice(at)).trimEnd();
     out += line.slice(at, open);
@@ -233,6 +235,9 @@ const BINARY: Record<string, { prec: number; op: (a: bigint, b: bigint) => bigin
   "|": { prec: 0, op: (a, b) => a | b },
 };
 
+/** Nesting past which a macro body is not evaluated (Xen's constants nest a few parentheses). */
+const MAX_EXPRESSION_DEPTH = 256;
+
 /**
  * The value of a macro body, or null if it is not a simple integer expression.
  * BigInt so that `1UL << 40` is not cut to 32 bits; results beyond 2^53 are skipped.
@@ -244,7 +249,17 @@ function evaluate(
 ): number | null {
   const tokens = body.match(/0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|\S/g) ?? [];
   let i = 0;
+  // parentheses and signs nest the recursion: a body of 100,000 `(` is no simple expression
+  let depth = 0;
   const primary = (): bigint | null => {
+    if (++depth > MAX_EXPRESSION_DEPTH) return null;
+    try {
+      return primaryAt();
+    } finally {
+      depth--;
+    }
+  };
+  const primaryAt = (): bigint | null => {
     const t = tokens[i++];
     if (t === undefined) return null;
     if (t === "(") {

@@ -3,6 +3,8 @@
  * hold at each point, where no build goes (`#if 0`), and which conditions could not be kept.
  */
 
+import { LIMITS } from "../core/limits.js";
+
 const CONFIG = /^CONFIG_[A-Za-z0-9_]+$/;
 
 /** Lines with comments blanked and directive continuations joined, each with its first line number. */
@@ -45,6 +47,9 @@ export interface Scope {
 /** Applies one directive to the stack; returns a problem message, or null. */
 export function conditional(frames: Frame[], name: string, rest: string, line: number): string | null {
   const top = frames.at(-1);
+  // each directive reads every open frame: 20,000 nested `#if` would be quadratic
+  if ((name === "if" || name === "ifdef" || name === "ifndef") && frames.length >= LIMITS.conditionalNesting)
+    return `\`#${name}\` nested more than ${LIMITS.conditionalNesting} deep`;
   switch (name) {
     case "ifdef":
     case "ifndef": {

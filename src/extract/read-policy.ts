@@ -33,7 +33,9 @@ const HELP = {
 /** ERROR and MISSING nodes: text the grammar could not place, after macro blanking. */
 function syntaxGaps(root: Node, path: string): Gap[] {
   const out: Gap[] = [];
-  const visit = (n: Node): void => {
+  // in text order, with a stack of its own: broken text can nest tens of thousands deep
+  const stack: Node[] = root.hasError ? [root] : [];
+  for (let n = stack.pop(); n; n = stack.pop()) {
     if (n.type === "ERROR" || n.isMissing) {
       const text = n.text.split("\n")[0]?.trim().slice(0, 60) ?? "";
       out.push({
@@ -42,11 +44,14 @@ function syntaxGaps(root: Node, path: string): Gap[] {
         reason: n.isMissing ? `\`${n.type}\` missing here` : `\`${text}\` is not C the parser can read`,
         column: n.startPosition.column + 1,
       });
-      return;
+      continue;
     }
-    for (const c of n.children) if (c && (c.hasError || c.isMissing)) visit(c);
-  };
-  if (root.hasError) visit(root);
+    const children = n.children;
+    for (let k = children.length - 1; k >= 0; k--) {
+      const c = children[k];
+      if (c && (c.hasError || c.isMissing)) stack.push(c);
+    }
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
  * IPC when each starts and how each crashing one failed. The parent kills it on a hang and starts
  * another from the next case; stdout (the CLI's output) goes nowhere.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../../src/cli/main.js";
 import { fuzzCase } from "./fuzz-case.js";
@@ -20,6 +20,8 @@ const target = [...FUZZ_TARGETS, SELF_TEST_TARGET].find((t) => t.name === name);
 if (!target) throw new Error(`no fuzz target \`${name}\``);
 const seeds = target.seeds();
 mkdirSync(work, { recursive: true });
+// a process killed under a case (a hang) left its case in the trees it changes: start from fresh copies
+rmSync(join(work, "trees"), { recursive: true, force: true });
 // a parent that is gone (killed, or stopped with ^C) takes its cases with it
 process.on("disconnect", () => process.exit(0));
 const send = (m: unknown) => new Promise<void>((resolve) => process.send?.(m, () => resolve()));
