@@ -62,7 +62,7 @@ interface Scope {
 export function readFlaskHooks(files: readonly FlaskSourceFile[], parse: ParseC): FlaskHook[] {
   const functions = new Map<string, CFunction>();
   for (const f of files)
-    for (const fn of functionsIn(parse(blankMacros(f.text)).rootNode, f.path, null))
+    for (const fn of functionsIn(parse(blankMacros(f.text), f.path).rootNode, f.path, null))
       if (!functions.has(fn.name)) functions.set(fn.name, fn);
   // a name a define ties to a defined function is that function: flask_op.c compiles itself again for
   // 32-bit guests under `#define do_flask_op compat_flask_op` (flask_op.c:777 at RELEASE-4.22.0), and

@@ -725,7 +725,7 @@ export async function extractHypercallCatalogue(
 
   const hypercalls = readHypercalls(treeRoot, publicFiles, defines, iface);
   const structures = new Structures();
-  for (const [f, text] of texts) structures.add(parse(text).rootNode, f);
+  for (const [f, text] of texts) structures.add(parse(text, f).rootNode, f);
   return buildCatalogue(known, xen, hypercalls, structures, texts, defines);
 }
 

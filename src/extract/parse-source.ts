@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { blankMacros } from "./blank-macros.js";
 import { loadArraysParser, type ParseArrays } from "./c-parser.js";
 import type { ParseCache } from "./parse-cache.js";
@@ -28,7 +29,7 @@ export async function parseSource(
   const found = cached(root, file, cache);
   if ("tree" in found) return found;
   parser ??= loadArraysParser();
-  return parsed(found, await parser, cache, asBytes);
+  return parsed(found, join(root, file), await parser, cache, asBytes);
 }
 
 /** parseSource with a parser already loaded, on this thread. */
@@ -39,7 +40,7 @@ export function parseSourceWith(
   cache: ParseCache | undefined,
 ): ParsedSource {
   const found = cached(root, file, cache);
-  return "tree" in found ? found : parsed(found, parse, cache, false);
+  return "tree" in found ? found : parsed(found, join(root, file), parse, cache, false);
 }
 
 type Found = ParsedSource | { readonly text: string; readonly key: string | undefined };
@@ -54,11 +55,12 @@ function cached(root: string, file: string, cache: ParseCache | undefined): Foun
 
 function parsed(
   { text, key }: { readonly text: string; readonly key: string | undefined },
+  path: string,
   parse: ParseArrays,
   cache: ParseCache | undefined,
   asBytes: boolean,
 ): ParsedSource {
-  const tree = parse(text);
+  const tree = parse(text, path);
   if (!key && !asBytes) return { text, tree };
   const bytes = treeToBytes(tree);
   if (key) cache?.put(key, bytes);

@@ -137,7 +137,7 @@ const located =
 export function readPolicy(root: string, parse: ParseC): PolicyReading {
   const text = readSource(root, DUMMY_H);
   // parseFile's reading, keeping the tree to find what the parser could not read
-  const tree = parse(blankMacros(text));
+  const tree = parse(blankMacros(text), join(root, DUMMY_H));
   const dummyH: ParsedFile = { path: DUMMY_H, functions: functionsIn(tree.rootNode, DUMMY_H, null) };
   const hooksH = existsSync(join(root, HOOKS_H))
     ? { path: HOOKS_H, text: readSource(root, HOOKS_H) }
