@@ -325,7 +325,10 @@ export interface ParsedFile {
 }
 
 export function parseFile(file: { readonly path: string; readonly text: string }, parse: ParseC): ParsedFile {
-  return { path: file.path, functions: functionsIn(parse(blankMacros(file.text), file.path).rootNode, file.path, null) };
+  return {
+    path: file.path,
+    functions: functionsIn(parse(blankMacros(file.text), file.path).rootNode, file.path, null),
+  };
 }
 
 export interface ReadTreeOptions {
