@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { loadDeviceTree } from "../src/devicetree/load-device-tree.js";
 import { checkBootRules } from "../src/system/boot-rules.js";
 import { systemFromDeviceTree } from "../src/system/device-tree-system.js";
-import { parseXenConfig } from "../src/system/xen-config.js";
+import { parseXenConfig } from "../src/cmdline/xen-config.js";
 import { dotConfig } from "./support/boards.js";
 
 const dir = new URL("./fixtures/xen-docs/", import.meta.url).pathname;

@@ -4,7 +4,7 @@ import { board, brokenRules, domain, dotConfig } from "../../test/support/boards
 import { parseDts } from "../devicetree/parse-dts.js";
 import { armIommu, iommuCommandLine } from "./arm-iommu.js";
 import { systemFromDeviceTree } from "./device-tree-system.js";
-import { parseXenConfig } from "./xen-config.js";
+import { parseXenConfig } from "../cmdline/xen-config.js";
 
 const BND = "xen/common/device-tree/dom0less-bindings.c";
 const PT = "xen/drivers/passthrough";

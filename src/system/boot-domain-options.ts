@@ -12,7 +12,7 @@ import {
   OPTIONS,
 } from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
+import { configOption } from "../cmdline/xen-config.js";
 import { isCompatible, xenReadCells, xenReadString, xenReadU32 } from "./xen-dt-property.js";
 
 const ADB = "xen/arch/arm/dom0less-build.c";

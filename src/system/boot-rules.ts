@@ -10,7 +10,7 @@ import { missingKernel, moduleRules, registerModules } from "./boot-modules.js";
 import { sharedMemoryRules } from "./boot-shared-memory.js";
 import { staticMemoryRules } from "./boot-static-memory.js";
 import { type BootDomain, type DeviceTreeSystem, DOMAIN_CAPS } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
+import { configOption } from "../cmdline/xen-config.js";
 import { isAvailable, isCompatible, xenReadString, xenReadU32, xenReadU64 } from "./xen-dt-property.js";
 
 /**

@@ -9,7 +9,7 @@ import {
   scanCells,
 } from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
+import { configOption } from "../cmdline/xen-config.js";
 import { cellsNumber, xenReadCells, xenReadU64 } from "./xen-dt-property.js";
 
 const SMEM = "xen/common/device-tree/static-memory.c";

@@ -17,7 +17,7 @@ import {
   systemFromDeviceTree,
 } from "./device-tree-system.js";
 import { BuildEntrySchema, type DomainEntry, DomainEntrySchema, SystemFileSchema } from "./system-schema.js";
-import { disabledOptions } from "./xen-config.js";
+import { disabledOptions } from "../cmdline/xen-config.js";
 
 /** Keys allowed at each level, from the schema itself, for "did you mean" help. */
 function keysFor(path: readonly PropertyKey[]): readonly string[] {

@@ -8,7 +8,7 @@ import { fail } from "../../core/errors.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderDiagnosticsMarkdown } from "../../report/render-diagnostics-markdown.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
-import { configOption, readXenConfig } from "../../system/xen-config.js";
+import { configOption, readXenConfig } from "../../cmdline/xen-config.js";
 import type { Output } from "../output.js";
 import { type CmdlineOptions, lockdownFacts } from "./cmdline.js";
 

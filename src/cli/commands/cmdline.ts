@@ -19,7 +19,7 @@ import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderDiagnosticsMarkdown } from "../../report/render-diagnostics-markdown.js";
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { imageSbat } from "../../sbat/image-sbat.js";
-import { configOption, readXenConfig, type XenConfig } from "../../system/xen-config.js";
+import { configOption, readXenConfig, type XenConfig } from "../../cmdline/xen-config.js";
 import type { Output } from "../output.js";
 
 export interface CmdlineOptions {
