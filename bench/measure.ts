@@ -2,7 +2,6 @@
 // bench/run.ts bundles this file like scripts/build.mjs bundles dist/ and prints one JSON line.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { matrixCommand } from "../src/cli/commands/matrix.js";
 import type { Domain } from "../src/model/domain.js";
 import { builtinProfile } from "../src/privcmd/builtin-profiles.js";
 import { CONDITIONAL, compileProfile, decideHypercall } from "../src/privcmd/compile-profile.js";
@@ -15,6 +14,7 @@ import { loadHypercallCatalogue } from "../src/privcmd/load-hypercall-catalogue.
 import type { PrivcmdCall } from "../src/privcmd/privcmd-call.js";
 import { DecisionIndex } from "../src/query/decision-index.js";
 import { evaluate } from "../src/query/evaluate.js";
+import { matrix } from "../src/query/matrix.js";
 import type { Model } from "../src/query/model.js";
 import { cRule, generatedModel, rng, SEED, triples } from "./workload.js";
 
@@ -153,10 +153,9 @@ export function measureEvaluate(): EvaluateResult {
 /** The matrix command once: milliseconds, V8 heap in use with the result alive, cell count. */
 function matrixOnce(model: Model): { ms: number; heapUsed: number; cells: number } {
   const t = performance.now();
-  const out = matrixCommand(model);
+  const { cells } = matrix(model).toJSON();
   const ms = performance.now() - t;
   const heapUsed = process.memoryUsage().heapUsed;
-  const { cells } = out.json as { cells: unknown[][] };
   return { ms, heapUsed, cells: cells.reduce((n, row) => n + row.length, 0) };
 }
 

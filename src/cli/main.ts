@@ -1,30 +1,30 @@
 import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import type { CmdlineOptions } from "../cmdline/boot-sources.js";
 import { LOCKDOWN_MODEL_IDS } from "../cmdline/lockdown-models.js";
 import { SAFE_LIST_IDS } from "../cmdline/safe-lists.js";
 import { shippedOptionVersions } from "../cmdline/shipped-option-versions.js";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { LIMITS } from "../core/limits.js";
+import type { PrivcmdCheckOptions } from "../privcmd/privcmd-check.js";
+import type { ClassifyOptions } from "../privcmd/privcmd-classify.js";
+import type { EmuOptions } from "../privcmd/privcmd-emu.js";
 import type { Model } from "../query/model.js";
 import type { VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
-import type { CmdlineOptions } from "./commands/cmdline.js";
-import type { LintOptions } from "./commands/lint.js";
+import type { LintCliOptions } from "./commands/lint.js";
 import type { OptionsListOptions } from "./commands/options.js";
-import type { EmuOptions, ExportOptions, PrivcmdOptions } from "./commands/privcmd.js";
-import type { PrivcmdCheckOptions } from "./commands/privcmd-check.js";
+import type { ExportOptions } from "./commands/privcmd.js";
 import type { ReportOptions } from "./commands/report.js";
 import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
 import { EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
 
-type PrivcmdClassifyOptions = PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean };
-
 // Command modules are imported when their command runs: a cold `sbat check` then loads the PE
 // reader and shim's rules, not the catalogue, the models and the schemas of every other command.
-const context = () => import("./context.js");
+const models = () => import("../query/load-models.js");
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, denied: 1, input: 2, internal: 3 } as const;
@@ -89,11 +89,12 @@ export function program(): Command {
     .option("--with <name=domain>", "bind an extra operand of the operation (repeatable)", collect, [])
     .action(
       async (src: string, op: string, target: string | undefined, o: CommonOptions & { with: string[] }) => {
-        const [{ checkCommand }, { loadModel }] = await Promise.all([
+        const [{ checkOutput }, { check }, { loadModel }] = await Promise.all([
           import("./commands/check.js"),
-          context(),
+          import("../query/check.js"),
+          models(),
         ]);
-        emit(checkCommand(loadModel(o), src, op, target, o.with), o.format);
+        emit(checkOutput(check(loadModel(o), src, op, { target, with: o.with })), o.format);
       },
     );
 
@@ -101,33 +102,36 @@ export function program(): Command {
     .description("which domains may perform <op>, and on which targets")
     .option("--on <target>", "only this target domain")
     .action(async (op: string, o: CommonOptions & { on?: string }) => {
-      const [{ whoCanCommand }, { loadModel }] = await Promise.all([
+      const [{ whoCanOutput }, { whoCan }, { loadModel }] = await Promise.all([
         import("./commands/who-can.js"),
-        context(),
+        import("../query/who-can.js"),
+        models(),
       ]);
-      emit(whoCanCommand(loadModel(o), op, o.on), o.format);
+      emit(whoCanOutput(whoCan(loadModel(o), op, { on: o.on })), o.format);
     });
 
   common(p.command("what-can").argument("<domain>", "domain (name or domid)"))
     .description("every operation <domain> may perform, and on whom")
     .option("--all", "also list the operations it may not perform")
     .action(async (d: string, o: CommonOptions & { all?: boolean }) => {
-      const [{ whatCanCommand }, { loadModel }] = await Promise.all([
+      const [{ whatCanOutput }, { whatCan }, { loadModel }] = await Promise.all([
         import("./commands/what-can.js"),
-        context(),
+        import("../query/what-can.js"),
+        models(),
       ]);
-      emit(whatCanCommand(loadModel(o), d, o.all), o.format);
+      emit(whatCanOutput(whatCan(loadModel(o), d, { all: o.all })), o.format);
     });
 
   common(p.command("matrix"))
     .description("domains x operations, targets summarised by relation")
     .option("--hypercall <names>", "only these hypercalls (comma-separated, repeatable)", collect, [])
     .action(async (o: CommonOptions & { hypercall: string[] }) => {
-      const [{ matrixCommand }, { loadModel }] = await Promise.all([
+      const [{ matrixOutput }, { matrix }, { loadModel }] = await Promise.all([
         import("./commands/matrix.js"),
-        context(),
+        import("../query/matrix.js"),
+        models(),
       ]);
-      emit(matrixCommand(loadModel(o), o.hypercall), o.format);
+      emit(matrixOutput(matrix(loadModel(o), { hypercalls: o.hypercall })), o.format);
     });
 
   common(p.command("diff"), false)
@@ -141,12 +145,11 @@ export function program(): Command {
     .action(
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
-          const [{ diffXenCommand }, { systemOptions }, { hasChanges }] = await Promise.all([
+          const [{ diffXenCommand }, { hasChanges }] = await Promise.all([
             import("./commands/diff-xen.js"),
-            context(),
             import("../query/version-diff.js"),
           ]);
-          const out = await diffXenCommand(o.xen, o.vs, o.system, o.hypercall, systemOptions(o));
+          const out = await diffXenCommand(o.xen, o.vs, o);
           const changed = hasChanges(out.json as VersionDiff);
           emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
           return;
@@ -155,12 +158,13 @@ export function program(): Command {
           throw new InputError([
             error("cli/diff-needs-side", "diff needs `--policy A --vs B` or `--xen A --vs B`"),
           ]);
-        const [{ diffCommand }, { loadModels }] = await Promise.all([
+        const [{ diffOutput }, { diffPolicies }, { loadModels }] = await Promise.all([
           import("./commands/diff.js"),
-          context(),
+          import("../query/diff-policies.js"),
+          models(),
         ]);
         const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
-        const out = diffCommand(from, to, o.hypercall);
+        const out = diffOutput(diffPolicies(from, to, { hypercalls: o.hypercall }));
         const changed = (out.json as { changes: unknown[] }).changes.length > 0;
         emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
       },
@@ -172,7 +176,7 @@ export function program(): Command {
     .option("--hook <name>", "only operations that pass this hook (without xsm_)")
     .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
     .action(async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) => {
-      const [{ opsCommand }, { loadModel }] = await Promise.all([import("./commands/ops.js"), context()]);
+      const [{ opsCommand }, { loadModel }] = await Promise.all([import("./commands/ops.js"), models()]);
       emit(opsCommand(loadModel(o), o), o.format);
     });
 
@@ -409,9 +413,13 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--disputed", "only operations whose sources disagree")
     .addOption(privcmdFormat())
-    .action(async (o: PrivcmdClassifyOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/privcmd.js")).privcmdClassifyCommand(o), o.format),
-    );
+    .action(async (o: ClassifyOptions & { format: CommonOptions["format"] }) => {
+      const [{ privcmdClassifyOutput }, { privcmdClassify }] = await Promise.all([
+        import("./commands/privcmd.js"),
+        import("../privcmd/privcmd-classify.js"),
+      ]);
+      emit(privcmdClassifyOutput(o.xen, privcmdClassify(o)), o.format);
+    });
   privcmd
     .command("emu")
     .argument(
@@ -448,9 +456,13 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     .option("--no-lockdown", "the kernel is not locked down (XenServer's filter is then off)")
     .option("--trace <file>", "a JSON Lines trace of calls, one object per line; prints a summary")
     .addOption(privcmdFormat())
-    .action(async (call: string[], o: EmuOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/privcmd.js")).privcmdEmuCommand(call, o), o.format),
-    );
+    .action(async (call: string[], o: EmuOptions & { format: CommonOptions["format"] }) => {
+      const [{ privcmdEmuOutput }, { privcmdEmu }] = await Promise.all([
+        import("./commands/privcmd.js"),
+        import("../privcmd/privcmd-emu.js"),
+      ]);
+      emit(privcmdEmuOutput(privcmdEmu(call, o)), o.format);
+    });
   privcmd
     .command("check")
     .description(
@@ -509,9 +521,13 @@ reads the call's arguments is "allowed only if" the conditions printed, not bloc
 Exit codes: 0 no needed call is blocked; 1 at least one is; 2 bad input.
 `,
     )
-    .action(async (o: PrivcmdCheckOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/privcmd-check.js")).privcmdCheckCommand(o), o.format),
-    );
+    .action(async (o: PrivcmdCheckOptions & { format: CommonOptions["format"] }) => {
+      const [{ privcmdCheckOutput }, { privcmdCheck }] = await Promise.all([
+        import("./commands/privcmd-check.js"),
+        import("../privcmd/privcmd-check.js"),
+      ]);
+      emit(privcmdCheckOutput(privcmdCheck(o)), o.format);
+    });
   privcmd
     .command("export")
     .description(
@@ -595,15 +611,15 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
       "--docs-uri <uri>",
       "SARIF: where xenpriv's docs/ folder is published, for each rule's helpUri; default: the installed package's docs",
     )
-    .action(async (system: string | undefined, o: LintOptions & { rule: string[] }) => {
+    .action(async (system: string | undefined, o: LintCliOptions & { rule: string[] }) => {
       const [{ lintCommand }, { builtinSystemPath }] = await Promise.all([
         import("./commands/lint.js"),
-        context(),
+        models(),
       ]);
       const { text, exitCode } = lintCommand(system ?? builtinSystemPath(), {
         ...o,
         ...(o.rule.length === 0 && { rule: undefined }),
-      } as LintOptions);
+      } as LintCliOptions);
       writeSync(1, `${text}\n`);
       process.exitCode = exitCode;
     });
@@ -620,15 +636,18 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
       "the main job on the built-in example: the matrix under dummy, then the diff dummy -> hw-priv-v1",
     )
     .action(async (o: CommonOptions) => {
-      const [{ matrixCommand }, { diffCommand }, { loadModels }] = await Promise.all([
-        import("./commands/matrix.js"),
-        import("./commands/diff.js"),
-        context(),
-      ]);
+      const [{ matrixOutput }, { diffOutput }, { matrix }, { diffPolicies }, { loadModels }] =
+        await Promise.all([
+          import("./commands/matrix.js"),
+          import("./commands/diff.js"),
+          import("../query/matrix.js"),
+          import("../query/diff-policies.js"),
+          models(),
+        ]);
       const [dummy, hwPrivV1] = loadModels(o, ["dummy", "hw-priv-v1"]) as [Model, Model];
       const text = [
-        render(matrixCommand(dummy), o.format),
-        render(diffCommand(dummy, hwPrivV1), o.format),
+        render(matrixOutput(matrix(dummy)), o.format),
+        render(diffOutput(diffPolicies(dummy, hwPrivV1)), o.format),
       ].join("\n\n");
       writeSync(1, `${text}\n`);
     });

@@ -10,6 +10,7 @@ import { builtinProfile } from "./builtin-profiles.js";
 import { classify } from "./classify.js";
 import { errnoNumber } from "./errno.js";
 import { evaluateCall } from "./evaluate-call.js";
+import { cName, renderFilterHeader } from "./filter-header.js";
 import { buildFilterProgram, UNKNOWN_SUBOP } from "./filter-program.js";
 import { numberOf } from "./hypercall-catalogue.js";
 import { loadLinuxPrivcmd, loadXenServerFilter } from "./load-filter-facts.js";
@@ -17,7 +18,6 @@ import { loadHypercallCatalogue } from "./load-hypercall-catalogue.js";
 import { parseProfile } from "./parse-profile.js";
 import type { PrivcmdCall } from "./privcmd-call.js";
 import type { Profile } from "./profile.js";
-import { cName, renderFilterHeader } from "./filter-header.js";
 
 const root = packageRoot();
 const HARNESS = join(root, "test", "fixtures", "privcmd-export", "harness.c");

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { packageRoot } from "../core/package-root.js";
 import { builtinProfile } from "./builtin-profiles.js";
+import { renderFilterListing } from "./filter-listing.js";
 import { buildFilterProgram } from "./filter-program.js";
 import { loadLinuxPrivcmd, loadXenServerFilter } from "./load-filter-facts.js";
 import { loadHypercallCatalogue } from "./load-hypercall-catalogue.js";
 import { parseProfile } from "./parse-profile.js";
-import { renderFilterListing } from "./filter-listing.js";
 
 const filter = loadXenServerFilter();
 const linux = loadLinuxPrivcmd();

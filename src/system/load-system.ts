@@ -1,5 +1,6 @@
 import { closeSync, constants, openSync, readSync } from "node:fs";
 import type { z } from "zod";
+import { disabledOptions } from "../cmdline/xen-config.js";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { readInput } from "../core/read-input.js";
@@ -17,7 +18,6 @@ import {
   systemFromDeviceTree,
 } from "./device-tree-system.js";
 import { BuildEntrySchema, type DomainEntry, DomainEntrySchema, SystemFileSchema } from "./system-schema.js";
-import { disabledOptions } from "../cmdline/xen-config.js";
 
 /** Keys allowed at each level, from the schema itself, for "did you mean" help. */
 function keysFor(path: readonly PropertyKey[]): readonly string[] {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { analyseCmdline } from "../../cmdline/analyse-cmdline.js";
 import type { LockdownModelId } from "../../cmdline/lockdown-models.js";
 import type { SafeListId } from "../../cmdline/safe-lists.js";
 import { error } from "../../core/diagnostic.js";
@@ -8,14 +9,15 @@ import { packageRoot } from "../../core/package-root.js";
 import type { Finding } from "../../lint/rule.js";
 import { runLint } from "../../lint/run-lint.js";
 import { DecisionIndex } from "../../query/decision-index.js";
+import { loadModels } from "../../query/load-models.js";
 import type { Model } from "../../query/model.js";
 import { renderHtmlReport } from "../../report/html-report.js";
+import { shownDiagnostics, tokenApplied } from "../../report/render-cmdline.js";
 import { buildReportData, type ReportFinding, type ReportLockdown } from "../../report/report-data.js";
-import { type CommonOptions, loadModels } from "../context.js";
+import type { CommonOptions } from "../context.js";
 import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
-import { analyseCmdline, shownDiagnostics, tokenApplied } from "./cmdline.js";
 
 export interface ReportOptions extends Omit<CommonOptions, "format"> {
   readonly vs?: string;

@@ -1,46 +1,28 @@
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
-import { cellLabel, cellOf } from "../../query/cells.js";
-import { DecisionIndex } from "../../query/decision-index.js";
-import { evaluate } from "../../query/evaluate.js";
-import { type Model, resolveDomain, resolveOp } from "../../query/model.js";
+import { cellLabel } from "../../query/cells.js";
+import type { WhoCan } from "../../query/who-can.js";
 import type { Output } from "../output.js";
 
 /** `xenpriv who-can <op> [--on <target>]`. */
-export function whoCanCommand(model: Model, opRef: string, on?: string): Output {
-  const op = resolveOp(model, opRef);
-  if (on !== undefined && op.target.kind === "none")
-    fail(
-      error(
-        "query/unexpected-target",
-        `\`${op.id}\` takes no target domain, got \`--on ${on}\``,
-        undefined,
-        "drop --on",
-      ),
-    );
-  if (on !== undefined) {
-    const target = resolveDomain(model, on);
-    const decisions = model.domains.map((d) => evaluate(model, op, d, target));
-    const allowed = decisions.filter((d) => d.decision === "allow");
+export function whoCanOutput(w: WhoCan): Output {
+  if ("decisions" in w) {
+    const allowed = w.decisions.filter((d) => d.decision === "allow");
     return {
       kind: "who-can",
-      json: { op: op.id, target: target.name, policy: model.policy.name, decisions },
-      text: `${allowed.length} of ${decisions.length} domains may ${op.id} on ${target.name} under ${model.policy.name}`,
+      json: w,
+      text: `${allowed.length} of ${w.decisions.length} domains may ${w.op} on ${w.target} under ${w.policy}`,
       table: {
         columns: ["domain", "decision", "error", "conditions"],
-        rows: decisions.map((d) => [d.src, d.decision, d.error ?? "", d.conditions.join("; ")]),
+        rows: w.decisions.map((d) => [d.src, d.decision, d.error ?? "", d.conditions.join("; ")]),
       },
     };
   }
-  const ix = new DecisionIndex(model, [op]);
-  const cells = model.domains.map((_, s) => cellOf(ix, 0, s));
   return {
     kind: "who-can",
-    json: { op: op.id, policy: model.policy.name, cells },
-    text: `who may ${op.id} under ${model.policy.name} (${op.summary})`,
+    json: { op: w.op, policy: w.policy, cells: w.cells },
+    text: `who may ${w.op} under ${w.policy} (${w.summary})`,
     table: {
-      columns: ["domain", "may", ...(op.target.kind === "domain" ? ["on others"] : [])],
-      rows: cells.map((c) => [c.domain, cellLabel(c), ...(c.others ? [c.others] : [])]),
+      columns: ["domain", "may", ...(w.targeted ? ["on others"] : [])],
+      rows: w.cells.map((c) => [c.domain, cellLabel(c), ...(c.others ? [c.others] : [])]),
     },
   };
 }
