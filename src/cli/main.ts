@@ -21,6 +21,7 @@ import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
 import { EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
+import { writeChunks } from "./write-out.js";
 
 // Command modules are imported when their command runs: a cold `sbat check` then loads the PE
 // reader and shim's rules, not the catalogue, the models and the schemas of every other command.
@@ -60,8 +61,7 @@ function common(cmd: Command, withPolicy = true): Command {
 }
 
 function emit(out: Output, format: CommonOptions["format"]): void {
-  const text = render(out, format);
-  writeSync(1, text.endsWith("\n") ? text : `${text}\n`);
+  writeChunks(1, out.chunks ? out.chunks(format) : [render(out, format)]);
   process.exitCode = out.exitCode ?? EXIT.ok;
 }
 

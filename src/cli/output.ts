@@ -9,10 +9,16 @@ export interface Output {
   readonly text?: string;
   readonly markdown?: string;
   readonly exitCode?: number;
+  /**
+   * The output in a format as chunks written one after the other, for outputs too large to be one
+   * string (a matrix of 32,752 domains); the same bytes `render` would give.
+   */
+  readonly chunks?: (format: Format) => Iterable<string>;
 }
 
 /** Renders an output in the chosen format; JSON carries a version and its kind. */
 export function render(out: Output, format: Format): string {
+  if (out.chunks) return [...out.chunks(format)].join("");
   switch (format) {
     case "json":
       return JSON.stringify({ version: 1, kind: out.kind, ...(out.json as object) }, null, 2);

@@ -45,7 +45,7 @@ export interface PrivcmdCheck {
 export function privcmdCheck(o: PrivcmdCheckOptions): PrivcmdCheck {
   const system = loadSystem(o);
   const xen = o.xen ?? system.xen;
-  const at = o.xen ? undefined : system.valueSpans?.xen;
+  const at = o.xen ? undefined : () => system.valueSpans?.xen;
   const facts = atSpan(at, () => privcmdFacts(xen, o.profile === "xenserver"));
   const profile = privcmdProfile(o.profile, facts);
   const catalogue = atSpan(at, () => xsmCatalogueOf(xen));

@@ -64,7 +64,10 @@ export function modelsOf(
 ): Model[] {
   const catalogue = xen
     ? loadCatalogue(xen)
-    : atSpan(system.valueSpans?.xen, () => loadCatalogue(system.xen));
+    : atSpan(
+        () => system.valueSpans?.xen,
+        () => loadCatalogue(system.xen),
+      );
   return policies.map((p) =>
     buildModel(catalogue, system, p ? resolvePolicy(catalogue, p) : systemPolicy(catalogue, system)),
   );
@@ -72,5 +75,8 @@ export function modelsOf(
 
 /** The policy a system's `xsm` names; an unknown one is reported where the file names it. */
 export function systemPolicy(catalogue: Catalogue, system: System): PolicyModule {
-  return atSpan(system.valueSpans?.xsm, () => resolvePolicy(catalogue, system.xsm));
+  return atSpan(
+    () => system.valueSpans?.xsm,
+    () => resolvePolicy(catalogue, system.xsm),
+  );
 }
