@@ -13,11 +13,11 @@ import type { EmuOptions } from "../privcmd/privcmd-emu.js";
 import type { Model } from "../query/model.js";
 import type { VersionDiff } from "../query/version-diff.js";
 import { renderDiagnostics } from "../report/render-diagnostics.js";
-import type { LintCliOptions } from "./commands/lint.js";
-import type { OptionsListOptions } from "./commands/options.js";
-import type { ExportOptions } from "./commands/privcmd.js";
-import type { ReportOptions } from "./commands/report.js";
-import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
+import type { LintCliOptions } from "./outputs/lint.js";
+import type { OptionsListOptions } from "./outputs/options.js";
+import type { ExportOptions } from "./outputs/privcmd.js";
+import type { ReportOptions } from "./outputs/report.js";
+import type { SbatCheckOptions, SbatGenerateOptions } from "./outputs/sbat.js";
 import type { CommonOptions } from "./context.js";
 import { EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
@@ -90,7 +90,7 @@ export function program(): Command {
     .action(
       async (src: string, op: string, target: string | undefined, o: CommonOptions & { with: string[] }) => {
         const [{ checkOutput }, { check }, { loadModel }] = await Promise.all([
-          import("./commands/check.js"),
+          import("./outputs/check.js"),
           import("../query/check.js"),
           models(),
         ]);
@@ -103,7 +103,7 @@ export function program(): Command {
     .option("--on <target>", "only this target domain")
     .action(async (op: string, o: CommonOptions & { on?: string }) => {
       const [{ whoCanOutput }, { whoCan }, { loadModel }] = await Promise.all([
-        import("./commands/who-can.js"),
+        import("./outputs/who-can.js"),
         import("../query/who-can.js"),
         models(),
       ]);
@@ -115,7 +115,7 @@ export function program(): Command {
     .option("--all", "also list the operations it may not perform")
     .action(async (d: string, o: CommonOptions & { all?: boolean }) => {
       const [{ whatCanOutput }, { whatCan }, { loadModel }] = await Promise.all([
-        import("./commands/what-can.js"),
+        import("./outputs/what-can.js"),
         import("../query/what-can.js"),
         models(),
       ]);
@@ -127,7 +127,7 @@ export function program(): Command {
     .option("--hypercall <names>", "only these hypercalls (comma-separated, repeatable)", collect, [])
     .action(async (o: CommonOptions & { hypercall: string[] }) => {
       const [{ matrixOutput }, { matrix }, { loadModel }] = await Promise.all([
-        import("./commands/matrix.js"),
+        import("./outputs/matrix.js"),
         import("../query/matrix.js"),
         models(),
       ]);
@@ -146,7 +146,7 @@ export function program(): Command {
       async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
         if (!o.policy && o.xen) {
           const [{ diffXenCommand }, { hasChanges }] = await Promise.all([
-            import("./commands/diff-xen.js"),
+            import("./outputs/diff-xen.js"),
             import("../query/version-diff.js"),
           ]);
           const out = await diffXenCommand(o.xen, o.vs, o);
@@ -159,7 +159,7 @@ export function program(): Command {
             error("cli/diff-needs-side", "diff needs `--policy A --vs B` or `--xen A --vs B`"),
           ]);
         const [{ diffOutput }, { diffPolicies }, { loadModels }] = await Promise.all([
-          import("./commands/diff.js"),
+          import("./outputs/diff.js"),
           import("../query/diff-policies.js"),
           models(),
         ]);
@@ -176,7 +176,7 @@ export function program(): Command {
     .option("--hook <name>", "only operations that pass this hook (without xsm_)")
     .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
     .action(async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) => {
-      const [{ opsCommand }, { loadModel }] = await Promise.all([import("./commands/ops.js"), models()]);
+      const [{ opsCommand }, { loadModel }] = await Promise.all([import("./outputs/ops.js"), models()]);
       emit(opsCommand(loadModel(o), o), o.format);
     });
 
@@ -198,7 +198,7 @@ export function program(): Command {
       async (
         tree: string,
         o: { output?: string; xenVersion?: string; commit?: string; cacheDir?: string; cache: boolean },
-      ) => (await import("./commands/extract.js")).extractCommand(tree, o),
+      ) => (await import("./outputs/extract.js")).extractCommand(tree, o),
     );
 
   const options = p
@@ -223,7 +223,7 @@ export function program(): Command {
     )
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
     .action(async (o: OptionsListOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/options.js")).optionsCommand(o), o.format),
+      emit((await import("./outputs/options.js")).optionsCommand(o), o.format),
     );
   options
     .command("extract")
@@ -232,7 +232,7 @@ export function program(): Command {
     .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
     .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
     .action(async (tree: string, o: { output?: string; xenVersion?: string }) =>
-      (await import("./commands/options.js")).optionsExtractCommand(tree, o),
+      (await import("./outputs/options.js")).optionsExtractCommand(tree, o),
     );
 
   p.command("cmdline")
@@ -306,8 +306,8 @@ export function program(): Command {
     .action(async (line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
       emit(
         o.runtime
-          ? (await import("./commands/cmdline-runtime.js")).cmdlineRuntimeCommand(line, o)
-          : (await import("./commands/cmdline.js")).cmdlineCommand(line, o),
+          ? (await import("./outputs/cmdline-runtime.js")).cmdlineRuntimeCommand(line, o)
+          : (await import("./outputs/cmdline.js")).cmdlineCommand(line, o),
         o.format,
       ),
     );
@@ -334,7 +334,7 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     )
     .addOption(sbatFormat())
     .action(async (efi: string, o: { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/sbat.js")).sbatShowCommand(efi), o.format),
+      emit((await import("./outputs/sbat.js")).sbatShowCommand(efi), o.format),
     );
   sbat
     .command("check")
@@ -364,7 +364,7 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     )
     .addOption(sbatFormat())
     .action(async (efi: string, o: SbatCheckOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/sbat.js")).sbatCheckCommand(efi, o), o.format),
+      emit((await import("./outputs/sbat.js")).sbatCheckCommand(efi, o), o.format),
     );
   sbat
     .command("generate")
@@ -380,14 +380,14 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     .option("-o, --output <file>", "write the section text here (whole or not at all)")
     .addOption(sbatFormat())
     .action(async (o: SbatGenerateOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/sbat.js")).sbatGenerateCommand(o), o.format),
+      emit((await import("./outputs/sbat.js")).sbatGenerateCommand(o), o.format),
     );
   sbat
     .command("levels")
     .description("the published SbatLevel history bundled with xenpriv (rhboot/shim SbatLevel_Variable.txt)")
     .addOption(sbatFormat())
     .action(async (o: { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/sbat.js")).sbatLevelsCommand(), o.format),
+      emit((await import("./outputs/sbat.js")).sbatLevelsCommand(), o.format),
     );
 
   const privcmd = p
@@ -415,7 +415,7 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     .addOption(privcmdFormat())
     .action(async (o: ClassifyOptions & { format: CommonOptions["format"] }) => {
       const [{ privcmdClassifyOutput }, { privcmdClassify }] = await Promise.all([
-        import("./commands/privcmd.js"),
+        import("./outputs/privcmd.js"),
         import("../privcmd/privcmd-classify.js"),
       ]);
       emit(privcmdClassifyOutput(o.xen, privcmdClassify(o)), o.format);
@@ -458,7 +458,7 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
     .addOption(privcmdFormat())
     .action(async (call: string[], o: EmuOptions & { format: CommonOptions["format"] }) => {
       const [{ privcmdEmuOutput }, { privcmdEmu }] = await Promise.all([
-        import("./commands/privcmd.js"),
+        import("./outputs/privcmd.js"),
         import("../privcmd/privcmd-emu.js"),
       ]);
       emit(privcmdEmuOutput(privcmdEmu(call, o)), o.format);
@@ -523,7 +523,7 @@ Exit codes: 0 no needed call is blocked; 1 at least one is; 2 bad input.
     )
     .action(async (o: PrivcmdCheckOptions & { format: CommonOptions["format"] }) => {
       const [{ privcmdCheckOutput }, { privcmdCheck }] = await Promise.all([
-        import("./commands/privcmd-check.js"),
+        import("./outputs/privcmd-check.js"),
         import("../privcmd/privcmd-check.js"),
       ]);
       emit(privcmdCheckOutput(privcmdCheck(o)), o.format);
@@ -551,7 +551,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
 `,
     )
     .action(async (o: ExportOptions) =>
-      emit((await import("./commands/privcmd.js")).privcmdExportCommand(o), "table"),
+      emit((await import("./outputs/privcmd.js")).privcmdExportCommand(o), "table"),
     );
 
   common(p.command("report"))
@@ -576,7 +576,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     )
     .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
     .action(async (o: ReportOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/report.js")).reportCommand(o), o.format),
+      emit((await import("./outputs/report.js")).reportCommand(o), o.format),
     );
 
   p.command("lint")
@@ -613,7 +613,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     )
     .action(async (system: string | undefined, o: LintCliOptions & { rule: string[] }) => {
       const [{ lintCommand }, { builtinSystemPath }] = await Promise.all([
-        import("./commands/lint.js"),
+        import("./outputs/lint.js"),
         models(),
       ]);
       const { text, exitCode } = lintCommand(system ?? builtinSystemPath(), {
@@ -628,7 +628,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     .description("the registered policy modules and their origin")
     .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
     .action(async (o: { format: CommonOptions["format"] }) =>
-      emit((await import("./commands/policies.js")).policiesCommand(), o.format),
+      emit((await import("./outputs/policies.js")).policiesCommand(), o.format),
     );
 
   common(p.command("demo"), false)
@@ -638,8 +638,8 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     .action(async (o: CommonOptions) => {
       const [{ matrixOutput }, { diffOutput }, { matrix }, { diffPolicies }, { loadModels }] =
         await Promise.all([
-          import("./commands/matrix.js"),
-          import("./commands/diff.js"),
+          import("./outputs/matrix.js"),
+          import("./outputs/diff.js"),
           import("../query/matrix.js"),
           import("../query/diff-policies.js"),
           models(),
@@ -663,7 +663,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     .option("-o, --output <file>", "where to write the policy (default: xenpolicy-<version> here)")
     .addOption(flaskFormat())
     .action(async (tree: string, o: { output?: string; format: CommonOptions["format"] }) =>
-      emit((await import("./commands/flask.js")).flaskBuildCommand(tree, o), o.format),
+      emit((await import("./outputs/flask.js")).flaskBuildCommand(tree, o), o.format),
     );
   flask
     .command("show")
@@ -672,7 +672,7 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     .option("--rules", "also print every allow rule, as sesearch -A prints them")
     .addOption(flaskFormat())
     .action(async (policy: string, o: { rules?: boolean; format: CommonOptions["format"] }) =>
-      emit((await import("./commands/flask.js")).flaskShowCommand(policy, o), o.format),
+      emit((await import("./outputs/flask.js")).flaskShowCommand(policy, o), o.format),
     );
 
   return p;
