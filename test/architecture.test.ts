@@ -157,3 +157,22 @@ test("ARCHITECTURE.md lists every stage of src/", () => {
   for (const e of readdirSync("src", { withFileTypes: true }))
     if (e.isDirectory()) assert.ok(table.has(e.name), `\`${e.name}/\` is not in the table`);
 });
+
+test("no CLI command imports another: each declares its own options and hands its output to main", () => {
+  const dir = join("src", "cli", "commands");
+  const crossing: string[] = [];
+  for (const file of files(dir))
+    for (const e of importsOf(readFileSync(file, "utf8")))
+      if (join(file, "..", e.spec).startsWith(`${dir}${sep}`))
+        crossing.push(`${relative(dir, file)} imports ${e.spec}`);
+  assert.deepEqual(crossing, []);
+  const main = readFileSync(join("src", "cli", "main.ts"), "utf8");
+  assert.ok(main.split("\n").length < 150, "main.ts only assembles the commands");
+  for (const file of files(join("src", "cli")))
+    if (!file.endsWith("main.ts"))
+      assert.doesNotMatch(
+        readFileSync(file, "utf8"),
+        /process\.exitCode\s*=/,
+        `${file}: only main() sets the exit code`,
+      );
+});

@@ -1,0 +1,30 @@
+import { type Command, Option } from "commander";
+import type { Emit } from "../command.js";
+import type { CommonOptions } from "../context.js";
+
+/** `xenpriv flask build|show`: its arguments and options; its action returns what it found to `emit`. */
+export function registerFlask(p: Command, emit: Emit): void {
+  const flask = p
+    .command("flask")
+    .description("Xen's Flask (XSM/SELinux-style) policies: compile a tree's policy, read a compiled one");
+  const flaskFormat = () =>
+    new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table");
+  flask
+    .command("build")
+    .argument("<xen-tree>", "root of a Xen source tree (read only: the policy is built in a temporary copy)")
+    .description("compile the tree's Flask policy with checkpolicy and m4, as tools/flask/policy does")
+    .option("-o, --output <file>", "where to write the policy (default: xenpolicy-<version> here)")
+    .addOption(flaskFormat())
+    .action(async (tree: string, o: { output?: string; format: CommonOptions["format"] }) =>
+      emit((await import("../outputs/flask.js")).flaskBuildCommand(tree, o), o.format),
+    );
+  flask
+    .command("show")
+    .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
+    .description("what a compiled policy holds: version, target, counts as seinfo gives them, initial SIDs")
+    .option("--rules", "also print every allow rule, as sesearch -A prints them")
+    .addOption(flaskFormat())
+    .action(async (policy: string, o: { rules?: boolean; format: CommonOptions["format"] }) =>
+      emit((await import("../outputs/flask.js")).flaskShowCommand(policy, o), o.format),
+    );
+}
