@@ -6,8 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sbatCheckCommand } from "../src/cli/commands/sbat.js";
 import { render } from "../src/cli/output.js";
+import { sbatCheckCommand } from "../src/cli/outputs/sbat.js";
 import { SBAT_HEADER } from "../src/sbat/parse-sbat.js";
 import { layoutPe, SCN, sbatlevelData } from "../test/support/pe-writer.js";
 import { median, type Row } from "./measure.js";

@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
+import { parseXenConfig } from "../src/cmdline/xen-config.js";
 import { readDtbFile } from "../src/devicetree/read-dtb.js";
 import { armIommu } from "../src/system/arm-iommu.js";
 import { checkBootRules } from "../src/system/boot-rules.js";
 import { systemFromDeviceTree } from "../src/system/device-tree-system.js";
-import { parseXenConfig } from "../src/system/xen-config.js";
 import { domain, dotConfig } from "./support/boards.js";
 import { ensureBuilt, run } from "./support/cli.js";
 import { qemuDtb, withChosen } from "./support/qemu-board.js";

@@ -3,10 +3,10 @@
 // the Xen lines behind that verdict (refs at RELEASE-4.22.0).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parseXenConfig } from "../src/cmdline/xen-config.js";
 import { loadDeviceTree } from "../src/devicetree/load-device-tree.js";
 import { checkBootRules } from "../src/system/boot-rules.js";
 import { systemFromDeviceTree } from "../src/system/device-tree-system.js";
-import { parseXenConfig } from "../src/system/xen-config.js";
 import { dotConfig } from "./support/boards.js";
 
 const dir = new URL("./fixtures/xen-docs/", import.meta.url).pathname;

@@ -1,5 +1,6 @@
-import { renderCsv, renderMarkdown, renderText, type Tabular } from "../report/tabular.js";
+import type { Tabular } from "../report/tabular.js";
 import type { Format } from "./formats.js";
+import { REPORTERS } from "./reporters/reporters.js";
 
 /** What a command produced: a JSON value and a table or text for humans. */
 export interface Output {
@@ -8,20 +9,21 @@ export interface Output {
   readonly table?: Tabular;
   readonly text?: string;
   readonly markdown?: string;
+  /** 0 by default; main() makes it the process's exit code */
   readonly exitCode?: number;
+  /**
+   * The output in a format as chunks written one after the other, for outputs too large to be one
+   * string (a matrix of 32,752 domains), or already rendered (lint's SARIF); else the format's reporter renders it.
+   */
+  readonly chunks?: (format: Format) => Iterable<string>;
 }
 
-/** Renders an output in the chosen format; JSON carries a version and its kind. */
+/** The output in a format, as chunks: its own, else the format's reporter's. */
+export function chunksOf(out: Output, format: Format): Iterable<string> {
+  return out.chunks ? out.chunks(format) : REPORTERS[format](out);
+}
+
+/** Renders an output in the chosen format, whole. */
 export function render(out: Output, format: Format): string {
-  switch (format) {
-    case "json":
-      return JSON.stringify({ version: 1, kind: out.kind, ...(out.json as object) }, null, 2);
-    case "md":
-      return out.markdown ?? (out.table ? renderMarkdown(out.table) : (out.text ?? ""));
-    case "csv":
-      if (!out.table) return out.text ?? "";
-      return renderCsv(out.table);
-    default:
-      return [out.text, out.table && renderText(out.table)].filter(Boolean).join("\n\n");
-  }
+  return [...chunksOf(out, format)].join("");
 }

@@ -6,14 +6,19 @@ import { createPolicy } from "../policy/create-policy.js";
 import type { HookProgram, SwitchProgram } from "../policy/program.js";
 import { getPolicy } from "../policy/registry.js";
 import type { PolicyModule } from "../policy/types.js";
+import { POLICY_KINDS } from "./policy-kinds.js";
 
 /**
- * The policy a name means for a catalogue: `tree` is the catalogue's own; `dummy` is too when the
- * catalogue carries one (an extracted tree's dummy.h, whose XSM_OTHER hooks are that version's, not
- * the `dummy` module's 4.22.0 ones); any other name is a policy module.
+ * The policy a name means for a catalogue, for every command and the library: `tree` is the
+ * catalogue's own; `dummy` is too when the catalogue carries one (an extracted tree's dummy.h, whose
+ * XSM_OTHER hooks are that version's, not the `dummy` module's 4.22.0 ones); `<kind>:<argument>` is
+ * a kind of `POLICY_KINDS` (policy-kinds.ts); any other name is a policy module of the registry.
  */
 export function resolvePolicy(catalogue: Catalogue, name: string): PolicyModule {
-  return name === "tree" || (name === "dummy" && catalogue.policy) ? treePolicy(catalogue) : getPolicy(name);
+  if (name === "tree" || (name === "dummy" && catalogue.policy)) return treePolicy(catalogue);
+  const colon = name.indexOf(":");
+  const kind = colon > 0 ? POLICY_KINDS[name.slice(0, colon)] : undefined;
+  return kind ? kind(name.slice(colon + 1), catalogue) : getPolicy(name);
 }
 
 /** The default policy an extracted catalogue carries: its tree's own xsm_default_action and hook bodies. */

@@ -41,7 +41,7 @@ const FilterProgramShape = {
 const envelope = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
   z.object({ version: z.literal(1), kind: z.literal(kind), ...shape });
 
-/** A compiled Flask policy as `flask show` and `flask build` describe it (cli/commands/flask.ts). */
+/** A compiled Flask policy as `flask show` and `flask build` describe it (cli/outputs/flask.ts). */
 const FLASK_POLICY_SHAPE = {
   file: z.string(),
   size: z.number().int(),

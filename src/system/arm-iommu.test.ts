@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { board, brokenRules, domain, dotConfig } from "../../test/support/boards.js";
+import { parseXenConfig } from "../cmdline/xen-config.js";
 import { parseDts } from "../devicetree/parse-dts.js";
 import { armIommu, iommuCommandLine } from "./arm-iommu.js";
 import { systemFromDeviceTree } from "./device-tree-system.js";
-import { parseXenConfig } from "./xen-config.js";
 
 const BND = "xen/common/device-tree/dom0less-bindings.c";
 const PT = "xen/drivers/passthrough";

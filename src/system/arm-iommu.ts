@@ -1,10 +1,10 @@
 import type { OptionEntry } from "../cmdline/option-catalogue.js";
 import { parseBoolean } from "../cmdline/parse-boolean.js";
 import { parseBool, parseParams } from "../cmdline/parse-params.js";
+import { configOption } from "../cmdline/xen-config.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
 import type { DeviceTreeSystem } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
 import { xenDeviceAddress } from "./xen-device-address.js";
 import { isAvailable, isCompatible, xenReadU32 } from "./xen-dt-property.js";
 

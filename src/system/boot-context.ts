@@ -1,10 +1,10 @@
 import { parseBool } from "../cmdline/parse-params.js";
+import { configOption } from "../cmdline/xen-config.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
 import type { BootConditionId } from "./boot-conditions.js";
 import type { BootDomain, DeviceTreeSystem } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
 import { xenReadU32 } from "./xen-dt-property.js";
 
 /** What every group of boot rules reads: the tree, the build, and who Xen makes what. */

@@ -1,4 +1,5 @@
 import { strtoull } from "../cmdline/parse-params.js";
+import { configOption } from "../cmdline/xen-config.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPhandle } from "../devicetree/find-node.js";
@@ -12,7 +13,6 @@ import {
   OPTIONS,
 } from "./boot-context.js";
 import { DOMAIN_CAPS } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
 import { isCompatible, xenReadCells, xenReadString, xenReadU32 } from "./xen-dt-property.js";
 
 const ADB = "xen/arch/arm/dom0less-build.c";

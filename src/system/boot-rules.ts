@@ -1,3 +1,4 @@
+import { configOption } from "../cmdline/xen-config.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { DtNode } from "../devicetree/device-tree.js";
 import { getProperty } from "../devicetree/find-node.js";
@@ -10,7 +11,6 @@ import { missingKernel, moduleRules, registerModules } from "./boot-modules.js";
 import { sharedMemoryRules } from "./boot-shared-memory.js";
 import { staticMemoryRules } from "./boot-static-memory.js";
 import { type BootDomain, type DeviceTreeSystem, DOMAIN_CAPS } from "./device-tree-system.js";
-import { configOption } from "./xen-config.js";
 import { isAvailable, isCompatible, xenReadString, xenReadU32, xenReadU64 } from "./xen-dt-property.js";
 
 /**

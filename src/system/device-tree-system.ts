@@ -1,3 +1,4 @@
+import { disabledOptions, type XenConfig } from "../cmdline/xen-config.js";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import type { Span } from "../core/span.js";
@@ -5,7 +6,6 @@ import type { DeviceTree, DtNode } from "../devicetree/device-tree.js";
 import { getProperty, nodeByPath } from "../devicetree/find-node.js";
 import { type Capabilities, DOMID_FIRST_RESERVED, type Domain } from "../model/domain.js";
 import type { System } from "../model/system.js";
-import { disabledOptions, type XenConfig } from "./xen-config.js";
 import { isCompatible, xenReadString, xenReadU32 } from "./xen-dt-property.js";
 
 /** `DOMAIN_CAPS_*` of the `capabilities` property (xen/include/public/bootfdt.h:19-29 at RELEASE-4.22.0). */

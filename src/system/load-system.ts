@@ -1,9 +1,10 @@
 import { closeSync, constants, openSync, readSync } from "node:fs";
 import type { z } from "zod";
+import { disabledOptions } from "../cmdline/xen-config.js";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { readInput } from "../core/read-input.js";
-import { parseSource, type SourceDoc } from "../core/source-doc.js";
+import { parseSourceFast, type SourceDoc } from "../core/source-doc.js";
 import type { Span } from "../core/span.js";
 import { didYouMean } from "../core/suggest.js";
 import { loadDeviceTree } from "../devicetree/load-device-tree.js";
@@ -17,7 +18,6 @@ import {
   systemFromDeviceTree,
 } from "./device-tree-system.js";
 import { BuildEntrySchema, type DomainEntry, DomainEntrySchema, SystemFileSchema } from "./system-schema.js";
-import { disabledOptions } from "./xen-config.js";
 
 /** Keys allowed at each level, from the schema itself, for "did you mean" help. */
 function keysFor(path: readonly PropertyKey[]): readonly string[] {
@@ -72,6 +72,14 @@ function capabilities(entry: DomainEntry, builtBy: Domain["builtBy"]): Capabilit
 const given = (doc: SourceDoc, key: string) =>
   typeof doc.value === "object" && doc.value !== null && Object.hasOwn(doc.value, key);
 
+/** Where the file sets `xen` and `xsm`, found when asked (a diagnostic about either needs it). */
+function valueSpans(doc: SourceDoc): NonNullable<System["valueSpans"]> {
+  const out = {};
+  for (const key of ["xen", "xsm"] as const)
+    if (given(doc, key)) Object.defineProperty(out, key, { get: () => doc.spanOf([key]), enumerable: true });
+  return out;
+}
+
 /** Turns a parsed source document into a validated system, or throws an InputError with every problem. */
 export function systemFromSource(doc: SourceDoc): System {
   const parsed = SystemFileSchema.safeParse(doc.value ?? {});
@@ -80,10 +88,22 @@ export function systemFromSource(doc: SourceDoc): System {
   const problems: Diagnostic[] = [];
   const byName = new Map<string, number>();
   const byDomid = new Map<number, number>();
+  // each domain's span is found when it is first asked for: a query of a valid file needs none
   const spans: Record<string, Span> = {};
+  const lazySpan = (name: string, i: number) => {
+    Object.defineProperty(spans, name, {
+      get: () => {
+        const span = doc.spanOf(["domains", i]);
+        Object.defineProperty(spans, name, { value: span, enumerable: true });
+        return span;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  };
 
   file.domains.forEach((d, i) => {
-    spans[d.name] = doc.spanOf(["domains", i]);
+    if (!Object.hasOwn(spans, d.name)) lazySpan(d.name, i);
     if (byName.has(d.name))
       problems.push(
         error(
@@ -124,13 +144,13 @@ export function systemFromSource(doc: SourceDoc): System {
         typeof d.target === "number"
           ? byDomid.get(d.target)
           : (byName.get(d.target) ?? byDomid.get(Number(d.target)));
-      const span = doc.spanOf(["domains", i, "target"]);
+      const span = () => doc.spanOf(["domains", i, "target"]);
       if (idx === undefined) {
         problems.push(
           error(
             "system/unknown-target",
             `\`${d.name}\`: target \`${d.target}\` is not a domain of this system`,
-            span,
+            span(),
             didYouMean(String(d.target), byName.keys()) ?? "name a domain of this file by name or domid",
           ),
         );
@@ -140,7 +160,7 @@ export function systemFromSource(doc: SourceDoc): System {
           error(
             "system/self-target",
             `\`${d.name}\` cannot be its own device-model target`,
-            span,
+            span(),
             "XEN_DOMCTL_set_target returns -EINVAL when the target is the domain itself",
           ),
         );
@@ -151,7 +171,7 @@ export function systemFromSource(doc: SourceDoc): System {
             error(
               "system/pv-target",
               `\`${d.name}\`: target \`${t.name}\` is a PV domain`,
-              span,
+              span(),
               "XEN_DOMCTL_set_target returns -EOPNOTSUPP unless the target is HVM or PVH",
             ),
           );
@@ -211,16 +231,13 @@ export function systemFromSource(doc: SourceDoc): System {
     domains,
     source: doc.file,
     spans,
-    valueSpans: {
-      ...(given(doc, "xen") && { xen: doc.spanOf(["xen"]) }),
-      ...(given(doc, "xsm") && { xsm: doc.spanOf(["xsm"]) }),
-    },
+    valueSpans: valueSpans(doc),
   };
 }
 
 /** Reads a YAML or JSON system description. */
 export function loadSystemText(text: string, file: string): System {
-  const { doc, diagnostics } = parseSource(text, file);
+  const { doc, diagnostics } = parseSourceFast(text, file);
   if (!doc) throw new InputError(diagnostics);
   return systemFromSource(doc);
 }

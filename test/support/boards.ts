@@ -1,7 +1,7 @@
+import { parseXenConfig } from "../../src/cmdline/xen-config.js";
 import { parseDts } from "../../src/devicetree/parse-dts.js";
 import { type BootFacts, checkBootRules } from "../../src/system/boot-rules.js";
 import { systemFromDeviceTree } from "../../src/system/device-tree-system.js";
-import { parseXenConfig } from "../../src/system/xen-config.js";
 
 /** Small Arm boards for the system and boot-rule tests, in the style of docs/misc/arm/device-tree/booting.txt. */
 

@@ -1,67 +1,29 @@
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
-import type { Domain } from "../../model/domain.js";
-import { evaluate } from "../../query/evaluate.js";
-import { type Model, resolveDomain, resolveOp } from "../../query/model.js";
-import { renderDecision, renderDecisionMarkdown } from "../../report/render-decision.js";
-import type { Output } from "../output.js";
+import type { Command } from "commander";
+import { type Emit, models } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { collect, common } from "../options.js";
 
-/** `xenpriv check <src> <op> [<target>]`: allow or deny, with the reasons. */
-export function checkCommand(
-  model: Model,
-  src: string,
-  opRef: string,
-  targetRef: string | undefined,
-  bind: string[] = [],
-): Output {
-  const op = resolveOp(model, opRef);
-  const caller = resolveDomain(model, src);
-  let target: Domain | null = null;
-  if (op.target.kind === "domain") {
-    if (targetRef === undefined)
-      fail(
-        error(
-          "query/missing-target",
-          `\`${op.id}\` acts on a domain: give a target`,
-          undefined,
-          `e.g. \`xenpriv check ${src} ${op.id} ${caller.name}\``,
-        ),
-      );
-    target = resolveDomain(model, targetRef);
-  } else if (targetRef !== undefined) {
-    fail(
-      error(
-        "query/unexpected-target",
-        `\`${op.id}\` takes no target domain, got \`${targetRef}\``,
-        undefined,
-        "drop the target",
-      ),
+/** `xenpriv check`: its arguments and options; its action returns what it found to `emit`. */
+export function registerCheck(p: Command, emit: Emit): void {
+  common(
+    p
+      .command("check")
+      .argument("<src>", "calling domain (name or domid)")
+      .argument("<op>", "operation, e.g. domctl/pausedomain")
+      .argument("[target]", "target domain"),
+  )
+    .description(
+      "may <src> perform <op> on [target]? prints the decision and every check behind it; exit 0 allowed, 1 denied",
+    )
+    .option("--with <name=domain>", "bind an extra operand of the operation (repeatable)", collect, [])
+    .action(
+      async (src: string, op: string, target: string | undefined, o: CommonOptions & { with: string[] }) => {
+        const [{ checkOutput }, { check }, { loadModel }] = await Promise.all([
+          import("../outputs/check.js"),
+          import("../../query/check.js"),
+          models(),
+        ]);
+        emit(checkOutput(check(loadModel(o), src, op, { target, with: o.with })), o.format);
+      },
     );
-  }
-  const operands: Record<string, Domain> = {};
-  for (const b of bind) {
-    const [name, value] = b.split("=");
-    if (!name || !value || !(name in op.operands))
-      fail(
-        error(
-          "query/bad-operand",
-          `bad \`--with ${b}\``,
-          undefined,
-          Object.keys(op.operands).length
-            ? `\`${op.id}\` takes ${Object.keys(op.operands)
-                .map((n) => `\`${n}=<domain>\``)
-                .join(", ")}`
-            : `\`${op.id}\` has no extra operands`,
-        ),
-      );
-    operands[name] = resolveDomain(model, value);
-  }
-  const d = evaluate(model, op, caller, target, operands);
-  return {
-    kind: "decision",
-    json: { ...d, summary: op.summary },
-    text: renderDecision(d),
-    markdown: renderDecisionMarkdown(d),
-    exitCode: d.decision === "allow" ? 0 : 1,
-  };
 }

@@ -1,30 +1,47 @@
-import { asBuilt } from "../../query/as-built.js";
-import { diffModels } from "../../query/diff.js";
+import type { Command } from "commander";
+import { error } from "../../core/diagnostic.js";
+import { InputError } from "../../core/errors.js";
 import type { Model } from "../../query/model.js";
-import type { Output } from "../output.js";
-import { opFilter } from "./matrix.js";
+import type { VersionDiff } from "../../query/version-diff.js";
+import { type Emit, EXIT, models } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { collect, common } from "../options.js";
 
-/** `xenpriv diff --policy A --vs B`: every request whose answer changes, with a witness. */
-export function diffCommand(a: Model, b: Model, hypercalls: readonly string[] = []): Output {
-  // a call site that contradicts its hook decides nothing: each policy sees the hook's own action
-  const r = diffModels(asBuilt(a), asBuilt(b), opFilter(hypercalls));
-  const contradicting = a.catalogue.extraction?.mismatches.length ?? 0;
-  const rel = (c: (typeof r.changes)[number]) =>
-    c.relation === "none"
-      ? ""
-      : c.relation === "other"
-        ? `other (e.g. ${c.target})`
-        : `${c.relation} (${c.target})`;
-  const note = contradicting
-    ? `\n${contradicting} call ${contradicting === 1 ? "site contradicts its hook" : "sites contradict their hook"} (\`diff --xen\` lists them): counted with each hook's own action`
-    : "";
-  return {
-    kind: "diff",
-    json: r,
-    text: `${a.policy.name} -> ${b.policy.name}: ${r.widened} widened, ${r.narrowed} narrowed${note}`,
-    table: {
-      columns: ["change", "domain", "operation", "target"],
-      rows: r.changes.map((c) => [c.kind, c.domain, c.op, rel(c)]),
-    },
-  };
+/** `xenpriv diff`: its arguments and options; its action returns what it found to `emit`. */
+export function registerDiff(p: Command, emit: Emit): void {
+  common(p.command("diff"), false)
+    .description(
+      "what changes between two policies (--policy A --vs B), or two Xen versions, catalogues or source trees (--xen A --vs B)",
+    )
+    .option("-p, --policy <name>", "the policy to compare from")
+    .requiredOption("--vs <name>", "the policy, or with --xen the version / catalogue / tree, to compare to")
+    .option("--hypercall <names>", "only these hypercalls", collect, [])
+    .option("--exit-code", "exit 1 when anything changes")
+    .action(
+      async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
+        if (!o.policy && o.xen) {
+          const [{ diffXenCommand }, { hasChanges }] = await Promise.all([
+            import("../outputs/diff-xen.js"),
+            import("../../query/version-diff.js"),
+          ]);
+          const out = await diffXenCommand(o.xen, o.vs, o);
+          const changed = hasChanges(out.json as VersionDiff);
+          emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
+          return;
+        }
+        if (!o.policy)
+          throw new InputError([
+            error("cli/diff-needs-side", "diff needs `--policy A --vs B` or `--xen A --vs B`"),
+          ]);
+        const [{ diffOutput }, { diffPolicies }, { loadModels }] = await Promise.all([
+          import("../outputs/diff.js"),
+          import("../../query/diff-policies.js"),
+          models(),
+        ]);
+        const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
+        const out = diffOutput(diffPolicies(from, to, { hypercalls: o.hypercall }));
+        const changed = (out.json as { changes: unknown[] }).changes.length > 0;
+        emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);
+      },
+    );
 }

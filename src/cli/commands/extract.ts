@@ -1,97 +1,26 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
-import type { Catalogue } from "../../catalog/schema.js";
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
-import { extractCatalogue } from "../../extract/extract-catalogue.js";
-import { treeMeta } from "../../extract/tree-meta.js";
-import { writeWhole } from "../write-whole.js";
+import { type Command, Option } from "commander";
+import type { Emit } from "../command.js";
 
-export interface ExtractCliOptions {
-  readonly output?: string;
-  readonly xenVersion?: string;
-  /** the commit of a tree without git (`git archive`, a tarball) */
-  readonly commit?: string;
-  /** `--cache-dir` */
-  readonly cacheDir?: string;
-  /** false with `--no-cache` */
-  readonly cache?: boolean;
-}
-
-/**
- * Where parsed files are kept between extractions (extract/parse-cache.ts): `--cache-dir`, else
- * `$XDG_CACHE_HOME/xenpriv`, else `~/.cache/xenpriv`; none with `--no-cache`. A directory given that
- * cannot be made is bad input; the default one that cannot be made only turns the cache off.
- */
-export function cacheDirOf(o: ExtractCliOptions): string | undefined {
-  if (o.cache === false) return undefined;
-  const xdg = process.env.XDG_CACHE_HOME;
-  const dir = resolve(
-    o.cacheDir ?? join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "xenpriv"),
-  );
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-    return dir;
-  } catch (e) {
-    if (o.cacheDir === undefined) return undefined;
-    return fail(
-      error(
-        "extract/cache-dir",
-        `cannot keep parsed files in \`${o.cacheDir}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        undefined,
-        "give a directory xenpriv can write, or --no-cache",
-      ),
+/** `xenpriv extract`: its arguments and options; its action returns what it found to `emit`. */
+export function registerExtract(p: Command, _emit: Emit): void {
+  p.command("extract")
+    .argument("<xen-tree>", "root of a Xen source tree (4.17.0 or later)")
+    .description("read the operation catalogue and the default policy out of a Xen source tree")
+    .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
+    .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
+    .option(
+      "--commit <sha>",
+      "the commit a tree without git was made from (git archive, a tarball); default: the checkout's, else unknown",
+    )
+    .option(
+      "--cache-dir <dir>",
+      "keep parsed files here for the next extraction; default: $XDG_CACHE_HOME/xenpriv or ~/.cache/xenpriv",
+    )
+    .addOption(new Option("--no-cache", "parse every file, keep nothing").conflicts("cacheDir"))
+    .action(
+      async (
+        tree: string,
+        o: { output?: string; xenVersion?: string; commit?: string; cacheDir?: string; cache: boolean },
+      ) => (await import("../outputs/extract.js")).extractCommand(tree, o),
     );
-  }
-}
-
-/** A progress line on a terminal, nothing in a pipe. */
-function progressReporter(): ((stage: string, done?: number, total?: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (stage, done, total) => {
-    // only the files that can matter are parsed: the count stops short of the files read
-    const n = total ? ` ${done} of ${total} files` : "";
-    process.stderr.write(`\r\x1b[Kextract: ${stage}${n}`);
-  };
-}
-
-export function summary(c: Catalogue): string {
-  const x = c.extraction;
-  return [
-    `xen ${c.meta.xen}${c.meta.tag ? ` (${c.meta.tag})` : ""}${c.meta.commit ? "" : " (commit unknown: not a git checkout; --commit names it)"}: ${c.operations.length} operations, ${c.hooks.length} hooks`,
-    x
-      ? `${x.callSites.length} call sites, ${x.mismatches.length} action mismatches, ${x.unresolved.length} places not decided`
-      : "",
-  ]
-    .filter(Boolean)
-    .join("; ");
-}
-
-/** `xenpriv extract <tree>`: the tree's catalogue as JSON, written whole or not at all. */
-export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
-  const progress = progressReporter();
-  const meta = {
-    ...treeMeta(tree, { ...(o.commit !== undefined && { commit: o.commit }) }),
-    ...(o.xenVersion && { xen: o.xenVersion }),
-  };
-  let catalogue: Catalogue;
-  try {
-    const cacheDir = cacheDirOf(o);
-    catalogue = await extractCatalogue(tree, {
-      meta,
-      ...(progress && { progress }),
-      ...(cacheDir !== undefined && { cacheDir }),
-    });
-  } finally {
-    if (progress) process.stderr.write("\r\x1b[K");
-  }
-  const text = `${JSON.stringify(catalogue, null, 1)}\n`;
-  if (!o.output) {
-    process.stdout.write(text);
-    return;
-  }
-  writeWhole(o.output, text);
-  process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
 }

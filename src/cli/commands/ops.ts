@@ -1,34 +1,17 @@
-import type { Operation } from "../../catalog/schema.js";
-import type { Model } from "../../query/model.js";
-import type { Output } from "../output.js";
+import type { Command } from "commander";
+import { type Emit, models } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { collect, common } from "../options.js";
 
-function rule(op: Operation): string {
-  const hooks = op.checks.flatMap((c) => (c.kind === "xsm" ? [`${c.hook}:${c.action}`] : []));
-  return hooks.length ? hooks.join(", ") : "no XSM hook";
-}
-
-/** `xenpriv ops`: the catalogue, filterable by hypercall, hook or action. */
-export function opsCommand(
-  model: Model,
-  filter: { hypercall?: string[]; hook?: string; action?: string },
-): Output {
-  const ops = model.ops.filter(
-    (o) =>
-      (!filter.hypercall?.length || filter.hypercall.includes(o.hypercall)) &&
-      (!filter.hook || o.checks.some((c) => c.kind === "xsm" && c.hook === filter.hook)) &&
-      (!filter.action ||
-        o.checks.some(
-          (c) => c.kind === "xsm" && c.action === filter.action?.toUpperCase().replace(/^XSM_/, ""),
-        )),
-  );
-  const meta = model.catalogue.meta;
-  return {
-    kind: "ops",
-    json: { xen: meta.xen, arch: model.system.build.arch, operations: ops },
-    text: `${ops.length} operations in the Xen ${meta.xen} catalogue (${meta.origin}, ${meta.tag}) on ${model.system.build.arch}`,
-    table: {
-      columns: ["operation", "hooks", "target", "source"],
-      rows: ops.map((o) => [o.id, rule(o), o.target.kind === "none" ? "-" : o.target.lookup, o.ref]),
-    },
-  };
+/** `xenpriv ops`: its arguments and options; its action returns what it found to `emit`. */
+export function registerOps(p: Command, emit: Emit): void {
+  common(p.command("ops"), false)
+    .description("the operation catalogue")
+    .option("--hypercall <names>", "only these hypercalls", collect, [])
+    .option("--hook <name>", "only operations that pass this hook (without xsm_)")
+    .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
+    .action(async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) => {
+      const [{ opsCommand }, { loadModel }] = await Promise.all([import("../outputs/ops.js"), models()]);
+      emit(opsCommand(loadModel(o), o), o.format);
+    });
 }

@@ -1,69 +1,43 @@
-import { loadOptionCatalogue } from "../../cmdline/load-option-catalogue.js";
-import { extractOptionCatalogue } from "../../extract/extract-option-catalogue.js";
-import type { Output } from "../output.js";
-import { writeWhole } from "../write-whole.js";
+import { type Command, Option } from "commander";
+import { shippedOptionVersions } from "../../cmdline/shipped-option-versions.js";
+import type { Emit } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { FORMATS } from "../formats.js";
+import type { OptionsListOptions } from "../outputs/options.js";
 
-export interface OptionsListOptions {
-  readonly xen: string;
-  /** only what a build of this arch can have (`arm` is arm64) */
-  readonly arch?: "x86" | "arm" | "arm32";
-}
-
-/** `xenpriv options`: the command-line options of a Xen version, each with its documentation. */
-export function optionsCommand(o: OptionsListOptions): Output {
-  const c = loadOptionCatalogue(o.xen);
-  const options = c.options
-    .filter((e) => !o.arch || e.builds[o.arch])
-    .map((e) => {
-      // the heading for the option's arch when the document has one per arch (dom0_mem)
-      const docs = c.documented.filter((d) => d.name === e.name);
-      const doc = docs.find((d) => e.arch && d.tag?.toLowerCase().startsWith(e.arch)) ?? docs[0];
-      return { ...e, ...(doc && { doc }) };
-    });
-  const where = (e: (typeof options)[number]) =>
-    [e.builds.x86 && "x86", e.builds.arm && "arm", e.builds.arm32 && "arm32"].filter(Boolean).join(",") ||
-    "-";
-  return {
-    kind: "options",
-    json: {
-      xen: c.xen,
-      ...(c.commit && { commit: c.commit }),
-      ...(o.arch && { arch: o.arch }),
-      options,
-      undocumented: c.undocumented,
-      unregistered: c.unregistered,
-    },
-    table: {
-      columns: ["name", "type", "runtime", "builds", "guards", "registered", "syntax"],
-      rows: options.map((e) => [
-        e.name,
-        e.type,
-        e.runtime,
-        where(e),
-        e.guards.join(" ") || "-",
-        e.ref,
-        e.doc?.syntax ?? (e.doc ? "(no syntax line)" : "(undocumented)"),
+/** `xenpriv options list|extract`: its arguments and options; its action returns what it found to `emit`. */
+export function registerOptions(p: Command, emit: Emit): void {
+  const options = p
+    .command("options")
+    .description("Xen's command-line options: registrations joined with docs/misc/xen-command-line.pandoc");
+  options
+    .command("list", { isDefault: true })
+    .description(
+      "the options of a Xen version, each with its guards, where it builds and its documented syntax",
+    )
+    .option(
+      "--xen <version>",
+      `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
+      "4.22.0",
+    )
+    .addOption(
+      new Option("--arch <arch>", "only what a build of this arch can have (arm: arm64)").choices([
+        "x86",
+        "arm",
+        "arm32",
       ]),
-    },
-    text: [
-      `xen ${c.xen}${c.commit ? ` (${c.commit.slice(0, 12)})` : ""}: ${options.length} registrations, ${new Set(options.map((e) => e.name)).size} names${o.arch ? ` on ${o.arch}` : ""}`,
-      `registered, not documented: ${c.undocumented.join(", ") || "none"}`,
-      `documented, not registered: ${c.unregistered.join(", ") || "none"}`,
-    ].join("\n"),
-  };
-}
-
-/** `xenpriv options extract <tree>`: the tree's option catalogue as JSON, written whole or not at all. */
-export function optionsExtractCommand(tree: string, o: { output?: string; xenVersion?: string }): void {
-  const c = extractOptionCatalogue(tree, o.xenVersion);
-  const text = `${JSON.stringify(c, null, 1)}\n`;
-  if (!o.output) {
-    process.stdout.write(text);
-    return;
-  }
-  writeWhole(o.output, text);
-  const names = new Set(c.options.map((e) => e.name)).size;
-  process.stderr.write(
-    `xen ${c.xen}: ${c.options.length} registrations, ${names} names, ${c.documented.length} documented headings; ${c.undocumented.length} undocumented, ${c.unregistered.length} unregistered\nwrote ${o.output}\n`,
-  );
+    )
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
+    .action(async (o: OptionsListOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("../outputs/options.js")).optionsCommand(o), o.format),
+    );
+  options
+    .command("extract")
+    .argument("<xen-tree>", "root of a Xen source tree")
+    .description("read every *_param registration and the command-line document out of a Xen tree")
+    .option("-o, --output <file>", "write the catalogue here (whole or not at all) instead of stdout")
+    .option("--xen-version <version>", "the version to record; default: from xen/Makefile")
+    .action(async (tree: string, o: { output?: string; xenVersion?: string }) =>
+      (await import("../outputs/options.js")).optionsExtractCommand(tree, o),
+    );
 }

@@ -1,23 +1,14 @@
-import { listPolicies } from "../../policy/registry.js";
-import type { Output } from "../output.js";
+import { type Command, Option } from "commander";
+import type { Emit } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { FORMATS } from "../formats.js";
 
-/** `xenpriv policies`: the registered policy modules and where each comes from. */
-export function policiesCommand(): Output {
-  const ps = listPolicies();
-  return {
-    kind: "policies",
-    json: {
-      policies: ps.map((p) => ({
-        name: p.name,
-        title: p.title,
-        origin: p.origin,
-        description: p.description,
-        actions: p.actions,
-      })),
-    },
-    table: {
-      columns: ["name", "kind", "date", "origin"],
-      rows: ps.map((p) => [p.name, p.origin.kind, p.origin.date, p.origin.messageId ?? p.origin.source]),
-    },
-  };
+/** `xenpriv policies`: its arguments and options; its action returns what it found to `emit`. */
+export function registerPolicies(p: Command, emit: Emit): void {
+  p.command("policies")
+    .description("the registered policy modules and their origin")
+    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
+    .action(async (o: { format: CommonOptions["format"] }) =>
+      emit((await import("../outputs/policies.js")).policiesCommand(), o.format),
+    );
 }

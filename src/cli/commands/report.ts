@@ -1,123 +1,35 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { LockdownModelId } from "../../cmdline/lockdown-models.js";
-import type { SafeListId } from "../../cmdline/safe-lists.js";
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
-import { packageRoot } from "../../core/package-root.js";
-import type { Finding } from "../../lint/rule.js";
-import { runLint } from "../../lint/run-lint.js";
-import { DecisionIndex } from "../../query/decision-index.js";
-import type { Model } from "../../query/model.js";
-import { renderHtmlReport } from "../../report/html-report.js";
-import { buildReportData, type ReportFinding, type ReportLockdown } from "../../report/report-data.js";
-import { type CommonOptions, loadModels } from "../context.js";
-import { findingSources } from "../finding-sources.js";
-import type { Output } from "../output.js";
-import { writeWhole } from "../write-whole.js";
-import { analyseCmdline, shownDiagnostics, tokenApplied } from "./cmdline.js";
+import { type Command, Option } from "commander";
+import { LOCKDOWN_MODEL_IDS } from "../../cmdline/lockdown-models.js";
+import { SAFE_LIST_IDS } from "../../cmdline/safe-lists.js";
+import type { Emit } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { common } from "../options.js";
+import type { ReportOptions } from "../outputs/report.js";
 
-export interface ReportOptions extends Omit<CommonOptions, "format"> {
-  readonly vs?: string;
-  readonly output: string;
-  readonly secureBoot?: boolean;
-  readonly cmdline?: string;
-  /** commander's defaults: summit, v2 */
-  readonly lockdownModel: LockdownModelId;
-  readonly safeList: SafeListId;
-}
-
-/** The bundled page app (scripts/build.mjs writes it beside the CLI). */
-function appBundle(): string {
-  const path = join(packageRoot(), "dist", "report-app.js");
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return fail(
-      error("report/no-app", `the report's app is not built (${path})`, undefined, "run `npm run build`"),
+/** `xenpriv report`: its arguments and options; its action returns what it found to `emit`. */
+export function registerReport(p: Command, emit: Emit): void {
+  common(p.command("report"))
+    .description(
+      "one self-contained HTML file: the system's domains and who acts on whom, the decision matrix as a heatmap with filters, explanations on click, a diff with --vs, lint findings, and lockdown's effect on a --cmdline",
+    )
+    .option("--vs <policy>", "a second policy: the report's diff view compares with it")
+    .option("--secure-boot", "lint as for a Secure Boot system; with --cmdline, efi_secure_boot is set")
+    .option(
+      "--cmdline <line>",
+      "a Xen command line (x86: multiboot from GRUB 2; Arm: /chosen xen,xen-bootargs): the report adds what lockdown keeps and drops of it",
+    )
+    .addOption(
+      new Option("--lockdown-model <model>", "with --cmdline: how lockdown is decided")
+        .choices([...LOCKDOWN_MODEL_IDS])
+        .default("summit"),
+    )
+    .addOption(
+      new Option("--safe-list <list>", "with --cmdline: the options lockdown lets through")
+        .choices([...SAFE_LIST_IDS])
+        .default("v2"),
+    )
+    .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
+    .action(async (o: ReportOptions & { format: CommonOptions["format"] }) =>
+      emit((await import("../outputs/report.js")).reportCommand(o), o.format),
     );
-  }
-}
-
-/** A finding with the lines around it. */
-function withFrame(f: Finding, linesOf: (file: string) => string[] | undefined): ReportFinding {
-  const at = f.span ? `${f.span.file}:${f.span.line}:${f.span.column}` : undefined;
-  const line = f.span?.line ?? 0;
-  const lines = line > 0 && f.span ? linesOf(f.span.file) : undefined;
-  // the lines around it only, each cut short: a frame is a help, and a 1 MB line is no help
-  const frame = lines
-    ?.slice(Math.max(0, line - 3), line + 2)
-    .map((t, i) => [Math.max(1, line - 2) + i, t.length > 400 ? `${t.slice(0, 400)}...` : t] as const);
-  return {
-    code: f.rule,
-    severity: f.severity,
-    message: f.message,
-    ...(at && { at }),
-    ...(f.help && { help: f.help }),
-    ...(frame?.length && { frame, frameLine: line }),
-  };
-}
-
-/**
- * What lockdown does to the command line, on the system's arch and with its Xen's option
- * catalogue, booted by GRUB 2 through multiboot (on Arm, from the device tree's bootargs).
- */
-function lockdownOf(line: string, model: Model, o: ReportOptions, secureBoot: boolean): ReportLockdown {
-  const arch = model.system.build.arch;
-  const a = analyseCmdline(line, {
-    boot: arch === "arm" ? "dt" : "multiboot",
-    arch,
-    loader: "GRUB 2.12",
-    lockdownModel: o.lockdownModel,
-    safeList: o.safeList,
-    secureBoot,
-    xen: o.xen ?? model.system.xen,
-  });
-  return {
-    line,
-    xen: a.xen,
-    model: a.lockdown.model,
-    safeList: a.lockdown.safeList,
-    secureBoot: a.lockdown.secureBoot,
-    enabled: a.lockdown.enabled,
-    tokens: a.tokens.map((t) => ({
-      text: t.text,
-      source: t.source,
-      trusted: t.trusted,
-      status: t.status,
-      applied: tokenApplied(t),
-      why: t.why.join("; "),
-    })),
-    diagnostics: shownDiagnostics(a).map((d) => ({ severity: d.severity, code: d.code, message: d.message })),
-  };
-}
-
-/** `xenpriv report`: one self-contained HTML file with the system, its matrix, explanations, a diff and findings. */
-export function reportCommand(o: ReportOptions): Output {
-  const [model, vs] = loadModels(o, o.vs ? [o.policy, o.vs] : [o.policy]) as [Model, Model?];
-  const secureBoot = o.secureBoot === true || model.system.build.secureBoot === true;
-  const lockdown = o.cmdline === undefined ? undefined : lockdownOf(o.cmdline, model, o, secureBoot);
-  const index = new DecisionIndex(model);
-  const findings = runLint({ system: model.system, model, index, secureBoot });
-  const sources = findingSources(findings);
-  // each file split once, not once per finding
-  const split = new Map<string, string[] | undefined>();
-  const linesOf = (file: string) => {
-    if (!split.has(file)) split.set(file, sources.get(file)?.split("\n"));
-    return split.get(file);
-  };
-  const data = buildReportData(model, {
-    title: `xenpriv report: ${model.system.source}`,
-    ...(vs && { vs }),
-    findings: findings.map((f) => withFrame(f, linesOf)),
-    ...(lockdown && { lockdown }),
-    index,
-  });
-  const html = renderHtmlReport(data, appBundle());
-  writeWhole(o.output, html);
-  return {
-    kind: "report",
-    json: { output: o.output, bytes: Buffer.byteLength(html) },
-    text: `wrote ${o.output}: ${model.system.domains.length} domains x ${model.ops.length} operations under ${model.policy.name}${vs ? ` (diff with ${vs.policy.name}: ${data.vs?.widened} widened, ${data.vs?.narrowed} narrowed)` : ""}, ${findings.length} finding(s)${lockdown ? `, command line of ${lockdown.tokens.length} option(s) with lockdown ${lockdown.enabled ? "on" : "off"}` : ""}; ${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB`,
-  };
 }

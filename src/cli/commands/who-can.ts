@@ -1,46 +1,19 @@
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
-import { cellLabel, cellOf } from "../../query/cells.js";
-import { DecisionIndex } from "../../query/decision-index.js";
-import { evaluate } from "../../query/evaluate.js";
-import { type Model, resolveDomain, resolveOp } from "../../query/model.js";
-import type { Output } from "../output.js";
+import type { Command } from "commander";
+import { type Emit, models } from "../command.js";
+import type { CommonOptions } from "../context.js";
+import { common } from "../options.js";
 
-/** `xenpriv who-can <op> [--on <target>]`. */
-export function whoCanCommand(model: Model, opRef: string, on?: string): Output {
-  const op = resolveOp(model, opRef);
-  if (on !== undefined && op.target.kind === "none")
-    fail(
-      error(
-        "query/unexpected-target",
-        `\`${op.id}\` takes no target domain, got \`--on ${on}\``,
-        undefined,
-        "drop --on",
-      ),
-    );
-  if (on !== undefined) {
-    const target = resolveDomain(model, on);
-    const decisions = model.domains.map((d) => evaluate(model, op, d, target));
-    const allowed = decisions.filter((d) => d.decision === "allow");
-    return {
-      kind: "who-can",
-      json: { op: op.id, target: target.name, policy: model.policy.name, decisions },
-      text: `${allowed.length} of ${decisions.length} domains may ${op.id} on ${target.name} under ${model.policy.name}`,
-      table: {
-        columns: ["domain", "decision", "error", "conditions"],
-        rows: decisions.map((d) => [d.src, d.decision, d.error ?? "", d.conditions.join("; ")]),
-      },
-    };
-  }
-  const ix = new DecisionIndex(model, [op]);
-  const cells = model.domains.map((_, s) => cellOf(ix, 0, s));
-  return {
-    kind: "who-can",
-    json: { op: op.id, policy: model.policy.name, cells },
-    text: `who may ${op.id} under ${model.policy.name} (${op.summary})`,
-    table: {
-      columns: ["domain", "may", ...(op.target.kind === "domain" ? ["on others"] : [])],
-      rows: cells.map((c) => [c.domain, cellLabel(c), ...(c.others ? [c.others] : [])]),
-    },
-  };
+/** `xenpriv who-can`: its arguments and options; its action returns what it found to `emit`. */
+export function registerWhoCan(p: Command, emit: Emit): void {
+  common(p.command("who-can").argument("<op>", "operation"))
+    .description("which domains may perform <op>, and on which targets")
+    .option("--on <target>", "only this target domain")
+    .action(async (op: string, o: CommonOptions & { on?: string }) => {
+      const [{ whoCanOutput }, { whoCan }, { loadModel }] = await Promise.all([
+        import("../outputs/who-can.js"),
+        import("../../query/who-can.js"),
+        models(),
+      ]);
+      emit(whoCanOutput(whoCan(loadModel(o), op, { on: o.on })), o.format);
+    });
 }

@@ -1,8 +1,8 @@
-import type { CompiledProfile } from "../privcmd/compile-profile.js";
-import { CONDITIONAL, compileProfile } from "../privcmd/compile-profile.js";
-import { errnoName } from "../privcmd/errno.js";
-import type { Condition } from "../privcmd/filter-facts.js";
-import { type FilterProgram, isConditional, type Verdict } from "../privcmd/filter-program.js";
+import type { CompiledProfile } from "./compile-profile.js";
+import { CONDITIONAL, compileProfile } from "./compile-profile.js";
+import { errnoName } from "./errno.js";
+import type { Condition } from "./filter-facts.js";
+import { type FilterProgram, isConditional, type Verdict } from "./filter-program.js";
 
 /** A C identifier from a profile id: `pointer-free` → `pointer_free`. */
 export function cName(id: string): string {

@@ -1,33 +1,8 @@
-import { atSpan } from "../../core/at-span.js";
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
-import { readInput } from "../../core/read-input.js";
-import { checkNeeds, type DomainNeeds, type NeededOp } from "../../privcmd/check-needs.js";
+import type { DomainNeeds, NeededOp } from "../../privcmd/check-needs.js";
 import { overlayDecides } from "../../privcmd/evaluate-call.js";
-import { loadToolstackCalls } from "../../privcmd/load-toolstack-calls.js";
-import { parseTrace, type TracedCall } from "../../privcmd/parse-trace.js";
-import { buildModel } from "../../query/model.js";
-import { resolvePolicy } from "../../query/tree-policy.js";
+import type { PrivcmdCheck } from "../../privcmd/privcmd-check.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
-import { loadSystemFile } from "../../system/load-system.js";
-import { builtinSystemPath, type SystemOptions, systemOptions, systemPolicy } from "../context.js";
 import type { Output } from "../output.js";
-import { load, profileOf, xsmCatalogue } from "./privcmd.js";
-
-export interface PrivcmdCheckOptions extends SystemOptions {
-  readonly profile: string;
-  readonly policy?: string;
-  /** both catalogues (hypercalls and XSM checks); default: the system's `xen` */
-  readonly xen?: string;
-  readonly domain: string[];
-  readonly initialDomain?: string;
-  readonly unrestricted?: boolean;
-  readonly lockdown: boolean;
-  /** the kernels have CONFIG_SIGNED_PE_FILE_VERIFICATION (`--no-kexec-signature-check`: they have not) */
-  readonly kexecSignatureCheck: boolean;
-  /** `domain=calls.jsonl`: the domain's recorded calls replace its roles' known calls */
-  readonly trace: string[];
-}
 
 const ref = (s: { what: string; ref?: string } | undefined) =>
   s ? `${s.what}${s.ref ? `  [${s.ref}]` : ""}` : "";
@@ -100,52 +75,9 @@ function summary(d: DomainNeeds): string {
  * `xenpriv privcmd check`: for each domain of a system, the privcmd operations its toolstack
  * needs that the profile blocks, and those the profile allows that Xen never lets it use.
  */
-export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
-  const system = loadSystemFile(o.system ?? builtinSystemPath(), systemOptions(o));
-  const xen = o.xen ?? system.xen;
-  const at = o.xen ? undefined : system.valueSpans?.xen;
-  const facts = atSpan(at, () => load(xen, o.profile === "xenserver"));
-  const profile = profileOf(o.profile, facts);
-  const catalogue = atSpan(at, () => xsmCatalogue(xen));
-  const model = buildModel(
-    catalogue,
-    system,
-    o.policy ? resolvePolicy(catalogue, o.policy) : systemPolicy(catalogue, system),
-  );
-  const traces = new Map<string, TracedCall[]>(
-    o.trace.map((spec) => {
-      const m = /^([^=]+)=(.+)$/.exec(spec);
-      if (!m)
-        fail(
-          error(
-            "privcmd/bad-trace-option",
-            `\`--trace ${spec}\` is not \`domain=file\``,
-            undefined,
-            "for example `--trace dom0=calls.jsonl`, one per traced domain",
-          ),
-        );
-      const [, domain, file] = m as unknown as [string, string, string];
-      const text = readInput(file, { code: "privcmd/unreadable", what: "the trace" }).toString("utf8");
-      return [domain, parseTrace(text, file, facts.hypercalls)];
-    }),
-  );
-  const domains = checkNeeds(
-    model,
-    facts.hypercalls,
-    profile,
-    { linux: facts.linux, hypercalls: facts.hypercalls },
-    {
-      lockedDown: o.lockdown,
-      kexecSignatureCheck: o.kexecSignatureCheck !== false,
-      toolstack: loadToolstackCalls(),
-      ...(traces.size && { traces }),
-      ...(o.initialDomain !== undefined && { initialDomain: o.initialDomain }),
-      ...(o.unrestricted && { unrestricted: true }),
-      ...(o.profile === "restrict" && { restrictEachFd: true }),
-      ...(o.domain.length && { domains: o.domain }),
-    },
-  );
-  const head = `profile ${profile.id}: ${profile.title}; policy ${model.policy.name}; kernels ${o.lockdown ? "locked down" : "not locked down"}`;
+export function privcmdCheckOutput(r: PrivcmdCheck): Output {
+  const { domains } = r;
+  const head = `profile ${r.profile}: ${r.profileTitle}; policy ${r.policy}; kernels ${r.lockedDown ? "locked down" : "not locked down"}`;
   const section = (d: DomainNeeds, title: (t: string) => string, table: (t: Tabular) => string) =>
     [title(heading(d)), ...tables(d).map(([t, tab]) => `${t}:\n\n${table(tab)}`)]
       .filter(Boolean)
@@ -153,13 +85,7 @@ export function privcmdCheckCommand(o: PrivcmdCheckOptions): Output {
   const sums = domains.map(summary);
   return {
     kind: "privcmd-check",
-    json: {
-      xen: facts.hypercalls.xen,
-      profile: profile.id,
-      policy: model.policy.name,
-      lockedDown: o.lockdown,
-      domains,
-    },
+    json: { xen: r.xen, profile: r.profile, policy: r.policy, lockedDown: r.lockedDown, domains },
     text: [head, ...domains.map((d) => section(d, (t) => t, renderText)), sums.join("\n")].join("\n\n"),
     markdown: [
       `# ${head}`,

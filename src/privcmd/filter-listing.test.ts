@@ -3,12 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { packageRoot } from "../core/package-root.js";
-import { builtinProfile } from "../privcmd/builtin-profiles.js";
-import { buildFilterProgram } from "../privcmd/filter-program.js";
-import { loadLinuxPrivcmd, loadXenServerFilter } from "../privcmd/load-filter-facts.js";
-import { loadHypercallCatalogue } from "../privcmd/load-hypercall-catalogue.js";
-import { parseProfile } from "../privcmd/parse-profile.js";
+import { builtinProfile } from "./builtin-profiles.js";
 import { renderFilterListing } from "./filter-listing.js";
+import { buildFilterProgram } from "./filter-program.js";
+import { loadLinuxPrivcmd, loadXenServerFilter } from "./load-filter-facts.js";
+import { loadHypercallCatalogue } from "./load-hypercall-catalogue.js";
+import { parseProfile } from "./parse-profile.js";
 
 const filter = loadXenServerFilter();
 const linux = loadLinuxPrivcmd();

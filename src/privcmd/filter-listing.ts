@@ -1,6 +1,6 @@
-import { errnoNumber } from "../privcmd/errno.js";
-import type { Condition } from "../privcmd/filter-facts.js";
-import type { FilterProgram, Outcome, Verdict } from "../privcmd/filter-program.js";
+import { errnoNumber } from "./errno.js";
+import type { Condition } from "./filter-facts.js";
+import type { FilterProgram, Outcome, Verdict } from "./filter-program.js";
 
 const at = (ref: string | undefined) => (ref ? ` (${ref})` : "");
 const refuse = (errno: string, ref: string | undefined) =>

@@ -1,0 +1,97 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Catalogue } from "../../catalog/schema.js";
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
+import { extractCatalogue } from "../../extract/extract-catalogue.js";
+import { treeMeta } from "../../extract/tree-meta.js";
+import { writeWhole } from "../write-whole.js";
+
+export interface ExtractCliOptions {
+  readonly output?: string;
+  readonly xenVersion?: string;
+  /** the commit of a tree without git (`git archive`, a tarball) */
+  readonly commit?: string;
+  /** `--cache-dir` */
+  readonly cacheDir?: string;
+  /** false with `--no-cache` */
+  readonly cache?: boolean;
+}
+
+/**
+ * Where parsed files are kept between extractions (extract/parse-cache.ts): `--cache-dir`, else
+ * `$XDG_CACHE_HOME/xenpriv`, else `~/.cache/xenpriv`; none with `--no-cache`. A directory given that
+ * cannot be made is bad input; the default one that cannot be made only turns the cache off.
+ */
+export function cacheDirOf(o: ExtractCliOptions): string | undefined {
+  if (o.cache === false) return undefined;
+  const xdg = process.env.XDG_CACHE_HOME;
+  const dir = resolve(
+    o.cacheDir ?? join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "xenpriv"),
+  );
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch (e) {
+    if (o.cacheDir === undefined) return undefined;
+    return fail(
+      error(
+        "extract/cache-dir",
+        `cannot keep parsed files in \`${o.cacheDir}\`: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        undefined,
+        "give a directory xenpriv can write, or --no-cache",
+      ),
+    );
+  }
+}
+
+/** A progress line on a terminal, nothing in a pipe. */
+function progressReporter(): ((stage: string, done?: number, total?: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (stage, done, total) => {
+    // only the files that can matter are parsed: the count stops short of the files read
+    const n = total ? ` ${done} of ${total} files` : "";
+    process.stderr.write(`\r\x1b[Kextract: ${stage}${n}`);
+  };
+}
+
+export function summary(c: Catalogue): string {
+  const x = c.extraction;
+  return [
+    `xen ${c.meta.xen}${c.meta.tag ? ` (${c.meta.tag})` : ""}${c.meta.commit ? "" : " (commit unknown: not a git checkout; --commit names it)"}: ${c.operations.length} operations, ${c.hooks.length} hooks`,
+    x
+      ? `${x.callSites.length} call sites, ${x.mismatches.length} action mismatches, ${x.unresolved.length} places not decided`
+      : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+/** `xenpriv extract <tree>`: the tree's catalogue as JSON, written whole or not at all. */
+export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
+  const progress = progressReporter();
+  const meta = {
+    ...treeMeta(tree, { ...(o.commit !== undefined && { commit: o.commit }) }),
+    ...(o.xenVersion && { xen: o.xenVersion }),
+  };
+  let catalogue: Catalogue;
+  try {
+    const cacheDir = cacheDirOf(o);
+    catalogue = await extractCatalogue(tree, {
+      meta,
+      ...(progress && { progress }),
+      ...(cacheDir !== undefined && { cacheDir }),
+    });
+  } finally {
+    if (progress) process.stderr.write("\r\x1b[K");
+  }
+  const text = `${JSON.stringify(catalogue, null, 1)}\n`;
+  if (!o.output) {
+    process.stdout.write(text);
+    return;
+  }
+  writeWhole(o.output, text);
+  process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
+}

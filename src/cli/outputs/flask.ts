@@ -1,0 +1,60 @@
+import { indexPolicy } from "../../flask/access-vector.js";
+import { buildPolicy } from "../../flask/build-policy.js";
+import { formatRules, policySummary } from "../../flask/describe-policy.js";
+import { XEN_INITIAL_SIDS } from "../../flask/initial-sids.js";
+import type { FlaskPolicy } from "../../flask/policydb.js";
+import { readPolicy, readPolicyFile } from "../../flask/read-policy.js";
+import type { Output } from "../output.js";
+import { writeWhole } from "../write-whole.js";
+
+export interface FlaskBuildOptions {
+  readonly output?: string;
+}
+
+/** The policy's header and counts, and its allow rules with `--rules`. */
+function describe(p: FlaskPolicy, rules: boolean): Output {
+  const summary = policySummary(p);
+  const ix = indexPolicy(p);
+  const allow = rules ? formatRules(ix, "allow").sort() : [];
+  const sidName = (sid: number) => XEN_INITIAL_SIDS[sid - 1]?.name ?? `sid ${sid}`;
+  const type = (v: number) => ix.typeName.get(v) ?? `type ${v}`;
+  const sids = [...p.ocontexts.initialSids]
+    .sort((a, b) => a.sid - b.sid)
+    .map((s) => `${sidName(s.sid)}=${type(s.context.type)}`);
+  const head = [
+    `policy ${p.file}: ${p.size} bytes, version ${p.version}, target ${p.target}, MLS ${p.mls ? "enabled" : "disabled"}, unknown classes: ${p.handleUnknown}`,
+    ...summary.map(([k, n]) => `  ${`${k}:`.padEnd(16)}${n}`),
+    `  initial SIDs: ${sids.join(" ")}`,
+  ];
+  return {
+    kind: "flask-policy",
+    json: {
+      file: p.file,
+      size: p.size,
+      version: p.version,
+      target: p.target,
+      mls: p.mls,
+      handleUnknown: p.handleUnknown,
+      counts: Object.fromEntries(summary),
+      initialSids: sids,
+      ...(rules && { allow }),
+    },
+    text: [...head, ...(rules ? ["", ...allow] : [])].join("\n"),
+  };
+}
+
+/** `xenpriv flask show <policy>`: what a compiled policy holds, counted as `seinfo` counts. */
+export function flaskShowCommand(file: string, o: { rules?: boolean }): Output {
+  return describe(readPolicyFile(file), o.rules === true);
+}
+
+/** `xenpriv flask build <xen-tree> [-o file]`: the tree's policy, compiled in a temporary copy. */
+export function flaskBuildCommand(tree: string, o: FlaskBuildOptions): Output {
+  const built = buildPolicy(tree);
+  const out = o.output ?? built.name;
+  // read back before writing: what is written is a policy this reader accepts
+  const policy = readPolicy(built.bytes, out);
+  writeWhole(out, built.bytes);
+  const d = describe(policy, false);
+  return { ...d, kind: "flask-build", text: `wrote ${out} (Xen ${built.xenVersion})\n${d.text}` };
+}

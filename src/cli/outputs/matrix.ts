@@ -1,0 +1,12 @@
+import type { Matrix } from "../../query/matrix.js";
+import { matrixChunks } from "../../report/matrix-chunks.js";
+import type { Output } from "../output.js";
+
+/** `xenpriv matrix`: domains x operations, targets summarised by relation, streamed in every format. */
+export function matrixOutput(m: Matrix): Output {
+  return {
+    kind: "matrix",
+    json: { policy: m.policy, domains: m.domains, ops: m.ops.map((o) => o.id) },
+    chunks: (format) => matrixChunks(m, format),
+  };
+}

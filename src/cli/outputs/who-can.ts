@@ -1,0 +1,28 @@
+import { cellLabel } from "../../query/cells.js";
+import type { WhoCan } from "../../query/who-can.js";
+import type { Output } from "../output.js";
+
+/** `xenpriv who-can <op> [--on <target>]`. */
+export function whoCanOutput(w: WhoCan): Output {
+  if ("decisions" in w) {
+    const allowed = w.decisions.filter((d) => d.decision === "allow");
+    return {
+      kind: "who-can",
+      json: w,
+      text: `${allowed.length} of ${w.decisions.length} domains may ${w.op} on ${w.target} under ${w.policy}`,
+      table: {
+        columns: ["domain", "decision", "error", "conditions"],
+        rows: w.decisions.map((d) => [d.src, d.decision, d.error ?? "", d.conditions.join("; ")]),
+      },
+    };
+  }
+  return {
+    kind: "who-can",
+    json: { op: w.op, policy: w.policy, cells: w.cells },
+    text: `who may ${w.op} under ${w.policy} (${w.summary})`,
+    table: {
+      columns: ["domain", "may", ...(w.targeted ? ["on others"] : [])],
+      rows: w.cells.map((c) => [c.domain, cellLabel(c), ...(c.others ? [c.others] : [])]),
+    },
+  };
+}

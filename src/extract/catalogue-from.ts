@@ -1,0 +1,16 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { extractedCataloguePath, loadCatalogue } from "../catalog/load-catalogue.js";
+import type { Catalogue } from "../catalog/schema.js";
+import { extractCatalogue } from "./extract-catalogue.js";
+import { treeMeta } from "./tree-meta.js";
+import { DUMMY_H } from "./xen-tree.js";
+
+/**
+ * The catalogue a name means for `diff --xen`: a Xen source tree (extracted), a shipped version (its
+ * extracted catalogue, so both sides of a diff are read the same way), or a catalogue file.
+ */
+export async function catalogueFrom(spec: string): Promise<Catalogue> {
+  if (existsSync(join(spec, DUMMY_H))) return extractCatalogue(spec, { meta: treeMeta(spec) });
+  return loadCatalogue(extractedCataloguePath(spec) ?? spec);
+}
