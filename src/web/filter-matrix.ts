@@ -29,7 +29,8 @@ export interface MatrixView {
   readonly cols: readonly number[];
 }
 
-function matchesDecision(m: MatrixInput, d: DecisionFilter, s: number, o: number): boolean {
+/** Whether the cell of domain `s` and operation `o` is one the decision filter `d` keeps. */
+export function matchesDecision(m: MatrixInput, d: DecisionFilter, s: number, o: number): boolean {
   const code = m.cells[s * m.opIds.length + o] ?? 0;
   if (d === "allowed") return code !== 0;
   if (d === "never") return code === 0;
@@ -56,6 +57,7 @@ export function filterMatrix(m: MatrixInput, f: MatrixFilter): MatrixView {
   let cols = opHits.length ? opHits : inFilters;
   const nameHit = (s: number) => (m.domainNames[s] ?? "").toLowerCase().includes(q);
   const byName = q !== "" && m.domainNames.some((_, s) => nameHit(s));
+  if (q && !opHits.length && !byName) return { rows: [], cols: [] };
   let rows = m.domainNames
     .map((_, s) => s)
     .filter((s) => (!f.role || (m.domainRoles[s] ?? []).includes(f.role)) && (!byName || nameHit(s)));
