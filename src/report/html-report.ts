@@ -26,7 +26,7 @@ button[aria-pressed="true"] { border-color: var(--sel); }
 #heatmap-wrap { position: relative; overflow: auto; max-height: 70vh; border: 1px solid var(--line); }
 #heatmap { position: absolute; left: 0; top: 0; }
 #heatmap:focus { outline: 2px solid var(--sel); outline-offset: -2px; }
-#cols-cue { font-size: .8rem; margin: .2rem 0 0; min-height: 1.2em; }
+#cols-cue { font-size: .8rem; margin: 0 0 .2rem; min-height: 1.2em; }
 #empty { border: 1px dashed var(--line); padding: 1rem; }
 #explain { white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; border: 1px solid var(--line); padding: .6rem; min-height: 3rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .2rem 1rem; align-items: center; }

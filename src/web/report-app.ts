@@ -18,10 +18,10 @@ import {
   DECISIONS,
   type DecisionFilter,
   filterMatrix,
+  keepsDecision,
   type MatrixFilter,
   type MatrixInput,
   type MatrixView,
-  matchesDecision,
 } from "./filter-matrix.js";
 import { graphView } from "./graph-view.js";
 import { type Cursor, type Glyph, Heatmap } from "./heatmap.js";
@@ -64,11 +64,34 @@ for (const w of data.vs?.witnesses ?? []) {
   const was = witnessKind.get(key);
   witnessKind.set(key, was && was !== w.kind ? "changed" : w.kind);
 }
+const CHANGES: readonly CellChange[] = ["same", "widened", "narrowed", "changed"];
+/** every cell's change, computed on first use: `cellChange` once per pair of labels, then the witnesses */
+let changes: Uint8Array | undefined;
+function changeTable(vs: Uint16Array): Uint8Array {
+  const t = new Uint8Array(cells.length);
+  const byLabels = new Map<number, number>();
+  for (let k = 0; k < cells.length; k++) {
+    const a = cells[k] ?? 0;
+    const b = vs[k] ?? 0;
+    if (a === b) continue;
+    const pair = a * 65536 + b;
+    let c = byLabels.get(pair);
+    if (c === undefined) {
+      c = CHANGES.indexOf(cellChange(data.labels[a] ?? "-", data.labels[b] ?? "-"));
+      byLabels.set(pair, c);
+    }
+    t[k] = c;
+  }
+  for (const [k, c] of witnessKind) if (t[k] === 0) t[k] = CHANGES.indexOf(c);
+  return t;
+}
+/** The change table, under a diff (`--vs`); undefined without one. */
+function theChanges(): Uint8Array | undefined {
+  if (vsCells) changes ??= changeTable(vsCells);
+  return changes;
+}
 function changeOf(s: number, o: number): CellChange {
-  if (!vsCells) return "same";
-  const k = s * n + o;
-  const c = cellChange(data.labels[cells[k] ?? 0] ?? "-", data.labels[vsCells[k] ?? 0] ?? "-");
-  return c === "same" ? (witnessKind.get(k) ?? "same") : c;
+  return CHANGES[theChanges()?.[s * n + o] ?? 0] ?? "same";
 }
 
 const input: MatrixInput = {
@@ -100,6 +123,7 @@ status.setAttribute("aria-live", "polite");
 const PROMPT = "Select a cell (click, or arrows and Enter) to see why.";
 const explain = el("div", { id: "explain" }, PROMPT);
 const targetSelect = el("select", { id: "target" });
+const targetLabel = el("label", { id: "target-label", hidden: true }, "target ", targetSelect);
 const permalink = el("a", { id: "permalink", href: "#", textContent: "link to this cell", hidden: true });
 const copyButton = el("button", {
   id: "copy-md",
@@ -122,8 +146,13 @@ function describe(c: Cursor | undefined): string {
   return `${d.name} × ${ops[c.o]?.id}: ${label(c.s, c.o)}${vsCells ? ` (${data.vs?.policy}: ${data.labels[vsCells[c.s * n + c.o] ?? 0]}${change === "same" ? "" : `, ${change}`})` : ""}`;
 }
 
+/** each label's class */
+const labelClass = data.labels.map((l) => cellClass(l));
 /** What a cell shows now: its label's kind, or in the diff view its change. */
-const classOf = (s: number, o: number): CellClass => cellClass(label(s, o), diff ? changeOf(s, o) : "same");
+function classOf(s: number, o: number): CellClass {
+  const c = diff ? changeOf(s, o) : "same";
+  return c === "same" ? (labelClass[cells[s * n + o] ?? 0] ?? "never") : c;
+}
 const GLYPHS: Partial<Record<CellClass, Glyph>> = { widened: "+", narrowed: "-", changed: "/" };
 const LEGEND: Record<CellClass, string> = {
   never: "never",
@@ -175,6 +204,7 @@ function showExplanation(c: Cursor | undefined = heatmap.cursor()): void {
     explain.textContent = following ? "No cell matches the filters: nothing to explain." : PROMPT;
     delete explain.dataset.shown;
     permalink.hidden = true;
+    targetLabel.hidden = true;
     copyButton.disabled = true;
     return;
   }
@@ -194,6 +224,7 @@ function showExplanation(c: Cursor | undefined = heatmap.cursor()): void {
         ? null
         : (targets.find((t) => t && evaluate(model, op, src, t).decision === "allow") ?? targets[1] ?? null);
   targetSelect.value = pick?.name ?? "";
+  targetLabel.hidden = false;
   const models = diff && data.vs ? [model, theVsModel(data.vs.policy)] : [model];
   const decisions = models.map((m) => evaluate(m, op, src, pick));
   explain.replaceChildren(
@@ -245,14 +276,22 @@ const plural = (k: number, one: string, many = `${one}s`) =>
   `${k.toLocaleString("en")} ${k === 1 ? one : many}`;
 const legendCounts = new Map<CellClass, HTMLElement>();
 
-/** Counts the cells of each class in the view, for the legend. */
+/** Counts the cells of each class in the view, for the legend: by label and change, then by class. */
 function countLegend(view: MatrixView): void {
-  const counts = new Map<CellClass, number>();
+  const table = diff ? theChanges() : undefined;
+  const byCode = new Uint32Array(data.labels.length * CHANGES.length);
   for (const s of view.rows)
     for (const o of view.cols) {
-      const c = classOf(s, o);
-      counts.set(c, (counts.get(c) ?? 0) + 1);
+      const k = s * n + o;
+      const i = (cells[k] ?? 0) * CHANGES.length + (table?.[k] ?? 0);
+      byCode[i] = (byCode[i] ?? 0) + 1;
     }
+  const counts = new Map<CellClass, number>();
+  byCode.forEach((count, i) => {
+    const change = CHANGES[i % CHANGES.length] ?? "same";
+    const c = change === "same" ? (labelClass[Math.floor(i / CHANGES.length)] ?? "never") : change;
+    counts.set(c, (counts.get(c) ?? 0) + count);
+  });
   for (const [c, node] of legendCounts) {
     node.textContent = ` (${(counts.get(c) ?? 0).toLocaleString("en")})`;
     // the diff's classes only while the diff is drawn
@@ -348,13 +387,20 @@ function tally(values: readonly string[]): [string, number][] {
 
 /** How many cells of the whole matrix each decision filter keeps. */
 function decisionCounts(decisions: readonly DecisionFilter[]): [string, number][] {
-  const counts = decisions.map(() => 0);
-  for (let s = 0; s < domains.length; s++)
-    for (let o = 0; o < n; o++)
-      decisions.forEach((d, i) => {
-        if (matchesDecision(input, d, s, o)) counts[i] = (counts[i] ?? 0) + 1;
-      });
-  return decisions.map((d, i) => [d, counts[i] ?? 0]);
+  // the cells by (allowed or never, change), then what each filter keeps of each kind
+  const kinds = new Uint32Array(2 * CHANGES.length);
+  const table = theChanges();
+  for (let k = 0; k < cells.length; k++) {
+    const i = ((cells[k] ?? 0) === 0 ? 0 : CHANGES.length) + (table?.[k] ?? 0);
+    kinds[i] = (kinds[i] ?? 0) + 1;
+  }
+  return decisions.map((d) => {
+    let total = 0;
+    kinds.forEach((count, i) => {
+      if (keepsDecision(d, i < CHANGES.length ? 0 : 1, CHANGES[i % CHANGES.length] ?? "same")) total += count;
+    });
+    return [d, total];
+  });
 }
 
 /**
@@ -374,10 +420,11 @@ function printedMatrix(): HTMLElement {
   if (!vsCells || !data.vs) return section;
   const changed: string[] = [];
   let total = 0;
+  const table = theChanges();
   for (let s = 0; s < domains.length; s++)
     for (let o = 0; o < n; o++) {
+      if (!table?.[s * n + o]) continue;
       const c = changeOf(s, o);
-      if (c === "same") continue;
       total++;
       if (changed.length < PRINTED)
         changed.push(
@@ -657,15 +704,8 @@ function main(): void {
     el(
       "div",
       { id: "matrix-area" },
-      el("div", { id: "matrix-col" }, emptyState, heatmap.wrap, heatmap.cue, status),
-      el(
-        "aside",
-        { id: "why" },
-        el("h2", { textContent: "Why" }),
-        el("label", { id: "target-label" }, "target ", targetSelect),
-        tools,
-        explain,
-      ),
+      el("div", { id: "matrix-col" }, heatmap.cue, emptyState, heatmap.wrap, status),
+      el("aside", { id: "why" }, el("h2", { textContent: "Why" }), targetLabel, tools, explain),
     ),
   );
   matrixSummary.setAttribute("aria-live", "polite");
