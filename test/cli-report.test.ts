@@ -56,7 +56,7 @@ describe("xenpriv report", () => {
     assert.equal(label("qemu-web", "dm_op"), "tgt");
     // a finding carries the lines of its file around its span
     const f = data.findings.find((x) => x.code === "control-is-hardware");
-    assert.equal(f?.at, "examples/x86-stubdoms.yaml:6:5");
+    assert.equal(f?.at, "examples/x86-stubdoms.yaml:7:5");
     assert.equal(f?.frame?.find(([n]) => n === f.frameLine)?.[1].trim(), "- name: dom0");
   });
 
