@@ -137,7 +137,13 @@ describe("xenpriv report", () => {
     const gitlab = "https://gitlab.com/xen-project/xen/-/blob/{commit}/{path}#L{line}";
     assert.equal(run("report", "--xen-source-url", gitlab, "-o", file).code, 0);
     assert.deepEqual(dataOf(readFileSync(file, "utf8")).source, { url: gitlab, commit });
-    const bad = run("report", "--xen-source-url", "https://example.org/{path}", "-o", join(dir, "no-line.html"));
+    const bad = run(
+      "report",
+      "--xen-source-url",
+      "https://example.org/{path}",
+      "-o",
+      join(dir, "no-line.html"),
+    );
     assert.equal(bad.code, 2);
     assert.match(bad.err, /names no \{line\}/);
   });
