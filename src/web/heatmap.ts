@@ -240,9 +240,14 @@ export class Heatmap {
         ctx.fillRect(vw - 24, TOP, 24, vh - TOP);
       }
       if (!this.cursor()) return;
+      // the page's background around the text colour: seen on every cell colour, in both themes
+      const [x, y] = [LEFT + this.sel.col * cw - sx, TOP + this.sel.row * ROW_H - sy];
+      ctx.strokeStyle = v("--bg");
+      ctx.lineWidth = 4;
+      ctx.strokeRect(x - 1, y - 1, cw + 1, ROW_H + 1);
       ctx.strokeStyle = v("--fg");
       ctx.lineWidth = 2;
-      ctx.strokeRect(LEFT + this.sel.col * cw - sx, TOP + this.sel.row * ROW_H - sy, cw, ROW_H);
+      ctx.strokeRect(x - 1, y - 1, cw + 1, ROW_H + 1);
     });
     clip(0, TOP, LEFT, vh - TOP, () => {
       ctx.textAlign = "right";
