@@ -17,7 +17,7 @@ import type { PrivcmdCheckOptions } from "./commands/privcmd-check.js";
 import type { ReportOptions } from "./commands/report.js";
 import type { SbatCheckOptions, SbatGenerateOptions } from "./commands/sbat.js";
 import type { CommonOptions } from "./context.js";
-import { EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
+import { CMDLINE_FAIL_ON, EXPORT_FORMATS, FAIL_ON, FORMATS, LINT_FORMATS } from "./formats.js";
 import { type Output, render } from "./output.js";
 
 type PrivcmdClassifyOptions = PrivcmdOptions & { class?: string; hypercall: string[]; disputed?: boolean };
@@ -291,6 +291,12 @@ export function program(): Command {
       "the words are what `xl set-parameters` gets: what libxl writes to hypfs /params, and where it fails (exit 1)",
     )
     .option("--no-hypfs", "with --runtime: CONFIG_HYPFS=n, so there is no /params")
+    .addOption(
+      new Option(
+        "--fail-on <what>",
+        "exit 1 when lockdown drops an option (dropped), also when an option comes from a source lockdown does not trust (untrusted), or also on any warning (warning)",
+      ).choices([...CMDLINE_FAIL_ON]),
+    )
     .option(
       "--xen <version>",
       `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,

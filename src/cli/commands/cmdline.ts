@@ -20,6 +20,7 @@ import { renderDiagnosticsMarkdown } from "../../report/render-diagnostics-markd
 import { renderMarkdown, renderText } from "../../report/tabular.js";
 import { imageSbat } from "../../sbat/image-sbat.js";
 import { configOption, readXenConfig, type XenConfig } from "../../system/xen-config.js";
+import type { CMDLINE_FAIL_ON } from "../formats.js";
 import type { Output } from "../output.js";
 
 export interface CmdlineOptions {
@@ -45,6 +46,28 @@ export interface CmdlineOptions {
   readonly runtime?: boolean;
   /** `--no-hypfs`: CONFIG_HYPFS=n */
   readonly hypfs?: boolean;
+  /** exit 1 when the line depends on what lockdown drops (`CMDLINE_FAIL_ON`) */
+  readonly failOn?: (typeof CMDLINE_FAIL_ON)[number];
+}
+
+/** Why the line fails `--fail-on`, or undefined when it passes. */
+export function cmdlineFailure(
+  a: CommandLineAnalysis,
+  failOn: (typeof CMDLINE_FAIL_ON)[number],
+): string | undefined {
+  const dropped = a.tokens.filter((t) => t.status === "dropped" || t.status === "partly-applied");
+  const why: string[] = [];
+  if (dropped.length) why.push(`lockdown drops ${dropped.map((t) => `\`${t.text}\``).join(", ")}`);
+  if (failOn === "untrusted") {
+    const untrusted = a.tokens.filter((t) => !t.trusted && !dropped.includes(t));
+    if (untrusted.length)
+      why.push(`${untrusted.map((t) => `\`${t.text}\``).join(", ")} from an untrusted source`);
+  }
+  if (failOn === "warning") {
+    const warnings = a.diagnostics.filter((d) => d.severity === "warning" || d.severity === "error");
+    if (warnings.length) why.push(`${warnings.length} warning(s)`);
+  }
+  return why.length ? why.join("; ") : undefined;
 }
 
 /** xen.cfg is read byte for byte (non-ASCII is reported by the parser, as Xen refuses it). */
@@ -259,15 +282,19 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
   };
   const diags = shownDiagnostics(a);
   const warnings = a.diagnostics.filter((d) => d.severity !== "note").length;
+  const failure = o.failOn && cmdlineFailure(a, o.failOn);
+  const verdict = failure ? `fails --fail-on ${o.failOn}: ${failure}` : "";
   return {
     kind: "cmdline",
     json: { ...a, ...(uki && { uki }) },
+    ...(failure && { exitCode: 1 }),
     text: [
       [...summary(a), ...(uki ? [ukiLine(uki)] : [])].join("\n"),
       renderText(table),
       `effective settings:\n${renderText(settings)}`,
       diags.length ? renderDiagnostics(diags) : "",
       `${a.tokens.length} option(s), ${a.tokens.filter((t) => t.status === "dropped" || t.status === "partly-applied").length} dropped by lockdown, ${a.tokens.filter((t) => t.status === "unknown").length} unknown; ${warnings} warning(s)`,
+      verdict,
     ]
       .filter(Boolean)
       .join("\n\n"),
@@ -278,6 +305,7 @@ export function cmdlineCommand(words: readonly string[], o: CmdlineOptions): Out
       `## Options\n\n${renderMarkdown(table)}`,
       `## Effective settings\n\n${renderMarkdown(settings)}`,
       diags.length ? `## Findings\n\n${renderDiagnosticsMarkdown(diags)}` : "",
+      verdict && `**${verdict}**`,
     ]
       .filter(Boolean)
       .join("\n\n"),
