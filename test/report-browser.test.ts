@@ -547,8 +547,14 @@ describe("the HTML report in Chromium", () => {
         `^. ${changeOf(s, o)}: ${data.system.domains[s]?.name} × ${model.ops[o]?.id}: ${a.replace(/\+/g, "\\+")} → ${b.replace(/\+/g, "\\+")}$`,
       ),
     );
+    // nothing explained yet: no empty "Why" on paper; once a cell is explained, its explanation
+    assert.equal(await page.locator("#why").isVisible(), false);
     await page.emulateMedia({ media: "screen" });
     assert.equal(await page.locator("#print-matrix").isVisible(), false);
+    await clickCell(page, 0, 0);
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("#explain").isVisible(), true);
+    assert.equal(await page.locator("#heatmap-wrap").isVisible(), false);
     await page.close();
   });
 

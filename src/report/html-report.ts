@@ -49,6 +49,7 @@ button:focus-visible, summary:focus-visible, select:focus-visible, input:focus-v
 #print-matrix li { font: 11px/1.4 ui-monospace, monospace; }
 @media print { #controls, #matrix-col, .legend, #target-label, #why-tools, #empty { display: none !important; }
   .print-only { display: block; } #matrix-area { display: block; } #why { position: static; max-height: none; }
+  #why:not(:has(#explain[data-shown])) { display: none; }
   #explain { border: none; } body { margin: 0; } details { page-break-inside: avoid; } #witnesses[hidden] { display: block; } }
 `;
 
