@@ -307,6 +307,7 @@ describe("the HTML report in Chromium", () => {
       "No cell matches the filters: nothing to explain.",
     );
     assert.equal(await page.locator("#copy-md").isDisabled(), true);
+    assert.equal(await page.locator("#cols-cue").textContent(), "");
     // a filter with a search: both named
     await page.selectOption("#filter-hypercall", "domctl");
     assert.match((await page.locator("#empty").textContent()) ?? "", /“no-such-thing” with hypercall domctl/);

@@ -208,7 +208,7 @@ export class Heatmap {
     const c0 = Math.floor(sx / cw);
     const c1 = Math.min(cols.length, Math.ceil((sx + vw - LEFT) / cw) + 1);
     // the end of the columns wholly in the window
-    const end = Math.min(cols.length, Math.floor((sx + vw - LEFT) / cw));
+    const end = Math.max(0, Math.min(cols.length, Math.floor((sx + vw - LEFT) / cw)));
     const clip = (x: number, y: number, cw_: number, ch: number, paint: () => void) => {
       ctx.save();
       ctx.beginPath();
@@ -268,8 +268,10 @@ export class Heatmap {
   /** Says how many columns lie left and right of the window (whole columns in it count as shown). */
   private updateCue(first: number, end: number): void {
     const n = this.view.cols.length;
-    const left = Math.min(first, n);
-    const right = Math.max(0, n - end);
+    // a hidden heatmap (no cell matches) has no window
+    const shown = n > 0 && this.wrap.clientWidth > 0;
+    const left = shown ? Math.min(first, n) : 0;
+    const right = shown ? Math.max(0, n - end) : 0;
     this.cue.dataset.left = String(left);
     this.cue.dataset.right = String(right);
     this.cue.textContent =
