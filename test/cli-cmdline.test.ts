@@ -294,3 +294,42 @@ describe("xenpriv cmdline --runtime (xl set-parameters)", () => {
     assert.match(r.err, /error\[cmdline\/runtime-options\]: --efi-cfg describes a boot/);
   });
 });
+
+describe("xenpriv cmdline --fail-on (a CI gate on boot entries)", () => {
+  const gate = (...args: string[]) => run("cmdline", ...args);
+
+  test("dropped: exit 1 when lockdown drops an option, naming it; 0 when it drops none", () => {
+    const r = gate("--fail-on", "dropped", "--secure-boot", "console=com1", "iommu=off");
+    assert.equal(r.code, 1);
+    assert.match(r.out, /\nfails --fail-on dropped: lockdown drops `iommu=off`\n$/);
+    const ok = gate("--fail-on", "dropped", "--secure-boot", "console=com1");
+    assert.equal(ok.code, 0);
+    assert.doesNotMatch(ok.out, /fails --fail-on/);
+    // without Secure Boot lockdown is off: nothing is dropped
+    assert.equal(gate("--fail-on", "dropped", "console=com1", "iommu=off").code, 0);
+    // JSON keeps its shape; the exit code is the gate
+    assert.equal(json("cmdline", "--fail-on", "dropped", "--secure-boot", "iommu=off").code, 1);
+  });
+
+  test("untrusted: also an option from a source lockdown does not trust, even when it is applied", () => {
+    const r = gate("--fail-on", "untrusted", "--secure-boot", "console=com1");
+    assert.equal(r.code, 1);
+    assert.match(r.out, /fails --fail-on untrusted: `console=com1` from an untrusted source/);
+    // the build's own line (CONFIG_CMDLINE with CONFIG_CMDLINE_OVERRIDE) is trusted
+    assert.equal(gate("--fail-on", "untrusted", "--builtin", "console=com1", "--override").code, 0);
+  });
+
+  test("warning: also any warning, an unknown option's included", () => {
+    const r = gate("--fail-on", "warning", "console=com1", "no-such-option=1");
+    assert.equal(r.code, 1);
+    assert.match(r.out, /fails --fail-on warning: 1 warning\(s\)/);
+    assert.equal(gate("--fail-on", "warning", "console=com1").code, 0);
+    assert.equal(gate("--fail-on", "dropped", "console=com1", "no-such-option=1").code, 0);
+  });
+
+  test("an unknown level is bad usage (exit 2)", () => {
+    const r = gate("--fail-on", "sometimes", "console=com1");
+    assert.equal(r.code, 2);
+    assert.equal(r.out, "");
+  });
+});

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { getPolicy } from "../src/policy/registry.js";
 import { buildModel } from "../src/query/model.js";
 import type { ReportData } from "../src/report/report-data.js";
+import { XEN_SOURCE_URL } from "../src/report/xen-source-link.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 
 before(ensureBuilt);
@@ -55,7 +56,7 @@ describe("xenpriv report", () => {
     assert.equal(label("qemu-web", "dm_op"), "tgt");
     // a finding carries the lines of its file around its span
     const f = data.findings.find((x) => x.code === "control-is-hardware");
-    assert.equal(f?.at, "examples/x86-stubdoms.yaml:6:5");
+    assert.equal(f?.at, "examples/x86-stubdoms.yaml:7:5");
     assert.equal(f?.frame?.find(([n]) => n === f.frameLine)?.[1].trim(), "- name: dom0");
   });
 
@@ -118,6 +119,7 @@ describe("xenpriv report", () => {
       ["--vs", "no-such-policy"],
       ["--cmdline", "iommu=off", "--lockdown-model", "no-such-model"],
       ["--cmdline", "iommu=off", "--xen", "catalogues/extracted/xen-4.20.0.json"],
+      ["--xen-source-url", "https://example.org/{commit}/{path}"],
     ]) {
       const bad = run("report", ...args, "-o", out);
       assert.equal(bad.code, 2, args.join(" "));
@@ -125,5 +127,24 @@ describe("xenpriv report", () => {
       assert.doesNotMatch(bad.err, /\n\s+at /);
       assert.ok(!readdirSync(dir).includes("bad.html"));
     }
+  });
+
+  test("Xen's lines are linked at the catalogue's commit: xenbits' gitweb by default, or --xen-source-url", () => {
+    const file = join(dir, "links.html");
+    assert.equal(run("report", "-o", file).code, 0);
+    const commit = JSON.parse(readFileSync("catalogues/xen-4.22.0/meta.json", "utf8")).meta.commit as string;
+    assert.deepEqual(dataOf(readFileSync(file, "utf8")).source, { url: XEN_SOURCE_URL, commit });
+    const gitlab = "https://gitlab.com/xen-project/xen/-/blob/{commit}/{path}#L{line}";
+    assert.equal(run("report", "--xen-source-url", gitlab, "-o", file).code, 0);
+    assert.deepEqual(dataOf(readFileSync(file, "utf8")).source, { url: gitlab, commit });
+    const bad = run(
+      "report",
+      "--xen-source-url",
+      "https://example.org/{path}",
+      "-o",
+      join(dir, "no-line.html"),
+    );
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /names no \{line\}/);
   });
 });

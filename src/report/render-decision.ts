@@ -16,11 +16,23 @@ export function renderDecision(d: Decision): string {
   return [head, ...lines, ...cond].join("\n");
 }
 
-/** Markdown form of the explanation. */
-export function renderDecisionMarkdown(d: Decision): string {
+/**
+ * Markdown form of the explanation; with `link`, each Xen source reference that has an address is
+ * a link to it (the HTML report links each line at the catalogue's commit).
+ */
+export function renderDecisionMarkdown(
+  d: Decision,
+  o: { readonly link?: (ref: string) => string | undefined } = {},
+): string {
+  const ref = (r: string | undefined) => {
+    const href = r === undefined ? undefined : o.link?.(r);
+    return href === undefined
+      ? (r ?? "")
+      : `[${r}](${href.replace(/[()|\s]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`)})`;
+  };
   const rows = d.steps.map(
     (s) =>
-      `| ${"&nbsp;&nbsp;".repeat(s.depth)}${s.what.replace(/\|/g, "\\|")} | ${s.value === undefined ? "" : s.value ? "yes" : "no"} | ${s.ref ?? ""} |`,
+      `| ${"&nbsp;&nbsp;".repeat(s.depth)}${s.what.replace(/\|/g, "\\|")} | ${s.value === undefined ? "" : s.value ? "yes" : "no"} | ${ref(s.ref)} |`,
   );
   return [
     `**${d.decision}**: \`${d.src}\` \`${d.op}\`${d.target ? ` \`${d.target}\`` : ""} under \`${d.policy}\`${d.error ? ` (${d.error})` : ""}`,

@@ -6,6 +6,7 @@ import { DecisionIndex } from "../query/decision-index.js";
 import { type Change, diffModels } from "../query/diff.js";
 import type { Model } from "../query/model.js";
 import { type DomainGraph, domainGraph } from "./domain-graph.js";
+import { XEN_SOURCE_URL } from "./xen-source-link.js";
 
 /** A finding of `lint`, with the lines of its file around it. */
 export interface ReportFinding {
@@ -57,6 +58,8 @@ export interface ReportData {
   readonly policy: string;
   readonly catalogue: Catalogue;
   readonly system: System;
+  /** where a `path:line` is opened: a URL template (`xen-source-link.ts`) and the catalogue's commit (or tag) */
+  readonly source: { readonly url: string; readonly commit: string };
   /** the distinct cell labels (`cellLabel`): `-` never, `self`, `self+all`… */
   readonly labels: readonly string[];
   /** per domain (system order) and operation (model.ops order), an index into `labels`: base64 of little-endian uint16 */
@@ -111,6 +114,8 @@ export function buildReportData(
     readonly lockdown?: ReportLockdown;
     /** the model's decision index, when the caller has one (lint's) */
     readonly index?: DecisionIndex;
+    /** the URL template of Xen's source lines (default `XEN_SOURCE_URL`) */
+    readonly sourceUrl?: string;
   },
 ): ReportData {
   const ix = o.index ?? new DecisionIndex(model);
@@ -132,6 +137,10 @@ export function buildReportData(
     policy: model.policy.name,
     catalogue: model.catalogue,
     system: model.system,
+    source: {
+      url: o.sourceUrl ?? XEN_SOURCE_URL,
+      commit: model.catalogue.meta.commit || model.catalogue.meta.tag,
+    },
     labels: [...labels.keys()],
     cells,
     ...(vs && { vs }),

@@ -31,7 +31,9 @@ test("a search narrows columns by operation id and rows by domain name, keeping 
   assert.deepEqual(view({ search: "pause" }), { rows: [0, 1, 2], cols: [0] });
   assert.deepEqual(view({ search: "WEB" }), { rows: [1, 2], cols: [0, 1, 2] });
   assert.deepEqual(view({ search: "qemu", hypercall: "domctl" }), { rows: [2], cols: [0, 1] });
-  assert.deepEqual(view({ search: "nothing-matches" }), { rows: [0, 1, 2], cols: [0, 1, 2] });
+  assert.deepEqual(view({ search: "nothing-matches" }), { rows: [], cols: [] });
+  // an operation that matches, but that the hypercall filter leaves out, is no match
+  assert.deepEqual(view({ search: "pause", hypercall: "evtchn" }), { rows: [], cols: [] });
 });
 
 test("a decision keeps the rows and columns that hold such a cell", () => {

@@ -29,12 +29,17 @@ export interface MatrixView {
   readonly cols: readonly number[];
 }
 
-function matchesDecision(m: MatrixInput, d: DecisionFilter, s: number, o: number): boolean {
-  const code = m.cells[s * m.opIds.length + o] ?? 0;
+/** Whether a cell with this label index and this change under the `--vs` policy is one decision `d` keeps. */
+export function keepsDecision(d: DecisionFilter, code: number, change: CellChange): boolean {
   if (d === "allowed") return code !== 0;
   if (d === "never") return code === 0;
-  const c = m.change?.(s, o) ?? "same";
-  return d === "changed" ? c !== "same" : c === d || c === "changed";
+  return d === "changed" ? change !== "same" : change === d || change === "changed";
+}
+
+function matchesDecision(m: MatrixInput, d: DecisionFilter, s: number, o: number): boolean {
+  const code = m.cells[s * m.opIds.length + o] ?? 0;
+  const change = d === "allowed" || d === "never" ? "same" : (m.change?.(s, o) ?? "same");
+  return keepsDecision(d, code, change);
 }
 
 /**
@@ -56,6 +61,7 @@ export function filterMatrix(m: MatrixInput, f: MatrixFilter): MatrixView {
   let cols = opHits.length ? opHits : inFilters;
   const nameHit = (s: number) => (m.domainNames[s] ?? "").toLowerCase().includes(q);
   const byName = q !== "" && m.domainNames.some((_, s) => nameHit(s));
+  if (q && !opHits.length && !byName) return { rows: [], cols: [] };
   let rows = m.domainNames
     .map((_, s) => s)
     .filter((s) => (!f.role || (m.domainRoles[s] ?? []).includes(f.role)) && (!byName || nameHit(s)));

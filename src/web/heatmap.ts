@@ -8,7 +8,12 @@ export interface HeatmapSource {
   colLabel(o: number): string;
   /** the hypercall: columns are grouped by it */
   colGroup(o: number): string;
+  /** a glyph drawn over the cell, so that a change is told by its shape as well as its colour */
+  glyph?(s: number, o: number): Glyph | undefined;
 }
+
+/** `+` widened, `−` narrowed, `/` changed (some relations gained, some lost). */
+export type Glyph = "+" | "-" | "/";
 
 export interface Cursor {
   readonly s: number;
@@ -33,6 +38,8 @@ const FONT = "10px system-ui, sans-serif";
 export class Heatmap {
   readonly wrap = el("div", { id: "heatmap-wrap" });
   readonly canvas = el("canvas", { tabIndex: 0, id: "heatmap" });
+  /** what the window hides of the columns: a line under the heatmap */
+  readonly cue = el("p", { id: "cols-cue", className: "muted" });
   private readonly sizer = el("div", { className: "sizer" });
   private view: MatrixView = { rows: [], cols: [] };
   private sel = { row: 0, col: 0 };
@@ -200,6 +207,8 @@ export class Heatmap {
     const r1 = Math.min(rows.length, Math.ceil((sy + vh - TOP) / ROW_H) + 1);
     const c0 = Math.floor(sx / cw);
     const c1 = Math.min(cols.length, Math.ceil((sx + vw - LEFT) / cw) + 1);
+    // the end of the columns wholly in the window
+    const end = Math.max(0, Math.min(cols.length, Math.floor((sx + vw - LEFT) / cw)));
     const clip = (x: number, y: number, cw_: number, ch: number, paint: () => void) => {
       ctx.save();
       ctx.beginPath();
@@ -209,15 +218,36 @@ export class Heatmap {
       ctx.restore();
     };
     clip(LEFT, TOP, vw - LEFT, vh - TOP, () => {
+      const glyphs: [number, number, Glyph][] | undefined = this.source.glyph ? [] : undefined;
       for (let r = r0; r < r1; r++)
         for (let k = c0; k < c1; k++) {
-          ctx.fillStyle = this.source.colour(rows[r] as number, cols[k] as number, css);
-          ctx.fillRect(LEFT + k * cw - sx, TOP + r * ROW_H - sy, cw - 1, ROW_H - 1);
+          const s = rows[r] as number;
+          const o = cols[k] as number;
+          ctx.fillStyle = this.source.colour(s, o, css);
+          const x = LEFT + k * cw - sx;
+          const y = TOP + r * ROW_H - sy;
+          ctx.fillRect(x, y, cw - 1, ROW_H - 1);
+          const g = glyphs && this.source.glyph?.(s, o);
+          if (g) glyphs?.push([x, y, g]);
         }
+      if (glyphs?.length) this.glyphs(ctx, glyphs, cw, v("--bg"));
+      // a fade at the right edge when columns lie beyond it
+      if (end < cols.length) {
+        const fade = ctx.createLinearGradient(vw - 24, 0, vw, 0);
+        fade.addColorStop(0, "rgba(128,128,128,0)");
+        fade.addColorStop(1, "rgba(128,128,128,0.55)");
+        ctx.fillStyle = fade;
+        ctx.fillRect(vw - 24, TOP, 24, vh - TOP);
+      }
       if (!this.cursor()) return;
+      // the page's background around the text colour: seen on every cell colour, in both themes
+      const [x, y] = [LEFT + this.sel.col * cw - sx, TOP + this.sel.row * ROW_H - sy];
+      ctx.strokeStyle = v("--bg");
+      ctx.lineWidth = 4;
+      ctx.strokeRect(x - 1, y - 1, cw + 1, ROW_H + 1);
       ctx.strokeStyle = v("--fg");
       ctx.lineWidth = 2;
-      ctx.strokeRect(LEFT + this.sel.col * cw - sx, TOP + this.sel.row * ROW_H - sy, cw, ROW_H);
+      ctx.strokeRect(x - 1, y - 1, cw + 1, ROW_H + 1);
     });
     clip(0, TOP, LEFT, vh - TOP, () => {
       ctx.textAlign = "right";
@@ -232,6 +262,48 @@ export class Heatmap {
       }
     });
     clip(LEFT, 0, vw - LEFT, TOP, () => this.header(ctx, c0, c1, sx, v));
+    this.updateCue(Math.ceil(sx / cw), end);
+  }
+
+  /** Says how many columns lie left and right of the window (whole columns in it count as shown). */
+  private updateCue(first: number, end: number): void {
+    const n = this.view.cols.length;
+    // a hidden heatmap (no cell matches) has no window
+    const shown = n > 0 && this.wrap.clientWidth > 0;
+    const left = shown ? Math.min(first, n) : 0;
+    const right = shown ? Math.max(0, n - end) : 0;
+    this.cue.dataset.left = String(left);
+    this.cue.dataset.right = String(right);
+    this.cue.textContent =
+      left || right
+        ? `operations ${left + 1}–${end} of ${n} in view${left ? `; ◂ ${left} to the left` : ""}${right ? `; ${right} more to the right ▸ (scroll, or the arrow keys)` : ""}`
+        : "";
+  }
+
+  /** The glyphs of changed cells, in the background's colour over the cell's. */
+  private glyphs(ctx: CanvasRenderingContext2D, at: [number, number, Glyph][], cw: number, bg: string): void {
+    const w = cw - 1;
+    const h = ROW_H - 1;
+    const arm = Math.max(2, Math.min(w, h) / 2 - 1.5);
+    ctx.strokeStyle = bg;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    for (const [x, y, g] of at) {
+      const cx = x + w / 2;
+      const cy = y + h / 2;
+      if (g === "/") {
+        ctx.moveTo(cx - arm, cy + arm);
+        ctx.lineTo(cx + arm, cy - arm);
+        continue;
+      }
+      ctx.moveTo(cx - arm, cy);
+      ctx.lineTo(cx + arm, cy);
+      if (g === "+") {
+        ctx.moveTo(cx, cy - arm);
+        ctx.lineTo(cx, cy + arm);
+      }
+    }
+    ctx.stroke();
   }
 
   /** Column names when the columns are wide, else one name per hypercall; a band marks each hypercall. */

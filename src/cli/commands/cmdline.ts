@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import type { CmdlineOptions } from "../../cmdline/boot-sources.js";
+import { CMDLINE_FAIL_ON, type CmdlineFailOn } from "../../cmdline/cmdline-failure.js";
 import { LOCKDOWN_MODEL_IDS } from "../../cmdline/lockdown-models.js";
 import { SAFE_LIST_IDS } from "../../cmdline/safe-lists.js";
 import { shippedOptionVersions } from "../../cmdline/shipped-option-versions.js";
@@ -69,6 +70,12 @@ export function registerCmdline(p: Command, emit: Emit): void {
       "the words are what `xl set-parameters` gets: what libxl writes to hypfs /params, and where it fails (exit 1)",
     )
     .option("--no-hypfs", "with --runtime: CONFIG_HYPFS=n, so there is no /params")
+    .addOption(
+      new Option(
+        "--fail-on <what>",
+        "exit 1 when lockdown drops an option (dropped), also when an option comes from a source lockdown does not trust (untrusted), or also on any warning (warning)",
+      ).choices([...CMDLINE_FAIL_ON]),
+    )
     .option(
       "--xen <version>",
       `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
@@ -77,13 +84,17 @@ export function registerCmdline(p: Command, emit: Emit): void {
     .addOption(
       new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table"),
     )
-    .action(async (line: string[], o: CmdlineOptions & { format: CommonOptions["format"] }) =>
-      emit(
-        o.runtime
-          ? (await import("../outputs/cmdline-runtime.js")).cmdlineRuntimeCommand(line, o)
-          : (await import("../outputs/cmdline.js")).cmdlineCommand(line, o),
-        o.format,
-      ),
+    .action(
+      async (
+        line: string[],
+        o: CmdlineOptions & { format: CommonOptions["format"]; failOn?: CmdlineFailOn },
+      ) =>
+        emit(
+          o.runtime
+            ? (await import("../outputs/cmdline-runtime.js")).cmdlineRuntimeCommand(line, o)
+            : (await import("../outputs/cmdline.js")).cmdlineCommand(line, o),
+          o.format,
+        ),
     );
 
   // README states the same rule, word for word (test/cli-sbat.test.ts)

@@ -28,6 +28,10 @@ export function registerReport(p: Command, emit: Emit): void {
         .choices([...SAFE_LIST_IDS])
         .default("v2"),
     )
+    .option(
+      "--xen-source-url <template>",
+      "where the report links each Xen path:line: a URL with {path}, {line} and {commit} (the catalogue's); default: xenbits' gitweb",
+    )
     .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
     .action(async (o: ReportOptions & { format: CommonOptions["format"] }) =>
       emit((await import("../outputs/report.js")).reportCommand(o), o.format),

@@ -14,6 +14,7 @@ import type { Model } from "../../query/model.js";
 import { renderHtmlReport } from "../../report/html-report.js";
 import { shownDiagnostics, tokenApplied } from "../../report/render-cmdline.js";
 import { buildReportData, type ReportFinding, type ReportLockdown } from "../../report/report-data.js";
+import { SOURCE_URL_FIELDS, XEN_SOURCE_URL } from "../../report/xen-source-link.js";
 import type { CommonOptions } from "../context.js";
 import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
@@ -27,6 +28,8 @@ export interface ReportOptions extends Omit<CommonOptions, "format"> {
   /** commander's defaults: summit, v2 */
   readonly lockdownModel: LockdownModelId;
   readonly safeList: SafeListId;
+  /** the URL template of Xen's source lines (`{path}`, `{line}`, `{commit}`) */
+  readonly xenSourceUrl?: string;
 }
 
 /** The bundled page app (scripts/build.mjs writes it beside the CLI). */
@@ -96,6 +99,18 @@ function lockdownOf(line: string, model: Model, o: ReportOptions, secureBoot: bo
 
 /** `xenpriv report`: one self-contained HTML file with the system, its matrix, explanations, a diff and findings. */
 export function reportCommand(o: ReportOptions): Output {
+  const missing = SOURCE_URL_FIELDS.filter(
+    (f) => o.xenSourceUrl !== undefined && !o.xenSourceUrl.includes(f),
+  );
+  if (missing.length)
+    fail(
+      error(
+        "report/source-url",
+        `the source URL \`${o.xenSourceUrl}\` names no ${missing.join(" and no ")}`,
+        undefined,
+        `a template such as \`${XEN_SOURCE_URL}\``,
+      ),
+    );
   const [model, vs] = loadModels(o, o.vs ? [o.policy, o.vs] : [o.policy]) as [Model, Model?];
   const secureBoot = o.secureBoot === true || model.system.build.secureBoot === true;
   const lockdown = o.cmdline === undefined ? undefined : lockdownOf(o.cmdline, model, o, secureBoot);
@@ -114,6 +129,7 @@ export function reportCommand(o: ReportOptions): Output {
     findings: findings.map((f) => withFrame(f, linesOf)),
     ...(lockdown && { lockdown }),
     index,
+    ...(o.xenSourceUrl !== undefined && { sourceUrl: o.xenSourceUrl }),
   });
   const html = renderHtmlReport(data, appBundle());
   writeWhole(o.output, html);
