@@ -66,6 +66,10 @@ export const DecisionRecord = z.strictObject({
       chosen: z.string(),
       /** the domains that printed all their calls, by index */
       done: z.array(z.number()),
+      /** the calls the domains that finished said they made */
+      made: z.number(),
+      /** kernel lines whose tag did not match their numbers (damaged on the console), not read */
+      damaged: z.number(),
       /** [caller index, call, target domid, rc, status] */
       outcomes: z.array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()])),
       /** the panic, when Xen panicked */
