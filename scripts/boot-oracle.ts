@@ -9,8 +9,11 @@ import { dirname, join } from "node:path";
 import { loadModels } from "../src/cli/context.js";
 import { loadOptionCatalogue } from "../src/cmdline/load-option-catalogue.js";
 import type { OptionCatalogue } from "../src/cmdline/option-catalogue.js";
+import { loadDeviceTree } from "../src/devicetree/load-device-tree.js";
 import { extractOptionCatalogue } from "../src/extract/extract-option-catalogue.js";
 import type { Model } from "../src/query/model.js";
+import { parseXenConfig } from "../src/system/xen-config.js";
+import { compareVerdict, predict, VERDICT_CASES, type VerdictCell } from "../test/support/boot-verdicts.js";
 import {
   buildConfig,
   compareCmdline,
@@ -26,6 +29,7 @@ import {
   chosenDts,
   compareOutcomes,
   DOM0_MEM,
+  doneLines,
   firstDomid,
   kernelAddress,
   ORACLE_SYSTEMS,
@@ -37,6 +41,7 @@ import {
   type DecisionRecord,
   type RunFacts,
   recordPath,
+  type VerdictRecord,
 } from "../test/support/oracle-record.js";
 import { qemuDtb, withChosen } from "../test/support/qemu-board.js";
 import {
@@ -55,6 +60,7 @@ import {
   kernelFor,
   XP_FIRST_DOMID_0,
   XP_HYPERCALL_CONSOLE,
+  XP_ONLY_DONE,
 } from "../test/support/test-kernel.js";
 import { buildXen, qemuVersion } from "../test/support/xen-build.js";
 
@@ -62,6 +68,15 @@ const SEED = 20260822;
 const RANDOM_LINES = Number(process.env.XENPRIV_BOOT_LINES ?? 600);
 const root = process.env.XEN_SRC as string;
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** A record, in the layout the project's formatter (biome) gives JSON, so that it is committed as written. */
+function writeRecord(file: string, record: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  spawnSync(process.execPath, ["node_modules/@biomejs/biome/bin/biome", "format", "--write", file], {
+    stdio: "ignore",
+  });
+}
 
 /** A DTS string literal (dtc's escapes). */
 const dtsString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\t/g, "\\t")}"`;
@@ -97,7 +112,9 @@ const board = qemuDtb("gic-version=3,virtualization=on", ARM64_SMP);
 
 // ---- §4: the command line on arm64
 const lines = [...HAND_WRITTEN_LINES, ...randomArmLines(catalogue, SEED, RANDOM_LINES)];
-const onlyDecisions = process.env.XENPRIV_BOOT_ONLY === "decisions";
+// XENPRIV_BOOT_ONLY=cmdline|decisions|verdicts: that oracle alone (the others' records are left as they are)
+const only = process.env.XENPRIV_BOOT_ONLY;
+const runs = (oracle: "cmdline" | "decisions" | "verdicts") => only === undefined || only === oracle;
 const seen = new Map<number, string[]>();
 const ended = new Map<number, { end: string; tail: string[] }>();
 let boots = 0;
@@ -144,8 +161,7 @@ async function bootLines(group: { bootargs: string; cases: readonly number[] }, 
   );
 }
 
-// XENPRIV_BOOT_ONLY=decisions: the decision oracle alone (the command-line record is left as it is)
-const groups = onlyDecisions ? [] : packLines(lines);
+const groups = runs("cmdline") ? packLines(lines) : [];
 for (const [i, g] of groups.entries()) await bootLines(g, `boot ${i + 1}/${groups.length}`);
 // a line whose boot showed nothing is booted on its own once more
 for (const c of [...ended.keys()]) {
@@ -167,7 +183,7 @@ const record: CmdlineRecord = {
 };
 const file = recordPath(run.xen, "cmdline-arm64.json");
 mkdirSync(dirname(file), { recursive: true });
-if (!onlyDecisions) writeFileSync(file, `${JSON.stringify(record, null, 1)}\n`);
+if (runs("cmdline")) writeRecord(file, record);
 
 const cmp = compareCmdline(catalogue, cases, config);
 say("");
@@ -202,10 +218,10 @@ const cells: Cell[] = [];
 const bootDecisions = (dtb: string, images: readonly BootImage[], n: number) =>
   bootArm64(build.image, dtb, {
     images,
-    stop: (log) => (log.match(/XP \d+ done/g)?.length ?? 0) >= n || PANIC_END.test(log),
+    stop: (log) => doneLines(log) >= n || PANIC_END.test(log),
     timeoutMs: 240_000,
   });
-for (const sys of ORACLE_SYSTEMS) {
+for (const sys of runs("decisions") ? ORACLE_SYSTEMS : []) {
   const n = sys.domains.length;
   const flags = (d: OracleDomain) =>
     (d.dom0 ? XP_HYPERCALL_CONSOLE : 0) | (firstDomid(sys.domains) === 0 ? XP_FIRST_DOMID_0 : 0);
@@ -267,7 +283,8 @@ const decisions: DecisionRecord = {
   calls: KERNEL_CALLS.map((c) => c.op),
   boots: decisionBoots,
 };
-writeFileSync(recordPath(run.xen, "decisions-arm64.json"), `${JSON.stringify(decisions, null, 1)}\n`);
+if (runs("decisions"))
+  writeRecord(recordPath(run.xen, "decisions-arm64.json"), decisions);
 const bad = cells.filter((c) => !c.agree);
 say("");
 say(`oracle: hypercall decisions (arm64), recorded in ${recordPath(run.xen, "decisions-arm64.json")}`);
@@ -278,4 +295,86 @@ for (const c of bad)
   say(
     `  disagreement: xsm=${c.policy} ${c.src} ${c.op} ${c.target ?? ""}: xen ${c.xen}, model ${c.model}\n    ${c.explanation}`,
   );
-process.exit(cmp.disagreements.length || cliDisagreements.length || bad.length ? 1 : 0);
+
+// ---- §3: boot verdicts, the boot-rule cases booted dom0less
+const verdicts: VerdictRecord["cases"] = [];
+const verdictCells: VerdictCell[] = [];
+const kconfig = parseXenConfig(`${run.build.config.join("\n")}\n`, ".config");
+for (const c of runs("verdicts") ? VERDICT_CASES : []) {
+  const n = c.domains.length;
+  const withDom0 = firstDomid(c.domains) === 0;
+  const images = c.domains.map((d, i) => ({
+    file: kernelFor(
+      kernel,
+      i,
+      n,
+      XP_ONLY_DONE | (d.dom0 ? XP_HYPERCALL_CONSOLE : 0) | (withDom0 ? XP_FIRST_DOMID_0 : 0),
+      join(tmp, `${c.id}-${i}.img`),
+    ),
+    addr: kernelAddress(i),
+  }));
+  const bootargs = ["conswitch=ax", "sync_console", ...(withDom0 ? [`dom0_mem=${DOM0_MEM}`] : [])].join(" ");
+  const chosen = chosenDts(
+    c.domains,
+    images.map(() => kernel.length),
+    bootargs,
+  );
+  const dtb = withChosen(board, chosen, `verdict-${c.id}`);
+  const prediction = predict(loadDeviceTree(dtb), kconfig);
+  const bootVerdict = async () => {
+    const r = await bootArm64(build.image, dtb, {
+      images,
+      stop: (log) => doneLines(log) >= n || PANIC_END.test(log),
+      timeoutMs: 90_000,
+    });
+    const facts = readSerialLog(r.log);
+    const up = readOutcomes(xenLines(r.log)).done.length;
+    const xen = { ...(facts.panic && { panic: facts.panic }), up };
+    return { r, facts, up, cell: compareVerdict(c, prediction, xen) };
+  };
+  // a disagreement is booted once more before it counts; the log of one that stays is kept
+  let v = await bootVerdict();
+  if (!v.cell.agree) {
+    say(`verdict arm64: ${c.id}: xen ${v.cell.xen}, booted again`);
+    v = await bootVerdict();
+  }
+  const { r, facts, up, cell } = v;
+  if (!cell.agree) {
+    const log = join(tmp, `verdict-${c.id}.log`);
+    writeFileSync(log, r.log);
+    say(`  the serial log: ${log}`);
+  }
+  verdicts.push({
+    id: c.id,
+    rule: c.rule,
+    chosen,
+    ...(facts.panic && { panic: [...facts.panic] }),
+    up,
+    end: r.end,
+  });
+  verdictCells.push(cell);
+  say(
+    `verdict arm64: ${c.id}: ${cell.agree ? "agree" : "DISAGREE"}: xen ${cell.xen}; lint ${cell.model} (${r.end} after ${(r.ms / 1000).toFixed(1)} s)`,
+  );
+}
+if (runs("verdicts")) {
+  const file = recordPath(run.xen, "verdicts-arm64.json");
+  const record: VerdictRecord = { oracle: "verdicts", run, cases: verdicts };
+  writeRecord(file, record);
+  const badVerdicts = verdictCells.filter((c) => !c.agree);
+  const rules = [...new Set(verdictCells.map((c) => c.rule))];
+  say("");
+  say(`oracle: boot verdicts (arm64), recorded in ${file}`);
+  say(
+    `  ${verdictCells.length} boots, ${verdictCells.length - badVerdicts.length} agree (${((100 * (verdictCells.length - badVerdicts.length)) / Math.max(1, verdictCells.length)).toFixed(1)} %), ${badVerdicts.length} disagreement(s)`,
+  );
+  for (const rule of rules) {
+    const these = verdictCells.filter((c) => c.rule === rule);
+    // a rule agrees where Xen's panic is that rule's own (or, for clean cases, every domain came up)
+    const own = these.filter((c) => c.agree && (rule === "clean" || c.hit === rule));
+    say(`  ${rule}: ${own.length}/${these.length}`);
+  }
+  for (const c of badVerdicts) say(`  disagreement: ${c.id}\n    xen:  ${c.xen}\n    lint: ${c.model}`);
+}
+const badVerdicts = verdictCells.filter((c) => !c.agree).length;
+process.exit(cmp.disagreements.length || cliDisagreements.length || bad.length || badVerdicts ? 1 : 0);

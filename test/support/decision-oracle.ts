@@ -19,6 +19,10 @@ export interface OracleDomain {
   readonly props: string;
   /** built by Xen as dom0 from the top-level kernel module of `/chosen` (control and hardware) */
   readonly dom0?: boolean;
+  /** properties or the kernel module left out (the boot-verdict cases) */
+  readonly omit?: readonly ("cpus" | "memory" | "kernel")[];
+  /** replaces `cpus = <1>;` */
+  readonly cpus?: string;
 }
 
 export interface OracleSystem {
@@ -82,16 +86,18 @@ ${indent}};`;
   const nodes = domains.map((d, i) =>
     d.dom0
       ? module(i, "\t\t")
-      : `\t\t${d.name} {
-\t\t\tcompatible = "xen,domain";
-\t\t\t#address-cells = <2>;
-\t\t\t#size-cells = <2>;
-\t\t\tmemory = <0x0 0x4000>;
-\t\t\tcpus = <1>;
-\t\t\tvpl011;
-\t\t\t${d.props}
-${module(i, "\t\t\t")}
-\t\t};`,
+      : [
+          `\t\t${d.name} {`,
+          '\t\t\tcompatible = "xen,domain";',
+          "\t\t\t#address-cells = <2>;",
+          "\t\t\t#size-cells = <2>;",
+          ...(d.omit?.includes("memory") ? [] : ["\t\t\tmemory = <0x0 0x4000>;"]),
+          ...(d.omit?.includes("cpus") ? [] : [`\t\t\t${d.cpus ?? "cpus = <1>;"}`]),
+          "\t\t\tvpl011;",
+          `\t\t\t${d.props}`,
+          ...(d.omit?.includes("kernel") ? [] : [module(i, "\t\t\t")]),
+          "\t\t};",
+        ].join("\n"),
   );
   return `\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\txen,xen-bootargs = "${bootargs}";\n${nodes.join("\n")}`;
 }
@@ -114,6 +120,12 @@ export function lineTag(values: readonly number[]): number {
   for (const v of values) h = Math.imul((h ^ v) >>> 0, 16777619) >>> 0;
   return h >>> 0;
 }
+
+/**
+ * The kernels that said they were done, counted on the raw serial log: whole lines only, so that a
+ * boot is not stopped while the last `done` line is still on its way.
+ */
+export const doneLines = (log: string) => log.match(/XP \d+ done \d+ \d+\r?\n/g)?.length ?? 0;
 
 const LINE = /XP (\d+) (\d+) (\d+) (-?\d+) (-?\d+) (\d+)$/;
 const DONE = /XP (\d+) done (\d+) (\d+)$/;

@@ -79,6 +79,31 @@ export const DecisionRecord = z.strictObject({
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
+export const VerdictRecord = z.strictObject({
+  oracle: z.literal("verdicts"),
+  run: RunFacts,
+  cases: z.array(
+    z.strictObject({
+      /** the case (test/support/boot-verdicts.ts) and the boot rule it breaks, or `clean` */
+      id: z.string(),
+      rule: z.string(),
+      /** the body of `/chosen` that Xen booted */
+      chosen: z.string(),
+      /** Xen's panic, the lines between its banners */
+      panic: z.array(z.string()).optional(),
+      /** the domains whose kernel said it was up */
+      up: z.number(),
+      /** how the boot ended (stopped: a panic or every domain up) */
+      end: z.string(),
+    }),
+  ),
+});
+export type VerdictRecord = z.infer<typeof VerdictRecord>;
+
+export function readVerdictRecord(path: string): VerdictRecord {
+  return VerdictRecord.parse(JSON.parse(readFileSync(path, "utf8")));
+}
+
 export function readDecisionRecord(path: string): DecisionRecord {
   return DecisionRecord.parse(JSON.parse(readFileSync(path, "utf8")));
 }

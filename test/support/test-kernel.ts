@@ -78,6 +78,8 @@ export const KERNEL_CALLS: readonly { op: string; targeted: boolean; outcome?: O
 /** xp_config flags (main.c): print through console_io (dom0 has no vpl011); the domids start at 0. */
 export const XP_HYPERCALL_CONSOLE = 1;
 export const XP_FIRST_DOMID_0 = 2;
+/** no call: the domain only says it is up (`XP <i> done 0`), for the boot verdicts */
+export const XP_ONLY_DONE = 4;
 
 function run(cmd: string, args: readonly string[]): void {
   const r = spawnSync(cmd, args, { encoding: "utf8" });
