@@ -22,6 +22,7 @@ import {
   packLines,
   predictedWarnings,
   randomArmLines,
+  randomX86Lines,
   splitWarnings,
 } from "../test/support/cmdline-oracle.js";
 import {
@@ -53,6 +54,7 @@ import {
   bootArm64,
   PANIC_END,
 } from "../test/support/qemu-boot.js";
+import { bootX86, ringSymbols, X86_CPU, X86_MACHINE, X86_MEMORY } from "../test/support/qemu-x86.js";
 import { readSerialLog, xenLines } from "../test/support/serial-log.js";
 import {
   buildTestKernel,
@@ -66,6 +68,9 @@ import { buildXen, qemuVersion } from "../test/support/xen-build.js";
 
 const SEED = 20260822;
 const RANDOM_LINES = Number(process.env.XENPRIV_BOOT_LINES ?? 600);
+/** x86_64 boots are slower under TCG: fewer random lines, and shorter boots (the image's path comes first) */
+const X86_RANDOM_LINES = Number(process.env.XENPRIV_BOOT_X86_LINES ?? 200);
+const X86_PACK = 760;
 const root = process.env.XEN_SRC as string;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -114,7 +119,7 @@ const board = qemuDtb("gic-version=3,virtualization=on", ARM64_SMP);
 const lines = [...HAND_WRITTEN_LINES, ...randomArmLines(catalogue, SEED, RANDOM_LINES)];
 // XENPRIV_BOOT_ONLY=cmdline|decisions|verdicts: that oracle alone (the others' records are left as they are)
 const only = process.env.XENPRIV_BOOT_ONLY;
-const runs = (oracle: "cmdline" | "decisions" | "verdicts") => only === undefined || only === oracle;
+const runs = (oracle: "cmdline" | "decisions" | "verdicts" | "x86") => only === undefined || only === oracle;
 const seen = new Map<number, string[]>();
 const ended = new Map<number, { end: string; tail: string[] }>();
 let boots = 0;
@@ -283,8 +288,7 @@ const decisions: DecisionRecord = {
   calls: KERNEL_CALLS.map((c) => c.op),
   boots: decisionBoots,
 };
-if (runs("decisions"))
-  writeRecord(recordPath(run.xen, "decisions-arm64.json"), decisions);
+if (runs("decisions")) writeRecord(recordPath(run.xen, "decisions-arm64.json"), decisions);
 const bad = cells.filter((c) => !c.agree);
 say("");
 say(`oracle: hypercall decisions (arm64), recorded in ${recordPath(run.xen, "decisions-arm64.json")}`);
@@ -377,4 +381,95 @@ if (runs("verdicts")) {
   for (const c of badVerdicts) say(`  disagreement: ${c.id}\n    xen:  ${c.xen}\n    lint: ${c.model}`);
 }
 const badVerdicts = verdictCells.filter((c) => !c.agree).length;
-process.exit(cmp.disagreements.length || cliDisagreements.length || bad.length || badVerdicts ? 1 : 0);
+
+// ---- §4 on x86_64: the same tree built for x86_64, booted by QEMU's multiboot loader; the warnings
+// are read from the console ring at the panic (test/support/qemu-x86.ts)
+let x86Disagreements = 0;
+if (runs("x86")) {
+  const x86 = buildXen(root, "x86_64", (l) => say(`build: ${l}`));
+  const symbols = ringSymbols(join(x86.dir, "xen-syms"));
+  const x86Config = buildConfig(x86.config);
+  const x86Run: RunFacts = {
+    ...run,
+    arch: "x86_64",
+    build: { target: "defconfig", compiler: x86.compiler, config: [...x86.config] },
+    qemu: {
+      version: qemuVersion("qemu-system-x86_64"),
+      machine: X86_MACHINE,
+      cpu: X86_CPU,
+      smp: 1,
+      memory: X86_MEMORY,
+    },
+  };
+  // a module that is no dom0 kernel: Xen panics building dom0, and is held there (`noreboot`)
+  const module = join(tmp, "not-a-kernel");
+  writeFileSync(module, Buffer.alloc(4096));
+  const x86Lines = [...HAND_WRITTEN_LINES, ...randomX86Lines(catalogue, SEED, X86_RANDOM_LINES)];
+  const x86Seen = new Map<number, string[]>();
+  const x86Ended = new Map<number, { end: string; tail: string[] }>();
+  let x86Boots = 0;
+  let serialWarnings = 0;
+  const bootX86Lines = async (group: { bootargs: string; cases: readonly number[] }, label: string) => {
+    const r = await bootX86(x86.image, symbols, `noreboot ${group.bootargs}`, module);
+    x86Boots++;
+    serialWarnings += readSerialLog(r.log).warnings.length;
+    const ring = r.ring === undefined ? undefined : readSerialLog(r.ring);
+    const split = ring ? splitWarnings(ring.warnings, group.cases) : new Map<number, string[]>();
+    for (const c of group.cases) {
+      const w = split.get(c);
+      if (w) x86Seen.set(c, w);
+      else x86Ended.set(c, { end: r.end, tail: xenLines(r.log).slice(-12) });
+    }
+    say(
+      `cmdline x86_64: ${label}: ${group.cases.length} line(s), ${split.size} read from the console ring${ring ? "" : " (the ring was not read)"}, ${r.end} after ${(r.ms / 1000).toFixed(1)} s`,
+    );
+  };
+  const x86Groups = packLines(x86Lines, X86_PACK);
+  for (const [i, g] of x86Groups.entries()) await bootX86Lines(g, `boot ${i + 1}/${x86Groups.length}`);
+  for (const c of [...x86Ended.keys()]) {
+    x86Ended.delete(c);
+    await bootX86Lines({ bootargs: `${x86Lines[c]} ${marker(c)}`, cases: [c] }, `line ${c} alone`);
+  }
+  const x86Cases = [...x86Seen.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([c, warnings]) => ({ line: x86Lines[c] as string, warnings }));
+  const x86Record: CmdlineRecord = {
+    oracle: "cmdline",
+    run: x86Run,
+    seed: SEED,
+    random: X86_RANDOM_LINES,
+    boots: x86Boots,
+    cases: x86Cases,
+    source: "console ring",
+    serialWarnings,
+    unobserved: [...x86Ended.entries()].map(([c, e]) => ({ line: x86Lines[c] as string, ...e })),
+  };
+  const x86File = recordPath(run.xen, "cmdline-x86_64.json");
+  writeRecord(x86File, x86Record);
+  const x = compareCmdline(catalogue, x86Cases, x86Config, "x86_64");
+  x86Disagreements = x.disagreements.length;
+  say("");
+  say(`oracle: command line (x86_64), recorded in ${x86File}`);
+  say(
+    `  ${x86Boots} boots, ${x.lines} lines (${HAND_WRITTEN_LINES.length} hand-written, ${X86_RANDOM_LINES} random, seed ${SEED}), ${x.tokens} tokens, ${x.warnings} warnings in the console ring; ${serialWarnings} on the serial console`,
+  );
+  say(
+    `  ${x.agreed} of ${x.lines} lines agree exactly (${((100 * x.agreed) / Math.max(1, x.lines)).toFixed(1)} %); ${x.handlerOnly} more once the refusals of custom handlers are set aside; ${x.disagreements.length} disagreement(s); ${x86Record.unobserved.length} line(s) not observed`,
+  );
+  say(
+    `  refusals by custom handlers (not predicted): ${[...x.handlerRefusals].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`,
+  );
+  for (const d of x.disagreements) {
+    say(`  disagreement: ${JSON.stringify(d.line)}`);
+    say(`    xen:   ${JSON.stringify(d.xen)}`);
+    say(`    model: ${JSON.stringify(d.model)}`);
+    for (const e of d.explanation) say(`      ${e}`);
+  }
+  for (const u of x86Record.unobserved)
+    say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
+}
+process.exit(
+  cmp.disagreements.length || cliDisagreements.length || bad.length || badVerdicts || x86Disagreements
+    ? 1
+    : 0,
+);

@@ -18,7 +18,7 @@ export const RunFacts = z.strictObject({
   commit: z.string(),
   /** `git <commit>` or `files <sha256>` (test/support/xen-build.ts) */
   tree: z.string(),
-  arch: z.literal("arm64"),
+  arch: z.enum(["arm64", "x86_64"]),
   build: z.strictObject({
     /** the make target the configuration came from */
     target: z.string(),
@@ -47,6 +47,13 @@ export const CmdlineRecord = z.strictObject({
   boots: z.number(),
   /** each line, and the warnings Xen printed for it */
   cases: z.array(z.strictObject({ line: z.string(), warnings: z.array(z.string()) })),
+  /**
+   * where the warnings were read: the serial console (arm64), or the console ring read out of the
+   * machine held at its panic (x86_64, whose warnings never reach the serial port); absent: serial
+   */
+  source: z.enum(["serial", "console ring"]).optional(),
+  /** x86_64: the parse warnings the serial console showed, over all boots (none: they precede it) */
+  serialWarnings: z.number().optional(),
   /** lines whose boot never showed their warnings, with how the boot ended */
   unobserved: z.array(z.strictObject({ line: z.string(), end: z.string(), tail: z.array(z.string()) })),
 });
