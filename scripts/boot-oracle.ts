@@ -410,7 +410,8 @@ if (runs("x86")) {
   let x86Boots = 0;
   let serialWarnings = 0;
   const bootX86Lines = async (group: { bootargs: string; cases: readonly number[] }, label: string) => {
-    const r = await bootX86(x86.image, symbols, `noreboot ${group.bootargs}`, module);
+    // x86's console is VGA unless told (OPT_CONSOLE_STR, xen/arch/x86/include/asm/config.h:32)
+    const r = await bootX86(x86.image, symbols, `console=com1 noreboot ${group.bootargs}`, module);
     x86Boots++;
     serialWarnings += readSerialLog(r.log).warnings.length;
     const ring = r.ring === undefined ? undefined : readSerialLog(r.ring);

@@ -255,11 +255,18 @@ function handlerRefusal(
   const [, key, value] = m;
   for (const t of tokens) {
     if (t.log.length) continue;
-    const tokenKey = t.text.slice(0, 127).split("=")[0];
+    const text = t.text.slice(0, 127);
+    const eq = text.indexOf("=");
+    const tokenKey = eq < 0 ? text : text.slice(0, eq);
     if (key !== tokenKey && key !== "no") continue;
     for (const o of t.options) {
       const call = o.type === "custom" ? CALL.exec(o.result) : null;
-      if (call && JSON.parse(call[1] as string) === value) return o.name;
+      if (!call) continue;
+      const passed = JSON.parse(call[1] as string);
+      // a prefix option (`ivrs_ioapic[`) gets the rest of the token after its name; Xen prints the
+      // token's key and what follows its `=` (xen/common/kernel.c:194-200)
+      const printed = o.name.endsWith("[") ? (eq < 0 ? "" : text.slice(eq + 1)) : passed;
+      if (printed === value) return o.name;
     }
   }
   return undefined;

@@ -3,7 +3,8 @@
  * -kernel xen -initrd <module> -append <line>` (QEMU's multiboot loader, TCG). x86 Xen parses its
  * command line before its console exists (cmdline_parse() at xen/arch/x86/setup.c:1217,
  * console_init_preirq() at :1240, RELEASE-4.22.0), so the parse warnings never reach the serial
- * port: they are only in the console ring. The boot is therefore held at its panic (`noreboot`: the
+ * port: they are only in the console ring. The boot (with `console=com1`, as x86's console is VGA
+ * unless told) is therefore held at its panic (`noreboot`: the
  * module is no dom0 kernel, so Xen panics building dom0) and the ring is read out of the halted
  * machine through QEMU's monitor (`memsave` of `_conring`, at the address `xen-syms` gives it).
  */
@@ -60,20 +61,22 @@ export function ringText(bytes: Buffer, p: number): string {
 }
 
 /** Sends `commands` to QEMU's human monitor on `socket`, one at a time, each answered by a prompt. */
-function monitor(socket: string, commands: readonly string[]): Promise<void> {
+function monitor(socket: string, commands: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = connect(socket);
     let buf = "";
+    let all = "";
     let next = 0;
     c.setEncoding("utf8");
     c.on("data", (s: string) => {
       buf += s;
+      all += s;
       if (!buf.includes("(qemu) ")) return;
       buf = "";
       if (next < commands.length) c.write(`${commands[next++]}\n`);
       else {
         c.end();
-        resolve();
+        resolve(all);
       }
     });
     c.on("error", reject);
@@ -86,7 +89,7 @@ export function bootX86(
   symbols: RingSymbols,
   line: string,
   module: string,
-  timeoutMs = 120_000,
+  timeoutMs = 45_000,
 ): Promise<X86Run> {
   const dir = mkdtempSync(join(tmpdir(), "xenpriv-x86-"));
   const socket = join(dir, "monitor");
@@ -131,15 +134,18 @@ export function bootX86(
       const ringFile = join(dir, "ring");
       const indexFile = join(dir, "index");
       try {
-        await monitor(socket, [
+        const said = await monitor(socket, [
           "stop",
-          `memsave 0x${symbols.conring.toString(16)} ${symbols.size} ${ringFile}`,
-          `memsave 0x${symbols.conringp.toString(16)} 4 ${indexFile}`,
+          // the file name quoted: unquoted, `/` would continue the size's expression (a division)
+          `memsave 0x${symbols.conring.toString(16)} ${symbols.size} "${ringFile}"`,
+          `memsave 0x${symbols.conringp.toString(16)} 4 "${indexFile}"`,
         ]);
+        if (process.env.XENPRIV_DEBUG) process.stderr.write(said);
         if (existsSync(ringFile) && existsSync(indexFile)) {
           ring = ringText(readFileSync(ringFile), readFileSync(indexFile).readUInt32LE(0));
         }
-      } catch {
+      } catch (e) {
+        if (process.env.XENPRIV_DEBUG) process.stderr.write(`the console ring: ${(e as Error).message}\n`);
         ring = undefined;
       }
       end = "stopped";
