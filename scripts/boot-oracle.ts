@@ -69,7 +69,7 @@ import { buildXen, qemuVersion } from "../test/support/xen-build.js";
 const SEED = 20260822;
 const RANDOM_LINES = Number(process.env.XENPRIV_BOOT_LINES ?? 600);
 /** x86_64 boots are slower under TCG: fewer random lines, and shorter boots (the image's path comes first) */
-const X86_RANDOM_LINES = Number(process.env.XENPRIV_BOOT_X86_LINES ?? 200);
+const X86_RANDOM_LINES = Number(process.env.XENPRIV_BOOT_X86_LINES ?? 600);
 const X86_PACK = 760;
 const root = process.env.XEN_SRC as string;
 const say = (line: string) => process.stdout.write(`${line}\n`);
