@@ -1,6 +1,6 @@
 // `npm run test:boot`: a running Xen as the oracle (issue 22). With XEN_SRC naming a Xen tree (4.22.0
-// or later), scripts/boot-oracle.ts builds Xen for arm64 from it into a cache outside the repository
-// (reused while the tree is unchanged), boots each case under qemu-system-aarch64 and compares what
+// or later), scripts/boot-oracle.ts builds Xen for arm64 and x86_64 from it into a cache outside the
+// repository (reused while the tree is unchanged), boots each case under QEMU and compares what
 // Xen prints with xenpriv; the facts go to test/oracle/xen-<version>/. Without XEN_SRC it exits 2.
 // The tools it needs are installed with apt-get when missing, as scripts/test-setup.mjs does.
 import { spawnSync } from "node:child_process";
@@ -31,7 +31,11 @@ function apt(...args) {
 const has = (tool) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
 const TOOLS = [
   ["qemu-system-aarch64", "qemu-system-arm"],
+  ["qemu-system-x86_64", "qemu-system-x86"],
   ["aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"],
+  // x86_64 Xen is built with the host's gcc (the machine the tests run on is x86_64)
+  ["gcc", "gcc"],
+  ["nm", "binutils"],
   ["flex", "flex"],
   ["bison", "bison"],
   ["make", "make"],

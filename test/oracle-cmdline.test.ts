@@ -61,6 +61,53 @@ for (const xen of versions) {
   });
 }
 
+const x86Versions = recordedVersions().filter((v) => existsSync(recordPath(v, "cmdline-x86_64.json")));
+
+test("outcomes are recorded for Xen 4.22.0 on x86_64", () => {
+  assert.ok(x86Versions.includes("4.22.0"), `recorded: ${x86Versions.join(", ")}`);
+});
+
+for (const xen of x86Versions) {
+  describe(`Xen ${xen} x86_64, recorded`, () => {
+    const record = readCmdlineRecord(recordPath(xen, "cmdline-x86_64.json"));
+    const catalogue = loadOptionCatalogue(xen);
+    const config = buildConfig(record.run.build.config);
+
+    test("the record says what ran, and where the warnings were read", () => {
+      assert.equal(record.run.arch, "x86_64");
+      assert.match(record.run.commit, /^[0-9a-f]{40}$/);
+      assert.ok(config.values.get("CONFIG_X86_64") === "y", "an x86_64 build");
+      assert.match(record.run.qemu.version, /^QEMU emulator version /);
+      // x86 parses its command line before its console exists: none on the serial port, all in the ring
+      assert.equal(record.source, "console ring");
+      assert.equal(record.serialWarnings, 0);
+      assert.ok(record.cases.length >= 200, `${record.cases.length} lines`);
+      // a line that hangs Xen before its panic (no ring to read) is listed, and stays the exception
+      assert.ok(record.unobserved.length <= 5, `${record.unobserved.length} unobserved`);
+    });
+
+    test("every warning Xen put in its console ring is the model's, but for custom handlers' refusals", () => {
+      const cmp = compareCmdline(catalogue, record.cases, config, "x86_64");
+      console.log(
+        `Xen ${xen} x86_64: ${cmp.lines} lines, ${cmp.tokens} tokens, ${cmp.warnings} warnings; ${cmp.agreed} lines agree exactly, ${cmp.handlerOnly} once custom handlers' refusals (${[...cmp.handlerRefusals.values()].reduce((a, b) => a + b, 0)}) are set aside, ${cmp.disagreements.length} disagree`,
+      );
+      assert.deepEqual(cmp.disagreements.slice(0, 3), []);
+      assert.equal(cmp.agreed + cmp.handlerOnly, cmp.lines);
+      assert.ok(cmp.agreed / cmp.lines > 0.5, `${cmp.agreed} of ${cmp.lines}`);
+    });
+
+    test("options registered only in debug builds are unknown to this one (`#ifndef NDEBUG`, CONFIG_HVM_FEP)", () => {
+      for (const name of ["hvm_fep", "highmem-start", "hvm_debug"]) {
+        const c = record.cases.find((x) => x.warnings.includes(`parameter "${name}" unknown!`));
+        assert.ok(c, `a recorded line where Xen said ${name} is unknown`);
+        assert.ok(
+          predictedWarnings(catalogue, c.line, config, "x86_64").includes(`parameter "${name}" unknown!`),
+        );
+      }
+    });
+  });
+}
+
 describe("the comparison", () => {
   const catalogue = loadOptionCatalogue("4.22.0");
   const config = buildConfig(["CONFIG_ARM=y", "CONFIG_ARM_64=y", "CONFIG_XSM=y"]);
@@ -80,6 +127,29 @@ describe("the comparison", () => {
       cmp.disagreements.map((d) => d.line),
       ["hmp-unsafe=1", "frobnicate=1"],
     );
+  });
+
+  test("a prefix option's refusal: Xen prints the token's key and what follows its `=`", () => {
+    const x86 = buildConfig([
+      "CONFIG_X86=y",
+      "CONFIG_X86_64=y",
+      "CONFIG_AMD_IOMMU=y",
+      "CONFIG_HAS_PASSTHROUGH=y",
+    ]);
+    const cmp = compareCmdline(
+      catalogue,
+      [
+        { line: "ivrs_hpet[4]=bad", warnings: ['parameter "ivrs_hpet[4]" has invalid value "bad", rc=-22!'] },
+        {
+          line: "ivrs_hpet[4]=bad",
+          warnings: ['parameter "ivrs_hpet[4]" has invalid value "good", rc=-22!'],
+        },
+      ],
+      x86,
+      "x86_64",
+    );
+    assert.equal(cmp.handlerOnly, 1);
+    assert.equal(cmp.disagreements.length, 1);
   });
 
   test("a custom handler's refusal is set aside only with the value the model passes it", () => {

@@ -119,6 +119,8 @@ export const TargetSchema = z.discriminatedUnion("kind", [
     lookup: LookupSchema,
     /** system domains this operation can name (e.g. `DOMID_IO` -> dom_io) */
     system: z.array(z.enum(["dom_xen", "dom_io"])).default([]),
+    /** the error this call site gives when the lookup finds no domain, where it is not the lookup's own */
+    missingError: DenialSchema.optional(),
     ref: Ref,
   }),
 ]);

@@ -7,6 +7,19 @@ import { LIMITS } from "../core/limits.js";
 
 const CONFIG = /^CONFIG_[A-Za-z0-9_]+$/;
 
+/**
+ * Macros that Xen defines exactly when a Kconfig option is set (`!` when it is not), so that an
+ * `#ifdef` of one is a guard of that option (refs at RELEASE-4.22.0; found by booting x86_64 Xen,
+ * issue 22): `NDEBUG` without CONFIG_DEBUG (xen/include/xen/config.h:88-90); `DBG_LEVEL_0` under
+ * `#ifndef NDEBUG` (xen/arch/x86/include/asm/hvm/support.h:18-19); `opt_hvm_fep`, a macro `0`
+ * without CONFIG_HVM_FEP (xen/arch/x86/include/asm/hvm/hvm.h:25-30).
+ */
+const KCONFIG_MACROS: Readonly<Record<string, string>> = {
+  NDEBUG: "!CONFIG_DEBUG",
+  DBG_LEVEL_0: "CONFIG_DEBUG",
+  opt_hvm_fep: "!CONFIG_HVM_FEP",
+};
+
 /** Lines with comments blanked and directive continuations joined, each with its first line number. */
 export function logicalLines(text: string): { line: number; text: string }[] {
   const blank = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, " "));
@@ -117,10 +130,15 @@ function toTerms(e: Expr, neg: boolean, others: string[]): string[] | "never" | 
   switch (e.k) {
     case "num":
       return (e.value !== 0) !== neg ? [] : "never";
-    case "def":
+    case "def": {
       if (CONFIG.test(e.name)) return [neg ? `!${e.name}` : e.name];
+      const option = KCONFIG_MACROS[e.name];
+      // `defined(NDEBUG)` is `!CONFIG_DEBUG`: a macro defined exactly when an option is (or is not) set
+      if (option)
+        return [option.startsWith("!") !== neg ? `!${option.replace("!", "")}` : option.replace("!", "")];
       others.push(e.name);
       return [];
+    }
     case "not":
       return toTerms(e.e, !neg, others);
     case "and":

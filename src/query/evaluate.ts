@@ -39,8 +39,17 @@ function operandResolver(
 }
 
 /** Checks for the other architecture are not worth a line in an explanation. */
-/** The error a failed lookup gives this caller (do_domctl from 4.22.0 hides missing domains from non-control callers). */
-function missingError(lookup: LookupInfo | undefined, src: Domain, build: BuildFacts): string {
+/**
+ * The error a failed lookup gives this caller (do_domctl from 4.22.0 hides missing domains from
+ * non-control callers); a call site that returns its own error (`target.missingError`) gives that.
+ */
+export function missingError(
+  lookup: LookupInfo | undefined,
+  src: Domain,
+  build: BuildFacts,
+  site?: string,
+): string {
+  if (site) return site;
   if (lookup?.nonControlError && !isControl(src, build)) return lookup.nonControlError;
   return lookup?.missingError ?? "-ESRCH";
 }
@@ -125,11 +134,11 @@ export function evaluate(
         ref,
         depth: 0,
       });
-      return deny(missingError(lookup, src, build));
+      return deny(missingError(lookup, src, build, op.target.missingError));
     }
     if (target.system && !op.target.system.includes(target.system as "dom_xen" | "dom_io")) {
       // System domains are never in the domain list, so lookups do not find them (domain.c at 4.22.0).
-      const error = missingError(lookup, src, build);
+      const error = missingError(lookup, src, build, op.target.missingError);
       steps.push({
         kind: "lookup",
         what: `${op.target.lookup}(${op.target.field}) finds ${target.name}`,

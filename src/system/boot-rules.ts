@@ -244,7 +244,8 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       out.push(
         bootFinding(
           "missing-memory",
-          `\`${name}\` has no 64-bit \`memory\`: Xen cannot build it ("cannot read \\"memory\\" property") and panics`,
+          // construct_domU() prints why and fails; create_domUs() panics (dom0less-build.c:909-912)
+          `\`${name}\` has no 64-bit \`memory\`: Xen prints "Error building DomU: cannot read \\"memory\\" property" and panics "Could not set up domain ${name}"`,
           node,
           "memory",
           `${CDB}:784-789`,
@@ -256,7 +257,9 @@ export function checkBootRules(dts: DeviceTreeSystem, facts: BootFacts = {}): Di
       out.push(
         bootFinding(
           "missing-kernel",
-          `\`${name}\` has no kernel Xen can find (${noKernel}): Xen panics after "Missing kernel boot module?"`,
+          // kernel_probe() prints "Missing kernel boot module?" and fails with -ENOENT; create_domUs()
+          // panics (xen/common/device-tree/dom0less-build.c:909-912)
+          `\`${name}\` has no kernel Xen can find (${noKernel}): Xen prints "Missing kernel boot module?" and panics "Could not set up domain ${name}"`,
           node,
           undefined,
           "xen/common/device-tree/kernel.c:158-205",

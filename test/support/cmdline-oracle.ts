@@ -67,6 +67,61 @@ export function namesConsoleOption(catalogue: OptionCatalogue, line: string): bo
   );
 }
 
+/**
+ * Left out of x86's random lines, besides CONSOLE_OPTIONS: what moves the console or its ring
+ * (`com1`, `com2`, `vga`, `conring_size`), and what changes how the boot ends (`noreboot`, `reboot`,
+ * `watchdog`, `nmi`), since the ring is read at the panic.
+ */
+export const X86_HELD_OPTIONS = [
+  "com1",
+  "com2",
+  "vga",
+  "conring_size",
+  "noreboot",
+  "reboot",
+  "watchdog",
+  "nmi",
+];
+
+/** `count` random lines over the x86 build's options (fixed `seed`), none naming a held option. */
+export function randomX86Lines(catalogue: OptionCatalogue, seed: number, count: number): string[] {
+  const held = [...CONSOLE_OPTIONS, ...X86_HELD_OPTIONS] as readonly string[];
+  const names = [
+    ...new Set(
+      catalogue.options
+        .filter((e) => e.builds.x86 && e.runtime !== "runtime-only")
+        .map((e) => e.name)
+        .filter((n) => !held.includes(n)),
+    ),
+  ];
+  return sampleCommandLines(names, seed, count * 2)
+    .filter(
+      (line) =>
+        !x86Analysis(catalogue, line).tokens.some((t) => t.options.some((o) => held.includes(o.name))),
+    )
+    .slice(0, count);
+}
+
+/**
+ * `xenpriv cmdline --arch x86 --lockdown-model none --kconfig .config` on a multiboot `cmdline` =
+ * `line` from a GRUB 2 loader (the line on its own: QEMU's loader, not GRUB 2, puts the image's
+ * name first, which Xen drops, xen/arch/x86/setup.c cmdline_cook).
+ */
+export function x86Analysis(catalogue: OptionCatalogue, line: string, config?: BuildConfig) {
+  return analyseCommandLine(
+    catalogue,
+    { arch: "x86", boot: "multiboot", bootloader: line, loaderName: "GRUB 2" },
+    {
+      model: LOCKDOWN_MODELS.none,
+      safeList: SAFE_LISTS.v2,
+      secureBoot: false,
+      lockdownDefault: false,
+      pvShim: false,
+    },
+    config ? { config } : {},
+  );
+}
+
 /** A build's `.config` from its `CONFIG_…=` lines, as Kconfig wrote them (so complete). */
 export function buildConfig(lines: readonly string[]): BuildConfig {
   const values = new Map<string, string>();
@@ -96,9 +151,24 @@ export function armAnalysis(catalogue: OptionCatalogue, line: string, config?: B
   );
 }
 
+export type OracleArch = "arm64" | "x86_64";
+
+/** The model's reading of `line` on `arch`. */
+export const analysis = (
+  catalogue: OptionCatalogue,
+  line: string,
+  config?: BuildConfig,
+  arch: OracleArch = "arm64",
+) => (arch === "arm64" ? armAnalysis(catalogue, line, config) : x86Analysis(catalogue, line, config));
+
 /** The warnings the model predicts Xen prints for `line`, in order. */
-export function predictedWarnings(catalogue: OptionCatalogue, line: string, config?: BuildConfig): string[] {
-  return armAnalysis(catalogue, line, config).tokens.flatMap((t) => [...t.log]);
+export function predictedWarnings(
+  catalogue: OptionCatalogue,
+  line: string,
+  config?: BuildConfig,
+  arch: OracleArch = "arm64",
+): string[] {
+  return analysis(catalogue, line, config, arch).tokens.flatMap((t) => [...t.log]);
 }
 
 /** Lines packed into boots: each boot's `xen,xen-bootargs` stays under `max` characters. */
@@ -185,11 +255,18 @@ function handlerRefusal(
   const [, key, value] = m;
   for (const t of tokens) {
     if (t.log.length) continue;
-    const tokenKey = t.text.slice(0, 127).split("=")[0];
+    const text = t.text.slice(0, 127);
+    const eq = text.indexOf("=");
+    const tokenKey = eq < 0 ? text : text.slice(0, eq);
     if (key !== tokenKey && key !== "no") continue;
     for (const o of t.options) {
       const call = o.type === "custom" ? CALL.exec(o.result) : null;
-      if (call && JSON.parse(call[1] as string) === value) return o.name;
+      if (!call) continue;
+      const passed = JSON.parse(call[1] as string);
+      // a prefix option (`ivrs_ioapic[`) gets the rest of the token after its name; Xen prints the
+      // token's key and what follows its `=` (xen/common/kernel.c:194-200)
+      const printed = o.name.endsWith("[") ? (eq < 0 ? "" : text.slice(eq + 1)) : passed;
+      if (printed === value) return o.name;
     }
   }
   return undefined;
@@ -200,6 +277,7 @@ export function compareCmdline(
   catalogue: OptionCatalogue,
   cases: readonly CmdlineCase[],
   config: BuildConfig,
+  arch: OracleArch = "arm64",
 ): CmdlineComparison {
   let tokens = 0;
   let warnings = 0;
@@ -210,7 +288,7 @@ export function compareCmdline(
     a.length === b.length && a.every((w, i) => w === b[i]);
   const disagreements: CmdlineComparison["disagreements"][number][] = [];
   for (const c of cases) {
-    const a = armAnalysis(catalogue, c.line, config);
+    const a = analysis(catalogue, c.line, config, arch);
     const model = a.tokens.flatMap((t) => [...t.log]);
     tokens += a.tokens.length;
     warnings += c.warnings.length;

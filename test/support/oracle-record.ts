@@ -18,7 +18,7 @@ export const RunFacts = z.strictObject({
   commit: z.string(),
   /** `git <commit>` or `files <sha256>` (test/support/xen-build.ts) */
   tree: z.string(),
-  arch: z.literal("arm64"),
+  arch: z.enum(["arm64", "x86_64"]),
   build: z.strictObject({
     /** the make target the configuration came from */
     target: z.string(),
@@ -47,6 +47,13 @@ export const CmdlineRecord = z.strictObject({
   boots: z.number(),
   /** each line, and the warnings Xen printed for it */
   cases: z.array(z.strictObject({ line: z.string(), warnings: z.array(z.string()) })),
+  /**
+   * where the warnings were read: the serial console (arm64), or the console ring read out of the
+   * machine held at its panic (x86_64, whose warnings never reach the serial port); absent: serial
+   */
+  source: z.enum(["serial", "console ring"]).optional(),
+  /** x86_64: the parse warnings the serial console showed, over all boots (none: they precede it) */
+  serialWarnings: z.number().optional(),
   /** lines whose boot never showed their warnings, with how the boot ended */
   unobserved: z.array(z.strictObject({ line: z.string(), end: z.string(), tail: z.array(z.string()) })),
 });
@@ -66,6 +73,10 @@ export const DecisionRecord = z.strictObject({
       chosen: z.string(),
       /** the domains that printed all their calls, by index */
       done: z.array(z.number()),
+      /** the calls the domains that finished said they made */
+      made: z.number(),
+      /** kernel lines whose tag did not match their numbers (damaged on the console), not read */
+      damaged: z.number(),
       /** [caller index, call, target domid, rc, status] */
       outcomes: z.array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()])),
       /** the panic, when Xen panicked */
@@ -74,6 +85,31 @@ export const DecisionRecord = z.strictObject({
   ),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecord>;
+
+export const VerdictRecord = z.strictObject({
+  oracle: z.literal("verdicts"),
+  run: RunFacts,
+  cases: z.array(
+    z.strictObject({
+      /** the case (test/support/boot-verdicts.ts) and the boot rule it breaks, or `clean` */
+      id: z.string(),
+      rule: z.string(),
+      /** the body of `/chosen` that Xen booted */
+      chosen: z.string(),
+      /** Xen's panic, the lines between its banners */
+      panic: z.array(z.string()).optional(),
+      /** the domains whose kernel said it was up */
+      up: z.number(),
+      /** how the boot ended (stopped: a panic or every domain up) */
+      end: z.string(),
+    }),
+  ),
+});
+export type VerdictRecord = z.infer<typeof VerdictRecord>;
+
+export function readVerdictRecord(path: string): VerdictRecord {
+  return VerdictRecord.parse(JSON.parse(readFileSync(path, "utf8")));
+}
 
 export function readDecisionRecord(path: string): DecisionRecord {
   return DecisionRecord.parse(JSON.parse(readFileSync(path, "utf8")));

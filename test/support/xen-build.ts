@@ -11,10 +11,10 @@ import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { treeMeta } from "../../src/extract/tree-meta.js";
 
-export type BootArch = "arm64";
+export type BootArch = "arm64" | "x86_64";
 
 export interface XenBuild {
-  /** the image to boot (`xen`, an arm64 `Image`) */
+  /** the image to boot (`xen`: an arm64 `Image`; on x86_64 the 32-bit multiboot ELF) */
   readonly image: string;
   readonly dir: string;
   /** `4.22.0` */
@@ -33,6 +33,8 @@ export interface XenBuild {
 
 const ARCH = {
   arm64: { target: "arm64", cross: "aarch64-linux-gnu-" },
+  /** the host's gcc: the machine the tests run on is x86_64 (Debian's gcc otherwise: x86_64-linux-gnu-) */
+  x86_64: { target: "x86_64", cross: process.arch === "x64" ? "" : "x86_64-linux-gnu-" },
 } as const;
 
 /**
@@ -106,7 +108,10 @@ export function buildXen(root: string, arch: BootArch, log: (line: string) => vo
   const xen = meta.xen ?? "unknown";
   const { target, cross } = ARCH[arch];
   const compiler = compilerOf(cross);
-  if (!compiler) throw new Error(`\`${cross}gcc\` cannot be run: install gcc-aarch64-linux-gnu`);
+  if (!compiler)
+    throw new Error(
+      `\`${cross}gcc\` cannot be run: install ${arch === "arm64" ? "gcc-aarch64-linux-gnu" : "gcc-x86-64-linux-gnu"}`,
+    );
   const key = treeKey(root);
   const id = createHash("sha256").update(`${key}\n${arch}\n${CONFIG_TARGET}\n${compiler}`).digest("hex");
   const dir = join(bootCacheDir(), `xen-${xen}-${arch}-${id.slice(0, 16)}`);
