@@ -12,7 +12,7 @@ import type { OptionCatalogue } from "../src/cmdline/option-catalogue.js";
 import { loadDeviceTree } from "../src/devicetree/load-device-tree.js";
 import { extractOptionCatalogue } from "../src/extract/extract-option-catalogue.js";
 import type { Model } from "../src/query/model.js";
-import { parseXenConfig } from "../src/system/xen-config.js";
+import { parseXenConfig } from "../src/cmdline/xen-config.js";
 import { compareVerdict, predict, VERDICT_CASES, type VerdictCell } from "../test/support/boot-verdicts.js";
 import {
   buildConfig,

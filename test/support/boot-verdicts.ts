@@ -9,7 +9,7 @@ import type { Diagnostic } from "../../src/core/diagnostic.js";
 import type { DeviceTree } from "../../src/devicetree/device-tree.js";
 import { checkBootRules } from "../../src/system/boot-rules.js";
 import { systemFromDeviceTree } from "../../src/system/device-tree-system.js";
-import type { XenConfig } from "../../src/system/xen-config.js";
+import type { XenConfig } from "../../src/cmdline/xen-config.js";
 import type { OracleDomain } from "./decision-oracle.js";
 
 export interface VerdictCase {
