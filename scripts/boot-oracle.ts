@@ -9,10 +9,10 @@ import { dirname, join } from "node:path";
 import { loadModels } from "../src/cli/context.js";
 import { loadOptionCatalogue } from "../src/cmdline/load-option-catalogue.js";
 import type { OptionCatalogue } from "../src/cmdline/option-catalogue.js";
+import { parseXenConfig } from "../src/cmdline/xen-config.js";
 import { loadDeviceTree } from "../src/devicetree/load-device-tree.js";
 import { extractOptionCatalogue } from "../src/extract/extract-option-catalogue.js";
 import type { Model } from "../src/query/model.js";
-import { parseXenConfig } from "../src/cmdline/xen-config.js";
 import { compareVerdict, predict, VERDICT_CASES, type VerdictCell } from "../test/support/boot-verdicts.js";
 import {
   buildConfig,

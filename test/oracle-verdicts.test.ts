@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
-import { parseDts } from "../src/devicetree/parse-dts.js";
 import { parseXenConfig } from "../src/cmdline/xen-config.js";
+import { parseDts } from "../src/devicetree/parse-dts.js";
 import { compareVerdict, expectedPanic, predict, VERDICT_CASES } from "./support/boot-verdicts.js";
 import { readVerdictRecord, recordedVersions, recordPath } from "./support/oracle-record.js";
 

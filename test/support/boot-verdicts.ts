@@ -5,11 +5,12 @@
  * `xenpriv lint`'s boot rules on the same device tree: where lint reports an error, Xen must panic
  * with the message the rule names; where lint is clean, every domain must come up.
  */
+
+import type { XenConfig } from "../../src/cmdline/xen-config.js";
 import type { Diagnostic } from "../../src/core/diagnostic.js";
 import type { DeviceTree } from "../../src/devicetree/device-tree.js";
 import { checkBootRules } from "../../src/system/boot-rules.js";
 import { systemFromDeviceTree } from "../../src/system/device-tree-system.js";
-import type { XenConfig } from "../../src/cmdline/xen-config.js";
 import type { OracleDomain } from "./decision-oracle.js";
 
 export interface VerdictCase {
