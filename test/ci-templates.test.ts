@@ -66,6 +66,7 @@ describe("the GitHub Action (action.yml)", () => {
   // the install step's wrapper, in the runner's temporary directory
   const bin = join(dir, "xenpriv-bin");
   const githubPath = join(dir, "github-path");
+  const githubOutput = join(dir, "github-output");
 
   /** Runs a step with the inputs given (the rest at their defaults), as the runner would expand them. */
   function runStep(id: string, inputs: Record<string, string>, path = bin): Ran {
@@ -87,6 +88,7 @@ describe("the GitHub Action (action.yml)", () => {
     return runScript(["bash", "--noprofile", "--norc", "-eo", "pipefail"], s.run as string, {
       ...env,
       GITHUB_PATH: githubPath,
+      GITHUB_OUTPUT: githubOutput,
       PATH: path ? `${path}:${process.env.PATH}` : (process.env.PATH ?? ""),
     });
   }
@@ -102,6 +104,7 @@ describe("the GitHub Action (action.yml)", () => {
     assert.equal(action.inputs["secure-boot"]?.default, "true");
     const upload = action.runs.steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
     assert.equal(upload?.with?.sarif_file, expr("inputs.sarif-dir"));
+    assert.match(upload?.if ?? "", /steps\.lint\.outputs\.sarif == 'true'/);
     // the command lines are checked and the SARIF uploaded even when lint failed the job
     for (const s of [step("cmdline"), upload]) assert.match(s?.if ?? "", /!cancelled\(\)/);
   });
@@ -119,7 +122,10 @@ describe("the GitHub Action (action.yml)", () => {
     const files = systems();
     for (const failOn of ["error", "warning"]) {
       rmSync(sarifDir, { recursive: true, force: true });
+      writeFileSync(githubOutput, "");
       const r = runStep("lint", { systems: SYSTEMS, "fail-on": failOn, "sarif-dir": sarifDir });
+      // the upload step runs when a SARIF file was written
+      assert.match(readFileSync(githubOutput, "utf8"), /^sarif=true$/m);
       const codes = files.map((f) => lintCode(f, failOn));
       assert.equal(r.code, Math.max(...codes), r.out);
       files.forEach((f, i) => {
@@ -144,8 +150,12 @@ describe("the GitHub Action (action.yml)", () => {
   });
 
   test("lint: a path that names no file fails with exit 2", () => {
+    writeFileSync(githubOutput, "");
     const r = runStep("lint", { systems: "no-such-dir/*.yaml", "sarif-dir": join(dir, "gh-none") });
     assert.equal(r.code, 2, r.out);
+    // nothing to upload
+    assert.equal(readFileSync(githubOutput, "utf8"), "");
+    assert.deepEqual(readdirSync(join(dir, "gh-none")), []);
   });
 
   test("cmdline: each line under lockdown; one lockdown drops fails the job, and says which", () => {

@@ -3,10 +3,10 @@ import type { ReportData } from "./report-data.js";
 /** The page's style: light and dark from the reader's setting, and a print layout without controls. */
 const STYLE = `
 :root { color-scheme: light dark; --bg: #fff; --fg: #1b1f24; --muted: #5c6570; --line: #d0d7de;
-  --never: #7d8590; --some: #4292c6; --all: #08519c; --widened: #1a7f37; --narrowed: #cf222e; --changed: #9a6700;
+  --never: #7d8590; --some: #3d8bc0; --all: #08519c; --widened: #1a7f37; --narrowed: #cf222e; --changed: #9a6700;
   --sel: #bf8700; --warn: #9a6700; --link: #0969da; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #8b949e;
-  --line: #30363d; --never: #5a626c; --some: #1f6feb; --all: #a5d6ff; --widened: #3fb950; --narrowed: #f85149;
+  --line: #30363d; --never: #626a74; --some: #1f6feb; --all: #a5d6ff; --widened: #3fb950; --narrowed: #f85149;
   --changed: #d29922; --warn: #d29922; --link: #58a6ff; } }
 body { background: var(--bg); color: var(--fg); font: 14px/1.45 system-ui, sans-serif; margin: 0 1.5rem 2rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.6rem; }
