@@ -132,6 +132,11 @@ export { type ImageSbat, imageSbat } from "./sbat/image-sbat.js";
 export { parseSbat, SBAT_HEADER, type SbatRecord, type SbatSection } from "./sbat/parse-sbat.js";
 export { type BumpRecommendation, levelRequirements, recommendBump } from "./sbat/recommend-bump.js";
 export { LEVEL_POLICIES, resolveSbatLevel } from "./sbat/resolve-sbat-level.js";
+export {
+  type SbatCheckOptions,
+  type SbatImageCheck,
+  sbatImageCheck,
+} from "./sbat/sbat-image-check.js";
 export { parseSbatLevel, SBAT_VAR_ORIGINAL, type SbatLevel } from "./sbat/sbat-level.js";
 export { loadSbatLevels } from "./sbat/sbat-levels.js";
 export { type ShimPayloads, shimPayloads } from "./sbat/shim-payloads.js";

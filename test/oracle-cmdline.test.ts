@@ -81,9 +81,12 @@ for (const xen of x86Versions) {
       // x86 parses its command line before its console exists: none on the serial port, all in the ring
       assert.equal(record.source, "console ring");
       assert.equal(record.serialWarnings, 0);
-      assert.ok(record.cases.length >= 200, `${record.cases.length} lines`);
+      assert.ok(record.cases.length >= 500, `${record.cases.length} lines`);
       // a line that hangs Xen before its panic (no ring to read) is listed, and stays the exception
-      assert.ok(record.unobserved.length <= 5, `${record.unobserved.length} unobserved`);
+      assert.ok(
+        record.unobserved.length <= record.cases.length * 0.02,
+        `${record.unobserved.length} unobserved`,
+      );
     });
 
     test("every warning Xen put in its console ring is the model's, but for custom handlers' refusals", () => {

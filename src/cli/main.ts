@@ -25,28 +25,32 @@ import { writeChunks } from "./write-out.js";
 
 export { EXIT } from "./command.js";
 
-/** The commands, in the order `--help` lists them: each declares its own arguments and options. */
-const COMMANDS = [
-  registerCheck,
-  registerWhoCan,
-  registerWhatCan,
-  registerMatrix,
-  registerDiff,
-  registerOps,
-  registerExtract,
-  registerOptions,
-  registerCmdline,
-  registerSbat,
-  registerPrivcmd,
-  registerReport,
-  registerLint,
-  registerPolicies,
-  registerDemo,
-  registerFlask,
-];
+/** The commands by name, in the order `--help` lists them: each declares its own arguments and options. */
+const COMMANDS: Readonly<Record<string, (p: Command, emit: Emit) => void>> = {
+  check: registerCheck,
+  "who-can": registerWhoCan,
+  "what-can": registerWhatCan,
+  matrix: registerMatrix,
+  diff: registerDiff,
+  ops: registerOps,
+  extract: registerExtract,
+  options: registerOptions,
+  cmdline: registerCmdline,
+  sbat: registerSbat,
+  privcmd: registerPrivcmd,
+  report: registerReport,
+  lint: registerLint,
+  policies: registerPolicies,
+  demo: registerDemo,
+  flask: registerFlask,
+};
 
-/** Builds the command tree; each command's output goes to `emit`. */
-export function program(emit: Emit = () => {}): Command {
+/**
+ * Builds the command tree; each command's output goes to `emit`. With `only` a command's name, only
+ * that command is declared (a cold start declares what it runs); otherwise every command is, for
+ * `--help`, `help <command>` and the suggestions for a mistyped name.
+ */
+export function program(emit: Emit = () => {}, only?: string): Command {
   const p = new Command("xenpriv")
     .description(
       "Who may do what on a Xen system, and why: the XSM default policy and its variants, from files",
@@ -55,7 +59,8 @@ export function program(emit: Emit = () => {}): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of COMMANDS) register(p, emit);
+  const one = only !== undefined && Object.hasOwn(COMMANDS, only) ? COMMANDS[only] : undefined;
+  for (const register of one ? [one] : Object.values(COMMANDS)) register(p, emit);
   return p;
 }
 
@@ -78,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeChunks(1, chunksOf(out, format));
       code = out.exitCode ?? EXIT.ok;
     };
-    await program(emit).parseAsync(argv as string[], { from: "user" });
+    await program(emit, argv[0]).parseAsync(argv as string[], { from: "user" });
     return code;
   } catch (e) {
     if (e instanceof InputError) {

@@ -265,7 +265,8 @@ function handlerRefusal(
       const passed = JSON.parse(call[1] as string);
       // a prefix option (`ivrs_ioapic[`) gets the rest of the token after its name; Xen prints the
       // token's key and what follows its `=` (xen/common/kernel.c:194-200)
-      const printed = o.name.endsWith("[") ? (eq < 0 ? "" : text.slice(eq + 1)) : passed;
+      // (under `no-`, the key printed is `no` and the value what the handler got, as for any option)
+      const printed = o.name.endsWith("[") && key !== "no" ? (eq < 0 ? "" : text.slice(eq + 1)) : passed;
       if (printed === value) return o.name;
     }
   }

@@ -4,7 +4,7 @@
  * command line before its console exists (cmdline_parse() at xen/arch/x86/setup.c:1217,
  * console_init_preirq() at :1240, RELEASE-4.22.0), so the parse warnings never reach the serial
  * port: they are only in the console ring. The boot (with `console=com1`, as x86's console is VGA
- * unless told) is therefore held at its panic (`noreboot`: the
+ * unless told) is therefore held at its panic, or stopped at the timeout (`noreboot`: the
  * module is no dom0 kernel, so Xen panics building dom0) and the ring is read out of the halted
  * machine through QEMU's monitor (`memsave` of `_conring`, at the address `xen-syms` gives it).
  */
@@ -126,11 +126,19 @@ export function bootX86(
     const kill = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     };
+    // at the timeout (a line that hangs Xen before its panic: `nolapic` under TCG) the ring is read
+    // all the same: the command line is parsed before anything else, so its warnings are in it
     const timer = setTimeout(() => {
+      if (reading) return;
+      reading = true;
+      void readRing("timeout");
+    }, timeoutMs);
+    // and should the monitor not answer, QEMU is stopped anyway
+    const last = setTimeout(() => {
       end = "timeout";
       kill();
-    }, timeoutMs);
-    const readRing = async () => {
+    }, timeoutMs + 20_000);
+    const readRing = async (why: X86Run["end"]) => {
       const ringFile = join(dir, "ring");
       const indexFile = join(dir, "index");
       try {
@@ -148,7 +156,7 @@ export function bootX86(
         if (process.env.XENPRIV_DEBUG) process.stderr.write(`the console ring: ${(e as Error).message}\n`);
         ring = undefined;
       }
-      end = "stopped";
+      end = why;
       kill();
     };
     child.stdout.setEncoding("latin1");
@@ -156,7 +164,7 @@ export function bootX86(
       log += s;
       if (!reading && PANIC_END.test(log)) {
         reading = true;
-        void readRing();
+        void readRing("stopped");
       }
     });
     let err = "";
@@ -165,10 +173,12 @@ export function bootX86(
     });
     child.on("error", (e) => {
       clearTimeout(timer);
+      clearTimeout(last);
       reject(new Error(`cannot run qemu-system-x86_64 (${e.message}): apt-get install qemu-system-x86`));
     });
     child.on("close", (code) => {
       clearTimeout(timer);
+      clearTimeout(last);
       if (end === "exited" && code !== 0 && !log)
         reject(new Error(`qemu-system-x86_64 failed (${code}): ${err.trim()}`));
       else

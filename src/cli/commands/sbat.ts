@@ -1,8 +1,9 @@
 import { type Command, Option } from "commander";
+import type { SbatCheckOptions } from "../../sbat/sbat-image-check.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
 import { collect } from "../options.js";
-import type { SbatCheckOptions, SbatGenerateOptions } from "../outputs/sbat.js";
+import type { SbatGenerateOptions } from "../outputs/sbat.js";
 
 /** `xenpriv sbat show|check|generate|levels`: its arguments and options; its action returns what it found to `emit`. */
 export function registerSbat(p: Command, emit: Emit): void {
@@ -56,9 +57,13 @@ image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for ever
       [],
     )
     .addOption(sbatFormat())
-    .action(async (efi: string, o: SbatCheckOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("../outputs/sbat.js")).sbatCheckCommand(efi, o), o.format),
-    );
+    .action(async (efi: string, o: SbatCheckOptions & { format: CommonOptions["format"] }) => {
+      const [{ sbatCheckOutput }, { sbatImageCheck }] = await Promise.all([
+        import("../outputs/sbat.js"),
+        import("../../sbat/sbat-image-check.js"),
+      ]);
+      emit(sbatCheckOutput(sbatImageCheck(efi, o), o), o.format);
+    });
   sbat
     .command("generate")
     .description("the .sbat section of a downstream Xen: the sbat header and a xen.<vendor> line")

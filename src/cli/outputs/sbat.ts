@@ -1,15 +1,11 @@
-import { error } from "../../core/diagnostic.js";
-import { fail } from "../../core/errors.js";
 import { formatSpan } from "../../core/span.js";
 import { type PeImage, readPeFile } from "../../pe/read-pe.js";
 import { renderDiagnostics } from "../../report/render-diagnostics.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
-import { checkSbat } from "../../sbat/check-sbat.js";
 import { generateSbat } from "../../sbat/generate-sbat.js";
 import { imageSbat } from "../../sbat/image-sbat.js";
-import { type BumpRequirement, levelRequirements, recommendBump } from "../../sbat/recommend-bump.js";
-import { resolveSbatLevel } from "../../sbat/resolve-sbat-level.js";
-import type { SbatLevel, SbatLevelEntry } from "../../sbat/sbat-level.js";
+import type { SbatCheckOptions, SbatImageCheck } from "../../sbat/sbat-image-check.js";
+import type { SbatLevel } from "../../sbat/sbat-level.js";
 import { loadSbatLevels } from "../../sbat/sbat-levels.js";
 import { type ShimPayloads, shimPayloads } from "../../sbat/shim-payloads.js";
 import type { Output } from "../output.js";
@@ -162,83 +158,10 @@ export function sbatShowCommand(file: string): Output {
   };
 }
 
-export interface SbatCheckOptions {
-  readonly level: string;
-  readonly shim?: string;
-  readonly viaProtocol?: boolean;
-  /** `component=generation`, an advisory's demand on top of the level */
-  readonly require: readonly string[];
-}
-
-/** `component=N` → a requirement; anything else is bad usage. */
-function requirement(spec: string): BumpRequirement {
-  const m = /^([^=,\s]+)=(\d+)$/.exec(spec);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 0xffff) {
-    fail(
-      error(
-        "cli/bad-require",
-        `\`--require ${spec}\` is not \`component=generation\``,
-        undefined,
-        "for example `--require xen.xs=3`; generations go from 1 to 65535",
-      ),
-    );
-  }
-  return { component: m[1] as string, generation: Number(m[2]) };
-}
-
-/** The level with an advisory's requirements: an entry raised, or added when the level has none. */
-function withRequirements(level: SbatLevel, reqs: readonly BumpRequirement[]): SbatLevel {
-  if (reqs.length === 0) return level;
-  const entries: SbatLevelEntry[] = [...level.entries];
-  for (const r of reqs) {
-    const i = entries.findIndex((e) => e.component === r.component);
-    const entry = entries[i];
-    if (entry && entry.generation >= r.generation) continue;
-    const raised: SbatLevelEntry = {
-      component: r.component,
-      generationText: String(r.generation),
-      generation: r.generation,
-      line: entry?.line ?? 0,
-      span: entry?.span ?? { file: "--require", line: 0, column: 0 },
-    };
-    if (entry) entries[i] = raised;
-    else entries.push(raised);
-  }
-  const line = (e: SbatLevelEntry, i: number) =>
-    i === 0 && e.component === "sbat" && level.datestamp
-      ? `sbat,${e.generationText},${level.datestamp}`
-      : `${e.component},${e.generationText}`;
-  return {
-    ...level,
-    source: `${level.source} + --require`,
-    text: `${entries.map(line).join("\n")}\n`,
-    entries,
-  };
-}
-
 /** `xenpriv sbat check <efi> --level …`: does shim let the image through; if not, which lines must move. */
-export function sbatCheckCommand(file: string, o: SbatCheckOptions): Output {
-  const image = readPeFile(file);
-  const sbat = imageSbat(image);
-  const shim = o.shim ? readPeFile(o.shim) : image;
-  const payloads = shimPayloads(shim);
-  if (o.shim && !payloads) {
-    fail(
-      error(
-        "sbat/no-payloads",
-        `\`${o.shim}\` has no \`.sbatlevel\` section (nor \`.sbata\` and \`.sbatl\`)`,
-        undefined,
-        "give a shim binary (shimx64.efi) or a revocations_sbat.efi",
-      ),
-    );
-  }
-  const resolved = resolveSbatLevel(o.level, payloads && { ...payloads, file: shim.file });
-  const reqs = o.require.map(requirement);
-  const level = withRequirements(resolved.level, reqs);
-  const check = checkSbat(sbat, level, { viaProtocol: o.viaProtocol });
-  const records = sbat.sbat?.records ?? [];
-  const wanted = reqs.length ? reqs : check.verdict === "revoked" ? levelRequirements(level) : [];
-  const bump = wanted.length && sbat.sbat ? recommendBump(records, wanted) : undefined;
+export function sbatCheckOutput(r: SbatImageCheck, o: SbatCheckOptions): Output {
+  const { file, sbat, resolved, level, check, bump } = r;
+  const reqs = r.requirements;
   const table: Tabular = {
     columns: ["line", "component", "generation", "level entry", "result"],
     rows: check.records.map((r) => [
