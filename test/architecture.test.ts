@@ -7,14 +7,14 @@ import { test } from "node:test";
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   model: ["core"],
-  policy: ["core", "model"],
+  policy: ["core", "model", "flask"],
   catalog: ["core", "model"],
   devicetree: ["core"],
   pe: ["core"],
   sbat: ["core", "pe"],
   cmdline: ["core", "model"],
   system: ["core", "model", "devicetree", "cmdline"],
-  query: ["core", "model", "policy", "catalog", "system", "devicetree"],
+  query: ["core", "model", "policy", "catalog", "system", "devicetree", "flask"],
   lint: ["core", "model", "policy", "catalog", "system", "query", "devicetree"],
   privcmd: ["core", "model", "policy", "catalog", "system", "query"],
   report: [

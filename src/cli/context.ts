@@ -5,12 +5,21 @@ import { atSpan } from "../core/at-span.js";
 import { packageRoot } from "../core/package-root.js";
 import type { System } from "../model/system.js";
 import type { PolicyModule } from "../policy/types.js";
+import { flaskPolicy } from "../query/flask-policy.js";
 import { buildModel, type Model } from "../query/model.js";
-import { resolvePolicy } from "../query/tree-policy.js";
+import { resolvePolicy as resolveNamedPolicy } from "../query/tree-policy.js";
 import type { DeviceTreeSystemOptions } from "../system/device-tree-system.js";
 import { loadSystemFile } from "../system/load-system.js";
 import { readXenConfig } from "../system/xen-config.js";
 import type { Format } from "./formats.js";
+
+/**
+ * The policy a `--policy` or `xsm:` name means: `flask:<file or tree>` is Flask with that policy
+ * (query/flask-policy.ts); every other name goes to query/tree-policy.ts's resolvePolicy.
+ */
+export function resolvePolicy(catalogue: Catalogue, name: string): PolicyModule {
+  return name.startsWith("flask:") ? flaskPolicy(catalogue, name) : resolveNamedPolicy(catalogue, name);
+}
 
 /** Options every query command takes. */
 export interface CommonOptions {

@@ -26,6 +26,8 @@ export interface HookCall {
   readonly domains: Readonly<Record<string, Domain | null>>;
   /** non-domain arguments the hook switches on, e.g. `cmd` = `CONSOLEIO_write` */
   readonly values: Readonly<Record<string, string>>;
+  /** the operation's own constant (`HVMOP_set_param`), which a hook may switch on too */
+  readonly constant?: string;
   /** which parameter (or `current` / `null`) the hook passes to xsm_default_action as src and target */
   readonly src: string;
   readonly target: string;

@@ -6,12 +6,11 @@ import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
 import { DUMMY_H } from "../../extract/xen-tree.js";
 import { buildModel } from "../../query/model.js";
-import { resolvePolicy } from "../../query/tree-policy.js";
 import { diffVersions } from "../../query/version-diff.js";
 import { versionDiffLines, versionDiffMarkdown, versionDiffTable } from "../../report/render-version-diff.js";
 import type { DeviceTreeSystemOptions } from "../../system/device-tree-system.js";
 import { loadSystemFile } from "../../system/load-system.js";
-import { builtinSystemPath } from "../context.js";
+import { builtinSystemPath, resolvePolicy } from "../context.js";
 import type { Output } from "../output.js";
 import { opFilter } from "./matrix.js";
 

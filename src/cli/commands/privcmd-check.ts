@@ -7,10 +7,15 @@ import { overlayDecides } from "../../privcmd/evaluate-call.js";
 import { loadToolstackCalls } from "../../privcmd/load-toolstack-calls.js";
 import { parseTrace, type TracedCall } from "../../privcmd/parse-trace.js";
 import { buildModel } from "../../query/model.js";
-import { resolvePolicy } from "../../query/tree-policy.js";
 import { renderMarkdown, renderText, type Tabular } from "../../report/tabular.js";
 import { loadSystemFile } from "../../system/load-system.js";
-import { builtinSystemPath, type SystemOptions, systemOptions, systemPolicy } from "../context.js";
+import {
+  builtinSystemPath,
+  resolvePolicy,
+  type SystemOptions,
+  systemOptions,
+  systemPolicy,
+} from "../context.js";
 import type { Output } from "../output.js";
 import { load, profileOf, xsmCatalogue } from "./privcmd.js";
 
