@@ -13,7 +13,7 @@ import { booleanStates, evaluateConditional } from "../flask/conditional.js";
 import { formatContext, initialSidContext, parseLabel, transitionContext } from "../flask/contexts.js";
 import { formatAvRule, formatConditionalExpr } from "../flask/describe-policy.js";
 import type { FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
-import type { FlaskContext, FlaskPolicy } from "../flask/policydb.js";
+import type { AvRule, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
 import { conditionValue, formatCondition, type SelectedCheck, selectChecks } from "../flask/select-checks.js";
 import { UPSTREAM_ACTIONS } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
@@ -97,6 +97,13 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       ),
     );
   const hooks = new Map(input.hooks.map((h) => [h.name, h]));
+  // each conditional rule with its expression and branch, to print it as sesearch does
+  const conditionOf = new Map<AvRule, { expr: string; when: boolean }>();
+  for (const c of input.policy.conditionals) {
+    const expr = formatConditionalExpr(input.policy, c);
+    for (const r of c.whenTrue) conditionOf.set(r, { expr, when: true });
+    for (const r of c.whenFalse) conditionOf.set(r, { expr, when: false });
+  }
   const labelCache = new Map<string, FlaskContext | string>();
   const avCache = new Map<string, AvDecision>();
   const ctxKey = (c: FlaskContext) =>
@@ -134,6 +141,12 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   }
 
   const domainClass = ix.classByName.get("domain")?.value ?? 0;
+  let typesCache: number[] | undefined;
+  /** every type of the policy (not attributes, not aliases) */
+  const anyTypes = () => {
+    typesCache ??= input.policy.types.filter((t) => t.primary && !t.attribute).map((t) => t.value);
+    return typesCache;
+  };
 
   function sideOf(src: SidSource, call: HookCall, hook: FlaskHook, build: BuildFacts): Side {
     const domain = (name: string): Domain | null | undefined => {
@@ -316,9 +329,21 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     ref: string,
     steps: Step[],
   ): boolean {
-    const names = perms.map((p) => p.name);
-    const what = `avc_has_perm(${formatContext(ix, s.ctx)}, ${formatContext(ix, t.ctx)}, ${klassName}, ${names.join(" ")})`;
     const klass = ix.classByName.get(klassName);
+    // a permission macro of another class (DOMAIN2__SETCLAIM on SECCLASS_DOMAIN) is its bit: Xen asks the
+    // check's class for the permission at that bit
+    const moved: string[] = [];
+    const names = perms.map((p) => {
+      if (p.class === klassName || !klass) return p.name;
+      const bit = ix.classByName.get(p.class)?.bits.indexOf(p.name) ?? -1;
+      const there = bit >= 0 ? klass.bits[bit] : undefined;
+      moved.push(
+        `${p.macro} is bit ${bit} of class ${p.class}; on class ${klassName} that bit is ${there ? `\`${there}\`` : "no permission"}`,
+      );
+      return there ?? p.name;
+    });
+    for (const m of moved) steps.push({ kind: "note", what: m, depth: 2 });
+    const what = `avc_has_perm(${formatContext(ix, s.ctx)}, ${formatContext(ix, t.ctx)}, ${klassName}, ${names.join(" ")})`;
     const mask = klass ? permissionMask(klass, names) : 0;
     const undeclared = klass ? names.filter((n) => !klass.bits.includes(n)) : names;
     if (!klass || undeclared.length) {
@@ -337,7 +362,12 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     if (ok) {
       const te = computeTe(ix, s.ctx.type, t.ctx.type, klass.value, states);
       for (const r of te.granting)
-        if (r.data & mask) steps.push({ kind: "note", what: `granted by ${formatAvRule(ix, r)}`, depth: 2 });
+        if (r.data & mask)
+          steps.push({
+            kind: "note",
+            what: `granted by ${formatAvRule(ix, r, conditionOf.get(r))}`,
+            depth: 2,
+          });
     } else
       for (const why of whyDenied(d, s.ctx, t.ctx, klass.value, mask))
         steps.push({ kind: "note", what: why, depth: 2 });
@@ -364,6 +394,10 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     steps.push({ kind: "note", what: `Flask: ${h.function}`, ref: h.ref || h.opsRef, depth: 1 });
     const known = [...Object.values(call.values), ...(call.constant ? [call.constant] : [])];
     const sel = selectChecks(h, known);
+    // checks on a switch the call's values do not settle are branches: when every one is denied, so is
+    // the call, whichever value run time gives
+    let branchDenied = 0;
+    const branches = sel.checks.filter((c) => c.runtime.some((w) => w.kind === "case")).length;
     for (const r of sel.refusals) {
       const conds = r.refusal.when.filter((c) => conditionValue(c, known) === true).map(formatCondition);
       const error = r.refusal.error === "unknown" ? "avc_unknown_permission" : r.refusal.error;
@@ -397,8 +431,8 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       const subject = sideOf(c.check.subject, call, h, build);
       const object = sideOf(c.check.object, call, h, build);
       const permText = c.permissions.map((p) => p.name).join(c.oneOf ? " or " : " ");
-      if (subject.kind === "unknown" || object.kind === "unknown") {
-        const why = [subject, object].flatMap((x) => (x.kind === "unknown" ? [x.why] : [])).join(" and ");
+      if (subject.kind === "unknown" && object.kind === "unknown") {
+        const why = `${subject.why} and ${object.why}`;
         steps.push({
           kind: "note",
           what: `${c.check.class} ${permText}: depends on ${why}, known only at run time`,
@@ -407,6 +441,62 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
         });
         conditions.push(`flask ${c.check.class}:{${permText}} on ${why} (${ref})`);
         continue;
+      }
+      if (subject.kind === "unknown" || object.kind === "unknown") {
+        // one side is a label run time gives (a new domain's ssidref, a channel's label): the check is
+        // tried with every type of the policy there, and passes for the types that are granted
+        const known_ = (subject.kind === "known" ? subject : object) as { list: Resolved[] };
+        const why = subject.kind === "unknown" ? subject.why : (object as { why: string }).why;
+        const klass = ix.classByName.get(c.check.class);
+        const mask = klass
+          ? permissionMask(
+              klass,
+              c.permissions.map((p) => p.name),
+            )
+          : 0;
+        const passing: string[] = [];
+        for (const t of anyTypes()) {
+          const ok = known_.list.every((k) => {
+            if (!klass) return input.policy.handleUnknown === "allow";
+            const pair =
+              subject.kind === "unknown" ? [{ ...k.ctx, type: t }, k.ctx] : [k.ctx, { ...k.ctx, type: t }];
+            const d = av(pair[0] as FlaskContext, pair[1] as FlaskContext, klass.value);
+            return c.oneOf
+              ? c.permissions.some((p) => d.allowed & permissionMask(klass, [p.name]))
+              : (d.allowed & mask) === mask;
+          });
+          if (ok) passing.push(ix.typeName.get(t) as string);
+        }
+        for (const k of known_.list)
+          steps.push({ kind: "note", what: k.how, ...(k.ref && { ref: k.ref }), depth: 2 });
+        const side = subject.kind === "unknown" ? "subject" : "object";
+        steps.push({
+          kind: "predicate",
+          what: `avc_has_perm(..., ${c.check.class}, ${permText}) with ${why} as the ${side}: granted for ${passing.length} of ${anyTypes().length} types`,
+          value: passing.length > 0,
+          ref,
+          depth: 1,
+        });
+        if (passing.length > 0) {
+          steps.push({
+            kind: "note",
+            what: `granted when ${why} has type ${passing.slice(0, 8).join(", ")}${passing.length > 8 ? ", ..." : ""}`,
+            depth: 2,
+          });
+          if (passing.length < anyTypes().length)
+            conditions.push(
+              `flask ${c.check.class}:{${permText}} only when ${why} has type ${passing.slice(0, 8).join(", ")}${passing.length > 8 ? ", ..." : ""} (${ref})`,
+            );
+          continue;
+        }
+        if (c.runtime.length) {
+          conditions.push(
+            `flask ${c.check.class}:{${permText}} denied (${ref}) when ${c.runtime.map(formatCondition).join(" and ")}`,
+          );
+          branchDenied++;
+          continue;
+        }
+        return { allowed: false, steps, conditions };
       }
       for (const s of subject.list)
         steps.push({ kind: "note", what: s.how, ...(s.ref && { ref: s.ref }), depth: 2 });
@@ -438,6 +528,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
           if (ok) passing++;
         }
       if (passing === 0 && c.runtime.length) {
+        branchDenied++;
         conditions.push(
           `flask ${c.check.class}:{${permText}} denied (${ref}) when ${c.runtime.map(formatCondition).join(" and ")}`,
         );
@@ -450,6 +541,15 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
         );
       for (const w of c.runtime)
         conditions.push(`flask check at ${ref} made only when ${formatCondition(w)}`);
+    }
+    if (branches > 0 && branchDenied >= branches) {
+      steps.push({
+        kind: "note",
+        what: `every branch ${h.function} may take for this call is denied`,
+        ref: h.ref || h.opsRef,
+        depth: 1,
+      });
+      return { allowed: false, steps, conditions };
     }
     return { allowed: true, steps, conditions };
   }
