@@ -122,7 +122,11 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             "system/bad-label",
             `\`${d.name}\`: label \`${d.label}\` is not a context of the policy: ${c}`,
             undefined,
-            `types of the policy: ${[...ix.typeName.values()].slice(0, 12).join(", ")}, ...`,
+            `types of the policy: ${input.policy.types
+              .filter((t) => t.primary && !t.attribute)
+              .map((t) => t.name)
+              .slice(0, 12)
+              .join(", ")}${input.policy.types.length > 12 ? ", ..." : ""}`,
           ),
         );
       return { ctx: c, how: `${d.name} is labelled ${formatContext(ix, c)} (its \`label\`)` };
@@ -577,6 +581,9 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       return { action };
     },
     hook,
+    checkDomain(d, build) {
+      labelOf(d, build);
+    },
   };
 }
 

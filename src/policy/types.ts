@@ -48,4 +48,6 @@ export interface PolicyModule {
   hookAction(hook: string, action: Action): { readonly action: Action; readonly ref?: string };
   /** evaluates a whole hook: OTHER hooks' internal switches, module overrides, else xsm_default_action */
   hook(call: HookCall, build: BuildFacts): Verdict;
+  /** refuses, as bad input, a domain the module cannot decide for (a Flask label the policy cannot hold) */
+  checkDomain?(domain: Domain, build: BuildFacts): void;
 }
