@@ -42,6 +42,8 @@ export interface FlaskPolicyInput {
   /** `flask:<file>` */
   readonly name: string;
   readonly policy: FlaskPolicy;
+  /** the compiled policy's bytes, kept for a report's page to rebuild the module */
+  readonly bytes?: Uint8Array;
   readonly hooks: readonly FlaskHook[];
   /** where the hooks were read (`RELEASE-4.22.0`) */
   readonly hooksSource: string;
@@ -581,6 +583,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       return { action };
     },
     hook,
+    ...(input.bytes && { flaskBytes: input.bytes }),
     checkDomain(d, build) {
       labelOf(d, build);
     },

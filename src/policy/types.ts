@@ -48,6 +48,8 @@ export interface PolicyModule {
   hookAction(hook: string, action: Action): { readonly action: Action; readonly ref?: string };
   /** evaluates a whole hook: OTHER hooks' internal switches, module overrides, else xsm_default_action */
   hook(call: HookCall, build: BuildFacts): Verdict;
+  /** a Flask module's compiled policy: what a report's page needs to rebuild it */
+  readonly flaskBytes?: Uint8Array;
   /** refuses, as bad input, a domain the module cannot decide for (a Flask label the policy cannot hold) */
   checkDomain?(domain: Domain, build: BuildFacts): void;
 }

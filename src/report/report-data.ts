@@ -72,6 +72,8 @@ export interface ReportData {
     readonly narrowed: number;
     readonly witnesses: readonly Change[];
   };
+  /** each `flask:` policy's compiled bytes (base64), from which the page rebuilds its module */
+  readonly flask?: Readonly<Record<string, string>>;
   readonly graph: DomainGraph;
   readonly findings: readonly ReportFinding[];
   readonly lockdown?: ReportLockdown;
@@ -125,6 +127,10 @@ export function buildReportData(
       narrowed: diff.narrowed,
       witnesses: oneWitnessPerCell(diff.changes).slice(0, WITNESSES),
     };
+  const embedded = [model.policy, o.vs?.policy].flatMap((p) =>
+    p?.flaskBytes ? [[p.name, Buffer.from(p.flaskBytes).toString("base64")] as const] : [],
+  );
+  const flask = embedded.length ? Object.fromEntries(embedded) : undefined;
   return {
     version: 1,
     title: o.title,
@@ -135,6 +141,7 @@ export function buildReportData(
     labels: [...labels.keys()],
     cells,
     ...(vs && { vs }),
+    ...(flask && { flask }),
     graph: domainGraph(ix),
     findings: o.findings ?? [],
     ...(o.lockdown && { lockdown: o.lockdown }),

@@ -4,6 +4,7 @@
 import { capabilityNames, type Domain } from "../model/domain.js";
 import type { Change } from "../query/diff.js";
 import { evaluate } from "../query/evaluate.js";
+import { flaskModule } from "../query/flask-module.js";
 import { buildModel, type Model } from "../query/model.js";
 import { opActions } from "../query/op-actions.js";
 import { resolvePolicy } from "../query/tree-policy.js";
@@ -26,8 +27,14 @@ function decode(base64: string): Uint16Array {
 }
 const cells = decode(data.cells);
 const vsCells = data.vs ? decode(data.vs.cells) : undefined;
-const modelOf = (policy: string) =>
-  buildModel(data.catalogue, data.system, resolvePolicy(data.catalogue, policy));
+/** a Flask policy from the bytes the page carries, any other by its name */
+function policyOf(policy: string) {
+  const b64 = data.flask?.[policy];
+  if (!b64) return resolvePolicy(data.catalogue, policy);
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  return flaskModule(data.catalogue, policy, bytes, policy.replace(/^flask:/, ""));
+}
+const modelOf = (policy: string) => buildModel(data.catalogue, data.system, policyOf(policy));
 // the model's operations are those of the build: the cells' columns
 const model = modelOf(data.policy);
 const ops = model.ops;

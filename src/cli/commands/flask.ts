@@ -3,7 +3,8 @@ import { buildPolicy } from "../../flask/build-policy.js";
 import { formatRules, policySummary } from "../../flask/describe-policy.js";
 import { XEN_INITIAL_SIDS } from "../../flask/initial-sids.js";
 import type { FlaskPolicy } from "../../flask/policydb.js";
-import { readPolicy, readPolicyFile } from "../../flask/read-policy.js";
+import { readPolicy } from "../../flask/read-policy.js";
+import { readPolicyFile } from "../../flask/read-policy-file.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
 
