@@ -118,3 +118,22 @@ test("flask: policies: a label the policy cannot hold, a missing file are locate
   assert.match(missing.err, /flask\/unreadable/);
   assert.doesNotMatch(bad.err + missing.err, /\n\s+at /);
 });
+
+test("ops --flask: what Flask checks for each operation, with its line; a catalogue without it is exit 2", () => {
+  const r = json("ops", "--flask", "--hypercall", "domctl");
+  assert.equal(r.code, 0, r.err);
+  const ops = (
+    r.value as {
+      operations: { id: string; checks: { class: string; permissions: string[]; permissionRef: string }[] }[];
+    }
+  ).operations;
+  assert.deepEqual(
+    ops
+      .find((o) => o.id === "domctl/pausedomain")
+      ?.checks.map((c) => [c.class, c.permissions, c.permissionRef]),
+    [["domain", ["pause"], "xen/xsm/flask/hooks.c:693"]],
+  );
+  const none = run("ops", "--flask", "--xen", "4.21.0");
+  assert.equal(none.code, 2);
+  assert.match(none.err, /error\[policy\/no-flask-hooks\]/);
+});

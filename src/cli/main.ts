@@ -171,10 +171,16 @@ export function program(): Command {
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--hook <name>", "only operations that pass this hook (without xsm_)")
     .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
-    .action(async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) => {
-      const [{ opsCommand }, { loadModel }] = await Promise.all([import("./commands/ops.js"), context()]);
-      emit(opsCommand(loadModel(o), o), o.format);
-    });
+    .option(
+      "--flask",
+      "what Flask checks for each operation: class, permissions, subject and object, with lines",
+    )
+    .action(
+      async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string; flask?: boolean }) => {
+        const [{ opsCommand }, { loadModel }] = await Promise.all([import("./commands/ops.js"), context()]);
+        emit(opsCommand(loadModel(o), o), o.format);
+      },
+    );
 
   p.command("extract")
     .argument("<xen-tree>", "root of a Xen source tree (4.17.0 or later)")
