@@ -37,7 +37,10 @@ test("flask checks of an operation: the hook's case for the call's value, in the
   const dm = flaskChecksOf(catalogue, op("dm_op"));
   assert.ok((dm?.checks.length ?? 0) > 0);
   for (const c of dm?.checks ?? [])
-    assert.deepEqual([c.class, c.permissions, c.object], ["hvm", ["dm"], "domain_target_sid(current, target)"]);
+    assert.deepEqual(
+      [c.class, c.permissions, c.object],
+      ["hvm", ["dm"], "domain_target_sid(current, target)"],
+    );
 });
 
 test("flask checks of every operation: each XSM hook call has a Flask hook that checks or refuses", () => {

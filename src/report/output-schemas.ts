@@ -240,6 +240,36 @@ export const OUTPUT_SCHEMAS = {
     ),
   }),
   ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
+  /** `ops --flask`: what Flask checks for each operation (query/flask-op-checks.ts) */
+  "ops-flask": envelope("ops-flask", {
+    xen: z.string(),
+    arch: z.string(),
+    flaskSource: z.string(),
+    operations: z.array(
+      z.object({
+        id: z.string(),
+        checks: z.array(
+          z.object({
+            hook: z.string(),
+            callRef: z.string(),
+            function: z.string(),
+            functionRef: z.string(),
+            class: z.string(),
+            permissions: z.array(z.string()),
+            oneOf: z.boolean(),
+            subject: z.string(),
+            object: z.string(),
+            ref: z.string(),
+            permissionRef: z.string(),
+            runtime: z.array(z.string()),
+          }),
+        ),
+        refusals: z.array(
+          z.object({ hook: z.string(), error: z.string(), ref: z.string(), runtime: z.array(z.string()) }),
+        ),
+      }),
+    ),
+  }),
   options: envelope("options", {
     xen: z.string(),
     commit: z.string().optional(),

@@ -69,7 +69,7 @@ function flaskView(model: Model, ops: readonly Operation[]): Output {
       rows.push([op.id, "no check", "", "", "", ""]);
   }
   return {
-    kind: "ops",
+    kind: "ops-flask",
     json: {
       xen: meta.xen,
       arch: model.system.build.arch,
