@@ -80,9 +80,8 @@ export function selectChecks(
     let permissions = check.permissions;
     let oneOf = false;
     if (check.choice) {
-      const reached = check.permissions.filter((p) => all(p.when, known) !== false);
-      const sure = reached.filter((p) => all(p.when, known) === true);
-      permissions = sure.length === 1 ? sure : reached;
+      // settled when one assignment is left: one that always happens may still be overwritten by another
+      permissions = check.permissions.filter((p) => all(p.when, known) !== false);
       oneOf = permissions.length > 1;
     }
     checks.push({ check, permissions, oneOf, runtime });

@@ -71,7 +71,7 @@ export function flaskChecksOf(
         case "argument":
           return `argument ${s.expr}`;
         case "one-of":
-          return s.sources.map(sid).join(" | ");
+          return [...new Set(s.sources.map(sid))].join(" | ");
         case "unresolved":
           return s.expr;
       }
