@@ -137,3 +137,18 @@ test("ops --flask: what Flask checks for each operation, with its line; a catalo
   assert.equal(none.code, 2);
   assert.match(none.err, /error\[policy\/no-flask-hooks\]/);
 });
+
+test("flask reach: which domain types may reach which; an unknown type is exit 2", () => {
+  const r = json("flask", "reach", POLICY, "--source", "dm_dom_t");
+  assert.equal(r.code, 0, r.err);
+  const rows = (
+    r.value as { reach: { source: string; target: string; class: string; permissions: string[] }[] }
+  ).reach;
+  assert.deepEqual(rows.map((x) => `${x.source} ${x.target}:${x.class} ${x.permissions.join(" ")}`).sort(), [
+    "dm_dom_t dom0_t:domain pause",
+    "dm_dom_t domU_t_target:domain pause",
+  ]);
+  const bad = run("flask", "reach", POLICY, "--target", "nope_t");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /error\[flask\/unknown-type\]: the policy has no type `nope_t`/);
+});

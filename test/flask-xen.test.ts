@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +14,7 @@ import { evaluate } from "../src/query/evaluate.js";
 import { flaskPolicy } from "../src/query/flask-policy.js";
 import { buildModel } from "../src/query/model.js";
 import { loadSystemFile } from "../src/system/load-system.js";
-import { compareWithSepol, seinfo, sesearch } from "./support/flask-tools.js";
+import { compareWithSepol, seinfo, sesearch, setoolsGranted } from "./support/flask-tools.js";
 
 // The real-tree Flask tests (`XEN_SRC=<tree> npm run test:xen`): the tree's policy compiled as its build
 // does, read by xenpriv, and held to SETools (sesearch, seinfo) and libsepol (sepol_compute_av).
@@ -152,54 +151,14 @@ test("XEN_SRC: every allow or deny of a Flask check in the example's matrix is w
           checks.set(key, perms);
         });
       }
-  // the booleans' states as seinfo prints them, and sesearch's conditional rules enabled under them
-  const states = new Map(
-    [
-      ...spawnSync("seinfo", ["--bool", "-x", file], { encoding: "utf8" }).stdout.matchAll(
-        /bool (\w+) (true|false);/g,
-      ),
-    ].map((m) => [m[1] as string, m[2] === "true"]),
-  );
-  const enabled = (line: string) => {
-    const m = /\[ (!?) ?(\w+) \]:(True|False)$/.exec(line);
-    if (!line.includes("]:")) return true;
-    if (!m || !states.has(m[2] as string)) throw new Error(`a condition this test does not read: ${line}`);
-    return (states.get(m[2] as string) !== (m[1] === "!")) === (m[3] === "True");
-  };
-  // every allow rule once (sesearch -A), each attribute's types as seinfo lists them
-  const members = new Map<string, Set<string>>();
-  let current: Set<string> | undefined;
-  for (const l of spawnSync("seinfo", ["-a", "-x", file], { encoding: "utf8" }).stdout.split("\n")) {
-    const m = /^\s+attribute (\w+);$/.exec(l);
-    if (m) {
-      current = new Set();
-      members.set(m[1] as string, current);
-    } else if (/^\t\w+$/.test(l)) current?.add(l.trim());
-  }
-  const covers = (name: string, type: string) => name === type || members.get(name)?.has(type) === true;
-  const rules = sesearch(file, ["-A"])
-    .filter(enabled)
-    .map((l) => {
-      const m = /^allow (\w+) (\w+):(\w+) (?:\{ ([^}]*) \}|(\w+));/.exec(l);
-      if (!m) throw new Error(`a rule this test does not read: ${l}`);
-      return {
-        s: m[1] as string,
-        t: m[2] as string,
-        c: m[3] as string,
-        perms: (m[4] ?? m[5] ?? "").split(" "),
-      };
-    });
+  const granted = setoolsGranted(file);
   let compared = 0;
   for (const [key, perms] of checks) {
     const [s, t, c] = key.split(" ") as [string, string, string];
-    const granted = new Set(
-      rules
-        .filter((r) => r.c === c && covers(r.s, s) && (covers(r.t, t) || (r.t === "self" && s === t)))
-        .flatMap((r) => r.perms),
-    );
+    const allowed = granted(s, t, c);
     for (const [p, ok] of perms) {
       assert.equal(
-        p.split(" ").every((x) => granted.has(x)),
+        p.split(" ").every((x) => allowed.has(x)),
         ok,
         `${key} ${p}`,
       );

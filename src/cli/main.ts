@@ -661,6 +661,17 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
     .action(async (policy: string, o: { rules?: boolean; format: CommonOptions["format"] }) =>
       emit((await import("./commands/flask.js")).flaskShowCommand(policy, o), o.format),
     );
+  flask
+    .command("reach")
+    .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
+    .description("which domain types may reach which: the permissions of each class, by type enforcement")
+    .option("--source <type>", "only this source type")
+    .option("--target <type>", "only this target type")
+    .addOption(flaskFormat())
+    .action(
+      async (policy: string, o: { source?: string; target?: string; format: CommonOptions["format"] }) =>
+        emit((await import("./commands/flask.js")).flaskReachCommand(policy, o), o.format),
+    );
 
   return p;
 }

@@ -240,6 +240,18 @@ export const OUTPUT_SCHEMAS = {
     ),
   }),
   ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
+  /** `flask reach`: which domain types may reach which (flask/type-reach.ts) */
+  "flask-reach": envelope("flask-reach", {
+    file: z.string(),
+    reach: z.array(
+      z.object({
+        source: z.string(),
+        target: z.string(),
+        class: z.string(),
+        permissions: z.array(z.string()),
+      }),
+    ),
+  }),
   /** `ops --flask`: what Flask checks for each operation (query/flask-op-checks.ts) */
   "ops-flask": envelope("ops-flask", {
     xen: z.string(),

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { compilePolicy } from "../../test/support/flask-tools.js";
-import { loadCParser } from "../extract/c-parser.js";
-import { readFlaskHooks } from "../extract/flask-hooks.js";
-import { readPolicy } from "../flask/read-policy.js";
-import { DEFAULT_BUILD } from "../model/build.js";
-import type { Verdict } from "../model/decision.js";
-import { type Domain, makeDomain } from "../model/domain.js";
-import { createFlaskPolicy, defaultLabel } from "./flask.js";
-import type { HookCall } from "./types.js";
+import { loadCParser } from "../src/extract/c-parser.js";
+import { readFlaskHooks } from "../src/extract/flask-hooks.js";
+import { readPolicy } from "../src/flask/read-policy.js";
+import { DEFAULT_BUILD } from "../src/model/build.js";
+import type { Verdict } from "../src/model/decision.js";
+import { type Domain, makeDomain } from "../src/model/domain.js";
+import { createFlaskPolicy, defaultLabel } from "../src/policy/flask.js";
+import type { HookCall } from "../src/policy/types.js";
+import { compilePolicy } from "./support/flask-tools.js";
 
 // The fixture hooks (test/fixtures/flask/hooks/hooks.c, read by the real extractor) against a policy
 // written for these tests and compiled with checkpolicy at test time.
