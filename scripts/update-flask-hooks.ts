@@ -1,4 +1,4 @@
-// Writes catalogues/xen-<version>/flask.json: what each Flask hook of a tree checks, as
+// Writes catalogues/flask/xen-<version>.json: what each Flask hook of a tree checks, as
 // src/extract/flask-hooks.ts reads it. Usage: tsx scripts/update-flask-hooks.ts <xen-tree> <tag>
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +12,6 @@ if (!root || !tag) {
   process.exit(2);
 }
 const hooks = readFlaskHooks(flaskHookFiles(root), await loadCParser());
-const out = join("catalogues", `xen-${treeXenVersion(root)}`, "flask.json");
+const out = join("catalogues", "flask", `xen-${treeXenVersion(root)}.json`);
 writeFileSync(out, `${JSON.stringify({ flask: { source: tag, hooks } })}\n`);
 console.log(`${out}: ${hooks.length} hooks, ${hooks.reduce((n, h) => n + h.checks.length, 0)} checks`);

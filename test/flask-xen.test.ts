@@ -104,7 +104,7 @@ test("XEN_SRC: the shipped Flask hooks of the tree's version are what the tree's
     return;
   }
   const version = treeXenVersion(src);
-  const shipped = join("catalogues", `xen-${version}`, "flask.json");
+  const shipped = join("catalogues", "flask", `xen-${version}.json`);
   const hooks = readFlaskHooks(flaskHookFiles(src), await loadCParser());
   if (!existsSync(shipped)) {
     console.log(`${version}: no shipped Flask hooks (${hooks.length} hooks read from the tree)`);

@@ -47,6 +47,8 @@ export interface FlaskPolicyInput {
   readonly hooks: readonly FlaskHook[];
   /** where the hooks were read (`RELEASE-4.22.0`) */
   readonly hooksSource: string;
+  /** the hooks as the catalogue holds them, kept for a report's page */
+  readonly flaskHooks?: unknown;
   /** the parameters of each hook as the catalogue names them (dummy.h's), matched to Flask's by position */
   readonly hookParams: Readonly<Record<string, readonly string[]>>;
   /** booleans set other than the policy's defaults */
@@ -584,6 +586,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     },
     hook,
     ...(input.bytes && { flaskBytes: input.bytes }),
+    ...(input.flaskHooks !== undefined && { flaskHooks: input.flaskHooks }),
     checkDomain(d, build) {
       labelOf(d, build);
     },

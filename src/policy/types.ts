@@ -50,6 +50,8 @@ export interface PolicyModule {
   hook(call: HookCall, build: BuildFacts): Verdict;
   /** a Flask module's compiled policy: what a report's page needs to rebuild it */
   readonly flaskBytes?: Uint8Array;
+  /** and what its hooks check (the catalogue's `flask` part), which the page's catalogue then carries */
+  readonly flaskHooks?: unknown;
   /** refuses, as bad input, a domain the module cannot decide for (a Flask label the policy cannot hold) */
   checkDomain?(domain: Domain, build: BuildFacts): void;
 }

@@ -1,4 +1,4 @@
-import type { Catalogue } from "../catalog/schema.js";
+import type { Catalogue, FlaskHooks } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import type { FlaskHook } from "../flask/hook-checks.js";
@@ -7,8 +7,8 @@ import { createFlaskPolicy } from "../policy/flask.js";
 import type { PolicyModule } from "../policy/types.js";
 
 /**
- * The Flask module named `name` for a catalogue, from a compiled policy's bytes: what each hook checks is
- * the catalogue's `flask` part. Pure: the report's page rebuilds a Flask model with it from the bytes the
+ * The Flask module named `name` for a catalogue, from a compiled policy's bytes and what each hook checks
+ * (catalog/load-flask-hooks.ts). Pure: the report's page rebuilds a Flask model with it from the bytes the
  * page carries (`ReportData.flask`).
  */
 export function flaskModule(
@@ -16,8 +16,8 @@ export function flaskModule(
   name: string,
   bytes: Uint8Array,
   file: string,
+  hooks: FlaskHooks | undefined,
 ): PolicyModule {
-  const hooks = catalogue.flask;
   if (!hooks)
     return fail(
       error(
@@ -32,6 +32,7 @@ export function flaskModule(
     policy: readPolicy(bytes, file),
     bytes,
     hooks: hooks.hooks as readonly FlaskHook[],
+    flaskHooks: hooks,
     hooksSource: hooks.source,
     hookParams: Object.fromEntries(catalogue.hooks.map((h) => [h.name, h.params])),
   });

@@ -1,4 +1,4 @@
-import type { Catalogue, Operation } from "../catalog/schema.js";
+import type { Catalogue, FlaskHooks, Operation } from "../catalog/schema.js";
 import type { FlaskHook, SidSource } from "../flask/hook-checks.js";
 import { conditionValue, formatCondition, selectChecks } from "../flask/select-checks.js";
 
@@ -34,15 +34,15 @@ export interface FlaskOpRefusal {
 
 /**
  * What Flask checks for an operation: for each XSM hook call of the operation, the Flask hook's checks the
- * call's values reach (the catalogue's `flask` part, read from xen/xsm/flask/hooks.c), each SID named in
- * the operation's terms. Undefined when the catalogue has no Flask part.
+ * call's values reach (`flask`, read from xen/xsm/flask/hooks.c: catalog/load-flask-hooks.ts), each SID
+ * named in the operation's terms.
  */
 export function flaskChecksOf(
   catalogue: Catalogue,
+  flask: FlaskHooks,
   op: Operation,
-): { checks: FlaskOpCheck[]; refusals: FlaskOpRefusal[] } | undefined {
-  if (!catalogue.flask) return undefined;
-  const hooks = new Map(catalogue.flask.hooks.map((h) => [h.name, h as FlaskHook]));
+): { checks: FlaskOpCheck[]; refusals: FlaskOpRefusal[] } {
+  const hooks = new Map(flask.hooks.map((h) => [h.name, h as FlaskHook]));
   const params = new Map(catalogue.hooks.map((h) => [h.name, h.params]));
   const checks: FlaskOpCheck[] = [];
   const refusals: FlaskOpRefusal[] = [];

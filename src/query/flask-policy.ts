@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { loadFlaskHooks } from "../catalog/load-flask-hooks.js";
 import type { Catalogue } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
@@ -18,14 +19,15 @@ export function flaskPolicy(catalogue: Catalogue, spec: string): PolicyModule {
   const name = `flask:${path}`;
   if (!path)
     fail(error("policy/flask-path", "`flask:` needs a path: `flask:<xenpolicy file>` or `flask:<xen-tree>`"));
+  const hooks = () => loadFlaskHooks(catalogue);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
     const built = buildPolicy(path);
-    return flaskModule(catalogue, name, built.bytes, `${path}/tools/flask/policy/${built.name}`);
+    return flaskModule(catalogue, name, built.bytes, `${path}/tools/flask/policy/${built.name}`, hooks());
   }
   const bytes = readInput(path, {
     code: "flask/unreadable",
     what: "Flask policy",
     help: "a compiled policy, e.g. xenpolicy-4.22.0 (`xenpriv flask build <xen-tree>` makes one), or a Xen tree",
   });
-  return flaskModule(catalogue, name, bytes, path);
+  return flaskModule(catalogue, name, bytes, path, hooks());
 }

@@ -131,12 +131,14 @@ export function buildReportData(
     p?.flaskBytes ? [[p.name, Buffer.from(p.flaskBytes).toString("base64")] as const] : [],
   );
   const flask = embedded.length ? Object.fromEntries(embedded) : undefined;
+  const flaskHooks = model.policy.flaskHooks ?? o.vs?.policy.flaskHooks;
   return {
     version: 1,
     title: o.title,
     xen: model.system.xen,
     policy: model.policy.name,
-    catalogue: model.catalogue,
+    // a Flask policy's hooks go with the catalogue, for the page to rebuild the module
+    catalogue: flaskHooks ? { ...model.catalogue, flask: flaskHooks as Catalogue["flask"] } : model.catalogue,
     system: model.system,
     labels: [...labels.keys()],
     cells,

@@ -32,7 +32,7 @@ function policyOf(policy: string) {
   const b64 = data.flask?.[policy];
   if (!b64) return resolvePolicy(data.catalogue, policy);
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  return flaskModule(data.catalogue, policy, bytes, policy.replace(/^flask:/, ""));
+  return flaskModule(data.catalogue, policy, bytes, policy.replace(/^flask:/, ""), data.catalogue.flask);
 }
 const modelOf = (policy: string) => buildModel(data.catalogue, data.system, policyOf(policy));
 // the model's operations are those of the build: the cells' columns

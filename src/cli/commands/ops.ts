@@ -1,3 +1,4 @@
+import { loadFlaskHooks } from "../../catalog/load-flask-hooks.js";
 import type { Operation } from "../../catalog/schema.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
@@ -40,8 +41,9 @@ export function opsCommand(
 /** `xenpriv ops --flask`: each operation's Flask checks, one row each, with the line of each. */
 function flaskView(model: Model, ops: readonly Operation[]): Output {
   const meta = model.catalogue.meta;
-  if (!model.catalogue.flask)
-    fail(
+  const hooks = loadFlaskHooks(model.catalogue);
+  if (!hooks)
+    return fail(
       error(
         "policy/no-flask-hooks",
         `the Xen ${meta.xen} catalogue (${meta.origin}) does not say what the Flask hooks check`,
@@ -51,7 +53,7 @@ function flaskView(model: Model, ops: readonly Operation[]): Output {
     );
   const per = ops.map((o) => ({
     op: o,
-    flask: flaskChecksOf(model.catalogue, o) ?? { checks: [], refusals: [] },
+    flask: flaskChecksOf(model.catalogue, hooks, o),
   }));
   const rows: string[][] = [];
   for (const { op, flask } of per) {
@@ -73,10 +75,10 @@ function flaskView(model: Model, ops: readonly Operation[]): Output {
     json: {
       xen: meta.xen,
       arch: model.system.build.arch,
-      flaskSource: model.catalogue.flask?.source,
+      flaskSource: hooks.source,
       operations: per.map(({ op, flask }) => ({ id: op.id, ...flask })),
     },
-    text: `what Flask checks for ${ops.length} operations of the Xen ${meta.xen} catalogue (hooks read from xen/xsm/flask/hooks.c at ${model.catalogue.flask?.source})`,
+    text: `what Flask checks for ${ops.length} operations of the Xen ${meta.xen} catalogue (hooks read from xen/xsm/flask/hooks.c at ${hooks.source})`,
     table: { columns: ["operation", "check", "subject", "object", "source", "only when"], rows },
   };
 }
