@@ -81,6 +81,8 @@ export function formatContext(ix: PolicyIndex, c: FlaskContext): string {
   return `${user}:${role}:${type}:${lo === hi ? lo : `${lo}-${hi}`}`;
 }
 
+const transitions = new WeakMap<PolicyIndex, Map<string, number>>();
+
 /**
  * `security_transition_sid(ssid, tsid, tclass)` for the domain class as Xen's security server computes it
  * (xen/xsm/flask/ss/services.c:964-1090 at RELEASE-4.22.0): the source's user and role, the type of the
@@ -94,11 +96,17 @@ export function transitionContext(
   t: FlaskContext,
   tclass: number,
 ): { context: FlaskContext; rule?: number } {
-  const p = ix.policy;
-  for (let i = 0; i < p.avtab.length; i++) {
-    const r = p.avtab[i];
-    if (r?.kind === "type_transition" && r.class === tclass && r.source === s.type && r.target === t.type)
-      return { context: { ...s, type: r.data }, rule: i };
+  let byKey = transitions.get(ix);
+  if (!byKey) {
+    const m = new Map<string, number>();
+    ix.policy.avtab.forEach((r, i) => {
+      const k = `${r.source},${r.target},${r.class}`;
+      if (r.kind === "type_transition" && !m.has(k)) m.set(k, i);
+    });
+    transitions.set(ix, m);
+    byKey = m;
   }
-  return { context: s };
+  const i = byKey.get(`${s.type},${t.type},${tclass}`);
+  const r = i === undefined ? undefined : ix.policy.avtab[i];
+  return r && i !== undefined ? { context: { ...s, type: r.data }, rule: i } : { context: s };
 }

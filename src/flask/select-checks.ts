@@ -9,8 +9,17 @@ import type {
 /** A condition's value for a call: settled by the values the call is known to pass, or left to run time. */
 export type ConditionValue = boolean | "unknown";
 
+const families = new WeakMap<readonly string[], string>();
 /** The common prefix of a switch's labels up to its last `_` (`XEN_DOMCTL_`), "" when they share none. */
 function familyOf(labels: readonly string[]): string {
+  let f = families.get(labels);
+  if (f === undefined) {
+    f = familyOf1(labels);
+    families.set(labels, f);
+  }
+  return f;
+}
+function familyOf1(labels: readonly string[]): string {
   if (labels.length === 0) return "";
   let p = labels[0] as string;
   for (const l of labels) while (!l.startsWith(p)) p = p.slice(0, -1);

@@ -110,10 +110,39 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   }
   const labelCache = new Map<string, FlaskContext | string>();
   const avCache = new Map<string, AvDecision>();
-  const ctxKey = (c: FlaskContext) =>
-    `${c.user}:${c.role}:${c.type}:${c.range.low.sensitivity}.${c.range.low.categories}-${c.range.high.sensitivity}.${c.range.high.categories}`;
+  const ctxKeys = new WeakMap<FlaskContext, string>();
+  const ctxKey = (c: FlaskContext) => {
+    let k = ctxKeys.get(c);
+    if (k === undefined) {
+      k = `${c.user}:${c.role}:${c.type}:${c.range.low.sensitivity}.${c.range.low.categories}-${c.range.high.sensitivity}.${c.range.high.categories}`;
+      ctxKeys.set(c, k);
+    }
+    return k;
+  };
+  const ctxTexts = new WeakMap<FlaskContext, string>();
+  const ctxText = (c: FlaskContext) => {
+    let t = ctxTexts.get(c);
+    if (t === undefined) {
+      t = formatContext(ix, c);
+      ctxTexts.set(c, t);
+    }
+    return t;
+  };
+  // what a hook checks for a call's known values, once per hook and values
+  const selections = new Map<string, ReturnType<typeof selectChecks>>();
+  const labels = new WeakMap<Domain, Resolved>();
+  const grants = new Map<string, string[]>();
 
   function labelOf(d: Domain, build: BuildFacts): Resolved {
+    let r = labels.get(d);
+    if (!r) {
+      r = labelOf1(d, build);
+      labels.set(d, r);
+    }
+    return r;
+  }
+
+  function labelOf1(d: Domain, build: BuildFacts): Resolved {
     if (d.label !== undefined) {
       let c = labelCache.get(d.label);
       if (c === undefined) {
@@ -133,7 +162,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
               .join(", ")}${input.policy.types.length > 12 ? ", ..." : ""}`,
           ),
         );
-      return { ctx: c, how: `${d.name} is labelled ${formatContext(ix, c)} (its \`label\`)` };
+      return { ctx: c, how: `${d.name} is labelled ${ctxText(c)} (its \`label\`)` };
     }
     const dl = defaultLabel(d, build);
     const c = initialSidContext(ix, dl.sid);
@@ -143,7 +172,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       );
     return {
       ctx: c,
-      how: `${d.name} is labelled ${formatContext(ix, c)}: SECINITSID_${dl.sid.toUpperCase()}, ${dl.why}`,
+      how: `${d.name} is labelled ${ctxText(c)}: SECINITSID_${dl.sid.toUpperCase()}, ${dl.why}`,
       ref: dl.ref,
     };
   }
@@ -182,7 +211,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             list: [
               {
                 ctx: tr.context,
-                how: `the target is the caller: its self_sid ${formatContext(ix, tr.context)}${tr.rule !== undefined ? ` (${formatAvRule(ix, input.policy.avtab[tr.rule] as never)})` : " (no type_transition: its label)"}`,
+                how: `the target is the caller: its self_sid ${ctxText(tr.context)}${tr.rule !== undefined ? ` (${formatAvRule(ix, input.policy.avtab[tr.rule] as never)})` : " (no type_transition: its label)"}`,
                 ref: ALLOC.self,
               },
             ],
@@ -196,7 +225,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             list: [
               {
                 ctx: tr.context,
-                how: `${t.name} is ${s.name}'s device-model target: its target_sid ${formatContext(ix, tr.context)}${tr.rule !== undefined ? ` (${formatAvRule(ix, input.policy.avtab[tr.rule] as never)})` : ` (no type_transition: ${t.name}'s label)`}`,
+                how: `${t.name} is ${s.name}'s device-model target: its target_sid ${ctxText(tr.context)}${tr.rule !== undefined ? ` (${formatAvRule(ix, input.policy.avtab[tr.rule] as never)})` : ` (no type_transition: ${t.name}'s label)`}`,
                 ref: ALLOC.target,
               },
             ],
@@ -210,7 +239,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
           return { kind: "unknown", why: `the initial SID \`${src.name}\`, which the policy does not give` };
         return {
           kind: "known",
-          list: [{ ctx: c, how: `SECINITSID_${src.name.toUpperCase()} is ${formatContext(ix, c)}` }],
+          list: [{ ctx: c, how: `SECINITSID_${src.name.toUpperCase()} is ${ctxText(c)}` }],
         };
       }
       case "ocontext": {
@@ -240,14 +269,14 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             seen.add(ctxKey(e.context));
             list.push({
               ctx: e.context,
-              how: `a ${src.context} the policy labels ${formatContext(ix, e.context)}`,
+              how: `a ${src.context} the policy labels ${ctxText(e.context)}`,
             });
           }
         const c = initialSidContext(ix, fallback);
         if (c && !seen.has(ctxKey(c)))
           list.push({
             ctx: c,
-            how: `a ${src.context} the policy does not name: SECINITSID_${fallback.toUpperCase()} ${formatContext(ix, c)}`,
+            how: `a ${src.context} the policy does not name: SECINITSID_${fallback.toUpperCase()} ${ctxText(c)}`,
           });
         return list.length ? { kind: "known", list } : { kind: "unknown", why: `the ${src.context}'s label` };
       }
@@ -351,7 +380,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       return there ?? p.name;
     });
     for (const m of moved) steps.push({ kind: "note", what: m, depth: 2 });
-    const what = `avc_has_perm(${formatContext(ix, s.ctx)}, ${formatContext(ix, t.ctx)}, ${klassName}, ${names.join(" ")})`;
+    const what = `avc_has_perm(${ctxText(s.ctx)}, ${ctxText(t.ctx)}, ${klassName}, ${names.join(" ")})`;
     const mask = klass ? permissionMask(klass, names) : 0;
     const undeclared = klass ? names.filter((n) => !klass.bits.includes(n)) : names;
     if (!klass || undeclared.length) {
@@ -368,14 +397,16 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     const ok = (d.allowed & mask) === mask;
     steps.push({ kind: "predicate", what, value: ok, ref, depth: 1 });
     if (ok) {
-      const te = computeTe(ix, s.ctx.type, t.ctx.type, klass.value, states);
-      for (const r of te.granting)
-        if (r.data & mask)
-          steps.push({
-            kind: "note",
-            what: `granted by ${formatAvRule(ix, r, conditionOf.get(r))}`,
-            depth: 2,
-          });
+      const gk = `${s.ctx.type},${t.ctx.type},${klass.value},${mask}`;
+      let notes = grants.get(gk);
+      if (!notes) {
+        const te = computeTe(ix, s.ctx.type, t.ctx.type, klass.value, states);
+        notes = te.granting
+          .filter((r) => r.data & mask)
+          .map((r) => `granted by ${formatAvRule(ix, r, conditionOf.get(r))}`);
+        grants.set(gk, notes);
+      }
+      for (const what of notes) steps.push({ kind: "note", what, depth: 2 });
     } else
       for (const why of whyDenied(d, s.ctx, t.ctx, klass.value, mask))
         steps.push({ kind: "note", what: why, depth: 2 });
@@ -401,7 +432,12 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     }
     steps.push({ kind: "note", what: `Flask: ${h.function}`, ref: h.ref || h.opsRef, depth: 1 });
     const known = [...Object.values(call.values), ...(call.constant ? [call.constant] : [])];
-    const sel = selectChecks(h, known);
+    const selKey = `${h.name}\0${known.join("\0")}`;
+    let sel = selections.get(selKey);
+    if (!sel) {
+      sel = selectChecks(h, known);
+      selections.set(selKey, sel);
+    }
     // checks on a switch the call's values do not settle are branches: when every one is denied, so is
     // the call, whichever value run time gives
     let branchDenied = 0;
@@ -529,7 +565,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             const when = p.when.filter((w) => conditionValue(w, known) !== true).map(formatCondition);
             if (!pOk)
               conditions.push(
-                `flask ${c.check.class}:${p.name} denied to ${formatContext(ix, s.ctx)} on ${formatContext(ix, t.ctx)}${when.length ? ` when ${when.join(" and ")}` : ""} (${ref})`,
+                `flask ${c.check.class}:${p.name} denied to ${ctxText(s.ctx)} on ${ctxText(t.ctx)}${when.length ? ` when ${when.join(" and ")}` : ""} (${ref})`,
               );
           }
           if (c.oneOf) ok = some;
