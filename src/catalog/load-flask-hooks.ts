@@ -21,14 +21,18 @@ export function loadFlaskHooks(catalogue: Catalogue): FlaskHooks | undefined {
   if (catalogue.flask) return catalogue.flask;
   const path = flaskHooksPath(catalogue.meta.xen);
   if (!/^[\w.-]+$/.test(catalogue.meta.xen) || !existsSync(path)) return undefined;
-  const { doc, diagnostics } = parseJsonSource(
-    readInput(path, { code: "catalogue/unreadable" }).toString("utf8"),
-    path,
-    "catalogue",
-  );
-  if (!doc) throw new InputError(diagnostics);
-  const r = FlaskHooksSchema.safeParse((doc.value as { flask?: unknown }).flask);
-  if (!r.success)
+  const text = readInput(path, { code: "catalogue/unreadable" }).toString("utf8");
+  // the shipped file parses plainly; positions are read only to say where a broken one is wrong
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const r = FlaskHooksSchema.safeParse((value as { flask?: unknown } | undefined)?.flask);
+  if (!r.success) {
+    const { doc, diagnostics } = parseJsonSource(text, path, "catalogue");
+    if (!doc) throw new InputError(diagnostics);
     throw new InputError(
       r.error.issues.map((i) =>
         error(
@@ -38,5 +42,6 @@ export function loadFlaskHooks(catalogue: Catalogue): FlaskHooks | undefined {
         ),
       ),
     );
+  }
   return r.data;
 }
