@@ -152,3 +152,23 @@ test("flask reach: which domain types may reach which; an unknown type is exit 2
   assert.equal(bad.code, 2);
   assert.match(bad.err, /error\[flask\/unknown-type\]: the policy has no type `nope_t`/);
 });
+
+test("flask lint: a guest type acting on dom0_t and a device-model type not bound to its target, exit 1", () => {
+  const file = compilePolicy(readFileSync("test/fixtures/flask/lint/policy.conf", "utf8"), 30);
+  const r = json("flask", "lint", file);
+  assert.equal(r.code, 1, r.err);
+  const findings = (r.value as { findings: { code: string; message: string }[] }).findings;
+  assert.deepEqual(findings.map((f) => [f.code, f.message]).sort(), [
+    [
+      "flask/dm-unbound",
+      "`dm_dom_t` may act as device model (hvm:dm) on `domU_t` itself, not on a `_target` type that set_target binds",
+    ],
+    ["flask/guest-on-dom0", "`domU_t` may act on `dom0_t`: domain pause"],
+  ]);
+  // the engine's fixture policy lets dm_dom_t pause dom0_t (for its constraint test); it has no set_target
+  const engine = json("flask", "lint", POLICY);
+  assert.deepEqual(
+    (engine.value as { findings: { message: string }[] }).findings.map((f) => f.message),
+    ["`dm_dom_t` may act on `dom0_t`: domain pause"],
+  );
+});

@@ -662,6 +662,16 @@ a table lookup, and the profile's checks on the arguments where an entry needs t
       emit((await import("./commands/flask.js")).flaskShowCommand(policy, o), o.format),
     );
   flask
+    .command("lint")
+    .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
+    .description(
+      "rules over a policy's types: a guest type that may act on dom0_t, a device-model type not bound to its target",
+    )
+    .addOption(flaskFormat())
+    .action(async (policy: string, o: { format: CommonOptions["format"] }) =>
+      emit((await import("./commands/flask.js")).flaskLintCommand(policy), o.format),
+    );
+  flask
     .command("reach")
     .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
     .description("which domain types may reach which: the permissions of each class, by type enforcement")

@@ -240,6 +240,23 @@ export const OUTPUT_SCHEMAS = {
     ),
   }),
   ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
+  /** `flask lint`: findings over a policy's types (flask/lint-policy.ts) */
+  "flask-lint": envelope("flask-lint", {
+    file: z.string(),
+    findings: z.array(
+      z.object({
+        code: z.string(),
+        severity: z.enum(["warning", "error"]),
+        message: z.string(),
+        reach: z.object({
+          source: z.string(),
+          target: z.string(),
+          class: z.string(),
+          permissions: z.array(z.string()),
+        }),
+      }),
+    ),
+  }),
   /** `flask reach`: which domain types may reach which (flask/type-reach.ts) */
   "flask-reach": envelope("flask-reach", {
     file: z.string(),

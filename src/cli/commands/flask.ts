@@ -5,6 +5,7 @@ import { buildPolicy } from "../../flask/build-policy.js";
 import { booleanStates } from "../../flask/conditional.js";
 import { formatRules, policySummary } from "../../flask/describe-policy.js";
 import { XEN_INITIAL_SIDS } from "../../flask/initial-sids.js";
+import { lintPolicy } from "../../flask/lint-policy.js";
 import type { FlaskPolicy } from "../../flask/policydb.js";
 import { readPolicy } from "../../flask/read-policy.js";
 import { readPolicyFile } from "../../flask/read-policy-file.js";
@@ -87,5 +88,20 @@ export function flaskReachCommand(file: string, o: { source?: string; target?: s
       columns: ["source", "target", "class", "permissions"],
       rows: rows.map((r) => [r.source, r.target, r.class, r.permissions.join(" ")]),
     },
+  };
+}
+
+/** `xenpriv flask lint <policy>`: findings over the policy's types (flask/lint-policy.ts); exit 1 when any. */
+export function flaskLintCommand(file: string): Output {
+  const p = readPolicyFile(file);
+  const findings = lintPolicy(indexPolicy(p), booleanStates(p).states);
+  return {
+    kind: "flask-lint",
+    json: { file: p.file, findings },
+    text: [
+      ...findings.map((f) => `${p.file}: ${f.severity}[${f.code}]: ${f.message}`),
+      `${findings.length} finding(s) in ${p.file}`,
+    ].join("\n"),
+    exitCode: findings.length ? 1 : 0,
   };
 }
