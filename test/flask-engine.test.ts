@@ -46,18 +46,28 @@ const run = (v: HookCall, booleans?: Record<string, boolean>): Verdict =>
   flask(booleans).hook(v, DEFAULT_BUILD);
 const whats = (v: Verdict) => v.steps.map((s) => s.what);
 
-test("flask engine: labels default as flask_domain_alloc_security gives them", () => {
+test("flask engine: labels default as Xen and libxl give them", () => {
   assert.equal(defaultLabel(dom0, DEFAULT_BUILD).sid, "dom0");
-  assert.equal(defaultLabel(plain, DEFAULT_BUILD).sid, "unlabeled");
-  assert.equal(defaultLabel(makeDomain({ domid: 7, builtBy: "dom0less" }), DEFAULT_BUILD).sid, "unlabeled");
-  assert.equal(
-    defaultLabel(makeDomain({ domid: 7, builtBy: "dom0less" }), { ...DEFAULT_BUILD, pvShimExclusive: true })
-      .sid,
-    "domU",
-  );
-  const v = run(call("pause", plain, { d: guest }));
+  // the toolstack's domains: libxl's SECINITSID_DOMU, and SECINITSID_DOMDM for a device-model stub domain
+  assert.equal(defaultLabel(plain, DEFAULT_BUILD).sid, "domU");
+  assert.equal(defaultLabel(makeDomain({ domid: 8, target: 1 }), DEFAULT_BUILD).sid, "domDM");
+  const boot = makeDomain({ domid: 7, name: "boot", builtBy: "dom0less" });
+  assert.equal(defaultLabel(boot, DEFAULT_BUILD).sid, "unlabeled");
+  assert.equal(defaultLabel(boot, { ...DEFAULT_BUILD, pvShimExclusive: true }).sid, "domU");
+  const v = run(call("pause", boot, { d: guest }));
   assert.ok(
-    whats(v).some((w) => w.includes("plain is labelled system_u:system_r:unlabeled_t: SECINITSID_UNLABELED")),
+    whats(v).some((w) =>
+      w.includes(
+        "boot is labelled system_u:system_r:unlabeled_t: SECINITSID_UNLABELED, built at boot without is_privileged",
+      ),
+    ),
+  );
+  assert.ok(
+    whats(run(call("pause", plain, { d: guest }))).some((w) =>
+      w.includes(
+        "plain is labelled system_u:system_r:domU_t: SECINITSID_DOMU, created by libxl without a seclabel",
+      ),
+    ),
   );
 });
 

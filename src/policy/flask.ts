@@ -37,6 +37,8 @@ const ALLOC = {
   unknown: `${HOOKS_C}:173-189`,
 };
 
+const LIBXL = { domU: "tools/libs/light/libxl_create.c:56-57", dm: "tools/libs/light/libxl_create.c:97-99" };
+
 /** What builds a Flask policy module: a compiled policy, what each hook checks, and the hooks' domain parameters. */
 export interface FlaskPolicyInput {
   /** `flask:<file>` */
@@ -66,13 +68,13 @@ export function defaultLabel(d: Domain, build: BuildFacts): { sid: string; why: 
     return { sid: "dom0", why: "built at boot with is_privileged", ref: ALLOC.dom0 };
   if (atBoot && build.pvShimExclusive)
     return { sid: "domU", why: "built at boot by a PV shim", ref: ALLOC.pvShim };
-  return atBoot
-    ? { sid: "unlabeled", why: "built at boot without is_privileged", ref: ALLOC.unlabeled }
-    : {
-        sid: "unlabeled",
-        why: "created by the toolstack with ssidref 0 (no `label`)",
-        ref: ALLOC.create,
-      };
+  if (atBoot) return { sid: "unlabeled", why: "built at boot without is_privileged", ref: ALLOC.unlabeled };
+  // the toolstack's domains: libxl passes SECINITSID_DOMU when the domain has no seclabel, and
+  // SECINITSID_DOMDM for a device-model stub domain without device_model_stubdomain_seclabel
+  // (tools/libs/light/libxl_create.c:56-57, 97-99 at RELEASE-4.22.0)
+  return d.target !== null
+    ? { sid: "domDM", why: "a device-model stub domain libxl created without a seclabel", ref: LIBXL.dm }
+    : { sid: "domU", why: "created by libxl without a seclabel", ref: LIBXL.domU };
 }
 
 interface Resolved {
