@@ -3,7 +3,8 @@
 // `npm run bench -- --source` runs them from source through tsx instead (slower: tsx keeps function names).
 // XEN_SRC=<xen tree>[:<xen tree>...] adds the extraction benchmark (bench/extract.ts): the first tree in
 // full, the second as a second tag extracted with the first's cache, all of them one after the other;
-// `npm run bench -- --only-extract` runs that one alone.
+// `npm run bench -- --only-extract` runs that one alone; with XEN_SRC, `--only-flask` runs the Flask rows
+// (bench/flask.ts: a cold check and the 4,096-domain matrix under the tree's compiled policy) alone.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { build } from "esbuild";
 import { benchCmdline } from "./cmdline.js";
 import { largeBoard } from "./dts-workload.js";
 import { benchExtract, cpuModel, longToken } from "./extract.js";
+import { benchFlask } from "./flask.js";
 import { benchGuards } from "./guards.js";
 import type { DecideResult, EvaluateResult, MatrixResult, PrivcmdResult } from "./measure.js";
 import { median, PASSES, type Row } from "./measure.js";
@@ -226,7 +228,7 @@ const rows = process.argv.includes("--only-scale")
   ? [...benchDecide(), ...benchColdStart(ROOT), ...benchScale(ROOT, OUT)]
   : process.argv.includes("--only-guards")
     ? guards()
-    : process.argv.includes("--only-extract")
+    : process.argv.includes("--only-extract") || process.argv.includes("--only-flask")
       ? []
       : [
           ...benchGuards(ROOT, OUT),
@@ -244,9 +246,14 @@ const rows = process.argv.includes("--only-scale")
         ];
 const trees = (process.env.XEN_SRC ?? "").split(":").filter(Boolean);
 if (process.argv.includes("--only-guards")) console.log("extract: only its long-token rows (--only-guards)");
-else if (process.argv.includes("--only-scale")) console.log("extract: not run (--only-scale)");
-else if (trees.length === 0) console.log("extract: not run (set XEN_SRC to a Xen source tree to run it)");
-else rows.push(...benchExtract(trees, ROOT, OUT));
+else if (process.argv.includes("--only-scale")) console.log("extract, flask: not run (--only-scale)");
+else if (trees.length === 0)
+  console.log("extract, flask: not run (set XEN_SRC to a Xen source tree to run them)");
+else {
+  // Flask's rows need the tree's compiled policy (issue 24 §4)
+  if (!process.argv.includes("--only-extract")) rows.push(...benchFlask(ROOT, OUT, trees[0] as string));
+  if (!process.argv.includes("--only-flask")) rows.push(...benchExtract(trees, ROOT, OUT));
+}
 console.log(`CPU: ${cpuModel()}`);
 console.log(`\n${table(rows)}`);
 const results = { date: new Date().toISOString(), mode: SOURCE ? "source" : "bundle", rows };

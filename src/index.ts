@@ -113,7 +113,8 @@ export { type Matrix, matrix } from "./query/matrix.js";
 export { buildModel, type Model, resolveDomain, resolveOp } from "./query/model.js";
 export { opFilter } from "./query/op-filter.js";
 export { POLICY_KINDS, type PolicyKind } from "./query/policy-kinds.js";
-export { resolvePolicy, treePolicy } from "./query/tree-policy.js";
+export { resolvePolicy } from "./query/resolve-policy.js";
+export { resolveBuiltinPolicy, treePolicy } from "./query/tree-policy.js";
 export {
   type ContradictingCall,
   diffVersions,

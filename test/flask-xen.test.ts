@@ -1,13 +1,20 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { loadCatalogue } from "../src/catalog/load-catalogue.js";
+import { loadCParser } from "../src/extract/c-parser.js";
+import { flaskHookFiles, readFlaskHooks } from "../src/extract/flask-hooks.js";
 import { indexPolicy } from "../src/flask/access-vector.js";
-import { buildPolicy } from "../src/flask/build-policy.js";
+import { buildPolicy, treeXenVersion } from "../src/flask/build-policy.js";
 import { formatRules, policySummary } from "../src/flask/describe-policy.js";
 import { readPolicy } from "../src/flask/read-policy.js";
-import { compareWithSepol, seinfo, sesearch } from "./support/flask-tools.js";
+import { evaluate } from "../src/query/evaluate.js";
+import { flaskPolicy } from "../src/query/flask-policy.js";
+import { buildModel } from "../src/query/model.js";
+import { loadSystemFile } from "../src/system/load-system.js";
+import { compareWithSepol, seinfo, sesearch, setoolsGranted } from "./support/flask-tools.js";
 
 // The real-tree Flask tests (`XEN_SRC=<tree> npm run test:xen`): the tree's policy compiled as its build
 // does, read by xenpriv, and held to SETools (sesearch, seinfo) and libsepol (sepol_compute_av).
@@ -89,4 +96,76 @@ test("XEN_SRC: libsepol's sepol_compute_av agrees on every (source type, target 
   assert.deepEqual(r.differ, []);
   compared += r.compared;
   console.log(`libsepol: ${compared} triples equal over ${settings} boolean settings and two role pairings`);
+});
+
+test("XEN_SRC: the shipped Flask hooks of the tree's version are what the tree's hooks.c says", async () => {
+  if (!src) {
+    console.log("XEN_SRC not set: real-tree check not run");
+    return;
+  }
+  const version = treeXenVersion(src);
+  const shipped = join("catalogues", "flask", `xen-${version}.json`);
+  const hooks = readFlaskHooks(flaskHookFiles(src), await loadCParser());
+  if (!existsSync(shipped)) {
+    console.log(`${version}: no shipped Flask hooks (${hooks.length} hooks read from the tree)`);
+    return;
+  }
+  const ours = JSON.parse(readFileSync(shipped, "utf8")).flask.hooks;
+  assert.deepEqual(hooks, ours);
+  console.log(
+    `${version}: shipped Flask hooks equal the tree's: ${hooks.length} hooks, ${hooks.reduce((n, h) => n + h.checks.length, 0)} checks, ${hooks.reduce((n, h) => n + h.refusals.length, 0)} refusals`,
+  );
+});
+
+test("XEN_SRC: every allow or deny of a Flask check in the example's matrix is what sesearch finds", () => {
+  if (!src) {
+    console.log("XEN_SRC not set: real-tree check not run");
+    return;
+  }
+  const { file } = treePolicy(src);
+  const catalogue = loadCatalogue("4.22.0");
+  const system = loadSystemFile("examples/seed-hwdom-qemu-flask.yaml");
+  const model = buildModel(catalogue, system, flaskPolicy(catalogue, `flask:${file}`));
+  const all = [...model.domains, ...Object.values(model.systemDomains)];
+  // each check the explanations show, by (source type, target type, class) and permissions
+  const checks = new Map<string, Map<string, boolean>>();
+  let decisions = 0;
+  let allowed = 0;
+  for (const op of model.ops)
+    for (const s of model.domains)
+      for (const t of op.target.kind === "domain" ? all : [null]) {
+        const d = evaluate(model, op, s, t);
+        decisions++;
+        if (d.decision === "allow") allowed++;
+        d.steps.forEach((step, i) => {
+          const m = /^avc_has_perm\(\w+:\w+:(\w+), \w+:\w+:(\w+), (\w+), ([\w ]+)\)$/.exec(step.what);
+          if (!m || step.kind !== "predicate") return;
+          // a constraint or an undeclared permission is not sesearch's to say
+          const notes = d.steps
+            .slice(i + 1)
+            .filter((x, j, a) => x.depth === 2 && a.slice(0, j).every((y) => y.depth === 2));
+          if (notes.some((n) => /constraint|does not declare|is under \[/.test(n.what))) return;
+          const key = `${m[1]} ${m[2]} ${m[3]}`;
+          const perms = checks.get(key) ?? new Map<string, boolean>();
+          perms.set(m[4] as string, step.value === true);
+          checks.set(key, perms);
+        });
+      }
+  const granted = setoolsGranted(file);
+  let compared = 0;
+  for (const [key, perms] of checks) {
+    const [s, t, c] = key.split(" ") as [string, string, string];
+    const allowed = granted(s, t, c);
+    for (const [p, ok] of perms) {
+      assert.equal(
+        p.split(" ").every((x) => allowed.has(x)),
+        ok,
+        `${key} ${p}`,
+      );
+      compared++;
+    }
+  }
+  console.log(
+    `flask matrix of the seed example: ${decisions} decisions, ${allowed} allowed; ${compared} Flask checks on ${checks.size} (source, target, class) equal to sesearch`,
+  );
 });

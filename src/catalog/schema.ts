@@ -264,6 +264,87 @@ export const ExtractionSchema = z.strictObject({
   unresolved: z.array(UnresolvedSchema),
 });
 
+/** A SID a Flask check names (src/flask/hook-checks.ts SidSource). */
+export type FlaskSid =
+  | { kind: "domain"; domain: string }
+  | { kind: "domain-target"; source: string; target: string }
+  | { kind: "initial-sid"; name: string }
+  | { kind: "ocontext"; context: "pirq" | "ioport" | "iomem" | "pcidevice" | "devicetree"; via: string }
+  | { kind: "evtchn"; channel: string }
+  | { kind: "argument"; expr: string }
+  | { kind: "one-of"; sources: FlaskSid[] }
+  | { kind: "unresolved"; expr: string };
+const FlaskSidSchema: z.ZodType<FlaskSid> = z.lazy(() =>
+  z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("domain"), domain: z.string() }),
+    z.strictObject({ kind: z.literal("domain-target"), source: z.string(), target: z.string() }),
+    z.strictObject({ kind: z.literal("initial-sid"), name: z.string() }),
+    z.strictObject({
+      kind: z.literal("ocontext"),
+      context: z.enum(["pirq", "ioport", "iomem", "pcidevice", "devicetree"]),
+      via: z.string(),
+    }),
+    z.strictObject({ kind: z.literal("evtchn"), channel: z.string() }),
+    z.strictObject({ kind: z.literal("argument"), expr: z.string() }),
+    z.strictObject({ kind: z.literal("one-of"), sources: z.array(FlaskSidSchema) }),
+    z.strictObject({ kind: z.literal("unresolved"), expr: z.string() }),
+  ]),
+);
+const FlaskConditionSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("case"),
+    labels: z.array(z.string()),
+    default: z.boolean(),
+    switchLabels: z.array(z.string()),
+    ref: Ref,
+  }),
+  z.strictObject({ kind: z.literal("if"), expr: z.string(), negated: z.boolean(), ref: Ref }),
+]);
+const FlaskPermissionSchema = z.strictObject({
+  macro: z.string(),
+  class: z.string(),
+  name: z.string(),
+  ref: Ref,
+  when: z.array(FlaskConditionSchema),
+});
+export const FlaskCheckSchema = z.strictObject({
+  ref: Ref,
+  via: z.array(z.string()),
+  subject: FlaskSidSchema,
+  object: FlaskSidSchema,
+  class: z.string(),
+  classRef: Ref,
+  permissions: z.array(FlaskPermissionSchema),
+  choice: z.boolean(),
+  conditions: z.array(z.string()),
+  when: z.array(FlaskConditionSchema),
+  classMismatch: z.array(z.string()),
+});
+export const FlaskHookSchema = z.strictObject({
+  name: z.string(),
+  function: z.string(),
+  params: z.array(z.string()),
+  ref: z.union([Ref, z.literal("")]),
+  opsRef: Ref,
+  guards: z.array(z.string()),
+  checks: z.array(FlaskCheckSchema),
+  refusals: z.array(
+    z.strictObject({
+      ref: Ref,
+      via: z.array(z.string()),
+      error: z.string(),
+      conditions: z.array(z.string()),
+      when: z.array(FlaskConditionSchema),
+    }),
+  ),
+});
+/** What each Flask hook checks (xen/xsm/flask/hooks.c), read by src/extract/flask-hooks.ts. */
+export const FlaskHooksSchema = z.strictObject({
+  /** the tree it was read from */
+  source: z.string(),
+  hooks: z.array(FlaskHookSchema),
+});
+
 export const CatalogueMetaSchema = z.strictObject({
   xen: z.string(),
   tag: z.string(),
@@ -284,6 +365,8 @@ export const CatalogueSchema = z.strictObject({
   policy: TreePolicySchema.optional(),
   /** extracted catalogues: call sites, action mismatches, what could not be decided */
   extraction: ExtractionSchema.optional(),
+  /** what each Flask hook checks, for `--policy flask:...` */
+  flask: FlaskHooksSchema.optional(),
 });
 
 export type Catalogue = z.infer<typeof CatalogueSchema>;
@@ -291,3 +374,4 @@ export type Operation = z.infer<typeof OperationSchema>;
 export type Hook = z.infer<typeof HookSchema>;
 export type Check = z.infer<typeof CheckSchema>;
 export type LookupInfo = z.infer<typeof LookupInfoSchema>;
+export type FlaskHooks = z.infer<typeof FlaskHooksSchema>;

@@ -53,6 +53,35 @@ test("flask hooks: each member of flask_ops with its checks, through helpers, sw
       ["XEN__WRITECONSOLE", `${FIXTURE}:63`],
     ],
   );
+  // each permission of the choice with the case it is assigned under; the default's refusal
+  assert.deepEqual(
+    c?.permissions.map((p) => p.when),
+    [
+      [
+        {
+          kind: "case",
+          labels: ["CONSOLEIO_read"],
+          default: false,
+          switchLabels: ["CONSOLEIO_read", "CONSOLEIO_write"],
+          ref: `${FIXTURE}:59`,
+        },
+      ],
+      [
+        {
+          kind: "case",
+          labels: ["CONSOLEIO_write"],
+          default: false,
+          switchLabels: ["CONSOLEIO_read", "CONSOLEIO_write"],
+          ref: `${FIXTURE}:62`,
+        },
+      ],
+    ],
+  );
+  assert.deepEqual(
+    console_?.refusals.map((r) => [r.ref, r.error, r.conditions]),
+    [[`${FIXTURE}:66`, "-EPERM", [`default (${FIXTURE}:65)`]]],
+  );
+  assert.deepEqual(pause?.refusals, []);
   // the helper's returns, then the iterator's callback with the caller's struct fields
   assert.deepEqual(
     iomem?.checks.map((k) => [k.subject, k.object, k.permissions.map((p) => p.macro), k.choice]),
@@ -88,6 +117,7 @@ test("flask hooks: each member of flask_ops with its checks, through helpers, sw
         [`d != current->domain (${FIXTURE}:104)`],
         [],
       ],
+      // the second check is not in an else: both are made when d is another domain
       [
         { kind: "domain", domain: "current" },
         { kind: "domain-target", source: "current", target: "d" },

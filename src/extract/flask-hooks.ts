@@ -1,6 +1,15 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
-import type { FlaskCheck, FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
+import type {
+  FlaskCheck,
+  FlaskCondition,
+  FlaskHook,
+  FlaskPermissionRef,
+  FlaskRefusal,
+  SidSource,
+} from "../flask/hook-checks.js";
 import { blankMacros } from "./blank-macros.js";
 import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { readHooksH } from "./dummy-hooks.js";
@@ -19,6 +28,14 @@ export const FLASK_HOOK_FILES = [
   // after 4.22, flask_ops takes its members from hooks.h's XSM_HOOK lines
   "xen/include/xsm/hooks.h",
 ] as const;
+
+/** The Flask hook files of a tree, those it has. */
+export function flaskHookFiles(root: string): FlaskSourceFile[] {
+  return FLASK_HOOK_FILES.filter((p) => existsSync(join(root, p))).map((p) => ({
+    path: p,
+    text: readFileSync(join(root, p), "utf8"),
+  }));
+}
 
 /**
  * Object-context lookups of the security server (xen/xsm/flask/ss/services.c at RELEASE-4.22.0): the SID
@@ -46,6 +63,12 @@ const ITERATORS: Readonly<Record<string, SidSource>> = {
   security_iterate_ioport_sids: { kind: "ocontext", context: "ioport", via: "security_iterate_ioport_sids" },
 };
 const PERM = /^([A-Z0-9]+)__[A-Z0-9_]+$/;
+
+interface PermFound {
+  macro: string;
+  ref: string;
+  when: readonly FlaskCondition[];
+}
 
 interface Scope {
   readonly fn: CFunction;
@@ -90,7 +113,8 @@ export function readFlaskHooks(files: readonly FlaskSourceFile[], parse: ParseC)
   );
   return members.map((m) => {
     const fn = functions.get(m.fn);
-    const checks = fn ? new Walker(functions).checks(fn, { fn, bind: new Map() }, [], []) : [];
+    const walker = new Walker(functions);
+    const checks = fn ? walker.checks(fn, { fn, bind: new Map() }, [], []) : [];
     return {
       name: m.name,
       function: m.fn,
@@ -99,6 +123,11 @@ export function readFlaskHooks(files: readonly FlaskSourceFile[], parse: ParseC)
       opsRef: m.ref,
       guards: m.guards,
       checks,
+      // a helper reached twice (do_xsm_op's sub-ops share their checks) refuses once
+      refusals: walker.refusals.filter(
+        (r, i, all) =>
+          all.findIndex((q) => q.ref === r.ref && q.conditions.join() === r.conditions.join()) === i,
+      ),
     };
   });
 }
@@ -171,15 +200,25 @@ const args = (call: Node) =>
     (a): a is Node => a !== null && a.type !== "comment",
   );
 
+/** A condition as text and as data. */
+interface Cond {
+  readonly text: string;
+  readonly cond: FlaskCondition;
+}
+const ERRNO = /^-\s*(E[A-Z]+)$/;
+
 class Walker {
+  /** the refusals met while reading checks */
+  readonly refusals: FlaskRefusal[] = [];
   constructor(private readonly functions: ReadonlyMap<string, CFunction>) {}
 
   private ref(scope: Scope, n: Node) {
     return `${scope.fn.file}:${lineOf(n)}`;
   }
 
-  checks(fn: CFunction, scope: Scope, via: string[], conditions: string[], depth = 0): FlaskCheck[] {
+  checks(fn: CFunction, scope: Scope, via: string[], conditions: Cond[], depth = 0): FlaskCheck[] {
     const out: FlaskCheck[] = [];
+    this.refusalsIn(fn, scope, via, conditions);
     for (const call of fn.body.descendantsOfType("call_expression")) {
       if (!call) continue;
       const name = callName(call);
@@ -231,12 +270,33 @@ class Walker {
     return out;
   }
 
-  private check(call: Node, a: Node[], scope: Scope, via: string[], conditions: string[]): FlaskCheck {
+  /** `return -E...;` and `return avc_unknown_permission(...)` under a case of a switch */
+  private refusalsIn(fn: CFunction, scope: Scope, via: string[], conditions: Cond[]) {
+    for (const r of fn.body.descendantsOfType("return_statement")) {
+      if (!r) continue;
+      const e = r.namedChildren.find((c) => c !== null && c.type !== "comment");
+      if (!e) continue;
+      const errno = ERRNO.exec(e.text.replace(/\s+/g, ""));
+      const unknown = e.type === "call_expression" && callName(e) === "avc_unknown_permission";
+      if (!errno && !unknown) continue;
+      const conds = [...conditions, ...this.conditions(r, fn, scope)];
+      if (!conds.some((c) => c.cond.kind === "case")) continue;
+      this.refusals.push({
+        ref: this.ref(scope, r),
+        via,
+        error: unknown ? "unknown" : `-${errno?.[1]}`,
+        conditions: conds.map((c) => c.text),
+        when: conds.map((c) => c.cond),
+      });
+    }
+  }
+
+  private check(call: Node, a: Node[], scope: Scope, via: string[], conditions: Cond[]): FlaskCheck {
     const klass = this.classOf(a[2] as Node, scope);
     const perms = this.perms(a[3] as Node, scope, new Set());
-    const permissions: FlaskPermissionRef[] = perms.list.map(({ macro, ref }) => {
+    const permissions: FlaskPermissionRef[] = perms.list.map(({ macro, ref, when }) => {
       const [prefix = "", name = ""] = macro.split("__");
-      return { macro, class: prefix.toLowerCase(), name: name.toLowerCase(), ref };
+      return { macro, class: prefix.toLowerCase(), name: name.toLowerCase(), ref, when };
     });
     return {
       ref: this.ref(scope, call),
@@ -247,14 +307,15 @@ class Walker {
       classRef: klass.ref,
       permissions,
       choice: perms.choice,
-      conditions,
+      conditions: conditions.map((c) => c.text),
+      when: conditions.map((c) => c.cond),
       classMismatch: permissions.filter((p) => p.class !== klass.name).map((p) => p.macro),
     };
   }
 
   /** `case X:` labels and `if` conditions between a call and its function's body */
-  private conditions(n: Node, fn: CFunction, scope: Scope): string[] {
-    const out: string[] = [];
+  private conditions(n: Node, fn: CFunction, scope: Scope): Cond[] {
+    const out: Cond[] = [];
     let child = n;
     for (let p = n.parent; p && !p.equals(fn.body); child = p, p = p.parent) {
       if (p.type === "case_statement") {
@@ -266,20 +327,42 @@ class Walker {
           q = q.previousNamedSibling
         )
           labels.unshift(q);
-        out.push(
-          labels
+        // every label of the switch, those inside `#ifdef` blocks of its body included
+        let sw = p.parent;
+        while (sw && sw.type !== "switch_statement") sw = sw.parent;
+        const switchLabels = (sw?.descendantsOfType("case_statement") ?? []).flatMap((q) => {
+          let owner = q?.parent;
+          while (owner && owner.type !== "switch_statement") owner = owner.parent;
+          const v = q && owner?.equals(sw as Node) ? q.childForFieldName("value") : null;
+          return v ? [v.text] : [];
+        });
+        out.push({
+          text: labels
             .map((l) => {
               const v = l.childForFieldName("value");
               return `${v ? `case ${v.text}` : "default"} (${this.ref(scope, l)})`;
             })
             .join(" | "),
-        );
+          cond: {
+            kind: "case",
+            labels: labels.flatMap((l) => {
+              const v = l.childForFieldName("value");
+              return v ? [v.text] : [];
+            }),
+            default: labels.some((l) => !l.childForFieldName("value")),
+            switchLabels,
+            ref: this.ref(scope, labels[0] as Node),
+          },
+        });
       } else if (p.type === "if_statement") {
         const c = p.childForFieldName("condition");
         const alt = p.childForFieldName("alternative");
         const inElse = alt && child.startIndex >= alt.startIndex;
         const text = (c?.text ?? "").replace(/\s+/g, " ").replace(/^\(\s*(.*?)\s*\)$/, "$1");
-        out.push(`${inElse ? `!(${text})` : text} (${this.ref(scope, p)})`);
+        out.push({
+          text: `${inElse ? `!(${text})` : text} (${this.ref(scope, p)})`,
+          cond: { kind: "if", expr: text, negated: !!inElse, ref: this.ref(scope, p) },
+        });
       }
     }
     return out.reverse();
@@ -439,18 +522,23 @@ class Walker {
     n: Node,
     scope: Scope,
     seen: Set<string>,
-  ): { list: { macro: string; ref: string }[]; choice: boolean } {
-    const list: { macro: string; ref: string }[] = [];
+    when: readonly FlaskCondition[] = [],
+  ): { list: PermFound[]; choice: boolean } {
+    const list: PermFound[] = [];
     let choice = false;
-    const add = (r: { list: { macro: string; ref: string }[]; choice: boolean }) => {
+    const add = (r: { list: PermFound[]; choice: boolean }) => {
       for (const p of r.list) if (!list.some((q) => q.macro === p.macro && q.ref === p.ref)) list.push(p);
       choice ||= r.choice;
     };
+    const within = (node: Node, fn: CFunction, s: Scope) => [
+      ...when,
+      ...this.conditions(node, fn, s).map((c) => c.cond),
+    ];
     const visit = (x: Node) => {
       if (x.type === "identifier") {
         const t = x.text;
         if (PERM.test(t)) {
-          list.push({ macro: t, ref: this.ref(scope, x) });
+          list.push({ macro: t, ref: this.ref(scope, x), when });
           return;
         }
         const key = `${scope.fn.name}:${t}`;
@@ -458,13 +546,13 @@ class Walker {
         seen.add(key);
         const b = scope.bind.get(t);
         if (b) {
-          if ("node" in b) add(this.perms(b.node, b.scope, seen));
+          if ("node" in b) add(this.perms(b.node, b.scope, seen, when));
           return;
         }
         if (scope.fn.params.includes(t)) return;
         const s = this.sourcesOf(t, scope.fn);
         if (s.plain > 1) choice = true;
-        for (const r of s.rhs) add(this.perms(r, scope, seen));
+        for (const r of s.rhs) add(this.perms(r, scope, seen, within(r, scope.fn, scope)));
         return;
       }
       if (x.type === "call_expression") {
@@ -480,7 +568,8 @@ class Walker {
           for (const r of rets) {
             const before = list.length;
             const e = r.namedChildren.find((c) => c !== null && c.type !== "comment");
-            if (e) add(this.perms(e, { fn: callee, bind }, seen));
+            const inner = { fn: callee, bind };
+            if (e) add(this.perms(e, inner, seen, within(r, callee, inner)));
             if (list.length > before) with_++;
           }
           if (with_ > 1) choice = true;
@@ -494,7 +583,7 @@ class Walker {
         if (st) {
           const vals = this.fieldValues(st.name, field, st.scope);
           if (vals.length > 1) choice = true;
-          for (const v of vals) add(this.perms(v, st.scope, seen));
+          for (const v of vals) add(this.perms(v, st.scope, seen, within(v, st.scope.fn, st.scope)));
         }
         return;
       }

@@ -30,6 +30,30 @@ export type SidSource =
   /** what the reader could not name, kept as written */
   | { readonly kind: "unresolved"; readonly expr: string };
 
+/**
+ * A condition around a check, a permission's assignment or a refusal, inside the function that holds it:
+ * the `case` labels it sits under (with every label of that switch, so that a value the switch names
+ * elsewhere is known not to reach it), or an `if` condition as written.
+ */
+export type FlaskCondition =
+  | {
+      readonly kind: "case";
+      /** the labels of this case group (`case A: case B:` falls into B's statements) */
+      readonly labels: readonly string[];
+      /** the group includes `default:` */
+      readonly default: boolean;
+      /** every label of the switch */
+      readonly switchLabels: readonly string[];
+      readonly ref: string;
+    }
+  | {
+      readonly kind: "if";
+      readonly expr: string;
+      /** in the `else` branch */
+      readonly negated: boolean;
+      readonly ref: string;
+    };
+
 export interface FlaskPermissionRef {
   /** the macro, `DOMAIN__PAUSE` */
   readonly macro: string;
@@ -38,6 +62,8 @@ export interface FlaskPermissionRef {
   readonly name: string;
   /** where the macro is written */
   readonly ref: string;
+  /** the conditions around the macro's assignment or return, when the check takes one permission by path */
+  readonly when: readonly FlaskCondition[];
 }
 
 export interface FlaskCheck {
@@ -58,8 +84,24 @@ export interface FlaskCheck {
   readonly choice: boolean;
   /** the `case` labels and conditions around it, outermost first, each with its line */
   readonly conditions: readonly string[];
+  /** the same conditions as data */
+  readonly when: readonly FlaskCondition[];
   /** permission macros of another class than the check's (`DOMAIN2__SET_VNUMAINFO` on `domain`) */
   readonly classMismatch: readonly string[];
+}
+
+/**
+ * A refusal a hook makes without a permission check, under a `case` of a switch: `return -EPERM;`, or
+ * `avc_unknown_permission(...)` (hooks.c:173-189 at RELEASE-4.22.0: allowed only when the policy allows
+ * unknown permissions or Flask is permissive, else -EPERM).
+ */
+export interface FlaskRefusal {
+  readonly ref: string;
+  readonly via: readonly string[];
+  /** `-EPERM`, `-EILSEQ`, ..., or `unknown` for avc_unknown_permission */
+  readonly error: string;
+  readonly conditions: readonly string[];
+  readonly when: readonly FlaskCondition[];
 }
 
 export interface FlaskHook {
@@ -74,4 +116,6 @@ export interface FlaskHook {
   /** `#ifdef CONFIG_*` around the member */
   readonly guards: readonly string[];
   readonly checks: readonly FlaskCheck[];
+  /** what the hook refuses without a check, by sub-op */
+  readonly refusals: readonly FlaskRefusal[];
 }

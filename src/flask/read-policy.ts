@@ -1,4 +1,3 @@
-import { readInput } from "../core/read-input.js";
 import { ByteCursor } from "./byte-cursor.js";
 import type {
   AvKind,
@@ -86,16 +85,6 @@ const CEXPR_XTARGET = 16;
 export function readPolicy(bytes: Uint8Array, file: string): FlaskPolicy {
   const c = new ByteCursor(bytes, file);
   return new Reader(c).read();
-}
-
-/** Reads a policy file: unreadable files and bad policies are InputErrors. */
-export function readPolicyFile(path: string): FlaskPolicy {
-  const bytes = readInput(path, {
-    code: "flask/unreadable",
-    what: "Flask policy",
-    help: "a compiled policy, e.g. xenpolicy-4.22.0 (`xenpriv flask build <xen-tree>` makes one)",
-  });
-  return readPolicy(bytes, path);
 }
 
 class Reader {

@@ -1,6 +1,7 @@
 import type { Rule } from "./rule.js";
 import { consoleAccess } from "./rules/console-access.js";
 import { controlIsHardware } from "./rules/control-is-hardware.js";
+import { dmBeyondTarget } from "./rules/dm-beyond-target.js";
 import { dmReachControl } from "./rules/dm-reach-control.js";
 import { hardwareDomainNeeds } from "./rules/hardware-domain-needs.js";
 import { hwdomDmWithoutIommu } from "./rules/hwdom-dm-without-iommu.js";
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   stubdomTargetPrivileged,
   xsa77Delegation,
   dmReachControl,
+  dmBeyondTarget,
   hwdomDmWithoutIommu,
   secureBootSplit,
   consoleAccess,

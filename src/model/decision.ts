@@ -16,6 +16,8 @@ export interface Step {
 export interface Verdict {
   readonly allowed: boolean;
   readonly steps: readonly Step[];
+  /** what only run time settles (a Flask check on a device's label, a permission chosen by an argument) */
+  readonly conditions?: readonly string[];
 }
 
 export type DecisionValue = "allow" | "deny";

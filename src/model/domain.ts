@@ -59,6 +59,8 @@ export interface Domain {
   readonly builtBy: BuiltBy;
   /** set for idle, dom_xen and dom_io. */
   readonly system?: SystemDomainName;
+  /** the Flask label the toolstack or the boot gives it (`system_u:system_r:domU_t`, or a type); unset: Xen's default */
+  readonly label?: string;
 }
 
 export const NO_CAPS: Capabilities = {
@@ -89,6 +91,7 @@ export interface DomainInit {
   readonly type?: GuestType;
   readonly builtBy?: BuiltBy;
   readonly system?: SystemDomainName;
+  readonly label?: string;
 }
 
 /** Builds a domain with defaults: no capabilities, no target, PVH, toolstack-created. */
@@ -102,6 +105,7 @@ export function makeDomain(init: DomainInit): Domain {
     type: init.type ?? "pvh",
     builtBy: init.builtBy ?? (init.system ? "system" : "toolstack"),
     ...(init.system && { system: init.system }),
+    ...(init.label !== undefined && { label: init.label }),
   };
 }
 

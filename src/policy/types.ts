@@ -26,6 +26,8 @@ export interface HookCall {
   readonly domains: Readonly<Record<string, Domain | null>>;
   /** non-domain arguments the hook switches on, e.g. `cmd` = `CONSOLEIO_write` */
   readonly values: Readonly<Record<string, string>>;
+  /** the operation's own constant (`HVMOP_set_param`), which a hook may switch on too */
+  readonly constant?: string;
   /** which parameter (or `current` / `null`) the hook passes to xsm_default_action as src and target */
   readonly src: string;
   readonly target: string;
@@ -46,4 +48,10 @@ export interface PolicyModule {
   hookAction(hook: string, action: Action): { readonly action: Action; readonly ref?: string };
   /** evaluates a whole hook: OTHER hooks' internal switches, module overrides, else xsm_default_action */
   hook(call: HookCall, build: BuildFacts): Verdict;
+  /** a Flask module's compiled policy: what a report's page needs to rebuild it */
+  readonly flaskBytes?: Uint8Array;
+  /** and what its hooks check (the catalogue's `flask` part), which the page's catalogue then carries */
+  readonly flaskHooks?: unknown;
+  /** refuses, as bad input, a domain the module cannot decide for (a Flask label the policy cannot hold) */
+  checkDomain?(domain: Domain, build: BuildFacts): void;
 }

@@ -4,7 +4,7 @@ import { fail } from "../core/errors.js";
 import { readInput } from "../core/read-input.js";
 import { loadSystem, type SystemOptions, systemPolicy } from "../query/load-models.js";
 import { buildModel } from "../query/model.js";
-import { resolvePolicy } from "../query/tree-policy.js";
+import { resolvePolicy } from "../query/resolve-policy.js";
 import { checkNeeds, type DomainNeeds } from "./check-needs.js";
 import { loadToolstackCalls } from "./load-toolstack-calls.js";
 import { parseTrace, type TracedCall } from "./parse-trace.js";

@@ -22,6 +22,7 @@ export function signature(d: Domain): string {
     d.type,
     d.system ?? "",
     d.target === null ? 0 : 1,
+    d.label ?? "",
   ].join("");
 }
 

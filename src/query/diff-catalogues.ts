@@ -2,7 +2,7 @@ import type { Catalogue } from "../catalog/schema.js";
 import type { System } from "../model/system.js";
 import { buildModel } from "./model.js";
 import { opFilter } from "./op-filter.js";
-import { resolvePolicy } from "./tree-policy.js";
+import { resolveBuiltinPolicy } from "./tree-policy.js";
 import { diffVersions, type VersionDiff } from "./version-diff.js";
 
 /**
@@ -16,6 +16,6 @@ export function diffCatalogues(
   system: System,
   o: { readonly hypercalls?: readonly string[] } = {},
 ): VersionDiff {
-  const model = (c: Catalogue) => buildModel(c, system, resolvePolicy(c, "dummy"));
+  const model = (c: Catalogue) => buildModel(c, system, resolveBuiltinPolicy(c, "dummy"));
   return diffVersions(model(a), model(b), opFilter(o.hypercalls));
 }

@@ -229,12 +229,14 @@ export function evaluate(
         current: src,
         domains,
         values: check.values,
+        ...(op.constant !== undefined && { constant: op.constant }),
         src: hookSrc,
         target: hookTarget,
       },
       build,
     );
     steps.push(...verdict.steps);
+    if (verdict.conditions) conditions.push(...verdict.conditions);
     if (!verdict.allowed) {
       if (applies === true) return deny(check.denial);
       conditions.push(`${check.denial} from xsm_${check.hook} when ${renderCond(check.when ?? "")}`);

@@ -9,7 +9,7 @@ import type { PolicyModule } from "../policy/types.js";
 import type { DeviceTreeSystemOptions } from "../system/device-tree-system.js";
 import { loadSystemFile } from "../system/load-system.js";
 import { buildModel, type Model } from "./model.js";
-import { resolvePolicy } from "./tree-policy.js";
+import { resolvePolicy } from "./resolve-policy.js";
 
 /** How to read a system file: its path, the hyperlaunch design, the build's `.config`. */
 export interface SystemOptions {

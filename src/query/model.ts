@@ -1,4 +1,5 @@
 import type { Catalogue, Hook, LookupInfo, Operation } from "../catalog/schema.js";
+import { atSpan } from "../core/at-span.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { didYouMean } from "../core/suggest.js";
@@ -48,6 +49,9 @@ function isEnabled(config: string, system: System): boolean {
 
 /** Builds the frozen model for a catalogue, a system and a policy. */
 export function buildModel(catalogue: Catalogue, system: System, policy: PolicyModule): Model {
+  // a domain the policy cannot decide for is bad input where the system file describes it
+  if (policy.checkDomain)
+    for (const d of system.domains) atSpan(system.spans[d.name], () => policy.checkDomain?.(d, system.build));
   const ops = catalogue.operations.filter((op) => opAvailable(op, system));
   const systemDomains = {
     idle: systemDomain("idle"),

@@ -6,7 +6,7 @@ export type PolicyKind = (argument: string, catalogue: Catalogue) => PolicyModul
 
 /**
  * The policy kinds `resolvePolicy` knows by prefix, beside the registry's modules and `tree`.
- * NOTE: the extension point for policies that are not modules of the registry (`flask:<file>`, a
- * compiled Flask policy): a kind is added here, and every command and the library take it.
+ * NOTE: the extension point for policies that are not modules of the registry and that the report's
+ * page can make too; `flask:<path>` reads files, so it is resolve-policy.ts's.
  */
 export const POLICY_KINDS: Readonly<Record<string, PolicyKind>> = {};

@@ -9,12 +9,13 @@ import type { PolicyModule } from "../policy/types.js";
 import { POLICY_KINDS } from "./policy-kinds.js";
 
 /**
- * The policy a name means for a catalogue, for every command and the library: `tree` is the
+ * The policy a name means for a catalogue, in Node.js and in the report's page (resolve-policy.ts
+ * adds `flask:<path>`, which reads files, for every command and the library): `tree` is the
  * catalogue's own; `dummy` is too when the catalogue carries one (an extracted tree's dummy.h, whose
  * XSM_OTHER hooks are that version's, not the `dummy` module's 4.22.0 ones); `<kind>:<argument>` is
  * a kind of `POLICY_KINDS` (policy-kinds.ts); any other name is a policy module of the registry.
  */
-export function resolvePolicy(catalogue: Catalogue, name: string): PolicyModule {
+export function resolveBuiltinPolicy(catalogue: Catalogue, name: string): PolicyModule {
   if (name === "tree" || (name === "dummy" && catalogue.policy)) return treePolicy(catalogue);
   const colon = name.indexOf(":");
   const kind = colon > 0 ? POLICY_KINDS[name.slice(0, colon)] : undefined;

@@ -240,6 +240,65 @@ export const OUTPUT_SCHEMAS = {
     ),
   }),
   ops: envelope("ops", { xen: z.string(), arch: z.string(), operations: z.array(OperationSchema) }),
+  /** `flask lint`: findings over a policy's types (flask/lint-policy.ts) */
+  "flask-lint": envelope("flask-lint", {
+    file: z.string(),
+    findings: z.array(
+      z.object({
+        code: z.string(),
+        severity: z.enum(["warning", "error"]),
+        message: z.string(),
+        reach: z.object({
+          source: z.string(),
+          target: z.string(),
+          class: z.string(),
+          permissions: z.array(z.string()),
+        }),
+      }),
+    ),
+  }),
+  /** `flask reach`: which domain types may reach which (flask/type-reach.ts) */
+  "flask-reach": envelope("flask-reach", {
+    file: z.string(),
+    reach: z.array(
+      z.object({
+        source: z.string(),
+        target: z.string(),
+        class: z.string(),
+        permissions: z.array(z.string()),
+      }),
+    ),
+  }),
+  /** `ops --flask`: what Flask checks for each operation (query/flask-op-checks.ts) */
+  "ops-flask": envelope("ops-flask", {
+    xen: z.string(),
+    arch: z.string(),
+    flaskSource: z.string(),
+    operations: z.array(
+      z.object({
+        id: z.string(),
+        checks: z.array(
+          z.object({
+            hook: z.string(),
+            callRef: z.string(),
+            function: z.string(),
+            functionRef: z.string(),
+            class: z.string(),
+            permissions: z.array(z.string()),
+            oneOf: z.boolean(),
+            subject: z.string(),
+            object: z.string(),
+            ref: z.string(),
+            permissionRef: z.string(),
+            runtime: z.array(z.string()),
+          }),
+        ),
+        refusals: z.array(
+          z.object({ hook: z.string(), error: z.string(), ref: z.string(), runtime: z.array(z.string()) }),
+        ),
+      }),
+    ),
+  }),
   options: envelope("options", {
     xen: z.string(),
     commit: z.string().optional(),

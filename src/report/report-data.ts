@@ -75,6 +75,8 @@ export interface ReportData {
     readonly narrowed: number;
     readonly witnesses: readonly Change[];
   };
+  /** each `flask:` policy's compiled bytes (base64), from which the page rebuilds its module */
+  readonly flask?: Readonly<Record<string, string>>;
   readonly graph: DomainGraph;
   readonly findings: readonly ReportFinding[];
   readonly lockdown?: ReportLockdown;
@@ -130,12 +132,18 @@ export function buildReportData(
       narrowed: diff.narrowed,
       witnesses: oneWitnessPerCell(diff.changes).slice(0, WITNESSES),
     };
+  const embedded = [model.policy, o.vs?.policy].flatMap((p) =>
+    p?.flaskBytes ? [[p.name, Buffer.from(p.flaskBytes).toString("base64")] as const] : [],
+  );
+  const flask = embedded.length ? Object.fromEntries(embedded) : undefined;
+  const flaskHooks = model.policy.flaskHooks ?? o.vs?.policy.flaskHooks;
   return {
     version: 1,
     title: o.title,
     xen: model.system.xen,
     policy: model.policy.name,
-    catalogue: model.catalogue,
+    // a Flask policy's hooks go with the catalogue, for the page to rebuild the module
+    catalogue: flaskHooks ? { ...model.catalogue, flask: flaskHooks as Catalogue["flask"] } : model.catalogue,
     system: model.system,
     source: {
       url: o.sourceUrl ?? XEN_SOURCE_URL,
@@ -144,6 +152,7 @@ export function buildReportData(
     labels: [...labels.keys()],
     cells,
     ...(vs && { vs }),
+    ...(flask && { flask }),
     graph: domainGraph(ix),
     findings: o.findings ?? [],
     ...(o.lockdown && { lockdown: o.lockdown }),

@@ -92,6 +92,23 @@ describe("systemFromDeviceTree", () => {
     ]);
   });
 
+  test("hyperlaunch: a domain's `security-id` is its Flask label; without one, Xen's default", () => {
+    const text = board(`${domain("guest", "", 0x48000000)}
+		hypervisor {
+			compatible = "hypervisor,xen";
+			ctl { compatible = "xen,domain"; domid = <0>; permissions = <0x1>; };
+			web { compatible = "xen,domain"; domid = <3>; security-id = "system_u:system_r:domU_t"; };
+		};`);
+    const sys = systemFromDeviceTree(parseDts(text, "board.dts"), { hyperlaunch: true }).system;
+    assert.deepEqual(
+      sys.domains.map((d) => [d.name, d.label]),
+      [
+        ["ctl", undefined],
+        ["web", "system_u:system_r:domU_t"],
+      ],
+    );
+  });
+
   test("hyperlaunch domids: explicit ones first, 0 takes the next free one; a reserved or repeated one is bad input", () => {
     const hl = (ids: number[]) =>
       board(`${domain("guest", "", 0x48000000)}

@@ -191,11 +191,16 @@ export function systemFromDeviceTree(
       const bits =
         ((xenReadU32(node, "permissions") ?? 0) & (HYPERLAUNCH.control | HYPERLAUNCH.hardware)) |
         ((xenReadU32(node, "functions") ?? 0) & HYPERLAUNCH.xenstore);
+      // the design's `security-id` (hyperlaunch-devicetree.rst:312-315 at RELEASE-4.22.0) is the domain's
+      // Flask label; without it the domain takes the label Xen gives (the design's default `domu_t` names
+      // no type of Xen's policy, whose guest type is `domU_t`)
+      const securityId = xenReadString(node, "security-id");
       domains.push({
         node,
         domain: {
           domid,
           name: domainName(node),
+          ...(securityId.length > 0 && !securityId.startsWith("-E") && { label: securityId }),
           caps: capsOf(bits, HYPERLAUNCH),
           isConsole: true,
           target: null,

@@ -187,6 +187,7 @@ export function systemFromSource(doc: SourceDoc): System {
       target,
       type: d.type ?? "pvh",
       builtBy,
+      ...(d.label !== undefined && { label: d.label }),
     };
   });
 

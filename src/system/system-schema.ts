@@ -12,6 +12,11 @@ export const DomainEntrySchema = z.strictObject({
   console: z.boolean().optional(),
   /** the domain this one serves as device model: a name or a domid */
   target: z.union([z.string(), z.number().int()]).optional(),
+  /** its Flask label: `user:role:type[:range]` as xl's `seclabel`, or a type; unset: Xen's default */
+  label: z
+    .string()
+    .regex(/^[A-Za-z0-9_.]+(:[A-Za-z0-9_.,-]+){0,4}$/, "a label is `user:role:type[:range]` or a type")
+    .optional(),
   description: z.string().optional(),
 });
 

@@ -4,9 +4,10 @@
 import { capabilityNames, type Domain } from "../model/domain.js";
 import type { Change } from "../query/diff.js";
 import { evaluate } from "../query/evaluate.js";
+import { flaskModule } from "../query/flask-module.js";
 import { buildModel, type Model } from "../query/model.js";
 import { opActions } from "../query/op-actions.js";
-import { resolvePolicy } from "../query/tree-policy.js";
+import { resolveBuiltinPolicy } from "../query/tree-policy.js";
 import { renderDecision, renderDecisionMarkdown } from "../report/render-decision.js";
 import type { ReportData } from "../report/report-data.js";
 import { xenSourceLink } from "../report/xen-source-link.js";
@@ -42,8 +43,14 @@ const link = (ref: string) => xenSourceLink(ref, { template: data.source.url, co
 /** from this many domains on, the matrix comes before the overview */
 const LARGE = 40;
 const vsCells = data.vs ? decode(data.vs.cells) : undefined;
-const modelOf = (policy: string) =>
-  buildModel(data.catalogue, data.system, resolvePolicy(data.catalogue, policy));
+/** a Flask policy from the bytes the page carries, any other by its name */
+function policyOf(policy: string) {
+  const b64 = data.flask?.[policy];
+  if (!b64) return resolveBuiltinPolicy(data.catalogue, policy);
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  return flaskModule(data.catalogue, policy, bytes, policy.replace(/^flask:/, ""), data.catalogue.flask);
+}
+const modelOf = (policy: string) => buildModel(data.catalogue, data.system, policyOf(policy));
 // the model's operations are those of the build: the cells' columns
 const model = modelOf(data.policy);
 const ops = model.ops;

@@ -211,3 +211,51 @@ pcidevicecon 0xc800 system_u:object_r:nic_t${lv("s0")}
 devicetreecon /soc/ethernet@1000 system_u:object_r:nic_t${lv("s0")}
 `;
 }
+
+/**
+ * What SETools says each (source type, target type, class) is allowed: every allow rule `sesearch -A`
+ * prints, conditional ones when their boolean (as `seinfo --bool` gives its state) enables them, matched
+ * to types through the attributes `seinfo -a -x` lists. One call of each tool for the whole policy.
+ */
+export function setoolsGranted(file: string): (s: string, t: string, c: string) => Set<string> {
+  const states = new Map(
+    [...run("seinfo", ["--bool", "-x", file]).matchAll(/bool (\w+) (true|false);/g)].map((m) => [
+      m[1] as string,
+      m[2] === "true",
+    ]),
+  );
+  const enabled = (line: string) => {
+    if (!line.includes("]:")) return true;
+    const m = /\[ (!?) ?(\w+) \]:(True|False)$/.exec(line);
+    if (!m || !states.has(m[2] as string)) throw new Error(`a condition this helper does not read: ${line}`);
+    return (states.get(m[2] as string) !== (m[1] === "!")) === (m[3] === "True");
+  };
+  const members = new Map<string, Set<string>>();
+  let current: Set<string> | undefined;
+  for (const l of run("seinfo", ["-a", "-x", file]).split("\n")) {
+    const m = /^\s+attribute (\w+);$/.exec(l);
+    if (m) {
+      current = new Set();
+      members.set(m[1] as string, current);
+    } else if (/^\t\w+$/.test(l)) current?.add(l.trim());
+  }
+  const covers = (name: string, type: string) => name === type || members.get(name)?.has(type) === true;
+  const rules = sesearch(file, ["-A"])
+    .filter(enabled)
+    .map((l) => {
+      const m = /^allow (\w+) (\w+):(\w+) (?:\{ ([^}]*) \}|(\w+));/.exec(l);
+      if (!m) throw new Error(`a rule this helper does not read: ${l}`);
+      return {
+        s: m[1] as string,
+        t: m[2] as string,
+        c: m[3] as string,
+        perms: (m[4] ?? m[5] ?? "").split(" "),
+      };
+    });
+  return (s, t, c) =>
+    new Set(
+      rules
+        .filter((r) => r.c === c && covers(r.s, s) && (covers(r.t, t) || (r.t === "self" && s === t)))
+        .flatMap((r) => r.perms),
+    );
+}

@@ -10,8 +10,14 @@ export function registerOps(p: Command, emit: Emit): void {
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--hook <name>", "only operations that pass this hook (without xsm_)")
     .option("--action <action>", "only operations checked with this action (PRIV, DM_PRIV, ...)")
-    .action(async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string }) => {
-      const [{ opsCommand }, { loadModel }] = await Promise.all([import("../outputs/ops.js"), models()]);
-      emit(opsCommand(loadModel(o), o), o.format);
-    });
+    .option(
+      "--flask",
+      "what Flask checks for each operation: class, permissions, subject and object, with lines",
+    )
+    .action(
+      async (o: CommonOptions & { hypercall: string[]; hook?: string; action?: string; flask?: boolean }) => {
+        const [{ opsCommand }, { loadModel }] = await Promise.all([import("../outputs/ops.js"), models()]);
+        emit(opsCommand(loadModel(o), o), o.format);
+      },
+    );
 }

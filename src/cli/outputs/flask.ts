@@ -1,9 +1,15 @@
+import { error } from "../../core/diagnostic.js";
+import { fail } from "../../core/errors.js";
 import { indexPolicy } from "../../flask/access-vector.js";
 import { buildPolicy } from "../../flask/build-policy.js";
+import { booleanStates } from "../../flask/conditional.js";
 import { formatRules, policySummary } from "../../flask/describe-policy.js";
 import { XEN_INITIAL_SIDS } from "../../flask/initial-sids.js";
+import { lintPolicy } from "../../flask/lint-policy.js";
 import type { FlaskPolicy } from "../../flask/policydb.js";
-import { readPolicy, readPolicyFile } from "../../flask/read-policy.js";
+import { readPolicy } from "../../flask/read-policy.js";
+import { readPolicyFile } from "../../flask/read-policy-file.js";
+import { typeReach } from "../../flask/type-reach.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
 
@@ -57,4 +63,45 @@ export function flaskBuildCommand(tree: string, o: FlaskBuildOptions): Output {
   writeWhole(out, built.bytes);
   const d = describe(policy, false);
   return { ...d, kind: "flask-build", text: `wrote ${out} (Xen ${built.xenVersion})\n${d.text}` };
+}
+
+/** `xenpriv flask reach <policy> [--source T] [--target T]`: which domain types may reach which. */
+export function flaskReachCommand(file: string, o: { source?: string; target?: string }): Output {
+  const p = readPolicyFile(file);
+  const ix = indexPolicy(p);
+  for (const t of [o.source, o.target])
+    if (t !== undefined && !ix.typeByName.has(t))
+      fail(
+        error(
+          "flask/unknown-type",
+          `the policy has no type \`${t}\``,
+          undefined,
+          `types: ${[...ix.typeName.values()].join(", ")}`,
+        ),
+      );
+  const rows = typeReach(ix, booleanStates(p).states, o);
+  return {
+    kind: "flask-reach",
+    json: { file: p.file, reach: rows },
+    text: `${rows.length} (source, target, class) of domain types in ${p.file} with allowed permissions (booleans at their defaults)`,
+    table: {
+      columns: ["source", "target", "class", "permissions"],
+      rows: rows.map((r) => [r.source, r.target, r.class, r.permissions.join(" ")]),
+    },
+  };
+}
+
+/** `xenpriv flask lint <policy>`: findings over the policy's types (flask/lint-policy.ts); exit 1 when any. */
+export function flaskLintCommand(file: string): Output {
+  const p = readPolicyFile(file);
+  const findings = lintPolicy(indexPolicy(p), booleanStates(p).states);
+  return {
+    kind: "flask-lint",
+    json: { file: p.file, findings },
+    text: [
+      ...findings.map((f) => `${p.file}: ${f.severity}[${f.code}]: ${f.message}`),
+      `${findings.length} finding(s) in ${p.file}`,
+    ].join("\n"),
+    exitCode: findings.length ? 1 : 0,
+  };
 }

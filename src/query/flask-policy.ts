@@ -1,0 +1,33 @@
+import { statSync } from "node:fs";
+import { loadFlaskHooks } from "../catalog/load-flask-hooks.js";
+import type { Catalogue } from "../catalog/schema.js";
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
+import { readInput } from "../core/read-input.js";
+import { buildPolicy } from "../flask/build-policy.js";
+import type { PolicyModule } from "../policy/types.js";
+import { flaskModule } from "./flask-module.js";
+
+/**
+ * The policy `flask:<path>` names for a catalogue: a compiled policy file (`xenpolicy-4.22.0`), or a Xen
+ * tree whose policy is compiled with checkpolicy first (`xenpriv flask build`). What each hook checks is
+ * the catalogue's `flask` part; a catalogue without one is refused with a diagnostic.
+ * Kept apart from `resolveBuiltinPolicy` (tree-policy.ts), which the report's page runs in the browser.
+ */
+export function flaskPolicy(catalogue: Catalogue, spec: string): PolicyModule {
+  const path = spec.replace(/^flask:/, "");
+  const name = `flask:${path}`;
+  if (!path)
+    fail(error("policy/flask-path", "`flask:` needs a path: `flask:<xenpolicy file>` or `flask:<xen-tree>`"));
+  const hooks = () => loadFlaskHooks(catalogue);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    const built = buildPolicy(path);
+    return flaskModule(catalogue, name, built.bytes, `${path}/tools/flask/policy/${built.name}`, hooks());
+  }
+  const bytes = readInput(path, {
+    code: "flask/unreadable",
+    what: "Flask policy",
+    help: "a compiled policy, e.g. xenpolicy-4.22.0 (`xenpriv flask build <xen-tree>` makes one), or a Xen tree",
+  });
+  return flaskModule(catalogue, name, bytes, path, hooks());
+}

@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { ensureBuilt, json, run } from "./support/cli.js";
+import { compilePolicy } from "./support/flask-tools.js";
+
+// `--policy flask:<file>` through the CLI, with the shipped 4.22.0 catalogue's Flask hooks and a policy
+// written for the tests (test/fixtures/flask/engine/policy.conf), compiled with checkpolicy at test time.
+const DIR = mkdtempSync(join(tmpdir(), "xenpriv-cli-flask-policy-"));
+before(ensureBuilt);
+after(() => rmSync(DIR, { recursive: true, force: true }));
+const POLICY = compilePolicy(readFileSync("test/fixtures/flask/engine/policy.conf", "utf8"), 30);
+const system = (extra = "") => {
+  const path = join(DIR, `system${extra ? "-bad" : ""}.yaml`);
+  writeFileSync(
+    path,
+    `xen: 4.22.0
+domains:
+  - { name: ctl, domid: 0, built: dom0, caps: [control, hardware] }
+  - { name: guest, domid: 1, type: hvm, label: system_u:system_r:domU_t }
+  - { name: dm, domid: 2, target: guest, label: dm_dom_t }
+${extra}`,
+  );
+  return path;
+};
+
+test("check --policy flask:<file>: each permission check with its contexts and the rule that decided it", () => {
+  const ok = run(
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+  );
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /^ALLOW {2}ctl domctl\/pausedomain guest {2}\(policy flask:/);
+  assert.match(ok.out, /Flask: flask_domctl {3}\[xen\/xsm\/flask\/hooks\.c:658\]/);
+  assert.match(
+    ok.out,
+    /ctl is labelled system_u:system_r:dom0_t: SECINITSID_DOM0, built at boot with is_privileged/,
+  );
+  assert.match(
+    ok.out,
+    /✔ avc_has_perm\(system_u:system_r:dom0_t, system_u:system_r:domU_t, domain, pause\) {3}\[xen\/xsm\/flask\/hooks\.c:693\]/,
+  );
+  assert.match(ok.out, /granted by allow dom0_t domain_type:domain pause;/);
+  const no = run(
+    "check",
+    "guest",
+    "domctl/pausedomain",
+    "ctl",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+  );
+  assert.equal(no.code, 1);
+  assert.match(no.out, /no allow rule gives pause to domU_t on dom0_t/);
+  // the device model acts on its target through the target_sid of the type_transition
+  const dm = json(
+    "check",
+    "dm",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+  );
+  const steps = (dm.value as { steps: { what: string }[] }).steps.map((s) => s.what);
+  assert.ok(steps.some((s) => s.includes("its target_sid system_u:system_r:domU_t_target")));
+});
+
+test("matrix and diff --vs flask:<file>: the Flask policy's answers, and what it changes from dummy", () => {
+  const m = run("matrix", "--system", system(), "--policy", `flask:${POLICY}`, "--format", "csv");
+  assert.equal(m.code, 0, m.err);
+  assert.match(m.out, /\ndomctl\/pausedomain,/);
+  const d = json("diff", "--system", system(), "--policy", "dummy", "--vs", `flask:${POLICY}`);
+  assert.equal(d.code, 0, d.err);
+  const changes = (d.value as { changes: { kind: string; domain: string; op: string }[] }).changes;
+  // dummy lets the device model pause its target (XSM_DM_PRIV is not pausedomain's: it is XSM_PRIV), Flask too
+  assert.ok(changes.some((c) => c.kind === "narrowed"));
+  assert.ok(changes.some((c) => c.kind === "widened" && c.domain === "dm" && c.op === "domctl/pausedomain"));
+});
+
+test("flask: policies: a label the policy cannot hold, a missing file are located diagnostics, exit 2", () => {
+  const bad = run(
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system("  - { name: odd, domid: 3, label: nope_t }\n"),
+    "--policy",
+    `flask:${POLICY}`,
+  );
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.err,
+    /system-bad\.yaml:6:\d+: error\[system\/bad-label\]: `odd`: label `nope_t` is not a context of the policy: no type `nope_t` in the policy/,
+  );
+  const missing = run(
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${join(DIR, "none")}`,
+  );
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /flask\/unreadable/);
+  assert.doesNotMatch(bad.err + missing.err, /\n\s+at /);
+});
+
+test("ops --flask: what Flask checks for each operation, with its line; a catalogue without it is exit 2", () => {
+  const r = json("ops", "--flask", "--hypercall", "domctl");
+  assert.equal(r.code, 0, r.err);
+  const ops = (
+    r.value as {
+      operations: { id: string; checks: { class: string; permissions: string[]; permissionRef: string }[] }[];
+    }
+  ).operations;
+  assert.deepEqual(
+    ops
+      .find((o) => o.id === "domctl/pausedomain")
+      ?.checks.map((c) => [c.class, c.permissions, c.permissionRef]),
+    [["domain", ["pause"], "xen/xsm/flask/hooks.c:693"]],
+  );
+  const none = run("ops", "--flask", "--xen", "4.21.0");
+  assert.equal(none.code, 2);
+  assert.match(none.err, /error\[policy\/no-flask-hooks\]/);
+});
+
+test("flask reach: which domain types may reach which; an unknown type is exit 2", () => {
+  const r = json("flask", "reach", POLICY, "--source", "dm_dom_t");
+  assert.equal(r.code, 0, r.err);
+  const rows = (
+    r.value as { reach: { source: string; target: string; class: string; permissions: string[] }[] }
+  ).reach;
+  assert.deepEqual(rows.map((x) => `${x.source} ${x.target}:${x.class} ${x.permissions.join(" ")}`).sort(), [
+    "dm_dom_t dom0_t:domain pause",
+    "dm_dom_t domU_t_target:domain pause",
+  ]);
+  const bad = run("flask", "reach", POLICY, "--target", "nope_t");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /error\[flask\/unknown-type\]: the policy has no type `nope_t`/);
+});
+
+test("flask lint: a guest type acting on dom0_t and a device-model type not bound to its target, exit 1", () => {
+  const file = compilePolicy(readFileSync("test/fixtures/flask/lint/policy.conf", "utf8"), 30);
+  const r = json("flask", "lint", file);
+  assert.equal(r.code, 1, r.err);
+  const findings = (r.value as { findings: { code: string; message: string }[] }).findings;
+  assert.deepEqual(findings.map((f) => [f.code, f.message]).sort(), [
+    [
+      "flask/dm-unbound",
+      "`dm_dom_t` may act as device model (hvm:dm) on `domU_t` itself, not on a `_target` type that set_target binds",
+    ],
+    ["flask/guest-on-dom0", "`domU_t` may act on `dom0_t`: domain pause"],
+  ]);
+  // the engine's fixture policy lets dm_dom_t pause dom0_t (for its constraint test); it has no set_target
+  const engine = json("flask", "lint", POLICY);
+  assert.deepEqual(
+    (engine.value as { findings: { message: string }[] }).findings.map((f) => f.message),
+    ["`dm_dom_t` may act on `dom0_t`: domain pause"],
+  );
+});

@@ -1,0 +1,58 @@
+// A report under `--policy flask:<file>` in Debian's chromium: the page carries the compiled policy and
+// rebuilds the Flask module from it, so a cell's explanation shows Flask's permission checks.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { ReportData } from "../src/report/report-data.js";
+import { LEFT, ROW_H, TOP, WIDE } from "../src/web/heatmap.js";
+import { launchChromium } from "./support/chromium.js";
+import { ensureBuilt, run } from "./support/cli.js";
+import { compilePolicy } from "./support/flask-tools.js";
+
+const dir = mkdtempSync(join(tmpdir(), "xenpriv-browser-flask-"));
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+before(async () => {
+  ensureBuilt();
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("report --policy flask:<file>: the page explains a cell with Flask's checks, without errors", async () => {
+  const policy = compilePolicy(readFileSync("test/fixtures/flask/engine/policy.conf", "utf8"), 30);
+  const system = join(dir, "system.yaml");
+  writeFileSync(
+    system,
+    `xen: 4.22.0
+domains:
+  - { name: ctl, domid: 0, built: dom0, caps: [control, hardware] }
+  - { name: guest, domid: 1, type: hvm, label: domU_t }
+`,
+  );
+  const file = join(dir, "report.html");
+  const r = run("report", "-s", system, "--policy", `flask:${policy}`, "--vs", "dummy", "-o", file);
+  assert.equal(r.code, 0, r.err);
+  const html = readFileSync(file, "utf8");
+  const data = JSON.parse(
+    html.match(/<script type="application\/json" id="xenpriv-data">([\s\S]*?)<\/script>/)?.[1] as string,
+  ) as ReportData;
+  assert.deepEqual(Object.keys(data.flask ?? {}), [`flask:${policy}`]);
+  const errors: string[] = [];
+  const page = await browser.context.newPage();
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+  await page.goto(`file://${file}`);
+  await page.waitForSelector("html[data-ready=true]");
+  await page.selectOption("#filter-hypercall", "domctl");
+  // the control domain's first domctl
+  await page.locator("#heatmap").click({ position: { x: LEFT + WIDE / 2, y: TOP + ROW_H / 2 } });
+  const text = (await page.locator("#explain").textContent()) ?? "";
+  assert.match(text, /^(ALLOW|DENY) {2}ctl domctl\/\w+ {2}\(policy flask:/);
+  assert.match(text, /Flask: flask_domctl/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
