@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { loadModels } from "../src/cli/context.js";
+import { progress } from "../src/cli/progress.js";
 import { loadOptionCatalogue } from "../src/cmdline/load-option-catalogue.js";
 import type { OptionCatalogue } from "../src/cmdline/option-catalogue.js";
 import { parseXenConfig } from "../src/cmdline/xen-config.js";
@@ -72,7 +73,18 @@ const RANDOM_LINES = Number(process.env.XENPRIV_BOOT_LINES ?? 600);
 const X86_RANDOM_LINES = Number(process.env.XENPRIV_BOOT_X86_LINES ?? 600);
 const X86_PACK = 760;
 const root = process.env.XEN_SRC as string;
-const say = (line: string) => process.stdout.write(`${line}\n`);
+/** on a terminal, the build or the case at work, on stderr: cleared before each line of results */
+const work = progress("test:boot", { quiet: process.argv.includes("--quiet") });
+process.on("exit", () => work.clear());
+const say = (line: string) => {
+  work.clear();
+  process.stdout.write(`${line}\n`);
+};
+/** the build's log among the results, and the build on the progress line while make runs */
+const buildLog = (arch: string) => (line: string) => {
+  say(`build: ${line}`);
+  work.stage(`building Xen for ${arch}`);
+};
 
 /** A record, in the layout the project's formatter (biome) gives JSON, so that it is committed as written. */
 function writeRecord(file: string, record: unknown): void {
@@ -86,7 +98,7 @@ function writeRecord(file: string, record: unknown): void {
 /** A DTS string literal (dtc's escapes). */
 const dtsString = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\t/g, "\\t")}"`;
 
-const build = buildXen(root, "arm64", (l) => say(`build: ${l}`));
+const build = buildXen(root, "arm64", buildLog("arm64"));
 let catalogue: OptionCatalogue;
 try {
   catalogue = loadOptionCatalogue(build.xen);
@@ -128,6 +140,7 @@ const cliDisagreements: string[] = [];
 
 async function bootLines(group: { bootargs: string; cases: readonly number[] }, label: string) {
   const dtb = withChosen(board, `\t\txen,xen-bootargs = ${dtsString(group.bootargs)};`, `cmdline-${boots}`);
+  work.stage(`cmdline arm64: ${label}`);
   const r = await bootArm64(build.image, dtb, { timeoutMs: 60_000 });
   boots++;
   const facts = readSerialLog(r.log);
@@ -216,6 +229,7 @@ for (const u of record.unobserved)
 for (const l of cliDisagreements) say(`  cli and library differ on: ${JSON.stringify(l)}`);
 
 // ---- §2: hypercall decisions from every domain of dom0less systems, under each XSM module
+work.stage("building the test kernel");
 const kernel = buildTestKernel();
 const tmp = mkdtempSync(join(tmpdir(), "xenpriv-boot-"));
 const decisionBoots: DecisionRecord["boots"] = [];
@@ -251,6 +265,7 @@ for (const sys of runs("decisions") ? ORACLE_SYSTEMS : []) {
     );
     const dtb = withChosen(board, chosen, `${sys.id}-${policy}`);
     // a boot in which a domain did not finish (and Xen did not panic) is made once more
+    work.stage(`decisions arm64: ${sys.id} xsm=${policy}`);
     let r = await bootDecisions(dtb, images, n);
     let read = readOutcomes(xenLines(r.log));
     if (read.done.length < n && !PANIC_END.test(r.log)) {
@@ -337,6 +352,7 @@ for (const c of runs("verdicts") ? VERDICT_CASES : []) {
     return { r, facts, up, cell: compareVerdict(c, prediction, xen) };
   };
   // a disagreement is booted once more before it counts; the log of one that stays is kept
+  work.stage(`verdict arm64: ${c.id}`);
   let v = await bootVerdict();
   if (!v.cell.agree) {
     say(`verdict arm64: ${c.id}: xen ${v.cell.xen}, booted again`);
@@ -386,7 +402,7 @@ const badVerdicts = verdictCells.filter((c) => !c.agree).length;
 // are read from the console ring at the panic (test/support/qemu-x86.ts)
 let x86Disagreements = 0;
 if (runs("x86")) {
-  const x86 = buildXen(root, "x86_64", (l) => say(`build: ${l}`));
+  const x86 = buildXen(root, "x86_64", buildLog("x86_64"));
   const symbols = ringSymbols(join(x86.dir, "xen-syms"));
   const x86Config = buildConfig(x86.config);
   const x86Run: RunFacts = {
@@ -411,6 +427,7 @@ if (runs("x86")) {
   let serialWarnings = 0;
   const bootX86Lines = async (group: { bootargs: string; cases: readonly number[] }, label: string) => {
     // x86's console is VGA unless told (OPT_CONSOLE_STR, xen/arch/x86/include/asm/config.h:32)
+    work.stage(`cmdline x86_64: ${label}`);
     const r = await bootX86(x86.image, symbols, `console=com1 noreboot ${group.bootargs}`, module);
     x86Boots++;
     serialWarnings += readSerialLog(r.log).warnings.length;

@@ -3,16 +3,23 @@
 // repository (reused while the tree is unchanged), boots each case under QEMU and compares what
 // Xen prints with xenpriv; the facts go to test/oracle/xen-<version>/. Without XEN_SRC it exits 2.
 // The tools it needs are installed with apt-get when missing, as scripts/test-setup.mjs does.
+// On a terminal a progress line on stderr names the build or the case at work (src/cli/progress.ts);
+// nothing when stderr is not a terminal, or with `npm run test:boot -- --quiet`.
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 function usage(message) {
   process.stderr.write(
-    `test:boot: ${message}\nusage: XEN_SRC=<root of a Xen source tree, 4.22.0 or later> npm run test:boot\n`,
+    `test:boot: ${message}\nusage: XEN_SRC=<root of a Xen source tree, 4.22.0 or later> npm run test:boot [-- --quiet]\n`,
   );
   process.exit(2);
 }
+
+const args = process.argv.slice(2);
+const unknown = args.find((a) => a !== "--quiet" && a !== "-q");
+if (unknown !== undefined) usage(`unknown argument \`${unknown}\``);
+const quiet = args.length > 0;
 
 const src = process.env.XEN_SRC;
 if (!src) usage("XEN_SRC is not set: the boot tests build Xen from a Xen source tree");
@@ -54,8 +61,12 @@ if (missing.length) {
 
 // the CLI bundle: the comparison also runs `xenpriv cmdline --dt` on each booted device tree
 if (spawnSync(process.execPath, ["scripts/build.mjs"], { stdio: "inherit" }).status !== 0) process.exit(1);
-const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/boot-oracle.ts"], {
-  stdio: "inherit",
-  env: { ...process.env, XEN_SRC: root },
-});
+const r = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "scripts/boot-oracle.ts", ...(quiet ? ["--quiet"] : [])],
+  {
+    stdio: "inherit",
+    env: { ...process.env, XEN_SRC: root },
+  },
+);
 process.exit(r.status ?? 1);

@@ -56,6 +56,8 @@ export function program(emit: Emit = () => {}, only?: string): Command {
       "Who may do what on a Xen system, and why: the XSM default policy and its variants, from files",
     )
     .version("0.1.0")
+    // read by the commands whose work is long (optsWithGlobals): extract, report
+    .option("-q, --quiet", "no progress line on stderr (shown only when stderr is a terminal)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

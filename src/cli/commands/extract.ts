@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import type { Emit } from "../command.js";
+import type { ExtractCliOptions } from "../outputs/extract.js";
 
 /** `xenpriv extract`: its arguments and options; its action returns what it found to `emit`. */
 export function registerExtract(p: Command, _emit: Emit): void {
@@ -17,10 +18,7 @@ export function registerExtract(p: Command, _emit: Emit): void {
       "keep parsed files here for the next extraction; default: $XDG_CACHE_HOME/xenpriv or ~/.cache/xenpriv",
     )
     .addOption(new Option("--no-cache", "parse every file, keep nothing").conflicts("cacheDir"))
-    .action(
-      async (
-        tree: string,
-        o: { output?: string; xenVersion?: string; commit?: string; cacheDir?: string; cache: boolean },
-      ) => (await import("../outputs/extract.js")).extractCommand(tree, o),
+    .action(async (tree: string, _o: unknown, cmd: Command) =>
+      (await import("../outputs/extract.js")).extractCommand(tree, cmd.optsWithGlobals<ExtractCliOptions>()),
     );
 }

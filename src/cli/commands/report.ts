@@ -33,7 +33,10 @@ export function registerReport(p: Command, emit: Emit): void {
       "where the report links each Xen path:line: a URL with {path}, {line} and {commit} (the catalogue's); default: xenbits' gitweb",
     )
     .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
-    .action(async (o: ReportOptions & { format: CommonOptions["format"] }) =>
-      emit((await import("../outputs/report.js")).reportCommand(o), o.format),
+    .action(async (o: { format: CommonOptions["format"] }, cmd: Command) =>
+      emit(
+        (await import("../outputs/report.js")).reportCommand(cmd.optsWithGlobals<ReportOptions>()),
+        o.format,
+      ),
     );
 }

@@ -6,6 +6,7 @@ import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
+import { progress } from "../progress.js";
 import { writeWhole } from "../write-whole.js";
 
 export interface ExtractCliOptions {
@@ -17,6 +18,8 @@ export interface ExtractCliOptions {
   readonly cacheDir?: string;
   /** false with `--no-cache` */
   readonly cache?: boolean;
+  /** the global `--quiet`: no progress line, no summary */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -47,16 +50,6 @@ export function cacheDirOf(o: ExtractCliOptions): string | undefined {
   }
 }
 
-/** A progress line on a terminal, nothing in a pipe. */
-function progressReporter(): ((stage: string, done?: number, total?: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (stage, done, total) => {
-    // only the files that can matter are parsed: the count stops short of the files read
-    const n = total ? ` ${done} of ${total} files` : "";
-    process.stderr.write(`\r\x1b[Kextract: ${stage}${n}`);
-  };
-}
-
 export function summary(c: Catalogue): string {
   const x = c.extraction;
   return [
@@ -71,7 +64,7 @@ export function summary(c: Catalogue): string {
 
 /** `xenpriv extract <tree>`: the tree's catalogue as JSON, written whole or not at all. */
 export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
-  const progress = progressReporter();
+  const line = progress("extract", { quiet: o.quiet });
   const meta = {
     ...treeMeta(tree, { ...(o.commit !== undefined && { commit: o.commit }) }),
     ...(o.xenVersion && { xen: o.xenVersion }),
@@ -81,11 +74,15 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
     const cacheDir = cacheDirOf(o);
     catalogue = await extractCatalogue(tree, {
       meta,
-      ...(progress && { progress }),
+      ...(line.shown && {
+        // only the files that can matter are parsed: the count stops short of the files read
+        progress: (stage: string, done?: number, total?: number) =>
+          line.stage(total ? `${stage} ${done} of ${total} files` : stage),
+      }),
       ...(cacheDir !== undefined && { cacheDir }),
     });
   } finally {
-    if (progress) process.stderr.write("\r\x1b[K");
+    line.clear();
   }
   const text = `${JSON.stringify(catalogue, null, 1)}\n`;
   if (!o.output) {
@@ -93,5 +90,5 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
     return;
   }
   writeWhole(o.output, text);
-  process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
+  if (!o.quiet) process.stderr.write(`${summary(catalogue)}\nwrote ${o.output}\n`);
 }

@@ -18,6 +18,7 @@ import { SOURCE_URL_FIELDS, XEN_SOURCE_URL } from "../../report/xen-source-link.
 import type { CommonOptions } from "../context.js";
 import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
+import { type Progress, progress } from "../progress.js";
 import { writeWhole } from "../write-whole.js";
 
 export interface ReportOptions extends Omit<CommonOptions, "format"> {
@@ -30,6 +31,8 @@ export interface ReportOptions extends Omit<CommonOptions, "format"> {
   readonly safeList: SafeListId;
   /** the URL template of Xen's source lines (`{path}`, `{line}`, `{commit}`) */
   readonly xenSourceUrl?: string;
+  /** the global `--quiet`: no progress line */
+  readonly quiet?: boolean;
 }
 
 /** The bundled page app (scripts/build.mjs writes it beside the CLI). */
@@ -111,10 +114,23 @@ export function reportCommand(o: ReportOptions): Output {
         `a template such as \`${XEN_SOURCE_URL}\``,
       ),
     );
+  // on a terminal, the stage the work is at: a large system takes seconds
+  const line = progress("report", { quiet: o.quiet });
+  try {
+    return report(o, line);
+  } finally {
+    line.clear();
+  }
+}
+
+function report(o: ReportOptions, line: Progress): Output {
+  line.stage("model");
   const [model, vs] = loadModels(o, o.vs ? [o.policy, o.vs] : [o.policy]) as [Model, Model?];
   const secureBoot = o.secureBoot === true || model.system.build.secureBoot === true;
   const lockdown = o.cmdline === undefined ? undefined : lockdownOf(o.cmdline, model, o, secureBoot);
+  line.stage(`matrix: ${model.system.domains.length} domains x ${model.ops.length} operations`);
   const index = new DecisionIndex(model);
+  line.stage("findings");
   const findings = runLint({ system: model.system, model, index, secureBoot });
   const sources = findingSources(findings);
   // each file split once, not once per finding
@@ -123,6 +139,7 @@ export function reportCommand(o: ReportOptions): Output {
     if (!split.has(file)) split.set(file, sources.get(file)?.split("\n"));
     return split.get(file);
   };
+  line.stage("page");
   const data = buildReportData(model, {
     title: `xenpriv report: ${model.system.source}`,
     ...(vs && { vs }),
@@ -132,6 +149,7 @@ export function reportCommand(o: ReportOptions): Output {
     ...(o.xenSourceUrl !== undefined && { sourceUrl: o.xenSourceUrl }),
   });
   const html = renderHtmlReport(data, appBundle());
+  line.stage(`writing ${o.output}`);
   writeWhole(o.output, html);
   return {
     kind: "report",
