@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { loadCataloguePath } from "../catalog/load-catalogue.js";
 import type { Catalogue } from "../catalog/schema.js";
 import { InputError } from "../core/errors.js";
-import { resolvePolicy, treePolicy } from "./tree-policy.js";
+import { resolveBuiltinPolicy, treePolicy } from "./tree-policy.js";
 
 const shipped = () =>
   loadCataloguePath(fileURLToPath(new URL("../../catalogues/extracted/xen-4.22.0.json", import.meta.url)));
@@ -44,14 +44,14 @@ describe("treePolicy", () => {
   });
 });
 
-describe("resolvePolicy", () => {
+describe("resolveBuiltinPolicy", () => {
   test("one name resolution for every policy: modules, `tree`, `dummy` as the tree's own, unknown kinds", () => {
     const extracted = shipped();
-    assert.equal(resolvePolicy(extracted, "tree").name, "tree");
-    assert.equal(resolvePolicy(extracted, "dummy").name, "tree");
-    assert.equal(resolvePolicy(extracted, "silo").name, "silo");
+    assert.equal(resolveBuiltinPolicy(extracted, "tree").name, "tree");
+    assert.equal(resolveBuiltinPolicy(extracted, "dummy").name, "tree");
+    assert.equal(resolveBuiltinPolicy(extracted, "silo").name, "silo");
     assert.throws(
-      () => resolvePolicy(extracted, "nokind:file"),
+      () => resolveBuiltinPolicy(extracted, "nokind:file"),
       (e) => e instanceof InputError && e.diagnostics[0]?.code === "policy/unknown",
     );
   });
