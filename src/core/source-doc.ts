@@ -203,18 +203,7 @@ export function parseJsonSource(
     return parseSource(text, file, prefix);
   }
   if (valueTooDeep(value)) return parseSource(text, file, prefix);
-  let positioned: SourceDoc | undefined;
-  return {
-    doc: {
-      file,
-      value,
-      spanOf: (p, key) => {
-        positioned ??= parseSource(text, file, prefix).doc;
-        return positioned ? positioned.spanOf(p, key) : { file, line: 1, column: 1 };
-      },
-    },
-    diagnostics: [],
-  };
+  return { doc: positionedLater(value, text, file, prefix), diagnostics: [] };
 }
 
 /**
@@ -232,16 +221,18 @@ export function parseSourceFast(
   if (tooLarge) return { diagnostics: [tooLarge] };
   const value = fastYaml(text);
   if (value === undefined) return parseSource(text, file, prefix);
+  return { doc: positionedLater(value, text, file, prefix), diagnostics: [] };
+}
+
+/** A document read without positions: the full reader finds them when a diagnostic first asks. */
+function positionedLater(value: unknown, text: string, file: string, prefix: string): SourceDoc {
   let positioned: SourceDoc | undefined;
   return {
-    doc: {
-      file,
-      value,
-      spanOf: (p, key) => {
-        positioned ??= parseSource(text, file, prefix).doc;
-        return positioned ? positioned.spanOf(p, key) : { file, line: 1, column: 1 };
-      },
+    file,
+    value,
+    spanOf: (p, key) => {
+      positioned ??= parseSource(text, file, prefix).doc;
+      return positioned ? positioned.spanOf(p, key) : { file, line: 1, column: 1 };
     },
-    diagnostics: [],
   };
 }
