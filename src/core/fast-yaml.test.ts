@@ -52,6 +52,9 @@ test("fastYaml: what it cannot read the same way, it leaves to the full reader",
     "a: [1,\n  2]\n",
     " a: 1\n",
     "a: True\n",
+    "__proto__: {b: 1}\n",
+    "a: {__proto__: [1]}\n",
+    "a:\n  __proto__:\n    b: 1\n",
   ])
     assert.equal(fastYaml(text), undefined, JSON.stringify(text));
 });
@@ -130,4 +133,10 @@ test("fastYaml leaves collections nested past the limit to the full reader, whic
   const deep = Array.from({ length: 150 }, (_, d) => `${" ".repeat(d)}k${d}:`).join("\n");
   assert.equal(fastYaml(`${deep} 1\n`), undefined);
   assert.deepEqual(fastYaml("a:\n b:\n  c: 1\n"), { a: { b: { c: 1 } } });
+});
+
+test("fastYaml reads a flow sequence of 100,000 names on one line, each in its place", () => {
+  const names = Array.from({ length: 100_000 }, (_, i) => `hvm${i}`);
+  const value = fastYaml(`ops: [${names.join(", ")}]\n`) as { ops: string[] };
+  assert.deepEqual(value.ops, names);
 });

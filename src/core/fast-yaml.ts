@@ -7,14 +7,15 @@ import { LIMITS } from "./limits.js";
  * sequences, flow mappings and sequences on one line, comments, and plain scalars that mean the same
  * under YAML 1.2's core schema however they are read: names (`hvm12`, `CONFIG_KEXEC`, `4.22.0`),
  * decimal integers without a leading zero, `true` and `false`. Anything else (quotes, anchors,
- * aliases, tags, tabs, multi-line scalars, duplicate keys, `null`, floats) is outside it.
+ * aliases, tags, tabs, multi-line scalars, duplicate keys, `null`, floats, a `__proto__` key, which an
+ * assignment would take for the object's prototype) is outside it.
  */
 export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
   const lines: { indent: number; text: string }[] = [];
   for (const raw of text.split("\n")) {
     if (/[\t\r"'&*!|>%@`]/.test(raw)) return undefined;
     const hash = raw.indexOf("#");
-    if (hash >= 0 && hash > 0 && raw[hash - 1] !== " ") return undefined;
+    if (hash > 0 && raw[hash - 1] !== " ") return undefined;
     const line = (hash >= 0 ? raw.slice(0, hash) : raw).trimEnd();
     if (line === "") continue;
     const indent = line.length - line.trimStart().length;
@@ -25,6 +26,7 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
   if (lines.length === 0 || (lines[0] as { indent: number }).indent !== 0) return undefined;
   let i = 0;
   const NO = Symbol("outside the subset");
+  const isKey = (k: unknown): k is string => typeof k === "string" && k !== "__proto__";
   type Value = unknown;
 
   function scalar(s: string): Value | typeof NO {
@@ -47,8 +49,11 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
     const ws = () => {
       while (s[p] === " ") p++;
     };
+    // sticky: matched in place at `p`, with no copy of the rest of the line per token
+    const TOKEN = /[^,{}[\]:\s]+/y;
     const token = () => {
-      const m = /^[^,{}[\]:\s]+/.exec(s.slice(p));
+      TOKEN.lastIndex = p;
+      const m = TOKEN.exec(s);
       if (!m) return NO;
       p += m[0].length;
       return scalar(m[0]);
@@ -95,7 +100,7 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
       }
       for (;;) {
         const k = token();
-        if (typeof k !== "string" || Object.hasOwn(out, k) || s[p] !== ":" || s[p + 1] !== " ") return NO;
+        if (!isKey(k) || Object.hasOwn(out, k) || s[p] !== ":" || s[p + 1] !== " ") return NO;
         p += 2;
         ws();
         const v = s[p] === "{" || s[p] === "[" ? flow() : token();
@@ -119,7 +124,7 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
   /** `key: rest` or `key:`, with a key of the subset. */
   function pair(s: string): [string, string] | undefined {
     const m = /^([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?$/.exec(s);
-    if (!m || scalar(m[1] as string) !== m[1]) return undefined;
+    if (!m || !isKey(m[1]) || scalar(m[1]) !== m[1]) return undefined;
     return [m[1] as string, (m[2] ?? "").trim()];
   }
 
