@@ -219,7 +219,7 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = (
     ["query/unknown-domain", E, "a domain the system does not have"],
     ["query/unknown-operation", E, "an operation the catalogue does not have"],
     ["report/no-app", E, "the report's app is not built"],
-    ["report/source-url", E, "a --xen-source-url template that names no {path}, {line} or {commit}"],
+    ["report/source-url", E, "a --xen-source-url template without {path} or without {line}"],
     ["runtime/boot-negation", W, "a `no-` word that only the boot parser understands"],
     ["runtime/crash", E, "a write that crashes xl"],
     ["runtime/extra-arguments", W, "words xl set-parameters does not read"],
