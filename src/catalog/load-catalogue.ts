@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { type Diagnostic, error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
 import { readInput } from "../core/read-input.js";
 import { parseJsonSource, type SourceDoc } from "../core/source-doc.js";
 import { didYouMean } from "../core/suggest.js";
+import { catalogueDigest, readSnapshot, snapshotPath } from "./catalogue-snapshot.js";
 import { checkCatalogue } from "./check-catalogue.js";
 import { type Catalogue, CatalogueSchema } from "./schema.js";
 
@@ -33,24 +34,40 @@ export function extractedCataloguePath(version: string): string | null {
   return /^[\w.-]+$/.test(version) && existsSync(path) ? path : null;
 }
 
-function read(path: string): SourceDoc {
-  const text = readInput(path, { code: "catalogue/unreadable" }).toString("utf8");
-  const { doc, diagnostics } = parseJsonSource(text, path, "catalogue");
+function parse(path: string, bytes: Buffer): SourceDoc {
+  const { doc, diagnostics } = parseJsonSource(bytes.toString("utf8"), path, "catalogue");
   if (!doc) throw new InputError(diagnostics);
   return doc;
 }
 
-/**
- * Loads a catalogue from a file, or from a directory of part files that are merged
- * (`meta.json`, `hooks.json`, `lookups.json`, `ops-*.json`), and validates it.
- */
-export function loadCataloguePath(path: string): Catalogue {
-  const parts = statSync(path, { throwIfNoEntry: false })?.isDirectory()
+/** The files of a catalogue, read: the file itself, or a directory's `.json` parts in name order. */
+export function catalogueParts(path: string): { file: string; name: string; bytes: Buffer }[] {
+  const files = statSync(path, { throwIfNoEntry: false })?.isDirectory()
     ? readdirSync(path)
         .filter((n) => n.endsWith(".json"))
         .sort()
-        .map((n) => read(join(path, n)))
-    : [read(path)];
+        .map((n) => join(path, n))
+    : [path];
+  return files.map((file) => ({
+    file,
+    name: basename(file),
+    bytes: readInput(file, { code: "catalogue/unreadable" }),
+  }));
+}
+
+/**
+ * Loads a catalogue from a file, or from a directory of part files that are merged
+ * (`meta.json`, `hooks.json`, `lookups.json`, `ops-*.json`), and validates it. A shipped catalogue
+ * whose parts are those its build-time snapshot was made from is that snapshot, validated then
+ * (catalogue-snapshot.ts); `snapshot: false` validates the parts whatever.
+ */
+export function loadCataloguePath(path: string, o: { snapshot?: boolean } = {}): Catalogue {
+  const read = catalogueParts(path);
+  if (o.snapshot !== false) {
+    const snapshot = readSnapshot(snapshotPath(path), catalogueDigest(read));
+    if (snapshot) return snapshot;
+  }
+  const parts = read.map((r) => parse(r.file, r.bytes));
   const merged: Record<string, unknown> = { operations: [], hooks: [], lookups: [] };
   const origin: { doc: SourceDoc; key: string; index: number }[] = [];
   for (const doc of parts) {

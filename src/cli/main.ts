@@ -104,5 +104,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 const invoked = process.argv[1] ?? "";
 if (/xenpriv(\.js)?$|cli[/\\]main\.ts$/.test(invoked)) {
-  process.exitCode = await main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((c) => {
+    process.exitCode = c;
+  });
 }
