@@ -6,25 +6,49 @@ import { MAX_ALIGNED_WIDTH } from "./tabular.js";
 export const matrixTitle = (m: Matrix): string =>
   `decision matrix under ${m.policy}: ${m.ops.length} operations x ${m.domains.length} domains (self = on itself, tgt = its device-model target, all/some = all/some other domains, xen/io = dom_xen/dom_io, yes = allowed, - = never)`;
 
-/** Each cell's label as an index into `labels`, operation-major, computed a domain at a time. */
+/** Stands for a row's domain name in its text: no name, operation or witness holds a NUL. */
+const DOMAIN_MARKER = "\u0000domain\u0000";
+
+/** At most this many rows are remembered by key: a system of as many classes as domains never hits. */
+const ROW_CACHE = 256;
+
+/** `f(s)` for each domain index, computed once per row key (`Matrix.rowKey`). */
+function byRowKey<T>(m: Matrix, f: (s: number) => T): (s: number) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    const key = m.rowKey(s);
+    let v = cache.get(key);
+    if (v === undefined) {
+      if (cache.size >= ROW_CACHE) cache.clear();
+      v = f(s);
+      cache.set(key, v);
+    }
+    return v;
+  };
+}
+
+/** Each cell's label as an index into `labels`, operation-major, computed once per row key. */
 function labelled(m: Matrix): { labels: string[]; cells: Uint16Array } {
   const labels: string[] = [];
   const ids = new Map<string, number>();
   const nOps = m.ops.length;
-  const cells = new Uint16Array(nOps * m.domains.length);
-  let s = 0;
-  for (const row of m.rows()) {
-    for (let o = 0; o < nOps; o++) {
-      const label = cellLabel(row[o] as NonNullable<(typeof row)[number]>);
+  const n = m.domains.length;
+  const cells = new Uint16Array(nOps * n);
+  const rowIds = byRowKey(m, (s) =>
+    m.cellsOf(s).map((cell) => {
+      const label = cellLabel(cell);
       let id = ids.get(label);
       if (id === undefined) {
         id = labels.length;
         ids.set(label, id);
         labels.push(label);
       }
-      cells[o * m.domains.length + s] = id;
-    }
-    s++;
+      return id;
+    }),
+  );
+  for (let s = 0; s < n; s++) {
+    const row = rowIds(s);
+    for (let o = 0; o < nOps; o++) cells[o * n + s] = row[o] as number;
   }
   return { labels, cells };
 }
@@ -65,25 +89,18 @@ export function* matrixChunks(m: Matrix, format: "table" | "json" | "md" | "csv"
     }
     yield head.slice(0, head.length - "[]\n}".length);
     yield "[\n    ";
-    // NOTE: rows stringified 64 at a time inside a `cells` key come out at their final indentation:
-    // re-indenting each row's text with a regular expression cost 7 times as much
+    // NOTE: a row stringified inside a `cells` key comes out at its final indentation (re-indenting
+    // its text with a regular expression cost 7 times as much); it is made once per row key, its
+    // domain a marker that each domain's row replaces with its name
     const open = '{\n  "cells": [\n    ';
     const close = "\n  ]\n}";
-    let batch: Cell[][] = [];
-    let first = true;
-    const flush = () => {
-      const text = JSON.stringify({ cells: batch }, null, 2);
-      const body = text.slice(open.length, text.length - close.length);
-      batch = [];
-      const out = first ? body : `,\n    ${body}`;
-      first = false;
-      return out;
-    };
-    for (const row of m.rows()) {
-      batch.push(row);
-      if (batch.length === 64) yield flush();
-    }
-    if (batch.length) yield flush();
+    const parts = byRowKey(m, (s) => {
+      const cells = m.cellsOf(s).map((c) => ({ ...c, domain: DOMAIN_MARKER }));
+      const text = JSON.stringify({ cells: [cells] }, null, 2);
+      return text.slice(open.length, text.length - close.length).split(JSON.stringify(DOMAIN_MARKER));
+    });
+    for (let s = 0; s < m.domains.length; s++)
+      yield `${s === 0 ? "" : ",\n    "}${parts(s).join(JSON.stringify(m.domains[s]))}`;
     yield "\n  ]\n}";
     return;
   }
