@@ -15,7 +15,8 @@ const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
 
 function version(tool, arg) {
   const r = spawnSync(tool, [arg], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.split("\n")[0].trim() : undefined;
+  // some tools (Graphviz's `dot -V`) print their version on stderr
+  return r.status === 0 ? (r.stdout || r.stderr).split("\n")[0].trim() : undefined;
 }
 
 function run(command, args, cwd) {
@@ -69,6 +70,9 @@ ensureTool(
   "Fedora: sudo dnf install qemu-system-aarch64    macOS: brew install qemu",
 );
 process.stderr.write(`test-setup: ${version("qemu-system-aarch64", "--version")}\n`);
+// `-f dot` output is checked by Graphviz itself
+ensureTool("dot", "-V", "graphviz", "Fedora: sudo dnf install graphviz    macOS: brew install graphviz");
+process.stderr.write(`test-setup: ${version("dot", "-V")}\n`);
 // the HTML report is tested in a real browser (test/support/chromium.ts launches it)
 const CHROMIUM = process.env.XENPRIV_CHROMIUM ?? "chromium";
 ensureTool(CHROMIUM, "--version", "chromium", "elsewhere: XENPRIV_CHROMIUM=<path to a Chromium> npm test");

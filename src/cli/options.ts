@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { FORMATS } from "./formats.js";
+import { type Format, TABLE_FORMATS } from "./formats.js";
 
 /** `--kconfig`, as the query commands describe it. */
 export const KCONFIG = [
@@ -11,7 +11,7 @@ export const KCONFIG = [
 export const collect = (v: string, prev: string[]) => [...prev, ...v.split(",").filter(Boolean)];
 
 /** The options every query command takes: the system, the hyperlaunch design, the build, the policy, the catalogue, the format. */
-export function common(cmd: Command, withPolicy = true): Command {
+export function common(cmd: Command, withPolicy = true, formats: readonly Format[] = TABLE_FORMATS): Command {
   cmd.option(
     "-s, --system <file>",
     "system description: YAML or JSON, or an Arm device tree (.dts, .dtb); default: the built-in seed scenario",
@@ -31,5 +31,5 @@ export function common(cmd: Command, withPolicy = true): Command {
       "--xen <version>",
       "catalogue: a shipped Xen version or a catalogue path; default: the system's `xen`",
     )
-    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"));
+    .addOption(new Option("-f, --format <format>", "output format").choices(formats).default("table"));
 }

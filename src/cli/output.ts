@@ -1,3 +1,4 @@
+import type { Graph } from "../report/render-dot.js";
 import type { Tabular } from "../report/tabular.js";
 import type { Format } from "./formats.js";
 import { REPORTERS } from "./reporters/reporters.js";
@@ -9,6 +10,8 @@ export interface Output {
   readonly table?: Tabular;
   readonly text?: string;
   readonly markdown?: string;
+  /** who may act on whom, for `-f dot` */
+  readonly graph?: Graph;
   /** 0 by default; main() makes it the process's exit code */
   readonly exitCode?: number;
   /**

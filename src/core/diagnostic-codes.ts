@@ -56,6 +56,11 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = (
     ["cli/bad-require", E, "an `sbat check --require` that is not component,generation"],
     ["cli/diff-needs-side", E, "diff without `--policy A --vs B` or `--xen A --vs B`"],
     ["cli/too-many-arguments", E, "more arguments than xenpriv takes"],
+    [
+      "cli/format-unsupported",
+      E,
+      "an output asked for in a format its command does not offer (a library caller; the CLI lists each command's formats)",
+    ],
     ["cmdline/dom0-separator-first", N, "a `--` at the very start does not split off dom0's options"],
     ["cmdline/dt-bootargs-unused", N, "/chosen/bootargs that Xen does not read as its own"],
     ["cmdline/efi-chain", N, "xen.cfg chains to another configuration file"],

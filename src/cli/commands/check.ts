@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { type Emit, models } from "../command.js";
 import type { CommonOptions } from "../context.js";
+import { GRAPH_FORMATS } from "../formats.js";
 import { collect, common } from "../options.js";
 
 /** `xenpriv check`: its arguments and options; its action returns what it found to `emit`. */
@@ -11,6 +12,8 @@ export function registerCheck(p: Command, emit: Emit): void {
       .argument("<src>", "calling domain (name or domid)")
       .argument("<op>", "operation, e.g. domctl/pausedomain")
       .argument("[target]", "target domain"),
+    true,
+    GRAPH_FORMATS,
   )
     .description(
       "may <src> perform <op> on [target]? prints the decision and every check behind it; exit 0 allowed, 1 denied",

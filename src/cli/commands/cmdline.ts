@@ -6,6 +6,7 @@ import { SAFE_LIST_IDS } from "../../cmdline/safe-lists.js";
 import { shippedOptionVersions } from "../../cmdline/shipped-option-versions.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
+import { TEXT_FORMATS } from "../formats.js";
 import { KCONFIG } from "../options.js";
 
 /** `xenpriv cmdline`: its arguments and options; its action returns what it found to `emit`. */
@@ -81,9 +82,7 @@ export function registerCmdline(p: Command, emit: Emit): void {
       `an option catalogue: ${shippedOptionVersions().join(", ")} or a path`,
       "4.22.0",
     )
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table"),
-    )
+    .addOption(new Option("-f, --format <format>", "output format").choices(TEXT_FORMATS).default("table"))
     .action(
       async (
         line: string[],

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { type Emit, models } from "../command.js";
 import type { CommonOptions } from "../context.js";
+import { MATRIX_FORMATS } from "../formats.js";
 import { collect, common } from "../options.js";
 
 /** `xenpriv matrix`: its arguments and options; its action returns what it found to `emit`. */
 export function registerMatrix(p: Command, emit: Emit): void {
-  common(p.command("matrix"))
+  common(p.command("matrix"), true, MATRIX_FORMATS)
     .description("domains x operations, targets summarised by relation")
     .option("--hypercall <names>", "only these hypercalls (comma-separated, repeatable)", collect, [])
     .action(async (o: CommonOptions & { hypercall: string[] }) => {

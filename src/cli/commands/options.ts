@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { shippedOptionVersions } from "../../cmdline/shipped-option-versions.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
-import { FORMATS } from "../formats.js";
+import { TABLE_FORMATS } from "../formats.js";
 import type { OptionsListOptions } from "../outputs/options.js";
 
 /** `xenpriv options list|extract`: its arguments and options; its action returns what it found to `emit`. */
@@ -27,7 +27,7 @@ export function registerOptions(p: Command, emit: Emit): void {
         "arm32",
       ]),
     )
-    .addOption(new Option("-f, --format <format>", "output format").choices(FORMATS).default("table"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(TABLE_FORMATS).default("table"))
     .action(async (o: OptionsListOptions & { format: CommonOptions["format"] }) =>
       emit((await import("../outputs/options.js")).optionsCommand(o), o.format),
     );

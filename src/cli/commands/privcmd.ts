@@ -4,7 +4,7 @@ import type { ClassifyOptions } from "../../privcmd/privcmd-classify.js";
 import type { EmuOptions } from "../../privcmd/privcmd-emu.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
-import { EXPORT_FORMATS } from "../formats.js";
+import { EXPORT_FORMATS, TEXT_FORMATS } from "../formats.js";
 import { collect, KCONFIG } from "../options.js";
 import type { ExportOptions } from "../outputs/privcmd.js";
 
@@ -16,7 +16,7 @@ export function registerPrivcmd(p: Command, emit: Emit): void {
       "dom0 userspace hypercalls through Linux privcmd: their classification, and filter profiles emulated",
     );
   const privcmdFormat = () =>
-    new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table");
+    new Option("-f, --format <format>", "output format").choices(TEXT_FORMATS).default("table");
   privcmd
     .command("classify")
     .description(

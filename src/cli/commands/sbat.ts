@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import type { SbatCheckOptions } from "../../sbat/sbat-image-check.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
+import { TEXT_FORMATS } from "../formats.js";
 import { collect } from "../options.js";
 import type { SbatGenerateOptions } from "../outputs/sbat.js";
 
@@ -13,7 +14,7 @@ Exit codes: 0 the image passes; 1 shim would not load it: revoked by the level, 
 named by its first bad record and the rule it breaks); 2 only for a file that is not a readable PE
 image, a level that cannot be read, or bad usage. \`sbat show\` exits 0 for every readable image.`;
   const sbatFormat = () =>
-    new Option("-f, --format <format>", "output format").choices(["table", "json", "md"]).default("table");
+    new Option("-f, --format <format>", "output format").choices(TEXT_FORMATS).default("table");
   const sbat = p
     .command("sbat")
     .description(

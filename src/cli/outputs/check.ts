@@ -9,6 +9,21 @@ export function checkOutput(d: CheckResult): Output {
     json: d,
     text: renderDecision(d),
     markdown: renderDecisionMarkdown(d),
+    graph: {
+      name: `${d.src} ${d.op}`,
+      nodes:
+        d.target === null
+          ? [{ id: d.src }, { id: d.op, shape: "box" }]
+          : [...new Set([d.src, d.target])].map((id) => ({ id })),
+      edges: [
+        {
+          from: d.src,
+          to: d.target ?? d.op,
+          label: `${d.target === null ? "" : `${d.op}: `}${d.decision}${d.error ? ` (${d.error})` : ""}`,
+          ...(d.decision === "allow" && d.conditions.length > 0 && { dashed: true }),
+        },
+      ],
+    },
     exitCode: d.decision === "allow" ? 0 : 1,
   };
 }

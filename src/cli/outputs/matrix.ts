@@ -1,5 +1,6 @@
 import type { Matrix } from "../../query/matrix.js";
 import { matrixChunks } from "../../report/matrix-chunks.js";
+import { unsupportedFormat } from "../formats.js";
 import type { Output } from "../output.js";
 
 /** `xenpriv matrix`: domains x operations, targets summarised by relation, streamed in every format. */
@@ -7,6 +8,7 @@ export function matrixOutput(m: Matrix): Output {
   return {
     kind: "matrix",
     json: { policy: m.policy, domains: m.domains, ops: m.ops.map((o) => o.id) },
-    chunks: (format) => matrixChunks(m, format),
+    chunks: (format) =>
+      format === "html" || format === "dot" ? unsupportedFormat("matrix", format) : matrixChunks(m, format),
   };
 }
