@@ -1,4 +1,4 @@
-import { type Cell, cellLabel } from "../query/cells.js";
+import { cellLabel } from "../query/cells.js";
 import type { Matrix } from "../query/matrix.js";
 import { MAX_ALIGNED_WIDTH } from "./tabular.js";
 

@@ -1,6 +1,6 @@
 import type { Tabular } from "./tabular.js";
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
 
 /**
@@ -14,21 +14,21 @@ export function renderHtmlPage(title: string, text: string | undefined, table: T
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escape(title)}</title>`,
+    `<title>${escapeHtml(title)}</title>`,
     "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b;background:#fff}pre{white-space:pre-wrap}table{border-collapse:collapse}th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#eee}@media (prefers-color-scheme:dark){body{color:#eee;background:#161616}th{background:#333}}</style>",
     "</head>",
     "<body>",
-    `<h1>${escape(title)}</h1>`,
+    `<h1>${escapeHtml(title)}</h1>`,
   ];
-  if (text) parts.push(`<pre>${escape(text)}</pre>`);
+  if (text) parts.push(`<pre>${escapeHtml(text)}</pre>`);
   if (table) {
     parts.push(
       "<table>",
-      `<thead><tr>${table.columns.map((c) => `<th scope="col">${escape(c)}</th>`).join("")}</tr></thead>`,
+      `<thead><tr>${table.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}</tr></thead>`,
       "<tbody>",
     );
     for (const row of table.rows)
-      parts.push(`<tr>${row.map((v) => `<td>${escape(String(v))}</td>`).join("")}</tr>`);
+      parts.push(`<tr>${row.map((v) => `<td>${escapeHtml(String(v))}</td>`).join("")}</tr>`);
     parts.push("</tbody>", "</table>");
   }
   parts.push("</body>", "</html>");
