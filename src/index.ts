@@ -126,6 +126,7 @@ export { type WhatCan, whatCan } from "./query/what-can.js";
 export { type WhoCan, type WhoCanAll, type WhoCanOn, whoCan } from "./query/who-can.js";
 export { renderHtmlReport } from "./report/html-report.js";
 export { buildReportData, type ReportData } from "./report/report-data.js";
+export { type Report, type ReportOptions, reportOf } from "./report/report-of.js";
 export { type ApplySbatPolicyResult, applySbatPolicy } from "./sbat/apply-sbat-policy.js";
 export { type CheckSbatOptions, checkSbat, type SbatCheck } from "./sbat/check-sbat.js";
 export { type GenerateSbatOptions, generateSbat } from "./sbat/generate-sbat.js";

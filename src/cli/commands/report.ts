@@ -4,7 +4,7 @@ import { SAFE_LIST_IDS } from "../../cmdline/safe-lists.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
 import { common } from "../options.js";
-import type { ReportOptions } from "../outputs/report.js";
+import type { ReportCliOptions } from "../outputs/report.js";
 
 /** `xenpriv report`: its arguments and options; its action returns what it found to `emit`. */
 export function registerReport(p: Command, emit: Emit): void {
@@ -35,7 +35,7 @@ export function registerReport(p: Command, emit: Emit): void {
     .requiredOption("-o, --output <file>", "the HTML file to write (whole or not at all)")
     .action(async (o: { format: CommonOptions["format"] }, cmd: Command) =>
       emit(
-        (await import("../outputs/report.js")).reportCommand(cmd.optsWithGlobals<ReportOptions>()),
+        (await import("../outputs/report.js")).reportCommand(cmd.optsWithGlobals<ReportCliOptions>()),
         o.format,
       ),
     );

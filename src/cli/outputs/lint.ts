@@ -5,11 +5,11 @@ import type { Severity } from "../../core/diagnostic.js";
 import { error } from "../../core/diagnostic.js";
 import { InputError } from "../../core/errors.js";
 import { packageRoot } from "../../core/package-root.js";
+import { findingSources } from "../../lint/finding-sources.js";
 import { type LintOptions, lintSystem } from "../../lint/lint-system.js";
 import { RULES } from "../../lint/rules.js";
 import { renderFindings } from "../../report/render-findings.js";
 import { renderSarif } from "../../report/render-sarif.js";
-import { findingSources } from "../finding-sources.js";
 import type { FAIL_ON, LINT_FORMATS } from "../formats.js";
 
 export interface LintCliOptions extends LintOptions {

@@ -1,5 +1,5 @@
 import { readRegularFile } from "../core/read-regular-file.js";
-import type { Finding } from "../lint/rule.js";
+import type { Finding } from "./rule.js";
 
 /** The text of each file a finding points into, for code frames; a file that cannot be read has no frame. */
 export function findingSources(findings: readonly Finding[]): Map<string, string> {
