@@ -129,7 +129,8 @@ const board = qemuDtb("gic-version=3,virtualization=on", ARM64_SMP);
 
 // ---- §4: the command line on arm64
 const lines = [...HAND_WRITTEN_LINES, ...randomArmLines(catalogue, SEED, RANDOM_LINES)];
-// XENPRIV_BOOT_ONLY=cmdline|decisions|verdicts: that oracle alone (the others' records are left as they are)
+// XENPRIV_BOOT_ONLY=cmdline|decisions|verdicts|x86: that oracle alone (x86: the command line on x86_64),
+// the others' records are left as they are
 const only = process.env.XENPRIV_BOOT_ONLY;
 const runs = (oracle: "cmdline" | "decisions" | "verdicts" | "x86") => only === undefined || only === oracle;
 const seen = new Map<number, string[]>();
@@ -303,17 +304,19 @@ const decisions: DecisionRecord = {
   calls: KERNEL_CALLS.map((c) => c.op),
   boots: decisionBoots,
 };
-if (runs("decisions")) writeRecord(recordPath(run.xen, "decisions-arm64.json"), decisions);
 const bad = cells.filter((c) => !c.agree);
-say("");
-say(`oracle: hypercall decisions (arm64), recorded in ${recordPath(run.xen, "decisions-arm64.json")}`);
-say(
-  `  ${decisionBoots.length} boots, ${cells.length} cells (caller, operation, target, XSM module), ${cells.length - bad.length} agree (${((100 * (cells.length - bad.length)) / Math.max(1, cells.length)).toFixed(1)} %), ${bad.length} disagreement(s)`,
-);
-for (const c of bad)
+if (runs("decisions")) {
+  writeRecord(recordPath(run.xen, "decisions-arm64.json"), decisions);
+  say("");
+  say(`oracle: hypercall decisions (arm64), recorded in ${recordPath(run.xen, "decisions-arm64.json")}`);
   say(
-    `  disagreement: xsm=${c.policy} ${c.src} ${c.op} ${c.target ?? ""}: xen ${c.xen}, model ${c.model}\n    ${c.explanation}`,
+    `  ${decisionBoots.length} boots, ${cells.length} cells (caller, operation, target, XSM module), ${cells.length - bad.length} agree (${((100 * (cells.length - bad.length)) / Math.max(1, cells.length)).toFixed(1)} %), ${bad.length} disagreement(s)`,
   );
+  for (const c of bad)
+    say(
+      `  disagreement: xsm=${c.policy} ${c.src} ${c.op} ${c.target ?? ""}: xen ${c.xen}, model ${c.model}\n    ${c.explanation}`,
+    );
+}
 
 // ---- §3: boot verdicts, the boot-rule cases booted dom0less
 const verdicts: VerdictRecord["cases"] = [];
