@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { test } from "node:test";
 import { packageRoot } from "../core/package-root.js";
 import { catalogueDigest, readSnapshot, snapshotPath } from "./catalogue-snapshot.js";
 import { catalogueParts, loadCataloguePath } from "./load-catalogue.js";
+import { flaskHooksPath, loadFlaskHooksFile } from "./load-flask-hooks.js";
 import { writeCatalogueSnapshots } from "./write-catalogue-snapshots.js";
 
 const curated = join(packageRoot(), "catalogues", "xen-4.22.0");
@@ -24,6 +25,16 @@ test("the snapshots the build writes equal validating the parts", () => {
     assert.ok(snapshot, `no current snapshot for ${path}`);
     assert.deepStrictEqual(snapshot, loadCataloguePath(path, { snapshot: false }));
   }
+});
+
+test("the Flask hooks' snapshot equals validating the shipped file", () => {
+  writeCatalogueSnapshots();
+  const path = flaskHooksPath("4.22.0");
+  const digest = catalogueDigest([{ name: basename(path), bytes: readFileSync(path) }]);
+  const snapshot = readSnapshot(snapshotPath(path), digest);
+  assert.ok(snapshot, "no current snapshot of the 4.22.0 Flask hooks");
+  assert.deepStrictEqual(snapshot, loadFlaskHooksFile(path, { snapshot: false }));
+  assert.deepStrictEqual(loadFlaskHooksFile(path), snapshot);
 });
 
 test("a snapshot of other parts, or a damaged one, is not used", () => {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { packageRoot } from "../core/package-root.js";
-import type { Catalogue } from "./schema.js";
+import type { Catalogue, FlaskHooks } from "./schema.js";
 
 /**
  * A shipped catalogue as the schema returned it, written once at build time
@@ -10,9 +10,10 @@ import type { Catalogue } from "./schema.js";
  * validating the 4.22.0 catalogue with zod is most of a cold `check`. The snapshot holds the digest of
  * the part files it was made from; when a part has changed since, it is not used.
  */
-export interface CatalogueSnapshot {
+export interface CatalogueSnapshot<T = Catalogue | FlaskHooks> {
   readonly digest: string;
-  readonly catalogue: Catalogue;
+  /** the catalogue, or the Flask hooks of a `catalogues/flask/` file */
+  readonly catalogue: T;
 }
 
 /** The digest of a catalogue's part files, by name and content. */
@@ -41,10 +42,13 @@ export function snapshotPath(path: string): string | null {
 }
 
 /** The catalogue a snapshot file holds if it was made from parts of exactly this digest. */
-export function readSnapshot(file: string | null, digest: string): Catalogue | undefined {
+export function readSnapshot<T extends Catalogue | FlaskHooks>(
+  file: string | null,
+  digest: string,
+): T | undefined {
   if (!file || !existsSync(file)) return undefined;
   try {
-    const s = JSON.parse(readFileSync(file, "utf8")) as CatalogueSnapshot;
+    const s = JSON.parse(readFileSync(file, "utf8")) as CatalogueSnapshot<T>;
     return s.digest === digest ? s.catalogue : undefined;
   } catch {
     // a damaged snapshot is only a lost shortcut: the parts are validated as if it were not there

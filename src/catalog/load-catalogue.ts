@@ -64,7 +64,7 @@ export function catalogueParts(path: string): { file: string; name: string; byte
 export function loadCataloguePath(path: string, o: { snapshot?: boolean } = {}): Catalogue {
   const read = catalogueParts(path);
   if (o.snapshot !== false) {
-    const snapshot = readSnapshot(snapshotPath(path), catalogueDigest(read));
+    const snapshot = readSnapshot<Catalogue>(snapshotPath(path), catalogueDigest(read));
     if (snapshot) return snapshot;
   }
   const parts = read.map((r) => parse(r.file, r.bytes));

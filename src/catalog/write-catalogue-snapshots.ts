@@ -3,18 +3,23 @@ import { dirname, join } from "node:path";
 import { packageRoot } from "../core/package-root.js";
 import { type CatalogueSnapshot, catalogueDigest, snapshotPath } from "./catalogue-snapshot.js";
 import { catalogueParts, loadCataloguePath } from "./load-catalogue.js";
+import { loadFlaskHooksFile } from "./load-flask-hooks.js";
+import type { Catalogue, FlaskHooks } from "./schema.js";
 
-/** Every shipped catalogue: the curated ones (catalogues/xen-*) and the extracted ones. */
-function shippedCataloguePaths(): string[] {
+const filesIn = (dir: string, name: RegExp) =>
+  readdirSync(dir)
+    .filter((n) => name.test(n))
+    .map((n) => join(dir, n));
+
+/** Every shipped catalogue (curated, extracted) and Flask hooks file, each with how it is validated. */
+function shippedCataloguePaths(): { path: string; load: (path: string) => Catalogue | FlaskHooks }[] {
   const root = join(packageRoot(), "catalogues");
-  const extracted = join(root, "extracted");
+  const catalogue = (path: string) => loadCataloguePath(path, { snapshot: false });
+  const flask = (path: string) => loadFlaskHooksFile(path, { snapshot: false });
   return [
-    ...readdirSync(root)
-      .filter((n) => n.startsWith("xen-"))
-      .map((n) => join(root, n)),
-    ...readdirSync(extracted)
-      .filter((n) => /^xen-.+\.json$/.test(n))
-      .map((n) => join(extracted, n)),
+    ...filesIn(root, /^xen-/).map((path) => ({ path, load: catalogue })),
+    ...filesIn(join(root, "extracted"), /^xen-.+\.json$/).map((path) => ({ path, load: catalogue })),
+    ...filesIn(join(root, "flask"), /^xen-.+\.json$/).map((path) => ({ path, load: flask })),
   ];
 }
 
@@ -23,8 +28,8 @@ function shippedCataloguePaths(): string[] {
  * schema returned, with the digest of the parts, under dist/catalogues. Run by scripts/build.mjs.
  */
 export function writeCatalogueSnapshots(): string[] {
-  return shippedCataloguePaths().map((path) => {
-    const catalogue = loadCataloguePath(path, { snapshot: false });
+  return shippedCataloguePaths().map(({ path, load }) => {
+    const catalogue = load(path);
     const file = snapshotPath(path) as string;
     const snapshot: CatalogueSnapshot = { digest: catalogueDigest(catalogueParts(path)), catalogue };
     mkdirSync(dirname(file), { recursive: true });

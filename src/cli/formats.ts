@@ -2,7 +2,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 
 /** The output formats a reporter renders (cli/reporters/): every command offers those its output has. */
-export const FORMATS = ["table", "json", "md", "csv", "html", "dot"] as const;
+export const FORMATS = ["table", "json", "md", "csv", "html", "dot", "sarif"] as const;
 export type Format = (typeof FORMATS)[number];
 /** What a command with a table or text offers; `dot` needs a graph (who-can, what-can, check, flask reach). */
 export const TABLE_FORMATS = ["table", "json", "md", "csv", "html"] as const satisfies readonly Format[];

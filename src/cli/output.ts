@@ -12,6 +12,8 @@ export interface Output {
   readonly markdown?: string;
   /** who may act on whom, for `-f dot` */
   readonly graph?: Graph;
+  /** the findings as a SARIF log, for `-f sarif` (made only when asked) */
+  readonly sarif?: () => object;
   /** 0 by default; main() makes it the process's exit code */
   readonly exitCode?: number;
   /**

@@ -9,6 +9,8 @@ export function matrixOutput(m: Matrix): Output {
     kind: "matrix",
     json: { policy: m.policy, domains: m.domains, ops: m.ops.map((o) => o.id) },
     chunks: (format) =>
-      format === "html" || format === "dot" ? unsupportedFormat("matrix", format) : matrixChunks(m, format),
+      format === "html" || format === "dot" || format === "sarif"
+        ? unsupportedFormat("matrix", format)
+        : matrixChunks(m, format),
   };
 }
