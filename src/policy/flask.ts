@@ -14,6 +14,7 @@ import { formatContext, initialSidContext, parseLabel, transitionContext } from 
 import { formatAvRule, formatConditionalExpr } from "../flask/describe-policy.js";
 import type { FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
 import type { AvRule, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
+import type { RuleOrigins } from "../flask/rule-origins.js";
 import { conditionValue, formatCondition, type SelectedCheck, selectChecks } from "../flask/select-checks.js";
 import { UPSTREAM_ACTIONS } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
@@ -55,6 +56,8 @@ export interface FlaskPolicyInput {
   readonly hookParams: Readonly<Record<string, readonly string[]>>;
   /** booleans set other than the policy's defaults */
   readonly booleans?: Readonly<Record<string, boolean>>;
+  /** where each rule comes from in the policy's sources, when it was built from a tree */
+  readonly origins?: RuleOrigins;
 }
 
 /** A label as Xen gives it: the domain's own, else the initial SID flask_domain_alloc_security picks. */
@@ -133,7 +136,30 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   // what a hook checks for a call's known values, once per hook and values
   const selections = new Map<string, ReturnType<typeof selectChecks>>();
   const labels = new WeakMap<Domain, Resolved>();
-  const grants = new Map<string, string[]>();
+  const grants = new Map<string, Step[]>();
+  /** a granting rule, and below it the lines of the sources it comes from */
+  const grantSteps = (r: AvRule, asked: readonly string[]): Step[] => {
+    const rule = formatAvRule(ix, r, conditionOf.get(r));
+    return [
+      { kind: "note", what: `granted by ${rule}`, depth: 2 },
+      // the statements that give the permissions asked for
+      ...(input.origins?.[rule] ?? [])
+        .filter((o) => o.perms.some((p) => asked.includes(p)))
+        .flatMap((o): Step[] => [
+          { kind: "note", what: `from ${o.text}`, ref: o.ref, depth: 3 },
+          ...(o.macro
+            ? [
+                {
+                  kind: "note" as const,
+                  what: `${o.macro.name}: ${o.macro.text.replace(/(:\S+).*/, "$1")}`,
+                  ref: o.macro.ref,
+                  depth: 4,
+                },
+              ]
+            : []),
+        ]),
+    ];
+  };
 
   function labelOf(d: Domain, build: BuildFacts): Resolved {
     let r = labels.get(d);
@@ -403,12 +429,11 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       let notes = grants.get(gk);
       if (!notes) {
         const te = computeTe(ix, s.ctx.type, t.ctx.type, klass.value, states);
-        notes = te.granting
-          .filter((r) => r.data & mask)
-          .map((r) => `granted by ${formatAvRule(ix, r, conditionOf.get(r))}`);
+        const asked = permissionNames(klass, mask);
+        notes = te.granting.filter((r) => r.data & mask).flatMap((r) => grantSteps(r, asked));
         grants.set(gk, notes);
       }
-      for (const what of notes) steps.push({ kind: "note", what, depth: 2 });
+      steps.push(...notes);
     } else
       for (const why of whyDenied(d, s.ctx, t.ctx, klass.value, mask))
         steps.push({ kind: "note", what: why, depth: 2 });
@@ -625,6 +650,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     hook,
     ...(input.bytes && { flaskBytes: input.bytes }),
     ...(input.flaskHooks !== undefined && { flaskHooks: input.flaskHooks }),
+    ...(input.origins && { flaskOrigins: input.origins }),
     checkDomain(d, build) {
       labelOf(d, build);
     },
