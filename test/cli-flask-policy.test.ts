@@ -254,3 +254,57 @@ domains:
     /✘ avc_has_perm\(system_u:system_r:domU_t, system_u:system_r:xen_t, xen, writeconsole\)/,
   );
 });
+
+test("check --policy flask:<tree>: under each granting rule, the lines of the policy source it comes from", () => {
+  // a Xen-shaped tree written for the tests: its policy built as a Xen tree's is, with m4's synclines
+  const TREE = "test/fixtures/flask/tree";
+  const args = [
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${TREE}`,
+  ];
+  const r = run(...args);
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    new RegExp(
+      [
+        String.raw` {8}granted by allow dom0_t domU_t:domain \{ pause unpause \};`,
+        String.raw` {10}from manage\(dom0_t, domU_t\) {3}\[tools/flask/policy/modules/guests\.te:4\]`,
+        String.raw` {12}manage_common: allow \$1 \$2:domain {3}\[tools/flask/policy/modules/macros\.if:17\]`,
+        " {8}granted by allow dom0_t domain_type:domain pause;",
+        String.raw` {10}from allow dom0_t domain_type:domain pause; {3}\[tools/flask/policy/modules/base\.te:13\]`,
+      ].join("\n"),
+    ),
+  );
+  // the statement that gives only unpause is not under a check of pause
+  assert.doesNotMatch(r.out, /guests\.te:9/);
+  const j = json(...args);
+  const steps = (j.value as { steps: { what: string; ref?: string; depth: number }[] }).steps;
+  assert.deepEqual(
+    steps.filter((s) => s.depth >= 3).map((s) => [s.what, s.ref, s.depth]),
+    [
+      ["from manage(dom0_t, domU_t)", "tools/flask/policy/modules/guests.te:4", 3],
+      ["manage_common: allow $1 $2:domain", "tools/flask/policy/modules/macros.if:17", 4],
+      ["from allow dom0_t domain_type:domain pause;", "tools/flask/policy/modules/base.te:13", 3],
+    ],
+  );
+  // a compiled policy file alone has no source: the rules only
+  const plain = run(
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+  );
+  assert.match(plain.out, /granted by allow dom0_t domain_type:domain pause;\n/);
+  assert.doesNotMatch(plain.out, / from /);
+});

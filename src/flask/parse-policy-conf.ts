@@ -193,7 +193,7 @@ export function parsePolicyConf(
     let newType: string | undefined;
     if (kind.startsWith("type_")) newType = ident();
     else perms = set();
-    if (peek() === '"') bad("a named type transition");
+    if (peek()?.startsWith('"')) bad("a named type transition");
     expect(";");
     return {
       kind,
