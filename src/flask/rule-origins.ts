@@ -27,7 +27,8 @@ const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
  * each with the line it is written on: the policy.conf m4 wrote with synclines (`-s`, as Xen's
  * Makefile.common runs it), its files read through `read` (tree paths: `dir` joined with m4's names). A
  * statement a macro use wrote is given at the use, with the rule in the macro's body (the macros the use
- * reaches, its own and those their bodies call, tried in that order).
+ * reaches, its own and those their bodies call, tried in that order). A policy.conf without synclines
+ * (m4 run without `-s`) says no line: no origins.
  */
 export function ruleOrigins(
   policy: FlaskPolicy,
@@ -35,6 +36,7 @@ export function ruleOrigins(
   dir: string,
   read: (path: string) => string | undefined,
 ): RuleOrigins {
+  if (!/^#line \d+ "/m.test(conf)) return {};
   const treePath = (m4File: string) => {
     const parts: string[] = [];
     for (const p of `${dir}/${m4File}`.split("/"))
