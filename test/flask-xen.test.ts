@@ -12,6 +12,7 @@ import { formatRules, policySummary } from "../src/flask/describe-policy.js";
 import { parsePolicyConf } from "../src/flask/parse-policy-conf.js";
 import { readPolicy } from "../src/flask/read-policy.js";
 import { ruleOrigins } from "../src/flask/rule-origins.js";
+import { flaskLabelRefs } from "../src/policy/flask-label-refs.js";
 import { evaluate } from "../src/query/evaluate.js";
 import { flaskPolicy } from "../src/query/flask-policy.js";
 import { buildModel } from "../src/query/model.js";
@@ -217,5 +218,35 @@ test("XEN_SRC: every rule of the tree's policy comes from statements of its sour
   assert.equal(Object.keys(origins).length, rules);
   console.log(
     `${built.name}: ${rules} rules from ${statements.length} statements of the source, each rule's permissions theirs; under them ${direct} lines of rules written directly and ${macros} of macro uses, each with its line`,
+  );
+});
+
+test("XEN_SRC: the lines that give domains their Flask labels are where the tree's hooks.c gives them", async () => {
+  if (!src) {
+    console.log("XEN_SRC not set: real-tree check not run");
+    return;
+  }
+  const refs = flaskLabelRefs(readFlaskHooks(flaskHookFiles(src), await loadCParser()));
+  const holds: Record<keyof typeof refs, string> = {
+    unlabeled: "SECINITSID_UNLABELED",
+    system: "DOMID_IO",
+    dom0: "SECINITSID_DOM0",
+    pvShim: "pv_shim",
+    idle: "SECINITSID_XEN",
+    self: "&dsec->self_sid",
+    target: "&dsec->target_sid",
+  };
+  for (const [k, token] of Object.entries(holds)) {
+    const m = /^(.+):(\d+)(?:-(\d+))?$/.exec(refs[k as keyof typeof refs]) as RegExpExecArray;
+    const lines = readFileSync(join(src, m[1] as string), "utf8")
+      .split("\n")
+      .slice(Number(m[2]) - 1, Number(m[3] ?? m[2]));
+    assert.ok(
+      lines.join("\n").includes(token),
+      `${k}: ${refs[k as keyof typeof refs]} does not hold ${token}`,
+    );
+  }
+  console.log(
+    `${treeXenVersion(src)}: the label lines hold what they say (${refs.dom0} SECINITSID_DOM0, ...)`,
   );
 });
