@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -133,7 +133,11 @@ test("ops --flask: what Flask checks for each operation, with its line; a catalo
       ?.checks.map((c) => [c.class, c.permissions, c.permissionRef]),
     [["domain", ["pause"], "xen/xsm/flask/hooks.c:693"]],
   );
-  const none = run("ops", "--flask", "--xen", "4.21.0");
+  // a tree without xen/xsm/flask/hooks.c: its extracted catalogue has no Flask part
+  const bare = join(DIR, "no-flask.json");
+  const x = run("extract", "test/fixtures/extract/patterns/case-labels", "-o", bare, "--no-cache");
+  assert.equal(x.code, 0, x.err);
+  const none = run("ops", "--flask", "--xen", bare);
   assert.equal(none.code, 2);
   assert.match(none.err, /error\[policy\/no-flask-hooks\]/);
 });
@@ -171,4 +175,136 @@ test("flask lint: a guest type acting on dom0_t and a device-model type not boun
     (engine.value as { findings: { message: string }[] }).findings.map((f) => f.message),
     ["`dm_dom_t` may act on `dom0_t`: domain pause"],
   );
+});
+
+test("extract writes the tree's Flask part: --xen <extracted catalogue> --policy flask:<file> answers with it", () => {
+  // the invented widget hypercall of an extractor fixture, with a Flask hooks.c written for this test
+  const root = join(DIR, "tree");
+  cpSync("test/fixtures/extract/patterns/case-labels", root, { recursive: true });
+  mkdirSync(join(root, "xen/xsm/flask"), { recursive: true });
+  writeFileSync(
+    join(root, "xen/xsm/flask/hooks.c"),
+    `static uint32_t domain_sid(const struct domain *dom)
+{
+    struct domain_security_struct *dsec = dom->ssid;
+    return dsec->sid;
+}
+
+static int domain_has_xen(struct domain *d, uint32_t perms)
+{
+    return avc_has_perm(domain_sid(d), SECINITSID_XEN, SECCLASS_XEN, perms, NULL);
+}
+
+static int cf_check flask_widget_plug(struct domain *d)
+{
+    return domain_has_xen(d, XEN__READCONSOLE);
+}
+
+static int cf_check flask_widget_reset(void)
+{
+    return domain_has_xen(current->domain, XEN__READCONSOLE);
+}
+
+static int cf_check flask_widget_flush(void)
+{
+    return domain_has_xen(current->domain, XEN__WRITECONSOLE);
+}
+
+static const struct xsm_ops __initconst_cf_clobber flask_ops = {
+    .widget_plug = flask_widget_plug,
+    .widget_reset = flask_widget_reset,
+    .widget_flush = flask_widget_flush,
+};
+`,
+  );
+  const out = join(DIR, "extracted.json");
+  const x = run("extract", root, "-o", out, "--no-cache", "--xen-version", "9.9.9");
+  assert.equal(x.code, 0, x.err);
+  const flask = JSON.parse(readFileSync(out, "utf8")).flask;
+  assert.deepEqual(
+    flask.hooks.map((h: { name: string; opsRef: string }) => [h.name, h.opsRef]),
+    [
+      ["widget_plug", "xen/xsm/flask/hooks.c:28"],
+      ["widget_reset", "xen/xsm/flask/hooks.c:29"],
+      ["widget_flush", "xen/xsm/flask/hooks.c:30"],
+    ],
+  );
+  const sys = join(DIR, "widget.yaml");
+  writeFileSync(
+    sys,
+    `xen: 9.9.9
+domains:
+  - { name: ctl, domid: 0, built: dom0, caps: [control, hardware] }
+  - { name: guest, domid: 1, type: pvh, label: system_u:system_r:domU_t }
+`,
+  );
+  const check = (who: string) =>
+    run("check", who, "widget_op/flush", "--system", sys, "--xen", out, "--policy", `flask:${POLICY}`);
+  const ok = check("ctl");
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /Flask: flask_widget_flush {3}\[xen\/xsm\/flask\/hooks\.c:22\]/);
+  assert.match(
+    ok.out,
+    /✔ avc_has_perm\(system_u:system_r:dom0_t, system_u:system_r:xen_t, xen, writeconsole\) {3}\[xen\/xsm\/flask\/hooks\.c:24\]/,
+  );
+  const no = check("guest");
+  assert.equal(no.code, 1, no.err);
+  assert.match(
+    no.out,
+    /✘ avc_has_perm\(system_u:system_r:domU_t, system_u:system_r:xen_t, xen, writeconsole\)/,
+  );
+});
+
+test("check --policy flask:<tree>: under each granting rule, the lines of the policy source it comes from", () => {
+  // a Xen-shaped tree written for the tests: its policy built as a Xen tree's is, with m4's synclines
+  const TREE = "test/fixtures/flask/tree";
+  const args = [
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${TREE}`,
+  ];
+  const r = run(...args);
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    new RegExp(
+      [
+        String.raw` {8}granted by allow dom0_t domU_t:domain \{ pause unpause \};`,
+        String.raw` {10}from manage\(dom0_t, domU_t\) {3}\[tools/flask/policy/modules/guests\.te:4\]`,
+        String.raw` {12}manage_common: allow \$1 \$2:domain {3}\[tools/flask/policy/modules/macros\.if:17\]`,
+        " {8}granted by allow dom0_t domain_type:domain pause;",
+        String.raw` {10}from allow dom0_t domain_type:domain pause; {3}\[tools/flask/policy/modules/base\.te:13\]`,
+      ].join("\n"),
+    ),
+  );
+  // the statement that gives only unpause is not under a check of pause
+  assert.doesNotMatch(r.out, /guests\.te:9/);
+  const j = json(...args);
+  const steps = (j.value as { steps: { what: string; ref?: string; depth: number }[] }).steps;
+  assert.deepEqual(
+    steps.filter((s) => s.depth >= 3).map((s) => [s.what, s.ref, s.depth]),
+    [
+      ["from manage(dom0_t, domU_t)", "tools/flask/policy/modules/guests.te:4", 3],
+      ["manage_common: allow $1 $2:domain", "tools/flask/policy/modules/macros.if:17", 4],
+      ["from allow dom0_t domain_type:domain pause;", "tools/flask/policy/modules/base.te:13", 3],
+    ],
+  );
+  // a compiled policy file alone has no source: the rules only
+  const plain = run(
+    "check",
+    "ctl",
+    "domctl/pausedomain",
+    "guest",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+  );
+  assert.match(plain.out, /granted by allow dom0_t domain_type:domain pause;\n/);
+  assert.doesNotMatch(plain.out, / from /);
 });

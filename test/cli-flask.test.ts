@@ -58,3 +58,30 @@ test("xenpriv flask build: a folder that is no Xen tree is exit 2, and a tree's 
   // the tree was only read
   assert.throws(() => readFileSync(join(tree, "tools", "flask", "policy", "policy.conf")));
 });
+
+test("xenpriv flask build --rules: every allow rule with the lines of the tree's policy source it comes from", () => {
+  // a Xen-shaped tree written for the tests, its policy built with m4's synclines as a Xen tree's is
+  const out = join(DIR, "fixture.bin");
+  const r = json("flask", "build", "test/fixtures/flask/tree", "-o", out, "--rules");
+  assert.equal(r.code, 0, r.err);
+  const v = r.value as { allow: string[]; origins: Record<string, { ref: string; text: string }[]> };
+  assert.deepEqual(Object.keys(v.origins), v.allow);
+  assert.deepEqual(
+    v.origins["allow dom0_t domU_t:domain { pause unpause };"]?.map((o) => [o.ref, o.text]),
+    [
+      ["tools/flask/policy/modules/guests.te:4", "manage(dom0_t, domU_t)"],
+      ["tools/flask/policy/modules/guests.te:9", "allow dom0_t domU_t:domain unpause;"],
+    ],
+  );
+  const t = run("flask", "build", "test/fixtures/flask/tree", "-o", out, "--rules");
+  assert.match(
+    t.out,
+    /\nallow dom0_t domU_t:domain \{ pause unpause \};\n {4}tools\/flask\/policy\/modules\/guests\.te:4: manage\(dom0_t, domU_t\) \(manage_common's rule at tools\/flask\/policy\/modules\/macros\.if:17\)\n {4}tools\/flask\/policy\/modules\/guests\.te:9: allow dom0_t domU_t:domain unpause;\n/,
+  );
+  // a tree whose m4 runs without -s says no line: its rules alone
+  const plain = json("flask", "build", join(DIR, "tree"), "-o", join(DIR, "plain.bin"), "--rules");
+  assert.equal(plain.code, 0, plain.err);
+  const pv = plain.value as { allow: string[]; origins: Record<string, unknown[]> };
+  assert.ok(pv.allow.length > 0);
+  assert.deepEqual(Object.values(pv.origins).flat(), []);
+});

@@ -9,12 +9,21 @@ import { flaskHookFiles, readFlaskHooks } from "../src/extract/flask-hooks.js";
 import { indexPolicy } from "../src/flask/access-vector.js";
 import { buildPolicy, treeXenVersion } from "../src/flask/build-policy.js";
 import { formatRules, policySummary } from "../src/flask/describe-policy.js";
+import { parsePolicyConf } from "../src/flask/parse-policy-conf.js";
 import { readPolicy } from "../src/flask/read-policy.js";
+import { ruleOrigins } from "../src/flask/rule-origins.js";
+import { flaskLabelRefs } from "../src/policy/flask-label-refs.js";
 import { evaluate } from "../src/query/evaluate.js";
 import { flaskPolicy } from "../src/query/flask-policy.js";
 import { buildModel } from "../src/query/model.js";
 import { loadSystemFile } from "../src/system/load-system.js";
-import { compareWithSepol, seinfo, sesearch, setoolsGranted } from "./support/flask-tools.js";
+import {
+  compareWithSepol,
+  seinfo,
+  sesearch,
+  setoolsGranted,
+  unexplainedRules,
+} from "./support/flask-tools.js";
 
 // The real-tree Flask tests (`XEN_SRC=<tree> npm run test:xen`): the tree's policy compiled as its build
 // does, read by xenpriv, and held to SETools (sesearch, seinfo) and libsepol (sepol_compute_av).
@@ -167,5 +176,77 @@ test("XEN_SRC: every allow or deny of a Flask check in the example's matrix is w
   }
   console.log(
     `flask matrix of the seed example: ${decisions} decisions, ${allowed} allowed; ${compared} Flask checks on ${checks.size} (source, target, class) equal to sesearch`,
+  );
+});
+
+test("XEN_SRC: every rule of the tree's policy comes from statements of its source, at lines of the tree", () => {
+  if (!src) {
+    console.log("XEN_SRC not set: real-tree check not run");
+    return;
+  }
+  const { built, policy } = treePolicy(src);
+  const read = (p: string) => (existsSync(join(src, p)) ? readFileSync(join(src, p), "utf8") : undefined);
+  // the rules (sesearch's, above) are what the statements of policy.conf give, as checkpolicy expands them
+  const statements = parsePolicyConf(built.conf, "policy.conf", (f) => `${built.confDir}/${f}`);
+  assert.deepEqual(unexplainedRules(policy, statements), []);
+  // and each statement's line is in the tree: the rule's keyword, or the macro use, on that line
+  const origins = ruleOrigins(policy, built.conf, built.confDir, read);
+  const lineOf = (ref: string) => {
+    const m = /^(.+):(\d+)$/.exec(ref) as RegExpExecArray;
+    return read(m[1] as string)?.split("\n")[Number(m[2]) - 1] ?? "";
+  };
+  const bad: string[] = [];
+  let direct = 0;
+  let macros = 0;
+  for (const [rule, list] of Object.entries(origins)) {
+    if (list.length === 0) bad.push(`${rule}: no statement`);
+    for (const o of list) {
+      const first = /^\w+/.exec(o.text)?.[0] ?? "";
+      if (!lineOf(o.ref).includes(first)) bad.push(`${rule}: ${o.ref} does not hold \`${first}\``);
+      if (o.macro) {
+        macros++;
+        if (!lineOf(o.macro.ref).includes(o.macro.text.split(" ")[0] as string))
+          bad.push(`${rule}: ${o.macro.ref} is not the rule of ${o.macro.name}`);
+      } else if (/\(/.test(o.text))
+        bad.push(`${rule}: ${o.ref}: no rule found in the macros of \`${o.text}\``);
+      else direct++;
+    }
+  }
+  assert.deepEqual(bad, []);
+  const rules =
+    policy.avtab.length + policy.conditionals.reduce((n, c) => n + c.whenTrue.length + c.whenFalse.length, 0);
+  assert.equal(Object.keys(origins).length, rules);
+  console.log(
+    `${built.name}: ${rules} rules from ${statements.length} statements of the source, each rule's permissions theirs; under them ${direct} lines of rules written directly and ${macros} of macro uses, each with its line`,
+  );
+});
+
+test("XEN_SRC: the lines that give domains their Flask labels are where the tree's hooks.c gives them", async () => {
+  if (!src) {
+    console.log("XEN_SRC not set: real-tree check not run");
+    return;
+  }
+  const refs = flaskLabelRefs(readFlaskHooks(flaskHookFiles(src), await loadCParser()));
+  const holds: Record<keyof typeof refs, string> = {
+    unlabeled: "SECINITSID_UNLABELED",
+    system: "DOMID_IO",
+    dom0: "SECINITSID_DOM0",
+    pvShim: "pv_shim",
+    idle: "SECINITSID_XEN",
+    self: "&dsec->self_sid",
+    target: "&dsec->target_sid",
+  };
+  for (const [k, token] of Object.entries(holds)) {
+    const m = /^(.+):(\d+)(?:-(\d+))?$/.exec(refs[k as keyof typeof refs]) as RegExpExecArray;
+    const lines = readFileSync(join(src, m[1] as string), "utf8")
+      .split("\n")
+      .slice(Number(m[2]) - 1, Number(m[3] ?? m[2]));
+    assert.ok(
+      lines.join("\n").includes(token),
+      `${k}: ${refs[k as keyof typeof refs]} does not hold ${token}`,
+    );
+  }
+  console.log(
+    `${treeXenVersion(src)}: the label lines hold what they say (${refs.dom0} SECINITSID_DOM0, ...)`,
   );
 });

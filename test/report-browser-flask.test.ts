@@ -56,3 +56,36 @@ domains:
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("report --policy flask:<tree>: the page's explanation shows each rule's lines in the policy source", async () => {
+  const system = join(dir, "system-tree.yaml");
+  writeFileSync(
+    system,
+    `xen: 4.22.0
+domains:
+  - { name: ctl, domid: 0, built: dom0, caps: [control, hardware] }
+  - { name: guest, domid: 1, type: hvm, label: domU_t }
+`,
+  );
+  const tree = "test/fixtures/flask/tree";
+  const file = join(dir, "report-tree.html");
+  const r = run("report", "-s", system, "--policy", `flask:${tree}`, "-o", file);
+  assert.equal(r.code, 0, r.err);
+  const html = readFileSync(file, "utf8");
+  const data = JSON.parse(
+    html.match(/<script type="application\/json" id="xenpriv-data">([\s\S]*?)<\/script>/)?.[1] as string,
+  ) as ReportData;
+  assert.deepEqual(Object.keys(data.flaskOrigins ?? {}), [`flask:${tree}`]);
+  const errors: string[] = [];
+  const page = await browser.context.newPage();
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
+  await page.goto(`file://${file}#domain=ctl&op=domctl/pausedomain&target=guest`);
+  await page.waitForSelector("html[data-ready=true]");
+  const text = (await page.locator("#explain").textContent()) ?? "";
+  assert.match(text, /granted by allow dom0_t domU_t:domain \{ pause unpause \};/);
+  assert.match(text, /from manage\(dom0_t, domU_t\) +\[tools\/flask\/policy\/modules\/guests\.te:4\]/);
+  assert.match(text, /manage_common: allow \$1 \$2:domain +\[tools\/flask\/policy\/modules\/macros\.if:17\]/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -157,6 +157,11 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = (
     ["flask/no-hooks", E, "no hooks.c among the Flask files"],
     ["flask/no-ops", E, "no Flask operations found in hooks.c"],
     ["flask/not-a-tree", E, "a directory that is not a Xen tree with a Flask policy"],
+    [
+      "flask/policy-source",
+      E,
+      "a rule of a tree's Flask policy source that the reader cannot read, or that names what the compiled policy lacks",
+    ],
     ["flask/unreadable", E, "a compiled Flask policy that cannot be read"],
     ["lint/<rule>", E, "a finding of a lint rule, at the rule's severity: docs/rules/<rule>.md"],
     ["lint/docs-uri", E, "a --docs-uri that is not an absolute URI"],

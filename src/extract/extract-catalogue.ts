@@ -6,6 +6,7 @@ import { loadCParser, type ParseC } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
 import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
+import { flaskHookFiles, readFlaskHooks } from "./flask-hooks.js";
 import { domainParams } from "./hook-body.js";
 import { readHypercallTable } from "./hypercall-table.js";
 import { lookupsFor } from "./lookup-semantics.js";
@@ -35,11 +36,17 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   checkLayout(root);
   // the policy first: a tree whose dummy.h cannot be read whole is refused before the long parse
   progress("hooks");
-  const {
-    dummyH,
-    hooks: hookX,
-    defaultAction: defaultX,
-  } = readPolicy(root, options.parse ?? (await loadCParser()));
+  const parse = options.parse ?? (await loadCParser());
+  const { dummyH, hooks: hookX, defaultAction: defaultX } = readPolicy(root, parse);
+  // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
+  // xen/xsm/flask/hooks.c has no Flask part)
+  const flaskFiles = flaskHookFiles(root);
+  const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
+    ? {
+        source: options.meta?.tag || options.meta?.commit || `Xen ${options.meta?.xen ?? "unknown"}`,
+        hooks: readFlaskHooks(flaskFiles, parse),
+      }
+    : undefined;
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
   const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));
@@ -171,5 +178,6 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       mismatches: findMismatches(sites, hookX.hooks, { root, dummyH }) as never,
       unresolved,
     },
+    ...(flask && { flask }),
   } as unknown as Catalogue;
 }

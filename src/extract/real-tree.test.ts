@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
+import { flaskHooksPath } from "../catalog/load-flask-hooks.js";
 import { type Catalogue, CatalogueSchema, type Check } from "../catalog/schema.js";
 import { packageRoot } from "../core/package-root.js";
 import { HypercallCatalogueSchema } from "../privcmd/hypercall-catalogue.js";
@@ -166,6 +167,30 @@ describe("real tree (XEN_SRC): extractCatalogue", () => {
     );
     assert.deepEqual(c.hooks, shipped.hooks);
   });
+
+  real(
+    "the Flask part: a Flask hook for every hook, at lines of the tree, and a shipped version's as shipped",
+    (c) => {
+      assert.ok(c.flask, "no Flask part");
+      const names = new Set(c.flask.hooks.map((h) => h.name));
+      assert.deepEqual(
+        c.hooks.map((h) => h.name).filter((n) => !names.has(n)),
+        [],
+      );
+      const bad = c.flask.hooks.flatMap((h) => {
+        const why = badRef(h.opsRef, `flask_${h.name}`) && badRef(h.opsRef, h.name);
+        return why ? [`${h.name}: ${h.opsRef} (${why})`] : [];
+      });
+      assert.deepEqual(bad, []);
+      const file = flaskHooksPath(c.meta.xen);
+      if (!existsSync(file)) {
+        console.log(`Xen ${c.meta.xen}: no shipped Flask hooks (${file})`);
+        return;
+      }
+      assert.deepEqual(c.flask.hooks, JSON.parse(readFileSync(file, "utf8")).flask.hooks);
+      console.log(`Xen ${c.meta.xen}: ${c.flask.hooks.length} Flask hooks, as shipped`);
+    },
+  );
 
   real("the commit is the checkout's or XEN_COMMIT, and a shipped version's is the same", (c) => {
     if (!c.meta.commit) {

@@ -12,6 +12,13 @@ export interface BuiltPolicy {
   readonly xenVersion: string;
   /** the name the tree's build gives it: xenpolicy-<version> */
   readonly name: string;
+  /**
+   * the policy.conf m4 wrote and checkpolicy compiled: with `-s` (Makefile.common:71 at RELEASE-4.22.0)
+   * its `#line` lines name the files, relative to `confDir`, each line comes from
+   */
+  readonly conf: string;
+  /** where m4 ran, in the tree */
+  readonly confDir: string;
 }
 
 const TOOLS = [
@@ -86,7 +93,14 @@ export function buildPolicy(root: string): BuiltPolicy {
           "the policy sources under tools/flask/policy must compile with checkpolicy",
         ),
       );
-    return { bytes: new Uint8Array(readFileSync(join(policy, name))), xenVersion, name };
+    const conf = join(policy, "policy.conf");
+    return {
+      bytes: new Uint8Array(readFileSync(join(policy, name))),
+      xenVersion,
+      name,
+      conf: existsSync(conf) ? readFileSync(conf, "utf8") : "",
+      confDir: "tools/flask/policy",
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -14,28 +14,14 @@ import { formatContext, initialSidContext, parseLabel, transitionContext } from 
 import { formatAvRule, formatConditionalExpr } from "../flask/describe-policy.js";
 import type { FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
 import type { AvRule, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
+import type { RuleOrigins } from "../flask/rule-origins.js";
 import { conditionValue, formatCondition, type SelectedCheck, selectChecks } from "../flask/select-checks.js";
 import { UPSTREAM_ACTIONS } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Step, Verdict } from "../model/decision.js";
 import type { Domain } from "../model/domain.js";
+import { flaskLabelRefs } from "./flask-label-refs.js";
 import type { HookCall, PolicyModule } from "./types.js";
-
-const HOOKS_C = "xen/xsm/flask/hooks.c";
-/** flask_domain_alloc_security and flask_set_system_active, RELEASE-4.22.0 */
-const ALLOC = {
-  unlabeled: `${HOOKS_C}:200`,
-  system: `${HOOKS_C}:202-212`,
-  dom0: `${HOOKS_C}:214-217`,
-  pvShim: `${HOOKS_C}:218-219`,
-  idle: `${HOOKS_C}:254`,
-  /** flask_domain_create: ssidref 0 keeps the allocated label */
-  create: `${HOOKS_C}:562-563`,
-  self: `${HOOKS_C}:586-590`,
-  target: `${HOOKS_C}:652-654`,
-  domainTargetSid: `${HOOKS_C}:73-83`,
-  unknown: `${HOOKS_C}:173-189`,
-};
 
 const LIBXL = { domU: "tools/libs/light/libxl_create.c:56-57", dm: "tools/libs/light/libxl_create.c:97-99" };
 
@@ -55,20 +41,29 @@ export interface FlaskPolicyInput {
   readonly hookParams: Readonly<Record<string, readonly string[]>>;
   /** booleans set other than the policy's defaults */
   readonly booleans?: Readonly<Record<string, boolean>>;
+  /** where each rule comes from in the policy's sources, when it was built from a tree */
+  readonly origins?: RuleOrigins;
 }
 
-/** A label as Xen gives it: the domain's own, else the initial SID flask_domain_alloc_security picks. */
-export function defaultLabel(d: Domain, build: BuildFacts): { sid: string; why: string; ref: string } {
+/**
+ * A label as Xen gives it: the domain's own, else the initial SID flask_domain_alloc_security picks (the
+ * lines of the hooks given, RELEASE-4.22.0's without).
+ */
+export function defaultLabel(
+  d: Domain,
+  build: BuildFacts,
+  refs: ReturnType<typeof flaskLabelRefs> = flaskLabelRefs([]),
+): { sid: string; why: string; ref: string } {
   if (d.system === "idle")
-    return { sid: "xen", why: "the idle domain after flask_set_system_active", ref: ALLOC.idle };
-  if (d.system === "dom_xen") return { sid: "domxen", why: "DOMID_XEN", ref: ALLOC.system };
-  if (d.system === "dom_io") return { sid: "domio", why: "DOMID_IO", ref: ALLOC.system };
+    return { sid: "xen", why: "the idle domain after flask_set_system_active", ref: refs.idle };
+  if (d.system === "dom_xen") return { sid: "domxen", why: "DOMID_XEN", ref: refs.system };
+  if (d.system === "dom_io") return { sid: "domio", why: "DOMID_IO", ref: refs.system };
   const atBoot = d.builtBy === "dom0" || d.builtBy === "dom0less";
   if (atBoot && d.caps.control)
-    return { sid: "dom0", why: "built at boot with is_privileged", ref: ALLOC.dom0 };
+    return { sid: "dom0", why: "built at boot with is_privileged", ref: refs.dom0 };
   if (atBoot && build.pvShimExclusive)
-    return { sid: "domU", why: "built at boot by a PV shim", ref: ALLOC.pvShim };
-  if (atBoot) return { sid: "unlabeled", why: "built at boot without is_privileged", ref: ALLOC.unlabeled };
+    return { sid: "domU", why: "built at boot by a PV shim", ref: refs.pvShim };
+  if (atBoot) return { sid: "unlabeled", why: "built at boot without is_privileged", ref: refs.unlabeled };
   // the toolstack's domains: libxl passes SECINITSID_DOMU when the domain has no seclabel, and
   // SECINITSID_DOMDM for a device-model stub domain without device_model_stubdomain_seclabel
   // (tools/libs/light/libxl_create.c:56-57, 97-99 at RELEASE-4.22.0)
@@ -103,6 +98,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       ),
     );
   const hooks = new Map(input.hooks.map((h) => [h.name, h]));
+  const refs = flaskLabelRefs(input.hooks);
   // each conditional rule with its expression and branch, to print it as sesearch does
   const conditionOf = new Map<AvRule, { expr: string; when: boolean }>();
   for (const c of input.policy.conditionals) {
@@ -133,7 +129,30 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   // what a hook checks for a call's known values, once per hook and values
   const selections = new Map<string, ReturnType<typeof selectChecks>>();
   const labels = new WeakMap<Domain, Resolved>();
-  const grants = new Map<string, string[]>();
+  const grants = new Map<string, Step[]>();
+  /** a granting rule, and below it the lines of the sources it comes from */
+  const grantSteps = (r: AvRule, asked: readonly string[]): Step[] => {
+    const rule = formatAvRule(ix, r, conditionOf.get(r));
+    return [
+      { kind: "note", what: `granted by ${rule}`, depth: 2 },
+      // the statements that give the permissions asked for
+      ...(input.origins?.[rule] ?? [])
+        .filter((o) => o.perms.some((p) => asked.includes(p)))
+        .flatMap((o): Step[] => [
+          { kind: "note", what: `from ${o.text}`, ref: o.ref, depth: 3 },
+          ...(o.macro
+            ? [
+                {
+                  kind: "note" as const,
+                  what: `${o.macro.name}: ${o.macro.text.replace(/(:\S+).*/, "$1")}`,
+                  ref: o.macro.ref,
+                  depth: 4,
+                },
+              ]
+            : []),
+        ]),
+    ];
+  };
 
   function labelOf(d: Domain, build: BuildFacts): Resolved {
     let r = labels.get(d);
@@ -166,7 +185,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
         );
       return { ctx: c, how: `${d.name} is labelled ${ctxText(c)} (its \`label\`)` };
     }
-    const dl = defaultLabel(d, build);
+    const dl = defaultLabel(d, build, refs);
     const c = initialSidContext(ix, dl.sid);
     if (!c)
       return fail(
@@ -214,7 +233,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
               {
                 ctx: tr.context,
                 how: `the target is the caller: its self_sid ${ctxText(tr.context)}${tr.rule !== undefined ? ` (${formatAvRule(ix, input.policy.avtab[tr.rule] as never)})` : " (no type_transition: its label)"}`,
-                ref: ALLOC.self,
+                ref: refs.self,
               },
             ],
           };
@@ -228,7 +247,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
               {
                 ctx: tr.context,
                 how: `${t.name} is ${s.name}'s device-model target: its target_sid ${ctxText(tr.context)}${tr.rule !== undefined ? ` (${formatAvRule(ix, input.policy.avtab[tr.rule] as never)})` : ` (no type_transition: ${t.name}'s label)`}`,
-                ref: ALLOC.target,
+                ref: refs.target,
               },
             ],
           };
@@ -403,12 +422,11 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       let notes = grants.get(gk);
       if (!notes) {
         const te = computeTe(ix, s.ctx.type, t.ctx.type, klass.value, states);
-        notes = te.granting
-          .filter((r) => r.data & mask)
-          .map((r) => `granted by ${formatAvRule(ix, r, conditionOf.get(r))}`);
+        const asked = permissionNames(klass, mask);
+        notes = te.granting.filter((r) => r.data & mask).flatMap((r) => grantSteps(r, asked));
         grants.set(gk, notes);
       }
-      for (const what of notes) steps.push({ kind: "note", what, depth: 2 });
+      steps.push(...notes);
     } else
       for (const why of whyDenied(d, s.ctx, t.ctx, klass.value, mask))
         steps.push({ kind: "note", what: why, depth: 2 });
@@ -625,6 +643,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     hook,
     ...(input.bytes && { flaskBytes: input.bytes }),
     ...(input.flaskHooks !== undefined && { flaskHooks: input.flaskHooks }),
+    ...(input.origins && { flaskOrigins: input.origins }),
     checkDomain(d, build) {
       labelOf(d, build);
     },

@@ -52,6 +52,8 @@ export interface PolicyModule {
   readonly flaskBytes?: Uint8Array;
   /** and what its hooks check (the catalogue's `flask` part), which the page's catalogue then carries */
   readonly flaskHooks?: unknown;
+  /** and where its rules come from in the policy's sources, when it was built from a tree */
+  readonly flaskOrigins?: unknown;
   /** refuses, as bad input, a domain the module cannot decide for (a Flask label the policy cannot hold) */
   checkDomain?(domain: Domain, build: BuildFacts): void;
 }

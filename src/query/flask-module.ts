@@ -3,13 +3,15 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import type { FlaskHook } from "../flask/hook-checks.js";
 import { readPolicy } from "../flask/read-policy.js";
+import type { RuleOrigins } from "../flask/rule-origins.js";
 import { createFlaskPolicy } from "../policy/flask.js";
 import type { PolicyModule } from "../policy/types.js";
 
 /**
  * The Flask module named `name` for a catalogue, from a compiled policy's bytes and what each hook checks
- * (catalog/load-flask-hooks.ts). Pure: the report's page rebuilds a Flask model with it from the bytes the
- * page carries (`ReportData.flask`).
+ * (catalog/load-flask-hooks.ts), and the lines of its sources each rule comes from when the policy was
+ * built from a tree. Pure: the report's page rebuilds a Flask model with it from the bytes the page
+ * carries (`ReportData.flask`, `ReportData.flaskOrigins`).
  */
 export function flaskModule(
   catalogue: Catalogue,
@@ -17,6 +19,7 @@ export function flaskModule(
   bytes: Uint8Array,
   file: string,
   hooks: FlaskHooks | undefined,
+  origins?: RuleOrigins,
 ): PolicyModule {
   if (!hooks)
     return fail(
@@ -35,5 +38,6 @@ export function flaskModule(
     flaskHooks: hooks,
     hooksSource: hooks.source,
     hookParams: Object.fromEntries(catalogue.hooks.map((h) => [h.name, h.params])),
+    ...(origins && { origins }),
   });
 }

@@ -52,6 +52,20 @@ const FLASK_POLICY_SHAPE = {
   counts: z.record(z.string(), z.number().int()),
   initialSids: z.array(z.string()),
   allow: z.array(z.string()).optional(),
+  /** `flask build --rules`: each allow rule's statements in the tree's policy source (flask/rule-origins.ts) */
+  origins: z
+    .record(
+      z.string(),
+      z.array(
+        z.object({
+          ref: z.string(),
+          text: z.string(),
+          macro: z.object({ name: z.string(), ref: z.string(), text: z.string() }).optional(),
+          perms: z.array(z.string()),
+        }),
+      ),
+    )
+    .optional(),
 };
 
 /** A diagnostic as JSON (core/diagnostic.ts). */

@@ -77,6 +77,8 @@ export interface ReportData {
   };
   /** each `flask:` policy's compiled bytes (base64), from which the page rebuilds its module */
   readonly flask?: Readonly<Record<string, string>>;
+  /** and, for a policy built from a tree, where its rules come from in the sources (flask/rule-origins.ts) */
+  readonly flaskOrigins?: Readonly<Record<string, unknown>>;
   readonly graph: DomainGraph;
   readonly findings: readonly ReportFinding[];
   readonly lockdown?: ReportLockdown;
@@ -136,6 +138,10 @@ export function buildReportData(
     p?.flaskBytes ? [[p.name, Buffer.from(p.flaskBytes).toString("base64")] as const] : [],
   );
   const flask = embedded.length ? Object.fromEntries(embedded) : undefined;
+  const withOrigins = [model.policy, o.vs?.policy].flatMap((p) =>
+    p?.flaskOrigins ? [[p.name, p.flaskOrigins] as const] : [],
+  );
+  const flaskOrigins = withOrigins.length ? Object.fromEntries(withOrigins) : undefined;
   const flaskHooks = model.policy.flaskHooks ?? o.vs?.policy.flaskHooks;
   return {
     version: 1,
@@ -153,6 +159,7 @@ export function buildReportData(
     cells,
     ...(vs && { vs }),
     ...(flask && { flask }),
+    ...(flaskOrigins && { flaskOrigins }),
     graph: domainGraph(ix),
     findings: o.findings ?? [],
     ...(o.lockdown && { lockdown: o.lockdown }),

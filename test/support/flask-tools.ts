@@ -82,7 +82,10 @@ export function sepolDecisions(
 
 import { computeAv, indexPolicy } from "../../src/flask/access-vector.js";
 import { booleanStates } from "../../src/flask/conditional.js";
-import type { FlaskContext, FlaskPolicy, MlsRange } from "../../src/flask/policydb.js";
+import { formatAvRule, formatConditionalExpr } from "../../src/flask/describe-policy.js";
+import type { TeStatement } from "../../src/flask/parse-policy-conf.js";
+import type { AvRule, FlaskContext, FlaskPolicy, MlsRange } from "../../src/flask/policydb.js";
+import { ruleStatements } from "../../src/flask/rule-statements.js";
 
 /**
  * Compares computeAv with libsepol's sepol_compute_av on every (source type, target type, class) the
@@ -258,4 +261,33 @@ export function setoolsGranted(file: string): (s: string, t: string, c: string) 
         .filter((r) => r.c === c && covers(r.s, s) && (covers(r.t, t) || (r.t === "self" && s === t)))
         .flatMap((r) => r.perms),
     );
+}
+
+/**
+ * The rules of a compiled policy that the statements of its source do not account for: a rule no statement
+ * maps to, or whose statements' permissions together are not the rule's (allow and auditallow: their union;
+ * dontaudit: the bits it clears; a type rule: its new type). Each as `sesearch` prints it, with why.
+ */
+export function unexplainedRules(policy: FlaskPolicy, statements: readonly TeStatement[]): string[] {
+  const ix = indexPolicy(policy);
+  const found = ruleStatements(policy, statements);
+  const out: string[] = [];
+  const check = (r: AvRule, cond?: { expr: string; when: boolean }) => {
+    const list = found.get(r) ?? [];
+    const union = list.reduce((u, s) => u | s.perms, 0) >>> 0;
+    const ok = r.kind.startsWith("type_")
+      ? list.length > 0 && list.every((s) => s.perms === r.data)
+      : list.length > 0 && union === (r.kind === "dontaudit" ? ~r.data >>> 0 : r.data);
+    if (!ok)
+      out.push(
+        `${formatAvRule(ix, r, cond)}: ${list.length ? `statements give ${union.toString(16)}, the rule has ${r.data.toString(16)}` : "no statement"}`,
+      );
+  };
+  for (const r of policy.avtab) check(r);
+  for (const c of policy.conditionals) {
+    const expr = formatConditionalExpr(policy, c);
+    for (const r of c.whenTrue) check(r, { expr, when: true });
+    for (const r of c.whenFalse) check(r, { expr, when: false });
+  }
+  return out;
 }

@@ -14,8 +14,9 @@ export function registerFlask(p: Command, emit: Emit): void {
     .argument("<xen-tree>", "root of a Xen source tree (read only: the policy is built in a temporary copy)")
     .description("compile the tree's Flask policy with checkpolicy and m4, as tools/flask/policy does")
     .option("-o, --output <file>", "where to write the policy (default: xenpolicy-<version> here)")
+    .option("--rules", "also print every allow rule, each with the lines of the policy source it comes from")
     .addOption(flaskFormat())
-    .action(async (tree: string, o: { output?: string; format: CommonOptions["format"] }) =>
+    .action(async (tree: string, o: { output?: string; rules?: boolean; format: CommonOptions["format"] }) =>
       emit((await import("../outputs/flask.js")).flaskBuildCommand(tree, o), o.format),
     );
   flask

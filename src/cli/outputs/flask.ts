@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { indexPolicy } from "../../flask/access-vector.js";
@@ -9,19 +11,27 @@ import { lintPolicy } from "../../flask/lint-policy.js";
 import type { FlaskPolicy } from "../../flask/policydb.js";
 import { readPolicy } from "../../flask/read-policy.js";
 import { readPolicyFile } from "../../flask/read-policy-file.js";
+import { type RuleOrigin, type RuleOrigins, ruleOrigins } from "../../flask/rule-origins.js";
 import { typeReach } from "../../flask/type-reach.js";
 import type { Output } from "../output.js";
 import { writeWhole } from "../write-whole.js";
 
 export interface FlaskBuildOptions {
   readonly output?: string;
+  /** `--rules`: every allow rule, with the lines of the source it comes from */
+  readonly rules?: boolean;
 }
 
-/** The policy's header and counts, and its allow rules with `--rules`. */
-function describe(p: FlaskPolicy, rules: boolean): Output {
+/** Where a rule comes from, on one line: `path:line: the statement or macro use (the macro's rule at path:line)`. */
+const originLine = (o: RuleOrigin) =>
+  `    ${o.ref}: ${o.text}${o.macro ? ` (${o.macro.name}'s rule at ${o.macro.ref})` : ""}`;
+
+/** The policy's header and counts, and its allow rules with `--rules` (each with its lines, given origins). */
+function describe(p: FlaskPolicy, rules: boolean, origins?: RuleOrigins): Output {
   const summary = policySummary(p);
   const ix = indexPolicy(p);
   const allow = rules ? formatRules(ix, "allow").sort() : [];
+  const ruleOrigin = origins && Object.fromEntries(allow.map((r) => [r, origins[r] ?? []]));
   const sidName = (sid: number) => XEN_INITIAL_SIDS[sid - 1]?.name ?? `sid ${sid}`;
   const type = (v: number) => ix.typeName.get(v) ?? `type ${v}`;
   const sids = [...p.ocontexts.initialSids]
@@ -44,8 +54,12 @@ function describe(p: FlaskPolicy, rules: boolean): Output {
       counts: Object.fromEntries(summary),
       initialSids: sids,
       ...(rules && { allow }),
+      ...(ruleOrigin && { origins: ruleOrigin }),
     },
-    text: [...head, ...(rules ? ["", ...allow] : [])].join("\n"),
+    text: [
+      ...head,
+      ...(rules ? ["", ...allow.flatMap((r) => [r, ...(ruleOrigin?.[r] ?? []).map(originLine)])] : []),
+    ].join("\n"),
   };
 }
 
@@ -60,8 +74,14 @@ export function flaskBuildCommand(tree: string, o: FlaskBuildOptions): Output {
   const out = o.output ?? built.name;
   // read back before writing: what is written is a policy this reader accepts
   const policy = readPolicy(built.bytes, out);
+  const origins =
+    o.rules === true
+      ? ruleOrigins(policy, built.conf, built.confDir, (p) =>
+          existsSync(join(tree, p)) ? readFileSync(join(tree, p), "utf8") : undefined,
+        )
+      : undefined;
   writeWhole(out, built.bytes);
-  const d = describe(policy, false);
+  const d = describe(policy, o.rules === true, origins);
   return { ...d, kind: "flask-build", text: `wrote ${out} (Xen ${built.xenVersion})\n${d.text}` };
 }
 
