@@ -45,8 +45,12 @@ export class DecisionIndex {
   readonly nClasses: number;
   /** members of each class, by index */
   readonly members: readonly number[][];
-  private readonly tables: Int8Array[];
+  /** every decision, -1 until made: by operation, then caller class, target class and relation */
+  private readonly table: Int8Array;
   private readonly stride: number;
+  /** each domain's offset as a caller (its class's row) and as a target (its class's column) */
+  private readonly asCaller: Int32Array;
+  private readonly asTarget: Int32Array;
   private readonly indexOfDomid = new Map<number, number>();
 
   constructor(
@@ -80,7 +84,9 @@ export class DecisionIndex {
     this.nClasses = classes.size;
     this.members = members;
     this.stride = this.nClasses * this.nClasses * 4;
-    this.tables = ops.map(() => new Int8Array(this.stride).fill(-1));
+    this.table = new Int8Array(ops.length * this.stride).fill(-1);
+    this.asCaller = this.cls.map((c) => c * this.nClasses * 4);
+    this.asTarget = this.cls.map((c) => c * 4);
   }
 
   /** Index of a domain in `domains`. */
@@ -92,18 +98,23 @@ export class DecisionIndex {
   relation(s: number, t: number): number {
     if (t < 0) return REL_NONE;
     if (s === t) return REL_SELF;
-    return this.targetOf[s] === this.domid[t] ? REL_OWN_TARGET : REL_OTHER;
+    return this.ownTarget[s] === t ? REL_OWN_TARGET : REL_OTHER;
   }
 
   /** Allowed (1) or denied (0), without explanation. `t` is -1 when the operation has no target. */
   decide(op: number, s: number, t: number): number {
-    const rel = this.relation(s, t);
-    const key = ((this.cls[s] as number) * this.nClasses + (t < 0 ? 0 : (this.cls[t] as number))) * 4 + rel;
-    const table = this.tables[op] as Int8Array;
-    const v = table[key] as number;
+    // the key of relation(s, t), inline: this is the hot path of every matrix
+    const key =
+      op * this.stride +
+      (this.asCaller[s] as number) +
+      (t < 0
+        ? REL_NONE
+        : (this.asTarget[t] as number) +
+          (s === t ? REL_SELF : this.ownTarget[s] === t ? REL_OWN_TARGET : REL_OTHER));
+    const v = this.table[key] as number;
     if (v >= 0) return v;
     const d = this.slow(op, s, t);
-    table[key] = d;
+    this.table[key] = d;
     return d;
   }
 
