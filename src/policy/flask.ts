@@ -13,7 +13,7 @@ import { booleanStates, evaluateConditional } from "../flask/conditional.js";
 import { formatContext, initialSidContext, parseLabel, transitionContext } from "../flask/contexts.js";
 import { formatAvRule, formatConditionalExpr } from "../flask/describe-policy.js";
 import type { FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
-import type { AvRule, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
+import type { AvRule, FlaskConditional, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
 import { conditionValue, formatCondition, type SelectedCheck, selectChecks } from "../flask/select-checks.js";
 import { UPSTREAM_ACTIONS } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
@@ -92,23 +92,18 @@ type Side = { kind: "known"; list: Resolved[] } | { kind: "unknown"; why: string
  */
 export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   const ix = indexPolicy(input.policy);
-  const { states, unknown } = booleanStates(input.policy, input.booleans);
-  if (unknown.length)
-    fail(
-      error(
-        "policy/flask-boolean",
-        `the policy has no boolean ${unknown.map((b) => `\`${b}\``).join(", ")}`,
-        undefined,
-        `its booleans: ${input.policy.booleans.map((b) => b.name).join(", ") || "none"}`,
-      ),
-    );
+  const states = booleanStates(input.policy, input.booleans);
   const hooks = new Map(input.hooks.map((h) => [h.name, h]));
-  // each conditional rule with its expression and branch, to print it as sesearch does
-  const conditionOf = new Map<AvRule, { expr: string; when: boolean }>();
+  // each conditional rule with its expression and branch, to print it as sesearch does, and the booleans
+  // of its expression that were set rather than left at the policy's defaults
+  const conditionOf = new Map<AvRule, { expr: string; when: boolean; set: string }>();
+  const setText = new Map<FlaskConditional, string>();
   for (const c of input.policy.conditionals) {
     const expr = formatConditionalExpr(input.policy, c);
-    for (const r of c.whenTrue) conditionOf.set(r, { expr, when: true });
-    for (const r of c.whenFalse) conditionOf.set(r, { expr, when: false });
+    const set = booleansSet(input.policy, c, input.booleans);
+    setText.set(c, set);
+    for (const r of c.whenTrue) conditionOf.set(r, { expr, when: true, set });
+    for (const r of c.whenFalse) conditionOf.set(r, { expr, when: false, set });
   }
   const labelCache = new Map<string, FlaskContext | string>();
   const avCache = new Map<string, AvDecision>();
@@ -339,7 +334,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             r.data & missingTe
           )
             found.push(
-              `${formatAvRule(ix, r)} is under [ ${formatConditionalExpr(p, c)} ]:${now ? "False" : "True"}, and the booleans make it ${now ? "True" : "False"}`,
+              `${formatAvRule(ix, r)} is under [ ${formatConditionalExpr(p, c)} ]:${now ? "False" : "True"}, and the booleans make it ${now ? "True" : "False"}${setText.get(c) ?? ""}`,
             );
       });
       out.push(
@@ -405,7 +400,10 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
         const te = computeTe(ix, s.ctx.type, t.ctx.type, klass.value, states);
         notes = te.granting
           .filter((r) => r.data & mask)
-          .map((r) => `granted by ${formatAvRule(ix, r, conditionOf.get(r))}`);
+          .map((r) => {
+            const cond = conditionOf.get(r);
+            return `granted by ${formatAvRule(ix, r, cond)}${cond?.set ?? ""}`;
+          });
         grants.set(gk, notes);
       }
       for (const what of notes) steps.push({ kind: "note", what, depth: 2 });
@@ -624,11 +622,28 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     },
     hook,
     ...(input.bytes && { flaskBytes: input.bytes }),
+    flask: { policy: input.policy, index: ix, states, booleans: input.booleans ?? {} },
     ...(input.flaskHooks !== undefined && { flaskHooks: input.flaskHooks }),
     checkDomain(d, build) {
       labelOf(d, build);
     },
   };
+}
+
+/**
+ * `; guest_writeconsole=false is set (--flask-boolean; the policy's default: true)` for the booleans of a
+ * conditional's expression that the caller set, "" when it set none of them.
+ */
+function booleansSet(
+  policy: FlaskPolicy,
+  c: FlaskConditional,
+  set: Readonly<Record<string, boolean>> = {},
+): string {
+  const named = policy.booleans.filter(
+    (b) => Object.hasOwn(set, b.name) && c.expr.some((e) => e.op === "bool" && e.bool === b.value),
+  );
+  if (!named.length) return "";
+  return `; ${named.map((b) => `${b.name}=${set[b.name]}`).join(", ")} ${named.length > 1 ? "are" : "is"} set (--flask-boolean; the policy's default: ${named.map((b) => `${b.name}=${b.state}`).join(", ")})`;
 }
 
 export type { PolicyIndex };

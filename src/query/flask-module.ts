@@ -8,7 +8,7 @@ import type { PolicyModule } from "../policy/types.js";
 
 /**
  * The Flask module named `name` for a catalogue, from a compiled policy's bytes and what each hook checks
- * (catalog/load-flask-hooks.ts). Pure: the report's page rebuilds a Flask model with it from the bytes the
+ * (catalog/load-flask-hooks.ts), with `booleans` set other than the policy's defaults. Pure: the report's page rebuilds a Flask model with it from the bytes the
  * page carries (`ReportData.flask`).
  */
 export function flaskModule(
@@ -17,6 +17,7 @@ export function flaskModule(
   bytes: Uint8Array,
   file: string,
   hooks: FlaskHooks | undefined,
+  booleans: Readonly<Record<string, boolean>> = {},
 ): PolicyModule {
   if (!hooks)
     return fail(
@@ -35,5 +36,6 @@ export function flaskModule(
     flaskHooks: hooks,
     hooksSource: hooks.source,
     hookParams: Object.fromEntries(catalogue.hooks.map((h) => [h.name, h.params])),
+    booleans,
   });
 }

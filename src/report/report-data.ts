@@ -77,6 +77,8 @@ export interface ReportData {
   };
   /** each `flask:` policy's compiled bytes (base64), from which the page rebuilds its module */
   readonly flask?: Readonly<Record<string, string>>;
+  /** the booleans each `flask:` policy with any set (`--flask-boolean`) decides with, other than its defaults */
+  readonly flaskBooleans?: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
   readonly graph: DomainGraph;
   readonly findings: readonly ReportFinding[];
   readonly lockdown?: ReportLockdown;
@@ -136,6 +138,10 @@ export function buildReportData(
     p?.flaskBytes ? [[p.name, Buffer.from(p.flaskBytes).toString("base64")] as const] : [],
   );
   const flask = embedded.length ? Object.fromEntries(embedded) : undefined;
+  const set = [model.policy, o.vs?.policy].flatMap((p) =>
+    p?.flask && Object.keys(p.flask.booleans).length ? [[p.name, p.flask.booleans] as const] : [],
+  );
+  const flaskBooleans = set.length ? Object.fromEntries(set) : undefined;
   const flaskHooks = model.policy.flaskHooks ?? o.vs?.policy.flaskHooks;
   return {
     version: 1,
@@ -153,6 +159,7 @@ export function buildReportData(
     cells,
     ...(vs && { vs }),
     ...(flask && { flask }),
+    ...(flaskBooleans && { flaskBooleans }),
     graph: domainGraph(ix),
     findings: o.findings ?? [],
     ...(o.lockdown && { lockdown: o.lockdown }),

@@ -48,7 +48,14 @@ function policyOf(policy: string) {
   const b64 = data.flask?.[policy];
   if (!b64) return resolveBuiltinPolicy(data.catalogue, policy);
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  return flaskModule(data.catalogue, policy, bytes, policy.replace(/^flask:/, ""), data.catalogue.flask);
+  return flaskModule(
+    data.catalogue,
+    policy,
+    bytes,
+    policy.replace(/^flask:/, ""),
+    data.catalogue.flask,
+    data.flaskBooleans?.[policy],
+  );
 }
 const modelOf = (policy: string) => buildModel(data.catalogue, data.system, policyOf(policy));
 // the model's operations are those of the build: the cells' columns

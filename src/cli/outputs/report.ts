@@ -19,10 +19,13 @@ import type { CommonOptions } from "../context.js";
 import { findingSources } from "../finding-sources.js";
 import type { Output } from "../output.js";
 import { type Progress, progress } from "../progress.js";
+import { vsChoice } from "../vs-choice.js";
 import { writeWhole } from "../write-whole.js";
 
 export interface ReportOptions extends Omit<CommonOptions, "format"> {
   readonly vs?: string;
+  /** `--vs-flask-boolean`: the --vs policy's booleans, over `flaskBooleans` */
+  readonly vsFlaskBooleans?: Readonly<Record<string, boolean>>;
   readonly output: string;
   readonly secureBoot?: boolean;
   readonly cmdline?: string;
@@ -125,7 +128,10 @@ export function reportCommand(o: ReportOptions): Output {
 
 function report(o: ReportOptions, line: Progress): Output {
   line.stage("model");
-  const [model, vs] = loadModels(o, o.vs ? [o.policy, o.vs] : [o.policy]) as [Model, Model?];
+  const [model, vs] = loadModels(o, o.vs ? [o.policy, vsChoice({ ...o, vs: o.vs })] : [o.policy]) as [
+    Model,
+    Model?,
+  ];
   const secureBoot = o.secureBoot === true || model.system.build.secureBoot === true;
   const lockdown = o.cmdline === undefined ? undefined : lockdownOf(o.cmdline, model, o, secureBoot);
   line.stage(`matrix: ${model.system.domains.length} domains x ${model.ops.length} operations`);
