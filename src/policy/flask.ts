@@ -12,13 +12,14 @@ import {
 import { booleanStates, evaluateConditional } from "../flask/conditional.js";
 import { formatContext, initialSidContext, parseLabel, transitionContext } from "../flask/contexts.js";
 import { formatAvRule, formatConditionalExpr } from "../flask/describe-policy.js";
-import type { FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
+import type { FlaskCondition, FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
 import type { AvRule, FlaskConditional, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
 import { conditionValue, formatCondition, type SelectedCheck, selectChecks } from "../flask/select-checks.js";
 import { UPSTREAM_ACTIONS } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Step, Verdict } from "../model/decision.js";
 import type { Domain } from "../model/domain.js";
+import { type BuildFact, flaskBuildCondition } from "./flask-build-condition.js";
 import type { HookCall, PolicyModule } from "./types.js";
 
 const HOOKS_C = "xen/xsm/flask/hooks.c";
@@ -182,14 +183,34 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     return typesCache;
   };
 
+  /** a domain the Flask hook names (`current`, or a parameter matched by position to the catalogue's) */
+  function domainOf(call: HookCall, hook: FlaskHook, name: string): Domain | null | undefined {
+    if (name === "current") return call.current;
+    const i = hook.params.indexOf(name);
+    const dummy = i >= 0 ? input.hookParams[call.hook]?.[i] : undefined;
+    if (dummy === undefined || !(dummy in call.domains)) return undefined;
+    return call.domains[dummy] ?? null;
+  }
+
+  // each hook's `if` and `#if` conditions, which the build may settle, and what a build says of the
+  // `#if`s (they depend on nothing else)
+  const openConditions = new Map<string, FlaskCondition[]>();
+  const openOf = (h: FlaskHook): FlaskCondition[] => {
+    let l = openConditions.get(h.name);
+    if (!l) {
+      const all = [
+        ...h.checks.flatMap((c) => [...c.when, ...c.permissions.flatMap((p) => p.when)]),
+        ...h.refusals.flatMap((r) => r.when),
+      ];
+      l = [...new Set(all.filter((c) => c.kind !== "case"))];
+      openConditions.set(h.name, l);
+    }
+    return l;
+  };
+  const cppFacts = new WeakMap<BuildFacts, Map<FlaskCondition, BuildFact | undefined>>();
+
   function sideOf(src: SidSource, call: HookCall, hook: FlaskHook, build: BuildFacts): Side {
-    const domain = (name: string): Domain | null | undefined => {
-      if (name === "current") return call.current;
-      const i = hook.params.indexOf(name);
-      const dummy = i >= 0 ? input.hookParams[call.hook]?.[i] : undefined;
-      if (dummy === undefined || !(dummy in call.domains)) return undefined;
-      return call.domains[dummy] ?? null;
-    };
+    const domain = (name: string) => domainOf(call, hook, name);
     switch (src.kind) {
       case "domain": {
         const d = domain(src.domain);
@@ -432,18 +453,50 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     }
     steps.push({ kind: "note", what: `Flask: ${h.function}`, ref: h.ref || h.opsRef, depth: 1 });
     const known = [...Object.values(call.values), ...(call.constant ? [call.constant] : [])];
-    const selKey = `${h.name}\0${known.join("\0")}`;
+    // what the build settles of the hook's `if` and `#if` conditions for this call
+    let byBuild = cppFacts.get(build);
+    if (!byBuild) {
+      byBuild = new Map();
+      cppFacts.set(build, byBuild);
+    }
+    const facts = new Map<FlaskCondition, BuildFact>();
+    for (const c of openOf(h)) {
+      let f = c.kind === "cpp" ? byBuild.get(c) : undefined;
+      if (f === undefined && !(c.kind === "cpp" && byBuild.has(c))) {
+        f = flaskBuildCondition(c, build, (n) => domainOf(call, h, n));
+        if (c.kind === "cpp") byBuild.set(c, f);
+      }
+      if (f) facts.set(c, f);
+    }
+    const decide = (c: FlaskCondition) => {
+      const f = facts.get(c);
+      return f && c.kind !== "case" ? f.value !== c.negated : undefined;
+    };
+    const factKey = [...facts].map(([c, f]) => `${openOf(h).indexOf(c)}=${f.value}`).join(",");
+    const selKey = `${h.name}\0${known.join("\0")}\0${factKey}`;
     let sel = selections.get(selKey);
     if (!sel) {
-      sel = selectChecks(h, known);
+      sel = selectChecks(h, known, decide);
       selections.set(selKey, sel);
+    }
+    // the same `#if` sits around several checks: said once
+    const said = new Set<string>();
+    for (const c of sel.decided) {
+      const f = facts.get(c);
+      if (!f || c.kind === "case") continue;
+      const what = `${c.kind === "cpp" ? "#if " : ""}${c.negated ? `!(${c.expr})` : c.expr} is ${f.value !== c.negated} in this build: ${f.why}`;
+      if (said.has(what + c.ref)) continue;
+      said.add(what + c.ref);
+      steps.push({ kind: "note", what, ref: c.ref, depth: 1 });
     }
     // checks on a switch the call's values do not settle are branches: when every one is denied, so is
     // the call, whichever value run time gives
     let branchDenied = 0;
     const branches = sel.checks.filter((c) => c.runtime.some((w) => w.kind === "case")).length;
     for (const r of sel.refusals) {
-      const conds = r.refusal.when.filter((c) => conditionValue(c, known) === true).map(formatCondition);
+      const conds = r.refusal.when
+        .filter((c) => c.kind === "case" && conditionValue(c, known) === true)
+        .map(formatCondition);
       const error = r.refusal.error === "unknown" ? "avc_unknown_permission" : r.refusal.error;
       const refuses = r.refusal.error !== "unknown" || input.policy.handleUnknown !== "allow";
       if (r.runtime.length) {
@@ -464,7 +517,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     }
     for (const c of sel.checks) {
       const ref = refOf(c);
-      const settled = c.check.when.filter((w) => conditionValue(w, known) === true);
+      const settled = c.check.when.filter((w) => w.kind === "case" && conditionValue(w, known) === true);
       if (settled.length)
         steps.push({
           kind: "case",
@@ -550,7 +603,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       // checked alone, and a refusal of one is a condition of the answer
       const required = c.oneOf
         ? []
-        : c.permissions.filter((p) => p.when.every((w) => conditionValue(w, known) === true));
+        : c.permissions.filter((p) => p.when.every((w) => conditionValue(w, known, decide) === true));
       const optional = c.permissions.filter((p) => !required.includes(p));
       let pairs = 0;
       let passing = 0;
@@ -562,7 +615,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
           for (const p of optional) {
             const pOk = avc(s, t, c.check.class, [p], ref, steps);
             some ||= pOk;
-            const when = p.when.filter((w) => conditionValue(w, known) !== true).map(formatCondition);
+            const when = p.when.filter((w) => conditionValue(w, known, decide) !== true).map(formatCondition);
             if (!pOk)
               conditions.push(
                 `flask ${c.check.class}:${p.name} denied to ${ctxText(s.ctx)} on ${ctxText(t.ctx)}${when.length ? ` when ${when.join(" and ")}` : ""} (${ref})`,
