@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { indexPolicy } from "../src/flask/access-vector.js";
+import { readPolicy } from "../src/flask/read-policy.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 import { compilePolicy } from "./support/flask-tools.js";
 
@@ -264,6 +267,72 @@ test("--flask-boolean: a bad value, an unknown boolean, a policy that is not Fla
     assert.match(r.err, pattern);
     assert.doesNotMatch(r.err, /\n\s+at /);
   }
+});
+
+test("lint --policy flask:<file>: the policy's own rules with the system's findings, in text, JSON and SARIF", () => {
+  // the engine's fixture lets dm_dom_t pause dom0_t: `allow dm_dom_t dom0_t:domain pause;`
+  const ix = indexPolicy(readPolicy(readFileSync(POLICY), POLICY));
+  const offset = ix.policy.avtab.find(
+    (r) =>
+      r.kind === "allow" &&
+      r.source === ix.typeByName.get("dm_dom_t") &&
+      r.target === ix.typeByName.get("dom0_t") &&
+      r.class === ix.classByName.get("domain")?.value,
+  )?.offset;
+  assert.ok(offset !== undefined);
+  const lint = (...more: string[]) => run("lint", system(), "--policy", `flask:${POLICY}`, ...more);
+  const text = lint();
+  assert.equal(text.code, 0, text.err);
+  assert.ok(
+    text.out.includes(
+      `${POLICY}@0x${offset.toString(16)}: warning[flask-policy/guest-on-dom0]: \`dm_dom_t\` may act on \`dom0_t\`: domain pause under flask:${POLICY}\n  help: \`allow dm_dom_t dom0_t:domain pause;\` grants it; give guest types read-only permissions on dom0_t at most\n  xen: xen/xsm/flask/hooks.c:214-217`,
+    ),
+    text.out,
+  );
+  // the system's own findings are there too
+  assert.match(text.out, /warning\[xsa77-delegation\]/);
+  const js = JSON.parse(lint("-f", "json").out) as {
+    findings: { rule: string; code: string; span?: { file: string; offset?: number } }[];
+  };
+  const finding = js.findings.find((f) => f.rule === "flask-policy");
+  assert.deepEqual(
+    [finding?.code, finding?.span?.file, finding?.span?.offset],
+    ["flask/guest-on-dom0", POLICY, offset],
+  );
+  const sarif = JSON.parse(lint("-f", "sarif", "--source-root", DIR).out) as {
+    runs: {
+      tool: { driver: { rules: { id: string }[] } };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { byteOffset: number } };
+        }[];
+      }[];
+    }[];
+  };
+  const r = sarif.runs[0]?.results.find((x) => x.ruleId.startsWith("flask-policy"));
+  assert.equal(r?.ruleId, "flask-policy/guest-on-dom0");
+  assert.equal(sarif.runs[0]?.tool.driver.rules[r?.ruleIndex ?? -1]?.id, "flask-policy/guest-on-dom0");
+  assert.deepEqual(r?.locations[0]?.physicalLocation.region, { byteOffset: offset });
+  assert.equal(r?.locations[0]?.physicalLocation.artifactLocation.uri, pathToFileURL(POLICY).href);
+  // --rule picks it alone; under a policy that is not Flask it reports nothing
+  const only = JSON.parse(lint("-f", "json", "--rule", "flask-policy").out) as {
+    findings: { rule: string }[];
+  };
+  assert.deepEqual(
+    only.findings.map((f) => f.rule),
+    ["flask-policy"],
+  );
+  const dummy = JSON.parse(
+    run("lint", system(), "--policy", "dummy", "-f", "json", "--rule", "flask-policy").out,
+  );
+  assert.deepEqual(dummy.findings, []);
+  // the booleans reach lint's model: its policy is the one with them set
+  const set = JSON.parse(lint("-f", "json", "--flask-boolean", "guest_console=true").out) as {
+    policy: string;
+  };
+  assert.equal(set.policy, `flask:${POLICY} with guest_console=true`);
 });
 
 test("ops --flask: what Flask checks for each operation, with its line; a catalogue without it is exit 2", () => {

@@ -152,6 +152,16 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = (
     ["extract/unreadable", E, "a source file that cannot be read"],
     ["flask/<reason>", E, "a compiled Flask policy that cannot be read, located by byte and section"],
     ["flask/build-failed", E, "the tree's Flask policy did not build"],
+    [
+      "flask/dm-unbound",
+      W,
+      "a device-model type a Flask policy allows hvm:dm on a guest type itself: docs/rules/flask-policy/dm-unbound.md",
+    ],
+    [
+      "flask/guest-on-dom0",
+      W,
+      "a guest type a Flask policy lets act on dom0_t: docs/rules/flask-policy/guest-on-dom0.md",
+    ],
     ["flask/hooks-h", E, "a Flask hooks.c the reader does not understand"],
     ["flask/missing-tool", E, "checkpolicy or m4 missing for a Flask build"],
     ["flask/no-hooks", E, "no hooks.c among the Flask files"],

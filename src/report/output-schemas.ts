@@ -258,6 +258,8 @@ export const OUTPUT_SCHEMAS = {
           class: z.string(),
           permissions: z.array(z.string()),
         }),
+        /** the allow rules that grant it, as sesearch prints them, and where each is in the compiled policy */
+        rules: z.array(z.object({ rule: z.string(), offset: z.number().int() })),
       }),
     ),
   }),

@@ -109,7 +109,12 @@ export function flaskLintCommand(
     kind: "flask-lint",
     json: { file: p.file, booleans: set, findings },
     text: [
-      ...findings.map((f) => `${p.file}: ${f.severity}[${f.code}]: ${f.message}`),
+      ...findings.map((f) =>
+        [
+          `${p.file}${f.rules[0] ? `@0x${f.rules[0].offset.toString(16)}` : ""}: ${f.severity}[${f.code}]: ${f.message}`,
+          ...f.rules.map((r) => `  granted by ${r.rule} (@0x${r.offset.toString(16)})`),
+        ].join("\n"),
+      ),
       `${findings.length} finding(s) in ${p.file} (${booleansText(set)})`,
     ].join("\n"),
     exitCode: findings.length ? 1 : 0,

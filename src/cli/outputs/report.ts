@@ -6,6 +6,7 @@ import type { SafeListId } from "../../cmdline/safe-lists.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { packageRoot } from "../../core/package-root.js";
+import { formatSpan } from "../../core/span.js";
 import type { Finding } from "../../lint/rule.js";
 import { runLint } from "../../lint/run-lint.js";
 import { DecisionIndex } from "../../query/decision-index.js";
@@ -52,7 +53,8 @@ function appBundle(): string {
 
 /** A finding with the lines around it. */
 function withFrame(f: Finding, linesOf: (file: string) => string[] | undefined): ReportFinding {
-  const at = f.span ? `${f.span.file}:${f.span.line}:${f.span.column}` : undefined;
+  // `file:line:column`, or `file@0x4dc` in a binary input (a DTB, a compiled Flask policy)
+  const at = f.span ? formatSpan(f.span) : undefined;
   const line = f.span?.line ?? 0;
   const lines = line > 0 && f.span ? linesOf(f.span.file) : undefined;
   // the lines around it only, each cut short: a frame is a help, and a 1 MB line is no help
@@ -60,7 +62,8 @@ function withFrame(f: Finding, linesOf: (file: string) => string[] | undefined):
     ?.slice(Math.max(0, line - 3), line + 2)
     .map((t, i) => [Math.max(1, line - 2) + i, t.length > 400 ? `${t.slice(0, 400)}...` : t] as const);
   return {
-    code: f.rule,
+    // a relayed check (`boot/<condition>`, `flask/<check>`) as `<rule>/<check>`, as lint's text names it
+    code: f.code === `lint/${f.rule}` ? f.rule : `${f.rule}/${f.code.slice(f.code.indexOf("/") + 1)}`,
     severity: f.severity,
     message: f.message,
     ...(at && { at }),
