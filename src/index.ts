@@ -106,6 +106,7 @@ export {
   loadSystem,
   type ModelOptions,
   modelsOf,
+  type PolicyChoice,
   type SystemOptions,
   systemPolicy,
 } from "./query/load-models.js";
@@ -113,7 +114,7 @@ export { type Matrix, matrix } from "./query/matrix.js";
 export { buildModel, type Model, resolveDomain, resolveOp } from "./query/model.js";
 export { opFilter } from "./query/op-filter.js";
 export { POLICY_KINDS, type PolicyKind } from "./query/policy-kinds.js";
-export { resolvePolicy } from "./query/resolve-policy.js";
+export { type PolicyOptions, resolvePolicy } from "./query/resolve-policy.js";
 export { resolveBuiltinPolicy, treePolicy } from "./query/tree-policy.js";
 export {
   type ContradictingCall,

@@ -3,6 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { indexPolicy } from "../src/flask/access-vector.js";
+import { readPolicy } from "../src/flask/read-policy.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
 import { compilePolicy } from "./support/flask-tools.js";
 
@@ -117,6 +120,219 @@ test("flask: policies: a label the policy cannot hold, a missing file are locate
   assert.equal(missing.code, 2);
   assert.match(missing.err, /flask\/unreadable/);
   assert.doesNotMatch(bad.err + missing.err, /\n\s+at /);
+});
+
+test("--flask-boolean: a boolean flips a decision on every query command, and the explanation says it was set", () => {
+  const flask = ["--system", system(), "--policy", `flask:${POLICY}`];
+  // guest_console is false in the fixture: `if (guest_console) { allow domU_t xen_t:xen writeconsole; }`
+  const off = run("check", "guest", "console_io/write", ...flask);
+  assert.equal(off.code, 1, off.err);
+  assert.match(off.out, /is under \[ guest_console \]:True, and the booleans make it False\n/);
+  const on = run("check", "guest", "console_io/write", ...flask, "--flask-boolean", "guest_console=true");
+  assert.equal(on.code, 0, on.err);
+  assert.match(on.out, /^ALLOW {2}guest console_io\/write {2}\(policy flask:\S+ with guest_console=true\)/);
+  assert.match(
+    on.out,
+    /granted by allow domU_t xen_t:xen writeconsole; \[ guest_console \]:True; guest_console=true is set \(--flask-boolean; the policy's default: guest_console=false\)/,
+  );
+  // setting it to its default changes nothing but says so where it is denied
+  const same = run("check", "guest", "console_io/write", ...flask, "--flask-boolean", "guest_console=off");
+  assert.equal(same.code, 1);
+  assert.match(
+    same.out,
+    /guest_console=false is set \(--flask-boolean; the policy's default: guest_console=false\)/,
+  );
+  type Cells = { cells: { domain: string; op: string; allowed?: boolean }[] };
+  const guestMay = (cmd: string[], b: string[]) =>
+    (json(...cmd, ...flask, ...b).value as Cells).cells.some(
+      (c) => c.domain === "guest" && c.op === "console_io/write" && c.allowed === true,
+    );
+  for (const cmd of [
+    ["who-can", "console_io/write"],
+    ["what-can", "guest"],
+  ]) {
+    assert.equal(guestMay(cmd, []), false, cmd[0]);
+    assert.equal(guestMay(cmd, ["--flask-boolean", "guest_console=1"]), true, cmd[0]);
+  }
+  const matrix = (b: string[]) =>
+    run("matrix", ...flask, "--hypercall", "console_io", "--format", "csv", ...b)
+      .out.split("\n")
+      .find((l) => l.startsWith("console_io/write,"));
+  assert.notEqual(matrix([]), matrix(["--flask-boolean", "guest_console=true"]));
+  // diff: --flask-boolean is both sides', --vs-flask-boolean the --vs side's over it
+  const d = json(
+    "diff",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+    "--vs",
+    `flask:${POLICY}`,
+    "--vs-flask-boolean",
+    "guest_console=true",
+  );
+  assert.equal(d.code, 0, d.err);
+  assert.deepEqual(
+    (d.value as { changes: { kind: string; domain: string; op: string }[] }).changes.map(
+      (c) => `${c.kind} ${c.domain} ${c.op}`,
+    ),
+    ["widened guest console_io/write"],
+  );
+  const both = json(
+    "diff",
+    "--system",
+    system(),
+    "--policy",
+    `flask:${POLICY}`,
+    "--vs",
+    `flask:${POLICY}`,
+    "--flask-boolean",
+    "guest_console=true",
+    "--vs-flask-boolean",
+    "guest_console=false",
+  );
+  assert.deepEqual(
+    (both.value as { changes: { kind: string; domain: string; op: string }[] }).changes.map(
+      (c) => `${c.kind} ${c.domain} ${c.op}`,
+    ),
+    ["narrowed guest console_io/write"],
+  );
+  // dummy on one side: --flask-boolean goes to the flask: side
+  const mixed = json(
+    "diff",
+    "--system",
+    system(),
+    "--policy",
+    "dummy",
+    "--vs",
+    `flask:${POLICY}`,
+    "--flask-boolean",
+    "guest_console=true",
+  );
+  assert.equal(mixed.code, 0, mixed.err);
+  assert.match(String((mixed.value as { to: string }).to), / with guest_console=true$/);
+});
+
+test("--flask-boolean: a bad value, an unknown boolean, a policy that is not Flask are located diagnostics, exit 2", () => {
+  const flask = ["check", "guest", "console_io/write", "--system", system(), "--policy", `flask:${POLICY}`];
+  for (const [args, pattern] of [
+    [
+      [...flask, "--flask-boolean", "guest_console=maybe"],
+      /error\[cli\/bad-flask-boolean\]: `--flask-boolean guest_console=maybe`: `guest_console=maybe` is not `name=true` or `name=false`/,
+    ],
+    [
+      [...flask, "--flask-boolean", "guest_console"],
+      /error\[cli\/bad-flask-boolean\]: `--flask-boolean guest_console`/,
+    ],
+    [
+      [...flask, "--flask-boolean", "guest_console=true,guest_console=false"],
+      /`--flask-boolean` sets `guest_console` to both true and false/,
+    ],
+    [
+      [...flask, "--flask-boolean", "nope=true"],
+      /error\[policy\/flask-boolean\]: the policy \S+ has no boolean `nope`\n {2}help: its booleans: guest_console \(default false\)/,
+    ],
+    [
+      [
+        "check",
+        "guest",
+        "console_io/write",
+        "--system",
+        system(),
+        "--policy",
+        "silo",
+        "--flask-boolean",
+        "guest_console=true",
+      ],
+      /error\[policy\/not-flask\]: Flask booleans \(`guest_console`\) set, but no policy here is a Flask policy \(`silo`\)/,
+    ],
+    [
+      [
+        "diff",
+        "--system",
+        system(),
+        "--policy",
+        `flask:${POLICY}`,
+        "--vs",
+        "silo",
+        "--vs-flask-boolean",
+        "guest_console=true",
+      ],
+      /error\[policy\/not-flask\]: Flask booleans \(`guest_console`\) set for `silo`/,
+    ],
+    [["flask", "reach", POLICY, "--flask-boolean", "x=2"], /error\[cli\/bad-flask-boolean\]/],
+  ] as const) {
+    const r = run(...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.out}`);
+    assert.match(r.err, pattern);
+    assert.doesNotMatch(r.err, /\n\s+at /);
+  }
+});
+
+test("lint --policy flask:<file>: the policy's own rules with the system's findings, in text, JSON and SARIF", () => {
+  // the engine's fixture lets dm_dom_t pause dom0_t: `allow dm_dom_t dom0_t:domain pause;`
+  const ix = indexPolicy(readPolicy(readFileSync(POLICY), POLICY));
+  const offset = ix.policy.avtab.find(
+    (r) =>
+      r.kind === "allow" &&
+      r.source === ix.typeByName.get("dm_dom_t") &&
+      r.target === ix.typeByName.get("dom0_t") &&
+      r.class === ix.classByName.get("domain")?.value,
+  )?.offset;
+  assert.ok(offset !== undefined);
+  const lint = (...more: string[]) => run("lint", system(), "--policy", `flask:${POLICY}`, ...more);
+  const text = lint();
+  assert.equal(text.code, 0, text.err);
+  assert.ok(
+    text.out.includes(
+      `${POLICY}@0x${offset.toString(16)}: warning[flask-policy/guest-on-dom0]: \`dm_dom_t\` may act on \`dom0_t\`: domain pause under flask:${POLICY}\n  help: \`allow dm_dom_t dom0_t:domain pause;\` grants it; give guest types read-only permissions on dom0_t at most\n  xen: xen/xsm/flask/hooks.c:214-217`,
+    ),
+    text.out,
+  );
+  // the system's own findings are there too
+  assert.match(text.out, /warning\[xsa77-delegation\]/);
+  const js = JSON.parse(lint("-f", "json").out) as {
+    findings: { rule: string; code: string; span?: { file: string; offset?: number } }[];
+  };
+  const finding = js.findings.find((f) => f.rule === "flask-policy");
+  assert.deepEqual(
+    [finding?.code, finding?.span?.file, finding?.span?.offset],
+    ["flask/guest-on-dom0", POLICY, offset],
+  );
+  const sarif = JSON.parse(lint("-f", "sarif", "--source-root", DIR).out) as {
+    runs: {
+      tool: { driver: { rules: { id: string }[] } };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        locations: {
+          physicalLocation: { artifactLocation: { uri: string }; region: { byteOffset: number } };
+        }[];
+      }[];
+    }[];
+  };
+  const r = sarif.runs[0]?.results.find((x) => x.ruleId.startsWith("flask-policy"));
+  assert.equal(r?.ruleId, "flask-policy/guest-on-dom0");
+  assert.equal(sarif.runs[0]?.tool.driver.rules[r?.ruleIndex ?? -1]?.id, "flask-policy/guest-on-dom0");
+  assert.deepEqual(r?.locations[0]?.physicalLocation.region, { byteOffset: offset });
+  assert.equal(r?.locations[0]?.physicalLocation.artifactLocation.uri, pathToFileURL(POLICY).href);
+  // --rule picks it alone; under a policy that is not Flask it reports nothing
+  const only = JSON.parse(lint("-f", "json", "--rule", "flask-policy").out) as {
+    findings: { rule: string }[];
+  };
+  assert.deepEqual(
+    only.findings.map((f) => f.rule),
+    ["flask-policy"],
+  );
+  const dummy = JSON.parse(
+    run("lint", system(), "--policy", "dummy", "-f", "json", "--rule", "flask-policy").out,
+  );
+  assert.deepEqual(dummy.findings, []);
+  // the booleans reach lint's model: its policy is the one with them set
+  const set = JSON.parse(lint("-f", "json", "--flask-boolean", "guest_console=true").out) as {
+    policy: string;
+  };
+  assert.equal(set.policy, `flask:${POLICY} with guest_console=true`);
 });
 
 test("ops --flask: what Flask checks for each operation, with its line; a catalogue without it is exit 2", () => {

@@ -299,6 +299,7 @@ const FlaskConditionSchema = z.discriminatedUnion("kind", [
     ref: Ref,
   }),
   z.strictObject({ kind: z.literal("if"), expr: z.string(), negated: z.boolean(), ref: Ref }),
+  z.strictObject({ kind: z.literal("cpp"), expr: z.string(), negated: z.boolean(), ref: Ref }),
 ]);
 const FlaskPermissionSchema = z.strictObject({
   macro: z.string(),

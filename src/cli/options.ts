@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { type Format, TABLE_FORMATS } from "./formats.js";
+import { parseFlaskBoolean } from "./parse-flask-boolean.js";
 
 /** `--kconfig`, as the query commands describe it. */
 export const KCONFIG = [
@@ -22,9 +23,11 @@ export function common(cmd: Command, withPolicy = true, formats: readonly Format
   );
   cmd.option(KCONFIG[0], KCONFIG[1]);
   if (withPolicy)
-    cmd.option(
-      "-p, --policy <name>",
-      "XSM policy module (see `xenpriv policies`); default: the system's `xsm`",
+    flaskBooleans(
+      cmd.option(
+        "-p, --policy <name>",
+        "XSM policy module (see `xenpriv policies`); default: the system's `xsm`",
+      ),
     );
   return cmd
     .option(
@@ -32,4 +35,31 @@ export function common(cmd: Command, withPolicy = true, formats: readonly Format
       "catalogue: a shipped Xen version or a catalogue path; default: the system's `xen`",
     )
     .addOption(new Option("-f, --format <format>", "output format").choices(formats).default("table"));
+}
+
+/**
+ * `--flask-boolean name=state` (repeatable, or comma-separated): booleans of the command's `flask:`
+ * policies set other than their defaults, handed to the action as `flaskBooleans`; with `vs`,
+ * `--vs-flask-boolean`, for the `--vs` policy only, as `vsFlaskBooleans` (`main: false` when the
+ * command has `--flask-boolean` already).
+ */
+export function flaskBooleans(cmd: Command, { main = true, vs = false } = {}): Command {
+  if (main)
+    cmd.option(
+      "--flask-boolean <name=state>",
+      "set a boolean of the flask: policy (e.g. guest_writeconsole=false; repeatable); default: the policy's own",
+      (v: string, prev?: Record<string, boolean>) => parseFlaskBoolean("--flask-boolean", v, prev),
+    );
+  if (vs)
+    cmd.option(
+      "--vs-flask-boolean <name=state>",
+      "set a boolean of the --vs flask: policy only, over --flask-boolean (repeatable)",
+      (v: string, prev?: Record<string, boolean>) => parseFlaskBoolean("--vs-flask-boolean", v, prev),
+    );
+  // the library's names for them (ModelOptions.flaskBooleans)
+  return cmd.hook("preAction", (_, action) => {
+    const o = action.opts();
+    if (o.flaskBoolean) action.setOptionValue("flaskBooleans", o.flaskBoolean);
+    if (o.vsFlaskBoolean) action.setOptionValue("vsFlaskBooleans", o.vsFlaskBoolean);
+  });
 }

@@ -206,6 +206,8 @@ interface Cond {
   readonly cond: FlaskCondition;
 }
 const ERRNO = /^-\s*(E[A-Z]+)$/;
+/** tree-sitter-c's conditional blocks: `#if`, `#ifdef`/`#ifndef`, and the `#elif`s that are blocks of their own */
+const PREPROC_IF = new Set(["preproc_if", "preproc_ifdef", "preproc_elif", "preproc_elifdef"]);
 
 class Walker {
   /** the refusals met while reading checks */
@@ -353,6 +355,20 @@ class Walker {
             switchLabels,
             ref: this.ref(scope, labels[0] as Node),
           },
+        });
+      } else if (PREPROC_IF.has(p.type)) {
+        // `#ifdef CONFIG_X86` around a case or a call (hooks.c:761 at RELEASE-4.22.0); in its `#else` or
+        // `#elif`, the alternative, it is negated
+        const name = p.childForFieldName("name")?.text;
+        const expr = name
+          ? `${/^#\s*ifndef|^#\s*elifndef/.test(p.text) ? "!" : ""}defined(${name})`
+          : (p.childForFieldName("condition")?.text ?? "").replace(/\s+/g, " ");
+        const alt = p.childForFieldName("alternative");
+        const negated = !!alt && child.startIndex >= alt.startIndex;
+        const ref = this.ref(scope, p);
+        out.push({
+          text: `#if ${negated ? `!(${expr})` : expr} (${ref})`,
+          cond: { kind: "cpp", expr, negated, ref },
         });
       } else if (p.type === "if_statement") {
         const c = p.childForFieldName("condition");

@@ -1,3 +1,5 @@
+import { error } from "../core/diagnostic.js";
+import { fail } from "../core/errors.js";
 import type { CondExpr, FlaskPolicy } from "./policydb.js";
 
 /**
@@ -34,15 +36,24 @@ export function evaluateConditional(expr: readonly CondExpr[], states: readonly 
 }
 
 /**
- * The booleans' states by value - 1: the policy's defaults, with `overrides` by name. An unknown name
- * is returned in `unknown` for the caller to report.
+ * The booleans' states by value - 1: the policy's defaults, with `overrides` by name. A name the policy
+ * has no boolean for is bad input (`policy/flask-boolean`), listing the policy's booleans.
  */
 export function booleanStates(
   policy: FlaskPolicy,
   overrides: Readonly<Record<string, boolean>> = {},
-): { states: boolean[]; unknown: string[] } {
+): boolean[] {
   const states: boolean[] = Array.from({ length: policy.counts.booleans }, () => false);
   for (const b of policy.booleans) states[b.value - 1] = overrides[b.name] ?? b.state;
   const unknown = Object.keys(overrides).filter((n) => !policy.booleans.some((b) => b.name === n));
-  return { states, unknown };
+  if (unknown.length)
+    fail(
+      error(
+        "policy/flask-boolean",
+        `the policy ${policy.file} has no boolean ${unknown.map((b) => `\`${b}\``).join(", ")}`,
+        undefined,
+        `its booleans: ${policy.booleans.map((b) => `${b.name} (default ${b.state})`).join(", ") || "none"}`,
+      ),
+    );
+  return states;
 }

@@ -52,6 +52,16 @@ export type FlaskCondition =
       /** in the `else` branch */
       readonly negated: boolean;
       readonly ref: string;
+    }
+  /**
+   * a preprocessor block of the function's body: `#if` with its expression, `#ifdef X` as
+   * `defined(X)`, `#ifndef X` as `!defined(X)`; `negated` in its `#else` (or a later `#elif`)
+   */
+  | {
+      readonly kind: "cpp";
+      readonly expr: string;
+      readonly negated: boolean;
+      readonly ref: string;
     };
 
 export interface FlaskPermissionRef {

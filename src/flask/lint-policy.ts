@@ -1,4 +1,6 @@
-import type { PolicyIndex } from "./access-vector.js";
+import { computeTe, type PolicyIndex, permissionMask } from "./access-vector.js";
+import { formatAvRule, formatConditionalExpr } from "./describe-policy.js";
+import type { AvRule } from "./policydb.js";
 import { type TypeReach, typeReach } from "./type-reach.js";
 
 /** A finding about a compiled policy's types. */
@@ -9,6 +11,11 @@ export interface PolicyFinding {
   readonly message: string;
   /** the (source, target, class) and permissions behind it */
   readonly reach: TypeReach;
+  /**
+   * the allow rules that grant what it reports, as `sesearch` prints them, each with its byte offset in
+   * the compiled policy (where a report points)
+   */
+  readonly rules: readonly { readonly rule: string; readonly offset: number }[];
 }
 
 /**
@@ -49,6 +56,23 @@ export function lintPolicy(ix: PolicyIndex, states: readonly boolean[]): PolicyF
   const dmTypes = new Set(
     rows.filter((r) => r.class === "domain" && r.permissions.includes("set_target")).map((r) => r.source),
   );
+  // each conditional rule with its expression and branch, printed as sesearch does
+  const conditionOf = new Map<AvRule, { expr: string; when: boolean }>();
+  for (const c of ix.policy.conditionals) {
+    const expr = formatConditionalExpr(ix.policy, c);
+    for (const r of c.whenTrue) conditionOf.set(r, { expr, when: true });
+    for (const r of c.whenFalse) conditionOf.set(r, { expr, when: false });
+  }
+  /** the allow rules that grant `permissions` to the row's pair */
+  const rulesOf = (r: TypeReach, permissions: readonly string[]) => {
+    const klass = ix.classByName.get(r.class);
+    const [s, t] = [ix.typeByName.get(r.source), ix.typeByName.get(r.target)];
+    if (!klass || s === undefined || t === undefined) return [];
+    const mask = permissionMask(klass, permissions);
+    return computeTe(ix, s, t, klass.value, states)
+      .granting.filter((g) => g.data & mask)
+      .map((g) => ({ rule: formatAvRule(ix, g, conditionOf.get(g)), offset: g.offset }));
+  };
   const out: PolicyFinding[] = [];
   for (const r of rows) {
     if (r.target === "dom0_t" && r.source !== "dom0_t" && r.source !== "dom0_t_self" && ACTING.has(r.class)) {
@@ -59,6 +83,7 @@ export function lintPolicy(ix: PolicyIndex, states: readonly boolean[]): PolicyF
           severity: "warning",
           message: `\`${r.source}\` may act on \`dom0_t\`: ${r.class} ${acting.join(" ")}`,
           reach: r,
+          rules: rulesOf(r, acting),
         });
     }
     if (
@@ -73,6 +98,7 @@ export function lintPolicy(ix: PolicyIndex, states: readonly boolean[]): PolicyF
         severity: "warning",
         message: `\`${r.source}\` may act as device model (hvm:dm) on \`${r.target}\` itself, not on a \`_target\` type that set_target binds`,
         reach: r,
+        rules: rulesOf(r, ["dm"]),
       });
   }
   return out;

@@ -11,7 +11,7 @@ test("type reach: the domain types' permissions on each other, by attributes and
   const file = compilePolicy(readFileSync("test/fixtures/flask/engine/policy.conf", "utf8"), 30);
   const policy = readPolicy(readFileSync(file), file);
   const ix = indexPolicy(policy);
-  const rows = typeReach(ix, booleanStates(policy).states);
+  const rows = typeReach(ix, booleanStates(policy));
   // only domain types: resource types are no source or target here
   assert.ok(rows.every((r) => !["nic_t", "iomem_t", "device_t", "xen_t"].includes(r.source)));
   const of = (s: string, t: string, c: string) =>
@@ -32,7 +32,7 @@ test("type reach: the domain types' permissions on each other, by attributes and
           `${s} ${t}:${c}`,
         );
   assert.deepEqual(
-    typeReach(ix, booleanStates(policy).states, { source: "domU_t" }).map((r) => r.target),
+    typeReach(ix, booleanStates(policy), { source: "domU_t" }).map((r) => r.target),
     ["domU_t_self"],
   );
 });

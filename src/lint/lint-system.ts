@@ -12,6 +12,8 @@ import { runLint } from "./run-lint.js";
 
 export interface LintOptions extends Omit<SystemOptions, "system"> {
   readonly policy?: string | undefined;
+  /** a `flask:` policy's booleans set other than its defaults */
+  readonly flaskBooleans?: Readonly<Record<string, boolean>> | undefined;
   readonly xen?: string | undefined;
   /** the system boots with UEFI Secure Boot (also `build.secure_boot`) */
   readonly secureBoot?: boolean | undefined;
@@ -46,7 +48,7 @@ export function lintSystem(path: string, o: LintOptions = {}): LintResult {
     ? systemFromDeviceTree(loadDeviceTree(path), systemOptions(o))
     : undefined;
   const system = deviceTree?.system ?? loadSystemFile(path, systemOptions(o));
-  const [model] = modelsOf(system, o.xen, [o.policy]) as [Model];
+  const [model] = modelsOf(system, o.xen, [{ name: o.policy, flaskBooleans: o.flaskBooleans }]) as [Model];
   const ctx: LintContext = {
     system,
     model,

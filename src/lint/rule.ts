@@ -57,8 +57,16 @@ export interface Rule {
   readonly what: string;
   /** why it matters, with the source of the fact (a Xen document or line, a seed) */
   readonly why: string;
-  /** a whole system that breaks the rule and one that does not (YAML or DTS), linted under `policy` */
-  readonly examples: { readonly bad: string; readonly good: string; readonly policy?: string };
+  /**
+   * a whole system that breaks the rule and one that does not (YAML or DTS), linted under `policy`, or
+   * under the Flask policy each is given with, as the source `checkpolicy -t Xen` compiles (`flask`)
+   */
+  readonly examples: {
+    readonly bad: string;
+    readonly good: string;
+    readonly policy?: string;
+    readonly flask?: { readonly bad: string; readonly good: string };
+  };
   /** message templates by id, with `{{name}}` placeholders */
   readonly messages: Readonly<Record<string, string>>;
   /** the checks it relays, each reported with the code `<prefix>/<part id>` */

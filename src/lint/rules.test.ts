@@ -33,13 +33,16 @@ describe("the rule registry", () => {
 describe("each rule on its own examples", () => {
   for (const rule of RULES)
     test(`${rule.id}: the bad example is reported, the good one is not`, () => {
-      const bad = lintExample(rule.examples.bad, rule, rule.examples.policy);
+      const bad = lintExample(rule.examples.bad, rule, rule.examples.policy, rule.examples.flask?.bad);
       assert.ok(bad.length > 0, `${rule.id}: nothing found in its bad example`);
       for (const f of bad) {
         assert.equal(f.rule, rule.id);
         assert.ok(f.span, `${rule.id}: a finding with a place`);
         assert.doesNotMatch(f.message, /\{\{/);
       }
-      assert.deepEqual(lintExample(rule.examples.good, rule, rule.examples.policy), []);
+      assert.deepEqual(
+        lintExample(rule.examples.good, rule, rule.examples.policy, rule.examples.flask?.good),
+        [],
+      );
     });
 });

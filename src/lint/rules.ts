@@ -3,6 +3,7 @@ import { consoleAccess } from "./rules/console-access.js";
 import { controlIsHardware } from "./rules/control-is-hardware.js";
 import { dmBeyondTarget } from "./rules/dm-beyond-target.js";
 import { dmReachControl } from "./rules/dm-reach-control.js";
+import { flaskPolicy } from "./rules/flask-policy.js";
 import { hardwareDomainNeeds } from "./rules/hardware-domain-needs.js";
 import { hwdomDmWithoutIommu } from "./rules/hwdom-dm-without-iommu.js";
 import { secureBootSplit } from "./rules/secure-boot-split.js";
@@ -26,4 +27,5 @@ export const RULES: readonly Rule[] = [
   hwdomDmWithoutIommu,
   secureBootSplit,
   consoleAccess,
+  flaskPolicy,
 ];

@@ -12,14 +12,15 @@ import {
 import { booleanStates, evaluateConditional } from "../flask/conditional.js";
 import { formatContext, initialSidContext, parseLabel, transitionContext } from "../flask/contexts.js";
 import { formatAvRule, formatConditionalExpr } from "../flask/describe-policy.js";
-import type { FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
-import type { AvRule, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
+import type { FlaskCondition, FlaskHook, FlaskPermissionRef, SidSource } from "../flask/hook-checks.js";
+import type { AvRule, FlaskConditional, FlaskContext, FlaskPolicy } from "../flask/policydb.js";
 import type { RuleOrigins } from "../flask/rule-origins.js";
 import { conditionValue, formatCondition, type SelectedCheck, selectChecks } from "../flask/select-checks.js";
 import { UPSTREAM_ACTIONS } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Step, Verdict } from "../model/decision.js";
 import type { Domain } from "../model/domain.js";
+import { type BuildFact, flaskBuildCondition } from "./flask-build-condition.js";
 import { flaskLabelRefs } from "./flask-label-refs.js";
 import type { HookCall, PolicyModule } from "./types.js";
 
@@ -87,24 +88,19 @@ type Side = { kind: "known"; list: Resolved[] } | { kind: "unknown"; why: string
  */
 export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   const ix = indexPolicy(input.policy);
-  const { states, unknown } = booleanStates(input.policy, input.booleans);
-  if (unknown.length)
-    fail(
-      error(
-        "policy/flask-boolean",
-        `the policy has no boolean ${unknown.map((b) => `\`${b}\``).join(", ")}`,
-        undefined,
-        `its booleans: ${input.policy.booleans.map((b) => b.name).join(", ") || "none"}`,
-      ),
-    );
+  const states = booleanStates(input.policy, input.booleans);
   const hooks = new Map(input.hooks.map((h) => [h.name, h]));
   const refs = flaskLabelRefs(input.hooks);
-  // each conditional rule with its expression and branch, to print it as sesearch does
-  const conditionOf = new Map<AvRule, { expr: string; when: boolean }>();
+  // each conditional rule with its expression and branch, to print it as sesearch does, and the booleans
+  // of its expression that were set rather than left at the policy's defaults
+  const conditionOf = new Map<AvRule, { expr: string; when: boolean; set: string }>();
+  const setText = new Map<FlaskConditional, string>();
   for (const c of input.policy.conditionals) {
     const expr = formatConditionalExpr(input.policy, c);
-    for (const r of c.whenTrue) conditionOf.set(r, { expr, when: true });
-    for (const r of c.whenFalse) conditionOf.set(r, { expr, when: false });
+    const set = booleansSet(input.policy, c, input.booleans);
+    setText.set(c, set);
+    for (const r of c.whenTrue) conditionOf.set(r, { expr, when: true, set });
+    for (const r of c.whenFalse) conditionOf.set(r, { expr, when: false, set });
   }
   const labelCache = new Map<string, FlaskContext | string>();
   const avCache = new Map<string, AvDecision>();
@@ -132,9 +128,10 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
   const grants = new Map<string, Step[]>();
   /** a granting rule, and below it the lines of the sources it comes from */
   const grantSteps = (r: AvRule, asked: readonly string[]): Step[] => {
-    const rule = formatAvRule(ix, r, conditionOf.get(r));
+    const cond = conditionOf.get(r);
+    const rule = formatAvRule(ix, r, cond);
     return [
-      { kind: "note", what: `granted by ${rule}`, depth: 2 },
+      { kind: "note", what: `granted by ${rule}${cond?.set ?? ""}`, depth: 2 },
       // the statements that give the permissions asked for
       ...(input.origins?.[rule] ?? [])
         .filter((o) => o.perms.some((p) => asked.includes(p)))
@@ -206,14 +203,34 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     return typesCache;
   };
 
+  /** a domain the Flask hook names (`current`, or a parameter matched by position to the catalogue's) */
+  function domainOf(call: HookCall, hook: FlaskHook, name: string): Domain | null | undefined {
+    if (name === "current") return call.current;
+    const i = hook.params.indexOf(name);
+    const dummy = i >= 0 ? input.hookParams[call.hook]?.[i] : undefined;
+    if (dummy === undefined || !(dummy in call.domains)) return undefined;
+    return call.domains[dummy] ?? null;
+  }
+
+  // each hook's `if` and `#if` conditions, which the build may settle, and what a build says of the
+  // `#if`s (they depend on nothing else)
+  const openConditions = new Map<string, FlaskCondition[]>();
+  const openOf = (h: FlaskHook): FlaskCondition[] => {
+    let l = openConditions.get(h.name);
+    if (!l) {
+      const all = [
+        ...h.checks.flatMap((c) => [...c.when, ...c.permissions.flatMap((p) => p.when)]),
+        ...h.refusals.flatMap((r) => r.when),
+      ];
+      l = [...new Set(all.filter((c) => c.kind !== "case"))];
+      openConditions.set(h.name, l);
+    }
+    return l;
+  };
+  const cppFacts = new WeakMap<BuildFacts, Map<FlaskCondition, BuildFact | undefined>>();
+
   function sideOf(src: SidSource, call: HookCall, hook: FlaskHook, build: BuildFacts): Side {
-    const domain = (name: string): Domain | null | undefined => {
-      if (name === "current") return call.current;
-      const i = hook.params.indexOf(name);
-      const dummy = i >= 0 ? input.hookParams[call.hook]?.[i] : undefined;
-      if (dummy === undefined || !(dummy in call.domains)) return undefined;
-      return call.domains[dummy] ?? null;
-    };
+    const domain = (name: string) => domainOf(call, hook, name);
     switch (src.kind) {
       case "domain": {
         const d = domain(src.domain);
@@ -358,7 +375,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
             r.data & missingTe
           )
             found.push(
-              `${formatAvRule(ix, r)} is under [ ${formatConditionalExpr(p, c)} ]:${now ? "False" : "True"}, and the booleans make it ${now ? "True" : "False"}`,
+              `${formatAvRule(ix, r)} is under [ ${formatConditionalExpr(p, c)} ]:${now ? "False" : "True"}, and the booleans make it ${now ? "True" : "False"}${setText.get(c) ?? ""}`,
             );
       });
       out.push(
@@ -452,18 +469,50 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     }
     steps.push({ kind: "note", what: `Flask: ${h.function}`, ref: h.ref || h.opsRef, depth: 1 });
     const known = [...Object.values(call.values), ...(call.constant ? [call.constant] : [])];
-    const selKey = `${h.name}\0${known.join("\0")}`;
+    // what the build settles of the hook's `if` and `#if` conditions for this call
+    let byBuild = cppFacts.get(build);
+    if (!byBuild) {
+      byBuild = new Map();
+      cppFacts.set(build, byBuild);
+    }
+    const facts = new Map<FlaskCondition, BuildFact>();
+    for (const c of openOf(h)) {
+      let f = c.kind === "cpp" ? byBuild.get(c) : undefined;
+      if (f === undefined && !(c.kind === "cpp" && byBuild.has(c))) {
+        f = flaskBuildCondition(c, build, (n) => domainOf(call, h, n));
+        if (c.kind === "cpp") byBuild.set(c, f);
+      }
+      if (f) facts.set(c, f);
+    }
+    const decide = (c: FlaskCondition) => {
+      const f = facts.get(c);
+      return f && c.kind !== "case" ? f.value !== c.negated : undefined;
+    };
+    const factKey = [...facts].map(([c, f]) => `${openOf(h).indexOf(c)}=${f.value}`).join(",");
+    const selKey = `${h.name}\0${known.join("\0")}\0${factKey}`;
     let sel = selections.get(selKey);
     if (!sel) {
-      sel = selectChecks(h, known);
+      sel = selectChecks(h, known, decide);
       selections.set(selKey, sel);
+    }
+    // the same `#if` sits around several checks: said once
+    const said = new Set<string>();
+    for (const c of sel.decided) {
+      const f = facts.get(c);
+      if (!f || c.kind === "case") continue;
+      const what = `${c.kind === "cpp" ? "#if " : ""}${c.negated ? `!(${c.expr})` : c.expr} is ${f.value !== c.negated} in this build: ${f.why}`;
+      if (said.has(what + c.ref)) continue;
+      said.add(what + c.ref);
+      steps.push({ kind: "note", what, ref: c.ref, depth: 1 });
     }
     // checks on a switch the call's values do not settle are branches: when every one is denied, so is
     // the call, whichever value run time gives
     let branchDenied = 0;
     const branches = sel.checks.filter((c) => c.runtime.some((w) => w.kind === "case")).length;
     for (const r of sel.refusals) {
-      const conds = r.refusal.when.filter((c) => conditionValue(c, known) === true).map(formatCondition);
+      const conds = r.refusal.when
+        .filter((c) => c.kind === "case" && conditionValue(c, known) === true)
+        .map(formatCondition);
       const error = r.refusal.error === "unknown" ? "avc_unknown_permission" : r.refusal.error;
       const refuses = r.refusal.error !== "unknown" || input.policy.handleUnknown !== "allow";
       if (r.runtime.length) {
@@ -484,7 +533,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     }
     for (const c of sel.checks) {
       const ref = refOf(c);
-      const settled = c.check.when.filter((w) => conditionValue(w, known) === true);
+      const settled = c.check.when.filter((w) => w.kind === "case" && conditionValue(w, known) === true);
       if (settled.length)
         steps.push({
           kind: "case",
@@ -570,7 +619,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
       // checked alone, and a refusal of one is a condition of the answer
       const required = c.oneOf
         ? []
-        : c.permissions.filter((p) => p.when.every((w) => conditionValue(w, known) === true));
+        : c.permissions.filter((p) => p.when.every((w) => conditionValue(w, known, decide) === true));
       const optional = c.permissions.filter((p) => !required.includes(p));
       let pairs = 0;
       let passing = 0;
@@ -582,7 +631,7 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
           for (const p of optional) {
             const pOk = avc(s, t, c.check.class, [p], ref, steps);
             some ||= pOk;
-            const when = p.when.filter((w) => conditionValue(w, known) !== true).map(formatCondition);
+            const when = p.when.filter((w) => conditionValue(w, known, decide) !== true).map(formatCondition);
             if (!pOk)
               conditions.push(
                 `flask ${c.check.class}:${p.name} denied to ${ctxText(s.ctx)} on ${ctxText(t.ctx)}${when.length ? ` when ${when.join(" and ")}` : ""} (${ref})`,
@@ -642,12 +691,29 @@ export function createFlaskPolicy(input: FlaskPolicyInput): PolicyModule {
     },
     hook,
     ...(input.bytes && { flaskBytes: input.bytes }),
+    flask: { policy: input.policy, index: ix, states, booleans: input.booleans ?? {} },
     ...(input.flaskHooks !== undefined && { flaskHooks: input.flaskHooks }),
     ...(input.origins && { flaskOrigins: input.origins }),
     checkDomain(d, build) {
       labelOf(d, build);
     },
   };
+}
+
+/**
+ * `; guest_writeconsole=false is set (--flask-boolean; the policy's default: true)` for the booleans of a
+ * conditional's expression that the caller set, "" when it set none of them.
+ */
+function booleansSet(
+  policy: FlaskPolicy,
+  c: FlaskConditional,
+  set: Readonly<Record<string, boolean>> = {},
+): string {
+  const named = policy.booleans.filter(
+    (b) => Object.hasOwn(set, b.name) && c.expr.some((e) => e.op === "bool" && e.bool === b.value),
+  );
+  if (!named.length) return "";
+  return `; ${named.map((b) => `${b.name}=${set[b.name]}`).join(", ")} ${named.length > 1 ? "are" : "is"} set (--flask-boolean; the policy's default: ${named.map((b) => `${b.name}=${b.state}`).join(", ")})`;
 }
 
 export type { PolicyIndex };

@@ -1,3 +1,5 @@
+import type { PolicyIndex } from "../flask/access-vector.js";
+import type { FlaskPolicy } from "../flask/policydb.js";
 import type { Action } from "../model/action.js";
 import type { BuildFacts } from "../model/build.js";
 import type { Verdict } from "../model/decision.js";
@@ -54,6 +56,18 @@ export interface PolicyModule {
   readonly flaskHooks?: unknown;
   /** and where its rules come from in the policy's sources, when it was built from a tree */
   readonly flaskOrigins?: unknown;
+  /** a Flask module's policy as read, and the booleans it decides with (lint's rules over the policy) */
+  readonly flask?: FlaskModuleFacts;
   /** refuses, as bad input, a domain the module cannot decide for (a Flask label the policy cannot hold) */
   checkDomain?(domain: Domain, build: BuildFacts): void;
+}
+
+/** What a Flask module decides with: its compiled policy, indexed, and the booleans' states. */
+export interface FlaskModuleFacts {
+  readonly policy: FlaskPolicy;
+  readonly index: PolicyIndex;
+  /** each boolean's state, by value - 1: the policy's default unless set */
+  readonly states: readonly boolean[];
+  /** the booleans set other than the policy's defaults, by name (`--flask-boolean`) */
+  readonly booleans: Readonly<Record<string, boolean>>;
 }

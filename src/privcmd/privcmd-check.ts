@@ -15,6 +15,8 @@ export interface PrivcmdCheckOptions extends SystemOptions {
   /** none, restrict, xenserver, pointer-free, or a YAML profile file */
   readonly profile: string;
   readonly policy?: string | undefined;
+  /** a `flask:` policy's booleans set other than its defaults */
+  readonly flaskBooleans?: Readonly<Record<string, boolean>> | undefined;
   /** both catalogues (hypercalls and XSM checks); default: the system's `xen` */
   readonly xen?: string | undefined;
   /** only these domains; default: the domains with a role and the initial domain */
@@ -52,7 +54,7 @@ export function privcmdCheck(o: PrivcmdCheckOptions): PrivcmdCheck {
   const model = buildModel(
     catalogue,
     system,
-    o.policy ? resolvePolicy(catalogue, o.policy) : systemPolicy(catalogue, system),
+    o.policy ? resolvePolicy(catalogue, o.policy, o) : systemPolicy(catalogue, system, o),
   );
   const traces = new Map<string, TracedCall[]>(
     o.trace.map((spec) => {

@@ -9,9 +9,10 @@ import type { PolicyModule } from "../policy/types.js";
 
 /**
  * The Flask module named `name` for a catalogue, from a compiled policy's bytes and what each hook checks
- * (catalog/load-flask-hooks.ts), and the lines of its sources each rule comes from when the policy was
- * built from a tree. Pure: the report's page rebuilds a Flask model with it from the bytes the page
- * carries (`ReportData.flask`, `ReportData.flaskOrigins`).
+ * (catalog/load-flask-hooks.ts); `o.origins`: the lines of its sources each rule comes from when the
+ * policy was built from a tree; `o.booleans`: set other than the policy's defaults. Pure: the report's
+ * page rebuilds a Flask model with it from what the page carries (`ReportData.flask`,
+ * `ReportData.flaskOrigins`, `ReportData.flaskBooleans`).
  */
 export function flaskModule(
   catalogue: Catalogue,
@@ -19,7 +20,10 @@ export function flaskModule(
   bytes: Uint8Array,
   file: string,
   hooks: FlaskHooks | undefined,
-  origins?: RuleOrigins,
+  o: {
+    readonly origins?: RuleOrigins | undefined;
+    readonly booleans?: Readonly<Record<string, boolean>> | undefined;
+  } = {},
 ): PolicyModule {
   if (!hooks)
     return fail(
@@ -38,6 +42,7 @@ export function flaskModule(
     flaskHooks: hooks,
     hooksSource: hooks.source,
     hookParams: Object.fromEntries(catalogue.hooks.map((h) => [h.name, h.params])),
-    ...(origins && { origins }),
+    ...(o.origins && { origins: o.origins }),
+    booleans: o.booleans ?? {},
   });
 }

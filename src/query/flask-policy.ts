@@ -16,11 +16,20 @@ import { flaskModule } from "./flask-module.js";
  * tree whose policy is compiled with checkpolicy first (`xenpriv flask build`). What each hook checks is
  * the catalogue's `flask` part; a catalogue without one is refused with a diagnostic. A tree's policy
  * brings the lines of its sources each rule comes from (flask/rule-origins.ts) into the explanations.
+ * `booleans` are set other than the policy's defaults (`--flask-boolean`); the module's name then says so:
+ * `flask:xenpolicy-4.22.0 with guest_writeconsole=false`.
  * Kept apart from `resolveBuiltinPolicy` (tree-policy.ts), which the report's page runs in the browser.
  */
-export function flaskPolicy(catalogue: Catalogue, spec: string): PolicyModule {
+export function flaskPolicy(
+  catalogue: Catalogue,
+  spec: string,
+  booleans: Readonly<Record<string, boolean>> = {},
+): PolicyModule {
   const path = spec.replace(/^flask:/, "");
-  const name = `flask:${path}`;
+  const set = Object.keys(booleans)
+    .sort()
+    .map((b) => `${b}=${booleans[b]}`);
+  const name = `flask:${path}${set.length ? ` with ${set.join(",")}` : ""}`;
   if (!path)
     fail(error("policy/flask-path", "`flask:` needs a path: `flask:<xenpolicy file>` or `flask:<xen-tree>`"));
   const hooks = () => loadFlaskHooks(catalogue);
@@ -30,12 +39,12 @@ export function flaskPolicy(catalogue: Catalogue, spec: string): PolicyModule {
     const origins = ruleOrigins(readPolicy(built.bytes, file), built.conf, built.confDir, (p) =>
       existsSync(join(path, p)) ? readFileSync(join(path, p), "utf8") : undefined,
     );
-    return flaskModule(catalogue, name, built.bytes, file, hooks(), origins);
+    return flaskModule(catalogue, name, built.bytes, file, hooks(), { origins, booleans });
   }
   const bytes = readInput(path, {
     code: "flask/unreadable",
     what: "Flask policy",
     help: "a compiled policy, e.g. xenpolicy-4.22.0 (`xenpriv flask build <xen-tree>` makes one), or a Xen tree",
   });
-  return flaskModule(catalogue, name, bytes, path, hooks());
+  return flaskModule(catalogue, name, bytes, path, hooks(), { booleans });
 }

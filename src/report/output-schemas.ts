@@ -51,6 +51,8 @@ const FLASK_POLICY_SHAPE = {
   handleUnknown: z.enum(["deny", "reject", "allow"]),
   counts: z.record(z.string(), z.number().int()),
   initialSids: z.array(z.string()),
+  /** each boolean with the state the policy gives it by default */
+  booleans: z.array(z.object({ name: z.string(), default: z.boolean() })),
   allow: z.array(z.string()).optional(),
   /** `flask build --rules`: each allow rule's statements in the tree's policy source (flask/rule-origins.ts) */
   origins: z
@@ -257,6 +259,8 @@ export const OUTPUT_SCHEMAS = {
   /** `flask lint`: findings over a policy's types (flask/lint-policy.ts) */
   "flask-lint": envelope("flask-lint", {
     file: z.string(),
+    /** the booleans set other than the policy's defaults (`--flask-boolean`) */
+    booleans: z.record(z.string(), z.boolean()),
     findings: z.array(
       z.object({
         code: z.string(),
@@ -268,12 +272,16 @@ export const OUTPUT_SCHEMAS = {
           class: z.string(),
           permissions: z.array(z.string()),
         }),
+        /** the allow rules that grant it, as sesearch prints them, and where each is in the compiled policy */
+        rules: z.array(z.object({ rule: z.string(), offset: z.number().int() })),
       }),
     ),
   }),
   /** `flask reach`: which domain types may reach which (flask/type-reach.ts) */
   "flask-reach": envelope("flask-reach", {
     file: z.string(),
+    /** the booleans set other than the policy's defaults (`--flask-boolean`) */
+    booleans: z.record(z.string(), z.boolean()),
     reach: z.array(
       z.object({
         source: z.string(),

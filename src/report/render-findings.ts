@@ -26,7 +26,8 @@ export function renderFindings(
   };
   const blocks = findings.slice(0, limit).map((f) => {
     const where = f.span ? `${formatSpan(f.span)}: ` : "";
-    const code = f.code === `lint/${f.rule}` ? f.rule : `${f.rule}/${f.code.replace(/^boot\//, "")}`;
+    // a relayed check (`boot/<condition>`, `flask/<check>`) is `<rule>/<check>`, as SARIF names it
+    const code = f.code === `lint/${f.rule}` ? f.rule : `${f.rule}/${f.code.slice(f.code.indexOf("/") + 1)}`;
     const lines = [`${where}${f.severity}[${code}]: ${f.message}`];
     const text = f.span && f.span.line > 0 ? sources.get(f.span.file) : undefined;
     if (f.span && text !== undefined) {

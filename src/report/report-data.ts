@@ -79,6 +79,8 @@ export interface ReportData {
   readonly flask?: Readonly<Record<string, string>>;
   /** and, for a policy built from a tree, where its rules come from in the sources (flask/rule-origins.ts) */
   readonly flaskOrigins?: Readonly<Record<string, unknown>>;
+  /** the booleans each `flask:` policy with any set (`--flask-boolean`) decides with, other than its defaults */
+  readonly flaskBooleans?: Readonly<Record<string, Readonly<Record<string, boolean>>>>;
   readonly graph: DomainGraph;
   readonly findings: readonly ReportFinding[];
   readonly lockdown?: ReportLockdown;
@@ -142,6 +144,10 @@ export function buildReportData(
     p?.flaskOrigins ? [[p.name, p.flaskOrigins] as const] : [],
   );
   const flaskOrigins = withOrigins.length ? Object.fromEntries(withOrigins) : undefined;
+  const set = [model.policy, o.vs?.policy].flatMap((p) =>
+    p?.flask && Object.keys(p.flask.booleans).length ? [[p.name, p.flask.booleans] as const] : [],
+  );
+  const flaskBooleans = set.length ? Object.fromEntries(set) : undefined;
   const flaskHooks = model.policy.flaskHooks ?? o.vs?.policy.flaskHooks;
   return {
     version: 1,
@@ -160,6 +166,7 @@ export function buildReportData(
     ...(vs && { vs }),
     ...(flask && { flask }),
     ...(flaskOrigins && { flaskOrigins }),
+    ...(flaskBooleans && { flaskBooleans }),
     graph: domainGraph(ix),
     findings: o.findings ?? [],
     ...(o.lockdown && { lockdown: o.lockdown }),

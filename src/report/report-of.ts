@@ -1,19 +1,20 @@
 import { analyseCmdline } from "../cmdline/analyse-cmdline.js";
 import type { LockdownModelId } from "../cmdline/lockdown-models.js";
 import type { SafeListId } from "../cmdline/safe-lists.js";
+import { formatSpan } from "../core/span.js";
 import { findingSources } from "../lint/finding-sources.js";
 import type { Finding } from "../lint/rule.js";
 import { runLint } from "../lint/run-lint.js";
 import { DecisionIndex } from "../query/decision-index.js";
-import { loadModels, type ModelOptions } from "../query/load-models.js";
+import { loadModels, type ModelOptions, type PolicyChoice } from "../query/load-models.js";
 import type { Model } from "../query/model.js";
 import { shownDiagnostics, tokenApplied } from "./render-cmdline.js";
 import { buildReportData, type ReportData, type ReportFinding, type ReportLockdown } from "./report-data.js";
 
 /** What a report is of: a system and its policy, and what else its page shows. */
 export interface ReportOptions extends ModelOptions {
-  /** a second policy: the page's diff */
-  readonly vs?: string | undefined;
+  /** a second policy (its name, or with its Flask booleans): the page's diff */
+  readonly vs?: string | PolicyChoice | undefined;
   /** the command line whose lockdown the page shows */
   readonly cmdline?: string | undefined;
   readonly secureBoot?: boolean | undefined;
@@ -36,7 +37,8 @@ export interface Report {
 
 /** A finding with the lines around it. */
 function withFrame(f: Finding, linesOf: (file: string) => string[] | undefined): ReportFinding {
-  const at = f.span ? `${f.span.file}:${f.span.line}:${f.span.column}` : undefined;
+  // `file:line:column`, or `file@0x4dc` in a binary input (a DTB, a compiled Flask policy)
+  const at = f.span ? formatSpan(f.span) : undefined;
   const line = f.span?.line ?? 0;
   const lines = line > 0 && f.span ? linesOf(f.span.file) : undefined;
   // the lines around it only, each cut short: a frame is a help, and a 1 MB line is no help
@@ -44,7 +46,8 @@ function withFrame(f: Finding, linesOf: (file: string) => string[] | undefined):
     ?.slice(Math.max(0, line - 3), line + 2)
     .map((t, i) => [Math.max(1, line - 2) + i, t.length > 400 ? `${t.slice(0, 400)}...` : t] as const);
   return {
-    code: f.rule,
+    // a relayed check (`boot/<condition>`, `flask/<check>`) as `<rule>/<check>`, as lint's text names it
+    code: f.code === `lint/${f.rule}` ? f.rule : `${f.rule}/${f.code.slice(f.code.indexOf("/") + 1)}`,
     severity: f.severity,
     message: f.message,
     ...(at && { at }),

@@ -22,18 +22,18 @@ ${Object.entries(rule.messages)
 
 ## Examples
 
-Reported${rule.examples.policy ? ` (under \`--policy ${rule.examples.policy}\`)` : ""}:
+Reported${under(rule.examples.policy, rule.examples.flask)}:
 
 \`\`\`${fence(rule.examples.bad)}
 ${rule.examples.bad}
 \`\`\`
-
-Not reported${rule.examples.policy ? ` (same policy)` : ""}:
+${flaskSource(rule.examples.flask?.bad)}
+Not reported${rule.examples.flask ? " (under its own policy)" : rule.examples.policy ? " (same policy)" : ""}:
 
 \`\`\`${fence(rule.examples.good)}
 ${rule.examples.good}
 \`\`\`
-
+${flaskSource(rule.examples.flask?.good)}
 ${
   rule.parts
     ? `## Conditions
@@ -46,4 +46,16 @@ ${rule.parts.map((p) => `- [\`${p.id}\`](${rule.id}/${p.id}.md) (${p.defaultSeve
     : ""
 }Run only this rule: \`xenpriv lint <system> --rule ${rule.id}\`.
 `;
+}
+
+/** ` (under --policy X)`, or for a Flask policy given as source, how it is compiled */
+function under(policy: string | undefined, flask: { bad: string } | undefined): string {
+  if (flask)
+    return " (under `--policy flask:<policy>`, the policy compiled with `checkpolicy -t Xen` from the source after the system)";
+  return policy ? ` (under \`--policy ${policy}\`)` : "";
+}
+
+/** A Flask policy's source (policy.conf, m4 expanded) after its example system, or nothing. */
+function flaskSource(source: string | undefined): string {
+  return source === undefined ? "" : `\nThe policy:\n\n\`\`\`\n${source}\n\`\`\`\n`;
 }

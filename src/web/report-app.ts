@@ -48,15 +48,11 @@ function policyOf(policy: string) {
   const b64 = data.flask?.[policy];
   if (!b64) return resolveBuiltinPolicy(data.catalogue, policy);
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const origins = data.flaskOrigins?.[policy] as Parameters<typeof flaskModule>[5];
-  return flaskModule(
-    data.catalogue,
-    policy,
-    bytes,
-    policy.replace(/^flask:/, ""),
-    data.catalogue.flask,
+  const origins = data.flaskOrigins?.[policy] as NonNullable<Parameters<typeof flaskModule>[5]>["origins"];
+  return flaskModule(data.catalogue, policy, bytes, policy.replace(/^flask:/, ""), data.catalogue.flask, {
     origins,
-  );
+    booleans: data.flaskBooleans?.[policy],
+  });
 }
 const modelOf = (policy: string) => buildModel(data.catalogue, data.system, policyOf(policy));
 // the model's operations are those of the build: the cells' columns

@@ -102,7 +102,7 @@ export function compareWithSepol(
 ): { compared: number; differ: string[]; sourceTypes: number; targetTypes: number } {
   const theirs = sepolDecisions(file, source, target, level, bools);
   const ix = indexPolicy(policy);
-  const { states } = booleanStates(policy, bools);
+  const states = booleanStates(policy, bools);
   const value = (list: readonly { name: string; value: number }[], name: string) => {
     const v = list.find((x) => x.name === name)?.value;
     if (v === undefined) throw new Error(`no ${name}`);

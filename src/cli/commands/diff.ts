@@ -5,20 +5,35 @@ import type { Model } from "../../query/model.js";
 import type { VersionDiff } from "../../query/version-diff.js";
 import { type Emit, EXIT, models } from "../command.js";
 import type { CommonOptions } from "../context.js";
-import { collect, common } from "../options.js";
+import { collect, common, flaskBooleans } from "../options.js";
+import { vsChoice } from "../vs-choice.js";
 
 /** `xenpriv diff`: its arguments and options; its action returns what it found to `emit`. */
 export function registerDiff(p: Command, emit: Emit): void {
-  common(p.command("diff"), false)
-    .description(
-      "what changes between two policies (--policy A --vs B), or two Xen versions, catalogues or source trees (--xen A --vs B)",
-    )
-    .option("-p, --policy <name>", "the policy to compare from")
-    .requiredOption("--vs <name>", "the policy, or with --xen the version / catalogue / tree, to compare to")
+  flaskBooleans(
+    common(p.command("diff"), false)
+      .description(
+        "what changes between two policies (--policy A --vs B), or two Xen versions, catalogues or source trees (--xen A --vs B)",
+      )
+      .option("-p, --policy <name>", "the policy to compare from")
+      .requiredOption(
+        "--vs <name>",
+        "the policy, or with --xen the version / catalogue / tree, to compare to",
+      ),
+    { vs: true },
+  )
     .option("--hypercall <names>", "only these hypercalls", collect, [])
     .option("--exit-code", "exit 1 when anything changes")
     .action(
-      async (o: CommonOptions & { policy?: string; vs: string; hypercall: string[]; exitCode?: boolean }) => {
+      async (
+        o: CommonOptions & {
+          policy?: string;
+          vs: string;
+          vsFlaskBooleans?: Record<string, boolean>;
+          hypercall: string[];
+          exitCode?: boolean;
+        },
+      ) => {
         if (!o.policy && o.xen) {
           const [{ diffXenCommand }, { hasChanges }] = await Promise.all([
             import("../outputs/diff-xen.js"),
@@ -38,7 +53,7 @@ export function registerDiff(p: Command, emit: Emit): void {
           import("../../query/diff-policies.js"),
           models(),
         ]);
-        const [from, to] = loadModels(o, [o.policy, o.vs]) as [Model, Model];
+        const [from, to] = loadModels(o, [o.policy, vsChoice(o)]) as [Model, Model];
         const out = diffOutput(diffPolicies(from, to, { hypercalls: o.hypercall }));
         const changed = (out.json as { changes: unknown[] }).changes.length > 0;
         emit({ ...out, exitCode: o.exitCode && changed ? EXIT.denied : EXIT.ok }, o.format);

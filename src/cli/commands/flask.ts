@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
+import { flaskBooleans } from "../options.js";
 
 /** `xenpriv flask build|show|lint|reach`: its arguments and options; its action returns what it found to `emit`. */
 export function registerFlask(p: Command, emit: Emit): void {
@@ -28,25 +29,32 @@ export function registerFlask(p: Command, emit: Emit): void {
     .action(async (policy: string, o: { rules?: boolean; format: CommonOptions["format"] }) =>
       emit((await import("../outputs/flask.js")).flaskShowCommand(policy, o), o.format),
     );
-  flask
-    .command("lint")
-    .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
-    .description(
-      "rules over a policy's types: a guest type that may act on dom0_t, a device-model type not bound to its target",
-    )
+  type Booleans = { flaskBooleans?: Record<string, boolean> };
+  flaskBooleans(
+    flask
+      .command("lint")
+      .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
+      .description(
+        "rules over a policy's types: a guest type that may act on dom0_t, a device-model type not bound to its target",
+      ),
+  )
     .addOption(flaskFormat())
-    .action(async (policy: string, o: { format: CommonOptions["format"] }) =>
-      emit((await import("../outputs/flask.js")).flaskLintCommand(policy), o.format),
+    .action(async (policy: string, o: Booleans & { format: CommonOptions["format"] }) =>
+      emit((await import("../outputs/flask.js")).flaskLintCommand(policy, o), o.format),
     );
-  flask
-    .command("reach")
-    .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
-    .description("which domain types may reach which: the permissions of each class, by type enforcement")
-    .option("--source <type>", "only this source type")
-    .option("--target <type>", "only this target type")
+  flaskBooleans(
+    flask
+      .command("reach")
+      .argument("<policy>", "a compiled Flask policy (xenpolicy-*)")
+      .description("which domain types may reach which: the permissions of each class, by type enforcement")
+      .option("--source <type>", "only this source type")
+      .option("--target <type>", "only this target type"),
+  )
     .addOption(flaskFormat())
     .action(
-      async (policy: string, o: { source?: string; target?: string; format: CommonOptions["format"] }) =>
-        emit((await import("../outputs/flask.js")).flaskReachCommand(policy, o), o.format),
+      async (
+        policy: string,
+        o: Booleans & { source?: string; target?: string; format: CommonOptions["format"] },
+      ) => emit((await import("../outputs/flask.js")).flaskReachCommand(policy, o), o.format),
     );
 }

@@ -1,18 +1,20 @@
 import { type Command, Option } from "commander";
 import { type Emit, models } from "../command.js";
 import { FAIL_ON, LINT_FORMATS } from "../formats.js";
-import { collect, KCONFIG } from "../options.js";
+import { collect, flaskBooleans, KCONFIG } from "../options.js";
 import type { LintCliOptions } from "../outputs/lint.js";
 
 /** `xenpriv lint`: its arguments and options; its action returns what it found to `emit`. */
 export function registerLint(p: Command, emit: Emit): void {
-  p.command("lint")
+  const lint = p
+    .command("lint")
     .argument(
       "[system]",
       "system description: YAML, JSON or an Arm device tree; default: the built-in seed scenario",
     )
     .description("check a system against Xen's boot rules and the rules of disaggregation (docs/rules/)")
-    .option("-p, --policy <name>", "XSM policy module; default: the system's `xsm`")
+    .option("-p, --policy <name>", "XSM policy module; default: the system's `xsm`");
+  flaskBooleans(lint)
     .option(
       "--xen <version>",
       "catalogue: a shipped Xen version or a catalogue path; default: the system's `xen`",

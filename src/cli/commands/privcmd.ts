@@ -5,7 +5,7 @@ import type { EmuOptions } from "../../privcmd/privcmd-emu.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
 import { EXPORT_FORMATS, TEXT_FORMATS } from "../formats.js";
-import { collect, KCONFIG } from "../options.js";
+import { collect, flaskBooleans, KCONFIG } from "../options.js";
 import type { ExportOptions } from "../outputs/privcmd.js";
 
 /** `xenpriv privcmd classify|emu|check|export`: its arguments and options; its action returns what it found to `emit`. */
@@ -83,7 +83,7 @@ export function registerPrivcmd(p: Command, emit: Emit): void {
       ]);
       emit(privcmdEmuOutput(privcmdEmu(call, o)), o.format);
     });
-  privcmd
+  const check = privcmd
     .command("check")
     .description(
       "per domain of a system: the privcmd operations its toolstack needs that a profile blocks, and those it allows that Xen never lets the domain use; exit 0 nothing needed is blocked, 1 otherwise",
@@ -99,7 +99,8 @@ export function registerPrivcmd(p: Command, emit: Emit): void {
     )
     .option("--hyperlaunch", "build a device tree's domains from the hyperlaunch design")
     .option(KCONFIG[0], KCONFIG[1])
-    .option("-p, --policy <name>", "XSM policy module (see `xenpriv policies`); default: the system's `xsm`")
+    .option("-p, --policy <name>", "XSM policy module (see `xenpriv policies`); default: the system's `xsm`");
+  flaskBooleans(check)
     .option("--xen <version>", "hypercall and XSM catalogues: a shipped version; default: the system's `xen`")
     .option(
       "--domain <name>",

@@ -5,6 +5,7 @@ import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
 import { common } from "../options.js";
 import type { ReportCliOptions } from "../outputs/report.js";
+import { parseFlaskBoolean } from "../parse-flask-boolean.js";
 
 /** `xenpriv report`: its arguments and options; its action returns what it found to `emit`. */
 export function registerReport(p: Command, emit: Emit): void {
@@ -13,6 +14,11 @@ export function registerReport(p: Command, emit: Emit): void {
       "one self-contained HTML file: the system's domains and who acts on whom, the decision matrix as a heatmap with filters, explanations on click, a diff with --vs, lint findings, and lockdown's effect on a --cmdline",
     )
     .option("--vs <policy>", "a second policy: the report's diff view compares with it")
+    .option(
+      "--vs-flask-boolean <name=state>",
+      "set a boolean of the --vs flask: policy only, over --flask-boolean (repeatable)",
+      (v: string, prev?: Record<string, boolean>) => parseFlaskBoolean("--vs-flask-boolean", v, prev),
+    )
     .option("--secure-boot", "lint as for a Secure Boot system; with --cmdline, efi_secure_boot is set")
     .option(
       "--cmdline <line>",

@@ -41,6 +41,7 @@ function describe(p: FlaskPolicy, rules: boolean, origins?: RuleOrigins): Output
     `policy ${p.file}: ${p.size} bytes, version ${p.version}, target ${p.target}, MLS ${p.mls ? "enabled" : "disabled"}, unknown classes: ${p.handleUnknown}`,
     ...summary.map(([k, n]) => `  ${`${k}:`.padEnd(16)}${n}`),
     `  initial SIDs: ${sids.join(" ")}`,
+    ...(p.booleans.length ? [`  booleans: ${p.booleans.map((b) => `${b.name}=${b.state}`).join(" ")}`] : []),
   ];
   return {
     kind: "flask-policy",
@@ -53,6 +54,7 @@ function describe(p: FlaskPolicy, rules: boolean, origins?: RuleOrigins): Output
       handleUnknown: p.handleUnknown,
       counts: Object.fromEntries(summary),
       initialSids: sids,
+      booleans: p.booleans.map((b) => ({ name: b.name, default: b.state })),
       ...(rules && { allow }),
       ...(ruleOrigin && { origins: ruleOrigin }),
     },
@@ -86,7 +88,10 @@ export function flaskBuildCommand(tree: string, o: FlaskBuildOptions): Output {
 }
 
 /** `xenpriv flask reach <policy> [--source T] [--target T]`: which domain types may reach which. */
-export function flaskReachCommand(file: string, o: { source?: string; target?: string }): Output {
+export function flaskReachCommand(
+  file: string,
+  o: { source?: string; target?: string; flaskBooleans?: Readonly<Record<string, boolean>> },
+): Output {
   const p = readPolicyFile(file);
   const ix = indexPolicy(p);
   for (const t of [o.source, o.target])
@@ -99,11 +104,12 @@ export function flaskReachCommand(file: string, o: { source?: string; target?: s
           `types: ${[...ix.typeName.values()].join(", ")}`,
         ),
       );
-  const rows = typeReach(ix, booleanStates(p).states, o);
+  const set = o.flaskBooleans ?? {};
+  const rows = typeReach(ix, booleanStates(p, set), o);
   return {
     kind: "flask-reach",
-    json: { file: p.file, reach: rows },
-    text: `${rows.length} (source, target, class) of domain types in ${p.file} with allowed permissions (booleans at their defaults)`,
+    json: { file: p.file, booleans: set, reach: rows },
+    text: `${rows.length} (source, target, class) of domain types in ${p.file} with allowed permissions (${booleansText(set)})`,
     table: {
       columns: ["source", "target", "class", "permissions"],
       rows: rows.map((r) => [r.source, r.target, r.class, r.permissions.join(" ")]),
@@ -112,16 +118,31 @@ export function flaskReachCommand(file: string, o: { source?: string; target?: s
 }
 
 /** `xenpriv flask lint <policy>`: findings over the policy's types (flask/lint-policy.ts); exit 1 when any. */
-export function flaskLintCommand(file: string): Output {
+export function flaskLintCommand(
+  file: string,
+  o: { flaskBooleans?: Readonly<Record<string, boolean>> } = {},
+): Output {
   const p = readPolicyFile(file);
-  const findings = lintPolicy(indexPolicy(p), booleanStates(p).states);
+  const set = o.flaskBooleans ?? {};
+  const findings = lintPolicy(indexPolicy(p), booleanStates(p, set));
   return {
     kind: "flask-lint",
-    json: { file: p.file, findings },
+    json: { file: p.file, booleans: set, findings },
     text: [
-      ...findings.map((f) => `${p.file}: ${f.severity}[${f.code}]: ${f.message}`),
-      `${findings.length} finding(s) in ${p.file}`,
+      ...findings.map((f) =>
+        [
+          `${p.file}${f.rules[0] ? `@0x${f.rules[0].offset.toString(16)}` : ""}: ${f.severity}[${f.code}]: ${f.message}`,
+          ...f.rules.map((r) => `  granted by ${r.rule} (@0x${r.offset.toString(16)})`),
+        ].join("\n"),
+      ),
+      `${findings.length} finding(s) in ${p.file} (${booleansText(set)})`,
     ].join("\n"),
     exitCode: findings.length ? 1 : 0,
   };
 }
+
+/** `booleans at their defaults`, and those set otherwise */
+const booleansText = (set: Readonly<Record<string, boolean>>) => {
+  const named = Object.keys(set).sort();
+  return `booleans at their defaults${named.length ? `, but ${named.map((b) => `${b}=${set[b]}`).join(", ")}` : ""}`;
+};

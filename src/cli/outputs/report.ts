@@ -9,11 +9,15 @@ import { SOURCE_URL_FIELDS, XEN_SOURCE_URL } from "../../report/xen-source-link.
 import type { CommonOptions } from "../context.js";
 import type { Output } from "../output.js";
 import { type Progress, progress } from "../progress.js";
+import { vsChoice } from "../vs-choice.js";
 import { writeWhole } from "../write-whole.js";
 
 export interface ReportCliOptions
   extends Omit<CommonOptions, "format">,
-    Omit<LibraryReportOptions, "onStage" | "sourceUrl"> {
+    Omit<LibraryReportOptions, "onStage" | "sourceUrl" | "vs"> {
+  readonly vs?: string;
+  /** `--vs-flask-boolean`: the --vs policy's booleans, over `flaskBooleans` */
+  readonly vsFlaskBooleans?: Readonly<Record<string, boolean>>;
   readonly output: string;
   /** the URL template of Xen's source lines (`{path}`, `{line}`, `{commit}`) */
   readonly xenSourceUrl?: string;
@@ -57,7 +61,12 @@ export function reportCommand(o: ReportCliOptions): Output {
 }
 
 function report(o: ReportCliOptions, line: Progress): Output {
-  const r = reportOf({ ...o, sourceUrl: o.xenSourceUrl, onStage: (s) => line.stage(s) });
+  const r = reportOf({
+    ...o,
+    vs: o.vs === undefined ? undefined : vsChoice({ ...o, vs: o.vs }),
+    sourceUrl: o.xenSourceUrl,
+    onStage: (s) => line.stage(s),
+  });
   const { model, vs, findings, lockdown } = r;
   const html = renderHtmlReport(r.data, appBundle());
   line.stage(`writing ${o.output}`);
