@@ -12,8 +12,7 @@ export const MATRIX_FORMATS = ["table", "json", "md", "csv"] as const satisfies 
 /** What a command with text and no one table offers. */
 export const TEXT_FORMATS = ["table", "json", "md", "html"] as const satisfies readonly Format[];
 
-/** `lint`'s formats, with its `--fail-on` levels. */
-
+/** `lint`'s formats (`text`: the table reporter's), with its `--fail-on` levels. */
 export const LINT_FORMATS = ["text", "json", "sarif"] as const;
 export const FAIL_ON = ["error", "warning", "note", "never"] as const;
 

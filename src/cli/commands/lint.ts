@@ -45,10 +45,11 @@ export function registerLint(p: Command, emit: Emit): void {
         import("../outputs/lint.js"),
         models(),
       ]);
-      const { text, exitCode } = lintCommand(system ?? builtinSystemPath(), {
+      const out = lintCommand(system ?? builtinSystemPath(), {
         ...o,
         ...(o.rule.length === 0 && { rule: undefined }),
       } as LintCliOptions);
-      emit({ kind: "lint", json: null, chunks: () => [text], exitCode }, "table");
+      // lint's `text` is the table reporter's: its findings with their code frames
+      emit(out, o.format === "text" ? "table" : o.format);
     });
 }

@@ -11,6 +11,7 @@ import { RULES } from "../../lint/rules.js";
 import { renderFindings } from "../../report/render-findings.js";
 import { renderSarif } from "../../report/render-sarif.js";
 import type { FAIL_ON, LINT_FORMATS } from "../formats.js";
+import type { Output } from "../output.js";
 
 export interface LintCliOptions extends LintOptions {
   readonly failOn: (typeof FAIL_ON)[number];
@@ -60,21 +61,17 @@ function sarifPlaces(path: string, o: LintCliOptions): { sourceRoot: string; doc
   return { sourceRoot: dirUri(o.sourceRoot ?? workTreeOf(path)), docsBase, cwd: dirUri(process.cwd()) };
 }
 
-/** `xenpriv lint <system>`: the findings, rendered, and the exit code `--fail-on` asks for. */
-export function lintCommand(path: string, o: LintCliOptions): { text: string; exitCode: number } {
+/** `xenpriv lint <system>`: the findings (as text, JSON or SARIF), and the exit code `--fail-on` asks for. */
+export function lintCommand(path: string, o: LintCliOptions): Output {
   const r = lintSystem(path, o);
   const { findings } = r;
   const failing =
     o.failOn !== "never" && findings.some((f) => RANK[f.severity] <= RANK[o.failOn as Severity]);
-  let text: string;
-  if (o.format === "json")
-    text = JSON.stringify(
-      { version: 1, kind: "lint", system: r.system, policy: r.policy, findings },
-      null,
-      2,
-    );
-  else if (o.format === "sarif")
-    text = JSON.stringify(renderSarif(findings, RULES, "0.1.0", sarifPlaces(path, o)), null, 2);
-  else text = renderFindings(findings, findingSources(findings));
-  return { text, exitCode: failing ? 1 : 0 };
+  return {
+    kind: "lint",
+    json: { system: r.system, policy: r.policy, findings },
+    text: renderFindings(findings, findingSources(findings)),
+    sarif: () => renderSarif(findings, RULES, "0.1.0", sarifPlaces(path, o)),
+    exitCode: failing ? 1 : 0,
+  };
 }
