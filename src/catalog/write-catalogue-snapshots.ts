@@ -34,8 +34,9 @@ export function writeCatalogueSnapshots(): string[] {
     const snapshot: CatalogueSnapshot = { digest: catalogueDigest(catalogueParts(path)), catalogue };
     mkdirSync(dirname(file), { recursive: true });
     // written whole, then renamed: a build stopped midway leaves no half snapshot
-    writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
-    renameSync(`${file}.tmp`, file);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(snapshot));
+    renameSync(tmp, file);
     return file;
   });
 }
