@@ -1,6 +1,8 @@
 // Bundles the CLI and the library into dist/ (run by `npm ci` through `prepare`).
-import { execFileSync } from "node:child_process";
-import { chmodSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { build } from "esbuild";
 
 // zod's classic API re-exports all of its ~60 message locales; xenpriv only ever uses English
@@ -83,11 +85,23 @@ await build({
   banner: { js: "#!/usr/bin/env node" },
 });
 chmodSync("dist/xenpriv.js", 0o755);
-// The training run: a `check` with its explanation, whose compiled functions the cache keeps.
-execFileSync(process.execPath, ["dist/xenpriv.js", "check", "ctl", "domctl/pausedomain", "guest"], {
-  env: { ...process.env, XENPRIV_CODE_CACHE: "write" },
+// The training run: `check` with its explanation under dummy, and under Flask where checkpolicy can
+// compile the tests' small Xen policy; the cache keeps what they compiled (src/cli/launcher.ts).
+const training = [["check", "ctl", "domctl/pausedomain", "guest"]];
+const flaskDir = mkdtempSync(join(tmpdir(), "xenpriv-training-"));
+const policy = join(flaskDir, "policy");
+const compiled = spawnSync(
+  "checkpolicy",
+  ["-t", "Xen", "-c", "30", "-o", policy, "test/fixtures/flask/engine/policy.conf"],
+  { stdio: "ignore" },
+);
+if (compiled.status === 0)
+  training.push(["check", "--policy", `flask:${policy}`, "ctl", "domctl/pausedomain", "guest"]);
+execFileSync(process.execPath, ["dist/xenpriv.js"], {
+  env: { ...process.env, XENPRIV_CODE_CACHE: JSON.stringify(training) },
   stdio: "ignore",
 });
+rmSync(flaskDir, { recursive: true, force: true });
 // Each shipped catalogue validated once here, not by every cold command (src/catalog/catalogue-snapshot.ts).
 await (await import("../dist/catalogue-snapshots.js")).writeCatalogueSnapshots();
 // The HTML report's app: one browser script `xenpriv report` inlines in every report.

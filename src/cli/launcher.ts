@@ -10,8 +10,9 @@ import { Script } from "node:vm";
  * functions a command calls, was a third of a cold `check`; Node 20 has no module compile cache
  * (`module.enableCompileCache` came in Node 22.1), so the bundle is CommonJS and compiled here with
  * `vm.Script`'s `cachedData`. A cache V8 rejects (another Node) only costs the compile: it is then
- * written again at exit, where the package directory allows. `XENPRIV_CODE_CACHE=write` writes it
- * whatever (the build's training run).
+ * written again at exit, where the package directory allows. The build's training run sets
+ * `XENPRIV_CODE_CACHE` to a JSON list of command lines: each runs in turn in this one process, so that
+ * the cache holds what each of them compiled, and the cache is written whatever.
  */
 const dir = dirname(fileURLToPath(import.meta.url));
 const bundle = join(dir, "cli.cjs");
@@ -25,7 +26,10 @@ function readCache(): Buffer | undefined {
   }
 }
 
-const cachedData = process.env.XENPRIV_CODE_CACHE === "write" ? undefined : readCache();
+const training = process.env.XENPRIV_CODE_CACHE
+  ? (JSON.parse(process.env.XENPRIV_CODE_CACHE) as string[][])
+  : undefined;
+const cachedData = training ? undefined : readCache();
 const script = new Script(
   `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`,
   { filename: bundle, ...(cachedData && { cachedData }) },
@@ -40,5 +44,8 @@ if (!cachedData || script.cachedDataRejected === true)
       // a read-only installation keeps compiling: slower, never wrong
     }
   });
-const module = { exports: {} };
+const module = { exports: {} as { main?: (argv: string[]) => Promise<number> } };
+// trained, the bundle is not the command (cli/main.ts runs itself only as `xenpriv`): each line is
+if (training) process.argv[1] = bundle;
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dir);
+for (const argv of training ?? []) await module.exports.main?.(argv);

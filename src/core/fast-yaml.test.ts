@@ -30,6 +30,22 @@ test("fastYaml: the full reader's value for every shipped YAML file it reads", (
   assert.ok(read >= 5, `${read} files in the subset`);
 });
 
+test("fastYaml reads text values as the full reader does", () => {
+  for (const text of [
+    "a: x:y\n",
+    "a: owns the PCI devices and runs QEMU for `guest`, bound to it by set_target\n",
+    "label: system_u:system_r:dm_dom_t\n",
+    'a: it\'s "x" [y] {z}, w\n',
+    "- x y\n- x:1\n",
+    "- name: a\n  description: the toolstack domain # a comment <x>\n",
+    'a: \'x\'\nb: "y z"\nc: "`q`, r"\n',
+  ]) {
+    const fast = fastYaml(text);
+    assert.notEqual(fast, undefined, JSON.stringify(text));
+    assert.deepEqual({ value: fast }, full(text), JSON.stringify(text));
+  }
+});
+
 test("fastYaml: what it cannot read the same way, it leaves to the full reader", () => {
   for (const text of [
     "a: null\n",
@@ -38,14 +54,19 @@ test("fastYaml: what it cannot read the same way, it leaves to the full reader",
     "a: 1.5\n",
     "a: 0x10\n",
     "a: -1\n",
-    "a: 'x'\n",
-    'a: "x"\n',
+    "a: 'it''s'\n",
+    'a: "x\\ty"\n',
+    'a: "x #y"\n',
     "a: &x 1\nb: *x\n",
     "a: 1\na: 2\n",
     "a: {b: 1, b: 2}\n",
     "a:\n",
     "a: [1, 2,]\n",
-    "a: x:y\n",
+    "a: b c:\n",
+    "a: x: y\n",
+    "a: b\n  c\n",
+    "- a: b c\n  d: e\n   f\n",
+    "a: `x` y\n",
     "a: b#c\n",
     "---\na: 1\n",
     "a:\tb\n",
@@ -86,6 +107,25 @@ test("fastYaml agrees with the full reader on random documents in and around its
     "1e3",
     ".inf",
     "x:y",
+    "a b",
+    "a  b",
+    "Null x",
+    "true x",
+    "QEMU for `guest`, bound",
+    "it's x",
+    'say "hi"',
+    "b c:",
+    "x: y",
+    "b ]",
+    "x:1",
+    "http://x",
+    "1 a",
+    "'x y'",
+    '"x y"',
+    '"a\\"b"',
+    "'it''s'",
+    '"x #y"',
+    '""',
   );
   const key = fc.constantFrom("name", "domid", "caps", "type", "target", "a", "b", "true", "1");
   const flow: fc.Arbitrary<string> = fc.letrec((tie) => ({

@@ -6,17 +6,20 @@ import { LIMITS } from "./limits.js";
  * where anything is wrong). The subset is what large generated files use: block mappings and
  * sequences, flow mappings and sequences on one line, comments, and plain scalars that mean the same
  * under YAML 1.2's core schema however they are read: names (`hvm12`, `CONFIG_KEXEC`, `4.22.0`),
- * decimal integers without a leading zero, `true` and `false`. Anything else (quotes, anchors,
- * aliases, tags, tabs, multi-line scalars, duplicate keys, `null`, floats, a `__proto__` key, which an
- * assignment would take for the object's prototype) is outside it.
+ * decimal integers without a leading zero, `true` and `false`, and as a block value, text that starts
+ * with a letter (`owns the PCI devices`, `system_u:system_r:domU_t`) or is quoted without escapes.
+ * Anything else (escapes, anchors, aliases, tags, tabs, multi-line scalars, duplicate keys, `null`,
+ * floats, a `__proto__` key, which an assignment would take for the object's prototype) is outside it.
  */
 export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
   const lines: { indent: number; text: string }[] = [];
   for (const raw of text.split("\n")) {
-    if (/[\t\r"'&*!|>%@`]/.test(raw)) return undefined;
+    if (/[\t\r]/.test(raw)) return undefined;
     const hash = raw.indexOf("#");
     if (hash > 0 && raw[hash - 1] !== " ") return undefined;
     const line = (hash >= 0 ? raw.slice(0, hash) : raw).trimEnd();
+    // quotes and backticks are plain text inside a plain scalar; at a scalar's start they leave the subset
+    if (/[&*!|>%@]/.test(line)) return undefined;
     if (line === "") continue;
     const indent = line.length - line.trimStart().length;
     const body = line.slice(indent);
@@ -40,6 +43,20 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
       return s;
     if (/^[0-9]+\.[0-9]+\.[0-9]+$/.test(s)) return s;
     return NO;
+  }
+
+  /**
+   * A block value on its line: a scalar of the subset, else text that every YAML reader takes for a
+   * string: quoted without escapes, or a plain scalar that starts with a letter, holds printable ASCII,
+   * is more than one word or has a `:` inside (`system_u:system_r:domU_t`), and is no mapping (no `: `,
+   * no `:` at its end).
+   */
+  function blockValue(s: string): Value | typeof NO {
+    const v = inline(s);
+    if (v !== NO) return v;
+    // quoted without escapes: `"a b"`, `'a b'`
+    if (/^"[\x20\x21\x23-\x5b\x5d-\x7e]*"$|^'[\x20-\x26\x28-\x7e]*'$/.test(s)) return s.slice(1, -1);
+    return /^[A-Za-z][\x20-\x7e]*$/.test(s) && /[ :]/.test(s) && !/: |:$/.test(s) ? s : NO;
   }
 
   /** A flow collection or a scalar filling `s` exactly. */
@@ -160,7 +177,7 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
       const kv = pair(line.text);
       if (!kv || Object.hasOwn(out, kv[0])) return NO;
       i++;
-      const v = kv[1] === "" ? nested(indent, true) : inline(kv[1]);
+      const v = kv[1] === "" ? nested(indent, true) : blockValue(kv[1]);
       if (v === NO) return NO;
       out[kv[0]] = v;
     }
@@ -182,14 +199,14 @@ export function fastYaml(text: string, maxDepth = LIMITS.nesting): unknown {
       }
       const kv = rest.startsWith("{") || rest.startsWith("[") ? undefined : pair(rest);
       if (!kv) {
-        const v = inline(rest);
+        const v = blockValue(rest);
         if (v === NO) return NO;
         out.push(v);
         continue;
       }
       // `- key: value`: a mapping whose other keys line up with `key`
       const inner = indent + (line.text.length - rest.length);
-      const first = kv[1] === "" ? nested(inner, true) : inline(kv[1]);
+      const first = kv[1] === "" ? nested(inner, true) : blockValue(kv[1]);
       if (first === NO) return NO;
       const m = mapping(inner, { [kv[0]]: first });
       if (m === NO) return NO;

@@ -51,7 +51,11 @@ function isEnabled(config: string, system: System): boolean {
 export function buildModel(catalogue: Catalogue, system: System, policy: PolicyModule): Model {
   // a domain the policy cannot decide for is bad input where the system file describes it
   if (policy.checkDomain)
-    for (const d of system.domains) atSpan(system.spans[d.name], () => policy.checkDomain?.(d, system.build));
+    for (const d of system.domains)
+      atSpan(
+        () => system.spans[d.name],
+        () => policy.checkDomain?.(d, system.build),
+      );
   const ops = catalogue.operations.filter((op) => opAvailable(op, system));
   const systemDomains = {
     idle: systemDomain("idle"),
