@@ -189,3 +189,31 @@ test("XEN_SRC: every Flask hook of the tree is read, and every permission of its
     `${built.xenVersion}: ${hooks.length} hooks, ${hooks.reduce((n, h) => n + h.checks.length, 0)} checks, ${used.size} of ${declared.length} permissions checked; class mismatches: ${mismatches.join("; ") || "none"}`,
   );
 });
+
+test("flask hooks: a statement after a switch holds for the cases that leave it", async () => {
+  const file = "test/fixtures/flask/after-switch/hooks.c";
+  const [assign] = readFlaskHooks([{ path: file, text: readFileSync(file, "utf8") }], await loadCParser());
+  // hooks.c:805 at RELEASE-4.22.0: avc_unknown_permission after the device-type switch, for the types
+  // that break out of it (a DT path that breaks, any other type), not for PCI, which returns
+  const after = assign?.refusals.find((r) => r.ref === `${file}:31`);
+  assert.deepEqual(after?.when.at(-1), {
+    kind: "case",
+    labels: ["XEN_DOMCTL_DEV_DT", "XEN_DOMCTL_DEV_ANY"],
+    default: true,
+    switchLabels: ["XEN_DOMCTL_DEV_PCI", "XEN_DOMCTL_DEV_DT", "XEN_DOMCTL_DEV_ANY"],
+    ref: `${file}:15`,
+  });
+  assert.match(
+    after?.conditions.at(-1) ?? "",
+    /^after switch \( op->u\.assign_device\.dev \) \(.*:15\): case XEN_DOMCTL_DEV_DT \| case XEN_DOMCTL_DEV_ANY \| default$/,
+  );
+  // the console check after its switch: only through the cases that assign a permission
+  const hooks = readFlaskHooks([{ path: FIXTURE, text: readFileSync(FIXTURE, "utf8") }], await loadCParser());
+  assert.deepEqual(hooks[1]?.checks[0]?.when.at(-1), {
+    kind: "case",
+    labels: ["CONSOLEIO_read", "CONSOLEIO_write"],
+    default: false,
+    switchLabels: ["CONSOLEIO_read", "CONSOLEIO_write"],
+    ref: `${FIXTURE}:57`,
+  });
+});

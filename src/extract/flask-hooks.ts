@@ -315,11 +315,71 @@ class Walker {
     };
   }
 
+  /**
+   * The cases that leave a switch to the statement after it: those whose statements can end other
+   * than by `return` (a `break` of this switch, or no `return` last), and `default` when the switch
+   * has none (a value of no label leaves it at once).
+   */
+  private leaving(sw: Node, scope: Scope): Cond {
+    const own = (q: Node) => {
+      let o = q.parent;
+      while (o && o.type !== "switch_statement") o = o.parent;
+      return o?.equals(sw) === true;
+    };
+    const groups = sw.descendantsOfType("case_statement").filter((q): q is Node => q !== null && own(q));
+    const switchLabels = groups.flatMap((q) => {
+      const v = q.childForFieldName("value");
+      return v ? [v.text] : [];
+    });
+    const ends = (x: Node | undefined): boolean =>
+      !!x &&
+      (x.type === "return_statement" ||
+        (x.type === "compound_statement" && ends(x.namedChildren.at(-1) ?? undefined)));
+    const breaksOut = (g: Node) =>
+      g.descendantsOfType("break_statement").some((b) => {
+        let o = b?.parent;
+        while (
+          o &&
+          !["switch_statement", "for_statement", "while_statement", "do_statement"].includes(o.type)
+        )
+          o = o.parent;
+        return o?.equals(sw) === true;
+      });
+    // from the last group up: a group leaves when it breaks, or ends other than by `return` and
+    // falls into one that leaves (the last falls off the switch's end)
+    const leaves = new Array<boolean>(groups.length);
+    for (let i = groups.length - 1; i >= 0; i--) {
+      const g = groups[i] as Node;
+      const value = g.childForFieldName("value");
+      const body = g.namedChildren.filter((c): c is Node => c !== null && !c.equals(value ?? g));
+      leaves[i] = breaksOut(g) || (!ends(body.at(-1)) && (i === groups.length - 1 || leaves[i + 1] === true));
+    }
+    const labels = groups.flatMap((g, i) => {
+      const v = g.childForFieldName("value");
+      return leaves[i] && v ? [v.text] : [];
+    });
+    // a value of no label leaves at once when there is no `default`
+    const leavesOnDefault =
+      groups.every((g) => g.childForFieldName("value")) ||
+      groups.some((g, i) => leaves[i] && !g.childForFieldName("value"));
+    const on = (sw.childForFieldName("condition")?.text ?? "").replace(/\s+/g, " ");
+    const ref = this.ref(scope, sw);
+    return {
+      text: `after switch ${on} (${ref}): ${[...labels.map((l) => `case ${l}`), ...(leavesOnDefault ? ["default"] : [])].join(" | ") || "no case"}`,
+      cond: { kind: "case", labels, default: leavesOnDefault, switchLabels, ref },
+    };
+  }
+
   /** `case X:` labels and `if` conditions between a call and its function's body */
   private conditions(n: Node, fn: CFunction, scope: Scope): Cond[] {
     const out: Cond[] = [];
     let child = n;
-    for (let p = n.parent; p && !p.equals(fn.body); child = p, p = p.parent) {
+    for (let p = n.parent; p; child = p, p = p.parent) {
+      // a statement after a switch is reached only through the cases that leave it (hooks.c:805 at
+      // RELEASE-4.22.0: `avc_unknown_permission` after the device-type switch, for other types only)
+      for (let q = child.previousNamedSibling; q; q = q.previousNamedSibling)
+        if (q.type === "switch_statement") out.push(this.leaving(q, scope));
+      if (p.equals(fn.body)) break;
       if (p.type === "case_statement") {
         // `case A: case B: stmt`: A is an empty case before B that falls into it
         const labels: Node[] = [p];
