@@ -9,7 +9,7 @@
  * machine through QEMU's monitor (`memsave` of `_conring`, at the address `xen-syms` gives it).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,20 +143,28 @@ export function bootX86(
     const readRing = async (why: X86Run["end"]) => {
       const ringFile = join(dir, "ring");
       const indexFile = join(dir, "index");
-      try {
-        const said = await monitor(socket, [
-          "stop",
-          // the file name quoted: unquoted, `/` would continue the size's expression (a division)
-          `memsave 0x${symbols.conring.toString(16)} ${symbols.size} "${ringFile}"`,
-          `memsave 0x${symbols.conringp.toString(16)} 4 "${indexFile}"`,
-        ]);
-        if (process.env.XENPRIV_DEBUG) process.stderr.write(said);
-        if (existsSync(ringFile) && existsSync(indexFile)) {
-          ring = ringText(readFileSync(ringFile), readFileSync(indexFile).readUInt32LE(0));
+      // `memsave` reads through the stopped CPU's page tables: a Xen hung with `nolapic` is, at some
+      // instants, where Xen's addresses are not mapped ("Invalid addr"); it runs on a moment and is read again
+      for (let attempt = 0; attempt < 6 && ring === undefined; attempt++) {
+        try {
+          if (attempt > 0) {
+            await monitor(socket, ["cont"]);
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          rmSync(ringFile, { force: true });
+          rmSync(indexFile, { force: true });
+          const said = await monitor(socket, [
+            "stop",
+            // the file name quoted: unquoted, `/` would continue the size's expression (a division)
+            `memsave 0x${symbols.conring.toString(16)} ${symbols.size} "${ringFile}"`,
+            `memsave 0x${symbols.conringp.toString(16)} 4 "${indexFile}"`,
+          ]);
+          if (process.env.XENPRIV_DEBUG) process.stderr.write(said);
+          if (existsSync(ringFile) && existsSync(indexFile) && statSync(indexFile).size === 4)
+            ring = ringText(readFileSync(ringFile), readFileSync(indexFile).readUInt32LE(0));
+        } catch (e) {
+          if (process.env.XENPRIV_DEBUG) process.stderr.write(`the console ring: ${(e as Error).message}\n`);
         }
-      } catch (e) {
-        if (process.env.XENPRIV_DEBUG) process.stderr.write(`the console ring: ${(e as Error).message}\n`);
-        ring = undefined;
       }
       end = why;
       kill();
