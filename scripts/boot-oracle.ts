@@ -205,29 +205,31 @@ mkdirSync(dirname(file), { recursive: true });
 if (runs("cmdline")) writeRecord(file, record);
 
 const cmp = compareCmdline(catalogue, cases, config);
-say("");
-say(`oracle: command line (arm64), recorded in ${file}`);
-say(
-  `  ${boots} boots, ${cmp.lines} lines (${HAND_WRITTEN_LINES.length} hand-written, ${RANDOM_LINES} random, seed ${SEED}), ${cmp.tokens} tokens, ${cmp.warnings} warnings printed by Xen`,
-);
-say(
-  `  ${cmp.agreed} of ${cmp.lines} lines agree exactly (${((100 * cmp.agreed) / Math.max(1, cmp.lines)).toFixed(1)} %); ${cmp.handlerOnly} more once the refusals of custom handlers, which the model does not run, are set aside; ${cmp.disagreements.length} disagreement(s); ${record.unobserved.length} line(s) not observed`,
-);
-say(
-  `  refusals by custom handlers (not predicted): ${[...cmp.handlerRefusals].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`,
-);
-say(
-  `  xenpriv cmdline --dt on each booted DTB = the model on its line: ${cliChecked - cliDisagreements.length}/${cliChecked}`,
-);
-for (const d of cmp.disagreements) {
-  say(`  disagreement: ${JSON.stringify(d.line)}`);
-  say(`    xen:   ${JSON.stringify(d.xen)}`);
-  say(`    model: ${JSON.stringify(d.model)}`);
-  for (const e of d.explanation) say(`      ${e}`);
+if (runs("cmdline")) {
+  say("");
+  say(`oracle: command line (arm64), recorded in ${file}`);
+  say(
+    `  ${boots} boots, ${cmp.lines} lines (${HAND_WRITTEN_LINES.length} hand-written, ${RANDOM_LINES} random, seed ${SEED}), ${cmp.tokens} tokens, ${cmp.warnings} warnings printed by Xen`,
+  );
+  say(
+    `  ${cmp.agreed} of ${cmp.lines} lines agree exactly (${((100 * cmp.agreed) / Math.max(1, cmp.lines)).toFixed(1)} %); ${cmp.handlerOnly} more once the refusals of custom handlers, which the model does not run, are set aside; ${cmp.disagreements.length} disagreement(s); ${record.unobserved.length} line(s) not observed`,
+  );
+  say(
+    `  refusals by custom handlers (not predicted): ${[...cmp.handlerRefusals].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`,
+  );
+  say(
+    `  xenpriv cmdline --dt on each booted DTB = the model on its line: ${cliChecked - cliDisagreements.length}/${cliChecked}`,
+  );
+  for (const d of cmp.disagreements) {
+    say(`  disagreement: ${JSON.stringify(d.line)}`);
+    say(`    xen:   ${JSON.stringify(d.xen)}`);
+    say(`    model: ${JSON.stringify(d.model)}`);
+    for (const e of d.explanation) say(`      ${e}`);
+  }
+  for (const u of record.unobserved)
+    say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
+  for (const l of cliDisagreements) say(`  cli and library differ on: ${JSON.stringify(l)}`);
 }
-for (const u of record.unobserved)
-  say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
-for (const l of cliDisagreements) say(`  cli and library differ on: ${JSON.stringify(l)}`);
 
 // ---- §2: hypercall decisions from every domain of dom0less systems, under each XSM module
 work.stage("building the test kernel");
