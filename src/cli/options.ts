@@ -1,4 +1,6 @@
 import { type Command, Option } from "commander";
+import { DEFAULT_LOCKDOWN_MODEL, LOCKDOWN_MODEL_IDS } from "../cmdline/lockdown-models.js";
+import { DEFAULT_SAFE_LIST, SAFE_LIST_IDS } from "../cmdline/safe-lists.js";
 import { type Format, TABLE_FORMATS } from "./formats.js";
 import { parseFlaskBoolean } from "./parse-flask-boolean.js";
 
@@ -62,4 +64,19 @@ export function flaskBooleans(cmd: Command, { main = true, vs = false } = {}): C
     if (o.flaskBoolean) action.setOptionValue("flaskBooleans", o.flaskBoolean);
     if (o.vsFlaskBoolean) action.setOptionValue("vsFlaskBooleans", o.vsFlaskBoolean);
   });
+}
+
+/** `--lockdown-model` and `--safe-list`, as cmdline and report take them (`when`: the help's preamble). */
+export function lockdownOptions(cmd: Command, when = ""): Command {
+  return cmd
+    .addOption(
+      new Option("--lockdown-model <model>", `${when}how lockdown is decided (no released Xen has one)`)
+        .choices([...LOCKDOWN_MODEL_IDS])
+        .default(DEFAULT_LOCKDOWN_MODEL),
+    )
+    .addOption(
+      new Option("--safe-list <list>", `${when}the options lockdown lets through`)
+        .choices([...SAFE_LIST_IDS])
+        .default(DEFAULT_SAFE_LIST),
+    );
 }

@@ -11,6 +11,8 @@ export interface SafeList {
 
 export const SAFE_LIST_IDS = ["v2", "xenserver"] as const;
 export type SafeListId = (typeof SAFE_LIST_IDS)[number];
+/** The list lockdown lets through unless told: the series' v2 list. */
+export const DEFAULT_SAFE_LIST: SafeListId = "v2";
 
 const V2 = [
   "dom0_max_vcpus",

@@ -1,6 +1,6 @@
 import { analyseCmdline } from "../cmdline/analyse-cmdline.js";
-import type { LockdownModelId } from "../cmdline/lockdown-models.js";
-import type { SafeListId } from "../cmdline/safe-lists.js";
+import { DEFAULT_LOCKDOWN_MODEL, type LockdownModelId } from "../cmdline/lockdown-models.js";
+import { DEFAULT_SAFE_LIST, type SafeListId } from "../cmdline/safe-lists.js";
 import { formatSpan } from "../core/span.js";
 import { findingSources } from "../lint/finding-sources.js";
 import type { Finding } from "../lint/rule.js";
@@ -66,8 +66,8 @@ function lockdownOf(line: string, model: Model, o: ReportOptions, secureBoot: bo
     boot: arch === "arm" ? "dt" : "multiboot",
     arch,
     loader: "GRUB 2.12",
-    lockdownModel: o.lockdownModel ?? "summit",
-    safeList: o.safeList ?? "v2",
+    lockdownModel: o.lockdownModel ?? DEFAULT_LOCKDOWN_MODEL,
+    safeList: o.safeList ?? DEFAULT_SAFE_LIST,
     secureBoot,
     xen: o.xen ?? model.system.xen,
   });

@@ -1,17 +1,16 @@
 import { type Command, Option } from "commander";
 import type { CmdlineOptions } from "../../cmdline/boot-sources.js";
 import { CMDLINE_FAIL_ON, type CmdlineFailOn } from "../../cmdline/cmdline-failure.js";
-import { LOCKDOWN_MODEL_IDS } from "../../cmdline/lockdown-models.js";
-import { SAFE_LIST_IDS } from "../../cmdline/safe-lists.js";
 import { shippedOptionVersions } from "../../cmdline/shipped-option-versions.js";
 import type { Emit } from "../command.js";
 import type { CommonOptions } from "../context.js";
 import { TEXT_FORMATS } from "../formats.js";
-import { KCONFIG } from "../options.js";
+import { KCONFIG, lockdownOptions } from "../options.js";
 
 /** `xenpriv cmdline`: its arguments and options; its action returns what it found to `emit`. */
 export function registerCmdline(p: Command, emit: Emit): void {
-  p.command("cmdline")
+  const cmd = p
+    .command("cmdline")
     .argument(
       "[line...]",
       "the bootloader's command line; with --boot efi, the EFI load options (image name first, Xen options after a quoted `--`)",
@@ -53,17 +52,8 @@ export function registerCmdline(p: Command, emit: Emit): void {
     .option(
       "--secure-boot-variable <var>",
       "decide efi_secure_boot as Xen does from the SecureBoot variable: `absent`, or ATTRIBUTES:BYTES in hex (`6:01`)",
-    )
-    .addOption(
-      new Option("--lockdown-model <model>", "how lockdown is decided (no released Xen has one)")
-        .choices([...LOCKDOWN_MODEL_IDS])
-        .default("summit"),
-    )
-    .addOption(
-      new Option("--safe-list <list>", "the options lockdown lets through")
-        .choices([...SAFE_LIST_IDS])
-        .default("v2"),
-    )
+    );
+  lockdownOptions(cmd)
     .option("--lockdown-default", "CONFIG_LOCKDOWN_DEFAULT=y")
     .option("--pv-shim", "CONFIG_PV_SHIM=y (variant A's 2026 posting forces lockdown off)")
     .option(
