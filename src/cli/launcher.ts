@@ -26,9 +26,20 @@ function readCache(): Buffer | undefined {
   }
 }
 
-const training = process.env.XENPRIV_CODE_CACHE
-  ? (JSON.parse(process.env.XENPRIV_CODE_CACHE) as string[][])
-  : undefined;
+/** The build's training lines; anything else in the variable is not the build's and is ignored. */
+function trainingLines(value: string | undefined): string[][] | undefined {
+  try {
+    const lines: unknown = value ? JSON.parse(value) : undefined;
+    return Array.isArray(lines) &&
+      lines.every((l) => Array.isArray(l) && l.every((w) => typeof w === "string"))
+      ? (lines as string[][])
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const training = trainingLines(process.env.XENPRIV_CODE_CACHE);
 const cachedData = training ? undefined : readCache();
 const script = new Script(
   `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`,

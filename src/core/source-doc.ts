@@ -16,7 +16,7 @@ import {
 import { cstTooDeep } from "./cst-too-deep.js";
 import { type Diagnostic, error } from "./diagnostic.js";
 import { fastYaml } from "./fast-yaml.js";
-import { jsonHasDuplicateKey } from "./json-has-duplicate-key.js";
+import { jsonKeysNeedFullReader } from "./json-keys-need-full-reader.js";
 import { LIMITS } from "./limits.js";
 import type { Span } from "./span.js";
 import { valueTooDeep } from "./value-too-deep.js";
@@ -228,14 +228,14 @@ export function parseSourceFast(
 
 /** The value of a JSON text that the full reader would read to the same value, else undefined. */
 function fastJson(text: string): unknown {
-  if (!/^\s*[{[]/.test(text) || text.includes('"__proto__"')) return undefined;
+  if (!/^\s*[{[]/.test(text)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  return valueTooDeep(value) || jsonHasDuplicateKey(text) ? undefined : value;
+  return valueTooDeep(value) || jsonKeysNeedFullReader(text) ? undefined : value;
 }
 
 /** A document read without positions: the full reader finds them when a diagnostic first asks. */

@@ -10,6 +10,7 @@ import type { BuildConfig } from "../../src/cmdline/build-guards.js";
 import { LOCKDOWN_MODELS } from "../../src/cmdline/lockdown-models.js";
 import type { OptionCatalogue } from "../../src/cmdline/option-catalogue.js";
 import { SAFE_LISTS } from "../../src/cmdline/safe-lists.js";
+import { parseXenConfig } from "../../src/cmdline/xen-config.js";
 import { sampleCommandLines } from "./random-cmdline.js";
 
 /**
@@ -102,6 +103,15 @@ export function randomX86Lines(catalogue: OptionCatalogue, seed: number, count: 
     .slice(0, count);
 }
 
+/** `--lockdown-model none`, no Secure Boot: the line as Xen parses it, nothing dropped. */
+const NO_LOCKDOWN = {
+  model: LOCKDOWN_MODELS.none,
+  safeList: SAFE_LISTS.v2,
+  secureBoot: false,
+  lockdownDefault: false,
+  pvShim: false,
+};
+
 /**
  * `xenpriv cmdline --arch x86 --lockdown-model none --kconfig .config` on a multiboot `cmdline` =
  * `line` from a GRUB 2 loader (the line on its own: QEMU's loader, not GRUB 2, puts the image's
@@ -111,25 +121,14 @@ export function x86Analysis(catalogue: OptionCatalogue, line: string, config?: B
   return analyseCommandLine(
     catalogue,
     { arch: "x86", boot: "multiboot", bootloader: line, loaderName: "GRUB 2" },
-    {
-      model: LOCKDOWN_MODELS.none,
-      safeList: SAFE_LISTS.v2,
-      secureBoot: false,
-      lockdownDefault: false,
-      pvShim: false,
-    },
+    NO_LOCKDOWN,
     config ? { config } : {},
   );
 }
 
 /** A build's `.config` from its `CONFIG_…=` lines, as Kconfig wrote them (so complete). */
 export function buildConfig(lines: readonly string[]): BuildConfig {
-  const values = new Map<string, string>();
-  for (const l of lines) {
-    const at = l.indexOf("=");
-    if (l.startsWith("CONFIG_") && at > 0) values.set(l.slice(0, at), l.slice(at + 1));
-  }
-  return { complete: true, values };
+  return { ...parseXenConfig(lines.join("\n"), "the recorded .config"), complete: true };
 }
 
 /**
@@ -140,13 +139,7 @@ export function armAnalysis(catalogue: OptionCatalogue, line: string, config?: B
   return analyseCommandLine(
     catalogue,
     { arch: "arm", boot: "dt", chosen: { xenBootargs: line, file: "board.dtb" } },
-    {
-      model: LOCKDOWN_MODELS.none,
-      safeList: SAFE_LISTS.v2,
-      secureBoot: false,
-      lockdownDefault: false,
-      pvShim: false,
-    },
+    NO_LOCKDOWN,
     config ? { config } : {},
   );
 }

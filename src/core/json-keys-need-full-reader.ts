@@ -1,9 +1,10 @@
 /**
  * Whether a text `JSON.parse` accepted gives some object the same key twice (which `JSON.parse`
- * settles silently, keeping the last, and the full reader refuses with its place). One linear pass
- * over the text, no recursion: a stack of each open object's keys.
+ * settles silently, keeping the last, and the full reader refuses with its place), or a `__proto__`
+ * key however it is spelled (`"\u005f_proto__"`), which a later assignment would take for the
+ * object's prototype. One linear pass over the text, no recursion: a stack of each open object's keys.
  */
-export function jsonHasDuplicateKey(text: string): boolean {
+export function jsonKeysNeedFullReader(text: string): boolean {
   // per open `{` or `[`: the keys seen so far, or null for an array
   const stack: (Set<string> | null)[] = [];
   // after `{` or `,` inside an object, the next string is a key
@@ -25,7 +26,7 @@ export function jsonHasDuplicateKey(text: string): boolean {
         // two spellings of one key (`"a"` and `"\u0061"`) are one key
         const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : raw;
         const keys = stack[stack.length - 1] as Set<string>;
-        if (keys.has(key)) return true;
+        if (keys.has(key) || key === "__proto__") return true;
         keys.add(key);
         expectKey = false;
       }

@@ -1,19 +1,22 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { jsonHasDuplicateKey } from "./json-has-duplicate-key.js";
+import { jsonKeysNeedFullReader } from "./json-keys-need-full-reader.js";
 import { parseSource, parseSourceFast } from "./source-doc.js";
 
-test("jsonHasDuplicateKey: a key given twice in one object, however it is spelled", () => {
-  assert.equal(jsonHasDuplicateKey('{"a": 1, "a": 2}'), true);
-  assert.equal(jsonHasDuplicateKey('{"a": 1, "\\u0061": 2}'), true);
-  assert.equal(jsonHasDuplicateKey('{"x": {"a": 1, "b": {"a": 2}, "a": [3]}}'), true);
+test("jsonKeysNeedFullReader: a key given twice in one object, or __proto__, however it is spelled", () => {
+  assert.equal(jsonKeysNeedFullReader('{"a": {"__proto__": 1}}'), true);
+  assert.equal(jsonKeysNeedFullReader('{"a": {"\\u005f_proto__": 1}}'), true);
+  assert.equal(jsonKeysNeedFullReader('{"a": "__proto__", "b": ["__proto__"]}'), false);
+  assert.equal(jsonKeysNeedFullReader('{"a": 1, "a": 2}'), true);
+  assert.equal(jsonKeysNeedFullReader('{"a": 1, "\\u0061": 2}'), true);
+  assert.equal(jsonKeysNeedFullReader('{"x": {"a": 1, "b": {"a": 2}, "a": [3]}}'), true);
   assert.equal(
-    jsonHasDuplicateKey('{"a": "a", "b": ["a", "a"], "c": {"a": 1}, "d": [{"a": 1}, {"a": 2}]}'),
+    jsonKeysNeedFullReader('{"a": "a", "b": ["a", "a"], "c": {"a": 1}, "d": [{"a": 1}, {"a": 2}]}'),
     false,
   );
-  assert.equal(jsonHasDuplicateKey('{"a\\"b": 1, "a\\\\": {"a\\"b": 2}}'), false);
-  assert.equal(jsonHasDuplicateKey('[{"k": 1}, {"k": 2, "l": {"k": 3}}, "k"]'), false);
+  assert.equal(jsonKeysNeedFullReader('{"a\\"b": 1, "a\\\\": {"a\\"b": 2}}'), false);
+  assert.equal(jsonKeysNeedFullReader('[{"k": 1}, {"k": 2, "l": {"k": 3}}, "k"]'), false);
 });
 
 test("parseSourceFast reads JSON as the full reader does, and leaves it what it refuses", () => {
