@@ -103,14 +103,12 @@ export class DecisionIndex {
 
   /** Allowed (1) or denied (0), without explanation. `t` is -1 when the operation has no target. */
   decide(op: number, s: number, t: number): number {
-    // the key of relation(s, t), inline: this is the hot path of every matrix
+    // a target's column is 0 when there is none (asTarget is of domains only)
     const key =
       op * this.stride +
       (this.asCaller[s] as number) +
-      (t < 0
-        ? REL_NONE
-        : (this.asTarget[t] as number) +
-          (s === t ? REL_SELF : this.ownTarget[s] === t ? REL_OWN_TARGET : REL_OTHER));
+      (t < 0 ? 0 : (this.asTarget[t] as number)) +
+      this.relation(s, t);
     const v = this.table[key] as number;
     if (v >= 0) return v;
     const d = this.slow(op, s, t);
