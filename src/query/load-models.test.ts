@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { compilePolicy } from "../../test/support/flask-tools.js";
-import { InputError } from "../core/errors.js";
+import { thrownCode } from "../../test/support/thrown-code.js";
 import { check } from "./check.js";
 import { loadModel, loadModels } from "./load-models.js";
 import type { Model } from "./model.js";
@@ -26,15 +26,6 @@ domains:
 );
 const write = (o: Parameters<typeof loadModel>[0]) =>
   check(loadModel(o), "guest", "console_io/write").decision;
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof InputError, `an InputError, not ${String(e)}`);
-    return e.diagnostics[0]?.code;
-  }
-  return assert.fail("loaded");
-};
 
 test("flaskBooleans: the booleans of every flask: policy loaded, named or the system's xsm", () => {
   assert.equal(write({ system: SYSTEM }), "deny");
@@ -51,11 +42,11 @@ test("flaskBooleans: the booleans of every flask: policy loaded, named or the sy
   assert.equal(dummy?.policy.flask, undefined);
   assert.equal(flask?.policy.name, `${POLICY} with guest_console=true`);
   assert.equal(
-    code(() => loadModel({ system: SYSTEM, policy: "silo", flaskBooleans: { guest_console: true } })),
+    thrownCode(() => loadModel({ system: SYSTEM, policy: "silo", flaskBooleans: { guest_console: true } })),
     "policy/not-flask",
   );
   assert.equal(
-    code(() => loadModel({ system: SYSTEM, flaskBooleans: { nope: true } })),
+    thrownCode(() => loadModel({ system: SYSTEM, flaskBooleans: { nope: true } })),
     "policy/flask-boolean",
   );
 });
@@ -68,7 +59,9 @@ test("a policy choice sets the booleans of one side only", () => {
   assert.equal(check(from as Model, "guest", "console_io/write").decision, "deny");
   assert.equal(check(to as Model, "guest", "console_io/write").decision, "allow");
   assert.equal(
-    code(() => loadModels({ system: SYSTEM }, [{ name: "dummy", flaskBooleans: { guest_console: true } }])),
+    thrownCode(() =>
+      loadModels({ system: SYSTEM }, [{ name: "dummy", flaskBooleans: { guest_console: true } }]),
+    ),
     "policy/not-flask",
   );
 });

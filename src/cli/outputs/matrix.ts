@@ -1,7 +1,10 @@
 import type { Matrix } from "../../query/matrix.js";
 import { matrixChunks } from "../../report/matrix-chunks.js";
-import { unsupportedFormat } from "../formats.js";
+import { type Format, MATRIX_FORMATS, unsupportedFormat } from "../formats.js";
 import type { Output } from "../output.js";
+
+const isMatrixFormat = (f: Format): f is (typeof MATRIX_FORMATS)[number] =>
+  (MATRIX_FORMATS as readonly Format[]).includes(f);
 
 /** `xenpriv matrix`: domains x operations, targets summarised by relation, streamed in every format. */
 export function matrixOutput(m: Matrix): Output {
@@ -9,8 +12,6 @@ export function matrixOutput(m: Matrix): Output {
     kind: "matrix",
     json: { policy: m.policy, domains: m.domains, ops: m.ops.map((o) => o.id) },
     chunks: (format) =>
-      format === "html" || format === "dot" || format === "sarif"
-        ? unsupportedFormat("matrix", format)
-        : matrixChunks(m, format),
+      isMatrixFormat(format) ? matrixChunks(m, format) : unsupportedFormat("matrix", format),
   };
 }
