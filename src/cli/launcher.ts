@@ -41,8 +41,17 @@ function trainingLines(value: string | undefined): string[][] | undefined {
 
 const training = trainingLines(process.env.XENPRIV_CODE_CACHE);
 const cachedData = training ? undefined : readCache();
+function readBundle(): string {
+  try {
+    return readFileSync(bundle, "utf8");
+  } catch (e) {
+    process.stderr.write(`xenpriv is not built: ${(e as Error).message}; run \`npm run build\`\n`);
+    return process.exit(3);
+  }
+}
+
 const script = new Script(
-  `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`,
+  `(function (exports, require, module, __filename, __dirname) {${readBundle()}\n})`,
   { filename: bundle, ...(cachedData && { cachedData }) },
 );
 if (!cachedData || script.cachedDataRejected === true)

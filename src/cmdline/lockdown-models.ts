@@ -2,7 +2,7 @@ import type { OptionEntry } from "./option-catalogue.js";
 
 export const LOCKDOWN_MODEL_IDS = ["none", "summit", "variant-a", "variant-b"] as const;
 export type LockdownModelId = (typeof LOCKDOWN_MODEL_IDS)[number];
-/** The model a question about lockdown is answered under unless told: the 2025 summit's design. */
+/** The model a question about lockdown is answered under unless told: the summit design (xen-devel 2025-09/msg01083). */
 export const DEFAULT_LOCKDOWN_MODEL: LockdownModelId = "summit";
 
 /** A way Xen could decide lockdown: no upstream Xen has one (reference §0, §3). */

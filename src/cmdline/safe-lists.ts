@@ -11,7 +11,7 @@ export interface SafeList {
 
 export const SAFE_LIST_IDS = ["v2", "xenserver"] as const;
 export type SafeListId = (typeof SAFE_LIST_IDS)[number];
-/** The list lockdown lets through unless told: the series' v2 list. */
+/** The list lockdown lets through unless told: upstream v2 3/3 (xen-devel 20250602134656.3836280-4-kevin.lampis@cloud.com). */
 export const DEFAULT_SAFE_LIST: SafeListId = "v2";
 
 const V2 = [
