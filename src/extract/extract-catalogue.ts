@@ -15,6 +15,7 @@ import { readPolicy } from "./read-policy.js";
 import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
 import { splitVariants } from "./variants.js";
+import { WalkMemo } from "./walk-memo.js";
 import type { HookShape } from "./walker.js";
 import { checkLayout, HYPERCALL_DEFS, readSource, readXenTree } from "./xen-tree.js";
 
@@ -90,7 +91,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     }));
   progress("operations");
   const constants = readConstants(root);
-  const ops = extractOperations(tree, table.entries, shapes, relevant, constants);
+  const memo = options.cacheDir === undefined || options.parse ? undefined : new WalkMemo(options.cacheDir);
+  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, memo);
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
   // evaluated, so it becomes a run-time condition of the answer (never a silent allow).

@@ -4,6 +4,7 @@ import type { ConstantInfo } from "./constants.js";
 import type { HypercallEntry } from "./hypercall-table.js";
 import type { Role } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
+import type { WalkMemo, WalkQuestion } from "./walk-memo.js";
 import {
   type FoundCheck,
   type HookShape,
@@ -73,17 +74,13 @@ const pathOf = (r: WalkResult, checks: FoundCheck[], ref: string, guards: readon
   required: r.required,
 });
 
-function walkArch(
-  tree: XenTree,
-  hooks: ReadonlyMap<string, HookShape>,
-  relevant: ReadonlySet<string>,
-  arch: Arch,
-  entry: CFunction,
-  unresolved: Unresolved[],
-): ArchPaths {
+/** One walk (walker.ts), or the memo's (walk-memo.ts). */
+type Walk = (q: WalkQuestion) => WalkResult;
+
+function walkArch(walk: Walk, arch: Arch, entry: CFunction, unresolved: Unresolved[]): ArchPaths {
   const disc = discriminantOf(entry);
   const subops: ArchPaths["subops"] = new Map();
-  const all = new PathWalker(tree, hooks, relevant, arch, null).run(entry, disc ? [disc] : []);
+  const all = walk({ arch, label: null, entry, disc: disc ? [disc] : [] });
   unresolved.push(...all.unresolved);
   const wholeRef = `${entry.file}:${entry.line}`;
   if (!disc || all.labels.size === 0) {
@@ -92,7 +89,7 @@ function walkArch(
   }
   let dropped = 0;
   for (const [label, { ref, guards }] of all.labels) {
-    const r = new PathWalker(tree, hooks, relevant, arch, label).run(entry, [disc]);
+    const r = walk({ arch, label, entry, disc: [disc] });
     if (r.unsupported) {
       dropped++;
       continue;
@@ -170,9 +167,7 @@ function mergeByCaller(pv: readonly FoundCheck[], hvm: readonly FoundCheck[]): F
  * sub-op the wrapper refuses on every path is a gate for those callers before the PV path's checks.
  */
 function throughHvmWrapper(
-  tree: XenTree,
-  hooks: ReadonlyMap<string, HookShape>,
-  relevant: ReadonlySet<string>,
+  walk: Walk,
   pv: ArchPaths,
   wrapper: CFunction,
   unresolved: Unresolved[],
@@ -185,7 +180,7 @@ function throughHvmWrapper(
       subops.set(label, path);
       continue;
     }
-    const r = new PathWalker(tree, hooks, relevant, "x86", label).run(wrapper, [disc]);
+    const r = walk({ arch: "x86", label, entry: wrapper, disc: [disc] });
     unresolved.push(...r.unresolved);
     const refused = r.unsupported;
     const checks: FoundCheck[] = refused
@@ -335,7 +330,12 @@ export function extractOperations(
   hooks: ReadonlyMap<string, HookShape>,
   relevant: ReadonlySet<string>,
   constants: ReadonlyMap<string, ConstantInfo>,
+  memo?: WalkMemo,
 ): ExtractedOperations {
+  const walk: Walk = (q) =>
+    memo
+      ? memo.walk(tree, hooks, relevant, q)
+      : new PathWalker(tree, hooks, relevant, q.arch, q.label).run(q.entry, q.disc);
   const unresolved: Unresolved[] = [];
   const operations: Operation[] = [];
   const lookupFailures = new Map<string, LookupFailure>();
@@ -362,12 +362,12 @@ export function extractOperations(
         });
         continue;
       }
-      const paths = walkArch(tree, hooks, relevant, arch, entry, unresolved);
+      const paths = walkArch(walk, arch, entry, unresolved);
       const wrapper =
         arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
           ? definitionsOn(tree, hc.entry.x86hvm, arch)[0]
           : undefined;
-      perArch.push(wrapper ? throughHvmWrapper(tree, hooks, relevant, paths, wrapper, unresolved) : paths);
+      perArch.push(wrapper ? throughHvmWrapper(walk, paths, wrapper, unresolved) : paths);
     }
     const labels = [...new Set(perArch.flatMap((p) => [...p.subops.keys()]))];
     const prefix = prefixOf(labels.filter((l): l is string => l !== null));

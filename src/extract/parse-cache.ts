@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
-/** What an entry holds: a file's syntax tree, or its scan. */
-type Kind = "tree" | "scan";
+/** What an entry holds: a file's syntax tree, its scan, or walks (walk-memo.ts). */
+type Kind = "tree" | "scan" | "functions" | "walk";
+/** What xenpriv's own code made, not tree-sitter: keyed by that code too (code-digest.ts). */
+const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["functions", "walk"]);
 /** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */
 const FORMAT = 3;
 const HEADER = 4 + 4 + 32 + 32;
@@ -23,11 +25,16 @@ const HEADER = 4 + 4 + 32 + 32;
 export class ParseCache {
   readonly dir: string;
   readonly #salt: string;
+  readonly #code: string;
 
-  /** `salt` names what made the trees (parse-files.ts hashes the grammar and the versions). */
-  constructor(dir: string, salt: string) {
+  /**
+   * `salt` names what made the trees (parse-files.ts hashes the grammar and the versions), `code`
+   * the code that made the functions and walks (code-digest.ts).
+   */
+  constructor(dir: string, salt: string, code = "") {
     this.dir = join(dir, `trees-${FORMAT}`);
     this.#salt = salt;
+    this.#code = code;
   }
 
   /**
@@ -35,7 +42,9 @@ export class ParseCache {
    * file as read, before its macros are blanked, so that a hit costs no blanking.
    */
   key(text: string, kind: Kind = "tree"): string {
-    return createHash("sha256").update(this.#salt).update(`\0${kind}\0`).update(text).digest("hex");
+    const hash = createHash("sha256").update(this.#salt);
+    if (MADE_BY_CODE.has(kind)) hash.update(`\0${this.#code}`);
+    return hash.update(`\0${kind}\0`).update(text).digest("hex");
   }
 
   #path(key: string, kind: Kind): string {

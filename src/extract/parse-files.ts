@@ -9,8 +9,9 @@ import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
 import { blankMacros } from "./blank-macros.js";
 import { loadArraysParser, type ParseArrays, type ParseC } from "./c-parser.js";
+import { codeDigest } from "./code-digest.js";
 import { ParseCache } from "./parse-cache.js";
-import { parseSourceWith } from "./parse-source.js";
+import { keepFunctions, keptFunctions, parseSourceWith } from "./parse-source.js";
 import type { WorkerInput, WorkerJob, WorkerOutput } from "./parse-worker.js";
 import { type FileScan, scanFile } from "./scan-source.js";
 import { SyntaxTree, type TreeArrays } from "./syntax-tree.js";
@@ -38,8 +39,8 @@ export interface SourceFile {
   readonly arch: Arch | null;
 }
 
-/** A file's functions as they arrive, in any order, with the text they were parsed from. */
-export type OnParsed = (index: number, functions: CFunction[], text: string) => void;
+/** A file's functions as they arrive, in any order. */
+export type OnParsed = (index: number, functions: CFunction[]) => void;
 
 /** Below this many files, starting threads (each loads tree-sitter) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
@@ -82,7 +83,10 @@ export class SourceParser {
     files: readonly SourceFile[],
     options: ParseFilesOptions = {},
   ): Promise<SourceParser> {
-    const cache = options.cacheDir === undefined ? undefined : { dir: options.cacheDir, salt: treeSalt() };
+    const cache =
+      options.cacheDir === undefined
+        ? undefined
+        : { dir: options.cacheDir, salt: treeSalt(), code: codeDigest() };
     const threads = options.parse
       ? 0
       : (options.workers ??
@@ -96,7 +100,7 @@ export class SourceParser {
       root,
       files,
       workers,
-      cache && !options.parse ? new ParseCache(cache.dir, cache.salt) : undefined,
+      cache && !options.parse ? new ParseCache(cache.dir, cache.salt, cache.code) : undefined,
       // this thread's parser: tree-sitter is loaded already (read-policy.ts parsed dummy.h)
       await loadArraysParser(),
       options.parse,
@@ -134,11 +138,14 @@ export class SourceParser {
       { parse: indices, next: new SharedArrayBuffer(4) },
       indices,
       (m) => {
-        if (!("bytes" in m)) return;
+        if (!("functions" in m)) return;
         const { file, arch } = this.#files[m.index] as SourceFile;
         // INVARIANT: a worker posts only what treeToBytes made
-        const tree = new SyntaxTree(m.text, treeFromBytes(m.bytes) as TreeArrays);
-        done(m.index, functionsOf(m.functions, tree, file, arch), m.text);
+        const tree =
+          "bytes" in m
+            ? new SyntaxTree(m.text, treeFromBytes(m.bytes) as TreeArrays)
+            : this.#lazyTree(m.index);
+        done(m.index, functionsOf(m.functions, tree, file, arch));
       },
       (i) => this.parseNow(i, done),
     );
@@ -147,14 +154,38 @@ export class SourceParser {
   /** Parses one file on this thread, now. */
   parseNow(index: number, done: OnParsed): void {
     const { file, arch } = this.#files[index] as SourceFile;
+    const raw = readSource(this.#root, file);
     if (this.#reference) {
-      const text = blankMacros(readSource(this.#root, file));
-      done(index, functionsIn(this.#reference(text).rootNode, file, arch), text);
+      done(index, functionsIn(this.#reference(blankMacros(raw)).rootNode, file, arch));
       return;
     }
-    const { text, tree: arrays } = parseSourceWith(this.#parse, this.#root, file, this.#cache);
+    const kept = keptFunctions(raw, this.#cache);
+    if (kept.functions) {
+      done(index, functionsOf(kept.functions, this.#lazyTree(index), file, arch));
+      return;
+    }
+    const { text, tree: arrays } = parseSourceWith(this.#parse, this.#root, file, this.#cache, raw);
     const tree = new SyntaxTree(text, arrays);
-    done(index, functionsOf(functionsAt(tree, file, arch), tree, file, arch), text);
+    const functions = functionsAt(tree, file, arch);
+    keepFunctions(this.#cache, kept.key, functions);
+    done(index, functionsOf(functions, tree, file, arch));
+  }
+
+  /** A file's tree, made on this thread when first asked (from the cache, where it has the tree). */
+  #lazyTree(index: number): () => SyntaxTree {
+    let tree: SyntaxTree | undefined;
+    return () => {
+      if (!tree) {
+        const { text, tree: arrays } = parseSourceWith(
+          this.#parse,
+          this.#root,
+          (this.#files[index] as SourceFile).file,
+          this.#cache,
+        );
+        tree = new SyntaxTree(text, arrays);
+      }
+      return tree;
+    };
   }
 
   /** Stops the workers; parseNow still works. */
@@ -273,7 +304,7 @@ function startWorker(workerData: WorkerInput): Worker {
 let salt: string | undefined;
 
 /** What the cached trees depend on besides the text: the grammar, web-tree-sitter and xenpriv. */
-function treeSalt(): string {
+export function treeSalt(): string {
   if (salt === undefined) {
     const require = createRequire(import.meta.url);
     const hash = createHash("sha256");

@@ -4,7 +4,7 @@ import { loadArraysParser, type ParseArrays } from "./c-parser.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { TreeArrays } from "./syntax-tree.js";
 import { treeFromBytes, treeToBytes } from "./tree-bytes.js";
-import { readSource } from "./xen-tree.js";
+import { type FunctionAt, readSource } from "./xen-tree.js";
 
 /** A C file of a tree as the extractor parses it: its text with macros blanked, and its tree. */
 export interface ParsedSource {
@@ -25,8 +25,9 @@ export async function parseSource(
   file: string,
   cache: ParseCache | undefined,
   asBytes = false,
+  raw = readSource(root, file),
 ): Promise<ParsedSource> {
-  const found = cached(root, file, cache);
+  const found = cached(raw, cache);
   if ("tree" in found) return found;
   parser ??= loadArraysParser();
   return parsed(found, join(root, file), await parser, cache, asBytes);
@@ -38,15 +39,16 @@ export function parseSourceWith(
   root: string,
   file: string,
   cache: ParseCache | undefined,
+  raw = readSource(root, file),
 ): ParsedSource {
-  const found = cached(root, file, cache);
+  const found = cached(raw, cache);
   return "tree" in found ? found : parsed(found, join(root, file), parse, cache, false);
 }
 
 type Found = ParsedSource | { readonly text: string; readonly key: string | undefined };
 
-function cached(root: string, file: string, cache: ParseCache | undefined): Found {
-  const text = blankMacros(readSource(root, file));
+function cached(raw: string, cache: ParseCache | undefined): Found {
+  const text = blankMacros(raw);
   const key = cache?.key(text);
   const hit = key ? cache?.get(key) : null;
   // INVARIANT: the cache returns only buffers treeFromBytes reads
@@ -65,4 +67,31 @@ function parsed(
   const bytes = treeToBytes(tree);
   if (key) cache?.put(key, bytes);
   return { text, tree, bytes };
+}
+
+/**
+ * A file's functions (functionsAt's) as the cache keeps them, keyed by the file as read (a hit costs
+ * no blanking and no tree), or null and the key to keep them under once made.
+ */
+export function keptFunctions(
+  raw: string,
+  cache: ParseCache | undefined,
+): { readonly key?: string; readonly functions: FunctionAt[] | null } {
+  if (!cache) return { functions: null };
+  const key = cache.key(raw, "functions");
+  const bytes = cache.get(key, "functions");
+  let functions: unknown = null;
+  try {
+    functions = bytes && JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {}
+  // the entry's hash was checked: what is not a list was made by no xenpriv
+  return { key, functions: Array.isArray(functions) ? (functions as FunctionAt[]) : null };
+}
+
+export function keepFunctions(
+  cache: ParseCache | undefined,
+  key: string | undefined,
+  functions: FunctionAt[],
+): void {
+  if (cache && key) cache.put(key, Buffer.from(JSON.stringify(functions)), "functions");
 }

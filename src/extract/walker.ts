@@ -15,6 +15,7 @@ import {
   strip,
 } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
+import type { WalkReads } from "./walk-reads.js";
 import {
   type Arch,
   branchGuards,
@@ -191,7 +192,14 @@ export class PathWalker {
     private readonly arch: Arch,
     /** the sub-op constant to follow; null enumerates the labels */
     private readonly value: string | null,
-  ) {}
+    /** told each thing the walk reads of the tree, the hooks and the relevant set (walk-memo.ts) */
+    private readonly reads?: WalkReads,
+  ) {
+    const k = tree.kconfig[arch];
+    this.kconfig = reads
+      ? { arch: k.arch, value: (symbol) => reads.kconfig(arch, symbol, k.value(symbol)) }
+      : k;
+  }
 
   run(entry: CFunction, disc: Iterable<string>): WalkResult {
     this.enter(entry, new Map(), new Set(disc));
@@ -566,7 +574,7 @@ export class PathWalker {
 
   /** A hook, or a function that calls one. */
   private leadsToHook(name: string): boolean {
-    return (name.startsWith("xsm_") && this.hooks.has(name.slice(4))) || this.relevant.has(name);
+    return (name.startsWith("xsm_") && this.hook(name.slice(4)) !== undefined) || this.isRelevant(name);
   }
 
   /** Whether evaluating `n` may make an XSM check. */
@@ -640,18 +648,36 @@ export class PathWalker {
     if (!flag || this.frame.env.has(flag[2] as string) || this.frame.fn.params.includes(flag[2] as string))
       return null;
     // a header's, or one of the function's own file (`#define opt_grant_transfer false` without CONFIG_PV)
-    const defs = [
-      ...(this.tree.flags.get(flag[2] as string) ?? []),
-      ...(fileFlags(this.tree, this.frame.fn.file).get(flag[2] as string) ?? []),
-    ];
+    const name = flag[2] as string;
+    const header = this.tree.flags.get(name);
+    const own = fileFlags(this.tree, this.frame.fn.file).get(name);
+    this.reads?.flag(name, this.frame.fn.file, header, own);
+    const defs = [...(header ?? []), ...(own ?? [])];
     const def = defs.find(
       (f) => (f.arch === null || f.arch === this.arch) && required(this.kconfig, f.guards),
     );
     return def ? def.value !== (flag[1] === "!") : null;
   }
 
-  private get kconfig(): Kconfig {
-    return this.tree.kconfig[this.arch];
+  private readonly kconfig: Kconfig;
+
+  /** definitionsOn, told to `reads` */
+  private definitions(name: string): CFunction[] {
+    const defs = definitionsOn(this.tree, name, this.arch);
+    this.reads?.definitions(this.arch, name, defs);
+    return defs;
+  }
+
+  private hook(name: string): HookShape | undefined {
+    const shape = this.hooks.get(name);
+    this.reads?.hook(name, shape);
+    return shape;
+  }
+
+  private isRelevant(name: string): boolean {
+    const relevant = this.relevant.has(name);
+    this.reads?.relevant(name, relevant);
+    return relevant;
   }
 
   /**
@@ -668,7 +694,7 @@ export class PathWalker {
   /** A C condition as catalogue atoms, reading through one-expression predicates of this arch. */
   private conditionOf(n: Node): Cond {
     return conditionOf(n, this.frame.env, this.frame.disc, (name) => {
-      const defs = definitionsOn(this.tree, name, this.arch);
+      const defs = this.definitions(name);
       const body = defs.length === 1 ? statementsOf((defs[0] as CFunction).body) : [];
       const ret = body.length === 1 && body[0]?.type === "return_statement" ? body[0].namedChild(0) : null;
       return ret ? { params: (defs[0] as CFunction).params, expr: ret } : null;
@@ -902,7 +928,7 @@ export class PathWalker {
     const callee = call.type === "call_expression" ? (call.childForFieldName("function")?.text ?? "") : "";
     // the hook's check is the last one found
     const made = this.out.checks.at(-1);
-    if (callee.startsWith("xsm_") && this.hooks.has(callee.slice(4)) && made)
+    if (callee.startsWith("xsm_") && this.hook(callee.slice(4)) !== undefined && made)
       this.frame.hookResults.set(name, made);
     else this.frame.hookResults.delete(name);
     const r = roleOf(value, env);
@@ -1050,7 +1076,7 @@ export class PathWalker {
       return;
     }
     const name = fnNode.text;
-    if (name.startsWith("xsm_") && this.hooks.has(name.slice(4))) {
+    if (name.startsWith("xsm_") && this.hook(name.slice(4)) !== undefined) {
       this.hookCall(n, name.slice(4), args);
       return;
     }
@@ -1063,7 +1089,7 @@ export class PathWalker {
       return;
     }
     // follow helpers that reach a hook, and dispatchers handed the sub-op (arch_do_sysctl)
-    if (!this.relevant.has(name) && !args.some((a) => this.passesDisc(a))) return;
+    if (!this.isRelevant(name) && !args.some((a) => this.passesDisc(a))) return;
     const callee = this.resolve(name, n);
     if (!callee) return;
     if (this.stack.some((f) => f.fn === callee) || this.stack.length >= MAX_DEPTH) return;
@@ -1108,7 +1134,7 @@ export class PathWalker {
 
   /** The definition a call reaches on this arch: same file first, then the arch's, then common code. */
   private resolve(name: string, at: Node): CFunction | null {
-    const defs = definitionsOn(this.tree, name, this.arch);
+    const defs = this.definitions(name);
     if (defs.length <= 1) return defs[0] ?? null;
     const here = this.frame.fn.file;
     const sameFile = defs.filter((f) => f.file === here);
@@ -1128,7 +1154,7 @@ export class PathWalker {
   }
 
   private hookCall(n: Node, hook: string, args: Node[]): void {
-    const shape = this.hooks.get(hook) as HookShape;
+    const shape = this.hook(hook) as HookShape;
     if (shape.fails) {
       this.out.checks.push({
         kind: "gate",

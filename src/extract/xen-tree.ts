@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { error } from "../core/diagnostic.js";
@@ -28,7 +29,24 @@ export interface CFunction {
   readonly body: Node;
   /** what relevant.ts reads of the body, made where the file was parsed (a worker); else it reads the body */
   readonly summary?: CallSummary;
+  /** where the body is and a hash of its text, made where the file was parsed; else made from the body */
+  readonly extent?: Extent;
 }
+
+/** Where a function's body is, and a hash of its text: what walk-reads.ts compares of a definition. */
+export interface Extent {
+  /** the body's first line */
+  readonly from: number;
+  /** its last */
+  readonly to: number;
+  readonly digest: string;
+}
+
+export const extentOf = (body: Node): Extent => ({
+  from: lineOf(body),
+  to: body.endPosition.row + 1,
+  digest: createHash("sha256").update(body.text).digest("base64url").slice(0, 22),
+});
 
 /** A parsed Xen source tree: the files the extractor reads and every function definition. */
 export interface XenTree {
@@ -265,6 +283,7 @@ export interface FunctionAt {
   readonly guards: readonly string[];
   readonly body: number;
   readonly summary: CallSummary;
+  readonly extent: Extent;
 }
 
 /** functionsIn on a copied tree, as a worker posts it. */
@@ -276,26 +295,34 @@ export function functionsAt(tree: SyntaxTree, file: string, arch: Arch | null): 
     guards: f.guards,
     body: f.body.at,
     summary: callSummary(f.body),
+    extent: extentOf(f.body),
   }));
 }
 
-/** The functions a worker posted, on the file's tree here: what functionsIn gives, with their summaries. */
+/**
+ * The functions a worker posted, on the file's tree here: what functionsIn gives, with their summaries.
+ * Given a way to get the tree instead, a body is made when it is first read (the cache had the
+ * functions, and most bodies are never read: walk-memo.ts).
+ */
 export function functionsOf(
   list: readonly FunctionAt[],
-  tree: SyntaxTree,
+  tree: SyntaxTree | (() => SyntaxTree),
   file: string,
   arch: Arch | null,
 ): CFunction[] {
-  return list.map((f) => ({
-    name: f.name,
-    params: f.params,
-    file,
-    line: f.line,
-    arch,
-    guards: f.guards,
-    body: tree.node(f.body),
-    summary: f.summary,
-  }));
+  return list.map((f) => {
+    const made = { name: f.name, params: f.params, file, line: f.line, arch, guards: f.guards };
+    const rest = { summary: f.summary, extent: f.extent };
+    if (typeof tree !== "function") return { ...made, body: tree.node(f.body), ...rest };
+    let body: Node | undefined;
+    return Object.defineProperty({ ...made, ...rest }, "body", {
+      get: () => {
+        body ??= tree().node(f.body);
+        return body;
+      },
+      enumerable: true,
+    }) as CFunction;
+  });
 }
 
 /**

@@ -1,0 +1,88 @@
+import type { HookShape } from "./walker.js";
+import { type Arch, type CFunction, type Extent, extentOf, type HeaderFlag } from "./xen-tree.js";
+
+/** Where a function is: its file, its first line and its last. */
+export type Place = readonly [file: string, line: number, end: number];
+
+const EXTENTS = new WeakMap<CFunction, Extent>();
+
+const extent = (f: CFunction): Extent => {
+  let e = f.extent ?? EXTENTS.get(f);
+  if (!e) {
+    e = extentOf(f.body);
+    EXTENTS.set(f, e);
+  }
+  return e;
+};
+
+/**
+ * What a walk sees of a function wherever it is in its file: its file, arch, guards, parameters, where
+ * its body starts from its first line, and a hash of the body's text. Two definitions alike in these
+ * give walks alike but for the lines of their refs (walk-memo.ts moves those).
+ */
+export function identityOf(f: CFunction): string {
+  const e = extent(f);
+  return [f.file, f.arch ?? "", f.guards.join(" "), f.params.join(" "), e.from - f.line, e.digest].join("\t");
+}
+
+export const placeOf = (f: CFunction): Place => [f.file, f.line, extent(f).to];
+
+/** The value a walk read, as the text walk-memo.ts compares: each kind of read has its own. */
+export const readValue = {
+  definitions: (defs: readonly CFunction[]): string => defs.map(identityOf).join("\n"),
+  hook: (shape: HookShape | undefined): string => (shape ? JSON.stringify(shape) : ""),
+  relevant: (relevant: boolean): string => (relevant ? "1" : "0"),
+  flag: (header: readonly HeaderFlag[] | undefined, own: readonly HeaderFlag[] | undefined): string =>
+    JSON.stringify([header ?? null, own ?? null]),
+};
+
+/** A read's key: its kind and what was asked, `\0` between them. */
+export const readKey = (...parts: string[]): string => parts.join("\0");
+
+/**
+ * Everything one walk (walker.ts) read of its inputs: each function definition looked up, each hook
+ * shape, each name of the relevant set, each flag macro and Kconfig symbol, with the value it had, and
+ * where the functions were. Keyed by what was asked, first read first.
+ */
+export class WalkReads {
+  readonly values = new Map<string, string>();
+  /** the places of the definitions each `definitions` key gave, in their order */
+  readonly places = new Map<string, Place[]>();
+
+  /** The function the walk starts from (a `definitions` read of no name). */
+  entry(f: CFunction): void {
+    this.#definitions(readKey("e"), [f]);
+  }
+
+  definitions(arch: Arch, name: string, defs: readonly CFunction[]): void {
+    this.#definitions(readKey("d", arch, name), defs);
+  }
+
+  #definitions(key: string, defs: readonly CFunction[]): void {
+    if (this.values.has(key)) return;
+    this.values.set(key, readValue.definitions(defs));
+    this.places.set(key, defs.map(placeOf));
+  }
+
+  hook(name: string, shape: HookShape | undefined): void {
+    this.#note(readKey("h", name), () => readValue.hook(shape));
+  }
+
+  relevant(name: string, relevant: boolean): void {
+    this.#note(readKey("r", name), () => readValue.relevant(relevant));
+  }
+
+  flag(name: string, file: string, header?: readonly HeaderFlag[], own?: readonly HeaderFlag[]): void {
+    this.#note(readKey("f", name, file), () => readValue.flag(header, own));
+  }
+
+  /** Notes a Kconfig symbol's value and gives it back. */
+  kconfig<T extends string>(arch: Arch, symbol: string, value: T): T {
+    this.#note(readKey("k", arch, symbol), () => value);
+    return value;
+  }
+
+  #note(key: string, value: () => string): void {
+    if (!this.values.has(key)) this.values.set(key, value());
+  }
+}
