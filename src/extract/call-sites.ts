@@ -3,7 +3,7 @@ import type { Hook } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { InputError } from "../core/errors.js";
 import { passesCallersAction, readActionAssertion } from "./assert-action.js";
-import { lineOf } from "./c-parser.js";
+import { callSummary } from "./relevant.js";
 import { type ParsedFile, readSource, type XenTree } from "./xen-tree.js";
 
 export interface CallSite {
@@ -42,29 +42,19 @@ export function findCallSites(tree: XenTree, hooks: ReadonlySet<string>): CallSi
     for (const fn of defs) {
       // the XSM modules (flask, silo) implement hooks; they do not call them
       if (fn.file.startsWith("xen/xsm/")) continue;
-      // what it calls by name, where the file was parsed: most bodies need not be read (walk-memo.ts)
-      if (fn.summary && !fn.summary.calls.some((c) => c.startsWith("xsm_") && hooks.has(c.slice(4)))) continue;
-      for (const call of fn.body.descendantsOfType("call_expression")) {
-        const name = call?.childForFieldName("function");
-        if (
-          !call ||
-          name?.type !== "identifier" ||
-          !name.text.startsWith("xsm_") ||
-          !hooks.has(name.text.slice(4))
-        )
-          continue;
-        const ref = `${fn.file}:${lineOf(call)}`;
+      // read where the file was parsed: the bodies need not be made (walk-memo.ts)
+      for (const call of (fn.summary ?? callSummary(fn.body)).xsm) {
+        const hook = call.name.slice(4);
+        if (!hooks.has(hook)) continue;
+        const ref = `${fn.file}:${call.line}`;
         // a file re-included by its compat twin is one call site
-        if (seen.has(`${ref}:${name.text}`)) continue;
-        seen.add(`${ref}:${name.text}`);
-        const args = (call.childForFieldName("arguments")?.namedChildren ?? [])
-          .filter((a) => a !== null && a.type !== "comment")
-          .map((a) => (a?.text ?? "").replace(/\s+/g, " "));
-        const hasAction = /^XSM_[A-Z_]+$/.test(args[0] ?? "");
+        if (seen.has(`${ref}:${call.name}`)) continue;
+        seen.add(`${ref}:${call.name}`);
+        const hasAction = /^XSM_[A-Z_]+$/.test(call.args[0] ?? "");
         out.push({
-          hook: name.text.slice(4),
-          action: hasAction ? (args[0] as string).slice(4) : null,
-          args: hasAction ? args.slice(1) : args,
+          hook,
+          action: hasAction ? (call.args[0] as string).slice(4) : null,
+          args: hasAction ? call.args.slice(1) : [...call.args],
           function: fn.name,
           ref,
         });

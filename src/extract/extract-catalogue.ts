@@ -1,9 +1,11 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Catalogue, OperationSchema } from "../catalog/schema.js";
 import { InputError } from "../core/errors.js";
 import type { Action } from "../model/action.js";
 import { loadCParser, type ParseC } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
+import { codeDigest } from "./code-digest.js";
 import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
 import { flaskHookFiles, readFlaskHooks } from "./flask-hooks.js";
@@ -11,13 +13,15 @@ import { domainParams } from "./hook-body.js";
 import { readHypercallTable } from "./hypercall-table.js";
 import { lookupsFor } from "./lookup-semantics.js";
 import { extractOperations } from "./operations.js";
-import { readPolicy } from "./read-policy.js";
+import { ParseCache } from "./parse-cache.js";
+import { treeSalt } from "./parse-files.js";
+import { HOOKS_H, readPolicy } from "./read-policy.js";
 import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
 import { splitVariants } from "./variants.js";
 import { WalkMemo } from "./walk-memo.js";
 import type { HookShape } from "./walker.js";
-import { checkLayout, HYPERCALL_DEFS, readSource, readXenTree } from "./xen-tree.js";
+import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
 
 export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
@@ -38,19 +42,41 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   // the policy first: a tree whose dummy.h cannot be read whole is refused before the long parse
   progress("hooks");
   const parse = options.parse ?? (await loadCParser());
-  const { dummyH, hooks: hookX, defaultAction: defaultX } = readPolicy(root, parse);
+  // what is kept between runs: the parse cache's entries, keyed by xenpriv's code too
+  const kept =
+    options.cacheDir === undefined || options.parse
+      ? undefined
+      : new ParseCache(options.cacheDir, treeSalt(), codeDigest());
+  const remember = <T>(what: string, input: unknown, make: () => T): T =>
+    kept ? kept.value(what, JSON.stringify(input), make) : make();
+  const {
+    declared: declaredList,
+    hooks: hookX,
+    defaultAction: defaultX,
+  } = remember(
+    "policy",
+    [DUMMY_H, HOOKS_H].map((p) => (existsSync(join(root, p)) ? readSource(root, p) : null)),
+    () => {
+      const { dummyH, hooks, defaultAction } = readPolicy(root, parse);
+      return {
+        hooks,
+        defaultAction,
+        declared: dummyH.functions.map((f) => [f.name, domainParams(f)] as const),
+      };
+    },
+  );
   // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
   // xen/xsm/flask/hooks.c has no Flask part)
   const flaskFiles = flaskHookFiles(root);
   const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
     ? {
         source: options.meta?.tag || options.meta?.commit || `Xen ${options.meta?.xen ?? "unknown"}`,
-        hooks: readFlaskHooks(flaskFiles, parse),
+        hooks: remember("flask hooks", flaskFiles, () => readFlaskHooks(flaskFiles, parse)),
       }
     : undefined;
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
-  const declared = new Map(dummyH.functions.map((f) => [f.name, domainParams(f)]));
+  const declared = new Map(declaredList);
   const shape = (name: string, params: readonly string[], extra = {}): [string, HookShape] => {
     const d = declared.get(`xsm_${name}`);
     return [name, { params, domains: d?.domains ?? [], domids: d?.domids ?? [], ...extra }];
@@ -91,8 +117,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     }));
   progress("operations");
   const constants = readConstants(root);
-  const memo = options.cacheDir === undefined || options.parse ? undefined : new WalkMemo(options.cacheDir);
-  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, memo);
+  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, kept && new WalkMemo(kept));
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
   // evaluated, so it becomes a run-time condition of the answer (never a silent allow).
@@ -177,7 +202,13 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         action: s.action as Action | null,
         reachedBy: reached.get(s.ref) ?? [],
       })),
-      mismatches: findMismatches(sites, hookX.hooks, { root, dummyH }) as never,
+      // dummy.h is parsed again only where a call site contradicts its hook
+      mismatches: findMismatches(sites, hookX.hooks, {
+        root,
+        get dummyH() {
+          return parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, parse);
+        },
+      }) as never,
       unresolved,
     },
     ...(flask && { flask }),

@@ -5,9 +5,9 @@ import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
 /** What an entry holds: a file's syntax tree, its scan, or walks (walk-memo.ts). */
-type Kind = "tree" | "scan" | "functions" | "walk";
+type Kind = "tree" | "scan" | "functions" | "walk" | "value";
 /** What xenpriv's own code made, not tree-sitter: keyed by that code too (code-digest.ts). */
-const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["functions", "walk"]);
+const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["functions", "walk", "value"]);
 /** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */
 const FORMAT = 3;
 const HEADER = 4 + 4 + 32 + 32;
@@ -68,6 +68,22 @@ export class ParseCache {
     const sum = createHash("sha256").update(payload).digest();
     if (!sum.equals(entry.subarray(40, HEADER)) || (kind === "tree" && !treeFromBytes(payload))) return null;
     return payload;
+  }
+
+  /**
+   * What `make` gives for `input`, kept as JSON: the value made before for the same input and code, or
+   * made now and kept. `make` must give JSON's values only.
+   */
+  value<T>(what: string, input: string, make: () => T): T {
+    const key = this.key(`${what}\0${input}`, "value");
+    const bytes = this.get(key, "value");
+    if (bytes)
+      try {
+        return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
+      } catch {}
+    const made = make();
+    this.put(key, Buffer.from(JSON.stringify(made)), "value");
+    return made;
   }
 
   /** Stores an entry under `key`; false when it could not be written. */

@@ -1,4 +1,4 @@
-import type { Node } from "./c-parser.js";
+import { lineOf, type Node } from "./c-parser.js";
 import { ROLE_TEST } from "./conditions.js";
 import { LOOKUPS } from "./roles.js";
 import type { CFunction } from "./xen-tree.js";
@@ -26,6 +26,15 @@ export interface CallSummary {
   readonly calls: readonly string[];
   /** a role gate (ROLE_GATE), a type gate (TYPE_GATE) or a lookup through a pointer parameter (LOOKUP_OUT) */
   readonly gate: boolean;
+  /** the calls of `xsm_*` names, in order: call-sites.ts reads them without the body */
+  readonly xsm: readonly XsmCall[];
+}
+
+/** A call of an `xsm_*` name: its line and its arguments' text, blanks made one space. */
+export interface XsmCall {
+  readonly name: string;
+  readonly line: number;
+  readonly args: readonly string[];
 }
 
 /**
@@ -41,12 +50,22 @@ export const mayGate = (text: string): boolean =>
 /** A body's CallSummary: parse-worker.ts makes them where the file is parsed, and readXenTree keeps them. */
 export function callSummary(body: Node): CallSummary {
   const calls = new Set<string>();
+  const xsm: XsmCall[] = [];
   for (const c of body.descendantsOfType("call_expression")) {
     const id = c?.childForFieldName("function");
-    if (id?.type === "identifier") calls.add(id.text);
+    if (id?.type !== "identifier") continue;
+    calls.add(id.text);
+    if (id.text.startsWith("xsm_"))
+      xsm.push({
+        name: id.text,
+        line: lineOf(c as Node),
+        args: (c?.childForFieldName("arguments")?.namedChildren ?? [])
+          .filter((a) => a !== null && a.type !== "comment")
+          .map((a) => (a?.text ?? "").replace(/\s+/g, " ")),
+      });
   }
   const text = body.text;
-  return { calls: [...calls], gate: mayGate(text) };
+  return { calls: [...calls], gate: mayGate(text), xsm };
 }
 
 /**

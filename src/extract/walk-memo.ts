@@ -1,6 +1,4 @@
-import { codeDigest } from "./code-digest.js";
-import { ParseCache } from "./parse-cache.js";
-import { treeSalt } from "./parse-files.js";
+import type { ParseCache } from "./parse-cache.js";
 import { type Place, placeOf, readValue, WalkReads } from "./walk-reads.js";
 import { type HookShape, PathWalker, type WalkResult } from "./walker.js";
 import { type Arch, type CFunction, definitionsOn, fileFlags, type XenTree } from "./xen-tree.js";
@@ -35,8 +33,9 @@ const REF = /(xen\/[\w./-]+\.[ch]):(\d+)/g;
 export class WalkMemo {
   readonly #cache: ParseCache;
 
-  constructor(dir: string) {
-    this.#cache = new ParseCache(dir, treeSalt(), codeDigest());
+  /** `cache` keyed by the code (code-digest.ts) */
+  constructor(cache: ParseCache) {
+    this.#cache = cache;
   }
 
   walk(
@@ -113,6 +112,8 @@ function reuse(
       moves.set(file, [...(moves.get(file) ?? []), [line, end, by]]);
     });
   }
+  if (![...moves.values()].some((ranges) => ranges.some(([, , by]) => by !== 0)))
+    return fromJson(record.result);
   let lost = false;
   const moved = (text: string): string =>
     text.replace(REF, (ref, file: string, line: string) => {
