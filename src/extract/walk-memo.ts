@@ -1,5 +1,5 @@
 import type { ParseCache } from "./parse-cache.js";
-import { type Place, placeOf, readValue, WalkReads } from "./walk-reads.js";
+import { type Place, placeOf, readKey, readValue, WalkReads } from "./walk-reads.js";
 import { type HookShape, PathWalker, type WalkResult } from "./walker.js";
 import { type Arch, type CFunction, definitionsOn, fileFlags, type XenTree } from "./xen-tree.js";
 
@@ -18,6 +18,33 @@ interface WalkRecord {
   readonly result: unknown;
 }
 
+/** What a read gives in this tree: its value and, for definitions, the functions. */
+interface Read {
+  readonly value: string;
+  readonly defs?: readonly CFunction[];
+}
+
+const ENTRY = readKey("e");
+
+/** A read's value in this tree (the entry's excepted: it is the question's), or null for a key no walk makes. */
+function readNow(
+  key: string,
+  tree: XenTree,
+  hooks: ReadonlyMap<string, HookShape>,
+  relevant: ReadonlySet<string>,
+): Read | null {
+  const [kind, a = "", b = ""] = key.split("\0");
+  if (kind === "d") {
+    const defs = definitionsOn(tree, b, a as Arch);
+    return { value: readValue.definitions(defs), defs };
+  }
+  if (kind === "h") return { value: readValue.hook(hooks.get(a)) };
+  if (kind === "r") return { value: readValue.relevant(relevant.has(a)) };
+  if (kind === "f") return { value: readValue.flag(tree.flags.get(a), fileFlags(tree, b).get(a)) };
+  if (kind === "k") return { value: tree.kconfig[a as Arch].value(b) };
+  return null;
+}
+
 /** Records kept per question: a few trees' worth (a release, a patched copy of it, master). */
 const RECORDS_PER_QUESTION = 4;
 /** A `path:line` ref in any string of a result: a check's, a label's, a reason naming definitions. */
@@ -32,6 +59,8 @@ const REF = /(xen\/[\w./-]+\.[ch]):(\d+)/g;
  */
 export class WalkMemo {
   readonly #cache: ParseCache;
+  /** what each read gives in this tree, as walks ask it again and again */
+  readonly #now = new Map<string, Read | null>();
 
   /** `cache` keyed by the code (code-digest.ts) */
   constructor(cache: ParseCache) {
@@ -49,8 +78,17 @@ export class WalkMemo {
       "walk",
     );
     const records = this.#records(key);
+    const read = (k: string): Read | null => {
+      if (k === ENTRY) return { value: readValue.definitions([q.entry]), defs: [q.entry] };
+      let r = this.#now.get(k);
+      if (r === undefined) {
+        r = readNow(k, tree, hooks, relevant);
+        this.#now.set(k, r);
+      }
+      return r;
+    };
     for (const record of records) {
-      const result = reuse(record, tree, hooks, relevant, q);
+      const result = reuse(record, read);
       if (result) return result;
     }
     const reads = new WalkReads();
@@ -80,32 +118,12 @@ export class WalkMemo {
 }
 
 /** The record's result in this tree, or null where it read something else or a ref cannot be moved. */
-function reuse(
-  record: WalkRecord,
-  tree: XenTree,
-  hooks: ReadonlyMap<string, HookShape>,
-  relevant: ReadonlySet<string>,
-  q: WalkQuestion,
-): WalkResult | null {
-  const now = new Map<string, readonly CFunction[]>();
-  for (const [key, value] of record.reads) {
-    const [kind, a = "", b = ""] = key.split("\0");
-    let current: string;
-    if (kind === "d" || kind === "e") {
-      const defs = kind === "e" ? [q.entry] : definitionsOn(tree, b, a as Arch);
-      now.set(key, defs);
-      current = readValue.definitions(defs);
-    } else if (kind === "h") current = readValue.hook(hooks.get(a));
-    else if (kind === "r") current = readValue.relevant(relevant.has(a));
-    else if (kind === "f") current = readValue.flag(tree.flags.get(a), fileFlags(tree, b).get(a));
-    else if (kind === "k") current = tree.kconfig[a as Arch].value(b);
-    else return null;
-    if (current !== value) return null;
-  }
+function reuse(record: WalkRecord, read: (key: string) => Read | null): WalkResult | null {
+  for (const [key, value] of record.reads) if (read(key)?.value !== value) return null;
   // how far each function moved, by file
   const moves = new Map<string, [line: number, end: number, by: number][]>();
   for (const [key, places] of record.places) {
-    const defs = now.get(key);
+    const defs = read(key)?.defs;
     if (!defs || defs.length !== places.length) return null;
     places.forEach(([file, line, end], i) => {
       const by = placeOf(defs[i] as CFunction)[1] - line;
