@@ -28,12 +28,25 @@ interface SubopPath {
   readonly commands?: readonly string[];
 }
 
-/** What one hypercall yields on one arch: its sub-ops and their checks. */
-interface ArchPaths {
+/** What one hypercall yields on one arch: its sub-ops and their checks. Plain data: a worker posts it. */
+export interface ArchPaths {
   readonly arch: Arch;
-  readonly entry: CFunction;
+  /** the entry point's `CONFIG_*` guards */
+  readonly entryGuards: readonly string[];
   /** sub-op constant (or null for a hypercall without sub-ops) -> checks and where it is dispatched */
   readonly subops: Map<string | null, SubopPath>;
+}
+
+/** What the walks of one arch of one hypercall gave: its paths, or none, and what they could not read. */
+export interface ArchWalk {
+  readonly paths?: ArchPaths;
+  readonly unresolved: Unresolved[];
+}
+
+/** One arch of one hypercall of the table's rows (operationRows): what a thread walks at a time. */
+export interface WalkUnit {
+  readonly row: number;
+  readonly arch: Arch;
 }
 
 export interface ExtractedOperations {
@@ -85,7 +98,7 @@ function walkArch(walk: Walk, arch: Arch, entry: CFunction, unresolved: Unresolv
   const wholeRef = `${entry.file}:${entry.line}`;
   if (!disc || all.labels.size === 0) {
     subops.set(null, pathOf(all, all.checks, wholeRef, []));
-    return { arch, entry, subops };
+    return { arch, entryGuards: entry.guards, subops };
   }
   let dropped = 0;
   for (const [label, { ref, guards }] of all.labels) {
@@ -109,7 +122,7 @@ function walkArch(walk: Walk, arch: Arch, entry: CFunction, unresolved: Unresolv
   ) {
     return {
       arch,
-      entry,
+      entryGuards: entry.guards,
       subops: new Map([
         [
           null,
@@ -122,7 +135,7 @@ function walkArch(walk: Walk, arch: Arch, entry: CFunction, unresolved: Unresolv
       ]),
     };
   }
-  return { arch, entry, subops };
+  return { arch, entryGuards: entry.guards, subops };
 }
 
 const GUEST_TYPE = /^caller\.(pv|pvh|hvm|hvm-like)$/;
@@ -323,6 +336,62 @@ function systemNamed(
   return (["dom_io", "dom_xen"] as const).filter((n) => names.has(n));
 }
 
+/**
+ * The rows of the hypercall table the build has: of `#if defined(CONFIG_GRANT_TABLE)` row / `#elif
+ * defined(CONFIG_PV_SHIM)` row (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0), the build's row.
+ */
+export const operationRows = (table: readonly HypercallEntry[]): HypercallEntry[] =>
+  table.filter(
+    (hc) =>
+      !hc.guards.some(offByDefault) ||
+      !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
+  );
+
+/** Every arch of every row, in the table's order. */
+export const walkUnits = (rows: readonly HypercallEntry[]): WalkUnit[] =>
+  rows.flatMap((hc, row) => hc.arch.map((arch) => ({ row, arch })));
+
+/** Where a unit's walks start: the arch's entry point, and the HVM/PVH callers' wrapper on x86. */
+export function unitEntry(tree: XenTree, hc: HypercallEntry, arch: Arch): CFunction | undefined {
+  const name = arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
+  if (!name) return undefined;
+  const defs = definitionsOn(tree, name, arch);
+  return defs.find((f) => f.arch === arch) ?? defs[0];
+}
+
+/** Walks one arch of one hypercall: its sub-ops' paths, through the HVM/PVH wrapper where it has one. */
+export function walkUnit(
+  tree: XenTree,
+  hc: HypercallEntry,
+  arch: Arch,
+  hooks: ReadonlyMap<string, HookShape>,
+  relevant: ReadonlySet<string>,
+  memo?: WalkMemo,
+): ArchWalk {
+  const unresolved: Unresolved[] = [];
+  const name = arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
+  if (!name) return { unresolved };
+  const entry = unitEntry(tree, hc, arch);
+  if (!entry) {
+    unresolved.push({
+      ref: hc.ref,
+      what: `hypercall ${hc.name} on ${arch}`,
+      reason: `entry point \`${name}\` not found in the tree`,
+    });
+    return { unresolved };
+  }
+  const walk: Walk = (q) =>
+    memo
+      ? memo.walk(tree, hooks, relevant, q)
+      : new PathWalker(tree, hooks, relevant, q.arch, q.label).run(q.entry, q.disc);
+  const paths = walkArch(walk, arch, entry, unresolved);
+  const wrapper =
+    arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
+      ? definitionsOn(tree, hc.entry.x86hvm, arch)[0]
+      : undefined;
+  return { paths: wrapper ? throughHvmWrapper(walk, paths, wrapper, unresolved) : paths, unresolved };
+}
+
 /** Extracts every operation of the hypercall table from the tree, per arch, then merges the arches. */
 export function extractOperations(
   tree: XenTree,
@@ -332,42 +401,30 @@ export function extractOperations(
   constants: ReadonlyMap<string, ConstantInfo>,
   memo?: WalkMemo,
 ): ExtractedOperations {
-  const walk: Walk = (q) =>
-    memo
-      ? memo.walk(tree, hooks, relevant, q)
-      : new PathWalker(tree, hooks, relevant, q.arch, q.label).run(q.entry, q.disc);
+  const rows = operationRows(table);
+  const walks = walkUnits(rows).map((u) =>
+    walkUnit(tree, rows[u.row] as HypercallEntry, u.arch, hooks, relevant, memo),
+  );
+  return operationsOf(tree, rows, walks, constants);
+}
+
+/** The operations of the table's rows (operationRows) from the walks of every unit (walkUnits), in their order. */
+export function operationsOf(
+  tree: XenTree,
+  rows: readonly HypercallEntry[],
+  walks: readonly ArchWalk[],
+  constants: ReadonlyMap<string, ConstantInfo>,
+): ExtractedOperations {
   const unresolved: Unresolved[] = [];
   const operations: Operation[] = [];
   const lookupFailures = new Map<string, LookupFailure>();
-  // `#if defined(CONFIG_GRANT_TABLE)` row / `#elif defined(CONFIG_PV_SHIM)` row
-  // (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0): one hypercall, the build's row
-  const rows = table.filter(
-    (hc) =>
-      !hc.guards.some(offByDefault) ||
-      !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
-  );
+  let unit = 0;
   for (const hc of rows) {
     const perArch: ArchPaths[] = [];
-    for (const arch of hc.arch) {
-      const name =
-        arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
-      if (!name) continue;
-      const defs = definitionsOn(tree, name, arch);
-      const entry = defs.find((f) => f.arch === arch) ?? defs[0];
-      if (!entry) {
-        unresolved.push({
-          ref: hc.ref,
-          what: `hypercall ${hc.name} on ${arch}`,
-          reason: `entry point \`${name}\` not found in the tree`,
-        });
-        continue;
-      }
-      const paths = walkArch(walk, arch, entry, unresolved);
-      const wrapper =
-        arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
-          ? definitionsOn(tree, hc.entry.x86hvm, arch)[0]
-          : undefined;
-      perArch.push(wrapper ? throughHvmWrapper(walk, paths, wrapper, unresolved) : paths);
+    for (const _ of hc.arch) {
+      const w = walks[unit++] as ArchWalk;
+      unresolved.push(...w.unresolved);
+      if (w.paths) perArch.push(w.paths);
     }
     const labels = [...new Set(perArch.flatMap((p) => [...p.subops.keys()]))];
     const prefix = prefixOf(labels.filter((l): l is string => l !== null));
@@ -406,7 +463,7 @@ export function extractOperations(
       for (const p of paths) for (const f of p.failures) lookupFailures.set(`${f.ref}`, f);
       const constant = label ?? undefined;
       const value = constant ? constants.get(constant)?.value : undefined;
-      const entryGuards = present.length === 1 ? (present[0] as ArchPaths).entry.guards : [];
+      const entryGuards = present.length === 1 ? (present[0] as ArchPaths).entryGuards : [];
       // a label guarded on every arch that has it
       const labelGuards = paths
         .flatMap((p) => p.guards)
