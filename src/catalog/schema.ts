@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOOKUP_NAMES } from "./lookup-names.js";
 
 /** `path:line` in the Xen tree the catalogue describes. */
 export const Ref = z.string().regex(/^[\w./+-]+:\d+(-\d+)?$/, "expected `path:line`");
@@ -97,18 +98,7 @@ export const SkipCheck = z.strictObject({
 export const CheckSchema = z.discriminatedUnion("kind", [XsmCheck, GateCheck, SkipCheck]);
 
 /** How the target domid is turned into a domain (reference §2.5). */
-export const LookupSchema = z.enum([
-  "rcu_lock_domain_by_id",
-  "rcu_lock_domain_by_any_id",
-  "rcu_lock_remote_domain_by_id",
-  "rcu_lock_live_remote_domain_by_id",
-  "get_domain_by_id",
-  "get_pg_owner",
-  "domctl",
-  "current",
-  /** each domain of the domain list (`for_each_domain`): absent ones are just not listed */
-  "for_each_domain",
-]);
+export const LookupSchema = z.enum(LOOKUP_NAMES);
 
 export const TargetSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("none") }),

@@ -9,7 +9,7 @@ let digest: string | undefined;
 /**
  * A hash of the code that reads a tree, for what the parse cache keeps that this code made (a file's
  * functions, walks): from source, every module of src/extract; built, the module itself (the CLI's
- * bundle holds all of it) and the library's chunks.
+ * bundle holds all of it), the workers' and the library's chunks.
  */
 export function codeDigest(): string {
   if (digest !== undefined) return digest;
@@ -18,7 +18,11 @@ export function codeDigest(): string {
     ? readdirSync(dirname(self))
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
         .map((f) => join(dirname(self), f))
-    : [self, ...listJs(join(packageRoot(), "dist", "chunks"))];
+    : [
+        self,
+        join(packageRoot(), "dist", "parse-worker.js"),
+        ...listJs(join(packageRoot(), "dist", "chunks")),
+      ];
   const hash = createHash("sha256");
   for (const f of files.sort()) hash.update(f.slice(f.lastIndexOf("/"))).update(readFileSync(f));
   digest = hash.digest("hex");

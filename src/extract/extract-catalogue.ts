@@ -2,12 +2,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Catalogue, OperationSchema } from "../catalog/schema.js";
 import { InputError } from "../core/errors.js";
+import type { FlaskHook } from "../flask/hook-checks.js";
 import type { Action } from "../model/action.js";
 import { loadCParser, type ParseC } from "./c-parser.js";
 import { findCallSites, findMismatches } from "./call-sites.js";
 import { codeDigest } from "./code-digest.js";
 import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
+import type { DefaultActionExtraction } from "./default-action.js";
+import type { HookExtraction } from "./dummy-hooks.js";
 import { flaskHookFiles, readFlaskHooks } from "./flask-hooks.js";
 import { domainParams } from "./hook-body.js";
 import { readHypercallTable } from "./hypercall-table.js";
@@ -39,9 +42,6 @@ export interface ExtractOptions {
 export async function extractCatalogue(root: string, options: ExtractOptions = {}): Promise<Catalogue> {
   const progress = options.progress ?? (() => {});
   checkLayout(root);
-  // the policy first: a tree whose dummy.h cannot be read whole is refused before the long parse
-  progress("hooks");
-  const parse = options.parse ?? (await loadCParser());
   // what is kept between runs: the parse cache's entries, keyed by xenpriv's code too
   const kept =
     options.cacheDir === undefined || options.parse
@@ -49,56 +49,36 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       : new ParseCache(options.cacheDir, treeSalt(), codeDigest());
   const remember = <T>(what: string, input: unknown, make: () => T): T =>
     kept ? kept.value(what, JSON.stringify(input), make) : make();
-  const {
-    declared: declaredList,
-    hooks: hookX,
-    defaultAction: defaultX,
-  } = remember(
-    "policy",
-    [DUMMY_H, HOOKS_H].map((p) => (existsSync(join(root, p)) ? readSource(root, p) : null)),
-    () => {
-      const { dummyH, hooks, defaultAction } = readPolicy(root, parse);
-      return {
-        hooks,
-        defaultAction,
-        declared: dummyH.functions.map((f) => [f.name, domainParams(f)] as const),
-      };
-    },
-  );
-  // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
-  // xen/xsm/flask/hooks.c has no Flask part)
-  const flaskFiles = flaskHookFiles(root);
-  const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
-    ? {
-        source: options.meta?.tag || options.meta?.commit || `Xen ${options.meta?.xen ?? "unknown"}`,
-        hooks: remember("flask hooks", flaskFiles, () => readFlaskHooks(flaskFiles, parse)),
-      }
-    : undefined;
-  // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
-  // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
-  const declared = new Map(declaredList);
-  const shape = (name: string, params: readonly string[], extra = {}): [string, HookShape] => {
-    const d = declared.get(`xsm_${name}`);
-    return [name, { params, domains: d?.domains ?? [], domids: d?.domids ?? [], ...extra }];
-  };
-  const shapes = new Map<string, HookShape>([
-    ...hookX.hooks.map((h) => shape(h.name, h.params)),
-    ...hookX.nonHooks
-      .filter((h) => h.name.startsWith("xsm_argo_"))
-      .map((h) => shape(h.name.slice(4), h.params)),
-    // `xsm_do_xsm_op()` is `return -ENOSYS;` in dummy.h: the hypercall works only with a module of its own
-    ...hookX.nonHooks.flatMap((h) =>
-      h.fails ? [shape(h.name.slice(4), h.params, { fails: { error: h.fails, ref: h.ref } })] : [],
-    ),
-  ]);
-  progress("parsing");
-  const tree = await readXenTree(root, {
-    reaching: new Set(shapes.keys()),
+  progress("hooks");
+  // The tree's files are read by the parser's threads while this one reads the policy, and parsed once
+  // the hooks are known: a tree whose dummy.h cannot be read whole is refused before the long parse.
+  let hooksRead: (hooks: ReadonlySet<string>) => void = () => {};
+  let policyRefused: (error: unknown) => void = () => {};
+  const reading = readXenTree(root, {
+    reaching: new Promise<ReadonlySet<string>>((resolve, reject) => {
+      hooksRead = resolve;
+      policyRefused = reject;
+    }),
     progress: (done, total) => progress("parsing", done, total),
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.workers !== undefined && { workers: options.workers }),
     ...(options.parse && { parse: options.parse }),
   });
+  // awaited below: a failure meanwhile is said after the policy's
+  reading.catch(() => {});
+  const parse = options.parse ?? (await loadCParser());
+  let policy: TreePolicy;
+  try {
+    policy = readTreePolicy(root, parse, remember, options.meta);
+  } catch (e) {
+    policyRefused(e);
+    await reading.catch(() => {});
+    throw e;
+  }
+  const { hookX, defaultX, flask, shapes } = policy;
+  hooksRead(new Set(shapes.keys()));
+  progress("parsing");
+  const tree = await reading;
   const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
 
   const table = readHypercallTable(readSource(root, HYPERCALL_DEFS), HYPERCALL_DEFS);
@@ -213,4 +193,64 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     },
     ...(flask && { flask }),
   } as unknown as Catalogue;
+}
+
+/** What extraction reads of the tree's XSM policy: dummy.h's hooks and default action, and Flask's hooks. */
+interface TreePolicy {
+  readonly hookX: HookExtraction;
+  readonly defaultX: DefaultActionExtraction;
+  readonly flask?: { readonly source: string; readonly hooks: FlaskHook[] };
+  /** what the walker needs to know of each hook */
+  readonly shapes: Map<string, HookShape>;
+}
+
+function readTreePolicy(
+  root: string,
+  parse: ParseC,
+  remember: <T>(what: string, input: unknown, make: () => T) => T,
+  meta: ExtractOptions["meta"],
+): TreePolicy {
+  const {
+    declared: declaredList,
+    hooks: hookX,
+    defaultAction: defaultX,
+  } = remember(
+    "policy",
+    [DUMMY_H, HOOKS_H].map((p) => (existsSync(join(root, p)) ? readSource(root, p) : null)),
+    () => {
+      const { dummyH, hooks, defaultAction } = readPolicy(root, parse);
+      return {
+        hooks,
+        defaultAction,
+        declared: dummyH.functions.map((f) => [f.name, domainParams(f)] as const),
+      };
+    },
+  );
+  // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
+  // xen/xsm/flask/hooks.c has no Flask part)
+  const flaskFiles = flaskHookFiles(root);
+  const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
+    ? {
+        source: meta?.tag || meta?.commit || `Xen ${meta?.xen ?? "unknown"}`,
+        hooks: remember("flask hooks", flaskFiles, () => readFlaskHooks(flaskFiles, parse)),
+      }
+    : undefined;
+  // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
+  // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
+  const declared = new Map(declaredList);
+  const shape = (name: string, params: readonly string[], extra = {}): [string, HookShape] => {
+    const d = declared.get(`xsm_${name}`);
+    return [name, { params, domains: d?.domains ?? [], domids: d?.domids ?? [], ...extra }];
+  };
+  const shapes = new Map<string, HookShape>([
+    ...hookX.hooks.map((h) => shape(h.name, h.params)),
+    ...hookX.nonHooks
+      .filter((h) => h.name.startsWith("xsm_argo_"))
+      .map((h) => shape(h.name.slice(4), h.params)),
+    // `xsm_do_xsm_op()` is `return -ENOSYS;` in dummy.h: the hypercall works only with a module of its own
+    ...hookX.nonHooks.flatMap((h) =>
+      h.fails ? [shape(h.name.slice(4), h.params, { fails: { error: h.fails, ref: h.ref } })] : [],
+    ),
+  ]);
+  return { hookX, defaultX, ...(flask && { flask }), shapes };
 }

@@ -1,9 +1,9 @@
-import { LookupSchema } from "../catalog/schema.js";
+import { LOOKUP_NAMES } from "../catalog/lookup-names.js";
 import { type Node, norm, TRANSPARENT } from "./c-parser.js";
 
 /** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5): the catalogue's, less its pseudo-lookups. */
 export const LOOKUPS: ReadonlySet<string> = new Set(
-  LookupSchema.options.filter((l) => l !== "domctl" && l !== "current" && l !== "for_each_domain"),
+  LOOKUP_NAMES.filter((l) => l !== "domctl" && l !== "current" && l !== "for_each_domain"),
 );
 
 /** Lookups that return an error code and write the domain through their last argument. */

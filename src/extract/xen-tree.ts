@@ -370,9 +370,10 @@ export interface ReadTreeOptions {
   /**
    * The XSM hooks (without `xsm_`) whose callers matter: only the files that can define a function
    * reaching one (relevant.ts) are parsed ahead, and any other when a function it may define is
-   * asked for. None: every file is parsed.
+   * asked for. None: every file is parsed. A promise lets the files be read meanwhile (the caller
+   * reads dummy.h): once the files are read, it is awaited, and its rejection ends the reading.
    */
-  readonly reaching?: ReadonlySet<string>;
+  readonly reaching?: ReadonlySet<string> | Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -424,8 +425,9 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
     // a .c file that cannot be read is said first, as when the files were read one after the other
     const scans = await scanning;
     if (failure || !kconfig) throw failure?.error;
+    const reaching = await options.reaching;
     let done = 0;
-    const reach = options.reaching && new ReachingHooks(options.reaching);
+    const reach = reaching && new ReachingHooks(reaching);
     const add = (i: number, list: CFunction[]) => {
       functions.add(i, list);
       if (reach) for (const f of list) reach.add(f);
@@ -435,8 +437,8 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
       parser.parseNow(i, add),
     );
     const all = files.map((_, i) => i);
-    if (options.reaching && reach && !options.parse)
-      await parseReaching(parser, scans, functions, options.reaching, reach, add);
+    if (reaching && reach && !options.parse)
+      await parseReaching(parser, scans, functions, reaching, reach, add);
     else await parser.parse(all, add);
     functions.sortNames();
     const bytes = scans.reduce((n, s) => n + s.length, 0);
