@@ -69,6 +69,18 @@ export interface DummyH {
   readonly dummyH: ParsedFile;
 }
 
+/** The call sites whose action is not their hook's own, with the hook. */
+export function contradictingSites(
+  sites: readonly CallSite[],
+  hooks: readonly Hook[],
+): { readonly site: CallSite; readonly hook: Hook }[] {
+  const byName = new Map(hooks.map((h) => [h.name, h]));
+  return sites.flatMap((s) => {
+    const h = byName.get(s.hook);
+    return h && s.action !== null && s.action !== h.action ? [{ site: s, hook: h }] : [];
+  });
+}
+
 /**
  * Call sites whose action contradicts their hook's `XSM_ASSERT_ACTION`, each with what dummy.h makes
  * of it: a build break with CONFIG_XSM=n (Xen's `LINKER_BUG_ON((def) != action)`), or no effect when
@@ -77,11 +89,7 @@ export interface DummyH {
  * and the hook's with CONFIG_XSM=y, and a diff would have to guess which.
  */
 export function findMismatches(sites: readonly CallSite[], hooks: readonly Hook[], tree: DummyH): Mismatch[] {
-  const byName = new Map(hooks.map((h) => [h.name, h]));
-  const contradicting = sites.flatMap((s) => {
-    const h = byName.get(s.hook);
-    return h && s.action !== null && s.action !== h.action ? [{ site: s, hook: h }] : [];
-  });
+  const contradicting = contradictingSites(sites, hooks);
   if (contradicting.length === 0) return [];
   const { root, dummyH } = tree;
   const rule = readActionAssertion(dummyH.path, readSource(root, dummyH.path));

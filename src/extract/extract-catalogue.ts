@@ -5,7 +5,7 @@ import { InputError } from "../core/errors.js";
 import type { FlaskHook } from "../flask/hook-checks.js";
 import type { Action } from "../model/action.js";
 import { loadCParser, type ParseC } from "./c-parser.js";
-import { findCallSites, findMismatches } from "./call-sites.js";
+import { contradictingSites, findCallSites, findMismatches } from "./call-sites.js";
 import { codeDigest } from "./code-digest.js";
 import { namesIn } from "./compare-policy.js";
 import { readConstants } from "./constants.js";
@@ -24,7 +24,15 @@ import type { Unresolved } from "./unresolved.js";
 import { splitVariants } from "./variants.js";
 import { WalkMemo } from "./walk-memo.js";
 import type { HookShape } from "./walker.js";
-import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
+import {
+  checkLayout,
+  DUMMY_H,
+  HYPERCALL_DEFS,
+  type ParsedFile,
+  parseFile,
+  readSource,
+  readXenTree,
+} from "./xen-tree.js";
 
 export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
@@ -47,8 +55,20 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     options.cacheDir === undefined || options.parse
       ? undefined
       : new ParseCache(options.cacheDir, treeSalt(), codeDigest());
-  const remember = <T>(what: string, input: unknown, make: () => T): T =>
-    kept ? kept.value(what, JSON.stringify(input), make) : make();
+  // tree-sitter is loaded only when something is parsed here: a tree read before is all in the cache
+  let parser: Promise<ParseC> | undefined;
+  const parse = () => {
+    parser ??= options.parse ? Promise.resolve(options.parse) : loadCParser();
+    return parser;
+  };
+  const remember = async <T>(what: string, input: unknown, make: (parse: ParseC) => T): Promise<T> => {
+    const text = JSON.stringify(input);
+    const recalled = kept?.recall<T>(what, text);
+    if (recalled !== undefined) return recalled;
+    const made = make(await parse());
+    kept?.remember(what, text, made);
+    return made;
+  };
   progress("hooks");
   // The tree's files are read by the parser's threads while this one reads the policy, and parsed once
   // the hooks are known: a tree whose dummy.h cannot be read whole is refused before the long parse.
@@ -66,10 +86,9 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   });
   // awaited below: a failure meanwhile is said after the policy's
   reading.catch(() => {});
-  const parse = options.parse ?? (await loadCParser());
   let policy: TreePolicy;
   try {
-    policy = readTreePolicy(root, parse, remember, options.meta);
+    policy = await readTreePolicy(root, remember, options.meta);
   } catch (e) {
     policyRefused(e);
     await reading.catch(() => {});
@@ -162,6 +181,11 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       reason: "the error after the lookup was not recognised; -ESRCH assumed",
     });
 
+  // dummy.h is parsed again only where a call site contradicts its hook
+  const dummyH =
+    contradictingSites(sites, hookX.hooks).length > 0
+      ? parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, await parse())
+      : undefined;
   return {
     version: 1,
     meta: {
@@ -182,13 +206,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         action: s.action as Action | null,
         reachedBy: reached.get(s.ref) ?? [],
       })),
-      // dummy.h is parsed again only where a call site contradicts its hook
-      mismatches: findMismatches(sites, hookX.hooks, {
-        root,
-        get dummyH() {
-          return parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, parse);
-        },
-      }) as never,
+      mismatches: findMismatches(sites, hookX.hooks, { root, dummyH: dummyH as ParsedFile }) as never,
       unresolved,
     },
     ...(flask && { flask }),
@@ -204,20 +222,19 @@ interface TreePolicy {
   readonly shapes: Map<string, HookShape>;
 }
 
-function readTreePolicy(
+async function readTreePolicy(
   root: string,
-  parse: ParseC,
-  remember: <T>(what: string, input: unknown, make: () => T) => T,
+  remember: <T>(what: string, input: unknown, make: (parse: ParseC) => T) => Promise<T>,
   meta: ExtractOptions["meta"],
-): TreePolicy {
+): Promise<TreePolicy> {
   const {
     declared: declaredList,
     hooks: hookX,
     defaultAction: defaultX,
-  } = remember(
+  } = await remember(
     "policy",
     [DUMMY_H, HOOKS_H].map((p) => (existsSync(join(root, p)) ? readSource(root, p) : null)),
-    () => {
+    (parse) => {
       const { dummyH, hooks, defaultAction } = readPolicy(root, parse);
       return {
         hooks,
@@ -232,7 +249,7 @@ function readTreePolicy(
   const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
     ? {
         source: meta?.tag || meta?.commit || `Xen ${meta?.xen ?? "unknown"}`,
-        hooks: remember("flask hooks", flaskFiles, () => readFlaskHooks(flaskFiles, parse)),
+        hooks: await remember("flask hooks", flaskFiles, (parse) => readFlaskHooks(flaskFiles, parse)),
       }
     : undefined;
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741

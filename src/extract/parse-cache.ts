@@ -70,20 +70,19 @@ export class ParseCache {
     return payload;
   }
 
-  /**
-   * What `make` gives for `input`, kept as JSON: the value made before for the same input and code, or
-   * made now and kept. `make` must give JSON's values only.
-   */
-  value<T>(what: string, input: string, make: () => T): T {
-    const key = this.key(`${what}\0${input}`, "value");
-    const bytes = this.get(key, "value");
+  /** The value `remember` kept for `what` of `input` (as JSON), or undefined. */
+  recall<T>(what: string, input: string): T | undefined {
+    const bytes = this.get(this.key(`${what}\0${input}`, "value"), "value");
     if (bytes)
       try {
         return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
       } catch {}
-    const made = make();
-    this.put(key, Buffer.from(JSON.stringify(made)), "value");
-    return made;
+    return undefined;
+  }
+
+  /** Keeps `value` (JSON's values only) as `what` of `input`. */
+  remember(what: string, input: string, value: unknown): void {
+    this.put(this.key(`${what}\0${input}`, "value"), Buffer.from(JSON.stringify(value)), "value");
   }
 
   /** Stores an entry under `key`; false when it could not be written. */

@@ -59,7 +59,9 @@ export class SourceParser {
   readonly #files: readonly SourceFile[];
   readonly #workers: Worker[];
   readonly #cache: ParseCache | undefined;
-  readonly #parse: ParseArrays;
+  /** this thread's parser once loaded: with the cache, a tree read before needs none */
+  #parse: ParseArrays | undefined;
+  readonly #loading: Promise<ParseArrays>;
   readonly #reference: ParseC | undefined;
 
   private constructor(
@@ -67,15 +69,25 @@ export class SourceParser {
     files: readonly SourceFile[],
     workers: Worker[],
     cache: ParseCache | undefined,
-    parse: ParseArrays,
+    loading: Promise<ParseArrays>,
     reference: ParseC | undefined,
   ) {
     this.#root = root;
     this.#files = files;
     this.#workers = workers;
     this.#cache = cache;
-    this.#parse = parse;
+    this.#loading = loading.then((p) => {
+      this.#parse = p;
+      return p;
+    });
+    // awaited where a file must be parsed; a failure to load is said there
+    this.#loading.catch(() => {});
     this.#reference = reference;
+  }
+
+  /** Resolves once this thread can parse (parseNow). */
+  async ready(): Promise<void> {
+    await this.#loading;
   }
 
   static async open(
@@ -101,8 +113,7 @@ export class SourceParser {
       files,
       workers,
       cache && !options.parse ? new ParseCache(cache.dir, cache.salt, cache.code) : undefined,
-      // this thread's parser: tree-sitter is loaded already (read-policy.ts parsed dummy.h)
-      await loadArraysParser(),
+      loadArraysParser(),
       options.parse,
     );
   }
@@ -131,9 +142,12 @@ export class SourceParser {
   /** Parses the files at `indices` and hands each one's functions to `done` as it arrives. */
   async parse(indices: readonly number[], done: OnParsed): Promise<void> {
     if (this.#workers.length === 0) {
+      await this.ready();
       for (const i of indices) this.parseNow(i, done);
       return;
     }
+    // a file this thread cannot parse yet (tree-sitter still loading) waits for the job's end
+    const waiting: number[] = [];
     await this.#job(
       { parse: indices, next: new SharedArrayBuffer(4) },
       indices,
@@ -147,28 +161,44 @@ export class SourceParser {
             : this.#lazyTree(m.index);
         done(m.index, functionsOf(m.functions, tree, file, arch));
       },
-      (i) => this.parseNow(i, done),
+      (i) => {
+        if (!this.parseNow(i, done, false)) waiting.push(i);
+      },
     );
+    if (waiting.length === 0) return;
+    await this.ready();
+    for (const i of waiting) this.parseNow(i, done);
   }
 
-  /** Parses one file on this thread, now. */
-  parseNow(index: number, done: OnParsed): void {
+  /**
+   * Parses one file on this thread, now (once `ready`); or, `orWait` false, says false where it
+   * would have to wait for the parser.
+   */
+  parseNow(index: number, done: OnParsed, orWait = true): boolean {
     const { file, arch } = this.#files[index] as SourceFile;
     const raw = readSource(this.#root, file);
     if (this.#reference) {
       done(index, functionsIn(this.#reference(blankMacros(raw)).rootNode, file, arch));
-      return;
+      return true;
     }
     const kept = keptFunctions(raw, this.#cache);
     if (kept.functions) {
       done(index, functionsOf(kept.functions, this.#lazyTree(index), file, arch));
-      return;
+      return true;
     }
-    const { text, tree: arrays } = parseSourceWith(this.#parse, this.#root, file, this.#cache, raw);
+    if (!this.#parse && !orWait) return false;
+    const { text, tree: arrays } = parseSourceWith(this.#parser(), this.#root, file, this.#cache, raw);
     const tree = new SyntaxTree(text, arrays);
     const functions = functionsAt(tree, file, arch);
     keepFunctions(this.#cache, kept.key, functions);
     done(index, functionsOf(functions, tree, file, arch));
+    return true;
+  }
+
+  #parser(): ParseArrays {
+    // INVARIANT: readXenTree awaits `ready` before it returns a tree whose lookups parse here
+    if (!this.#parse) throw new Error("the C parser is not loaded yet");
+    return this.#parse;
   }
 
   /** A file's tree, made on this thread when first asked (from the cache, where it has the tree). */
@@ -177,7 +207,7 @@ export class SourceParser {
     return () => {
       if (!tree) {
         const { text, tree: arrays } = parseSourceWith(
-          this.#parse,
+          this.#parser(),
           this.#root,
           (this.#files[index] as SourceFile).file,
           this.#cache,

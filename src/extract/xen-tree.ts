@@ -441,6 +441,8 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
       await parseReaching(parser, scans, functions, reaching, reach, add);
     else await parser.parse(all, add);
     functions.sortNames();
+    // the walks' lookups parse on this thread, without waiting
+    await parser.ready();
     const bytes = scans.reduce((n, s) => n + s.length, 0);
     return { root, functions, files: files.length, bytes, kconfig, flags };
   } finally {
