@@ -61,10 +61,16 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     parser ??= options.parse ? Promise.resolve(options.parse) : loadCParser();
     return parser;
   };
-  const remember = async <T>(what: string, input: unknown, make: (parse: ParseC) => T): Promise<T> => {
+  const remember = async <T>(
+    what: string,
+    input: unknown,
+    make: (parse: ParseC) => T,
+    looksRight: (v: unknown) => boolean,
+  ): Promise<T> => {
     const text = JSON.stringify(input);
     const recalled = kept?.recall<T>(what, text);
-    if (recalled !== undefined) return recalled;
+    // an entry of another shape was not made by this code: read again
+    if (recalled !== undefined && looksRight(recalled)) return recalled;
     const made = make(await parse());
     kept?.remember(what, text, made);
     return made;
@@ -74,11 +80,14 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   // the hooks are known: a tree whose dummy.h cannot be read whole is refused before the long parse.
   let hooksRead: (hooks: ReadonlySet<string>) => void = () => {};
   let policyRefused: (error: unknown) => void = () => {};
+  const reaching = new Promise<ReadonlySet<string>>((resolve, reject) => {
+    hooksRead = resolve;
+    policyRefused = reject;
+  });
+  // a refusal is the policy's own error, thrown below, whether the reading still waits for it or not
+  reaching.catch(() => {});
   const reading = readXenTree(root, {
-    reaching: new Promise<ReadonlySet<string>>((resolve, reject) => {
-      hooksRead = resolve;
-      policyRefused = reject;
-    }),
+    reaching,
     progress: (done, total) => progress("parsing", done, total),
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.workers !== undefined && { workers: options.workers }),
@@ -224,7 +233,12 @@ interface TreePolicy {
 
 async function readTreePolicy(
   root: string,
-  remember: <T>(what: string, input: unknown, make: (parse: ParseC) => T) => Promise<T>,
+  remember: <T>(
+    what: string,
+    input: unknown,
+    make: (parse: ParseC) => T,
+    looksRight: (v: unknown) => boolean,
+  ) => Promise<T>,
   meta: ExtractOptions["meta"],
 ): Promise<TreePolicy> {
   const {
@@ -242,6 +256,16 @@ async function readTreePolicy(
         declared: dummyH.functions.map((f) => [f.name, domainParams(f)] as const),
       };
     },
+    (v) => {
+      const p = v as {
+        declared?: unknown;
+        hooks?: { hooks?: unknown };
+        defaultAction?: { actions?: unknown };
+      };
+      return (
+        Array.isArray(p.declared) && Array.isArray(p.hooks?.hooks) && Array.isArray(p.defaultAction?.actions)
+      );
+    },
   );
   // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
   // xen/xsm/flask/hooks.c has no Flask part)
@@ -249,7 +273,12 @@ async function readTreePolicy(
   const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
     ? {
         source: meta?.tag || meta?.commit || `Xen ${meta?.xen ?? "unknown"}`,
-        hooks: await remember("flask hooks", flaskFiles, (parse) => readFlaskHooks(flaskFiles, parse)),
+        hooks: await remember(
+          "flask hooks",
+          flaskFiles,
+          (parse) => readFlaskHooks(flaskFiles, parse),
+          Array.isArray,
+        ),
       }
     : undefined;
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741

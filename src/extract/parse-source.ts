@@ -84,8 +84,8 @@ export function keptFunctions(
   try {
     functions = bytes && JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {}
-  // the entry's hash was checked: what is not a list was made by no xenpriv
-  return { key, functions: Array.isArray(functions) ? (functions as FunctionAt[]) : null };
+  // the entry's hash was checked: what is of another shape was made by no xenpriv with this code
+  return { key, functions: Array.isArray(functions) && functions.every(isFunctionAt) ? functions : null };
 }
 
 export function keepFunctions(
@@ -94,4 +94,24 @@ export function keepFunctions(
   functions: FunctionAt[],
 ): void {
   if (cache && key) cache.put(key, Buffer.from(JSON.stringify(functions)), "functions");
+}
+
+const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+function isFunctionAt(v: unknown): v is FunctionAt {
+  const f = v as Partial<FunctionAt> | null;
+  return (
+    !!f &&
+    typeof f.name === "string" &&
+    strings(f.params) &&
+    strings(f.guards) &&
+    Number.isInteger(f.line) &&
+    Number.isInteger(f.body) &&
+    strings(f.summary?.calls) &&
+    typeof f.summary?.gate === "boolean" &&
+    Array.isArray(f.summary?.xsm) &&
+    typeof f.extent?.digest === "string" &&
+    Number.isInteger(f.extent?.from) &&
+    Number.isInteger(f.extent?.to)
+  );
 }

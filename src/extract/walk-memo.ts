@@ -59,6 +59,8 @@ const REF = /(xen\/[\w./-]+\.[ch]):(\d+)/g;
  */
 export class WalkMemo {
   readonly #cache: ParseCache;
+  /** walks taken from the cache, and walked */
+  readonly counts = { reused: 0, walked: 0 };
   /** what each read gives in this tree, as walks ask it again and again */
   readonly #now = new Map<string, Read | null>();
 
@@ -88,9 +90,18 @@ export class WalkMemo {
       return r;
     };
     for (const record of records) {
-      const result = reuse(record, read);
-      if (result) return result;
+      let result: WalkResult | null = null;
+      try {
+        result = reuse(record, read);
+      } catch {
+        // a record of another shape was made by no xenpriv with this code: walked again
+      }
+      if (result) {
+        this.counts.reused++;
+        return result;
+      }
     }
+    this.counts.walked++;
     const reads = new WalkReads();
     reads.entry(q.entry);
     const result = new PathWalker(tree, hooks, relevant, q.arch, q.label, reads).run(q.entry, q.disc);
@@ -164,6 +175,8 @@ const toJson = (r: WalkResult): unknown => ({
 
 function fromJson(v: unknown): WalkResult {
   const r = v as WalkResult & { labels: [string, never][]; systemTargets: [string, string[]][] };
+  const lists = [r.checks, r.labels, r.lookupFailures, r.unresolved, r.systemTargets, r.required];
+  if (!lists.every(Array.isArray)) throw new Error("not a walk's result");
   return {
     ...r,
     labels: new Map(r.labels),
