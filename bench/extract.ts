@@ -1,7 +1,7 @@
 // The extraction benchmark (issue 19 §4): `xenpriv extract` as a user runs it (a new process each
 // time, the bundled CLI), against `ctags -R xen/` and `git grep` on the same tree in the same run.
 // bench/run.ts calls it with the trees of XEN_SRC (paths joined by ":"): the first is measured in
-// full (no cache, warm cache, the references), the second is extracted after the first with the
+// full (no cache, warm cache, the references), each other one is extracted after the first with the
 // first's cache, and every tree given is extracted in one run, without and with a cache. A synthetic
 // tree with one 200 KB (then 400 KB) identifier checks that extraction stays linear in its input.
 import { spawnSync } from "node:child_process";
@@ -114,7 +114,7 @@ const extract = (tree: string, out: string, ...args: string[]) => [
 ];
 
 export function benchExtract(trees: readonly string[], root: string, outDir: string): Row[] {
-  const [main, second] = trees;
+  const [main, ...others] = trees;
   if (!main) return [];
   const name = basename(main);
   const rows: Row[] = [];
@@ -197,7 +197,8 @@ export function benchExtract(trees: readonly string[], root: string, outDir: str
         pass: true,
       },
     );
-    if (second) rows.push(...secondTag(main, second, root, work, cache));
+    // each other tree after the first: a patched copy (few files changed), another tag, master
+    for (const other of others) rows.push(...secondTag(main, other, root, work, cache));
     rows.push(...everyTree(trees, root, work));
     rows.push(...longToken(root, work));
   } finally {
