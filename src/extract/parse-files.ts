@@ -118,8 +118,11 @@ export class SourceParser {
     );
   }
 
-  /** Every file's scan, in the order of the files. */
-  async scan(): Promise<FileScan[]> {
+  /**
+   * Every file's scan, in the order of the files; this thread takes its share once `joinAfter` is
+   * settled (it reads something else meanwhile), the workers at once.
+   */
+  async scan(joinAfter?: Promise<unknown>): Promise<FileScan[]> {
     const out: FileScan[] = new Array(this.#files.length);
     if (this.#workers.length === 0) {
       for (const [i, { file }] of this.#files.entries()) out[i] = scanFile(this.#root, file, this.#cache);
@@ -135,6 +138,7 @@ export class SourceParser {
       (i) => {
         out[i] = scanFile(this.#root, (this.#files[i] as SourceFile).file, this.#cache);
       },
+      joinAfter,
     );
     return out;
   }
@@ -226,21 +230,27 @@ export class SourceParser {
 
   /**
    * Runs one job on every worker and on this thread, each taking the next file from the job's
-   * counter (`here` does this thread's); resolves once each worker has said it is done, or fails
-   * with the first file of `order` that failed.
+   * counter (`here` does this thread's, at once or once `joinAfter` is settled); resolves once each
+   * has done, or fails with the first file of `order` that failed.
    */
   #job(
     job: WorkerJob,
     order: readonly number[],
     take: (m: WorkerOutput) => void,
     here: (index: number) => void,
+    joinAfter?: Promise<unknown>,
   ): Promise<void> {
     const failures = new Map<number, Error>();
     const failed = (i: number, e: unknown) => failures.set(i, e instanceof Error ? e : new Error(String(e)));
     return new Promise<void>((resolve, reject) => {
       let running = this.#workers.length;
+      // whether this thread has taken its share (or will take none)
+      let joined = false;
+      let settled = false;
       const listeners: [Worker, (m: WorkerOutput) => void, (e: unknown) => void][] = [];
       const finish = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
         for (const [w, onMessage, onError] of listeners) {
           w.off("message", onMessage);
           w.off("error", onError);
@@ -257,7 +267,7 @@ export class SourceParser {
       for (const w of this.#workers) {
         const onMessage = (m: WorkerOutput) => {
           if ("done" in m) {
-            if (--running === 0) finish();
+            if (--running === 0 && joined) finish();
             return;
           }
           if ("input" in m) failures.set(m.index, new InputError(m.input));
@@ -276,16 +286,27 @@ export class SourceParser {
         w.postMessage(job);
       }
       // this thread's share, while the workers take theirs; their messages wait until it is done
-      const next = new Int32Array(job.next);
-      for (let at = Atomics.add(next, 0, 1); at < order.length; at = Atomics.add(next, 0, 1)) {
-        const i = order[at] as number;
-        if (failures.size === 0)
-          try {
-            here(i);
-          } catch (e) {
-            failed(i, e);
-          }
-      }
+      const takeShare = () => {
+        const next = new Int32Array(job.next);
+        for (let at = Atomics.add(next, 0, 1); at < order.length && !settled; at = Atomics.add(next, 0, 1)) {
+          const i = order[at] as number;
+          if (failures.size === 0)
+            try {
+              here(i);
+            } catch (e) {
+              failed(i, e);
+            }
+        }
+        joined = true;
+        if (running === 0) finish();
+      };
+      // a refusal meanwhile leaves the whole job to the workers
+      const stayOut = () => {
+        joined = true;
+        if (running === 0) finish();
+      };
+      if (joinAfter) joinAfter.then(takeShare, stayOut);
+      else takeShare();
     });
   }
 }

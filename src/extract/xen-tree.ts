@@ -404,7 +404,8 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
     ...(options.parse && { parse: options.parse }),
   });
   try {
-    const scanning = parser.scan();
+    // this thread reads the headers, then what the caller reads before `reaching`, then scans
+    const scanning = parser.scan(options.reaching instanceof Promise ? options.reaching : undefined);
     // this thread's own reading, while the workers scan
     let kconfig: Record<Arch, Kconfig> | undefined;
     const flags = new Map<string, HeaderFlag[]>();
