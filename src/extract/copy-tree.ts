@@ -50,8 +50,12 @@ class Columns {
 /** One walk over every node in preorder: four reads and one or two moves per node. */
 function copy(walk: Walk, language: Language): TreeArrays {
   const cols = new Columns();
-  const typeOf = new Map<number, number>();
-  const fieldOf = new Map<number, number>([[0, 0]]);
+  // tree-sitter's ids (symbols, fields) to this tree's, -1 for none yet
+  const typeOf = new Int32Array(language.types.length + 1).fill(-1);
+  const fieldOf = new Int32Array(language.fields.length + 1).fill(-1);
+  fieldOf[0] = 0;
+  // ERROR is symbol 65535, past the grammar's
+  const otherTypes = new Map<number, number>();
   const types: string[] = [];
   const fields: string[] = [""];
   const flagsOf: number[] = [];
@@ -64,19 +68,20 @@ function copy(walk: Walk, language: Language): TreeArrays {
     if (n === cols.kind.length) cols.grow();
     const i = n++;
     const symbol = walk.typeId();
-    let k = typeOf.get(symbol);
-    if (k === undefined) {
+    let k = symbol < typeOf.length ? (typeOf[symbol] as number) : (otherTypes.get(symbol) ?? -1);
+    if (k < 0) {
       k = types.length;
-      typeOf.set(symbol, k);
+      if (symbol < typeOf.length) typeOf[symbol] = k;
+      else otherTypes.set(symbol, k);
       types.push(language.types[symbol] || "ERROR");
       flagsOf.push(walk.isNamed() ? NAMED : 0);
       if (types[k] === "function_definition") definition = k;
     }
     const fieldId = walk.fieldId();
-    let f = fieldOf.get(fieldId);
-    if (f === undefined) {
+    let f = fieldId < fieldOf.length ? (fieldOf[fieldId] as number) : -1;
+    if (f < 0) {
       f = fields.length;
-      fieldOf.set(fieldId, f);
+      if (fieldId < fieldOf.length) fieldOf[fieldId] = f;
       fields.push(language.fields[fieldId] ?? "");
     }
     cols.kind[i] = k;
