@@ -28,8 +28,8 @@ interface SubopPath {
   readonly commands?: readonly string[];
 }
 
-/** What one hypercall yields on one arch: its sub-ops and their checks. Plain data: a worker posts it. */
-export interface ArchPaths {
+/** What one hypercall yields on one arch: its sub-ops and their checks. */
+interface ArchPaths {
   readonly arch: Arch;
   /** the entry point's `CONFIG_*` guards */
   readonly entryGuards: readonly string[];
@@ -38,15 +38,9 @@ export interface ArchPaths {
 }
 
 /** What the walks of one arch of one hypercall gave: its paths, or none, and what they could not read. */
-export interface ArchWalk {
+interface ArchWalk {
   readonly paths?: ArchPaths;
   readonly unresolved: Unresolved[];
-}
-
-/** One arch of one hypercall of the table's rows (operationRows): what a thread walks at a time. */
-export interface WalkUnit {
-  readonly row: number;
-  readonly arch: Arch;
 }
 
 export interface ExtractedOperations {
@@ -336,31 +330,8 @@ function systemNamed(
   return (["dom_io", "dom_xen"] as const).filter((n) => names.has(n));
 }
 
-/**
- * The rows of the hypercall table the build has: of `#if defined(CONFIG_GRANT_TABLE)` row / `#elif
- * defined(CONFIG_PV_SHIM)` row (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0), the build's row.
- */
-export const operationRows = (table: readonly HypercallEntry[]): HypercallEntry[] =>
-  table.filter(
-    (hc) =>
-      !hc.guards.some(offByDefault) ||
-      !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
-  );
-
-/** Every arch of every row, in the table's order. */
-export const walkUnits = (rows: readonly HypercallEntry[]): WalkUnit[] =>
-  rows.flatMap((hc, row) => hc.arch.map((arch) => ({ row, arch })));
-
-/** Where a unit's walks start: the arch's entry point, and the HVM/PVH callers' wrapper on x86. */
-export function unitEntry(tree: XenTree, hc: HypercallEntry, arch: Arch): CFunction | undefined {
-  const name = arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
-  if (!name) return undefined;
-  const defs = definitionsOn(tree, name, arch);
-  return defs.find((f) => f.arch === arch) ?? defs[0];
-}
-
 /** Walks one arch of one hypercall: its sub-ops' paths, through the HVM/PVH wrapper where it has one. */
-export function walkUnit(
+function walkUnit(
   tree: XenTree,
   hc: HypercallEntry,
   arch: Arch,
@@ -371,7 +342,8 @@ export function walkUnit(
   const unresolved: Unresolved[] = [];
   const name = arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
   if (!name) return { unresolved };
-  const entry = unitEntry(tree, hc, arch);
+  const defs = definitionsOn(tree, name, arch);
+  const entry = defs.find((f) => f.arch === arch) ?? defs[0];
   if (!entry) {
     unresolved.push({
       ref: hc.ref,
@@ -401,15 +373,20 @@ export function extractOperations(
   constants: ReadonlyMap<string, ConstantInfo>,
   memo?: WalkMemo,
 ): ExtractedOperations {
-  const rows = operationRows(table);
-  const walks = walkUnits(rows).map((u) =>
-    walkUnit(tree, rows[u.row] as HypercallEntry, u.arch, hooks, relevant, memo),
+  // `#if defined(CONFIG_GRANT_TABLE)` row / `#elif defined(CONFIG_PV_SHIM)` row
+  // (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0): one hypercall, the build's row
+  const rows = table.filter(
+    (hc) =>
+      !hc.guards.some(offByDefault) ||
+      !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
   );
+  // every arch of every row, then the operations from them in the same order
+  const walks = rows.flatMap((hc) => hc.arch.map((arch) => walkUnit(tree, hc, arch, hooks, relevant, memo)));
   return operationsOf(tree, rows, walks, constants);
 }
 
-/** The operations of the table's rows (operationRows) from the walks of every unit (walkUnits), in their order. */
-export function operationsOf(
+/** The operations of the table's rows from the walks of each of their arches, in their order. */
+function operationsOf(
   tree: XenTree,
   rows: readonly HypercallEntry[],
   walks: readonly ArchWalk[],
