@@ -107,7 +107,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   hooksRead(new Set(shapes.keys()));
   progress("parsing");
   const tree = await reading;
-  const relevant = functionsReachingHooks(tree.functions, new Set(shapes.keys()));
+  const relevant = tree.reaching ?? functionsReachingHooks(tree.functions, new Set(shapes.keys()));
 
   const table = readHypercallTable(readSource(root, HYPERCALL_DEFS), HYPERCALL_DEFS);
   const bad = table.diagnostics.filter((d) => d.severity === "error");

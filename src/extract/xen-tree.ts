@@ -58,6 +58,11 @@ export interface XenTree {
   readonly kconfig: Readonly<Record<Arch, Kconfig>>;
   /** header macros that stand for a flag when a feature is off: `#define llc_coloring_enabled false` */
   readonly flags: ReadonlyMap<string, readonly HeaderFlag[]>;
+  /**
+   * The names of the functions read that reach the hooks asked for (`reaching`): what
+   * functionsReachingHooks gives on the functions read, made as they were read.
+   */
+  readonly reaching?: ReadonlySet<string>;
 }
 
 export interface HeaderFlag {
@@ -445,7 +450,16 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
     // the walks' lookups parse on this thread, without waiting
     await parser.ready();
     const bytes = scans.reduce((n, s) => n + s.length, 0);
-    return { root, functions, files: files.length, bytes, kconfig, flags };
+    // a copy: the functions a walk's lookups read later are not in it, as they are not in a table made now
+    return {
+      root,
+      functions,
+      files: files.length,
+      bytes,
+      kconfig,
+      flags,
+      ...(reach && { reaching: new Set(reach.reached) }),
+    };
   } finally {
     parser.close();
   }
