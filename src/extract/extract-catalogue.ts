@@ -8,7 +8,7 @@ import { loadCParser, type ParseC } from "./c-parser.js";
 import { contradictingSites, findCallSites, findMismatches } from "./call-sites.js";
 import { codeDigest } from "./code-digest.js";
 import { namesIn } from "./compare-policy.js";
-import { readConstants } from "./constants.js";
+import { constantsOf, publicHeaders } from "./constants.js";
 import type { DefaultActionExtraction } from "./default-action.js";
 import type { HookExtraction } from "./dummy-hooks.js";
 import { flaskHookFiles, readFlaskHooks } from "./flask-hooks.js";
@@ -64,14 +64,14 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   const remember = async <T>(
     what: string,
     input: unknown,
-    make: (parse: ParseC) => T,
+    make: () => T | Promise<T>,
     looksRight: (v: unknown) => boolean,
   ): Promise<T> => {
     const text = JSON.stringify(input);
     const recalled = kept?.recall<T>(what, text);
     // an entry of another shape was not made by this code: read again
     if (recalled !== undefined && looksRight(recalled)) return recalled;
-    const made = make(await parse());
+    const made = await make();
     kept?.remember(what, text, made);
     return made;
   };
@@ -97,7 +97,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   reading.catch(() => {});
   let policy: TreePolicy;
   try {
-    policy = await readTreePolicy(root, remember, options.meta);
+    policy = await readTreePolicy(root, parse, remember, options.meta);
   } catch (e) {
     policyRefused(e);
     await reading.catch(() => {});
@@ -124,7 +124,14 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       reason: d.message,
     }));
   progress("operations");
-  const constants = readConstants(root);
+  const headers = publicHeaders(root);
+  const { constants: constantList } = await remember(
+    "constants",
+    [...headers],
+    () => ({ constants: [...constantsOf(headers)] }),
+    (v) => Array.isArray((v as { constants?: unknown }).constants),
+  );
+  const constants = new Map(constantList);
   const ops = extractOperations(tree, table.entries, shapes, relevant, constants, kept && new WalkMemo(kept));
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
@@ -233,10 +240,11 @@ interface TreePolicy {
 
 async function readTreePolicy(
   root: string,
+  parse: () => Promise<ParseC>,
   remember: <T>(
     what: string,
     input: unknown,
-    make: (parse: ParseC) => T,
+    make: () => T | Promise<T>,
     looksRight: (v: unknown) => boolean,
   ) => Promise<T>,
   meta: ExtractOptions["meta"],
@@ -248,8 +256,8 @@ async function readTreePolicy(
   } = await remember(
     "policy",
     [DUMMY_H, HOOKS_H].map((p) => (existsSync(join(root, p)) ? readSource(root, p) : null)),
-    (parse) => {
-      const { dummyH, hooks, defaultAction } = readPolicy(root, parse);
+    async () => {
+      const { dummyH, hooks, defaultAction } = readPolicy(root, await parse());
       return {
         hooks,
         defaultAction,
@@ -273,12 +281,14 @@ async function readTreePolicy(
   const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
     ? {
         source: meta?.tag || meta?.commit || `Xen ${meta?.xen ?? "unknown"}`,
-        hooks: await remember(
-          "flask hooks",
-          flaskFiles,
-          (parse) => readFlaskHooks(flaskFiles, parse),
-          Array.isArray,
-        ),
+        hooks: (
+          await remember(
+            "flask hooks",
+            flaskFiles,
+            async () => ({ flaskHooks: readFlaskHooks(flaskFiles, await parse()) }),
+            (v) => Array.isArray((v as { flaskHooks?: unknown }).flaskHooks),
+          )
+        ).flaskHooks,
       }
     : undefined;
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
