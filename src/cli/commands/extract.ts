@@ -15,9 +15,9 @@ export function registerExtract(p: Command, _emit: Emit): void {
     )
     .option(
       "--cache-dir <dir>",
-      "keep parsed files here for the next extraction; default: $XDG_CACHE_HOME/xenpriv or ~/.cache/xenpriv",
+      "keep what was read (files, walks, the policy) here for the next extraction; default: $XDG_CACHE_HOME/xenpriv or ~/.cache/xenpriv",
     )
-    .addOption(new Option("--no-cache", "parse every file, keep nothing").conflicts("cacheDir"))
+    .addOption(new Option("--no-cache", "read everything afresh, keep nothing").conflicts("cacheDir"))
     .action(async (tree: string, _o: unknown, cmd: Command) =>
       (await import("../outputs/extract.js")).extractCommand(tree, cmd.optsWithGlobals<ExtractCliOptions>()),
     );
