@@ -61,7 +61,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     parser ??= options.parse ? Promise.resolve(options.parse) : loadCParser();
     return parser;
   };
-  const remember = async <T>(
+  const remember = async <T extends object>(
     what: string,
     input: unknown,
     make: () => T | Promise<T>,
@@ -241,7 +241,7 @@ interface TreePolicy {
 async function readTreePolicy(
   root: string,
   parse: () => Promise<ParseC>,
-  remember: <T>(
+  remember: <T extends object>(
     what: string,
     input: unknown,
     make: () => T | Promise<T>,

@@ -70,18 +70,23 @@ export class ParseCache {
     return payload;
   }
 
-  /** The value `remember` kept for `what` of `input` (as JSON), or undefined. */
-  recall<T>(what: string, input: string): T | undefined {
+  /**
+   * The value `remember` kept for `what` of `input` (as JSON), or undefined: `remember` keeps objects
+   * only, so anything else (`null`, a number, text that is not JSON) was made by no xenpriv.
+   */
+  recall<T extends object>(what: string, input: string): T | undefined {
     const bytes = this.get(this.key(`${what}\0${input}`, "value"), "value");
-    if (bytes)
-      try {
-        return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
-      } catch {}
-    return undefined;
+    if (!bytes) return undefined;
+    try {
+      const value: unknown = JSON.parse(Buffer.from(bytes).toString("utf8"));
+      return value !== null && typeof value === "object" ? (value as T) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Keeps `value` (JSON's values only) as `what` of `input`. */
-  remember(what: string, input: string, value: unknown): void {
+  remember(what: string, input: string, value: object): void {
     this.put(this.key(`${what}\0${input}`, "value"), Buffer.from(JSON.stringify(value)), "value");
   }
 

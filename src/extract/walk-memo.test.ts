@@ -85,9 +85,16 @@ describe("walks kept in the cache", () => {
     await extractCatalogue(root, { workers: 0, cacheDir });
     const forger = new ParseCache(cacheDir, "");
     const payloads: Record<string, string[]> = {
-      walk: ['[{"reads":[],"places":[],"result":{}}]', "[{}]", '{"not":"a list"}', "not json"],
-      functions: ["[{}]", '[{"name":"f","params":[],"guards":[],"line":1,"body":0}]', "{}"],
-      value: ["{}", "[]", "1"],
+      walk: [
+        '[{"reads":[],"places":[],"result":{}}]',
+        "[{}]",
+        "[null]",
+        '{"not":"a list"}',
+        "null",
+        "not json",
+      ],
+      functions: ["[{}]", "[null]", '[{"name":"f","params":[],"guards":[],"line":1,"body":0}]', "{}", "null"],
+      value: ["{}", "[]", "1", "null", "not json"],
     };
     for (const [kind, forged] of Object.entries(payloads))
       for (const payload of forged) {

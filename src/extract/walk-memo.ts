@@ -121,7 +121,12 @@ export class WalkMemo {
     if (!bytes) return [];
     try {
       const records = JSON.parse(Buffer.from(bytes).toString("utf8"));
-      return Array.isArray(records) ? records : [];
+      // what is not a list of records was made by no xenpriv with this code (a miss, walked again)
+      return Array.isArray(records)
+        ? records.filter(
+            (r): r is WalkRecord => r !== null && typeof r === "object" && Array.isArray(r.reads),
+          )
+        : [];
     } catch {
       return [];
     }
