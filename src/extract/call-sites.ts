@@ -69,11 +69,14 @@ export interface DummyH {
   readonly dummyH: ParsedFile;
 }
 
-/** The call sites whose action is not their hook's own, with the hook. */
-export function contradictingSites(
-  sites: readonly CallSite[],
-  hooks: readonly Hook[],
-): { readonly site: CallSite; readonly hook: Hook }[] {
+/** A call site whose action is not its hook's own, with the hook. */
+export interface Contradiction {
+  readonly site: CallSite;
+  readonly hook: Hook;
+}
+
+/** The call sites whose action is not their hook's own (findMismatches says what each does). */
+export function contradictingSites(sites: readonly CallSite[], hooks: readonly Hook[]): Contradiction[] {
   const byName = new Map(hooks.map((h) => [h.name, h]));
   return sites.flatMap((s) => {
     const h = byName.get(s.hook);
@@ -88,8 +91,7 @@ export function contradictingSites(
  * and a hook that passes `action` on) is refused: the call's action would decide with CONFIG_XSM=n
  * and the hook's with CONFIG_XSM=y, and a diff would have to guess which.
  */
-export function findMismatches(sites: readonly CallSite[], hooks: readonly Hook[], tree: DummyH): Mismatch[] {
-  const contradicting = contradictingSites(sites, hooks);
+export function findMismatches(contradicting: readonly Contradiction[], tree: DummyH): Mismatch[] {
   if (contradicting.length === 0) return [];
   const { root, dummyH } = tree;
   const rule = readActionAssertion(dummyH.path, readSource(root, dummyH.path));

@@ -24,15 +24,7 @@ import type { Unresolved } from "./unresolved.js";
 import { splitVariants } from "./variants.js";
 import { WalkMemo } from "./walk-memo.js";
 import type { HookShape } from "./walker.js";
-import {
-  checkLayout,
-  DUMMY_H,
-  HYPERCALL_DEFS,
-  type ParsedFile,
-  parseFile,
-  readSource,
-  readXenTree,
-} from "./xen-tree.js";
+import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
 
 export interface ExtractOptions {
   /** what the catalogue's meta says about the tree */
@@ -197,11 +189,15 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       reason: "the error after the lookup was not recognised; -ESRCH assumed",
     });
 
-  // dummy.h is parsed again only where a call site contradicts its hook
-  const dummyH =
-    contradictingSites(sites, hookX.hooks).length > 0
-      ? parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, await parse())
-      : undefined;
+  // dummy.h is parsed again (the policy may come from the cache) only where a call site contradicts its hook
+  const contradicting = contradictingSites(sites, hookX.hooks);
+  const mismatches =
+    contradicting.length === 0
+      ? []
+      : findMismatches(contradicting, {
+          root,
+          dummyH: parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, await parse()),
+        });
   return {
     version: 1,
     meta: {
@@ -222,7 +218,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
         action: s.action as Action | null,
         reachedBy: reached.get(s.ref) ?? [],
       })),
-      mismatches: findMismatches(sites, hookX.hooks, { root, dummyH: dummyH as ParsedFile }) as never,
+      mismatches: mismatches as never,
       unresolved,
     },
     ...(flask && { flask }),
