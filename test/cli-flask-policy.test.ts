@@ -28,18 +28,20 @@ ${extra}`,
   );
   return path;
 };
+/** `check <who> domctl/pausedomain <target>` on `sys` under a Flask policy, the test policy by default. */
+const pause = (who: string, target: string, policy = `flask:${POLICY}`, sys = system()): string[] => [
+  "check",
+  who,
+  "domctl/pausedomain",
+  target,
+  "--system",
+  sys,
+  "--policy",
+  policy,
+];
 
 test("check --policy flask:<file>: each permission check with its contexts and the rule that decided it", () => {
-  const ok = run(
-    "check",
-    "ctl",
-    "domctl/pausedomain",
-    "guest",
-    "--system",
-    system(),
-    "--policy",
-    `flask:${POLICY}`,
-  );
+  const ok = run(...pause("ctl", "guest"));
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /^ALLOW {2}ctl domctl\/pausedomain guest {2}\(policy flask:/);
   assert.match(ok.out, /Flask: flask_domctl {3}\[xen\/xsm\/flask\/hooks\.c:658\]/);
@@ -52,29 +54,11 @@ test("check --policy flask:<file>: each permission check with its contexts and t
     /✔ avc_has_perm\(system_u:system_r:dom0_t, system_u:system_r:domU_t, domain, pause\) {3}\[xen\/xsm\/flask\/hooks\.c:693\]/,
   );
   assert.match(ok.out, /granted by allow dom0_t domain_type:domain pause;/);
-  const no = run(
-    "check",
-    "guest",
-    "domctl/pausedomain",
-    "ctl",
-    "--system",
-    system(),
-    "--policy",
-    `flask:${POLICY}`,
-  );
+  const no = run(...pause("guest", "ctl"));
   assert.equal(no.code, 1);
   assert.match(no.out, /no allow rule gives pause to domU_t on dom0_t/);
   // the device model acts on its target through the target_sid of the type_transition
-  const dm = json(
-    "check",
-    "dm",
-    "domctl/pausedomain",
-    "guest",
-    "--system",
-    system(),
-    "--policy",
-    `flask:${POLICY}`,
-  );
+  const dm = json(...pause("dm", "guest"));
   const steps = (dm.value as { steps: { what: string }[] }).steps.map((s) => s.what);
   assert.ok(steps.some((s) => s.includes("its target_sid system_u:system_r:domU_t_target")));
 });
@@ -93,30 +77,14 @@ test("matrix and diff --vs flask:<file>: the Flask policy's answers, and what it
 
 test("flask: policies: a label the policy cannot hold, a missing file are located diagnostics, exit 2", () => {
   const bad = run(
-    "check",
-    "ctl",
-    "domctl/pausedomain",
-    "guest",
-    "--system",
-    system("  - { name: odd, domid: 3, label: nope_t }\n"),
-    "--policy",
-    `flask:${POLICY}`,
+    ...pause("ctl", "guest", `flask:${POLICY}`, system("  - { name: odd, domid: 3, label: nope_t }\n")),
   );
   assert.equal(bad.code, 2);
   assert.match(
     bad.err,
     /system-bad\.yaml:6:\d+: error\[system\/bad-label\]: `odd`: label `nope_t` is not a context of the policy: no type `nope_t` in the policy/,
   );
-  const missing = run(
-    "check",
-    "ctl",
-    "domctl/pausedomain",
-    "guest",
-    "--system",
-    system(),
-    "--policy",
-    `flask:${join(DIR, "none")}`,
-  );
+  const missing = run(...pause("ctl", "guest", `flask:${join(DIR, "none")}`));
   assert.equal(missing.code, 2);
   assert.match(missing.err, /flask\/unreadable/);
   assert.doesNotMatch(bad.err + missing.err, /\n\s+at /);
@@ -474,16 +442,7 @@ domains:
 test("check --policy flask:<tree>: under each granting rule, the lines of the policy source it comes from", () => {
   // a Xen-shaped tree written for the tests: its policy built as a Xen tree's is, with m4's synclines
   const TREE = "test/fixtures/flask/tree";
-  const args = [
-    "check",
-    "ctl",
-    "domctl/pausedomain",
-    "guest",
-    "--system",
-    system(),
-    "--policy",
-    `flask:${TREE}`,
-  ];
+  const args = pause("ctl", "guest", `flask:${TREE}`);
   const r = run(...args);
   assert.equal(r.code, 0, r.err);
   assert.match(
@@ -511,16 +470,7 @@ test("check --policy flask:<tree>: under each granting rule, the lines of the po
     ],
   );
   // a compiled policy file alone has no source: the rules only
-  const plain = run(
-    "check",
-    "ctl",
-    "domctl/pausedomain",
-    "guest",
-    "--system",
-    system(),
-    "--policy",
-    `flask:${POLICY}`,
-  );
+  const plain = run(...pause("ctl", "guest"));
   assert.match(plain.out, /granted by allow dom0_t domain_type:domain pause;\n/);
   assert.doesNotMatch(plain.out, / from /);
 });

@@ -5,20 +5,13 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { getPolicy } from "../src/policy/registry.js";
 import { buildModel } from "../src/query/model.js";
-import type { ReportData } from "../src/report/report-data.js";
 import { XEN_SOURCE_URL } from "../src/report/xen-source-link.js";
 import { ensureBuilt, json, run } from "./support/cli.js";
+import { reportData } from "./support/report-page.js";
 
 before(ensureBuilt);
 const dir = mkdtempSync(join(tmpdir(), "xenpriv-report-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The data a report page carries, as its app reads it. */
-function dataOf(html: string): ReportData {
-  const m = html.match(/<script type="application\/json" id="xenpriv-data">([\s\S]*?)<\/script>/);
-  assert.ok(m, "no data element");
-  return JSON.parse(m[1] as string) as ReportData;
-}
 
 describe("xenpriv report", () => {
   test("one self-contained file: nothing to fetch, scripts and data inline, network forbidden", () => {
@@ -37,7 +30,7 @@ describe("xenpriv report", () => {
   test("the matrix in the page: one cell per domain and operation, the diff policy's beside it", () => {
     const file = join(dir, "cells.html");
     assert.equal(run("report", "-s", "examples/x86-stubdoms.yaml", "--vs", "hw-priv-v1", "-o", file).code, 0);
-    const data = dataOf(readFileSync(file, "utf8"));
+    const data = reportData(readFileSync(file, "utf8"));
     assert.equal(data.policy, "dummy");
     assert.equal(data.vs?.policy, "hw-priv-v1");
     // the page's columns are the model's operations, as its app rebuilds them
@@ -64,7 +57,7 @@ describe("xenpriv report", () => {
     const file = join(dir, "diff.html");
     const args = ["-s", "examples/seed-hwdom-qemu.yaml"];
     assert.equal(run("report", ...args, "--vs", "hw-priv-v1", "-o", file).code, 0);
-    const vs = dataOf(readFileSync(file, "utf8")).vs;
+    const vs = reportData(readFileSync(file, "utf8")).vs;
     const diff = json("diff", ...args, "-p", "dummy", "--vs", "hw-priv-v1").value as {
       changes: { kind: string; domain: string; op: string; target: string | null }[];
     };
@@ -91,7 +84,7 @@ describe("xenpriv report", () => {
     );
     assert.equal(r.code, 0);
     assert.match(r.out, /command line of 3 option\(s\) with lockdown on/);
-    const lockdown = dataOf(readFileSync(file, "utf8")).lockdown;
+    const lockdown = reportData(readFileSync(file, "utf8")).lockdown;
     const cmdline = json("cmdline", "--secure-boot", ...line.split(" ")).value as {
       tokens: { text: string; status: string }[];
     };
@@ -107,7 +100,7 @@ describe("xenpriv report", () => {
       0,
     );
     assert.deepEqual(
-      dataOf(readFileSync(arm, "utf8")).lockdown?.tokens.map((t) => t.source),
+      reportData(readFileSync(arm, "utf8")).lockdown?.tokens.map((t) => t.source),
       ["dt-bootargs"],
     );
   });
@@ -133,10 +126,10 @@ describe("xenpriv report", () => {
     const file = join(dir, "links.html");
     assert.equal(run("report", "-o", file).code, 0);
     const commit = JSON.parse(readFileSync("catalogues/xen-4.22.0/meta.json", "utf8")).meta.commit as string;
-    assert.deepEqual(dataOf(readFileSync(file, "utf8")).source, { url: XEN_SOURCE_URL, commit });
+    assert.deepEqual(reportData(readFileSync(file, "utf8")).source, { url: XEN_SOURCE_URL, commit });
     const gitlab = "https://gitlab.com/xen-project/xen/-/blob/{commit}/{path}#L{line}";
     assert.equal(run("report", "--xen-source-url", gitlab, "-o", file).code, 0);
-    assert.deepEqual(dataOf(readFileSync(file, "utf8")).source, { url: gitlab, commit });
+    assert.deepEqual(reportData(readFileSync(file, "utf8")).source, { url: gitlab, commit });
     const bad = run(
       "report",
       "--xen-source-url",

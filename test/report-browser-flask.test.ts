@@ -5,11 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { ReportData } from "../src/report/report-data.js";
 import { LEFT, ROW_H, TOP, WIDE } from "../src/web/heatmap.js";
 import { launchChromium } from "./support/chromium.js";
 import { ensureBuilt, run } from "./support/cli.js";
 import { compilePolicy } from "./support/flask-tools.js";
+import { openReport, reportData } from "./support/report-page.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xenpriv-browser-flask-"));
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -21,32 +21,26 @@ after(async () => {
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-test("report --policy flask:<file>: the page explains a cell with Flask's checks, without errors", async () => {
-  const policy = compilePolicy(readFileSync("test/fixtures/flask/engine/policy.conf", "utf8"), 30);
-  const system = join(dir, "system.yaml");
-  writeFileSync(
-    system,
-    `xen: 4.22.0
+// the control domain, and a guest labelled domU_t
+const system = join(dir, "system.yaml");
+writeFileSync(
+  system,
+  `xen: 4.22.0
 domains:
   - { name: ctl, domid: 0, built: dom0, caps: [control, hardware] }
   - { name: guest, domid: 1, type: hvm, label: domU_t }
 `,
-  );
+);
+
+test("report --policy flask:<file>: the page explains a cell with Flask's checks, without errors", async () => {
+  const policy = compilePolicy(readFileSync("test/fixtures/flask/engine/policy.conf", "utf8"), 30);
   const file = join(dir, "report.html");
   const r = run("report", "-s", system, "--policy", `flask:${policy}`, "--vs", "dummy", "-o", file);
   assert.equal(r.code, 0, r.err);
-  const html = readFileSync(file, "utf8");
-  const data = JSON.parse(
-    html.match(/<script type="application\/json" id="xenpriv-data">([\s\S]*?)<\/script>/)?.[1] as string,
-  ) as ReportData;
+  const data = reportData(readFileSync(file, "utf8"));
   assert.deepEqual(Object.keys(data.flask ?? {}), [`flask:${policy}`]);
   const errors: string[] = [];
-  const page = await browser.context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
-  await page.goto(`file://${file}`);
-  await page.waitForSelector("html[data-ready=true]");
+  const page = await openReport(browser.context, `file://${file}`, errors);
   await page.selectOption("#filter-hypercall", "domctl");
   // the control domain's first domctl
   await page.locator("#heatmap").click({ position: { x: LEFT + WIDE / 2, y: TOP + ROW_H / 2 } });
@@ -58,30 +52,18 @@ domains:
 });
 
 test("report --policy flask:<tree>: the page's explanation shows each rule's lines in the policy source", async () => {
-  const system = join(dir, "system-tree.yaml");
-  writeFileSync(
-    system,
-    `xen: 4.22.0
-domains:
-  - { name: ctl, domid: 0, built: dom0, caps: [control, hardware] }
-  - { name: guest, domid: 1, type: hvm, label: domU_t }
-`,
-  );
   const tree = "test/fixtures/flask/tree";
   const file = join(dir, "report-tree.html");
   const r = run("report", "-s", system, "--policy", `flask:${tree}`, "-o", file);
   assert.equal(r.code, 0, r.err);
-  const html = readFileSync(file, "utf8");
-  const data = JSON.parse(
-    html.match(/<script type="application\/json" id="xenpriv-data">([\s\S]*?)<\/script>/)?.[1] as string,
-  ) as ReportData;
+  const data = reportData(readFileSync(file, "utf8"));
   assert.deepEqual(Object.keys(data.flaskOrigins ?? {}), [`flask:${tree}`]);
   const errors: string[] = [];
-  const page = await browser.context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
-  await page.goto(`file://${file}#domain=ctl&op=domctl/pausedomain&target=guest`);
-  await page.waitForSelector("html[data-ready=true]");
+  const page = await openReport(
+    browser.context,
+    `file://${file}#domain=ctl&op=domctl/pausedomain&target=guest`,
+    errors,
+  );
   const text = (await page.locator("#explain").textContent()) ?? "";
   assert.match(text, /granted by allow dom0_t domU_t:domain \{ pause unpause \};/);
   assert.match(text, /from manage\(dom0_t, domU_t\) +\[tools\/flask\/policy\/modules\/guests\.te:4\]/);

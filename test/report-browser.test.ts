@@ -21,6 +21,7 @@ import { type CellClass, cellClass } from "../src/web/cell-class.js";
 import { LEFT, ROW_H, TOP, WIDE } from "../src/web/heatmap.js";
 import { launchChromium } from "./support/chromium.js";
 import { ensureBuilt, run } from "./support/cli.js";
+import { openReport, reportData } from "./support/report-page.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xenpriv-browser-"));
 const file = join(dir, "report.html");
@@ -37,10 +38,7 @@ before(async () => {
     ...["--cmdline", "console=com1 iommu=off loglvl=all", "-o", file],
   );
   assert.equal(r.code, 0, r.err);
-  const html = readFileSync(file, "utf8");
-  data = JSON.parse(
-    html.match(/<script type="application\/json" id="xenpriv-data">([\s\S]*?)<\/script>/)?.[1] as string,
-  ) as ReportData;
+  data = reportData(readFileSync(file, "utf8"));
   model = buildModel(data.catalogue, data.system, getPolicy(data.policy));
   browser = await launchChromium();
 });
@@ -49,15 +47,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
+function open(colorScheme: "light" | "dark" = "light"): Promise<Page> {
   errors.length = 0;
-  const page = await browser.context.newPage();
-  await page.emulateMedia({ colorScheme });
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => (m.type() === "error" ? errors.push(m.text()) : undefined));
-  await page.goto(`file://${file}`);
-  await page.waitForSelector("html[data-ready=true]");
-  return page;
+  return openReport(browser.context, `file://${file}`, errors, colorScheme);
 }
 
 /** Clicks the cell of a domain and an operation when the view's columns are wide (80 or fewer). */
