@@ -17,6 +17,7 @@ import type { Model } from "../src/query/model.js";
 import { compareVerdict, predict, VERDICT_CASES, type VerdictCell } from "../test/support/boot-verdicts.js";
 import {
   buildConfig,
+  type CmdlineComparison,
   compareCmdline,
   HAND_WRITTEN_LINES,
   marker,
@@ -80,6 +81,18 @@ const say = (line: string) => {
   work.clear();
   process.stdout.write(`${line}\n`);
 };
+
+/** Each line of a command-line run where Xen and the model disagree, and each line Xen was not seen to read. */
+function sayMisses(cmp: CmdlineComparison, record: CmdlineRecord): void {
+  for (const d of cmp.disagreements) {
+    say(`  disagreement: ${JSON.stringify(d.line)}`);
+    say(`    xen:   ${JSON.stringify(d.xen)}`);
+    say(`    model: ${JSON.stringify(d.model)}`);
+    for (const e of d.explanation) say(`      ${e}`);
+  }
+  for (const u of record.unobserved)
+    say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
+}
 /** the build's log among the results, and the build on the progress line while make runs */
 const buildLog = (arch: string) => (line: string) => {
   say(`build: ${line}`);
@@ -220,14 +233,7 @@ if (runs("cmdline")) {
   say(
     `  xenpriv cmdline --dt on each booted DTB = the model on its line: ${cliChecked - cliDisagreements.length}/${cliChecked}`,
   );
-  for (const d of cmp.disagreements) {
-    say(`  disagreement: ${JSON.stringify(d.line)}`);
-    say(`    xen:   ${JSON.stringify(d.xen)}`);
-    say(`    model: ${JSON.stringify(d.model)}`);
-    for (const e of d.explanation) say(`      ${e}`);
-  }
-  for (const u of record.unobserved)
-    say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
+  sayMisses(cmp, record);
   for (const l of cliDisagreements) say(`  cli and library differ on: ${JSON.stringify(l)}`);
 }
 
@@ -485,14 +491,7 @@ if (runs("x86")) {
   say(
     `  refusals by custom handlers (not predicted): ${[...x.handlerRefusals].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`,
   );
-  for (const d of x.disagreements) {
-    say(`  disagreement: ${JSON.stringify(d.line)}`);
-    say(`    xen:   ${JSON.stringify(d.xen)}`);
-    say(`    model: ${JSON.stringify(d.model)}`);
-    for (const e of d.explanation) say(`      ${e}`);
-  }
-  for (const u of x86Record.unobserved)
-    say(`  not observed (${u.end}): ${JSON.stringify(u.line)}\n    ${u.tail.join("\n    ")}`);
+  sayMisses(x, x86Record);
 }
 process.exit(
   cmp.disagreements.length || cliDisagreements.length || bad.length || badVerdicts || x86Disagreements
