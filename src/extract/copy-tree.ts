@@ -54,7 +54,7 @@ function copy(walk: Walk, language: Language): TreeArrays {
   const typeOf = new Int32Array(language.types.length + 1).fill(-1);
   const fieldOf = new Int32Array(language.fields.length + 1).fill(-1);
   fieldOf[0] = 0;
-  // ERROR is symbol 65535, past the grammar's
+  // ERROR is tree-sitter's ts_builtin_sym_error, (TSSymbol)-1 = 65535: past the grammar's symbols
   const otherTypes = new Map<number, number>();
   const types: string[] = [];
   const fields: string[] = [""];
