@@ -8,23 +8,24 @@ let digest: string | undefined;
 
 /**
  * A hash of the code that reads a tree, for what the parse cache keeps that this code made (a file's
- * functions, walks): from source, every module of src/extract; built, the module itself (the CLI's
- * bundle holds all of it), the workers' and the library's chunks.
+ * functions, walks): from source, every module of src/ (the walker reads catalog/ and core/ too);
+ * built, the module itself (the CLI's bundle holds all of it), the workers' and the library's chunks.
  */
 export function codeDigest(): string {
   if (digest !== undefined) return digest;
   const self = fileURLToPath(import.meta.url);
   const files = self.endsWith(".ts")
-    ? readdirSync(dirname(self))
+    ? readdirSync(dirname(dirname(self)), { recursive: true })
+        .map(String)
         .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
-        .map((f) => join(dirname(self), f))
+        .map((f) => join(dirname(dirname(self)), f))
     : [
         self,
         join(packageRoot(), "dist", "parse-worker.js"),
         ...listJs(join(packageRoot(), "dist", "chunks")),
       ];
   const hash = createHash("sha256");
-  for (const f of files.sort()) hash.update(f.slice(f.lastIndexOf("/"))).update(readFileSync(f));
+  for (const f of files.sort()) hash.update(f.slice(dirname(dirname(self)).length)).update(readFileSync(f));
   digest = hash.digest("hex");
   return digest;
 }
