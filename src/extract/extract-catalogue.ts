@@ -124,7 +124,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     (v) => Array.isArray((v as { constants?: unknown }).constants),
   );
   const constants = new Map(constantList);
-  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, kept && new WalkMemo(kept));
+  const memo = kept && new WalkMemo(kept, tree, shapes, relevant);
+  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, memo);
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
   // evaluated, so it becomes a run-time condition of the answer (never a silent allow).

@@ -353,9 +353,7 @@ function walkUnit(
     return { unresolved };
   }
   const walk: Walk = (q) =>
-    memo
-      ? memo.walk(tree, hooks, relevant, q)
-      : new PathWalker(tree, hooks, relevant, q.arch, q.label).run(q.entry, q.disc);
+    memo ? memo.walk(q) : new PathWalker(tree, hooks, relevant, q.arch, q.label).run(q.entry, q.disc);
   const paths = walkArch(walk, arch, entry, unresolved);
   const wrapper =
     arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv

@@ -58,27 +58,20 @@ const REF = /(xen\/[\w./-]+\.[ch]):(\d+)/g;
  * code, so that another build never takes a walk made by this one. What cannot be read back is a miss.
  */
 export class WalkMemo {
-  readonly #cache: ParseCache;
-  /** walks taken from the cache, and walked */
-  readonly counts = { reused: 0, walked: 0 };
   /** what each read gives in this tree, as walks ask it again and again */
   readonly #now = new Map<string, Read | null>();
 
-  /** `cache` keyed by the code (code-digest.ts) */
-  constructor(cache: ParseCache) {
-    this.#cache = cache;
-  }
+  /** The walks of one tree, with what the walker reads besides it; `cache` keyed by the code (code-digest.ts). */
+  constructor(
+    private readonly cache: ParseCache,
+    private readonly tree: XenTree,
+    private readonly hooks: ReadonlyMap<string, HookShape>,
+    private readonly relevant: ReadonlySet<string>,
+  ) {}
 
-  walk(
-    tree: XenTree,
-    hooks: ReadonlyMap<string, HookShape>,
-    relevant: ReadonlySet<string>,
-    q: WalkQuestion,
-  ): WalkResult {
-    const key = this.#cache.key(
-      JSON.stringify([q.arch, q.label, q.disc, q.entry.name, q.entry.file]),
-      "walk",
-    );
+  walk(q: WalkQuestion): WalkResult {
+    const { tree, hooks, relevant } = this;
+    const key = this.cache.key(JSON.stringify([q.arch, q.label, q.disc, q.entry.name, q.entry.file]), "walk");
     const records = this.#records(key);
     const read = (k: string): Read | null => {
       if (k === ENTRY) return { value: readValue.definitions([q.entry]), defs: [q.entry] };
@@ -96,12 +89,8 @@ export class WalkMemo {
       } catch {
         // a record of another shape was made by no xenpriv with this code: walked again
       }
-      if (result) {
-        this.counts.reused++;
-        return result;
-      }
+      if (result) return result;
     }
-    this.counts.walked++;
     const reads = new WalkReads();
     reads.entry(q.entry);
     const result = new PathWalker(tree, hooks, relevant, q.arch, q.label, reads).run(q.entry, q.disc);
@@ -112,12 +101,12 @@ export class WalkMemo {
     };
     const same = JSON.stringify(record.reads);
     const kept = records.filter((r) => JSON.stringify(r.reads) !== same).slice(0, RECORDS_PER_QUESTION - 1);
-    this.#cache.put(key, Buffer.from(JSON.stringify([record, ...kept])), "walk");
+    this.cache.put(key, Buffer.from(JSON.stringify([record, ...kept])), "walk");
     return result;
   }
 
   #records(key: string): WalkRecord[] {
-    const bytes = this.#cache.get(key, "walk");
+    const bytes = this.cache.get(key, "walk");
     if (!bytes) return [];
     try {
       const records = JSON.parse(Buffer.from(bytes).toString("utf8"));
