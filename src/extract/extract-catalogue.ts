@@ -36,6 +36,11 @@ export interface ExtractOptions {
   readonly workers?: number;
   /** a parser to use instead, on this thread and without the cache (parse-files.ts) */
   readonly parse?: ParseC;
+  /**
+   * false: every helper is walked again from each caller, none taken from another sub-op's walk
+   * (callee-memo.ts); the tests check that keeping them changes nothing
+   */
+  readonly keepHelperWalks?: boolean;
 }
 
 /** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
@@ -125,7 +130,10 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   );
   const constants = new Map(constantList);
   const memo = kept && new WalkMemo(kept, tree, shapes, relevant);
-  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, memo);
+  const ops = extractOperations(tree, table.entries, shapes, relevant, constants, {
+    ...(memo && { memo }),
+    keepHelperWalks: options.keepHelperWalks ?? true,
+  });
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
   // evaluated, so it becomes a run-time condition of the answer (never a silent allow).

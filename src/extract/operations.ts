@@ -1,4 +1,5 @@
 import { type Check, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
+import { CalleeMemo } from "./callee-memo.js";
 import { isRuntime, resolveTarget } from "./conditions.js";
 import type { ConstantInfo } from "./constants.js";
 import type { HypercallEntry } from "./hypercall-table.js";
@@ -337,6 +338,7 @@ function walkUnit(
   arch: Arch,
   hooks: ReadonlyMap<string, HookShape>,
   relevant: ReadonlySet<string>,
+  callees: CalleeMemo | undefined,
   memo?: WalkMemo,
 ): ArchWalk {
   const unresolved: Unresolved[] = [];
@@ -353,7 +355,9 @@ function walkUnit(
     return { unresolved };
   }
   const walk: Walk = (q) =>
-    memo ? memo.walk(q) : new PathWalker(tree, hooks, relevant, q.arch, q.label).run(q.entry, q.disc);
+    memo
+      ? memo.walk(q, callees)
+      : new PathWalker(tree, hooks, relevant, q.arch, q.label, undefined, callees).run(q.entry, q.disc);
   const paths = walkArch(walk, arch, entry, unresolved);
   const wrapper =
     arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
@@ -369,7 +373,8 @@ export function extractOperations(
   hooks: ReadonlyMap<string, HookShape>,
   relevant: ReadonlySet<string>,
   constants: ReadonlyMap<string, ConstantInfo>,
-  memo?: WalkMemo,
+  /** `memo`: walks kept between extractions; `keepHelperWalks`: helpers' walks taken again within this one */
+  options: { readonly memo?: WalkMemo; readonly keepHelperWalks?: boolean } = {},
 ): ExtractedOperations {
   // `#if defined(CONFIG_GRANT_TABLE)` row / `#elif defined(CONFIG_PV_SHIM)` row
   // (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0): one hypercall, the build's row
@@ -379,7 +384,10 @@ export function extractOperations(
       !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
   );
   // every arch of every row, then the operations from them in the same order
-  const walks = rows.flatMap((hc) => hc.arch.map((arch) => walkUnit(tree, hc, arch, hooks, relevant, memo)));
+  const callees = options.keepHelperWalks === false ? undefined : new CalleeMemo();
+  const walks = rows.flatMap((hc) =>
+    hc.arch.map((arch) => walkUnit(tree, hc, arch, hooks, relevant, callees, options.memo)),
+  );
   return operationsOf(tree, rows, walks, constants);
 }
 

@@ -1,3 +1,4 @@
+import type { CalleeMemo } from "./callee-memo.js";
 import type { ParseCache } from "./parse-cache.js";
 import { type Place, placeOf, readKey, readValue, WalkReads } from "./walk-reads.js";
 import { type HookShape, PathWalker, type WalkResult } from "./walker.js";
@@ -69,7 +70,8 @@ export class WalkMemo {
     private readonly relevant: ReadonlySet<string>,
   ) {}
 
-  walk(q: WalkQuestion): WalkResult {
+  /** `callees`: the helpers' walks of the extraction so far (walker.ts) */
+  walk(q: WalkQuestion, callees?: CalleeMemo): WalkResult {
     const { tree, hooks, relevant } = this;
     const key = this.cache.key(JSON.stringify([q.arch, q.label, q.disc, q.entry.name, q.entry.file]), "walk");
     const records = this.#records(key);
@@ -93,7 +95,10 @@ export class WalkMemo {
     }
     const reads = new WalkReads();
     reads.entry(q.entry);
-    const result = new PathWalker(tree, hooks, relevant, q.arch, q.label, reads).run(q.entry, q.disc);
+    const result = new PathWalker(tree, hooks, relevant, q.arch, q.label, reads, callees).run(
+      q.entry,
+      q.disc,
+    );
     const record: WalkRecord = {
       reads: [...reads.values],
       places: [...reads.places],

@@ -82,6 +82,12 @@ export class WalkReads {
     return value;
   }
 
+  /** What another walk read (a helper's, kept apart), where this one has not read it. */
+  absorb(other: WalkReads): void {
+    for (const [key, value] of other.values) if (!this.values.has(key)) this.values.set(key, value);
+    for (const [key, places] of other.places) if (!this.places.has(key)) this.places.set(key, places);
+  }
+
   #note(key: string, value: () => string): void {
     if (!this.values.has(key)) this.values.set(key, value());
   }

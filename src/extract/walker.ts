@@ -3,6 +3,7 @@ import type { Cond } from "../catalog/schema.js";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
+import type { CalleeMemo, CalleeRecord } from "./callee-memo.js";
 import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import {
@@ -15,7 +16,7 @@ import {
   strip,
 } from "./roles.js";
 import type { Unresolved } from "./unresolved.js";
-import type { WalkReads } from "./walk-reads.js";
+import { WalkReads } from "./walk-reads.js";
 import {
   type Arch,
   branchGuards,
@@ -116,6 +117,16 @@ interface Fact {
   readonly eq: boolean;
 }
 
+/** What a helper's walk did that its record (callee-memo.ts) keeps, noted as it goes. */
+interface Capture {
+  /** the stack's length at the helper's entry, before its frame */
+  readonly base: number;
+  readonly attempted: Set<CFunction>;
+  depth: number;
+  readonly struck: Set<string>;
+  readonly targets: [string, string][];
+}
+
 /** `&op->u.vm_event_op` passed as `vec`: `op->u.vm_event_op.op` is `vec->op` in the callee. */
 function rebase(expr: string, arg: string, param: string): string | null {
   if (expr === arg) return param;
@@ -184,6 +195,10 @@ export class PathWalker {
   private readonly guardStack: string[] = [];
   /** the guards a gate holds under: those whose code has no failing `#else` */
   private readonly gateGuards: string[] = [];
+  /** the helpers' walks under way that callees will keep, outermost first */
+  private readonly captures: Capture[] = [];
+  /** told each thing the walk reads; a helper's walk kept in `callees` has its own, added after */
+  private reads: WalkReads | undefined;
 
   constructor(
     private readonly tree: XenTree,
@@ -193,12 +208,13 @@ export class PathWalker {
     /** the sub-op constant to follow; null enumerates the labels */
     private readonly value: string | null,
     /** told each thing the walk reads of the tree, the hooks and the relevant set (walk-memo.ts) */
-    private readonly reads?: WalkReads,
+    reads?: WalkReads,
+    /** helpers' walks made by the walks before, of the same tree, hooks and relevant set */
+    private readonly callees?: CalleeMemo,
   ) {
+    this.reads = reads;
     const k = tree.kconfig[arch];
-    this.kconfig = reads
-      ? { arch: k.arch, value: (symbol) => reads.kconfig(arch, symbol, k.value(symbol)) }
-      : k;
+    this.kconfig = reads ? { arch: k.arch, value: (symbol) => this.noteKconfig(symbol, k.value(symbol)) } : k;
   }
 
   run(entry: CFunction, disc: Iterable<string>): WalkResult {
@@ -223,6 +239,143 @@ export class PathWalker {
     env: Map<string, Role>,
     disc: Set<string>,
     facts = new Map<string, Fact>(),
+    passed?: ReadonlyMap<string, string>,
+  ): void {
+    // a helper not handed the sub-op walks the same whatever the sub-op: kept, or taken again
+    if (!this.callees || this.stack.length === 0 || disc.size > 0) {
+      this.walkBody(fn, env, disc, facts, passed);
+      return;
+    }
+    const context = JSON.stringify([
+      this.arch,
+      this.value === null,
+      [...env],
+      [...facts],
+      [...(passed ?? [])],
+      // what the helper reads of its caller's state
+      this.conds.length === 0,
+      this.namedBy("dom_io"),
+      this.namedBy("dom_xen"),
+      this.guardStack,
+      this.gateGuards,
+      this.reads !== undefined,
+    ]);
+    const kept = this.callees.get(fn, context);
+    if (kept && this.fits(kept)) {
+      this.replay(kept, env);
+      return;
+    }
+    const capture: Capture = {
+      base: this.stack.length,
+      attempted: new Set(),
+      depth: 0,
+      struck: new Set(),
+      targets: [],
+    };
+    const outer = {
+      conds: [...this.conds],
+      checks: this.out.checks.length,
+      lookupFailures: this.out.lookupFailures.length,
+      unresolved: this.out.unresolved.length,
+      required: this.out.required.length,
+      unsupported: this.out.unsupported,
+      reads: this.reads,
+    };
+    this.out.unsupported = undefined;
+    this.reads = outer.reads && new WalkReads();
+    this.captures.push(capture);
+    let inner: WalkReads | undefined;
+    try {
+      this.walkBody(fn, env, disc, facts, passed);
+    } finally {
+      this.captures.pop();
+      inner = this.reads;
+      this.reads = outer.reads;
+      if (inner) this.reads?.absorb(inner);
+    }
+    const unsupported = this.out.unsupported;
+    this.out.unsupported = outer.unsupported ?? unsupported;
+    const checks = this.out.checks.slice(outer.checks);
+    const held = (when: readonly Cond[]) => outer.conds.every((c, i) => when[i] === c);
+    if (
+      [...capture.attempted].some((f) => this.stack.some((s) => s.fn === f)) ||
+      capture.base + capture.depth >= MAX_DEPTH ||
+      outer.conds.some((c) => typeof c === "string" && capture.struck.has(c)) ||
+      !checks.every((c) => held(c.when))
+    )
+      return;
+    this.callees.put(fn, context, {
+      attempted: [...capture.attempted],
+      depth: capture.depth,
+      struck: [...capture.struck],
+      checks: checks.map((check) => ({
+        check,
+        when: check.when.slice(outer.conds.length),
+        via: check.via.slice(capture.base),
+      })),
+      lookupFailures: this.out.lookupFailures.slice(outer.lookupFailures),
+      unresolved: this.out.unresolved.slice(outer.unresolved),
+      required: this.out.required.slice(outer.required),
+      targets: capture.targets,
+      unsupported,
+      env: [...env],
+      reads: inner,
+    });
+  }
+
+  /** Whether a kept helper's walk holds from here: no call it made stops here, none goes too deep. */
+  private fits(kept: CalleeRecord): boolean {
+    return (
+      !kept.attempted.some((f) => this.stack.some((s) => s.fn === f)) &&
+      this.stack.length + kept.depth < MAX_DEPTH &&
+      !this.conds.some((c) => typeof c === "string" && kept.struck.includes(c))
+    );
+  }
+
+  /** A kept helper's walk, done again from here. */
+  private replay(kept: CalleeRecord, env: Map<string, Role>): void {
+    const via = this.via();
+    for (const { check, when, via: below } of kept.checks)
+      this.out.checks.push({ ...check, when: [...this.conds, ...when], via: [...via, ...below] });
+    this.out.lookupFailures.push(...kept.lookupFailures);
+    this.out.unresolved.push(...kept.unresolved);
+    this.out.required.push(...kept.required);
+    for (const [name, system] of kept.targets) this.addTarget(name, system);
+    if (kept.unsupported) this.out.unsupported ??= kept.unsupported;
+    for (const [k, r] of kept.env) env.set(k, r);
+    if (kept.reads) this.reads?.absorb(kept.reads);
+    for (const f of kept.attempted) this.attempt(f, kept.depth);
+    for (const c of kept.struck) this.strike(c);
+  }
+
+  /**
+   * A call stopped here when `f` is on the stack or the stack `below` frames deeper is too deep:
+   * what the helpers' walks under way depend on.
+   */
+  private attempt(f: CFunction, below = 0): void {
+    for (const c of this.captures) {
+      c.attempted.add(f);
+      c.depth = Math.max(c.depth, this.stack.length + below - c.base);
+    }
+  }
+
+  /** A condition struck from checks by its text: a caller's of the same text would go too. */
+  private strike(c: Cond): void {
+    if (typeof c === "string") for (const capture of this.captures) capture.struck.add(c);
+  }
+
+  /** `systemTargets`, told to the helpers' walks under way. */
+  private addTarget(name: string, system: string): void {
+    const names = this.out.systemTargets.get(name) ?? new Set();
+    this.out.systemTargets.set(name, names.add(system));
+    for (const c of this.captures) c.targets.push([name, system]);
+  }
+
+  private walkBody(
+    fn: CFunction,
+    env: Map<string, Role>,
+    disc: Set<string>,
+    facts: Map<string, Fact>,
     passed?: ReadonlyMap<string, string>,
   ): void {
     this.stack.push({ fn, env, disc, facts, hookResults: new Map(), ...(passed && { passed }) });
@@ -511,6 +664,7 @@ export class PathWalker {
       ([k, r]) => r.kind === "lookup" && !known.has(k) && text.includes(`!${k}`),
     );
     if (!filled) return;
+    this.strike(c);
     for (let i = found; i < this.out.checks.length; i++) {
       const check = this.out.checks[i] as FoundCheck;
       this.out.checks[i] = { ...check, when: check.when.filter((w) => w !== c) };
@@ -660,6 +814,11 @@ export class PathWalker {
   }
 
   private readonly kconfig: Kconfig;
+
+  private noteKconfig<T extends string>(symbol: string, value: T): T {
+    this.reads?.kconfig(this.arch, symbol, value);
+    return value;
+  }
 
   /** definitionsOn, told to `reads` */
   private definitions(name: string): CFunction[] {
@@ -841,6 +1000,7 @@ export class PathWalker {
       .filter((k) => cases.every((m) => this.out.checks.slice(m.from, m.to).some((c) => key(c) === k)));
     if (inEvery.length === 0) return;
     const conds = new Set(cases.map((m) => m.cond));
+    for (const c of conds) this.strike(c);
     const kept: FoundCheck[] = [];
     const seen = new Set<string>();
     for (const c of this.out.checks.slice(first.from)) {
@@ -932,10 +1092,7 @@ export class PathWalker {
       this.frame.hookResults.set(name, made);
     else this.frame.hookResults.delete(name);
     const r = roleOf(value, env);
-    if (r.kind === "system" && this.namedBy(r.name)) {
-      const names = this.out.systemTargets.get(name) ?? new Set();
-      this.out.systemTargets.set(name, names.add(r.name));
-    }
+    if (r.kind === "system" && this.namedBy(r.name)) this.addTarget(name, r.name);
     if (r.kind !== "unknown") env.set(name, r);
     else if (this.mentionsDisc(v) && v.type !== "call_expression") this.frame.disc.add(name);
   }
@@ -1092,6 +1249,7 @@ export class PathWalker {
     if (!this.isRelevant(name) && !args.some((a) => this.passesDisc(a))) return;
     const callee = this.resolve(name, n);
     if (!callee) return;
+    this.attempt(callee);
     if (this.stack.some((f) => f.fn === callee) || this.stack.length >= MAX_DEPTH) return;
     const env = new Map<string, Role>();
     const disc = new Set<string>();
