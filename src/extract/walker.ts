@@ -161,6 +161,30 @@ const hasCase = (n: Node): boolean =>
     (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
   );
 
+const MENTIONS = new Map<string, RegExp>();
+
+/** `op->cmd` as a whole operand of an expression's text, not `op->cmd_x` or `xop->cmd`. */
+function mentionOf(disc: string): RegExp {
+  let re = MENTIONS.get(disc);
+  if (!re) {
+    re = new RegExp(`(^|[^\\w>.])${disc.replace(/[.>-]/g, "\\$&")}($|[^\\w])`);
+    MENTIONS.set(disc, re);
+  }
+  return re;
+}
+
+const CASE_ITEMS = new WeakMap<Node, readonly CaseItem[]>();
+
+/** caseItems, made once per switch: every sub-op's walk reads the dispatcher's switch again. */
+function casesOf(body: Node): readonly CaseItem[] {
+  let items = CASE_ITEMS.get(body);
+  if (!items) {
+    items = caseItems(body);
+    CASE_ITEMS.set(body, items);
+  }
+  return items;
+}
+
 /** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
 function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
   for (const c of body.namedChildren) {
@@ -934,7 +958,7 @@ export class PathWalker {
     const body = n.childForFieldName("body");
     if (!cond || !body) return "normal";
     this.expr(cond);
-    const items = caseItems(body);
+    const items = casesOf(body);
     if (this.isDisc(cond)) {
       if (this.value === null) {
         for (const c of items) {
@@ -1027,7 +1051,7 @@ export class PathWalker {
    * RELEASE-4.17.0, domctl.c:310): a label inside a block of a case. Execution starts there, runs to the
    * end of each block around it, then goes on with the statements after them and the cases that follow.
    */
-  private fromInnerLabel(items: CaseItem[]): Flow | null {
+  private fromInnerLabel(items: readonly CaseItem[]): Flow | null {
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as CaseItem;
       for (let k = 0; k < item.stmts.length; k++) {
@@ -1055,7 +1079,7 @@ export class PathWalker {
   }
 
   /** Runs from one case on, falling through, until something leaves the switch. */
-  private runCases(items: CaseItem[], start: number): Flow {
+  private runCases(items: readonly CaseItem[], start: number): Flow {
     for (let i = start; i < items.length; i++) {
       const f = this.stmts((items[i] as CaseItem).stmts);
       if (f === "break") return "normal";
@@ -1159,8 +1183,7 @@ export class PathWalker {
 
   private mentionsDisc(n: Node): boolean {
     const t = norm(n);
-    for (const d of this.frame.disc)
-      if (new RegExp(`(^|[^\\w>.])${d.replace(/[.>-]/g, "\\$&")}($|[^\\w])`).test(t)) return true;
+    for (const d of this.frame.disc) if (mentionOf(d).test(t)) return true;
     return false;
   }
 
@@ -1512,13 +1535,30 @@ function errorOf(cons: Node): string | null {
 
 /** The `case <value>:` inside a statement of a case, not in a switch of its own. */
 function innerLabel(n: Node, value: string): Node | null {
-  for (const c of n.namedChildren) {
-    if (!c || c.type === "switch_statement") continue;
-    if (c.type === "case_statement" && norm(c.childForFieldName("value") ?? c) === value) return c;
-    const found = innerLabel(c, value);
-    if (found) return found;
-  }
-  return null;
+  return innerLabels(n).get(value) ?? null;
+}
+
+const INNER_LABELS = new WeakMap<Node, ReadonlyMap<string, Node>>();
+
+/** Each label's first case inside `n` (outside nested switches), found once per node. */
+function innerLabels(n: Node): ReadonlyMap<string, Node> {
+  let labels = INNER_LABELS.get(n);
+  if (labels) return labels;
+  const found = new Map<string, Node>();
+  const visit = (x: Node): void => {
+    for (const c of x.namedChildren) {
+      if (!c || c.type === "switch_statement") continue;
+      if (c.type === "case_statement") {
+        const label = norm(c.childForFieldName("value") ?? c);
+        if (!found.has(label)) found.set(label, c);
+      }
+      visit(c);
+    }
+  };
+  visit(n);
+  labels = found;
+  INNER_LABELS.set(n, labels);
+  return labels;
 }
 
 /** An `#else` whose only statement fails the call (`return -EOPNOTSUPP;`). */
