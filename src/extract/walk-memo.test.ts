@@ -11,6 +11,7 @@ import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { extractCatalogue } from "./extract-catalogue.js";
 import { ParseCache } from "./parse-cache.js";
+import { PathWalker } from "./walker.js";
 
 const PATTERNS = fileURLToPath(new URL("../../test/fixtures/extract/patterns/", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "xenpriv-walk-memo-"));
@@ -78,6 +79,36 @@ describe("walks kept in the cache", () => {
     assert.ok(rewritten(walks, entries(cacheDir, "walk")).length > 0, "do_widget_op's walks were made again");
   });
 
+  test("another sub-op's case changed: each sub-op's walk taken through its view, its refs moved by part", async () => {
+    const root = copy("other-case");
+    const cacheDir = join(tmp, "other-case-cache");
+    await extractCatalogue(root, { workers: 0, cacheDir });
+    const path = join(root, WIDGET);
+    // two more statements in WIDGETOP_query's case, above the others: their refs move down two lines
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace("ret = 0;", "ret = 0;\n        ret += 0;\n        ret += 0;"),
+    );
+    const want = json(await extractCatalogue(root, { workers: 0 }));
+    assert.match(want, /xen\/common\/widget\.c:2[89]/, "the hooks below moved two lines");
+    const walked: (string | null)[] = [];
+    const run = PathWalker.prototype.run;
+    PathWalker.prototype.run = function (this: PathWalker, ...args) {
+      walked.push((this as unknown as { value: string | null }).value);
+      return run.apply(this, args);
+    };
+    try {
+      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
+      // the listing of the labels reads every case, and query's walk its own
+      assert.deepEqual(walked, [null, "WIDGETOP_query"]);
+      walked.length = 0;
+      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want, "again");
+      assert.deepEqual(walked, [], "the walks taken through their views were kept as this tree's");
+    } finally {
+      PathWalker.prototype.run = run;
+    }
+  });
+
   test("entries of another shape (kept under their keys, their hashes right) are misses", async () => {
     const root = copy("forged");
     const cacheDir = join(tmp, "forged-cache");
@@ -87,6 +118,9 @@ describe("walks kept in the cache", () => {
     const payloads: Record<string, string[]> = {
       walk: [
         '[{"reads":[],"places":[],"result":{}}]',
+        '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{"at":0,"label":"L","count":1},{"digest":"d","parts":[]}]],"result":{}}]',
+        '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{},{}]],"result":{}}]',
+        '[{"reads":[["e","x"]],"places":[],"views":5,"result":{}}]',
         "[{}]",
         "[null]",
         '{"not":"a list"}',

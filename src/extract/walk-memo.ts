@@ -1,6 +1,7 @@
+import { type ArmView, type ViewText, viewText } from "./arm-view.js";
 import type { CalleeMemo } from "./callee-memo.js";
 import type { ParseCache } from "./parse-cache.js";
-import { type Place, placeOf, readKey, readValue, WalkReads } from "./walk-reads.js";
+import { identityOf, type Place, placeOf, readKey, readValue, WalkReads } from "./walk-reads.js";
 import { type HookShape, PathWalker, type WalkResult } from "./walker.js";
 import { type Arch, type CFunction, definitionsOn, fileFlags, type XenTree } from "./xen-tree.js";
 
@@ -16,6 +17,8 @@ export interface WalkQuestion {
 interface WalkRecord {
   readonly reads: [key: string, value: string][];
   readonly places: [key: string, places: Place[]][];
+  /** the definitions (by key and place in the list) of which the walk read only a view (arm-view.ts) */
+  readonly views?: [key: string, at: number, view: ArmView, text: ViewText][];
   readonly result: unknown;
 }
 
@@ -84,14 +87,17 @@ export class WalkMemo {
       }
       return r;
     };
-    for (const record of records) {
-      let result: WalkResult | null = null;
+    for (const [i, record] of records.entries()) {
+      let reused: Reused | null = null;
       try {
-        result = reuse(record, read);
+        reused = reuse(record, read);
       } catch {
         // a record of another shape was made by no xenpriv with this code: walked again
       }
-      if (result) return result;
+      if (!reused) continue;
+      // taken through a view: kept as this tree's, so that the next run takes it at once
+      if (reused.record) this.#keep(key, reused.record, records.slice(0, i).concat(records.slice(i + 1)));
+      return reused.result;
     }
     const reads = new WalkReads();
     reads.entry(q.entry);
@@ -99,15 +105,28 @@ export class WalkMemo {
       q.entry,
       q.disc,
     );
+    const views: NonNullable<WalkRecord["views"]> = [];
+    for (const [k, defs] of reads.defs)
+      defs.forEach((f, at) => {
+        const view = reads.viewOf(f);
+        const text = view && viewText(f, view);
+        if (view && text) views.push([k, at, view, text]);
+      });
     const record: WalkRecord = {
       reads: [...reads.values],
       places: [...reads.places],
+      ...(views.length > 0 && { views }),
       result: toJson(result),
     };
-    const same = JSON.stringify(record.reads);
-    const kept = records.filter((r) => JSON.stringify(r.reads) !== same).slice(0, RECORDS_PER_QUESTION - 1);
-    this.cache.put(key, Buffer.from(JSON.stringify([record, ...kept])), "walk");
+    this.#keep(key, record, records);
     return result;
+  }
+
+  /** `record` first, then the others that read something else, up to RECORDS_PER_QUESTION. */
+  #keep(key: string, record: WalkRecord, others: readonly WalkRecord[]): void {
+    const same = JSON.stringify(record.reads);
+    const kept = others.filter((r) => JSON.stringify(r.reads) !== same).slice(0, RECORDS_PER_QUESTION - 1);
+    this.cache.put(key, Buffer.from(JSON.stringify([record, ...kept])), "walk");
   }
 
   #records(key: string): WalkRecord[] {
@@ -127,34 +146,88 @@ export class WalkMemo {
   }
 }
 
-/** The record's result in this tree, or null where it read something else or a ref cannot be moved. */
-function reuse(record: WalkRecord, read: (key: string) => Read | null): WalkResult | null {
-  for (const [key, value] of record.reads) if (read(key)?.value !== value) return null;
-  // how far each function moved, by file
+/** A record taken again: its result in this tree, and the record as this tree's when a view was read anew. */
+interface Reused {
+  readonly result: WalkResult;
+  readonly record?: WalkRecord;
+}
+
+/** A definition's identity but its body's hash (walk-reads.ts's identityOf ends with it). */
+const withoutDigest = (identity: string): string => identity.slice(0, identity.lastIndexOf("\t"));
+
+/**
+ * The record's result in this tree, or null where it read something else or a ref cannot be moved.
+ * A definition read only in part (a dispatcher's other cases left out, arm-view.ts) may have changed
+ * elsewhere: its view must read the same, and each of the view's parts moves on its own.
+ */
+function reuse(record: WalkRecord, read: (key: string) => Read | null): Reused | null {
+  // the new parts of each definition read through its view, by key and place in the list
+  const viewed = new Map<string, Map<number, ViewText>>();
+  for (const [key, value] of record.reads) {
+    const now = read(key);
+    if (now?.value === value) continue;
+    const defs = now?.defs;
+    const views = record.views?.filter(([k]) => k === key) ?? [];
+    const was = value.split("\n");
+    if (!defs || views.length === 0 || defs.length !== was.length) return null;
+    const parts = new Map<number, ViewText>();
+    for (const [at, f] of defs.entries()) {
+      const identity = identityOf(f);
+      if (identity === was[at]) continue;
+      const view = views.find(([, i]) => i === at);
+      if (!view || withoutDigest(identity) !== withoutDigest(was[at] as string)) return null;
+      const text = viewText(f, view[2]);
+      if (!text || text.digest !== view[3].digest || text.parts.length !== view[3].parts.length) return null;
+      parts.set(at, text);
+    }
+    viewed.set(key, parts);
+  }
+  // how far each function moved, by file: a viewed one, each part of it
   const moves = new Map<string, [line: number, end: number, by: number][]>();
+  const move = (file: string, line: number, end: number, by: number) =>
+    moves.set(file, [...(moves.get(file) ?? []), [line, end, by]]);
   for (const [key, places] of record.places) {
     const defs = read(key)?.defs;
     if (!defs || defs.length !== places.length) return null;
     places.forEach(([file, line, end], i) => {
-      const by = placeOf(defs[i] as CFunction)[1] - line;
-      moves.set(file, [...(moves.get(file) ?? []), [line, end, by]]);
+      const now = viewed.get(key)?.get(i);
+      const was = now && record.views?.find(([k, at]) => k === key && at === i)?.[3];
+      if (now && was)
+        was.parts.forEach(([from, to], p) => {
+          move(file, from, to, (now.parts[p] as readonly [number, number])[0] - from);
+        });
+      else move(file, line, end, placeOf(defs[i] as CFunction)[1] - line);
     });
   }
+  const anew = (result: unknown): WalkRecord | undefined =>
+    viewed.size === 0
+      ? undefined
+      : {
+          reads: record.reads.map(([k, v]) => [k, viewed.has(k) ? (read(k)?.value ?? v) : v]),
+          places: record.places.map(([k, p]) => [k, read(k)?.defs?.map(placeOf) ?? p]),
+          ...(record.views && {
+            views: record.views.map(([k, at, view, text]) => [k, at, view, viewed.get(k)?.get(at) ?? text]),
+          }),
+          result,
+        };
   if (![...moves.values()].some((ranges) => ranges.some(([, , by]) => by !== 0)))
-    return fromJson(record.result);
+    return { result: fromJson(record.result), ...optional(anew(record.result)) };
   let lost = false;
   const moved = (text: string): string =>
     text.replace(REF, (ref, file: string, line: string) => {
       const ranges = moves.get(file);
       if (!ranges || ranges.every(([, , by]) => by === 0)) return ref;
       const n = Number(line);
-      const range = ranges.find(([from, to]) => n >= from && n <= to);
-      if (!range) lost = true;
-      return `${file}:${n + (range?.[2] ?? 0)}`;
+      // a line two parts share (a case's end and the next's start) must move alike in both
+      const by = new Set(ranges.filter(([from, to]) => n >= from && n <= to).map(([, , b]) => b));
+      if (by.size !== 1) lost = true;
+      return `${file}:${n + ([...by][0] ?? 0)}`;
     });
-  const result = fromJson(mapStrings(record.result, moved));
-  return lost ? null : result;
+  const json = mapStrings(record.result, moved);
+  return lost ? null : { result: fromJson(json), ...optional(anew(json)) };
 }
+
+const optional = (record: WalkRecord | undefined): { record?: WalkRecord } => (record ? { record } : {});
 
 const mapStrings = (v: unknown, f: (s: string) => string): unknown =>
   typeof v === "string"

@@ -1,3 +1,4 @@
+import type { ArmView } from "./arm-view.js";
 import type { HookShape } from "./walker.js";
 import { type Arch, type CFunction, type Extent, extentOf, type HeaderFlag } from "./xen-tree.js";
 
@@ -48,6 +49,37 @@ export class WalkReads {
   readonly values = new Map<string, string>();
   /** the places of the definitions each `definitions` key gave, in their order */
   readonly places = new Map<string, Place[]>();
+  /** the definitions each `definitions` key gave */
+  readonly defs = new Map<string, readonly CFunction[]>();
+  /** how often each function's body was walked */
+  readonly #entered = new Map<CFunction, number>();
+  /** the cases left out of each function's switch on the sub-op, each time it ran one */
+  readonly #skipped = new Map<CFunction, ArmView[]>();
+  /** functions whose whole text was read (their switch on the sub-op included) */
+  readonly #whole = new Set<CFunction>();
+
+  /** A function's body walked. */
+  entered(f: CFunction): void {
+    this.#entered.set(f, (this.#entered.get(f) ?? 0) + 1);
+  }
+
+  /** A function's switch on the sub-op ran only some cases. */
+  skipped(f: CFunction, view: ArmView): void {
+    this.#skipped.set(f, [...(this.#skipped.get(f) ?? []), view]);
+  }
+
+  /** A function's text read beyond the statements walked (all its cases, a regex on its body). */
+  whole(f: CFunction): void {
+    this.#whole.add(f);
+  }
+
+  /** What the walk read of `f` when it is less than its body: walked once, one switch, part of its cases. */
+  viewOf(f: CFunction): ArmView | null {
+    const skipped = this.#skipped.get(f);
+    return this.#entered.get(f) === 1 && skipped?.length === 1 && !this.#whole.has(f)
+      ? (skipped[0] as ArmView)
+      : null;
+  }
 
   /** The function the walk starts from (a `definitions` read of no name). */
   entry(f: CFunction): void {
@@ -62,6 +94,7 @@ export class WalkReads {
     if (this.values.has(key)) return;
     this.values.set(key, readValue.definitions(defs));
     this.places.set(key, defs.map(placeOf));
+    this.defs.set(key, defs);
   }
 
   hook(name: string, shape: HookShape | undefined): void {
@@ -86,6 +119,11 @@ export class WalkReads {
   absorb(other: WalkReads): void {
     for (const [key, value] of other.values) if (!this.values.has(key)) this.values.set(key, value);
     for (const [key, places] of other.places) if (!this.places.has(key)) this.places.set(key, places);
+    for (const [key, defs] of other.defs) if (!this.defs.has(key)) this.defs.set(key, defs);
+    for (const [f, n] of other.#entered) this.#entered.set(f, (this.#entered.get(f) ?? 0) + n);
+    for (const [f, views] of other.#skipped)
+      this.#skipped.set(f, [...(this.#skipped.get(f) ?? []), ...views]);
+    for (const f of other.#whole) this.#whole.add(f);
   }
 
   #note(key: string, value: () => string): void {

@@ -4,6 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import type { CalleeMemo, CalleeRecord } from "./callee-memo.js";
+import { type CaseItem, casesOf } from "./case-items.js";
 import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import {
@@ -149,18 +150,6 @@ function mergeFlow(a: Flow, b: Flow): Flow {
   return a === b ? a : "return";
 }
 
-interface CaseItem {
-  readonly node: Node;
-  readonly label: string;
-  /** the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body */
-  readonly stmts: Node[];
-}
-
-const hasCase = (n: Node): boolean =>
-  n.namedChildren.some(
-    (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
-  );
-
 const MENTIONS = new Map<string, RegExp>();
 
 /** `op->cmd` as a whole operand of an expression's text, not `op->cmd_x` or `xop->cmd`. */
@@ -171,34 +160,6 @@ function mentionOf(disc: string): RegExp {
     MENTIONS.set(disc, re);
   }
   return re;
-}
-
-const CASE_ITEMS = new WeakMap<Node, readonly CaseItem[]>();
-
-/** caseItems, made once per switch: every sub-op's walk reads the dispatcher's switch again. */
-function casesOf(body: Node): readonly CaseItem[] {
-  let items = CASE_ITEMS.get(body);
-  if (!items) {
-    items = caseItems(body);
-    CASE_ITEMS.set(body, items);
-  }
-  return items;
-}
-
-/** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
-function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
-  for (const c of body.namedChildren) {
-    if (!c || c.type === "comment") continue;
-    if (c.type === "case_statement") {
-      const value = c.childForFieldName("value");
-      const stmts = c.namedChildren.filter(
-        (x): x is Node => !!x && !x.equals(value ?? c) && x.type !== "comment",
-      );
-      out.push({ node: c, label: value ? norm(value) : "default", stmts });
-    } else if (c.type.startsWith("preproc_") && hasCase(c)) caseItems(c, out);
-    else if (out.length > 0) (out[out.length - 1] as CaseItem).stmts.push(c);
-  }
-  return out;
 }
 
 /**
@@ -403,6 +364,7 @@ export class PathWalker {
     passed?: ReadonlyMap<string, string>,
   ): void {
     this.stack.push({ fn, env, disc, facts, hookResults: new Map(), ...(passed && { passed }) });
+    this.reads?.entered(fn);
     const depth = this.conds.length;
     try {
       this.stmt(fn.body);
@@ -703,6 +665,7 @@ export class PathWalker {
     const label = /^\{?\s*goto\s+(\w+)\s*;\s*\}?$/.exec(cons.text)?.[1];
     if (!label) return false;
     const body = this.frame.fn.body;
+    this.reads?.whole(this.frame.fn);
     const result = new RegExp(`\\b${label}:[\\s\\S]*?\\breturn\\s+(\\w+)\\s*;`).exec(body.text)?.[1];
     if (!result) return false;
     const before = body.text.slice(0, n.startIndex - body.startIndex);
@@ -960,6 +923,17 @@ export class PathWalker {
     this.expr(cond);
     const items = casesOf(body);
     if (this.isDisc(cond)) {
+      const fn = this.frame.fn;
+      let start = this.value === null ? -1 : items.findIndex((c) => c.label === this.value);
+      // the sub-op's own cases: the others' statements are not read (arm-view.ts)
+      if (start >= 0) {
+        const ran = { count: 0 };
+        const flow = this.runCases(items, start, ran);
+        const label = this.value as string;
+        this.reads?.skipped(fn, { at: n.startIndex - fn.body.startIndex, label, count: ran.count });
+        return flow;
+      }
+      this.reads?.whole(fn);
       if (this.value === null) {
         for (const c of items) {
           if (c.label === "default" || this.out.labels.has(c.label)) continue;
@@ -973,15 +947,12 @@ export class PathWalker {
         if (def >= 0) this.runCases(items, def);
         return "normal";
       }
-      let start = items.findIndex((c) => c.label === this.value);
-      if (start < 0) {
-        const inner = this.fromInnerLabel(items);
-        if (inner) return inner;
-        start = items.findIndex((c) => c.label === "default");
-        const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
-        const fails = only.length >= 1 ? UNSUPPORTED.exec(norm(only[0] as Node)) : null;
-        if (fails) this.unsupported(only[0] as Node, fails[2] as string);
-      }
+      const inner = this.fromInnerLabel(items);
+      if (inner) return inner;
+      start = items.findIndex((c) => c.label === "default");
+      const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
+      const fails = only.length >= 1 ? UNSUPPORTED.exec(norm(only[0] as Node)) : null;
+      if (fails) this.unsupported(only[0] as Node, fails[2] as string);
       if (start < 0) return "normal";
       return this.runCases(items, start);
     }
@@ -1079,8 +1050,9 @@ export class PathWalker {
   }
 
   /** Runs from one case on, falling through, until something leaves the switch. */
-  private runCases(items: readonly CaseItem[], start: number): Flow {
+  private runCases(items: readonly CaseItem[], start: number, ran?: { count: number }): Flow {
     for (let i = start; i < items.length; i++) {
+      if (ran) ran.count = i - start + 1;
       const f = this.stmts((items[i] as CaseItem).stmts);
       if (f === "break") return "normal";
       if (f !== "normal") return f;

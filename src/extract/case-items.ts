@@ -1,0 +1,43 @@
+import type { Node } from "./c-parser.js";
+import { norm } from "./c-parser.js";
+
+/** One `case` of a switch: where it is, its label and its statements. */
+export interface CaseItem {
+  readonly node: Node;
+  readonly label: string;
+  /** the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body */
+  readonly stmts: Node[];
+}
+
+const hasCase = (n: Node): boolean =>
+  n.namedChildren.some(
+    (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
+  );
+
+const CASE_ITEMS = new WeakMap<Node, readonly CaseItem[]>();
+
+/** caseItems, made once per switch: every sub-op's walk reads the dispatcher's switch again. */
+export function casesOf(body: Node): readonly CaseItem[] {
+  let items = CASE_ITEMS.get(body);
+  if (!items) {
+    items = caseItems(body);
+    CASE_ITEMS.set(body, items);
+  }
+  return items;
+}
+
+/** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
+function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
+  for (const c of body.namedChildren) {
+    if (!c || c.type === "comment") continue;
+    if (c.type === "case_statement") {
+      const value = c.childForFieldName("value");
+      const stmts = c.namedChildren.filter(
+        (x): x is Node => !!x && !x.equals(value ?? c) && x.type !== "comment",
+      );
+      out.push({ node: c, label: value ? norm(value) : "default", stmts });
+    } else if (c.type.startsWith("preproc_") && hasCase(c)) caseItems(c, out);
+    else if (out.length > 0) (out[out.length - 1] as CaseItem).stmts.push(c);
+  }
+  return out;
+}
