@@ -22,6 +22,8 @@ const NAMING = /^[ \t]*#[ \t]*define[ \t]+(\w+)\((\w+)\)[ \t]+([\w \t*]*?)\b(\w+
  * when the file defines DO that way. The line keeps its number, not its length.
  */
 function expandNaming(text: string): string {
+  // a pasting macro needs `##`: most files have none, and the search costs a pass over the text
+  if (!text.includes("##")) return text;
   let out = text;
   for (const [, name, , type = "", prefix] of text.matchAll(NAMING))
     out = out.replace(
