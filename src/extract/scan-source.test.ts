@@ -31,8 +31,8 @@ function assertCovers(text: string, where = "text"): void {
   const { defined, called } = coverage(text);
   for (const name of defined)
     assert.ok(has(scan.defines, name), `${where}: \`${name}\` is defined but not scanned as such`);
-  for (const name of [...defined, ...called])
-    assert.ok(has(scan.names, name), `${where}: \`${name}\` is mentioned but not scanned`);
+  for (const name of called)
+    assert.ok(has(scan.calls, name), `${where}: \`${name}\` is called but not scanned as such`);
 }
 
 describe("scanSource", () => {
@@ -55,7 +55,7 @@ describe("scanSource", () => {
     for (const name of ["do_widget_op", "plain", "guarded"]) assert.ok(has(scan.defines, name), name);
     // a call in a body is no definition
     assert.ok(!has(scan.defines, "widget_reset"));
-    assert.ok(has(scan.names, "widget_reset"));
+    assert.ok(has(scan.calls, "widget_reset"));
     assertCovers(text);
   });
 
@@ -69,9 +69,9 @@ describe("scanSource", () => {
       "static void last(void) { reached_d(); }",
     ].join("\n");
     const scan = scanSource(text);
-    for (const name of ["reached_a", "reached_b", "reached_d"]) assert.ok(has(scan.names, name), name);
-    assert.ok(!has(scan.names, "reached_c"), "a name in a comment is not a mention");
-    assert.ok(has(scan.names, "http"), "a word in a string is");
+    for (const name of ["reached_a", "reached_b", "reached_d"]) assert.ok(has(scan.calls, name), name);
+    assert.ok(!has(scan.calls, "reached_c"), "a call in a comment is none");
+    assert.ok(has(scan.calls, "http"), "a word in a string may be one");
     for (const name of ["log_it", "q", "after", "last"]) assert.ok(has(scan.defines, name), name);
     assertCovers(text);
   });
@@ -81,14 +81,33 @@ describe("scanSource", () => {
       "#define DO(fn) long do_##fn\nDO(xen_version)(int cmd, void *arg)\n{\n    return xsm_xen_version(cmd);\n}\n";
     const scan = scanSource(blankMacros(text));
     assert.ok(has(scan.defines, "do_xen_version"));
-    assert.ok(has(scan.names, "xsm_xen_version"));
+    assert.ok(has(scan.calls, "xsm_xen_version"));
     assertCovers(blankMacros(text));
   });
 
   test("numbers are no names; each name once", () => {
-    const scan = scanSource("int f(void) { return 0x1fUL + g(1) + g(2); }");
-    assert.ok(!has(scan.names, "x1fUL") && !has(scan.names, "fUL"));
-    assert.equal(scan.names.filter((h) => h === nameHash("g")).length, 1);
+    const scan = scanSource("int f(void) { return 0x1fUL(1) + g(1) + g(2); }");
+    assert.ok(!has(scan.calls, "x1fUL") && !has(scan.calls, "fUL"));
+    assert.equal(scan.calls.filter((h) => h === nameHash("g")).length, 1);
+  });
+
+  test("a call is a name before `(`, blanks, comments and a joined line between; a member's is none", () => {
+    const text = [
+      "static int f(struct ops *ops, struct s s)",
+      "{",
+      "    ops->read(1);",
+      "    s.write(2);",
+      "    spaced /* ( */ (3);",
+      "    joined\\",
+      "    (4);",
+      "    return ops -> wide(5) + named;",
+      "}",
+    ].join("\n");
+    const scan = scanSource(text);
+    assert.ok(!has(scan.calls, "read") && !has(scan.calls, "write"), "a member is no function");
+    for (const name of ["spaced", "joined", "wide"]) assert.ok(has(scan.calls, name), name);
+    assert.ok(!has(scan.calls, "named") && !has(scan.calls, "ops"), "no `(` after them");
+    assertCovers(text);
   });
 
   test("one pass over a 200 KB identifier, its parentheses and its comments", () => {
@@ -96,10 +115,7 @@ describe("scanSource", () => {
     const text = `int ${long}(void)\n{\n    return ${long}() ${"( ".repeat(50_000)} /* ${") ".repeat(50_000)} */;\n}\n`;
     const scan = scanSource(text);
     assert.ok(has(scan.defines, long));
-    assert.deepEqual(
-      [...scan.names].sort(),
-      [nameHash("int"), nameHash("void"), nameHash("return"), nameHash(long)].sort(),
-    );
+    assert.deepEqual([...scan.calls], [nameHash(long)]);
   });
 
   test("property: every definition and call tree-sitter finds in generated C is scanned", () => {
@@ -109,6 +125,10 @@ describe("scanSource", () => {
       statement: fc.oneof(
         { depthSize: "small", withCrossShrink: true },
         ident.map((n) => `${n}(x);`),
+        ident.map((n) => `p->${n}(x);`),
+        ident.map((n) => `s.${n}(x);`),
+        ident.map((n) => `${n} /* ) */ (x);`),
+        ident.map((n) => `${n}\\\n(x);`),
         ident.map((n) => `/* ${n}( ) */`),
         ident.map((n) => `p = "${n}) {";`),
         fc.constantFrom("if ( a ) b = 1;", "x = (y);", "c = '(';", "c = ')';", "// f(\n"),
@@ -165,15 +185,15 @@ test("every fixture C file's definitions and calls are in its scan", () => {
 test("a scan kept in the cache is the scan made, and bytes it cannot read are a miss", () => {
   const scan = { ...scanSource("int f(void)\n{\n    return g(1);\n}\n"), length: 34, gate: true };
   const back = scanFromBytes(scanToBytes(scan));
-  assert.deepEqual(back && { ...back, names: [...back.names], defines: [...back.defines] }, {
+  assert.deepEqual(back && { ...back, calls: [...back.calls], defines: [...back.defines] }, {
     ...scan,
-    names: [...scan.names],
+    calls: [...scan.calls],
     defines: [...scan.defines],
   });
   const bytes = scanToBytes(scan);
   // as the cache gives it: a Buffer over a part of the file read, at an odd offset
   const read = Buffer.concat([Buffer.from([1, 2, 3]), bytes]).subarray(3);
-  assert.deepEqual(scanFromBytes(read)?.names, scan.names);
+  assert.deepEqual(scanFromBytes(read)?.calls, scan.calls);
   assert.equal(scanFromBytes(bytes.subarray(0, bytes.length - 4)), null, "truncated");
   assert.equal(scanFromBytes(bytes.subarray(0, 6)), null, "not whole words");
   const bad = bytes.slice();

@@ -4,14 +4,18 @@ import { mayGate } from "./relevant.js";
 import { readSource } from "./xen-tree.js";
 
 /**
- * What a C file may hold, read from its text without parsing it: every name it mentions, and every
+ * What a C file may hold, read from its text without parsing it: every name it may call, and every
  * name it may define as a function. readXenTree parses only the files these say can matter; each
- * is a superset of what tree-sitter finds (a name a file calls or defines is a name it mentions,
- * outside comments), so a file left unparsed holds nothing the extractor would have read.
+ * is a superset of what tree-sitter finds (a call of a name is the name, then `(` after blanks and
+ * comments), so a file left unparsed holds nothing the extractor would have read.
  */
 export interface SourceScan {
-  /** each identifier once, outside comments (inside strings too: more is safe), as its nameHash */
-  readonly names: Int32Array;
+  /**
+   * each identifier followed by `(` (blanks, comments and line continuations between), not a member
+   * (`ops->read(`, `s.f(`), outside comments, and each word of a string literal (tree-sitter can read
+   * `"d" (rh)` in an asm operand as a call of `d`), once, as its nameHash
+   */
+  readonly calls: Int32Array;
   /**
    * each identifier followed by `(` outside parentheses between a `;`, `{` or `}` and the next `{`, as its nameHash: a
    * function definition's name is one, and so is a macro call tree-sitter reads as one
@@ -40,13 +44,15 @@ const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 
 /** One pass over the text: linear in its length, whatever the tokens (a 200 KB identifier included). */
 export function scanSource(text: string): SourceScan {
-  const names = new Set<number>();
+  const calls = new Set<number>();
   const defines = new Set<number>();
   // the identifiers before a `(` outside parentheses since the last `;`, `{` or `}`
   // (`if ( is_hvm_domain(d) ) {` names `if` only)
   const called: number[] = [];
   let depth = 0;
   let last = -1;
+  // whether the last identifier came right after `.` or `->`: `a->b(x)` calls no function named b
+  let member = false;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -59,7 +65,7 @@ export function scanSource(text: string): SourceScan {
       i = end < 0 ? n : end;
     } else if (c === 34 /* " */ || c === 39 /* ' */) {
       // a literal ends at its quote or, unclosed (`#error can't`), at the line's end; its words are
-      // names too (tree-sitter can read `"d" (rh)` in an asm operand as a call of `d`)
+      // calls too (tree-sitter can read `"d" (rh)` in an asm operand as a call of `d`)
       i++;
       let h = -1;
       while (i < n) {
@@ -67,27 +73,26 @@ export function scanSource(text: string): SourceScan {
         if (d === c || d === 10) break;
         if (isWord(d)) h = Math.imul((h === -1 ? 0x811c9dc5 : h) ^ d, 0x01000193);
         else if (h !== -1) {
-          names.add(h & HASH_MASK);
+          calls.add(h & HASH_MASK);
           h = -1;
         }
         i += d === 92 /* \ */ ? 2 : 1;
       }
-      if (h !== -1) names.add(h & HASH_MASK);
+      if (h !== -1) calls.add(h & HASH_MASK);
       i++;
       last = -1;
     } else if (isWord(c)) {
+      const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+      member = before === 46 /* . */ || (before === 62 /* > */ && text.charCodeAt(i - 2) === 45); /* - */
       // nameHash, as the word is read
       let h = 0x811c9dc5;
       for (let d = c; isWord(d); d = text.charCodeAt(++i)) h = Math.imul(h ^ d, 0x01000193);
       // a number (`0x1fUL`) is no name
-      if (c >= 48 && c <= 57) last = -1;
-      else {
-        last = h & HASH_MASK;
-        names.add(last);
-      }
+      last = c >= 48 && c <= 57 ? -1 : h & HASH_MASK;
     } else {
       i++;
       if (c === 40 /* ( */) {
+        if (last !== -1 && !member) calls.add(last);
         if (last !== -1 && depth === 0) called.push(last);
         depth++;
       } else if (c === 41 /* ) */) depth = Math.max(0, depth - 1);
@@ -99,10 +104,11 @@ export function scanSource(text: string): SourceScan {
         called.length = 0;
         depth = 0;
       }
-      if (!isSpace(c)) last = -1;
+      // a backslash ending its line joins the next one to it
+      if (!isSpace(c) && !(c === 92 /* \ */ && text.charCodeAt(i) === 10)) last = -1;
     }
   }
-  return { names: Int32Array.from(names), defines: Int32Array.from(defines) };
+  return { calls: Int32Array.from(calls), defines: Int32Array.from(defines) };
 }
 
 /** What a file's scan gives: the names of scanSource, its length, and whether it may hold a gate (relevant.ts). */
@@ -129,10 +135,10 @@ export function scanFile(root: string, file: string, cache?: ParseCache): FileSc
 
 /** A scan as 32-bit words: its length, the gate, the counts of names and definitions, then each hash. */
 export function scanToBytes(scan: FileScan): Uint8Array {
-  const words = new Int32Array(4 + scan.names.length + scan.defines.length);
-  words.set([scan.length, scan.gate ? 1 : 0, scan.names.length, scan.defines.length]);
-  words.set(scan.names, 4);
-  words.set(scan.defines, 4 + scan.names.length);
+  const words = new Int32Array(4 + scan.calls.length + scan.defines.length);
+  words.set([scan.length, scan.gate ? 1 : 0, scan.calls.length, scan.defines.length]);
+  words.set(scan.calls, 4);
+  words.set(scan.defines, 4 + scan.calls.length);
   return new Uint8Array(words.buffer);
 }
 
@@ -147,7 +153,7 @@ export function scanFromBytes(bytes: Uint8Array): FileScan | null {
   return {
     length,
     gate: gate === 1,
-    names: words.subarray(4, 4 + names),
+    calls: words.subarray(4, 4 + names),
     defines: words.subarray(4 + names),
   };
 }

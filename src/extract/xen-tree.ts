@@ -466,7 +466,7 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
 }
 
 /** For each name's hash, the files whose scan lists it (scan-source.ts), in the tree's order. */
-function namesBy(scans: readonly FileScan[], what: "names" | "defines"): Map<number, number[]> {
+function namesBy(scans: readonly FileScan[], what: "calls" | "defines"): Map<number, number[]> {
   const out = new Map<number, number[]>();
   for (const [i, scan] of scans.entries())
     for (const name of scan[what]) {
@@ -496,17 +496,17 @@ async function parseReaching(
   reach: ReachingHooks,
   add: OnParsed,
 ): Promise<void> {
-  const mentions = namesBy(scans, "names");
+  const callers = namesBy(scans, "calls");
   const next = new Set<number>(scans.flatMap((s, i) => (s.gate ? [i] : [])));
-  const mentioning = byName(mentions);
-  for (const hook of hooks) for (const i of mentioning(`xsm_${hook}`)) next.add(i);
+  const calling = byName(callers);
+  for (const hook of hooks) for (const i of calling(`xsm_${hook}`)) next.add(i);
   while (next.size > 0) {
     await parser.parse(
       [...next].sort((a, b) => a - b),
       add,
     );
     next.clear();
-    for (const name of reach.fresh()) for (const i of mentioning(name)) if (!functions.parsed(i)) next.add(i);
+    for (const name of reach.fresh()) for (const i of calling(name)) if (!functions.parsed(i)) next.add(i);
   }
 }
 const FILE_FLAGS = new WeakMap<XenTree, Map<string, Map<string, HeaderFlag[]>>>();
