@@ -193,7 +193,7 @@ export class SourceParser {
     if (!this.#parse && !orWait) return false;
     const { text, tree: arrays } = parseSourceWith(this.#parser(), this.#root, file, this.#cache, raw);
     const tree = new SyntaxTree(text, arrays);
-    const functions = functionsAt(tree, file, arch);
+    const functions = functionsAt(tree, file, arch, this.#cache !== undefined);
     keepFunctions(this.#cache, kept.key, functions);
     done(index, functionsOf(functions, tree, file, arch));
     return true;

@@ -75,7 +75,7 @@ if (parentPort) {
           continue;
         }
         const { text, tree, bytes } = await parseSource(input.root, file, cache, true, raw);
-        const functions = functionsAt(new SyntaxTree(text, tree), file, arch);
+        const functions = functionsAt(new SyntaxTree(text, tree), file, arch, cache !== undefined);
         keepFunctions(cache, kept.key, functions);
         // INVARIANT: asked for bytes, parseSource returns them
         const b = bytes as Uint8Array;

@@ -288,11 +288,17 @@ export interface FunctionAt {
   readonly guards: readonly string[];
   readonly body: number;
   readonly summary: CallSummary;
-  readonly extent: Extent;
+  /** made where the walks are kept (walk-reads.ts compares it): hashing every body costs */
+  readonly extent?: Extent;
 }
 
-/** functionsIn on a copied tree, as a worker posts it. */
-export function functionsAt(tree: SyntaxTree, file: string, arch: Arch | null): FunctionAt[] {
+/** functionsIn on a copied tree, as a worker posts it; with their extents where they are kept (a cache). */
+export function functionsAt(
+  tree: SyntaxTree,
+  file: string,
+  arch: Arch | null,
+  extents: boolean,
+): FunctionAt[] {
   return functionsIn(tree.rootNode, file, arch).map((f) => ({
     name: f.name,
     params: f.params,
@@ -300,7 +306,7 @@ export function functionsAt(tree: SyntaxTree, file: string, arch: Arch | null): 
     guards: f.guards,
     body: f.body.at,
     summary: callSummary(f.body),
-    extent: extentOf(f.body),
+    ...(extents && { extent: extentOf(f.body) }),
   }));
 }
 
@@ -317,7 +323,7 @@ export function functionsOf(
 ): CFunction[] {
   return list.map((f) => {
     const made = { name: f.name, params: f.params, file, line: f.line, arch, guards: f.guards };
-    const rest = { summary: f.summary, extent: f.extent };
+    const rest = { summary: f.summary, ...(f.extent && { extent: f.extent }) };
     if (typeof tree !== "function") return { ...made, body: tree.node(f.body), ...rest };
     let body: Node | undefined;
     return Object.defineProperty({ ...made, ...rest }, "body", {
