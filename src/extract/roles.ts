@@ -41,6 +41,21 @@ export const NULL_ROLE: Role = { kind: "null" };
 
 /** Strips casts, parentheses and `evaluate_nospec()`-style wrappers that do not change the value. */
 export function strip(n: Node): Node {
+  const type = n.type;
+  if (type !== "parenthesized_expression" && type !== "cast_expression" && type !== "call_expression")
+    return n;
+  let x = STRIPPED.get(n);
+  if (!x) {
+    x = stripOnce(n);
+    STRIPPED.set(n, x);
+  }
+  return x;
+}
+
+/** strip's answers: the walker strips the same conditions on every sub-op's path. */
+const STRIPPED = new WeakMap<Node, Node>();
+
+function stripOnce(n: Node): Node {
   let x = n;
   for (;;) {
     let inner: Node | null = null;

@@ -256,16 +256,31 @@ function declaratorName(decl: Node | null): { name: string; params: string[] } |
   return null;
 }
 
-/** Every function definition in a parsed file. */
+/** What `n`'s branch adds to the guards of its child `c`, as guardsAround reads it going up. */
+function branchAdds(n: Node, c: Node, alternative: Node | null, owner: Node | null): string[][] {
+  if (n.type === "preproc_else" || n.type === "preproc_elif") {
+    const own = n.type === "preproc_elif" && !alternative?.equals(c) ? [branchGuards(n, false)] : [];
+    return owner ? [branchGuards(owner, true), ...own] : own;
+  }
+  if (!PREPROC_BRANCH.has(n.type) || alternative?.equals(c)) return [];
+  return [branchGuards(n, false)];
+}
+
+/**
+ * Every function definition in a parsed file, with guardsAround's guards gathered on the way down
+ * (no node's parents read: most files' trees are never walked).
+ */
 export function functionsIn(root: Node, file: string, arch: Arch | null): CFunction[] {
   const out: CFunction[] = [];
-  const visit = (n: Node): void => {
+  const visit = (n: Node, above: readonly string[][], owner: Node | null): void => {
+    const alternative = PREPROC_BRANCH.has(n.type) ? n.childForFieldName("alternative") : null;
     for (const c of n.namedChildren) {
       if (!c) continue;
       if (c.type === "function_definition") {
         const id = declaratorName(c.childForFieldName("declarator"));
         const body = c.childForFieldName("body");
-        if (id && body) out.push({ ...id, file, line: lineOf(c), arch, guards: guardsAround(c), body });
+        const guards = [...new Set([...above, ...branchAdds(n, c, alternative, owner)].flat())];
+        if (id && body) out.push({ ...id, file, line: lineOf(c), arch, guards, body });
       } else if (
         PREPROC_BRANCH.has(c.type) ||
         c.type === "translation_unit" ||
@@ -273,10 +288,10 @@ export function functionsIn(root: Node, file: string, arch: Arch | null): CFunct
         c.type === "linkage_specification" ||
         c.type === "declaration_list"
       )
-        visit(c);
+        visit(c, [...above, ...branchAdds(n, c, alternative, owner)], n);
     }
   };
-  visit(root);
+  visit(root, [], null);
   return out;
 }
 
