@@ -218,25 +218,31 @@ export function branchGuards(node: Node, inElse: boolean): string[] {
 
 const PREPROC_BRANCH = new Set(["preproc_ifdef", "preproc_if", "preproc_elif", "preproc_else"]);
 
+/**
+ * What the preprocessor branch `n` (whose `alternative` and parent are given) adds to the guards of
+ * its child `c`: nothing from a node that is no branch.
+ */
+function branchAdds(n: Node, c: Node, alternative: Node | null, owner: Node | null): string[][] {
+  if (n.type === "preproc_else" || n.type === "preproc_elif") {
+    // an `#elif`'s own condition holds in its body (not in the `#elif` / `#else` that follow it)
+    const own = n.type === "preproc_elif" && !alternative?.equals(c) ? [branchGuards(n, false)] : [];
+    // the `#if` this branch belongs to, negated, first
+    return owner ? [branchGuards(owner, true), ...own] : own;
+  }
+  // a node in the `alternative` of an #if is handled by the preproc_else above
+  if (!PREPROC_BRANCH.has(n.type) || alternative?.equals(c)) return [];
+  return [branchGuards(n, false)];
+}
+
+const alternativeOf = (n: Node): Node | null =>
+  PREPROC_BRANCH.has(n.type) ? n.childForFieldName("alternative") : null;
+
 /** Guards from the preprocessor branches enclosing a node, outermost first. */
 export function guardsAround(node: Node): string[] {
   const out: string[][] = [];
   let child: Node = node;
-  for (let p = node.parent; p; child = p, p = p.parent) {
-    if (!PREPROC_BRANCH.has(p.type)) continue;
-    if (p.type === "preproc_else" || p.type === "preproc_elif") {
-      // an `#elif`'s own condition holds in its body (not in the `#elif` / `#else` that follow it)
-      if (p.type === "preproc_elif" && !p.childForFieldName("alternative")?.equals(child))
-        out.unshift(branchGuards(p, false));
-      // the `#if` this branch belongs to, negated
-      const owner = p.parent;
-      if (owner) out.unshift(branchGuards(owner, true));
-      continue;
-    }
-    // a node in the `alternative` of an #if is handled by the preproc_else above
-    if (p.childForFieldName("alternative")?.equals(child)) continue;
-    out.unshift(branchGuards(p, false));
-  }
+  for (let p = node.parent; p; child = p, p = p.parent)
+    out.unshift(...branchAdds(p, child, alternativeOf(p), p.parent));
   return [...new Set(out.flat())];
 }
 
@@ -256,16 +262,6 @@ function declaratorName(decl: Node | null): { name: string; params: string[] } |
   return null;
 }
 
-/** What `n`'s branch adds to the guards of its child `c`, as guardsAround reads it going up. */
-function branchAdds(n: Node, c: Node, alternative: Node | null, owner: Node | null): string[][] {
-  if (n.type === "preproc_else" || n.type === "preproc_elif") {
-    const own = n.type === "preproc_elif" && !alternative?.equals(c) ? [branchGuards(n, false)] : [];
-    return owner ? [branchGuards(owner, true), ...own] : own;
-  }
-  if (!PREPROC_BRANCH.has(n.type) || alternative?.equals(c)) return [];
-  return [branchGuards(n, false)];
-}
-
 /**
  * Every function definition in a parsed file, with guardsAround's guards gathered on the way down
  * (no node's parents read: most files' trees are never walked).
@@ -273,7 +269,7 @@ function branchAdds(n: Node, c: Node, alternative: Node | null, owner: Node | nu
 export function functionsIn(root: Node, file: string, arch: Arch | null): CFunction[] {
   const out: CFunction[] = [];
   const visit = (n: Node, above: readonly string[][], owner: Node | null): void => {
-    const alternative = PREPROC_BRANCH.has(n.type) ? n.childForFieldName("alternative") : null;
+    const alternative = alternativeOf(n);
     for (const c of n.namedChildren) {
       if (!c) continue;
       if (c.type === "function_definition") {
@@ -505,9 +501,10 @@ const byName =
 
 /**
  * Parses, round by round, the files that can hold a function reaching a hook: first those that
- * mention a hook or may test the caller's role themselves, then every file that mentions a
- * function found to reach one, until none is new. A file that mentions no such name calls none, so
- * it holds no function that reaches a hook. What else the walk looks up, FunctionTable parses then.
+ * call a hook or may test the caller's role themselves, then every file that calls a function
+ * found to reach one, until none is new. A function reaches a hook only through a call, and its
+ * file's scan lists what it calls (scan-source.ts), so a file left out holds no function that
+ * reaches one. What else the walk looks up, FunctionTable parses then.
  */
 async function parseReaching(
   parser: SourceParser,
