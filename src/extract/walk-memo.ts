@@ -114,7 +114,7 @@ export class WalkMemo {
       });
     const record: WalkRecord = {
       reads: [...reads.values],
-      places: [...reads.places],
+      places: [...reads.defs].map(([k, defs]) => [k, defs.map(placeOf)]),
       ...(views.length > 0 && { views }),
       result: toJson(result),
     };

@@ -47,9 +47,7 @@ export const readKey = (...parts: string[]): string => parts.join("\0");
  */
 export class WalkReads {
   readonly values = new Map<string, string>();
-  /** the places of the definitions each `definitions` key gave, in their order */
-  readonly places = new Map<string, Place[]>();
-  /** the definitions each `definitions` key gave */
+  /** the definitions each `definitions` key gave, in their order (placeOf says where they are) */
   readonly defs = new Map<string, readonly CFunction[]>();
   /** how often each function's body was walked */
   readonly #entered = new Map<CFunction, number>();
@@ -93,7 +91,6 @@ export class WalkReads {
   #definitions(key: string, defs: readonly CFunction[]): void {
     if (this.values.has(key)) return;
     this.values.set(key, readValue.definitions(defs));
-    this.places.set(key, defs.map(placeOf));
     this.defs.set(key, defs);
   }
 
@@ -118,7 +115,6 @@ export class WalkReads {
   /** What another walk read (a helper's, kept apart), where this one has not read it. */
   absorb(other: WalkReads): void {
     for (const [key, value] of other.values) if (!this.values.has(key)) this.values.set(key, value);
-    for (const [key, places] of other.places) if (!this.places.has(key)) this.places.set(key, places);
     for (const [key, defs] of other.defs) if (!this.defs.has(key)) this.defs.set(key, defs);
     for (const [f, n] of other.#entered) this.#entered.set(f, (this.#entered.get(f) ?? 0) + n);
     for (const [f, views] of other.#skipped)
