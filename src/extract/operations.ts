@@ -38,12 +38,6 @@ interface ArchPaths {
   readonly subops: Map<string | null, SubopPath>;
 }
 
-/** What the walks of one arch of one hypercall gave: its paths, or none, and what they could not read. */
-interface ArchWalk {
-  readonly paths?: ArchPaths;
-  readonly unresolved: Unresolved[];
-}
-
 export interface ExtractedOperations {
   readonly operations: Operation[];
   readonly lookupFailures: Map<string, LookupFailure>;
@@ -331,19 +325,22 @@ function systemNamed(
   return (["dom_io", "dom_xen"] as const).filter((n) => names.has(n));
 }
 
-/** Walks one arch of one hypercall: its sub-ops' paths, through the HVM/PVH wrapper where it has one. */
+/**
+ * Walks one arch of one hypercall: its sub-ops' paths, through the HVM/PVH wrapper where it has one;
+ * none where the arch has no entry point. What it cannot read goes to `unresolved`.
+ */
 function walkUnit(
   tree: XenTree,
   hc: HypercallEntry,
   arch: Arch,
   hooks: ReadonlyMap<string, HookShape>,
   relevant: ReadonlySet<string>,
+  unresolved: Unresolved[],
   callees: CalleeMemo | undefined,
   memo?: WalkMemo,
-): ArchWalk {
-  const unresolved: Unresolved[] = [];
+): ArchPaths | undefined {
   const name = arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
-  if (!name) return { unresolved };
+  if (!name) return undefined;
   const defs = definitionsOn(tree, name, arch);
   const entry = defs.find((f) => f.arch === arch) ?? defs[0];
   if (!entry) {
@@ -352,7 +349,7 @@ function walkUnit(
       what: `hypercall ${hc.name} on ${arch}`,
       reason: `entry point \`${name}\` not found in the tree`,
     });
-    return { unresolved };
+    return undefined;
   }
   const walk: Walk = (q) =>
     memo
@@ -363,7 +360,7 @@ function walkUnit(
     arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
       ? definitionsOn(tree, hc.entry.x86hvm, arch)[0]
       : undefined;
-  return { paths: wrapper ? throughHvmWrapper(walk, paths, wrapper, unresolved) : paths, unresolved };
+  return wrapper ? throughHvmWrapper(walk, paths, wrapper, unresolved) : paths;
 }
 
 /** Extracts every operation of the hypercall table from the tree, per arch, then merges the arches. */
@@ -383,31 +380,15 @@ export function extractOperations(
       !hc.guards.some(offByDefault) ||
       !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
   );
-  // every arch of every row, then the operations from them in the same order
   const callees = options.keepHelperWalks === false ? undefined : new CalleeMemo();
-  const walks = rows.flatMap((hc) =>
-    hc.arch.map((arch) => walkUnit(tree, hc, arch, hooks, relevant, callees, options.memo)),
-  );
-  return operationsOf(tree, rows, walks, constants);
-}
-
-/** The operations of the table's rows from the walks of each of their arches, in their order. */
-function operationsOf(
-  tree: XenTree,
-  rows: readonly HypercallEntry[],
-  walks: readonly ArchWalk[],
-  constants: ReadonlyMap<string, ConstantInfo>,
-): ExtractedOperations {
   const unresolved: Unresolved[] = [];
   const operations: Operation[] = [];
   const lookupFailures = new Map<string, LookupFailure>();
-  let unit = 0;
   for (const hc of rows) {
     const perArch: ArchPaths[] = [];
-    for (const _ of hc.arch) {
-      const w = walks[unit++] as ArchWalk;
-      unresolved.push(...w.unresolved);
-      if (w.paths) perArch.push(w.paths);
+    for (const arch of hc.arch) {
+      const paths = walkUnit(tree, hc, arch, hooks, relevant, unresolved, callees, options.memo);
+      if (paths) perArch.push(paths);
     }
     const labels = [...new Set(perArch.flatMap((p) => [...p.subops.keys()]))];
     const prefix = prefixOf(labels.filter((l): l is string => l !== null));
