@@ -58,20 +58,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     parser ??= options.parse ? Promise.resolve(options.parse) : loadCParser();
     return parser;
   };
-  const remember = async <T extends object>(
-    what: string,
-    input: unknown,
-    make: () => T | Promise<T>,
-    looksRight: (v: unknown) => boolean,
-  ): Promise<T> => {
-    const text = JSON.stringify(input);
-    const recalled = kept?.recall<T>(what, text);
-    // an entry of another shape was not made by this code: read again
-    if (recalled !== undefined && looksRight(recalled)) return recalled;
-    const made = await make();
-    kept?.remember(what, text, made);
-    return made;
-  };
+  const remember = rememberIn(kept);
   progress("hooks");
   // The tree's files are read by the parser's threads while this one reads the policy, and parsed once
   // the hooks are known: a tree whose dummy.h cannot be read whole is refused before the long parse.
@@ -243,15 +230,32 @@ interface TreePolicy {
   readonly shapes: Map<string, HookShape>;
 }
 
-async function readTreePolicy(
-  root: string,
-  parse: () => Promise<ParseC>,
-  remember: <T extends object>(
+/**
+ * `make`'s value for `input`, or the one `kept` has as `what` of the same input (JSON), where it
+ * `looksRight`; without a cache, `make`'s.
+ */
+const rememberIn =
+  (kept: ParseCache | undefined) =>
+  async <T extends object>(
     what: string,
     input: unknown,
     make: () => T | Promise<T>,
     looksRight: (v: unknown) => boolean,
-  ) => Promise<T>,
+  ): Promise<T> => {
+    const text = JSON.stringify(input);
+    const recalled = kept?.recall<T>(what, text);
+    // an entry of another shape was not made by this code: read again
+    if (recalled !== undefined && looksRight(recalled)) return recalled;
+    const made = await make();
+    kept?.remember(what, text, made);
+    return made;
+  };
+type Remember = ReturnType<typeof rememberIn>;
+
+async function readTreePolicy(
+  root: string,
+  parse: () => Promise<ParseC>,
+  remember: Remember,
   meta: ExtractOptions["meta"],
 ): Promise<TreePolicy> {
   const {
@@ -272,11 +276,16 @@ async function readTreePolicy(
     (v) => {
       const p = v as {
         declared?: unknown;
-        hooks?: { hooks?: unknown };
+        hooks?: { hooks?: unknown; nonHooks?: unknown; bodies?: unknown };
         defaultAction?: { actions?: unknown };
       };
       return (
-        Array.isArray(p.declared) && Array.isArray(p.hooks?.hooks) && Array.isArray(p.defaultAction?.actions)
+        Array.isArray(p.declared) &&
+        Array.isArray(p.hooks?.hooks) &&
+        Array.isArray(p.hooks?.nonHooks) &&
+        typeof p.hooks?.bodies === "object" &&
+        p.hooks.bodies !== null &&
+        Array.isArray(p.defaultAction?.actions)
       );
     },
   );
