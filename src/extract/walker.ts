@@ -281,15 +281,7 @@ export class PathWalker {
     const unsupported = this.out.unsupported;
     this.out.unsupported = outer.unsupported ?? unsupported;
     const checks = this.out.checks.slice(outer.checks);
-    const held = (when: readonly Cond[]) => outer.conds.every((c, i) => when[i] === c);
-    if (
-      [...capture.attempted].some((f) => this.stack.some((s) => s.fn === f)) ||
-      capture.base + capture.depth >= MAX_DEPTH ||
-      outer.conds.some((c) => typeof c === "string" && capture.struck.has(c)) ||
-      !checks.every((c) => held(c.when))
-    )
-      return;
-    this.callees.put(fn, context, {
+    const record: CalleeRecord = {
       attempted: [...capture.attempted],
       depth: capture.depth,
       struck: [...capture.struck],
@@ -305,10 +297,16 @@ export class PathWalker {
       unsupported,
       env: [...env],
       reads: inner,
-    });
+    };
+    // kept only where the caller's stack stopped none of its calls and every check holds under the caller's conditions
+    const held = (when: readonly Cond[]) => outer.conds.every((c, i) => when[i] === c);
+    if (this.fits(record) && checks.every((c) => held(c.when))) this.callees.put(fn, context, record);
   }
 
-  /** Whether a kept helper's walk holds from here: no call it made stops here, none goes too deep. */
+  /**
+   * Whether a helper's walk holds from here: no call it made stops at this stack, none goes too deep,
+   * no condition here is one it struck by its text.
+   */
   private fits(kept: CalleeRecord): boolean {
     return (
       !kept.attempted.some((f) => this.stack.some((s) => s.fn === f)) &&
