@@ -59,7 +59,7 @@ export class SourceParser {
   readonly #files: readonly SourceFile[];
   readonly #workers: Worker[];
   readonly #cache: ParseCache | undefined;
-  /** this thread's parser once loaded: with the cache, a tree read before needs none */
+  /** this thread's parser, once loaded (it starts loading as the parser opens, in the background) */
   #parse: ParseArrays | undefined;
   readonly #loading: Promise<ParseArrays>;
   readonly #reference: ParseC | undefined;
@@ -150,8 +150,6 @@ export class SourceParser {
       for (const i of indices) this.parseNow(i, done);
       return;
     }
-    // a file this thread cannot parse yet (tree-sitter still loading) waits for the job's end
-    const waiting: number[] = [];
     await this.#job(
       { parse: indices, next: new SharedArrayBuffer(4) },
       indices,
@@ -165,38 +163,30 @@ export class SourceParser {
             : this.#lazyTree(m.index);
         done(m.index, functionsOf(m.functions, tree, file, arch));
       },
-      (i) => {
-        if (!this.parseNow(i, done, false)) waiting.push(i);
-      },
+      (i) => this.parseNow(i, done),
+      // this thread joins once it can parse (tree-sitter loads meanwhile; the workers start at once)
+      this.#parse ? undefined : this.#loading,
     );
-    if (waiting.length === 0) return;
-    await this.ready();
-    for (const i of waiting) this.parseNow(i, done);
   }
 
-  /**
-   * Parses one file on this thread, now (once `ready`); or, `orWait` false, says false where it
-   * would have to wait for the parser.
-   */
-  parseNow(index: number, done: OnParsed, orWait = true): boolean {
+  /** Parses one file on this thread, now (once `ready`). */
+  parseNow(index: number, done: OnParsed): void {
     const { file, arch } = this.#files[index] as SourceFile;
     const raw = readSource(this.#root, file);
     if (this.#reference) {
       done(index, functionsIn(this.#reference(blankMacros(raw)).rootNode, file, arch));
-      return true;
+      return;
     }
     const kept = keptFunctions(raw, this.#cache);
     if (kept.functions) {
       done(index, functionsOf(kept.functions, this.#lazyTree(index), file, arch));
-      return true;
+      return;
     }
-    if (!this.#parse && !orWait) return false;
     const { text, tree: arrays } = parseSourceWith(this.#parser(), this.#root, file, this.#cache, raw);
     const tree = new SyntaxTree(text, arrays);
     const functions = functionsAt(tree, file, arch, this.#cache !== undefined);
     keepFunctions(this.#cache, kept.key, functions);
     done(index, functionsOf(functions, tree, file, arch));
-    return true;
   }
 
   #parser(): ParseArrays {
