@@ -45,7 +45,7 @@ export function viewText(f: CFunction, view: ArmView): ViewText | null {
   const items = casesOf(cases);
   const start = items.findIndex((c) => c.label === view.label);
   if (start < 0 || start + view.count > items.length) return null;
-  if (items.some((c) => c.stmts.some((s) => !s.parent?.equals(c.node)))) return null;
+  if (items.some((c) => c.strays)) return null;
   // each other case's statements as one: a statement more or less in one is no change of the view
   const skipped = items.flatMap((c, i) => {
     const [first, last] = [c.stmts[0], c.stmts.at(-1)];
@@ -64,5 +64,6 @@ export function viewText(f: CFunction, view: ArmView): ViewText | null {
   }
   hash.update(text.slice(from - body.startIndex));
   parts.push([line, body.endPosition.row + 1]);
+  // 132 bits, as extentOf's body hashes (xen-tree.ts): a view is compared with the one view kept
   return { digest: hash.digest("base64url").slice(0, 22), parts };
 }

@@ -6,7 +6,9 @@ export interface CaseItem {
   readonly node: Node;
   readonly label: string;
   /** the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body */
-  readonly stmts: Node[];
+  readonly stmts: readonly Node[];
+  /** whether some of them are outside it (the neighbours of other cases' statements) */
+  readonly strays: boolean;
 }
 
 const hasCase = (n: Node): boolean =>
@@ -27,7 +29,7 @@ export function casesOf(body: Node): readonly CaseItem[] {
 }
 
 /** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
-function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
+function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[]; strays: boolean }[] = []) {
   for (const c of body.namedChildren) {
     if (!c || c.type === "comment") continue;
     if (c.type === "case_statement") {
@@ -35,9 +37,15 @@ function caseItems(body: Node, out: CaseItem[] = []): CaseItem[] {
       const stmts = c.namedChildren.filter(
         (x): x is Node => !!x && !x.equals(value ?? c) && x.type !== "comment",
       );
-      out.push({ node: c, label: value ? norm(value) : "default", stmts });
+      out.push({ node: c, label: value ? norm(value) : "default", stmts, strays: false });
     } else if (c.type.startsWith("preproc_") && hasCase(c)) caseItems(c, out);
-    else if (out.length > 0) (out[out.length - 1] as CaseItem).stmts.push(c);
+    else {
+      const last = out.at(-1);
+      if (last) {
+        last.stmts.push(c);
+        last.strays = true;
+      }
+    }
   }
   return out;
 }

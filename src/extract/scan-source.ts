@@ -65,7 +65,8 @@ export function scanSource(text: string): SourceScan {
       i = end < 0 ? n : end;
     } else if (c === 34 /* " */ || c === 39 /* ' */) {
       // a literal ends at its quote or, unclosed (`#error can't`), at the line's end; its words are
-      // calls too (tree-sitter can read `"d" (rh)` in an asm operand as a call of `d`)
+      // calls too (tree-sitter can read `"d" (rh)` in an asm operand as a call of `d`,
+      // xen/crypto/vmac.c:404 at RELEASE-4.22.0)
       i++;
       let h = -1;
       while (i < n) {
