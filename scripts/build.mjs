@@ -46,6 +46,11 @@ for (const f of [
   "dist/cli.cache",
 ])
   rmSync(f, { recursive: true, force: true });
+// an ES module bundle that requires CommonJS packages (esbuild's `require` calls) needs one of its own
+const REQUIRE = [
+  'import { createRequire as __xenprivCreateRequire } from "node:module";',
+  "const require = __xenprivCreateRequire(import.meta.url);",
+];
 await build({
   ...common,
   entryPoints: {
@@ -57,13 +62,7 @@ await build({
   external: ["web-tree-sitter"],
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  banner: {
-    js: [
-      "#!/usr/bin/env node",
-      'import { createRequire as __xenprivCreateRequire } from "node:module";',
-      "const require = __xenprivCreateRequire(import.meta.url);",
-    ].join("\n"),
-  },
+  banner: { js: ["#!/usr/bin/env node", ...REQUIRE].join("\n") },
 });
 // xenpriv extract parses in worker threads: a worker starts from a module of its own, one file with
 // only what it runs (the library's chunks would load zod: about 60 ms more before its first file)
@@ -72,12 +71,7 @@ await build({
   entryPoints: { "parse-worker": "src/extract/parse-worker.ts" },
   outdir: "dist",
   external: ["web-tree-sitter"],
-  banner: {
-    js: [
-      'import { createRequire as __xenprivCreateRequire } from "node:module";',
-      "const require = __xenprivCreateRequire(import.meta.url);",
-    ].join("\n"),
-  },
+  banner: { js: REQUIRE.join("\n") },
 });
 // The CLI: one CommonJS bundle that src/cli/launcher.ts (dist/xenpriv.js) runs from V8's code cache.
 await build({

@@ -3,12 +3,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { readConstants } from "./constants.js";
+import { constantsOf, publicHeaders } from "./constants.js";
 
 const ROOT = fileURLToPath(new URL("../../test/fixtures/extract/constants/", import.meta.url));
 const XEN_H = "xen/include/public/xen.h";
 
-const constants = readConstants(ROOT);
+const constants = constantsOf(publicHeaders(ROOT));
 const value = (name: string) => constants.get(name)?.value;
 
 test("literals, hex, octal, shifts and suffixes are evaluated, each with its path:line", () => {
@@ -77,7 +77,7 @@ test("real tree (XEN_SRC): numeric constants of the public headers", () => {
     return;
   }
   const start = performance.now();
-  const real = readConstants(root);
+  const real = constantsOf(publicHeaders(root));
   const ms = performance.now() - start;
   assert.ok(real.size > 1500, `${real.size} constants`);
   assert.equal(real.get("XEN_DOMCTL_getdomaininfo")?.value, 5);

@@ -31,19 +31,14 @@ interface Definition {
 /** What a one-parameter macro does to its argument: pastes a type suffix, or returns it. */
 type Marker = "paste" | "plain";
 
-/** Every numeric constant of `<root>/xen/include/public/**\/*.h`, by name. */
-export function readConstants(root: string): Map<string, ConstantInfo> {
-  return constantsOf(publicHeaders(root));
-}
-
-/** The texts of `<root>/xen/include/public/**\/*.h`, by path under it, sorted: what readConstants reads. */
+/** The texts of `<root>/xen/include/public/**\/*.h`, by path under it, sorted: what constantsOf reads. */
 export function publicHeaders(root: string): Map<string, string> {
   // without the public headers, sub-ops have no numbers but everything else stands
   const files = existsSync(join(root, PUBLIC)) ? headers(join(root, PUBLIC)) : [];
   return new Map(files.map((f) => [f, readSource(root, `${PUBLIC}/${f}`)]));
 }
 
-/** readConstants on the public headers' texts. */
+/** Every numeric constant of the public headers (publicHeaders' texts), by name. */
 export function constantsOf(texts: ReadonlyMap<string, string>): Map<string, ConstantInfo> {
   // Every definition of each name, in file order (paths sorted, so the result is stable):
   // a name defined twice (arch branches, `#ifdef __XEN__`) takes the first definition that
