@@ -14,12 +14,12 @@ import type { HookExtraction } from "./dummy-hooks.js";
 import { flaskHookFiles, readFlaskHooks } from "./flask-hooks.js";
 import { domainParams } from "./hook-body.js";
 import { readHypercallTable } from "./hypercall-table.js";
+import { KeptConstantsSchema, KeptFlaskHooksSchema, KeptPolicySchema } from "./kept-values.js";
 import { lookupsFor } from "./lookup-semantics.js";
 import { extractOperations } from "./operations.js";
 import { ParseCache } from "./parse-cache.js";
 import { treeSalt } from "./parse-files.js";
 import { HOOKS_H, readPolicy } from "./read-policy.js";
-import { functionsReachingHooks } from "./relevant.js";
 import type { Unresolved } from "./unresolved.js";
 import { splitVariants } from "./variants.js";
 import { WalkMemo } from "./walk-memo.js";
@@ -52,7 +52,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     options.cacheDir === undefined || options.parse
       ? undefined
       : new ParseCache(options.cacheDir, treeSalt(), codeDigest());
-  // tree-sitter is loaded only when something is parsed here: a tree read before is all in the cache
+  // what this thread parses itself (dummy.h, Flask's files) where the cache has not kept what is read
+  // of it; the grammar is the one readXenTree's parser loads (c-parser.ts loads it once per thread)
   let parser: Promise<ParseC> | undefined;
   const parse = () => {
     parser ??= options.parse ? Promise.resolve(options.parse) : loadCParser();
@@ -91,7 +92,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   hooksRead(new Set(shapes.keys()));
   progress("parsing");
   const tree = await reading;
-  const relevant = tree.reaching ?? functionsReachingHooks(tree.functions, new Set(shapes.keys()));
+  // INVARIANT: readXenTree gives the functions reaching the hooks it was given, as it read them
+  const relevant = tree.reaching as ReadonlySet<string>;
 
   const table = readHypercallTable(readSource(root, HYPERCALL_DEFS), HYPERCALL_DEFS);
   const bad = table.diagnostics.filter((d) => d.severity === "error");
@@ -113,7 +115,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     "constants",
     [...headers],
     () => ({ constants: [...constantsOf(headers)] }),
-    (v) => Array.isArray((v as { constants?: unknown }).constants),
+    (v) => KeptConstantsSchema.safeParse(v).success,
   );
   const constants = new Map(constantList);
   const memo = kept && new WalkMemo(kept, tree, shapes, relevant);
@@ -273,21 +275,7 @@ async function readTreePolicy(
         declared: dummyH.functions.map((f) => [f.name, domainParams(f)] as const),
       };
     },
-    (v) => {
-      const p = v as {
-        declared?: unknown;
-        hooks?: { hooks?: unknown; nonHooks?: unknown; bodies?: unknown };
-        defaultAction?: { actions?: unknown };
-      };
-      return (
-        Array.isArray(p.declared) &&
-        Array.isArray(p.hooks?.hooks) &&
-        Array.isArray(p.hooks?.nonHooks) &&
-        typeof p.hooks?.bodies === "object" &&
-        p.hooks.bodies !== null &&
-        Array.isArray(p.defaultAction?.actions)
-      );
-    },
+    (v) => KeptPolicySchema.safeParse(v).success,
   );
   // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
   // xen/xsm/flask/hooks.c has no Flask part)
@@ -300,7 +288,7 @@ async function readTreePolicy(
             "flask hooks",
             flaskFiles,
             async () => ({ flaskHooks: readFlaskHooks(flaskFiles, await parse()) }),
-            (v) => Array.isArray((v as { flaskHooks?: unknown }).flaskHooks),
+            (v) => KeptFlaskHooksSchema.safeParse(v).success,
           )
         ).flaskHooks,
       }

@@ -110,6 +110,9 @@ function isFunctionAt(v: unknown): v is FunctionAt {
     strings(f.summary?.calls) &&
     typeof f.summary?.gate === "boolean" &&
     Array.isArray(f.summary?.xsm) &&
+    f.summary.xsm.every(
+      (x) => !!x && typeof x.name === "string" && Number.isInteger(x.line) && strings(x.args),
+    ) &&
     typeof f.extent?.digest === "string" &&
     Number.isInteger(f.extent?.from) &&
     Number.isInteger(f.extent?.to)

@@ -72,18 +72,9 @@ export function callSummary(body: Node): CallSummary {
 
 /**
  * Names of the functions that reach an XSM hook or a test of the caller's role, directly or through
- * other functions: the walker only follows calls into these.
+ * other functions (the walker only follows calls into these), a definition at a time: what is known
+ * to reach grows as definitions come.
  */
-export function functionsReachingHooks(
-  functions: ReadonlyMap<string, readonly CFunction[]>,
-  hooks: ReadonlySet<string>,
-): Set<string> {
-  const reach = new ReachingHooks(hooks);
-  for (const defs of functions.values()) for (const f of defs) reach.add(f);
-  return reach.reached;
-}
-
-/** functionsReachingHooks, a definition at a time: what is known to reach grows as definitions come. */
 export class ReachingHooks {
   /** the names known to reach a hook or a gate */
   readonly reached = new Set<string>();

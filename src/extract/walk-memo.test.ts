@@ -45,9 +45,12 @@ describe("walks kept in the cache", () => {
     const want = json(await extractCatalogue(root, { workers: 0 }));
     assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want, "cold");
     const walks = entries(cacheDir, "walk");
+    const values = entries(cacheDir, "value");
     assert.ok(walks.size > 0, "walks are kept");
+    assert.ok(values.size >= 2, "the policy and the constants are kept");
     assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want, "warm");
     assert.deepEqual(rewritten(walks, entries(cacheDir, "walk")), []);
+    assert.deepEqual(rewritten(values, entries(cacheDir, "value")), [], "the kept values are read back");
   });
 
   test("functions moved down a file: the walks are taken again with their refs moved", async () => {
@@ -121,14 +124,32 @@ describe("walks kept in the cache", () => {
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{"at":0,"label":"L","count":1},{"digest":"d","parts":[]}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{},{}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":5,"result":{}}]',
+        '[{"reads":[],"places":[],"result":{"checks":[null],"labels":[],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]',
+        '[{"reads":[],"places":[],"result":{"checks":[],"labels":[["X",null]],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]',
         "[{}]",
         "[null]",
         '{"not":"a list"}',
         "null",
         "not json",
       ],
-      functions: ["[{}]", "[null]", '[{"name":"f","params":[],"guards":[],"line":1,"body":0}]', "{}", "null"],
-      value: ["{}", "[]", "1", "null", "not json"],
+      functions: [
+        "[{}]",
+        "[null]",
+        '[{"name":"f","params":[],"guards":[],"line":1,"body":0}]',
+        '[{"name":"f","params":[],"guards":[],"line":1,"body":0,"summary":{"calls":[],"gate":false,"xsm":[null]},"extent":{"digest":"d","from":1,"to":1}}]',
+        "{}",
+        "null",
+      ],
+      value: [
+        "{}",
+        "[]",
+        "1",
+        "null",
+        "not json",
+        '{"constants":[1]}',
+        '{"flaskHooks":[null]}',
+        '{"declared":[],"hooks":{"hooks":[],"nonHooks":[null],"bodies":{}},"defaultAction":{"actions":[]}}',
+      ],
     };
     for (const [kind, forged] of Object.entries(payloads))
       for (const payload of forged) {

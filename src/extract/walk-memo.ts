@@ -245,10 +245,17 @@ const toJson = (r: WalkResult): unknown => ({
   systemTargets: [...r.systemTargets].map(([k, s]) => [k, [...s]]),
 });
 
+const isObject = (x: unknown): boolean => x !== null && typeof x === "object";
+const objects = (v: unknown): boolean => Array.isArray(v) && v.every(isObject);
+const pairs = (v: unknown, second: (x: unknown) => boolean): boolean =>
+  Array.isArray(v) && v.every((p) => Array.isArray(p) && typeof p[0] === "string" && second(p[1]));
+
 function fromJson(v: unknown): WalkResult {
   const r = v as WalkResult & { labels: [string, never][]; systemTargets: [string, string[]][] };
-  const lists = [r.checks, r.labels, r.lookupFailures, r.unresolved, r.systemTargets, r.required];
-  if (!lists.every(Array.isArray)) throw new Error("not a walk's result");
+  const lists = [r.checks, r.lookupFailures, r.unresolved, r.required];
+  const targets = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === "string");
+  if (!lists.every(objects) || !pairs(r.labels, isObject) || !pairs(r.systemTargets, targets))
+    throw new Error("not a walk's result");
   return {
     ...r,
     labels: new Map(r.labels),

@@ -59,8 +59,8 @@ export interface XenTree {
   /** header macros that stand for a flag when a feature is off: `#define llc_coloring_enabled false` */
   readonly flags: ReadonlyMap<string, readonly HeaderFlag[]>;
   /**
-   * The names of the functions read that reach the hooks asked for (`reaching`): what
-   * functionsReachingHooks gives on the functions read, made as they were read.
+   * The names of the functions read that reach the hooks asked for (`reaching`), found as they were
+   * read (relevant.ts's ReachingHooks); given whenever `reaching` was.
    */
   readonly reaching?: ReadonlySet<string>;
 }
