@@ -88,12 +88,7 @@ export class WalkMemo {
       return r;
     };
     for (const [i, record] of records.entries()) {
-      let reused: Reused | null = null;
-      try {
-        reused = reuse(record, read);
-      } catch {
-        // a record of another shape was made by no xenpriv with this code: walked again
-      }
+      const reused = reuse(record, read);
       if (!reused) continue;
       // taken through a view: kept as this tree's, so that the next run takes it at once
       if (reused.record) this.#keep(key, reused.record, records.slice(0, i).concat(records.slice(i + 1)));
@@ -134,12 +129,8 @@ export class WalkMemo {
     if (!bytes) return [];
     try {
       const records = JSON.parse(Buffer.from(bytes).toString("utf8"));
-      // what is not a list of records was made by no xenpriv with this code (a miss, walked again)
-      return Array.isArray(records)
-        ? records.filter(
-            (r): r is WalkRecord => r !== null && typeof r === "object" && Array.isArray(r.reads),
-          )
-        : [];
+      // what is not a record was made by no xenpriv with this code (a miss, walked again)
+      return Array.isArray(records) ? records.filter(isRecord) : [];
     } catch {
       return [];
     }
@@ -245,17 +236,51 @@ const toJson = (r: WalkResult): unknown => ({
   systemTargets: [...r.systemTargets].map(([k, s]) => [k, [...s]]),
 });
 
-const isObject = (x: unknown): boolean => x !== null && typeof x === "object";
-const objects = (v: unknown): boolean => Array.isArray(v) && v.every(isObject);
-const pairs = (v: unknown, second: (x: unknown) => boolean): boolean =>
-  Array.isArray(v) && v.every((p) => Array.isArray(p) && typeof p[0] === "string" && second(p[1]));
+type Test = (x: unknown) => boolean;
+const isObject: Test = (x) => x !== null && typeof x === "object";
+const isString: Test = (x) => typeof x === "string";
+const isInt: Test = (x) => Number.isInteger(x);
+const listOf = (v: unknown, item: Test): boolean => Array.isArray(v) && v.every(item);
+const tuple = (v: unknown, ...items: Test[]): boolean =>
+  Array.isArray(v) && v.length === items.length && items.every((item, i) => item(v[i]));
+const field = (v: unknown, name: string, test: Test): boolean => test((v as Record<string, unknown>)[name]);
 
+/** A result as toJson wrote it: its lists of objects, its labels and its system targets. */
+const isResult: Test = (r) =>
+  isObject(r) &&
+  ["checks", "lookupFailures", "unresolved", "required"].every((l) =>
+    field(r, l, (v) => listOf(v, isObject)),
+  ) &&
+  field(r, "labels", (v) => listOf(v, (p) => tuple(p, isString, isObject))) &&
+  field(r, "systemTargets", (v) => listOf(v, (p) => tuple(p, isString, (s) => listOf(s, isString))));
+
+const isView: Test = (v) =>
+  isObject(v) && field(v, "at", isInt) && field(v, "label", isString) && field(v, "count", isInt);
+const isViewText: Test = (t) =>
+  isObject(t) &&
+  field(t, "digest", isString) &&
+  field(t, "parts", (p) => listOf(p, (q) => tuple(q, isInt, isInt)));
+
+/** A record as walk() wrote it, all through: reuse reads it without a test of its own. */
+function isRecord(r: unknown): r is WalkRecord {
+  return (
+    isObject(r) &&
+    field(r, "reads", (v) => listOf(v, (p) => tuple(p, isString, isString))) &&
+    field(r, "places", (v) =>
+      listOf(v, (p) => tuple(p, isString, (ps) => listOf(ps, (q) => tuple(q, isString, isInt, isInt)))),
+    ) &&
+    field(
+      r,
+      "views",
+      (v) => v === undefined || listOf(v, (x) => tuple(x, isString, isInt, isView, isViewText)),
+    ) &&
+    field(r, "result", isResult)
+  );
+}
+
+/** A record's result (isRecord's) as the walker gives it: its maps and sets made again. */
 function fromJson(v: unknown): WalkResult {
   const r = v as WalkResult & { labels: [string, never][]; systemTargets: [string, string[]][] };
-  const lists = [r.checks, r.lookupFailures, r.unresolved, r.required];
-  const targets = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === "string");
-  if (!lists.every(objects) || !pairs(r.labels, isObject) || !pairs(r.systemTargets, targets))
-    throw new Error("not a walk's result");
   return {
     ...r,
     labels: new Map(r.labels),
