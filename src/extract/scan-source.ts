@@ -112,6 +112,15 @@ export function scanSource(text: string): SourceScan {
   return { calls: Int32Array.from(calls), defines: Int32Array.from(defines) };
 }
 
+/**
+ * Every branch of scanSource once, before it scans a tree: V8 optimizes it while it reads the first
+ * large file, and code compiled before a branch had run is thrown away when the branch first runs
+ * (a `->` call, a literal, the end of the text), then compiled again; without this it was compiled
+ * four times per thread (BENCHMARKS.md, "TurboFan's inlining budget"). Ten times, as V8 records
+ * what a function meets only once it has been called eight (`--invocation-count-for-feedback-allocation`).
+ */
+for (let k = 0; k < 10; k++) scanSource("int f(void) /* c */ { // c\n a->b(\"s\", 'c', 0x1) \\\n; g(1); }\n");
+
 /** What a file's scan gives: the names of scanSource, its length, and whether it may hold a gate (relevant.ts). */
 export interface FileScan extends SourceScan {
   readonly length: number;

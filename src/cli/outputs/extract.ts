@@ -6,6 +6,7 @@ import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMeta } from "../../extract/tree-meta.js";
+import { narrowInlining } from "../inlining-budget.js";
 import { progress } from "../progress.js";
 import { writeWhole } from "../write-whole.js";
 
@@ -64,6 +65,7 @@ export function summary(c: Catalogue): string {
 
 /** `xenpriv extract <tree>`: the tree's catalogue as JSON, written whole or not at all. */
 export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
+  narrowInlining();
   const line = progress("extract", { quiet: o.quiet });
   const meta = {
     ...treeMeta(tree, { ...(o.commit !== undefined && { commit: o.commit }) }),

@@ -1,0 +1,22 @@
+import { setFlagsFromString } from "node:v8";
+
+const FLAG = "max-inlined-bytecode-size-cumulative";
+/** V8's own value (Node 20's V8 11.3, as `node --v8-options` says). */
+const V8_DEFAULT = 920;
+/** What `extract` compiles with: measured in BENCHMARKS.md ("TurboFan's inlining budget"). */
+export const EXTRACT_BUDGET = 120;
+
+/**
+ * Narrows TurboFan's inlining budget for the rest of the process (its workers included), unless the
+ * user set it. The extractor's walker is a few large recursive functions (`stmt`, `expr`, `call`,
+ * `ifStatement`) that V8 optimized with everything they call inlined: those compiles were about a
+ * fifth of an extraction's CPU, on V8's background threads, for code that runs no faster. V8 flags
+ * are the process's, so the default is put back before the launcher may write its code cache at exit
+ * (a cache made under other flags is rejected by the next run).
+ */
+export function narrowInlining(budget = EXTRACT_BUDGET): void {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  if (given.some((a) => a.replace(/_/g, "-").startsWith(`--${FLAG}`))) return;
+  setFlagsFromString(`--${FLAG}=${budget}`);
+  process.prependOnceListener("exit", () => setFlagsFromString(`--${FLAG}=${V8_DEFAULT}`));
+}
