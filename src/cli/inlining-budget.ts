@@ -15,8 +15,8 @@ export const EXTRACT_BUDGET = 120;
  * (a cache made under other flags is rejected by the next run).
  */
 export function narrowInlining(budget = EXTRACT_BUDGET): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-  if (given.some((a) => a.replace(/_/g, "-").startsWith(`--${FLAG}`))) return;
+  // node takes V8's flags on its command line only (NODE_OPTIONS refuses them)
+  if (process.execArgv.some((a) => a.replace(/_/g, "-").startsWith(`--${FLAG}`))) return;
   setFlagsFromString(`--${FLAG}=${budget}`);
   process.prependOnceListener("exit", () => setFlagsFromString(`--${FLAG}=${V8_DEFAULT}`));
 }
