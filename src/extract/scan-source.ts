@@ -38,8 +38,11 @@ export function nameHash(name: string): number {
   return h & HASH_MASK;
 }
 
-const isWord = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** 1 for the characters of a C name (`[A-Za-z0-9_]`), 0 else, by character code below 128. */
+const WORD = Uint8Array.from({ length: 128 }, (_, c) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ? 1 : 0,
+);
+const isWord = (c: number): boolean => c < 128 && WORD[c] === 1;
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 /** One pass over the text: linear in its length, whatever the tokens (a 200 KB identifier included). */
@@ -57,6 +60,11 @@ export function scanSource(text: string): SourceScan {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    // blanks change nothing (a third of Xen's text): past them before the other tests
+    if (c === 32 || c === 10 || c === 9) {
+      i++;
+      continue;
+    }
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
       const end = text.indexOf("*/", i + 2);
       i = end < 0 ? n : end + 2;
