@@ -1,5 +1,6 @@
 import type { Node } from "./c-parser.js";
 import { norm } from "./c-parser.js";
+import { oncePer } from "./once-per.js";
 
 /** One `case` of a switch: where it is, its label and its statements. */
 export interface CaseItem {
@@ -16,17 +17,8 @@ const hasCase = (n: Node): boolean =>
     (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
   );
 
-const CASE_ITEMS = new WeakMap<Node, readonly CaseItem[]>();
-
 /** caseItems, made once per switch: every sub-op's walk reads the dispatcher's switch again. */
-export function casesOf(body: Node): readonly CaseItem[] {
-  let items = CASE_ITEMS.get(body);
-  if (!items) {
-    items = caseItems(body);
-    CASE_ITEMS.set(body, items);
-  }
-  return items;
-}
+export const casesOf: (body: Node) => readonly CaseItem[] = oncePer((body: Node) => caseItems(body));
 
 /** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
 function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[]; strays: boolean }[] = []) {

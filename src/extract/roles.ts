@@ -1,5 +1,6 @@
 import { LOOKUP_NAMES } from "../catalog/lookup-names.js";
 import { type Node, norm, TRANSPARENT } from "./c-parser.js";
+import { oncePer } from "./once-per.js";
 
 /** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5): the catalogue's, less its pseudo-lookups. */
 export const LOOKUPS: ReadonlySet<string> = new Set(
@@ -44,18 +45,11 @@ export function strip(n: Node): Node {
   const type = n.type;
   if (type !== "parenthesized_expression" && type !== "cast_expression" && type !== "call_expression")
     return n;
-  let x = STRIPPED.get(n);
-  if (!x) {
-    x = stripOnce(n);
-    STRIPPED.set(n, x);
-  }
-  return x;
+  return stripped(n);
 }
 
-/** strip's answers: the walker strips the same conditions on every sub-op's path. */
-const STRIPPED = new WeakMap<Node, Node>();
-
-function stripOnce(n: Node): Node {
+/** strip's answers, kept: the walker strips the same conditions on every sub-op's path. */
+const stripped = oncePer((n: Node): Node => {
   let x = n;
   for (;;) {
     let inner: Node | null = null;
@@ -68,7 +62,7 @@ function stripOnce(n: Node): Node {
     if (!inner) return x;
     x = inner;
   }
-}
+});
 
 /** The guest field a domid comes from: `op->domain` -> `domain`, `xatpb.u.foreign_domid` -> `u.foreign_domid`. */
 export function fieldOf(n: Node): string {

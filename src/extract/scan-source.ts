@@ -60,7 +60,7 @@ export function scanSource(text: string): SourceScan {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    // blanks change nothing (a third of Xen's text): past them before the other tests
+    // blanks change nothing (29 % of RELEASE-4.22.0's C text): past them before the other tests
     if (c === 32 || c === 10 || c === 9) {
       i++;
       continue;

@@ -7,6 +7,7 @@ import type { CalleeMemo, CalleeRecord } from "./callee-memo.js";
 import { type CaseItem, casesOf } from "./case-items.js";
 import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
+import { oncePer } from "./once-per.js";
 import {
   fieldOf,
   LOOKUPS,
@@ -150,17 +151,10 @@ function mergeFlow(a: Flow, b: Flow): Flow {
   return a === b ? a : "return";
 }
 
-const MENTIONS = new Map<string, RegExp>();
-
 /** `op->cmd` as a whole operand of an expression's text, not `op->cmd_x` or `xop->cmd`. */
-function mentionOf(disc: string): RegExp {
-  let re = MENTIONS.get(disc);
-  if (!re) {
-    re = new RegExp(`(^|[^\\w>.])${disc.replace(/[.>-]/g, "\\$&")}($|[^\\w])`);
-    MENTIONS.set(disc, re);
-  }
-  return re;
-}
+const mentionOf = oncePer(
+  (disc: string) => new RegExp(`(^|[^\\w>.])${disc.replace(/[.>-]/g, "\\$&")}($|[^\\w])`),
+);
 
 /**
  * Walks the C of a hypercall along the path of one sub-op (or of all, to enumerate them),
@@ -1508,12 +1502,8 @@ function innerLabel(n: Node, value: string): Node | null {
   return innerLabels(n).get(value) ?? null;
 }
 
-const INNER_LABELS = new WeakMap<Node, ReadonlyMap<string, Node>>();
-
 /** Each label's first case inside `n` (outside nested switches), found once per node. */
-function innerLabels(n: Node): ReadonlyMap<string, Node> {
-  let labels = INNER_LABELS.get(n);
-  if (labels) return labels;
+const innerLabels = oncePer((n: Node): ReadonlyMap<string, Node> => {
   const found = new Map<string, Node>();
   const visit = (x: Node): void => {
     for (const c of x.namedChildren) {
@@ -1526,10 +1516,8 @@ function innerLabels(n: Node): ReadonlyMap<string, Node> {
     }
   };
   visit(n);
-  labels = found;
-  INNER_LABELS.set(n, labels);
-  return labels;
-}
+  return found;
+});
 
 /** An `#else` whose only statement fails the call (`return -EOPNOTSUPP;`). */
 function onlyFails(alt: Node): boolean {
