@@ -138,6 +138,7 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = (
     ["extract/action-without-case", E, "a hook uses an action xsm_default_action has no case for"],
     ["extract/bad-commit", E, "a --commit that is not a commit id"],
     ["extract/cache-dir", E, "a parse cache directory that cannot be used"],
+    ["extract/cache-entry", E, "a parse cache entry that does not fit the file it was kept for"],
     ["extract/commit-mismatch", E, "a --commit other than the checkout's own"],
     [
       "extract/default-action-unread",

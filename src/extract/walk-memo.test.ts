@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { InputError } from "../core/errors.js";
 import { extractCatalogue } from "./extract-catalogue.js";
 import { ParseCache } from "./parse-cache.js";
 import { PathWalker } from "./walker.js";
@@ -112,6 +113,61 @@ describe("walks kept in the cache", () => {
     }
   });
 
+  test("a helper's view that only moved is kept moved: a later change of it moves its refs from there", async () => {
+    const root = copy("two-views");
+    const cacheDir = join(tmp, "two-views-cache");
+    const path = join(root, WIDGET);
+    const edit = (from: string, to: string) => {
+      const text = readFileSync(path, "utf8");
+      assert.ok(text.includes(from), from);
+      writeFileSync(path, text.replace(from, to));
+    };
+    // the reset case calls a helper with its own switch on the sub-op, below do_widget_op
+    edit(
+      "        ret = xsm_widget_reset(XSM_HOOK);\n        if ( ret )\n            break;\n        /* a reset flushes too */\n        fallthrough;",
+      "        ret = widget_sub(cmd);\n        break;",
+    );
+    writeFileSync(
+      path,
+      `${readFileSync(path, "utf8")}
+static long widget_sub(unsigned int op)
+{
+    long ret;
+
+    switch ( op )
+    {
+    case WIDGETOP_query:
+        ret = 0;
+        break;
+    case WIDGETOP_reset:
+        ret = xsm_widget_reset(XSM_HOOK);
+        break;
+    }
+    return ret;
+}
+`,
+    );
+    const step = async (what: string) =>
+      assert.equal(
+        json(await extractCatalogue(root, { workers: 0, cacheDir })),
+        json(await extractCatalogue(root, { workers: 0 })),
+        what,
+      );
+    await step("first");
+    // do_widget_op's query case grows: widget_sub moves down, its text the same
+    edit(
+      "        ret = 0;\n        break;\n\n    case WIDGETOP_attach",
+      "        ret = 0;\n        ret += 0;\n        ret += 0;\n        break;\n\n    case WIDGETOP_attach",
+    );
+    await step("do_widget_op's other case changed");
+    // then widget_sub's query case grows: its reset case moves down from where it moved to
+    edit(
+      "    case WIDGETOP_query:\n        ret = 0;\n        break;\n    case WIDGETOP_reset",
+      "    case WIDGETOP_query:\n        ret = 0;\n        ret += 1;\n        ret += 1;\n        break;\n    case WIDGETOP_reset",
+    );
+    await step("widget_sub's other case changed");
+  });
+
   test("entries of another shape (kept under their keys, their hashes right) are misses", async () => {
     const root = copy("forged");
     const cacheDir = join(tmp, "forged-cache");
@@ -126,6 +182,16 @@ describe("walks kept in the cache", () => {
         '[{"reads":[["e","x"]],"places":[],"views":5,"result":{}}]',
         '[{"reads":[],"places":[],"result":{"checks":[null],"labels":[],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]',
         '[{"reads":[],"places":[],"result":{"checks":[],"labels":[["X",null]],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]',
+        // keys no walk makes: an arch that is none, a file outside the tree, a directory
+        ...[
+          "k\\u0000zzz\\u0000CONFIG_X",
+          "d\\u0000zzz\\u0000f",
+          "f\\u0000n\\u0000../../etc/hostname",
+          "f\\u0000n\\u0000xen",
+        ].map(
+          (key) =>
+            `[{"reads":[["${key}","x"]],"places":[],"result":{"checks":[],"labels":[],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]`,
+        ),
         "[{}]",
         "[null]",
         '{"not":"a list"}',
@@ -164,6 +230,30 @@ describe("walks kept in the cache", () => {
           `${kind}: ${payload}`,
         );
       }
+  });
+});
+
+describe("kept functions that do not fit their file", () => {
+  test("a body where the tree has none: a located error naming the cache, never a TypeError", async () => {
+    const root = copy("forged-body");
+    const cacheDir = join(tmp, "forged-body-cache");
+    await extractCatalogue(root, { workers: 0, cacheDir });
+    const forger = new ParseCache(cacheDir, "");
+    const fn = (body: number) =>
+      `{"name":"do_widget_op","params":[],"guards":[],"line":1,"body":${body},"summary":{"calls":[],"gate":false,"xsm":[]},"extent":{"digest":"d","from":1,"to":1}}`;
+    for (const body of [-5, 999999, 0]) {
+      for (const f of entries(cacheDir, "functions").keys()) {
+        const [, dir = "", name = ""] = f.split("/");
+        forger.put(dir + name.slice(0, -"functions".length - 1), Buffer.from(`[${fn(body)}]`), "functions");
+      }
+      await assert.rejects(extractCatalogue(root, { workers: 0, cacheDir }), (e: unknown) => {
+        assert.ok(e instanceof InputError, String(e));
+        const d = e.diagnostics[0];
+        assert.equal(d?.code, "extract/cache-entry");
+        assert.match(d?.message ?? "", /do_widget_op/);
+        return true;
+      });
+    }
   });
 });
 

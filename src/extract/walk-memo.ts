@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import { type ArmView, type ViewText, viewText } from "./arm-view.js";
 import type { CalleeMemo } from "./callee-memo.js";
 import type { ParseCache } from "./parse-cache.js";
@@ -38,15 +40,28 @@ function readNow(
   relevant: ReadonlySet<string>,
 ): Read | null {
   const [kind, a = "", b = ""] = key.split("\0");
-  if (kind === "d") {
-    const defs = definitionsOn(tree, b, a as Arch);
+  // a key walk-reads.ts cannot make (another arch, a file no walk is in) came from no walk: a miss
+  const arch = a === "x86" || a === "arm" ? a : null;
+  if (kind === "d" && arch) {
+    const defs = definitionsOn(tree, b, arch);
     return { value: readValue.definitions(defs), defs };
   }
   if (kind === "h") return { value: readValue.hook(hooks.get(a)) };
   if (kind === "r") return { value: readValue.relevant(relevant.has(a)) };
-  if (kind === "f") return { value: readValue.flag(tree.flags.get(a), fileFlags(tree, b).get(a)) };
-  if (kind === "k") return { value: tree.kconfig[a as Arch].value(b) };
+  if (kind === "f" && isSourceFile(tree.root, b))
+    return { value: readValue.flag(tree.flags.get(a), fileFlags(tree, b).get(a)) };
+  if (kind === "k" && arch) return { value: tree.kconfig[arch].value(b) };
   return null;
+}
+
+/** A C file of the tree's own, as a walk is in: a path under xen/, with no `..`, to a regular file. */
+function isSourceFile(root: string, file: string): boolean {
+  if (!/^xen\/[\w./-]+\.c$/.test(file) || file.split("/").some((p) => p === ".." || p === ".")) return false;
+  try {
+    return statSync(join(root, file)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Records kept per question: a few trees' worth (a release, a patched copy of it, master). */
@@ -190,17 +205,24 @@ function reuse(record: WalkRecord, read: (key: string) => Read | null): Reused |
       else move(file, line, end, placeOf(defs[i] as CFunction)[1] - line);
     });
   }
-  const anew = (result: unknown): WalkRecord | undefined =>
-    viewed.size === 0
-      ? undefined
-      : {
-          reads: record.reads.map(([k, v]) => [k, viewed.has(k) ? (read(k)?.value ?? v) : v]),
-          places: record.places.map(([k, p]) => [k, read(k)?.defs?.map(placeOf) ?? p]),
-          ...(record.views && {
-            views: record.views.map(([k, at, view, text]) => [k, at, view, viewed.get(k)?.get(at) ?? text]),
-          }),
-          result,
-        };
+  // Kept as this tree's, every place and view is this tree's: a view's parts are lines, and one that
+  // only moved must move too, or the next change of it would move its refs from the old lines.
+  const anew = (result: unknown): WalkRecord | undefined => {
+    if (viewed.size === 0) return undefined;
+    const views: NonNullable<WalkRecord["views"]> = [];
+    for (const [k, at, view] of record.views ?? []) {
+      const f = read(k)?.defs?.[at];
+      const text = viewed.get(k)?.get(at) ?? (f && viewText(f, view));
+      if (!text) return undefined;
+      views.push([k, at, view, text]);
+    }
+    return {
+      reads: record.reads.map(([k, v]) => [k, viewed.has(k) ? (read(k)?.value ?? v) : v]),
+      places: record.places.map(([k, p]) => [k, read(k)?.defs?.map(placeOf) ?? p]),
+      ...(views.length > 0 && { views }),
+      result,
+    };
+  };
   if (![...moves.values()].some((ranges) => ranges.some(([, , by]) => by !== 0)))
     return { result: fromJson(record.result), ...optional(anew(record.result)) };
   let lost = false;

@@ -335,16 +335,34 @@ export function functionsOf(
   return list.map((f) => {
     const made = { name: f.name, params: f.params, file, line: f.line, arch, guards: f.guards };
     const rest = { summary: f.summary, ...(f.extent && { extent: f.extent }) };
-    if (typeof tree !== "function") return { ...made, body: tree.node(f.body), ...rest };
+    if (typeof tree !== "function") return { ...made, body: bodyAt(tree, f, file), ...rest };
     let body: Node | undefined;
     return Object.defineProperty({ ...made, ...rest }, "body", {
       get: () => {
-        body ??= tree().node(f.body);
+        body ??= bodyAt(tree(), f, file);
         return body;
       },
       enumerable: true,
     }) as CFunction;
   });
+}
+
+/**
+ * A function's body in its file's tree. The cache keeps the functions apart from the tree, and a hit
+ * makes the tree only when a body is read: an entry whose body is no block of the tree was made by no
+ * xenpriv (its hash holds, its text was forged), and only the tree can tell.
+ */
+function bodyAt(tree: SyntaxTree, f: FunctionAt, file: string): Node {
+  const body = f.body >= 0 && f.body < tree.arrays.kind.length ? tree.node(f.body) : undefined;
+  if (body?.type === "compound_statement" && lineOf(body) >= f.line) return body;
+  return fail(
+    error(
+      "extract/cache-entry",
+      `the functions the parse cache kept for \`${file}\` do not fit it: \`${f.name}\` has no body where the entry says`,
+      { file, line: f.line, column: 1 },
+      "an entry of the cache was changed by hand: delete the cache directory, or extract with --no-cache",
+    ),
+  );
 }
 
 /**
