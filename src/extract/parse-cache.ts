@@ -7,8 +7,8 @@ const MAGIC = "XPTC";
 /** What an entry holds: a file's syntax tree, its scan, or walks (walk-memo.ts). */
 type Kind = "tree" | "scan" | "functions" | "walk" | "value";
 /**
- * What xenpriv's own code made, not tree-sitter: keyed by that code too (code-digest.ts). A scan is
- * scan-source.ts's (what it lists changed from every name mentioned to the names called).
+ * What xenpriv's own code made, not tree-sitter: keyed by that code too (code-digest.ts), so that a
+ * scan, the files' functions, a walk or a value made by other code is never read as this code's.
  */
 const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["scan", "functions", "walk", "value"]);
 /** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */

@@ -60,7 +60,7 @@ describe("extraction from copied trees, in workers, from the cache", () => {
     assert.equal(json(await extractCatalogue(root, { workers: 2 })), want, "in workers");
     assert.equal(json(await extractCatalogue(root, { workers: 2, cacheDir })), want, "cold cache");
     const entries = readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith(".tree"));
-    // widget.c and the 80 fillers reach a hook; domctl.c mentions none of them, so it is not parsed
+    // widget.c and the 80 fillers reach a hook; domctl.c calls none of them, so it is not parsed
     assert.equal(entries.length, 81);
     // but every file is scanned, and its scan kept
     const scans = readdirSync(cacheDir, { recursive: true }).filter((f) => String(f).endsWith(".scan"));

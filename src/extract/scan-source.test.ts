@@ -110,6 +110,14 @@ describe("scanSource", () => {
     assertCovers(text);
   });
 
+  test("`x-->f(y)` calls f; a line joined by `\\` before `\\r\\n` is joined", () => {
+    const text =
+      "int g(int x)\r\n{\r\n    while ( x-->f(x) )\r\n        crlf\\\r\n        (x);\r\n    return 0;\r\n}\r\n";
+    const scan = scanSource(text);
+    for (const name of ["f", "crlf"]) assert.ok(has(scan.calls, name), name);
+    assertCovers(text);
+  });
+
   test("one pass over a 200 KB identifier, its parentheses and its comments", () => {
     const long = "a".repeat(200_000);
     const text = `int ${long}(void)\n{\n    return ${long}() ${"( ".repeat(50_000)} /* ${") ".repeat(50_000)} */;\n}\n`;

@@ -30,7 +30,7 @@ const HASH_MASK = 0x3fffffff;
 /**
  * A name's FNV-1a hash, what a scan keeps instead of the name: making a string of each of a tree's
  * 1.5 million identifiers costs more than the rest of the scan. Two names with one hash only make
- * a file look as if it mentioned both, which is safe.
+ * a file look as if it called (or defined) both, which is safe.
  */
 export function nameHash(name: string): number {
   let h = 0x811c9dc5;
@@ -92,7 +92,10 @@ export function scanSource(text: string): SourceScan {
       last = -1;
     } else if (isWord(c)) {
       const before = i > 0 ? text.charCodeAt(i - 1) : 0;
-      member = before === 46 /* . */ || (before === 62 /* > */ && text.charCodeAt(i - 2) === 45); /* - */
+      // `x-->f(y)` is `(x--) > f(y)`: a call
+      member =
+        before === 46 /* . */ ||
+        (before === 62 /* > */ && text.charCodeAt(i - 2) === 45 /* - */ && text.charCodeAt(i - 3) !== 45);
       // nameHash, as the word is read
       let h = 0x811c9dc5;
       for (let d = c; isWord(d); d = text.charCodeAt(++i)) h = Math.imul(h ^ d, 0x01000193);
@@ -113,21 +116,31 @@ export function scanSource(text: string): SourceScan {
         called.length = 0;
         depth = 0;
       }
-      // a backslash ending its line joins the next one to it
-      if (!isSpace(c) && !(c === 92 /* \ */ && text.charCodeAt(i) === 10)) last = -1;
+      // a backslash ending its line (`\n` or `\r\n`) joins the next one to it
+      const joins =
+        c === 92 /* \ */ &&
+        (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10));
+      if (!isSpace(c) && !joins) last = -1;
     }
   }
   return { calls: Int32Array.from(calls), defines: Int32Array.from(defines) };
 }
 
 /**
- * Every branch of scanSource once, before it scans a tree: V8 optimizes it while it reads the first
- * large file, and code compiled before a branch had run is thrown away when the branch first runs
- * (a `->` call, a literal, the end of the text), then compiled again; without this it was compiled
- * four times per thread (BENCHMARKS.md, "TurboFan's inlining budget"). Ten times, as V8 records
- * what a function meets only once it has been called eight (`--invocation-count-for-feedback-allocation`).
+ * Every branch of scanSource, run before a thread scans its first file: V8 optimizes scanSource while
+ * it reads the first large file, and code compiled before a branch had run is thrown away when the
+ * branch first runs (a `->` call, a literal, the end of the text), then compiled again: four times per
+ * thread (BENCHMARKS.md, "TurboFan's inlining budget"). V8 keeps what a function meets only once it
+ * has run some multiple of its bytecode's size (`--lazy-feedback-allocation`,
+ * `--interrupt-budget-factor-for-feedback-allocation=8` in Node 20): ten runs of this sample get
+ * there, one did not (still four compiles).
  */
-for (let k = 0; k < 10; k++) scanSource("int f(void) /* c */ { // c\n a->b(\"s\", 'c', 0x1) \\\n; g(1); }\n");
+let warmedUp = false;
+function warmUp(): void {
+  for (let k = 0; k < 10; k++)
+    scanSource("int f(void) /* c */ { // c\n a->b(\"s\", 'c', 0x1) \\\n; g(1); }\n");
+  warmedUp = true;
+}
 
 /** What a file's scan gives: the names of scanSource, its length, and whether it may hold a gate (relevant.ts). */
 export interface FileScan extends SourceScan {
@@ -140,6 +153,7 @@ export interface FileScan extends SourceScan {
  * the hash of the file as read, so that a file scanned before is neither blanked nor scanned again.
  */
 export function scanFile(root: string, file: string, cache?: ParseCache): FileScan {
+  if (!warmedUp) warmUp();
   const raw = readSource(root, file);
   const key = cache?.key(raw, "scan");
   const hit = key ? cache?.get(key, "scan") : null;
@@ -165,13 +179,13 @@ export function scanFromBytes(bytes: Uint8Array): FileScan | null {
   if (bytes.byteLength < 16 || bytes.byteLength % 4 !== 0) return null;
   // copied (a Buffer's slice() would not copy): a cache entry's bytes are a part of the file read, at any offset
   const words = new Int32Array(new Uint8Array(bytes).buffer);
-  const [length = -1, gate = -1, names = -1, defines = -1] = words;
-  if (length < 0 || (gate !== 0 && gate !== 1) || names < 0 || defines < 0) return null;
-  if (words.length !== 4 + names + defines) return null;
+  const [length = -1, gate = -1, calls = -1, defines = -1] = words;
+  if (length < 0 || (gate !== 0 && gate !== 1) || calls < 0 || defines < 0) return null;
+  if (words.length !== 4 + calls + defines) return null;
   return {
     length,
     gate: gate === 1,
-    calls: words.subarray(4, 4 + names),
-    defines: words.subarray(4 + names),
+    calls: words.subarray(4, 4 + calls),
+    defines: words.subarray(4 + calls),
   };
 }
