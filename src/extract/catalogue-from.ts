@@ -11,6 +11,9 @@ import { DUMMY_H } from "./xen-tree.js";
  * extracted catalogue, so both sides of a diff are read the same way), or a catalogue file.
  */
 export async function catalogueFrom(spec: string): Promise<Catalogue> {
-  if (existsSync(join(spec, DUMMY_H))) return extractCatalogue(spec, { meta: treeMeta(spec) });
+  if (isXenTree(spec)) return extractCatalogue(spec, { meta: treeMeta(spec) });
   return loadCatalogue(extractedCataloguePath(spec) ?? spec);
 }
+
+/** Whether `diff --xen` reads `spec` as a source tree, to be extracted (catalogueFrom). */
+export const isXenTree = (spec: string): boolean => existsSync(join(spec, DUMMY_H));

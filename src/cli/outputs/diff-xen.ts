@@ -1,7 +1,8 @@
-import { catalogueFrom } from "../../extract/catalogue-from.js";
+import { catalogueFrom, isXenTree } from "../../extract/catalogue-from.js";
 import { diffCatalogues } from "../../query/diff-catalogues.js";
 import { loadSystem, type SystemOptions } from "../../query/load-models.js";
 import { versionDiffLines, versionDiffMarkdown, versionDiffTable } from "../../report/render-version-diff.js";
+import { narrowInlining } from "../inlining-budget.js";
 import type { Output } from "../output.js";
 
 /** `xenpriv diff --xen A --vs B`: what a Xen version or a patch changes, each change with its lines. */
@@ -11,6 +12,8 @@ export async function diffXenCommand(
   o: SystemOptions & { readonly hypercall: readonly string[] },
 ): Promise<Output> {
   const system = loadSystem(o);
+  // a tree is extracted as `extract` does it (without the cache)
+  if (isXenTree(a) || isXenTree(b)) narrowInlining();
   const [ca, cb] = [await catalogueFrom(a), await catalogueFrom(b)];
   const d = diffCatalogues(ca, cb, system, { hypercalls: o.hypercall });
   return {
