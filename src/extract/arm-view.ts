@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Node } from "./c-parser.js";
 import { casesOf } from "./case-items.js";
-import type { CFunction } from "./xen-tree.js";
+import { type CFunction, shortDigest } from "./xen-tree.js";
 
 /**
  * The part of a dispatcher a sub-op's walk reads (walker.ts): its whole body but the statements of
@@ -64,6 +64,6 @@ export function viewText(f: CFunction, view: ArmView): ViewText | null {
   }
   hash.update(text.slice(from - body.startIndex));
   parts.push([line, body.endPosition.row + 1]);
-  // 132 bits, as extentOf's body hashes (xen-tree.ts): a view is compared with the one view kept
-  return { digest: hash.digest("base64url").slice(0, 22), parts };
+  // as long as a body's hash: a view is compared with the one view kept
+  return { digest: shortDigest(hash), parts };
 }

@@ -11,7 +11,10 @@ import type { CFunction } from "./xen-tree.js";
  * and `via` the helper added; the caller's part is put back in front.
  */
 export interface CalleeRecord {
-  /** the functions the helper's calls were stopped at when on the stack: none was the caller's */
+  /**
+   * every function the helper's walk called (walked or stopped at, as it was on the stack): taken
+   * again only where none is on the caller's stack, which would have stopped it there
+   */
   readonly attempted: readonly CFunction[];
   /** how far below its entry the walk went: a deeper caller may hit MAX_DEPTH where this one did not */
   readonly depth: number;

@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { ZodType } from "zod";
 import { type Catalogue, OperationSchema } from "../catalog/schema.js";
 import { InputError } from "../core/errors.js";
 import type { FlaskHook } from "../flask/hook-checks.js";
 import type { Action } from "../model/action.js";
 import { loadCParser, type ParseC } from "./c-parser.js";
 import { contradictingSites, findCallSites, findMismatches } from "./call-sites.js";
+import { CalleeMemo } from "./callee-memo.js";
 import { codeDigest } from "./code-digest.js";
 import { namesIn } from "./compare-policy.js";
 import { constantsOf, publicHeaders } from "./constants.js";
@@ -37,8 +39,8 @@ export interface ExtractOptions {
   /** a parser to use instead, on this thread and without the cache (parse-files.ts) */
   readonly parse?: ParseC;
   /**
-   * false: every helper is walked again from each caller, none taken from another sub-op's walk
-   * (callee-memo.ts); the tests check that keeping them changes nothing
+   * @internal for the tests, which check that keeping them changes nothing. false: every helper is
+   * walked again from each caller, none taken from another sub-op's walk (callee-memo.ts)
    */
   readonly keepHelperWalks?: boolean;
 }
@@ -115,13 +117,13 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
     "constants",
     [...headers],
     () => ({ constants: [...constantsOf(headers)] }),
-    (v) => KeptConstantsSchema.safeParse(v).success,
+    KeptConstantsSchema,
   );
   const constants = new Map(constantList);
   const memo = kept && new WalkMemo(kept, tree, shapes, relevant);
   const ops = extractOperations(tree, table.entries, shapes, relevant, constants, {
     ...(memo && { memo }),
-    keepHelperWalks: options.keepHelperWalks ?? true,
+    ...(options.keepHelperWalks !== false && { callees: new CalleeMemo() }),
   });
 
   // An XSM_OTHER hook decides on its arguments: without their value at the call site the check cannot be
@@ -233,8 +235,8 @@ interface TreePolicy {
 }
 
 /**
- * `make`'s value for `input`, or the one `kept` has as `what` of the same input (JSON), where it
- * `looksRight`; without a cache, `make`'s.
+ * `make`'s value for `input`, or the one `kept` has as `what` of the same input (JSON), where it is
+ * of `shape` (kept-values.ts); without a cache, `make`'s.
  */
 const rememberIn =
   (kept: ParseCache | undefined) =>
@@ -242,12 +244,12 @@ const rememberIn =
     what: string,
     input: unknown,
     make: () => T | Promise<T>,
-    looksRight: (v: unknown) => boolean,
+    shape: ZodType,
   ): Promise<T> => {
     const text = JSON.stringify(input);
     const recalled = kept?.recall<T>(what, text);
     // an entry of another shape was not made by this code: read again
-    if (recalled !== undefined && looksRight(recalled)) return recalled;
+    if (recalled !== undefined && shape.safeParse(recalled).success) return recalled;
     const made = await make();
     kept?.remember(what, text, made);
     return made;
@@ -275,7 +277,7 @@ async function readTreePolicy(
         declared: dummyH.functions.map((f) => [f.name, domainParams(f)] as const),
       };
     },
-    (v) => KeptPolicySchema.safeParse(v).success,
+    KeptPolicySchema,
   );
   // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
   // xen/xsm/flask/hooks.c has no Flask part)
@@ -288,7 +290,7 @@ async function readTreePolicy(
             "flask hooks",
             flaskFiles,
             async () => ({ flaskHooks: readFlaskHooks(flaskFiles, await parse()) }),
-            (v) => KeptFlaskHooksSchema.safeParse(v).success,
+            KeptFlaskHooksSchema,
           )
         ).flaskHooks,
       }

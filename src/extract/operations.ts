@@ -1,5 +1,5 @@
 import { type Check, type Cond, FIXED_OPERANDS, type Operation } from "../catalog/schema.js";
-import { CalleeMemo } from "./callee-memo.js";
+import type { CalleeMemo } from "./callee-memo.js";
 import { isRuntime, resolveTarget } from "./conditions.js";
 import type { ConstantInfo } from "./constants.js";
 import type { HypercallEntry } from "./hypercall-table.js";
@@ -335,11 +335,8 @@ function walkUnit(
   tree: XenTree,
   hc: HypercallEntry,
   arch: Arch,
-  hooks: ReadonlyMap<string, HookShape>,
-  relevant: ReadonlySet<string>,
+  walk: Walk,
   unresolved: Unresolved[],
-  callees: CalleeMemo | undefined,
-  memo?: WalkMemo,
 ): ArchPaths | undefined {
   const name = arch === "arm" ? hc.entry.arm : (hc.entry.x86pv ?? hc.entry.x86hvm?.replace(/^hvm_/, "do_"));
   if (!name) return undefined;
@@ -353,10 +350,6 @@ function walkUnit(
     });
     return undefined;
   }
-  const walk: Walk = (q) =>
-    memo
-      ? memo.walk(q, callees)
-      : new PathWalker(tree, hooks, relevant, q.arch, q.label, undefined, callees).run(q.entry, q.disc);
   const paths = walkArch(walk, arch, entry, unresolved);
   const wrapper =
     arch === "x86" && hc.entry.x86pv && hc.entry.x86hvm && hc.entry.x86hvm !== hc.entry.x86pv
@@ -372,8 +365,8 @@ export function extractOperations(
   hooks: ReadonlyMap<string, HookShape>,
   relevant: ReadonlySet<string>,
   constants: ReadonlyMap<string, ConstantInfo>,
-  /** `memo`: walks kept between extractions; `keepHelperWalks`: helpers' walks taken again within this one */
-  options: { readonly memo?: WalkMemo; readonly keepHelperWalks?: boolean } = {},
+  /** `memo`: walks kept between extractions; `callees`: helpers' walks taken again within this one */
+  options: { readonly memo?: WalkMemo; readonly callees?: CalleeMemo } = {},
 ): ExtractedOperations {
   // `#if defined(CONFIG_GRANT_TABLE)` row / `#elif defined(CONFIG_PV_SHIM)` row
   // (xen/include/hypercall-defs.c:252-256 at RELEASE-4.22.0): one hypercall, the build's row
@@ -382,14 +375,18 @@ export function extractOperations(
       !hc.guards.some(offByDefault) ||
       !table.some((o) => o !== hc && o.name === hc.name && !o.guards.some(offByDefault)),
   );
-  const callees = options.keepHelperWalks === false ? undefined : new CalleeMemo();
+  const { memo, callees } = options;
+  const walk: Walk = (q) =>
+    memo
+      ? memo.walk(q, callees)
+      : new PathWalker(tree, hooks, relevant, q.arch, q.label, undefined, callees).run(q.entry, q.disc);
   const unresolved: Unresolved[] = [];
   const operations: Operation[] = [];
   const lookupFailures = new Map<string, LookupFailure>();
   for (const hc of rows) {
     const perArch: ArchPaths[] = [];
     for (const arch of hc.arch) {
-      const paths = walkUnit(tree, hc, arch, hooks, relevant, unresolved, callees, options.memo);
+      const paths = walkUnit(tree, hc, arch, walk, unresolved);
       if (paths) perArch.push(paths);
     }
     const labels = [...new Set(perArch.flatMap((p) => [...p.subops.keys()]))];

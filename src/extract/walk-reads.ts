@@ -26,6 +26,10 @@ export function identityOf(f: CFunction): string {
   return [f.file, f.arch ?? "", f.guards.join(" "), f.params.join(" "), e.from - f.line, e.digest].join("\t");
 }
 
+/** Whether two identities (identityOf's) are alike but for the body's hash, their last field. */
+export const sameButBody = (a: string, b: string): boolean =>
+  a.slice(0, a.lastIndexOf("\t")) === b.slice(0, b.lastIndexOf("\t"));
+
 export const placeOf = (f: CFunction): Place => [f.file, f.line, extent(f).to];
 
 /** The value a walk read, as the text walk-memo.ts compares: each kind of read has its own. */

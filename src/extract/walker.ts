@@ -326,8 +326,8 @@ export class PathWalker {
   }
 
   /**
-   * A call stopped here when `f` is on the stack or the stack `below` frames deeper is too deep:
-   * what the helpers' walks under way depend on.
+   * A call of `f` from here, `below` frames deeper (a kept helper's, replayed): the helpers' walks under
+   * way depend on it, as a caller with `f` on its stack, or a stack too deep, would stop it.
    */
   private attempt(f: CFunction, below = 0): void {
     for (const c of this.captures) {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { error } from "../core/diagnostic.js";
@@ -42,10 +42,13 @@ export interface Extent {
   readonly digest: string;
 }
 
+/** A hash of the text fed to `hash` as walk-reads.ts compares it: 132 bits, SHA-256's first 22 base64url characters. */
+export const shortDigest = (hash: Hash): string => hash.digest("base64url").slice(0, 22);
+
 export const extentOf = (body: Node): Extent => ({
   from: lineOf(body),
   to: body.endPosition.row + 1,
-  digest: createHash("sha256").update(body.text).digest("base64url").slice(0, 22),
+  digest: shortDigest(createHash("sha256").update(body.text)),
 });
 
 /** A parsed Xen source tree: the files the extractor reads and every function definition. */
