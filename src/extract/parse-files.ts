@@ -161,7 +161,7 @@ export class SourceParser {
           "bytes" in m
             ? new SyntaxTree(m.text, treeFromBytes(m.bytes) as TreeArrays)
             : this.#lazyTree(m.index);
-        done(m.index, functionsOf(m.functions, tree, file, arch));
+        done(m.index, functionsOf(m.functions, tree, file, arch, this.#root));
       },
       (i) => this.parseNow(i, done),
       // this thread joins once it can parse (tree-sitter loads meanwhile; the workers start at once)
@@ -179,14 +179,14 @@ export class SourceParser {
     }
     const kept = keptFunctions(raw, this.#cache);
     if (kept.functions) {
-      done(index, functionsOf(kept.functions, this.#lazyTree(index), file, arch));
+      done(index, functionsOf(kept.functions, this.#lazyTree(index), file, arch, this.#root));
       return;
     }
     const { text, tree: arrays } = parseSourceWith(this.#parser(), this.#root, file, this.#cache, raw);
     const tree = new SyntaxTree(text, arrays);
     const functions = functionsAt(tree, file, arch, this.#cache !== undefined);
     keepFunctions(this.#cache, kept.key, functions);
-    done(index, functionsOf(functions, tree, file, arch));
+    done(index, functionsOf(functions, tree, file, arch, this.#root));
   }
 
   #parser(): ParseArrays {

@@ -251,6 +251,7 @@ describe("kept functions that do not fit their file", () => {
         const d = e.diagnostics[0];
         assert.equal(d?.code, "extract/cache-entry");
         assert.match(d?.message ?? "", /do_widget_op/);
+        assert.ok(d?.span?.file.startsWith(`${root}/xen/`), d?.span?.file);
         return true;
       });
     }

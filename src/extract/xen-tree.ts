@@ -334,15 +334,18 @@ export function functionsOf(
   tree: SyntaxTree | (() => SyntaxTree),
   file: string,
   arch: Arch | null,
+  /** the tree's root, where a kept function that does not fit is said to be */
+  root: string,
 ): CFunction[] {
   return list.map((f) => {
     const made = { name: f.name, params: f.params, file, line: f.line, arch, guards: f.guards };
     const rest = { summary: f.summary, ...(f.extent && { extent: f.extent }) };
-    if (typeof tree !== "function") return { ...made, body: bodyAt(tree, f, file), ...rest };
+    const where = join(root, file);
+    if (typeof tree !== "function") return { ...made, body: bodyAt(tree, f, where), ...rest };
     let body: Node | undefined;
     return Object.defineProperty({ ...made, ...rest }, "body", {
       get: () => {
-        body ??= bodyAt(tree(), f, file);
+        body ??= bodyAt(tree(), f, where);
         return body;
       },
       enumerable: true,
@@ -355,14 +358,14 @@ export function functionsOf(
  * makes the tree only when a body is read: an entry whose body is no block of the tree was made by no
  * xenpriv (its hash holds, its text was forged), and only the tree can tell.
  */
-function bodyAt(tree: SyntaxTree, f: FunctionAt, file: string): Node {
+function bodyAt(tree: SyntaxTree, f: FunctionAt, path: string): Node {
   const body = f.body >= 0 && f.body < tree.arrays.kind.length ? tree.node(f.body) : undefined;
   if (body?.type === "compound_statement" && lineOf(body) >= f.line) return body;
   return fail(
     error(
       "extract/cache-entry",
-      `the functions the parse cache kept for \`${file}\` do not fit it: \`${f.name}\` has no body where the entry says`,
-      { file, line: f.line, column: 1 },
+      `the functions the parse cache kept for \`${path}\` do not fit it: \`${f.name}\` has no body where the entry says`,
+      { file: path, line: f.line, column: 1 },
       "an entry of the cache was changed by hand: delete the cache directory, or extract with --no-cache",
     ),
   );
