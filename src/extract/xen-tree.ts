@@ -340,12 +340,11 @@ export function functionsOf(
   return list.map((f) => {
     const made = { name: f.name, params: f.params, file, line: f.line, arch, guards: f.guards };
     const rest = { summary: f.summary, ...(f.extent && { extent: f.extent }) };
-    const where = join(root, file);
-    if (typeof tree !== "function") return { ...made, body: bodyAt(tree, f, where), ...rest };
+    if (typeof tree !== "function") return { ...made, body: bodyAt(tree, f, root, file), ...rest };
     let body: Node | undefined;
     return Object.defineProperty({ ...made, ...rest }, "body", {
       get: () => {
-        body ??= bodyAt(tree(), f, where);
+        body ??= bodyAt(tree(), f, root, file);
         return body;
       },
       enumerable: true,
@@ -356,11 +355,13 @@ export function functionsOf(
 /**
  * A function's body in its file's tree. The cache keeps the functions apart from the tree, and a hit
  * makes the tree only when a body is read: an entry whose body is no block of the tree was made by no
- * xenpriv (its hash holds, its text was forged), and only the tree can tell.
+ * xenpriv (its hash holds, its text was forged), and only the tree can tell. (Which block it is, the
+ * tree cannot tell cheaply: the entry's hash is what vouches for that.)
  */
-function bodyAt(tree: SyntaxTree, f: FunctionAt, path: string): Node {
+function bodyAt(tree: SyntaxTree, f: FunctionAt, root: string, file: string): Node {
   const body = f.body >= 0 && f.body < tree.arrays.kind.length ? tree.node(f.body) : undefined;
-  if (body?.type === "compound_statement" && lineOf(body) >= f.line) return body;
+  if (body?.type === "compound_statement") return body;
+  const path = join(root, file);
   return fail(
     error(
       "extract/cache-entry",
