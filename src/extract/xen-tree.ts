@@ -76,11 +76,24 @@ export interface HeaderFlag {
 }
 
 const FLAG = /^([a-z_][a-z0-9_]*)\s+(true|false|0|1)\s*$/;
+/** What may stand between a directive's tokens in the raw text: a blank, a continuation, a comment. */
+const GAP = String.raw`(?:[ \t\f\v]|\\\r?\n|\/\*(?:[^*]|\*(?!\/))*\*\/)`;
 /**
- * A lower-case object macro, its name followed by a space, a continuation or a comment: what a FLAG
- * needs, tested on the raw text first (most headers have none, and reading their lines costs).
+ * Comments, taken whole as logicalLines blanks them, or (group 1) what a FLAG needs: `#define`, a
+ * lower-case name, then `true`, `false`, `0` or `1` as a word; or a `/*` left open, which the full
+ * reading handles as it always did. Tested on the raw text first: 22 of RELEASE-4.22.0's 548 headers
+ * pass, where a test of the name alone passed 82, whose lines took a cached extraction 40 ms to read.
+ * No match starts inside a comment, so the test takes linear time.
  */
-const MAY_FLAG = /#[ \t]*define[ \t]+[a-z_][a-z0-9_]*(?:[ \t\\]|\/\*)/;
+const MAY_FLAG = new RegExp(
+  String.raw`\/\*[\s\S]*?\*\/|\/\/[^\n]*|(\/\*|#${GAP}*define${GAP}+[a-z_][a-z0-9_]*${GAP}+(?:true|false|0|1)(?![A-Za-z0-9_]))`,
+  "g",
+);
+const mayFlag = (text: string): boolean => {
+  MAY_FLAG.lastIndex = 0;
+  for (let m = MAY_FLAG.exec(text); m; m = MAY_FLAG.exec(text)) if (m[1] !== undefined) return true;
+  return false;
+};
 /** `#ifndef __XEN_IOMMU_H__`: around the whole header, no condition of the build */
 const INCLUDE_GUARD = /^_*[A-Z0-9_]*_H_*$/;
 
@@ -90,7 +103,7 @@ const INCLUDE_GUARD = /^_*[A-Z0-9_]*_H_*$/;
  */
 export function flagsIn(text: string, file: string, arch: Arch | null): [string, HeaderFlag][] {
   const out: [string, HeaderFlag][] = [];
-  if (!MAY_FLAG.test(text)) return out;
+  if (!mayFlag(text)) return out;
   const frames: Frame[] = [];
   let scope = currentScope(frames);
   for (const { line, text: l } of logicalLines(text)) {
