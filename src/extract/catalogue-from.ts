@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { extractedCataloguePath, loadCatalogue } from "../catalog/load-catalogue.js";
 import type { Catalogue } from "../catalog/schema.js";
 import { extractCatalogue } from "./extract-catalogue.js";
-import { treeMeta } from "./tree-meta.js";
+import { treeMetaLater } from "./tree-meta.js";
 import { DUMMY_H } from "./xen-tree.js";
 
 /**
@@ -11,7 +11,7 @@ import { DUMMY_H } from "./xen-tree.js";
  * extracted catalogue, so both sides of a diff are read the same way), or a catalogue file.
  */
 export async function catalogueFrom(spec: string): Promise<Catalogue> {
-  if (isXenTree(spec)) return extractCatalogue(spec, { meta: treeMeta(spec) });
+  if (isXenTree(spec)) return extractCatalogue(spec, { meta: treeMetaLater(spec) });
   return loadCatalogue(extractedCataloguePath(spec) ?? spec);
 }
 

@@ -29,8 +29,11 @@ import type { HookShape } from "./walker.js";
 import { checkLayout, DUMMY_H, HYPERCALL_DEFS, parseFile, readSource, readXenTree } from "./xen-tree.js";
 
 export interface ExtractOptions {
-  /** what the catalogue's meta says about the tree */
-  readonly meta?: Partial<Catalogue["meta"]>;
+  /**
+   * what the catalogue's meta says about the tree, or its promise (tree-meta.ts's treeMetaLater asks
+   * git while the tree is read); a promise that fails fails the extraction, before its own failures
+   */
+  readonly meta?: Partial<Catalogue["meta"]> | Promise<Partial<Catalogue["meta"]>>;
   readonly progress?: (stage: string, done?: number, total?: number) => void;
   /** where parsed trees are kept between runs (parse-cache.ts); none: every file is parsed */
   readonly cacheDir?: string;
@@ -47,6 +50,22 @@ export interface ExtractOptions {
 
 /** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
 export async function extractCatalogue(root: string, options: ExtractOptions = {}): Promise<Catalogue> {
+  const meta = Promise.resolve(options.meta ?? {});
+  // awaited below: a failure meanwhile is said first
+  meta.catch(() => {});
+  try {
+    return await extractWith(root, options, meta);
+  } catch (e) {
+    await meta;
+    throw e;
+  }
+}
+
+async function extractWith(
+  root: string,
+  options: ExtractOptions,
+  meta: Promise<Partial<Catalogue["meta"]>>,
+): Promise<Catalogue> {
   const progress = options.progress ?? (() => {});
   checkLayout(root);
   // what is kept between runs: the parse cache's entries, keyed by xenpriv's code too
@@ -84,13 +103,13 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   reading.catch(() => {});
   let policy: TreePolicy;
   try {
-    policy = await readTreePolicy(root, parse, remember, options.meta);
+    policy = await readTreePolicy(root, parse, remember);
   } catch (e) {
     policyRefused(e);
     await reading.catch(() => {});
     throw e;
   }
-  const { hookX, defaultX, flask, shapes } = policy;
+  const { hookX, defaultX, flaskHooks, shapes } = policy;
   hooksRead(new Set(shapes.keys()));
   progress("parsing");
   const tree = await reading;
@@ -198,15 +217,16 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
           root,
           dummyH: parseFile({ path: DUMMY_H, text: readSource(root, DUMMY_H) }, await parse()),
         });
+  const m = await meta;
   return {
     version: 1,
     meta: {
-      xen: options.meta?.xen ?? "unknown",
-      tag: options.meta?.tag ?? "",
-      commit: options.meta?.commit ?? "",
+      xen: m.xen ?? "unknown",
+      tag: m.tag ?? "",
+      commit: m.commit ?? "",
       origin: "extracted",
-      date: options.meta?.date ?? "",
-      note: options.meta?.note ?? `extracted by xenpriv extract from ${tree.files} C files`,
+      date: m.date ?? "",
+      note: m.note ?? `extracted by xenpriv extract from ${tree.files} C files`,
     },
     hooks: hookX.hooks,
     lookups: lookupsFor(tree, usedLookups, ops.lookupFailures.values()),
@@ -221,7 +241,9 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
       mismatches: mismatches as never,
       unresolved,
     },
-    ...(flask && { flask }),
+    ...(flaskHooks && {
+      flask: { source: m.tag || m.commit || `Xen ${m.xen ?? "unknown"}`, hooks: flaskHooks },
+    }),
   } as unknown as Catalogue;
 }
 
@@ -229,7 +251,8 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
 interface TreePolicy {
   readonly hookX: HookExtraction;
   readonly defaultX: DefaultActionExtraction;
-  readonly flask?: { readonly source: string; readonly hooks: FlaskHook[] };
+  /** what each Flask hook checks; none for a tree without Flask */
+  readonly flaskHooks?: FlaskHook[];
   /** what the walker needs to know of each hook */
   readonly shapes: Map<string, HookShape>;
 }
@@ -260,7 +283,6 @@ async function readTreePolicy(
   root: string,
   parse: () => Promise<ParseC>,
   remember: Remember,
-  meta: ExtractOptions["meta"],
 ): Promise<TreePolicy> {
   const {
     declared: declaredList,
@@ -282,18 +304,15 @@ async function readTreePolicy(
   // what each Flask hook checks, for `--policy flask:...` with this catalogue (a tree without
   // xen/xsm/flask/hooks.c has no Flask part)
   const flaskFiles = flaskHookFiles(root);
-  const flask = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
-    ? {
-        source: meta?.tag || meta?.commit || `Xen ${meta?.xen ?? "unknown"}`,
-        hooks: (
-          await remember(
-            "flask hooks",
-            flaskFiles,
-            async () => ({ flaskHooks: readFlaskHooks(flaskFiles, await parse()) }),
-            KeptFlaskHooksSchema,
-          )
-        ).flaskHooks,
-      }
+  const flaskHooks = flaskFiles.some((f) => f.path.endsWith("hooks.c"))
+    ? (
+        await remember(
+          "flask hooks",
+          flaskFiles,
+          async () => ({ flaskHooks: readFlaskHooks(flaskFiles, await parse()) }),
+          KeptFlaskHooksSchema,
+        )
+      ).flaskHooks
     : undefined;
   // Checks are the asserted hooks and the ARGO hooks, which take no action argument (dummy.h:719-741
   // at 4.22.0 return 0; silo.c restricts them); the other unasserted functions allocate, free or log.
@@ -312,5 +331,5 @@ async function readTreePolicy(
       h.fails ? [shape(h.name.slice(4), h.params, { fails: { error: h.fails, ref: h.ref } })] : [],
     ),
   ]);
-  return { hookX, defaultX, ...(flask && { flask }), shapes };
+  return { hookX, defaultX, ...(flaskHooks && { flaskHooks }), shapes };
 }

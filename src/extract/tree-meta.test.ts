@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { InputError } from "../core/errors.js";
-import { treeMeta } from "./tree-meta.js";
+import { type TreeMetaOptions, treeMeta, treeMetaLater } from "./tree-meta.js";
 
 const SHA = "d45d5687f1441495f4ee20d5e9940066c5fa5beb";
 const tmp = mkdtempSync(join(tmpdir(), "xenpriv-tree-meta-"));
@@ -31,6 +31,34 @@ const code = (f: () => unknown): string => {
   }
   return "no error";
 };
+
+/** The meta of `root`, after checking that treeMetaLater says the same, or fails with the same code. */
+async function metaOf(root: string, options: TreeMetaOptions = {}) {
+  const now = (() => {
+    try {
+      return treeMeta(root, options);
+    } catch (e) {
+      return e;
+    }
+  })();
+  const later = await treeMetaLater(root, options).catch((e: unknown) => e);
+  if (now instanceof InputError) {
+    assert.ok(later instanceof InputError);
+    assert.deepEqual(later.diagnostics, now.diagnostics);
+    throw now;
+  }
+  assert.deepEqual(later, now);
+  return now as ReturnType<typeof treeMeta>;
+}
+
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => "no error",
+    (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      return e.diagnostics[0]?.code ?? "";
+    },
+  );
 
 describe("treeMeta", () => {
   let archive: string;
@@ -64,47 +92,46 @@ describe("treeMeta", () => {
     head = git("rev-parse", "HEAD");
   });
 
-  it("a tree without git: the version, and the commit only when named", () => {
-    assert.deepEqual(treeMeta(archive), { xen: "4.22.0" });
-    assert.deepEqual(treeMeta(archive, { commit: SHA.toUpperCase() }), { xen: "4.22.0", commit: SHA });
+  // each case through metaOf: treeMetaLater, which asks git in the background, answers alike
+  it("a tree without git: the version, and the commit only when named", async () => {
+    assert.deepEqual(await metaOf(archive), { xen: "4.22.0" });
+    assert.deepEqual(await metaOf(archive, { commit: SHA.toUpperCase() }), { xen: "4.22.0", commit: SHA });
   });
 
-  it("a checkout: its commit, tag and date; a named commit must be the same", () => {
-    const m = treeMeta(checkout);
+  it("a checkout: its commit, tag and date; a named commit must be the same", async () => {
+    const m = await metaOf(checkout);
     assert.equal(m.commit, head);
     assert.equal(m.tag, "RELEASE-4.22.0");
     assert.match(m.date ?? "", /^\d{4}-\d{2}-\d{2}$/);
-    assert.deepEqual(treeMeta(checkout, { commit: head }), m);
-    assert.equal(
-      code(() => treeMeta(checkout, { commit: SHA })),
-      "extract/commit-mismatch",
-    );
+    assert.deepEqual(await metaOf(checkout, { commit: head }), m);
+    assert.equal(await codeOf(metaOf(checkout, { commit: SHA })), "extract/commit-mismatch");
   });
 
-  it("a tree inside another checkout has no commit of its own", () => {
+  it("a tree inside another checkout has no commit of its own", async () => {
     const inner = join(checkout, "unpacked");
     mkdirSync(join(inner, "xen"), { recursive: true });
     writeFileSync(join(inner, "xen/Makefile"), "");
-    assert.deepEqual(treeMeta(inner), {});
+    assert.deepEqual(await metaOf(inner), {});
   });
 
-  it("a checkout with uncommitted changes is not its tag: its commit is the base, and the note says so", () => {
+  it("a checkout with uncommitted changes is not its tag: its commit is the base, and the note says so", async () => {
     writeFileSync(
       join(checkout, "xen/Makefile"),
       `${readFileSync(join(checkout, "xen/Makefile"), "utf8")}# patched\n`,
     );
-    const m = treeMeta(checkout);
+    const m = await metaOf(checkout);
     assert.equal(m.commit, head);
     assert.equal(m.tag, "");
     assert.equal(m.note, `extracted from a checkout of ${head} with uncommitted changes`);
   });
 
-  it("a named commit that is not a full commit id is bad input", () => {
+  it("a named commit that is not a full commit id is bad input, said at once", () => {
     for (const bad of ["d45d568", `${SHA}0`, "RELEASE-4.22.0", ""])
-      assert.equal(
-        code(() => treeMeta(archive, { commit: bad })),
-        "extract/bad-commit",
-        bad,
-      );
+      for (const read of [treeMeta, treeMetaLater])
+        assert.equal(
+          code(() => read(archive, { commit: bad })),
+          "extract/bad-commit",
+          bad,
+        );
   });
 });

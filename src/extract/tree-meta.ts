@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalogue } from "../catalog/schema.js";
@@ -17,13 +17,63 @@ export interface TreeMetaOptions {
 /** A full commit id: Xen's history is SHA-1. */
 const COMMIT = /^[0-9a-f]{40}$/;
 
+/** What treeMeta asks git of a checkout, each on its own. */
+const ASKS = {
+  top: ["rev-parse", "--show-toplevel"],
+  head: ["rev-parse", "HEAD"],
+  date: ["log", "-1", "--format=%cs", "HEAD"],
+  changes: ["status", "--porcelain", "--untracked-files=no"],
+  tag: ["describe", "--tags", "--exact-match", "HEAD"],
+} as const;
+type Ask = keyof typeof ASKS;
+type Meta = { -readonly [K in keyof Catalogue["meta"]]?: Catalogue["meta"][K] };
+
 /**
  * The Xen version from xen/Makefile (`4.22.0`, `4.23-unstable`), and the git tag and commit when the
  * tree is a checkout, or the commit the caller names. A tree without git and without a named commit
  * has none: its `commit` is left out, which the catalogue writes as unknown (`""`).
  */
 export function treeMeta(root: string, options: TreeMetaOptions = {}): Partial<Catalogue["meta"]> {
-  const out: { -readonly [K in keyof Catalogue["meta"]]?: Catalogue["meta"][K] } = {};
+  const { named, out } = fromFiles(root, options);
+  const git = (ask: Ask) => {
+    try {
+      return execFileSync("git", ["-C", root, ...ASKS[ask]], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
+    } catch {
+      return "";
+    }
+  };
+  return fromGit(root, named, out, git);
+}
+
+/**
+ * treeMeta's answer, with git's questions asked at once and in the background: an extraction reads the
+ * tree meanwhile (`git status` alone stats every file of a checkout). A bad `commit` fails at once.
+ */
+export function treeMetaLater(
+  root: string,
+  options: TreeMetaOptions = {},
+): Promise<Partial<Catalogue["meta"]>> {
+  const { named, out } = fromFiles(root, options);
+  const asked = Object.keys(ASKS).map(
+    (ask) =>
+      new Promise<[Ask, string]>((resolve) =>
+        execFile("git", ["-C", root, ...ASKS[ask as Ask]], { encoding: "utf8" }, (e, stdout) =>
+          resolve([ask as Ask, e ? "" : stdout.trim()]),
+        ),
+      ),
+  );
+  return Promise.all(asked).then((answers) => {
+    const of = new Map(answers);
+    return fromGit(root, named, out, (ask) => of.get(ask) ?? "");
+  });
+}
+
+/** The commit named, checked, and what the tree's files say: its version. */
+function fromFiles(root: string, options: TreeMetaOptions): { named: string | undefined; out: Meta } {
+  const out: Meta = {};
   const named = options.commit?.toLowerCase();
   if (named !== undefined && !COMMIT.test(named))
     fail(
@@ -41,19 +91,14 @@ export function treeMeta(root: string, options: TreeMetaOptions = {}): Partial<C
   const [major, minor] = [v("XEN_VERSION"), v("XEN_SUBVERSION")];
   const extra = (v("XEN_EXTRAVERSION") ?? "").replace("$(XEN_VENDORVERSION)", "");
   if (major && minor) out.xen = `${major}.${minor}${extra}`;
-  const git = (...args: string[]) => {
-    try {
-      return execFileSync("git", ["-C", root, ...args], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim();
-    } catch {
-      return "";
-    }
-  };
+  return { named, out };
+}
+
+/** `out` with what git answers (`""` where it fails or the tree is no checkout). */
+function fromGit(root: string, named: string | undefined, out: Meta, git: (ask: Ask) => string): Meta {
   // a tree that sits inside another repository (a tarball unpacked in a checkout) has no commit of its own
-  const top = git("rev-parse", "--show-toplevel");
-  const commit = top && realpathSync(top) === realpathSync(root) ? git("rev-parse", "HEAD") : "";
+  const top = git("top");
+  const commit = top && realpathSync(top) === realpathSync(root) ? git("head") : "";
   if (commit && named && named !== commit)
     fail(
       error(
@@ -65,12 +110,12 @@ export function treeMeta(root: string, options: TreeMetaOptions = {}): Partial<C
     );
   if (commit) {
     out.commit = commit;
-    out.date = git("log", "-1", "--format=%cs", "HEAD");
+    out.date = git("date");
     // a patched checkout is not its tag: the commit is the base it was changed from, and the note says so
-    if (git("status", "--porcelain", "--untracked-files=no")) {
+    if (git("changes")) {
       out.tag = "";
       out.note = `extracted from a checkout of ${commit} with uncommitted changes`;
-    } else out.tag = git("describe", "--tags", "--exact-match", "HEAD");
+    } else out.tag = git("tag");
   } else if (named) out.commit = named;
   return out;
 }

@@ -5,7 +5,7 @@ import type { Catalogue } from "../../catalog/schema.js";
 import { error } from "../../core/diagnostic.js";
 import { fail } from "../../core/errors.js";
 import { extractCatalogue } from "../../extract/extract-catalogue.js";
-import { treeMeta } from "../../extract/tree-meta.js";
+import { treeMetaLater } from "../../extract/tree-meta.js";
 import { narrowInlining } from "../inlining-budget.js";
 import { progress } from "../progress.js";
 import { writeWhole } from "../write-whole.js";
@@ -67,10 +67,11 @@ export function summary(c: Catalogue): string {
 export async function extractCommand(tree: string, o: ExtractCliOptions): Promise<void> {
   narrowInlining();
   const line = progress("extract", { quiet: o.quiet });
-  const meta = {
-    ...treeMeta(tree, { ...(o.commit !== undefined && { commit: o.commit }) }),
+  // git is asked while the tree is read
+  const meta = treeMetaLater(tree, { ...(o.commit !== undefined && { commit: o.commit }) }).then((m) => ({
+    ...m,
     ...(o.xenVersion && { xen: o.xenVersion }),
-  };
+  }));
   let catalogue: Catalogue;
   try {
     const cacheDir = cacheDirOf(o);
