@@ -1081,3 +1081,34 @@ describe("refusals outside XSM that decide (decision-gates)", () => {
     ]);
   });
 });
+
+test("a promise of meta that fails fails the extraction with its own error, before the tree's", async () => {
+  const mismatch = () =>
+    Promise.reject(
+      new InputError([{ code: "extract/commit-mismatch", severity: "error", message: "not it" }]),
+    );
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => "no error",
+      (e: unknown) => (e instanceof InputError ? e.diagnostics[0]?.code : String(e)),
+    );
+  // a tree that extracts, and one that is no tree: the meta's error either way
+  assert.equal(
+    await codeOf(extractCatalogue(join(PATTERNS, "case-labels"), { meta: mismatch() })),
+    "extract/commit-mismatch",
+  );
+  assert.equal(
+    await codeOf(extractCatalogue(join(PATTERNS, "no-such-tree"), { meta: mismatch() })),
+    "extract/commit-mismatch",
+  );
+  assert.equal(
+    await codeOf(extractCatalogue(join(PATTERNS, "no-such-tree"), { meta: Promise.resolve({}) })),
+    "extract/not-a-directory",
+  );
+  // the meta a promise gives is the catalogue's
+  const c = await extractCatalogue(join(PATTERNS, "case-labels"), {
+    meta: Promise.resolve({ xen: "4.99.0", tag: "T" }),
+  });
+  assert.equal(c.meta.xen, "4.99.0");
+  assert.equal(c.meta.tag, "T");
+});
