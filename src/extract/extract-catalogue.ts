@@ -67,6 +67,12 @@ async function extractWith(
   meta: Promise<Partial<Catalogue["meta"]>>,
 ): Promise<Catalogue> {
   const progress = options.progress ?? (() => {});
+  // a meta that fails (a commit named that is not the checkout's) stops the extraction where it is
+  // seen, not after the whole tree is read
+  let metaFailed: { error: unknown } | undefined;
+  meta.catch((error: unknown) => {
+    metaFailed = { error };
+  });
   checkLayout(root);
   // what is kept between runs: the parse cache's entries, keyed by xenpriv's code too
   const kept =
@@ -104,6 +110,7 @@ async function extractWith(
   let policy: TreePolicy;
   try {
     policy = await readTreePolicy(root, parse, remember);
+    if (metaFailed) throw metaFailed.error;
   } catch (e) {
     policyRefused(e);
     await reading.catch(() => {});
@@ -113,6 +120,7 @@ async function extractWith(
   hooksRead(new Set(shapes.keys()));
   progress("parsing");
   const tree = await reading;
+  if (metaFailed) throw metaFailed.error;
   // INVARIANT: readXenTree gives the functions reaching the hooks it was given, as it read them
   const relevant = tree.reaching as ReadonlySet<string>;
 
