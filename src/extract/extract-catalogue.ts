@@ -73,6 +73,9 @@ async function extractWith(
   meta.catch((error: unknown) => {
     metaFailed = { error };
   });
+  const stopIfMetaFailed = () => {
+    if (metaFailed) throw metaFailed.error;
+  };
   checkLayout(root);
   // what is kept between runs: the parse cache's entries, keyed by xenpriv's code too
   const kept =
@@ -110,7 +113,7 @@ async function extractWith(
   let policy: TreePolicy;
   try {
     policy = await readTreePolicy(root, parse, remember);
-    if (metaFailed) throw metaFailed.error;
+    stopIfMetaFailed();
   } catch (e) {
     policyRefused(e);
     await reading.catch(() => {});
@@ -120,7 +123,7 @@ async function extractWith(
   hooksRead(new Set(shapes.keys()));
   progress("parsing");
   const tree = await reading;
-  if (metaFailed) throw metaFailed.error;
+  stopIfMetaFailed();
   // INVARIANT: readXenTree gives the functions reaching the hooks it was given, as it read them
   const relevant = tree.reaching as ReadonlySet<string>;
 
