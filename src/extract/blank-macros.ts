@@ -40,7 +40,89 @@ const BLANKED = new RegExp(
 );
 
 export function blankMacros(text: string): string {
-  return expandNaming(text).replace(BLANKED, (m) =>
-    m === "XSM_DEFAULT_VOID" ? "void            " : m.replace(/[^\n]/g, " "),
+  return loopsOfIterators(
+    expandNaming(text).replace(BLANKED, (m) =>
+      m === "XSM_DEFAULT_VOID" ? "void            " : m.replace(/[^\n]/g, " "),
+    ),
   );
+}
+
+/** `for_each_vcpu`, `list_for_each_entry`, `for_each_set_bit`: Xen's iterator macros, which expand to a `for`. */
+const ITERATOR = /\b[A-Za-z_]\w*for_each\w*|\bfor_each\w*/g;
+/** The domain iterators, which walker.ts reads as lookups where tree-sitter makes them definitions. */
+const DOMAIN_ITERATOR = /^for_each_domain/;
+/** An iterator's arguments longer than this are not looked at: no Xen iterator's are. */
+const MAX_ARGS = 2000;
+
+/**
+ * `if ( sync ) for_each_vcpu ( d, v ) vcpu_sleep_sync(v); else ...` (xen/common/domain.c:1629-1634 at
+ * RELEASE-4.22.0): an iterator whose body is one statement without braces reads to tree-sitter as a
+ * declaration, and before an `else` its error recovery drops the definitions after it. Such a head is
+ * read as `while ( d, v )`, a loop over what its arguments say: the name's letters become `while` and
+ * spaces, every byte keeps its offset. A head before a block (`for_each_vcpu ( d, v ) { ... }`) reads
+ * well as it is, and the domain iterators are left to walker.ts.
+ */
+function loopsOfIterators(text: string): string {
+  if (!text.includes("for_each")) return text;
+  let out = "";
+  let kept = 0;
+  for (const m of text.matchAll(ITERATOR)) {
+    const name = m[0];
+    const at = m.index ?? 0;
+    if (DOMAIN_ITERATOR.test(name) || at < kept || !startsStatement(text, at)) continue;
+    const open = skipBlank(text, at + name.length);
+    if (text[open] !== "(") continue;
+    const close = closingParen(text, open);
+    if (close < 0) continue;
+    const next = text[skipBlank(text, close + 1)];
+    if (next === undefined || next === "{" || next === ";" || next === ")" || next === ",") continue;
+    out += `${text.slice(kept, at)}while${" ".repeat(name.length - 5)}`;
+    kept = at + name.length;
+  }
+  return kept === 0 ? text : out + text.slice(kept);
+}
+
+/** The index of the first character at or after `i` that is no blank and in no comment. */
+function skipBlank(text: string, i: number): number {
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+    if (text.startsWith("/*", i)) {
+      const end = text.indexOf("*/", i + 2);
+      if (end < 0) return text.length;
+      i = end + 2;
+    } else if (text.startsWith("//", i)) {
+      const end = text.indexOf("\n", i);
+      if (end < 0) return text.length;
+      i = end + 1;
+    } else return i;
+  }
+}
+
+/** Whether what comes before `at` (blanks and comments aside) ends a statement or opens one. */
+function startsStatement(text: string, at: number): boolean {
+  let i = at - 1;
+  for (;;) {
+    while (i >= 0 && /\s/.test(text[i] as string)) i--;
+    if (i >= 1 && text[i] === "/" && text[i - 1] === "*") {
+      const start = text.lastIndexOf("/*", i - 2);
+      if (start < 0) return false;
+      i = start - 1;
+    } else break;
+  }
+  if (i < 0) return true;
+  const c = text[i] as string;
+  if (c === ";" || c === "{" || c === "}" || c === ")" || c === ":") return true;
+  return /\belse$/.test(text.slice(Math.max(0, i - 4), i + 1));
+}
+
+/** The index of the `)` that closes the `(` at `open`, or -1 past MAX_ARGS characters. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  const end = Math.min(text.length, open + MAX_ARGS);
+  for (let i = open; i < end; i++) {
+    const c = text[i];
+    if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return -1;
 }
