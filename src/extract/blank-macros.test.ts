@@ -82,4 +82,23 @@ describe("blankMacros", () => {
       ["while ( d, v ) vcpu_sleep_sync(v);", "while ( d, v ) vcpu_sleep_nosync(v);"],
     );
   });
+
+  // the timeout turns a quadratic reading into a failure rather than a hang; it measures nothing
+  test("iterator heads among comments left open or closed are read in linear time", {
+    timeout: 60_000,
+  }, () => {
+    // each head follows a `*/` whose `/*` is nowhere, or opens a comment that never ends: a search
+    // for the other end of each without a bound would read the whole text again for every head
+    for (const text of [
+      "x */ for_each_a(b) c; ".repeat(200_000),
+      "for_each_a(b) /*".repeat(200_000),
+      "for_each_a(b) // c ".repeat(200_000),
+      `for_each_a(b)${" ".repeat(5000)}c;`.repeat(1000),
+    ]) {
+      const out = blankMacros(text);
+      assert.equal(out.length, text.length);
+    }
+    // a head after a comment closed within reach is still read
+    assert.match(blankMacros("x; /* a */ for_each_a(b) c;"), /\/\* a \*\/ while {5}\(b\) c;/);
+  });
 });
