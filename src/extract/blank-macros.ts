@@ -1,3 +1,5 @@
+import { DOMAIN_ITERATORS } from "./roles.js";
+
 /**
  * Xen's annotation macros that tree-sitter would misread as types or declarators.
  * They carry no meaning for access control, so they are blanked with spaces of the
@@ -48,9 +50,7 @@ export function blankMacros(text: string): string {
 }
 
 /** `for_each_vcpu`, `list_for_each_entry`, `for_each_set_bit`: Xen's iterator macros, which expand to a `for`. */
-const ITERATOR = /\b[A-Za-z_]\w*for_each\w*|\bfor_each\w*/g;
-/** The domain iterators, which walker.ts reads as lookups where tree-sitter makes them definitions. */
-const DOMAIN_ITERATOR = /^for_each_domain/;
+const ITERATOR = /\b\w*for_each\w*/g;
 /** An iterator's arguments longer than this are not looked at: no Xen iterator's are. */
 const MAX_ARGS = 2000;
 
@@ -69,7 +69,7 @@ function loopsOfIterators(text: string): string {
   for (const m of text.matchAll(ITERATOR)) {
     const name = m[0];
     const at = m.index ?? 0;
-    if (DOMAIN_ITERATOR.test(name) || at < kept || !startsStatement(text, at)) continue;
+    if (DOMAIN_ITERATORS.has(name) || at < kept || !startsStatement(text, at)) continue;
     const open = skipBlank(text, at + name.length);
     if (open < 0 || text[open] !== "(") continue;
     const close = closingParen(text, open);

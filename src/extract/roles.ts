@@ -2,6 +2,17 @@ import { LOOKUP_NAMES } from "../catalog/lookup-names.js";
 import { type Node, norm, TRANSPARENT } from "./c-parser.js";
 import { oncePer } from "./once-per.js";
 
+/**
+ * The loops over the domain list (`for_each_domain ( d ) { ... }`, xen/include/xen/sched.h:987-995 at
+ * RELEASE-4.22.0): each domain is an operand, none is looked up. walker.ts reads the loop, which
+ * tree-sitter makes a nested definition, as the pseudo-lookup `for_each_domain`; blank-macros.ts
+ * leaves their heads as tree-sitter reads them.
+ */
+export const DOMAIN_ITERATORS: ReadonlySet<string> = new Set([
+  "for_each_domain",
+  "for_each_domain_in_cpupool",
+]);
+
 /** The lookup helpers that turn a guest-supplied domid into a domain (reference §2.5): the catalogue's, less its pseudo-lookups. */
 export const LOOKUPS: ReadonlySet<string> = new Set(
   LOOKUP_NAMES.filter((l) => l !== "domctl" && l !== "current" && l !== "for_each_domain"),

@@ -9,6 +9,7 @@ import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import { oncePer } from "./once-per.js";
 import {
+  DOMAIN_ITERATORS,
   fieldOf,
   LOOKUPS,
   NEW_DOMAIN_ALLOCATORS,
@@ -138,8 +139,6 @@ function rebase(expr: string, arg: string, param: string): string | null {
 }
 
 const MAX_DEPTH = 14;
-/** loops over the domain list (xen/include/xen/sched.h): each domain is an operand, none is looked up */
-const DOMAIN_ITERATORS = new Set(["for_each_domain", "for_each_domain_in_cpupool"]);
 /** hook parameters that are domains in dummy.h */
 const SUBARCH_64 = /^xen\/arch\/(arm\/arm64|x86\/x86_64)\//;
 const ERROR_CODE = /^-E[A-Z]+$/;
