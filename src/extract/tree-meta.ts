@@ -49,26 +49,36 @@ export function treeMeta(root: string, options: TreeMetaOptions = {}): Partial<C
 }
 
 /**
- * treeMeta's answer, with git's questions asked at once and in the background: an extraction reads the
- * tree meanwhile (`git status` alone stats every file of a checkout). A bad `commit` fails at once.
+ * treeMeta's answer, with git asked in the background: an extraction reads the tree meanwhile (`git
+ * status` alone stats every file of a checkout). Where the tree is its own checkout, its date, changes
+ * and tag are asked at once; a tree inside another repository asks no more of that one. A bad
+ * `commit` fails at once.
  */
 export function treeMetaLater(
   root: string,
   options: TreeMetaOptions = {},
 ): Promise<Partial<Catalogue["meta"]>> {
   const { named, out } = fromFiles(root, options);
-  const asked = Object.keys(ASKS).map(
-    (ask) =>
-      new Promise<[Ask, string]>((resolve) =>
-        execFile("git", ["-C", root, ...ASKS[ask as Ask]], { encoding: "utf8" }, (e, stdout) =>
-          resolve([ask as Ask, e ? "" : stdout.trim()]),
-        ),
+  return askGit(root, named, out);
+}
+
+/** fromGit on git's answers, each asked in a process of its own, none waited for in turn. */
+async function askGit(root: string, named: string | undefined, out: Meta): Promise<Meta> {
+  const ask = (asks: readonly Ask[]) =>
+    Promise.all(
+      asks.map(
+        (a) =>
+          new Promise<[Ask, string]>((resolve) =>
+            execFile("git", ["-C", root, ...ASKS[a]], { encoding: "utf8" }, (e, stdout) =>
+              resolve([a, e ? "" : stdout.trim()]),
+            ),
+          ),
       ),
-  );
-  return Promise.all(asked).then((answers) => {
-    const of = new Map(answers);
-    return fromGit(root, named, out, (ask) => of.get(ask) ?? "");
-  });
+    );
+  const answers = new Map(await ask(["top", "head"]));
+  if (isOwnCheckout(root, answers.get("top") ?? ""))
+    for (const [a, answer] of await ask(["date", "changes", "tag"])) answers.set(a, answer);
+  return fromGit(root, named, out, (a) => answers.get(a) ?? "");
 }
 
 /** The commit named, checked, and what the tree's files say: its version. */
@@ -96,9 +106,7 @@ function fromFiles(root: string, options: TreeMetaOptions): { named: string | un
 
 /** `out` with what git answers (`""` where it fails or the tree is no checkout). */
 function fromGit(root: string, named: string | undefined, out: Meta, git: (ask: Ask) => string): Meta {
-  // a tree that sits inside another repository (a tarball unpacked in a checkout) has no commit of its own
-  const top = git("top");
-  const commit = top && realpathSync(top) === realpathSync(root) ? git("head") : "";
+  const commit = isOwnCheckout(root, git("top")) ? git("head") : "";
   if (commit && named && named !== commit)
     fail(
       error(
@@ -119,3 +127,10 @@ function fromGit(root: string, named: string | undefined, out: Meta, git: (ask: 
   } else if (named) out.commit = named;
   return out;
 }
+
+/**
+ * Whether git's top level for `root` is `root` itself: a tree that sits inside another repository (a
+ * tarball unpacked in a checkout) has no commit of its own.
+ */
+const isOwnCheckout = (root: string, top: string): boolean =>
+  top !== "" && realpathSync(top) === realpathSync(root);
