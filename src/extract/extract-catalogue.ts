@@ -51,8 +51,6 @@ export interface ExtractOptions {
 /** Reads a Xen source tree and builds its catalogue, with the tree's own default policy. */
 export async function extractCatalogue(root: string, options: ExtractOptions = {}): Promise<Catalogue> {
   const meta = Promise.resolve(options.meta ?? {});
-  // awaited below: a failure meanwhile is said first
-  meta.catch(() => {});
   try {
     return await extractWith(root, options, meta);
   } catch (e) {
@@ -61,6 +59,7 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   }
 }
 
+/** extractCatalogue's work, with the meta to come. */
 async function extractWith(
   root: string,
   options: ExtractOptions,
@@ -68,7 +67,7 @@ async function extractWith(
 ): Promise<Catalogue> {
   const progress = options.progress ?? (() => {});
   // a meta that fails (a commit named that is not the checkout's) stops the extraction where it is
-  // seen, not after the whole tree is read
+  // seen, not after the whole tree is read; extractCatalogue says its error before any other
   let metaFailed: { error: unknown } | undefined;
   meta.catch((error: unknown) => {
     metaFailed = { error };
