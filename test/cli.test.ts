@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
@@ -534,6 +534,34 @@ describe("extract", () => {
     assert.match(r.err, /help: xenpriv reads `xsm_default_action\(\)` whole or not at all/);
     assert.doesNotMatch(r.err, /internal error| {4}at /);
     assert.equal(readdirSync(root).includes("out.json"), false);
+  });
+
+  test("a commit that is not the checkout's is said first, with a cache directory that cannot be made too", () => {
+    const root = mkdtempSync(join(tmpdir(), "xenpriv-extract-checkout-"));
+    cpSync(TREE, root, { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", root, "-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+        encoding: "utf8",
+      });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-qm", "tree");
+    const notDir = join(root, "file");
+    writeFileSync(notDir, "");
+    const r = run(
+      "extract",
+      root,
+      "--commit",
+      "d45d5687f1441495f4ee20d5e9940066c5fa5beb",
+      "--cache-dir",
+      join(notDir, "cache"),
+      "-o",
+      join(root, "out.json"),
+    );
+    assert.equal(r.code, 2);
+    assert.match(r.err, /error\[extract\/commit-mismatch\]/);
+    assert.doesNotMatch(r.err, /internal error| {4}at |InputError/);
+    assert.equal(existsSync(join(root, "out.json")), false);
   });
 
   test("--commit names the commit of a tree without git; without it the commit is unknown, and said so", () => {

@@ -74,7 +74,15 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
   }));
   let catalogue: Catalogue;
   try {
-    const cacheDir = cacheDirOf(o);
+    // the meta's failure (a commit that is not the checkout's) is said first, as extractCatalogue says it
+    const cacheDir = await (async () => {
+      try {
+        return cacheDirOf(o);
+      } catch (e) {
+        await meta;
+        throw e;
+      }
+    })();
     catalogue = await extractCatalogue(tree, {
       meta,
       ...(line.shown && {
