@@ -60,6 +60,16 @@ const codeOf = (p: Promise<unknown>): Promise<string> =>
     },
   );
 
+/** git in the checkout at `root`, as a user who commits there. */
+const gitIn =
+  (root: string) =>
+  (...args: string[]): string =>
+    execFileSync(
+      "git",
+      ["-C", root, "-c", "init.defaultBranch=main", "-c", "user.name=t", "-c", "user.email=t@t", ...args],
+      { encoding: "utf8" },
+    ).trim();
+
 describe("treeMeta", () => {
   let archive: string;
   let checkout: string;
@@ -67,24 +77,7 @@ describe("treeMeta", () => {
   before(() => {
     archive = tree("archive");
     checkout = tree("checkout");
-    const git = (...args: string[]) =>
-      execFileSync(
-        "git",
-        [
-          "-C",
-          checkout,
-          "-c",
-          "init.defaultBranch=main",
-          "-c",
-          "user.name=t",
-          "-c",
-          "user.email=t@t",
-          ...args,
-        ],
-        {
-          encoding: "utf8",
-        },
-      ).trim();
+    const git = gitIn(checkout);
     git("init", "-q");
     git("add", ".");
     git("commit", "-qm", "version", "--date", "2026-01-02T00:00:00Z");
@@ -123,6 +116,23 @@ describe("treeMeta", () => {
     assert.equal(m.commit, head);
     assert.equal(m.tag, "");
     assert.equal(m.note, `extracted from a checkout of ${head} with uncommitted changes`);
+  });
+
+  it("a checkout whose changes git lists in more than node's 1 MiB of output still has them", async () => {
+    const root = tree("many-changes");
+    const git = gitIn(root);
+    git("init", "-q");
+    // 320 files under 17 levels of 200-character names: `git status` lists 1.1 MB of paths
+    const deep = join(root, ...Array.from({ length: 17 }, (_, i) => `${i}`.padEnd(200, "d")));
+    mkdirSync(deep, { recursive: true });
+    for (let i = 0; i < 320; i++) writeFileSync(join(deep, `f${i}`), "a\n");
+    git("add", ".");
+    git("commit", "-qm", "many");
+    git("tag", "T");
+    for (let i = 0; i < 320; i++) writeFileSync(join(deep, `f${i}`), "b\n");
+    const m = await metaOf(root);
+    assert.equal(m.tag, "");
+    assert.match(m.note ?? "", /with uncommitted changes$/);
   });
 
   it("a named commit that is not a full commit id is bad input, said at once", () => {

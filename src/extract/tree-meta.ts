@@ -17,6 +17,13 @@ export interface TreeMetaOptions {
 /** A full commit id: Xen's history is SHA-1. */
 const COMMIT = /^[0-9a-f]{40}$/;
 
+/**
+ * What git printed, failed or not: a question git cannot answer (no checkout, no tag) prints nothing,
+ * and `git status` of a checkout with many changes prints more than node keeps (1 MiB): its first
+ * MiB still says there are changes.
+ */
+const answerOf = (stdout: unknown): string => (typeof stdout === "string" ? stdout.trim() : "");
+
 /** What treeMeta asks git of a checkout, each on its own. */
 const ASKS = {
   top: ["rev-parse", "--show-toplevel"],
@@ -41,8 +48,8 @@ export function treeMeta(root: string, options: TreeMetaOptions = {}): Partial<C
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"],
       }).trim();
-    } catch {
-      return "";
+    } catch (e) {
+      return answerOf((e as { stdout?: unknown }).stdout);
     }
   };
   return fromGit(root, named, out, git);
@@ -69,8 +76,8 @@ async function askGit(root: string, named: string | undefined, out: Meta): Promi
       asks.map(
         (a) =>
           new Promise<[Ask, string]>((resolve) =>
-            execFile("git", ["-C", root, ...ASKS[a]], { encoding: "utf8" }, (e, stdout) =>
-              resolve([a, e ? "" : stdout.trim()]),
+            execFile("git", ["-C", root, ...ASKS[a]], { encoding: "utf8" }, (_, stdout) =>
+              resolve([a, answerOf(stdout)]),
             ),
           ),
       ),
