@@ -27,9 +27,16 @@ export function logicalLines(text: string): { line: number; text: string }[] {
   const out: { line: number; text: string }[] = [];
   for (let i = 0; i < raw.length; i++) {
     const start = i;
+    // joined once: a line rebuilt for each continuation took quadratic time (`#define x \` then
+    // millions of continuations ran for minutes)
+    const parts: string[] = [];
     let l = raw[i] ?? "";
-    while (l.endsWith("\\") && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i] ?? ""}`;
-    out.push({ line: start + 1, text: l });
+    while (l.endsWith("\\") && i + 1 < raw.length) {
+      parts.push(l.slice(0, -1));
+      l = raw[++i] ?? "";
+    }
+    parts.push(l);
+    out.push({ line: start + 1, text: parts.join(" ") });
   }
   return out;
 }
