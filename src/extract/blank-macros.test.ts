@@ -38,6 +38,15 @@ describe("blankMacros", () => {
     assert.equal(out.split("\n")[4], "        while              (p, &d->l, list) /* each */");
   });
 
+  test("a head after a directive's line starts its statement", () => {
+    // as xen/arch/x86/mm/shadow/multi.c:1721-1723 at RELEASE-4.22.0 writes it
+    const text =
+      "#endif\n    for_each_shadow_table(v, i)\n        f(i);\n#ifdef X\n    for_each_cpu(c, m)\n        g(c);\n";
+    const out = blankMacros(text).split("\n");
+    assert.equal(out[1], "    while                (v, i)");
+    assert.equal(out[4], "    while       (c, m)");
+  });
+
   test("iterators before a block, in expressions, the domain iterators and other names are left as they are", () => {
     for (const text of [
       "    for_each_vcpu ( d, v )\n    {\n        f(v);\n    }\n",

@@ -54,8 +54,11 @@ export function blankMacros(text: string): string {
  * a `for` head (xen/include/xen/sched.h:997-1000 and xen/include/xen/list.h:495-498 at RELEASE-4.22.0).
  */
 const ITERATOR = /\b\w*for_each\w*/g;
-/** An iterator's arguments longer than this are not looked at: no Xen iterator's are. */
-const MAX_ARGS = 2000;
+/**
+ * An iterator's arguments longer than this are not looked at: the longest in 12 Xen trees (4.17.0 to
+ * master) is 247 characters (xen/common/device_tree.c:1201 at RELEASE-4.18.6).
+ */
+const MAX_ARGS = 500;
 
 /**
  * `if ( sync ) for_each_vcpu ( d, v ) vcpu_sleep_sync(v); else ...` (xen/common/domain.c:1629-1634 at
@@ -73,7 +76,7 @@ function loopsOfIterators(text: string): string {
   for (const m of text.matchAll(ITERATOR)) {
     const name = m[0];
     const at = m.index ?? 0;
-    if (DOMAIN_ITERATORS.has(name) || at < kept || !startsStatement(text, at)) continue;
+    if (DOMAIN_ITERATORS.has(name) || !startsStatement(text, at)) continue;
     const open = skipBlank(text, at + name.length);
     if (open < 0 || text[open] !== "(") continue;
     const close = closingParen(text, open);
@@ -98,8 +101,7 @@ const MAX_GAP = 1000;
 function skipBlank(text: string, i: number): number {
   const limit = Math.min(text.length, i + MAX_GAP);
   while (i < limit) {
-    const c = text[i] as string;
-    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v") i++;
+    if (isBlank(text.charCodeAt(i))) i++;
     else if (text.startsWith("/*", i)) {
       const end = text.substring(i + 2, limit).indexOf("*/");
       if (end < 0) return -1;
@@ -113,12 +115,15 @@ function skipBlank(text: string, i: number): number {
   return i === text.length ? i : -1;
 }
 
-/** Whether what comes before `at` (blanks and comments aside, within MAX_GAP) ends a statement or opens one. */
+/**
+ * Whether what comes before `at` (blanks and comments aside, within MAX_GAP) ends a statement, opens
+ * one, or is a preprocessor directive's line.
+ */
 function startsStatement(text: string, at: number): boolean {
   const floor = Math.max(0, at - MAX_GAP);
   let i = at - 1;
   for (;;) {
-    while (i >= floor && /\s/.test(text[i] as string)) i--;
+    while (i >= floor && isBlank(text.charCodeAt(i))) i--;
     if (i >= floor + 1 && text[i] === "/" && text[i - 1] === "*") {
       const start = text.substring(floor, i - 1).lastIndexOf("/*");
       if (start < 0) return false;
@@ -128,8 +133,15 @@ function startsStatement(text: string, at: number): boolean {
   if (i < floor) return floor === 0;
   const c = text[i] as string;
   if (c === ";" || c === "{" || c === "}" || c === ")" || c === ":") return true;
-  return /\belse$/.test(text.slice(Math.max(0, i - 4), i + 1));
+  if (/\belse$/.test(text.slice(Math.max(0, i - 4), i + 1))) return true;
+  // the end of a directive's line (`#endif`, `#else`, `#ifdef CONFIG_X`): the head starts its statement
+  const line = text.substring(floor, i + 1);
+  const start = line.lastIndexOf("\n");
+  return (start >= 0 || floor === 0) && /^[ \t]*#/.test(line.slice(start + 1));
 }
+
+/** Space, tab, line feed, carriage return, form feed, vertical tab: C's blanks. */
+const isBlank = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 /** The index of the `)` that closes the `(` at `open`, or -1 past MAX_ARGS characters. */
 function closingParen(text: string, open: number): number {
