@@ -1,20 +1,14 @@
 import type { ArmView } from "./arm-view.js";
+import { oncePer } from "./once-per.js";
 import type { HookShape } from "./walker.js";
 import { type Arch, type CFunction, type Extent, extentOf, type HeaderFlag } from "./xen-tree.js";
 
 /** Where a function is: its file, its first line and its last. */
 export type Place = readonly [file: string, line: number, end: number];
 
-const EXTENTS = new WeakMap<CFunction, Extent>();
-
-const extent = (f: CFunction): Extent => {
-  let e = f.extent ?? EXTENTS.get(f);
-  if (!e) {
-    e = extentOf(f.body);
-    EXTENTS.set(f, e);
-  }
-  return e;
-};
+/** A function's extent: kept with it from the cache, else made from its body once. */
+const extentMade = oncePer((f: CFunction): Extent => extentOf(f.body));
+const extent = (f: CFunction): Extent => f.extent ?? extentMade(f);
 
 /**
  * What a walk sees of a function wherever it is in its file: its file, arch, guards, parameters, where

@@ -8,6 +8,7 @@ import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
 import { FunctionTable } from "./function-table.js";
 import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
+import { oncePer } from "./once-per.js";
 import { type OnParsed, SourceParser } from "./parse-files.js";
 import { type CallSummary, callSummary, ReachingHooks } from "./relevant.js";
 import { type FileScan, nameHash } from "./scan-source.js";
@@ -477,8 +478,7 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
         const arch = archOf(file);
         if (arch === "other" || !file.includes("/include/") || file.startsWith("xen/include/public/"))
           continue;
-        for (const [name, flag] of flagsIn(readSource(root, file), file, arch))
-          flags.set(name, [...(flags.get(name) ?? []), flag]);
+        addFlags(flags, flagsIn(readSource(root, file), file, arch));
       }
     } catch (error) {
       failure = { error };
@@ -565,21 +565,21 @@ async function parseReaching(
     for (const name of reach.fresh()) for (const i of calling(name)) if (!functions.parsed(i)) next.add(i);
   }
 }
-const FILE_FLAGS = new WeakMap<XenTree, Map<string, Map<string, HeaderFlag[]>>>();
-
 /**
  * The flag macros a C file defines for itself (`#define opt_grant_transfer false` without CONFIG_PV,
  * xen/common/grant_table.c:192-194 at RELEASE-4.22.0), read once per tree and file, when a walk asks.
  */
-export function fileFlags(tree: XenTree, file: string): Map<string, HeaderFlag[]> {
-  const byFile = FILE_FLAGS.get(tree) ?? new Map<string, Map<string, HeaderFlag[]>>();
-  FILE_FLAGS.set(tree, byFile);
-  let flags = byFile.get(file);
-  if (!flags) {
-    flags = new Map();
-    for (const [name, flag] of flagsIn(readSource(tree.root, file), file, null))
-      flags.set(name, [...(flags.get(name) ?? []), flag]);
-    byFile.set(file, flags);
-  }
+export const fileFlags = (tree: XenTree, file: string): Map<string, HeaderFlag[]> => flagsOfFiles(tree)(file);
+
+const flagsOfFiles = oncePer((tree: XenTree) =>
+  oncePer((file: string) => addFlags(new Map(), flagsIn(readSource(tree.root, file), file, null))),
+);
+
+/** `flags` with each of `found` added to its name's list, in order. */
+function addFlags(
+  flags: Map<string, HeaderFlag[]>,
+  found: readonly [string, HeaderFlag][],
+): Map<string, HeaderFlag[]> {
+  for (const [name, flag] of found) flags.set(name, [...(flags.get(name) ?? []), flag]);
   return flags;
 }
