@@ -56,6 +56,9 @@ export async function extractCatalogue(root: string, options: ExtractOptions = {
   } catch (e) {
     await meta;
     throw e;
+  } finally {
+    // what this thread's caches write in the background is on disk before the catalogue is given
+    await ParseCache.written();
   }
 }
 
@@ -80,7 +83,7 @@ async function extractWith(
   const kept =
     options.cacheDir === undefined || options.parse
       ? undefined
-      : new ParseCache(options.cacheDir, treeSalt(), codeDigest());
+      : new ParseCache(options.cacheDir, treeSalt(), codeDigest(), { inBackground: true });
   // what this thread parses itself (dummy.h, Flask's files) where the cache has not kept what is read
   // of it; the grammar is the one readXenTree's parser loads (c-parser.ts loads it once per thread)
   let parser: Promise<ParseC> | undefined;

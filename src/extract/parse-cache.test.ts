@@ -81,4 +81,32 @@ describe("ParseCache", () => {
     assert.equal(cache.put(cache.key(TEXT), bytes), false);
     assert.equal(cache.get(cache.key(TEXT)), null);
   });
+
+  test("in the background: got back before it is written, on disk once written(), the last put kept", async () => {
+    const dir = join(tmp, "soon");
+    const cache = new ParseCache(dir, "salt", "", { inBackground: true });
+    const key = cache.key(TEXT);
+    const other = treeToBytes((await loadArraysParser())("int x;\n"));
+    assert.ok(cache.put(key, other));
+    assert.ok(cache.put(key, bytes));
+    // what a reader on this thread gets meanwhile is the last put, whether or not it is on disk yet
+    assert.deepEqual(new Uint8Array(cache.get(key) ?? []), bytes);
+    await ParseCache.written();
+    assert.deepEqual(
+      filesIn(dir).map((e) => e.name),
+      [`${key.slice(2)}.tree`],
+    );
+    // read from disk by a cache that never held it
+    assert.deepEqual(new Uint8Array(new ParseCache(dir, "salt").get(key) ?? []), bytes);
+  });
+
+  test("in the background, a directory that cannot be made: written() resolves, nothing is left, get misses", async () => {
+    const file = join(tmp, "file-soon");
+    writeFileSync(file, "");
+    const cache = new ParseCache(file, "salt", "", { inBackground: true });
+    cache.put(cache.key(TEXT), bytes);
+    await ParseCache.written();
+    assert.equal(cache.get(cache.key(TEXT)), null);
+    assert.equal(readFileSync(file, "utf8"), "");
+  });
 });

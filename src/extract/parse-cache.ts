@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
@@ -24,20 +25,31 @@ const HEADER = 4 + 4 + 32 + 32;
  * is truncated, corrupt, of another format or another key is a miss, never an error; a write goes
  * to a temporary file renamed into place, so a reader sees a whole entry or none, and a write that
  * fails (a full disk, a read-only directory) leaves the extraction as it was.
+ *
+ * A cache made `inBackground` writes on libuv's threads while this one goes on (the main thread's
+ * walks and parses, whose entries took a second tag 60 ms to write): an entry is got back from
+ * memory until it is written, and `ParseCache.written()` waits for every such write of this thread.
  */
 export class ParseCache {
   readonly dir: string;
   readonly #salt: string;
   readonly #code: string;
+  readonly #inBackground: boolean;
 
   /**
    * `salt` names what made the trees (parse-files.ts hashes the grammar and the versions), `code`
    * the code that made the functions and walks (code-digest.ts).
    */
-  constructor(dir: string, salt: string, code = "") {
+  constructor(dir: string, salt: string, code = "", options: { inBackground?: boolean } = {}) {
     this.dir = join(dir, `trees-${FORMAT}`);
     this.#salt = salt;
     this.#code = code;
+    this.#inBackground = options.inBackground ?? false;
+  }
+
+  /** Resolves once every entry this thread's caches put in the background is written, or given up. */
+  static async written(): Promise<void> {
+    while (writing.size > 0) await Promise.all(writing.values());
   }
 
   /**
@@ -59,9 +71,10 @@ export class ParseCache {
    * (scan-source.ts reads them, and takes what it cannot read for a miss).
    */
   get(key: string, kind: Kind = "tree"): Uint8Array | null {
+    const path = this.#path(key, kind);
     let entry: Buffer;
     try {
-      entry = readFileSync(this.#path(key, kind));
+      entry = queued.get(path) ?? readFileSync(path);
     } catch {
       return null;
     }
@@ -93,7 +106,10 @@ export class ParseCache {
     this.put(this.key(`${what}\0${input}`, "value"), Buffer.from(JSON.stringify(value)), "value");
   }
 
-  /** Stores an entry under `key`; false when it could not be written. */
+  /**
+   * Stores an entry under `key`; false when it could not be written. In the background, true: the
+   * write is queued, and one that fails is given up as a failing write is.
+   */
   put(key: string, payload: Uint8Array, kind: Kind = "tree"): boolean {
     const head = Buffer.alloc(HEADER);
     head.write(MAGIC, 0, "latin1");
@@ -101,10 +117,15 @@ export class ParseCache {
     head.write(key, 8, "hex");
     createHash("sha256").update(payload).digest().copy(head, 40);
     const path = this.#path(key, kind);
-    const tmp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+    const entry = Buffer.concat([head, payload]);
+    if (this.#inBackground) {
+      writeSoon(path, entry);
+      return true;
+    }
+    const tmp = temporary(path);
     try {
-      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
-      writeFileSync(tmp, Buffer.concat([head, payload]));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(tmp, entry);
       renameSync(tmp, path);
       return true;
     } catch {
@@ -114,4 +135,32 @@ export class ParseCache {
       return false;
     }
   }
+}
+
+const temporary = (path: string): string => `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+
+/** Entries put in the background on this thread and not yet written, by path: what `get` reads meanwhile. */
+const queued = new Map<string, Buffer>();
+/** The write of each queued path; a second put of a path is written after the first. */
+const writing = new Map<string, Promise<void>>();
+
+function writeSoon(path: string, entry: Buffer): void {
+  queued.set(path, entry);
+  const write = (writing.get(path) ?? Promise.resolve()).then(async () => {
+    const tmp = temporary(path);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, entry);
+      await rename(tmp, path);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => {});
+    }
+  });
+  writing.set(path, write);
+  void write.then(() => {
+    if (writing.get(path) === write) {
+      writing.delete(path);
+      queued.delete(path);
+    }
+  });
 }

@@ -112,7 +112,10 @@ export class SourceParser {
       root,
       files,
       workers,
-      cache && !options.parse ? new ParseCache(cache.dir, cache.salt, cache.code) : undefined,
+      // this thread's entries are written in the background (extract-catalogue.ts waits for them)
+      cache && !options.parse
+        ? new ParseCache(cache.dir, cache.salt, cache.code, { inBackground: true })
+        : undefined,
       loadArraysParser(),
       options.parse,
     );
@@ -322,6 +325,7 @@ export async function parseFiles(
     );
   } finally {
     parser.close();
+    await ParseCache.written();
   }
   return out;
 }
