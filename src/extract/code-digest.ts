@@ -21,7 +21,7 @@ export function codeDigest(): string {
         .map((f) => join(dirname(dirname(self)), f))
     : [
         self,
-        join(packageRoot(), "dist", "parse-worker.js"),
+        join(packageRoot(), "dist", "parse-worker.cjs"),
         ...listJs(join(packageRoot(), "dist", "chunks")),
       ];
   const hash = createHash("sha256");

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
@@ -26,9 +26,9 @@ const HEADER = 4 + 4 + 32 + 32;
  * to a temporary file renamed into place, so a reader sees a whole entry or none, and a write that
  * fails (a full disk, a read-only directory) leaves the extraction as it was.
  *
- * A cache made `inBackground` writes on libuv's threads while this one goes on (the main thread's
- * walks and parses, whose entries took a second tag 60 ms to write): an entry is got back from
- * memory until it is written, and `ParseCache.written()` waits for every such write of this thread.
+ * A cache made `inBackground` hands its writes to a worker while this thread goes on (the main
+ * thread's walks and parses, whose entries took a second tag 60 ms to write): an entry is got back
+ * from memory until it is written, and `ParseCache.written()` waits for every such write of this thread.
  */
 export class ParseCache {
   readonly dir: string;
@@ -49,7 +49,7 @@ export class ParseCache {
 
   /** Resolves once every entry this thread's caches put in the background is written, or given up. */
   static async written(): Promise<void> {
-    while (writing.size > 0) await Promise.all(writing.values());
+    await flush();
   }
 
   /**
@@ -139,28 +139,65 @@ export class ParseCache {
 
 const temporary = (path: string): string => `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
 
+/**
+ * The writer of this thread's background entries: a worker of a few lines (no module to load) that
+ * writes as `put` does, each entry whole through a temporary file. A write on libuv's threads would
+ * go no further than its first step while this thread walks: each step's callback runs here.
+ */
+const WRITER = `
+const { parentPort } = require("node:worker_threads");
+const { mkdirSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { dirname } = require("node:path");
+parentPort.on("message", (m) => {
+  if (m.flush !== undefined) return parentPort.postMessage(m.flush);
+  try {
+    mkdirSync(dirname(m.path), { recursive: true });
+    writeFileSync(m.tmp, m.entry);
+    renameSync(m.tmp, m.path);
+  } catch {
+    try { rmSync(m.tmp, { force: true }); } catch {}
+  }
+});`;
+
 /** Entries put in the background on this thread and not yet written, by path: what `get` reads meanwhile. */
 const queued = new Map<string, Buffer>();
-/** The write of each queued path; a second put of a path is written after the first. */
-const writing = new Map<string, Promise<void>>();
+let writer: Worker | undefined;
+let flushes = 0;
 
 function writeSoon(path: string, entry: Buffer): void {
   queued.set(path, entry);
-  const write = (writing.get(path) ?? Promise.resolve()).then(async () => {
-    const tmp = temporary(path);
-    try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(tmp, entry);
-      await rename(tmp, path);
-    } catch {
-      await rm(tmp, { force: true }).catch(() => {});
-    }
+  // a worker handles its messages in order: a path put twice ends as the second put
+  if (!writer) {
+    writer = new Worker(WRITER, { eval: true });
+    // a writer nobody waits for keeps no process alive: its entries are misses next time
+    writer.unref();
+  }
+  writer.postMessage({ path, tmp: temporary(path), entry });
+}
+
+/** Resolves once the writer has written all it was given, and stops it. */
+async function flush(): Promise<void> {
+  const w = writer;
+  if (!w) return;
+  writer = undefined;
+  const given = [...queued];
+  const id = ++flushes;
+  w.ref();
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      w.off("message", onMessage);
+      resolve();
+    };
+    const onMessage = (m: unknown) => {
+      if (m === id) done();
+    };
+    w.on("message", onMessage);
+    // a writer that dies has written what it could: the entries it did not are misses next time
+    w.once("error", done);
+    w.once("exit", done);
+    w.postMessage({ flush: id });
   });
-  writing.set(path, write);
-  void write.then(() => {
-    if (writing.get(path) === write) {
-      writing.delete(path);
-      queued.delete(path);
-    }
-  });
+  // what was put meanwhile is another writer's
+  for (const [path, entry] of given) if (queued.get(path) === entry) queued.delete(path);
+  await w.terminate();
 }

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
 import { packageRoot } from "../core/package-root.js";
@@ -332,12 +331,12 @@ export async function parseFiles(
 
 /**
  * A worker running parse-worker.ts: the bundle's own entry (scripts/build.mjs writes
- * dist/parse-worker.js), or from source the .ts beside this module through tsx. NOTE: tsx's
+ * dist/parse-worker.cjs), or from source the .ts beside this module through tsx. NOTE: tsx's
  * `--import` does not reach workers (privatenumber/tsx#354), so the worker imports tsx itself.
  */
 function startWorker(workerData: WorkerInput): Worker {
   if (!import.meta.url.endsWith(".ts"))
-    return new Worker(pathToFileURL(join(packageRoot(), "dist", "parse-worker.js")), { workerData });
+    return new Worker(join(packageRoot(), "dist", "parse-worker.cjs"), { workerData });
   const [api, entry] = [
     import.meta.resolve("tsx/esm/api"),
     new URL("./parse-worker.ts", import.meta.url).href,

@@ -4,7 +4,7 @@
  * takes the next file of the list the same way, parses it (parse-source.ts) and posts its text, its
  * tree bytes (the buffer transferred) and its functions (functionsIn, with their call summaries), or
  * only the functions where the cache kept them.
- * Each job ends with a `done` message. scripts/build.mjs bundles it as dist/parse-worker.js; from
+ * Each job ends with a `done` message. scripts/build.mjs bundles it as dist/parse-worker.cjs; from
  * source it runs through tsx.
  */
 import { parentPort, workerData } from "node:worker_threads";
