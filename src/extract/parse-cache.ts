@@ -118,22 +118,24 @@ export class ParseCache {
     createHash("sha256").update(payload).digest().copy(head, 40);
     const path = this.#path(key, kind);
     const entry = Buffer.concat([head, payload]);
-    if (this.#inBackground) {
-      writeSoon(path, entry);
-      return true;
-    }
-    const tmp = temporary(path);
+    if (this.#inBackground && writeSoon(path, entry)) return true;
+    return writeNow(path, entry);
+  }
+}
+
+/** An entry written whole, through a temporary file renamed into place; false when it could not be. */
+function writeNow(path: string, entry: Buffer): boolean {
+  const tmp = temporary(path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, entry);
+    renameSync(tmp, path);
+    return true;
+  } catch {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(tmp, entry);
-      renameSync(tmp, path);
-      return true;
-    } catch {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {}
-      return false;
-    }
+      rmSync(tmp, { force: true });
+    } catch {}
+    return false;
   }
 }
 
@@ -164,15 +166,23 @@ const queued = new Map<string, Buffer>();
 let writer: Worker | undefined;
 let flushes = 0;
 
-function writeSoon(path: string, entry: Buffer): void {
-  queued.set(path, entry);
-  // a worker handles its messages in order: a path put twice ends as the second put
+/** Hands an entry to this thread's writer; false where no writer could be started (put writes it now). */
+function writeSoon(path: string, entry: Buffer): boolean {
   if (!writer) {
-    writer = new Worker(WRITER, { eval: true });
-    // a writer nobody waits for keeps no process alive: its entries are misses next time
+    try {
+      writer = new Worker(WRITER, { eval: true });
+    } catch {
+      return false;
+    }
+    // a writer that fails has written what it could, a writer nobody waits for keeps no process
+    // alive: what it did not write is a miss next time
+    writer.on("error", () => {});
     writer.unref();
   }
+  queued.set(path, entry);
+  // a worker handles its messages in order: a path put twice ends as the second put
   writer.postMessage({ path, tmp: temporary(path), entry });
+  return true;
 }
 
 /** Resolves once the writer has written all it was given, and stops it. */
