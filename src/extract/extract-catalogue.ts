@@ -41,6 +41,8 @@ export interface ExtractOptions {
   readonly workers?: number;
   /** a parser to use instead, on this thread and without the cache (parse-files.ts) */
   readonly parse?: ParseC;
+  /** told, before tree-sitter loads, that the cache holds nearly every file: few will be parsed */
+  readonly fewToParse?: () => void;
   /**
    * @internal for the tests, which check that keeping them changes nothing. false: every helper is
    * walked again from each caller, none taken from another sub-op's walk (callee-memo.ts)
@@ -109,6 +111,7 @@ async function extractWith(
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.workers !== undefined && { workers: options.workers }),
     ...(options.parse && { parse: options.parse }),
+    ...(options.fewToParse && { fewToParse: options.fewToParse }),
   });
   // awaited below: a failure meanwhile is said after the policy's
   reading.catch(() => {});

@@ -8,8 +8,9 @@ import { lineOf, type Node, type ParseC } from "./c-parser.js";
 import { conditional, currentScope, type Frame, logicalLines } from "./directives.js";
 import { FunctionTable } from "./function-table.js";
 import { buildable, type Kconfig, readKconfig } from "./kconfig.js";
+import { mostlyKept } from "./mostly-kept.js";
 import { oncePer } from "./once-per.js";
-import { type OnParsed, SourceParser } from "./parse-files.js";
+import { type OnParsed, type SourceFile, SourceParser } from "./parse-files.js";
 import { type CallSummary, callSummary, ReachingHooks } from "./relevant.js";
 import { type FileScan, nameHash } from "./scan-source.js";
 import type { SyntaxTree } from "./syntax-tree.js";
@@ -435,6 +436,11 @@ export interface ReadTreeOptions {
    * reads dummy.h): once the files are read, it is awaited, and its rejection ends the reading.
    */
   readonly reaching?: ReadonlySet<string> | Promise<ReadonlySet<string>>;
+  /**
+   * Told, before tree-sitter loads, that the cache holds nearly every file of the tree (mostly-kept.ts):
+   * few will be parsed. The CLI keeps WebAssembly on V8's baseline compiler then (cli/wasm-tier.ts).
+   */
+  readonly fewToParse?: () => void;
 }
 
 /**
@@ -445,20 +451,9 @@ export interface ReadTreeOptions {
 export async function readXenTree(root: string, options: ReadTreeOptions = {}): Promise<XenTree> {
   const found = { c: [] as string[], h: [] as string[] };
   walk(join(root, "xen"), found);
-  const files: { file: string; arch: Arch | null }[] = [];
-  for (const p of found.c) {
-    const file = relative(root, p);
-    const arch = archOf(file);
-    // hypercall-defs.c is the table gen_hypercall.awk reads (xen/include/Makefile), not C
-    if (
-      arch === "other" ||
-      file === HYPERCALL_DEFS ||
-      file.startsWith("xen/tools/") ||
-      file.startsWith("xen/scripts/")
-    )
-      continue;
-    files.push({ file, arch });
-  }
+  const files = sourceFilesOf(root, found.c);
+  if (options.cacheDir !== undefined && !options.parse && mostlyKept(root, files, options.cacheDir))
+    options.fewToParse?.();
   const parser = await SourceParser.open(root, files, {
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.workers !== undefined && { workers: options.workers }),
@@ -518,6 +513,25 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
   } finally {
     parser.close();
   }
+}
+
+/** The C files of the hypervisor the extractor reads (xen/, Arm and x86 only), of those `walk` found. */
+function sourceFilesOf(root: string, found: readonly string[]): SourceFile[] {
+  const files: SourceFile[] = [];
+  for (const p of found) {
+    const file = relative(root, p);
+    const arch = archOf(file);
+    // hypercall-defs.c is the table gen_hypercall.awk reads (xen/include/Makefile), not C
+    if (
+      arch === "other" ||
+      file === HYPERCALL_DEFS ||
+      file.startsWith("xen/tools/") ||
+      file.startsWith("xen/scripts/")
+    )
+      continue;
+    files.push({ file, arch });
+  }
+  return files;
 }
 
 /** For each name's hash, the files whose scan lists it (scan-source.ts), in the tree's order. */

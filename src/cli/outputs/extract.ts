@@ -8,6 +8,7 @@ import { extractCatalogue } from "../../extract/extract-catalogue.js";
 import { treeMetaLater } from "../../extract/tree-meta.js";
 import { narrowInlining } from "../inlining-budget.js";
 import { progress } from "../progress.js";
+import { baselineWasm } from "../wasm-tier.js";
 import { writeWhole } from "../write-whole.js";
 
 export interface ExtractCliOptions {
@@ -91,6 +92,7 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
           line.stage(total ? `${stage} ${done} of ${total} files` : stage),
       }),
       ...(cacheDir !== undefined && { cacheDir }),
+      fewToParse: baselineWasm,
     });
   } finally {
     line.clear();

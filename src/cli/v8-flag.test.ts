@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 
-const dir = mkdtempSync(join(tmpdir(), "xenpriv-inlining-"));
+const dir = mkdtempSync(join(tmpdir(), "xenpriv-v8-flag-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const budget = new URL("./inlining-budget.ts", import.meta.url).href;
+const wasmTier = new URL("./wasm-tier.ts", import.meta.url).href;
 
 /**
  * What the launcher does around a command (launcher.ts): compile a script, run the command, write
@@ -21,6 +22,7 @@ function cacheAccepted(command: string, nodeFlags: readonly string[] = []): bool
     import { writeFileSync } from "node:fs";
     import { setFlagsFromString } from "node:v8";
     const { narrowInlining } = await import(${JSON.stringify(budget)});
+    const { baselineWasm } = await import(${JSON.stringify(wasmTier)});
     const script = new Script(${JSON.stringify(script)}, { filename: "s.js" });
     script.runInThisContext();
     process.once("exit", () => writeFileSync(${JSON.stringify(cache)}, script.createCachedData()));
@@ -51,4 +53,18 @@ test("narrowInlining leaves a budget the user gave on node's command line", () =
   // written and read under the user's budget: accepted only if narrowInlining changed nothing
   assert.ok(cacheAccepted("narrowInlining();", ["--max-inlined-bytecode-size-cumulative=300"]));
   assert.ok(cacheAccepted("narrowInlining();", ["--max_inlined_bytecode_size_cumulative=300"]));
+});
+
+test("baselineWasm puts V8's wasm tiers back before the launcher writes its code cache at exit", () => {
+  assert.ok(cacheAccepted("baselineWasm();"));
+  assert.ok(cacheAccepted("narrowInlining(); baselineWasm();"));
+  // what it guards against: a cache written with WebAssembly on Liftoff only is rejected
+  assert.ok(!cacheAccepted('setFlagsFromString("--liftoff-only");'));
+});
+
+test("baselineWasm leaves the wasm tiers the user gave on node's command line", () => {
+  assert.ok(cacheAccepted("baselineWasm();", ["--liftoff-only"]));
+  assert.ok(cacheAccepted("baselineWasm();", ["--no-liftoff-only"]));
+  // one of the flags it implies, given alone
+  assert.ok(cacheAccepted("baselineWasm();", ["--no-wasm-tier-up"]));
 });
