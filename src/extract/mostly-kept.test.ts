@@ -19,7 +19,8 @@ function tree(name: string, n: number): { root: string; files: SourceFile[] } {
   const root = join(tmp, name);
   mkdirSync(join(root, "xen/common"), { recursive: true });
   const files = Array.from({ length: n }, (_, i) => ({ file: `xen/common/f${i}.c`, arch: null }));
-  for (const [i, f] of files.entries()) writeFileSync(join(root, f.file), `int f${i}(void) { return ${i}; }\n`);
+  for (const [i, f] of files.entries())
+    writeFileSync(join(root, f.file), `int f${i}(void) { return ${i}; }\n`);
   return { root, files };
 }
 
