@@ -14,7 +14,12 @@ const wasmTier = new URL("./wasm-tier.ts", import.meta.url).href;
  * What the launcher does around a command (launcher.ts): compile a script, run the command, write
  * V8's code cache of the script at exit; then whether a new process accepts that cache.
  */
-function cacheAccepted(command: string, nodeFlags: readonly string[] = []): boolean {
+function cacheAccepted(
+  command: string,
+  nodeFlags: readonly string[] = [],
+  /** "now": the cache is written right after the command, before any exit listener */
+  written: "at exit" | "now" = "at exit",
+): boolean {
   const cache = join(dir, `${Math.random().toString(36).slice(2)}.bin`);
   const script = "(function () { return 1 + 2; })";
   const write = `
@@ -25,8 +30,10 @@ function cacheAccepted(command: string, nodeFlags: readonly string[] = []): bool
     const { baselineWasm } = await import(${JSON.stringify(wasmTier)});
     const script = new Script(${JSON.stringify(script)}, { filename: "s.js" });
     script.runInThisContext();
-    process.once("exit", () => writeFileSync(${JSON.stringify(cache)}, script.createCachedData()));
-    ${command}`;
+    const write = () => writeFileSync(${JSON.stringify(cache)}, script.createCachedData());
+    ${written === "now" ? "" : 'process.once("exit", write);'}
+    ${command}
+    ${written === "now" ? "write();" : ""}`;
   const read = `
     import { Script } from "node:vm";
     import { readFileSync } from "node:fs";
@@ -55,6 +62,13 @@ test("narrowInlining leaves a budget the user gave on node's command line", () =
   assert.ok(cacheAccepted("narrowInlining();", ["--max_inlined_bytecode_size_cumulative=300"]));
 });
 
+test("narrowInlining and baselineWasm change V8's flags meanwhile: a cache written then is rejected", () => {
+  assert.ok(!cacheAccepted("narrowInlining();", [], "now"));
+  assert.ok(!cacheAccepted("baselineWasm();", [], "now"));
+  // the harness's own control: nothing set, a cache written at once is accepted
+  assert.ok(cacheAccepted("", [], "now"));
+});
+
 test("baselineWasm puts V8's wasm tiers back before the launcher writes its code cache at exit", () => {
   assert.ok(cacheAccepted("baselineWasm();"));
   assert.ok(cacheAccepted("narrowInlining(); baselineWasm();"));
@@ -65,6 +79,9 @@ test("baselineWasm puts V8's wasm tiers back before the launcher writes its code
 test("baselineWasm leaves the wasm tiers the user gave on node's command line", () => {
   assert.ok(cacheAccepted("baselineWasm();", ["--liftoff-only"]));
   assert.ok(cacheAccepted("baselineWasm();", ["--no-liftoff-only"]));
-  // one of the flags it implies, given alone
+  // one of the flags it implies, given alone, and in V8's short form
   assert.ok(cacheAccepted("baselineWasm();", ["--no-wasm-tier-up"]));
+  assert.ok(cacheAccepted("baselineWasm();", ["--nowasm-tier-up"]));
+  // and the user's flag is left: set meanwhile, the cache would be rejected as under --liftoff-only
+  assert.ok(cacheAccepted("baselineWasm();", ["--no-liftoff-only"], "now"));
 });

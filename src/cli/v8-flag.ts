@@ -16,8 +16,15 @@ const MEASURED_V8 = /^11\.3\./;
  */
 export function setV8Flag(names: readonly string[], value: string, v8Defaults: string): void {
   if (!MEASURED_V8.test(process.versions.v8)) return;
-  const given = (a: string) => a.replace(/_/g, "-").replace(/^--no-/, "--");
+  // `--no-x`, `--nox` and `--x=…` all name x
+  const given = (a: string) => a.replace(/_/g, "-").replace(/^--no-?/, "--");
   if (process.execArgv.some((a) => names.some((n) => given(a).startsWith(`--${n}`)))) return;
   setFlagsFromString(value);
+  // once per process (the build's training run extracts ten times in one)
+  if (restoring.has(v8Defaults)) return;
+  restoring.add(v8Defaults);
   process.prependOnceListener("exit", () => setFlagsFromString(v8Defaults));
 }
+
+/** The defaults already put back at exit. */
+const restoring = new Set<string>();

@@ -72,7 +72,7 @@ describe("mostlyKept", () => {
     assert.equal(mostlyKept(root, files, dir), false);
   });
 
-  test("extractCatalogue says so before tree-sitter loads, on a second extraction into one cache", async () => {
+  test("extractCatalogue tells fewToParse on a second extraction into one cache, not on the first", async () => {
     const root = join(tmp, "extract");
     cpSync(
       fileURLToPath(new URL("../../test/fixtures/extract/patterns/case-labels/", import.meta.url)),

@@ -15,14 +15,12 @@ const NEW_AT_MOST = 1 / 20;
  * it, 106 of 728 (9 expected). A file that cannot be read answers no: the extraction says what it is.
  */
 export function mostlyKept(root: string, files: readonly SourceFile[], cacheDir: string): boolean {
-  const step = Math.max(1, Math.floor(files.length / SAMPLE));
   const cache = new ParseCache(cacheDir, treeSalt(), codeDigest());
-  let looked = 0;
+  const looked = Math.min(SAMPLE, files.length);
   let kept = 0;
   try {
-    for (let i = 0; i < files.length && looked < SAMPLE; i += step) {
-      looked++;
-      const raw = readSource(root, (files[i] as SourceFile).file);
+    for (let k = 0; k < looked; k++) {
+      const raw = readSource(root, (files[Math.floor((k * files.length) / looked)] as SourceFile).file);
       if (cache.get(cache.key(raw, "scan"), "scan")) kept++;
     }
   } catch {

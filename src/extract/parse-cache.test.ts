@@ -100,6 +100,16 @@ describe("ParseCache", () => {
     assert.deepEqual(new Uint8Array(new ParseCache(dir, "salt").get(key) ?? []), bytes);
   });
 
+  test("written() asked twice at once: the second resolves with every entry on disk, as the first", async () => {
+    const dir = join(tmp, "twice");
+    const cache = new ParseCache(dir, "salt", "", { inBackground: true });
+    for (let i = 0; i < 200; i++) cache.put(cache.key(`${TEXT}${i}`), bytes);
+    const first = ParseCache.written();
+    await ParseCache.written();
+    assert.equal(filesIn(dir).length, 200);
+    await first;
+  });
+
   test("in the background, a directory that cannot be made: written() resolves, nothing is left, get misses", async () => {
     const file = join(tmp, "file-soon");
     writeFileSync(file, "");

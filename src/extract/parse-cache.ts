@@ -28,7 +28,8 @@ const HEADER = 4 + 4 + 32 + 32;
  *
  * A cache made `inBackground` hands its writes to a worker while this thread goes on (the main
  * thread's walks and parses, whose entries took a second tag 60 ms to write): an entry is got back
- * from memory until it is written, and `ParseCache.written()` waits for every such write of this thread.
+ * from memory until `ParseCache.written()`, which waits for every such write of this thread. A writer
+ * that fails leaves `put` writing at once.
  */
 export class ParseCache {
   readonly dir: string;
@@ -48,8 +49,8 @@ export class ParseCache {
   }
 
   /** Resolves once every entry this thread's caches put in the background is written, or given up. */
-  static async written(): Promise<void> {
-    await flush();
+  static written(): Promise<void> {
+    return written();
   }
 
   /**
@@ -117,7 +118,10 @@ export class ParseCache {
     head.write(key, 8, "hex");
     createHash("sha256").update(payload).digest().copy(head, 40);
     const path = this.#path(key, kind);
-    const entry = Buffer.concat([head, payload]);
+    // a buffer of its own (not a slice of node's pool): what is posted to the writer is cloned whole
+    const entry = Buffer.allocUnsafeSlow(HEADER + payload.length);
+    head.copy(entry);
+    entry.set(payload, HEADER);
     if (this.#inBackground && writeSoon(path, entry)) return true;
     return writeNow(path, entry);
   }
@@ -161,53 +165,79 @@ parentPort.on("message", (m) => {
   }
 });`;
 
-/** Entries put in the background on this thread and not yet written, by path: what `get` reads meanwhile. */
+/**
+ * Entries put in the background on this thread and not yet known written, by path: what `get` reads
+ * meanwhile. They are let go when the writer is flushed, so an extraction holds what its main thread
+ * wrote (tens of MB at most: a whole tree's cache is about 21 MB).
+ */
 const queued = new Map<string, Buffer>();
-let writer: Worker | undefined;
+/** The writer of this thread, and whether it has stopped (it failed, or was flushed). */
+let writer: { readonly worker: Worker; exited: boolean } | undefined;
+/** A writer failed on this thread: entries are written at once from then on. */
+let writerFailed = false;
 let flushes = 0;
+/** The flushes asked for so far, one after the other: `written()` waits for all of them. */
+let flushing: Promise<void> = Promise.resolve();
 
-/** Hands an entry to this thread's writer; false where no writer could be started (put writes it now). */
+/** Hands an entry to this thread's writer; false where there is none to hand it to (put writes it now). */
 function writeSoon(path: string, entry: Buffer): boolean {
+  if (writerFailed) return false;
   if (!writer) {
+    let worker: Worker;
     try {
-      writer = new Worker(WRITER, { eval: true });
+      worker = new Worker(WRITER, { eval: true });
     } catch {
+      writerFailed = true;
       return false;
     }
-    // a writer that fails has written what it could, a writer nobody waits for keeps no process
-    // alive: what it did not write is a miss next time
-    writer.on("error", () => {});
-    writer.unref();
+    const w = { worker, exited: false };
+    // a writer that fails has written what it could (the rest are misses next time); one nobody waits
+    // for keeps no process alive
+    worker.on("error", () => {
+      writerFailed = true;
+    });
+    worker.once("exit", () => {
+      w.exited = true;
+    });
+    worker.unref();
+    writer = w;
   }
+  if (writer.exited) return false;
   queued.set(path, entry);
   // a worker handles its messages in order: a path put twice ends as the second put
-  writer.postMessage({ path, tmp: temporary(path), entry });
+  writer.worker.postMessage({ path, tmp: temporary(path), entry });
   return true;
 }
 
-/** Resolves once the writer has written all it was given, and stops it. */
+/** ParseCache.written(): after the flushes asked before it, this one. */
+function written(): Promise<void> {
+  flushing = flushing.then(flush);
+  return flushing;
+}
+
+/** Resolves once the writer has written all it was given, or has stopped, and stops it. */
 async function flush(): Promise<void> {
   const w = writer;
   if (!w) return;
   writer = undefined;
   const given = [...queued];
   const id = ++flushes;
-  w.ref();
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      w.off("message", onMessage);
-      resolve();
-    };
-    const onMessage = (m: unknown) => {
-      if (m === id) done();
-    };
-    w.on("message", onMessage);
-    // a writer that dies has written what it could: the entries it did not are misses next time
-    w.once("error", done);
-    w.once("exit", done);
-    w.postMessage({ flush: id });
-  });
+  if (!w.exited)
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        w.worker.off("message", onMessage);
+        resolve();
+      };
+      const onMessage = (m: unknown) => {
+        if (m === id) done();
+      };
+      w.worker.ref();
+      w.worker.on("message", onMessage);
+      w.worker.once("error", done);
+      w.worker.once("exit", done);
+      w.worker.postMessage({ flush: id });
+    });
   // what was put meanwhile is another writer's
   for (const [path, entry] of given) if (queued.get(path) === entry) queued.delete(path);
-  await w.terminate();
+  await w.worker.terminate();
 }
