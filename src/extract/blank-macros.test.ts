@@ -4,6 +4,15 @@ import { blankMacros } from "./blank-macros.js";
 import { loadCParser } from "./c-parser.js";
 import { functionsIn } from "./xen-tree.js";
 
+/** blankMacros's lines of `text`, every byte and line where it was (as an iterator's head leaves them). */
+function blankedLines(text: string): string[] {
+  const out = blankMacros(text);
+  assert.equal(out.length, text.length);
+  const lines = out.split("\n");
+  assert.equal(lines.length, text.split("\n").length);
+  return lines;
+}
+
 describe("blankMacros", () => {
   test("annotations and #define bodies become spaces: every byte keeps its offset", () => {
     const text = "#define X(a) \\\n  (a)\nstatic int cf_check __init f(void)\n{ return 0; }\n";
@@ -32,19 +41,18 @@ describe("blankMacros", () => {
     // as _domain_pause does (xen/common/domain.c:1629-1634 at RELEASE-4.22.0)
     const text =
       "    if ( sync )\n        for_each_vcpu ( d, v )\n            vcpu_sleep_sync(v);\n    else\n        list_for_each_entry(p, &d->l, list) /* each */\n            put(p);\n";
-    const out = blankMacros(text);
-    assert.equal(out.length, text.length);
-    assert.equal(out.split("\n")[1], "        while         ( d, v )");
-    assert.equal(out.split("\n")[4], "        while              (p, &d->l, list) /* each */");
+    const lines = blankedLines(text);
+    assert.equal(lines[1], "        while         ( d, v )");
+    assert.equal(lines[4], "        while              (p, &d->l, list) /* each */");
   });
 
   test("a head after a directive's line starts its statement", () => {
     // as xen/arch/x86/mm/shadow/multi.c:1721-1723 at RELEASE-4.22.0 writes it
     const text =
       "#endif\n    for_each_shadow_table(v, i)\n        f(i);\n#ifdef X\n    for_each_cpu(c, m)\n        g(c);\n";
-    const out = blankMacros(text).split("\n");
-    assert.equal(out[1], "    while                (v, i)");
-    assert.equal(out[4], "    while       (c, m)");
+    const lines = blankedLines(text);
+    assert.equal(lines[1], "    while                (v, i)");
+    assert.equal(lines[4], "    while       (c, m)");
   });
 
   test("iterators before a block, in expressions, the domain iterators and other names are left as they are", () => {
