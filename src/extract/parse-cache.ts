@@ -50,7 +50,9 @@ export class ParseCache {
 
   /** Resolves once every entry this thread's caches put in the background is written, or given up. */
   static written(): Promise<void> {
-    return written();
+    // after the flushes asked before, one after the other: a second call waits for the first's writes
+    flushing = flushing.then(flush);
+    return flushing;
   }
 
   /**
@@ -207,12 +209,6 @@ function writeSoon(path: string, entry: Buffer): boolean {
   // a worker handles its messages in order: a path put twice ends as the second put
   writer.worker.postMessage({ path, tmp: temporary(path), entry });
   return true;
-}
-
-/** ParseCache.written(): after the flushes asked before it, this one. */
-function written(): Promise<void> {
-  flushing = flushing.then(flush);
-  return flushing;
 }
 
 /** Resolves once the writer has written all it was given, or has stopped, and stops it. */

@@ -452,8 +452,10 @@ export async function readXenTree(root: string, options: ReadTreeOptions = {}): 
   const found = { c: [] as string[], h: [] as string[] };
   walk(join(root, "xen"), found);
   const files = sourceFilesOf(root, found.c);
-  if (options.cacheDir !== undefined && !options.parse && mostlyKept(root, files, options.cacheDir))
-    options.fewToParse?.();
+  // 64 files read ahead of the scans, only where someone asks
+  const { fewToParse, cacheDir } = options;
+  if (fewToParse && cacheDir !== undefined && !options.parse && mostlyKept(root, files, cacheDir))
+    fewToParse();
   const parser = await SourceParser.open(root, files, {
     ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }),
     ...(options.workers !== undefined && { workers: options.workers }),

@@ -75,15 +75,14 @@ export async function extractCommand(tree: string, o: ExtractCliOptions): Promis
   }));
   let catalogue: Catalogue;
   try {
-    // the meta's failure (a commit that is not the checkout's) is said first, as extractCatalogue says it
-    const cacheDir = await (async () => {
-      try {
-        return cacheDirOf(o);
-      } catch (e) {
-        await meta;
-        throw e;
-      }
-    })();
+    let cacheDir: string | undefined;
+    try {
+      cacheDir = cacheDirOf(o);
+    } catch (e) {
+      // the meta's failure (a commit that is not the checkout's) is said first, as extractCatalogue says it
+      await meta;
+      throw e;
+    }
     catalogue = await extractCatalogue(tree, {
       meta,
       ...(line.shown && {
