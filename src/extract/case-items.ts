@@ -41,3 +41,25 @@ function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[]; 
   }
   return out;
 }
+
+/** The `case <value>:` inside a statement of a case, not in a switch of its own. */
+export function innerLabel(n: Node, value: string): Node | null {
+  return innerLabels(n).get(value) ?? null;
+}
+
+/** Each label's first case inside `n` (outside nested switches), found once per node. */
+const innerLabels = oncePer((n: Node): ReadonlyMap<string, Node> => {
+  const found = new Map<string, Node>();
+  const visit = (x: Node): void => {
+    for (const c of x.namedChildren) {
+      if (!c || c.type === "switch_statement") continue;
+      if (c.type === "case_statement") {
+        const label = norm(c.childForFieldName("value") ?? c);
+        if (!found.has(label)) found.set(label, c);
+      }
+      visit(c);
+    }
+  };
+  visit(n);
+  return found;
+});

@@ -39,6 +39,31 @@ const rewritten = (before: Map<string, number>, now: Map<string, number>): strin
 
 const WIDGET = "xen/common/widget.c";
 
+/** A first switch on the sub-op, before do_widget_op's own, that names one sub-op only. */
+const LOCK_SWITCH = `    long ret;
+
+    switch ( cmd )
+    {
+    case WIDGETOP_query:
+        return 0;
+
+    default:
+        break;
+    }
+
+`;
+
+/** The sub-op of each walk made from now on, until `restore`. */
+function spyWalks(): { values: (string | null)[]; restore: () => void } {
+  const values: (string | null)[] = [];
+  const run = PathWalker.prototype.run;
+  PathWalker.prototype.run = function (this: PathWalker, ...args) {
+    values.push((this as unknown as { value: string | null }).value);
+    return run.apply(this, args);
+  };
+  return { values, restore: () => (PathWalker.prototype.run = run) };
+}
+
 describe("walks kept in the cache", () => {
   test("warm: every walk is taken from the cache, none written again, the same catalogue", async () => {
     const root = copy("warm");
@@ -168,6 +193,59 @@ static long widget_sub(unsigned int op)
     await step("widget_sub's other case changed");
   });
 
+  test("a second switch on the sub-op that names no case of it: each walk taken through both views", async () => {
+    const root = copy("lock-switch");
+    const cacheDir = join(tmp, "lock-switch-cache");
+    const path = join(root, WIDGET);
+    const edit = (from: string, to: string) => {
+      const text = readFileSync(path, "utf8");
+      assert.ok(text.includes(from), from);
+      writeFileSync(path, text.replace(from, to));
+    };
+    // as do_domctl's sub-ops that need no lock: the others run its `default:`, then the main switch
+    edit("    long ret;\n\n", LOCK_SWITCH);
+    await extractCatalogue(root, { workers: 0, cacheDir });
+    // the query case of the first switch grows: the others' walks read none of it
+    edit(
+      "    case WIDGETOP_query:\n        return 0;",
+      "    case WIDGETOP_query:\n        ret = 0;\n        return ret;",
+    );
+    const want = json(await extractCatalogue(root, { workers: 0 }));
+    assert.match(want, /xen\/common\/widget\.c:3[0-9]/, "the hooks below moved a line");
+    const walked = spyWalks();
+    try {
+      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
+      assert.deepEqual(walked.values, [null, "WIDGETOP_query"]);
+    } finally {
+      walked.restore();
+    }
+  });
+
+  test("a case of the sub-op put inside another case's statements: the walks that ran `default:` are made again", async () => {
+    const root = copy("inner-label");
+    const cacheDir = join(tmp, "inner-label-cache");
+    const path = join(root, WIDGET);
+    writeFileSync(path, readFileSync(path, "utf8").replace("    long ret;\n\n", LOCK_SWITCH));
+    const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
+    // attach now stops in the first switch, from a label inside the query case's block
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace(
+        "    case WIDGETOP_query:\n        return 0;",
+        "    case WIDGETOP_query:\n        {\n    case WIDGETOP_attach:\n            return -EBUSY;\n        }",
+      ),
+    );
+    const want = json(await extractCatalogue(root, { workers: 0 }));
+    assert.notEqual(want, before, "attach no longer reaches its hook");
+    const walked = spyWalks();
+    try {
+      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
+      assert.ok(walked.values.includes("WIDGETOP_attach"), String(walked.values));
+    } finally {
+      walked.restore();
+    }
+  });
+
   test("entries of another shape (kept under their keys, their hashes right) are misses", async () => {
     const root = copy("forged");
     const cacheDir = join(tmp, "forged-cache");
@@ -177,7 +255,9 @@ static long widget_sub(unsigned int op)
     const payloads: Record<string, string[]> = {
       walk: [
         '[{"reads":[],"places":[],"result":{}}]',
+        '[{"reads":[["e","x"]],"places":[],"views":[["e",0,[{"at":0,"label":"L","count":1}],{"digest":"d","parts":[]}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{"at":0,"label":"L","count":1},{"digest":"d","parts":[]}]],"result":{}}]',
+        '[{"reads":[["e","x"]],"places":[],"views":[["e",0,[{"at":0,"label":"L","count":1,"absent":1}],{"digest":"d","parts":[]}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{},{}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":5,"result":{}}]',
         '[{"reads":[],"places":[],"result":{"checks":[null],"labels":[],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]',

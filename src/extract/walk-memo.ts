@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { type ArmView, type ViewText, viewText } from "./arm-view.js";
+import { type ArmView, type ViewText, viewsOfWalk, viewText } from "./arm-view.js";
 import type { CalleeMemo } from "./callee-memo.js";
 import type { ParseCache } from "./parse-cache.js";
 import { identityOf, type Place, placeOf, readKey, readValue, sameButBody, WalkReads } from "./walk-reads.js";
@@ -20,7 +20,7 @@ interface WalkRecord {
   readonly reads: [key: string, value: string][];
   readonly places: [key: string, places: Place[]][];
   /** the definitions (by key and place in the list) of which the walk read only a view (arm-view.ts) */
-  readonly views?: [key: string, at: number, view: ArmView, text: ViewText][];
+  readonly views?: [key: string, at: number, view: readonly ArmView[], text: ViewText][];
   readonly result: unknown;
 }
 
@@ -118,9 +118,9 @@ export class WalkMemo {
     const views: NonNullable<WalkRecord["views"]> = [];
     for (const [k, defs] of reads.defs)
       defs.forEach((f, at) => {
-        const view = reads.viewOf(f);
-        const text = view && viewText(f, view);
-        if (view && text) views.push([k, at, view, text]);
+        const walked = reads.viewOf(f);
+        const seen = walked && viewsOfWalk(f, walked);
+        if (seen) views.push([k, at, seen.views, seen.text]);
       });
     const record: WalkRecord = {
       reads: [...reads.values],
@@ -276,7 +276,11 @@ const isResult: Test = (r) =>
   field(r, "systemTargets", (v) => listOf(v, (p) => tuple(p, isString, (s) => listOf(s, isString))));
 
 const isView: Test = (v) =>
-  isObject(v) && field(v, "at", isInt) && field(v, "label", isString) && field(v, "count", isInt);
+  isObject(v) &&
+  field(v, "at", isInt) &&
+  field(v, "label", isString) &&
+  field(v, "count", isInt) &&
+  field(v, "absent", (a) => a === undefined || a === true);
 const isViewText: Test = (t) =>
   isObject(t) &&
   field(t, "digest", isString) &&
@@ -293,7 +297,8 @@ function isRecord(r: unknown): r is WalkRecord {
     field(
       r,
       "views",
-      (v) => v === undefined || listOf(v, (x) => tuple(x, isString, isInt, isView, isViewText)),
+      (v) =>
+        v === undefined || listOf(v, (x) => tuple(x, isString, isInt, (w) => listOf(w, isView), isViewText)),
     ) &&
     field(r, "result", isResult)
   );

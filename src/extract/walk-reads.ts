@@ -59,7 +59,7 @@ export class WalkReads {
     this.#entered.set(f, (this.#entered.get(f) ?? 0) + 1);
   }
 
-  /** A function's switch on the sub-op ran only some cases. */
+  /** A switch on the sub-op in a function ran only some cases. */
   skipped(f: CFunction, view: ArmView): void {
     this.#skipped.set(f, [...(this.#skipped.get(f) ?? []), view]);
   }
@@ -69,12 +69,13 @@ export class WalkReads {
     this.#whole.add(f);
   }
 
-  /** What the walk read of `f` when it is less than its body: walked once, one switch, part of its cases. */
-  viewOf(f: CFunction): ArmView | null {
+  /**
+   * What the walk read of `f` when it is less than its body: walked once, and in each switch on the
+   * sub-op it ran, part of the cases.
+   */
+  viewOf(f: CFunction): readonly ArmView[] | null {
     const skipped = this.#skipped.get(f);
-    return this.#entered.get(f) === 1 && skipped?.length === 1 && !this.#whole.has(f)
-      ? (skipped[0] as ArmView)
-      : null;
+    return this.#entered.get(f) === 1 && skipped && !this.#whole.has(f) ? skipped : null;
   }
 
   /** The function the walk starts from (a `definitions` read of no name). */

@@ -4,7 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import type { CalleeMemo, CalleeRecord } from "./callee-memo.js";
-import { type CaseItem, casesOf } from "./case-items.js";
+import { type CaseItem, casesOf, innerLabel } from "./case-items.js";
 import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import { oncePer } from "./once-per.js";
@@ -924,8 +924,8 @@ export class PathWalker {
         this.reads?.skipped(fn, { at: n.startIndex - fn.body.startIndex, label, count: ran.count });
         return flow;
       }
-      this.reads?.whole(fn);
       if (this.value === null) {
+        this.reads?.whole(fn);
         for (const c of items) {
           if (c.label === "default" || this.out.labels.has(c.label)) continue;
           const guards = guardsAround(c.node).filter((g) => !this.frame.fn.guards.includes(g));
@@ -939,13 +939,20 @@ export class PathWalker {
         return "normal";
       }
       const inner = this.fromInnerLabel(items);
-      if (inner) return inner;
+      if (inner) {
+        this.reads?.whole(fn);
+        return inner;
+      }
       start = items.findIndex((c) => c.label === "default");
       const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
       const fails = only.length >= 1 ? UNSUPPORTED.exec(norm(only[0] as Node)) : null;
       if (fails) this.unsupported(only[0] as Node, fails[2] as string);
-      if (start < 0) return "normal";
-      return this.runCases(items, start);
+      // no case names the sub-op, not even inside another's statements: those are not read either
+      const view = { at: n.startIndex - fn.body.startIndex, label: this.value, absent: true as const };
+      const ran = { count: 0 };
+      const flow = start < 0 ? "normal" : this.runCases(items, start, ran);
+      this.reads?.skipped(fn, { ...view, count: ran.count });
+      return flow;
     }
     // a switch on something else: every case may run
     let flow: Flow | null = null;
@@ -1495,28 +1502,6 @@ function errorOf(cons: Node): string | null {
   const set = assignmentOf(body[0] as Node);
   return set && ERROR_CODE.test(norm(set.value)) ? norm(set.value) : null;
 }
-
-/** The `case <value>:` inside a statement of a case, not in a switch of its own. */
-function innerLabel(n: Node, value: string): Node | null {
-  return innerLabels(n).get(value) ?? null;
-}
-
-/** Each label's first case inside `n` (outside nested switches), found once per node. */
-const innerLabels = oncePer((n: Node): ReadonlyMap<string, Node> => {
-  const found = new Map<string, Node>();
-  const visit = (x: Node): void => {
-    for (const c of x.namedChildren) {
-      if (!c || c.type === "switch_statement") continue;
-      if (c.type === "case_statement") {
-        const label = norm(c.childForFieldName("value") ?? c);
-        if (!found.has(label)) found.set(label, c);
-      }
-      visit(c);
-    }
-  };
-  visit(n);
-  return found;
-});
 
 /** An `#else` whose only statement fails the call (`return -EOPNOTSUPP;`). */
 function onlyFails(alt: Node): boolean {
