@@ -41,7 +41,6 @@ function skippedBy(body: Node, view: ArmView): Skipped[] | null {
   const cases = switchAt(body, body.startIndex + view.at)?.childForFieldName("body");
   if (!cases) return null;
   const items = casesOf(cases);
-  if (items.some((c) => c.strays)) return null;
   const named = items.findIndex((c) => c.label === view.label);
   // a switch no case of which names the sub-op runs from `default:`; a new label anywhere is a change
   if (view.absent && named >= 0) return null;
@@ -98,9 +97,10 @@ function skippedAll(
 
 /**
  * The text the views of `f` read (its definition line on), one view per switch on the sub-op its walk
- * ran, as a hash and the lines of its parts; null where `f` has no such switch or label, or where a
- * case has statements outside its node (after an `#ifdef`: the walker reads those as the neighbours
- * of other cases' statements). The views are as viewsOfWalk keeps them.
+ * ran, as a hash and the lines of its parts; null where `f` has no such switch or label. A case's
+ * statements include those tree-sitter leaves outside its node, after an `#ifdef` (case-items.ts): the
+ * walker reads no case before them from there (walker.ts's errorStanding stops at one). The views are
+ * as viewsOfWalk keeps them.
  */
 export function viewText(f: CFunction, views: readonly ArmView[]): ViewText | null {
   const all = skippedAll(f.body, views, false);

@@ -8,8 +8,6 @@ export interface CaseItem {
   readonly label: string;
   /** the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body */
   readonly stmts: readonly Node[];
-  /** whether some of them are outside it (the neighbours of other cases' statements) */
-  readonly strays: boolean;
 }
 
 const hasCase = (n: Node): boolean =>
@@ -21,7 +19,7 @@ const hasCase = (n: Node): boolean =>
 export const casesOf: (body: Node) => readonly CaseItem[] = oncePer((body: Node) => caseItems(body));
 
 /** The cases of a switch body in order, looking through `#ifdef` blocks around them. */
-function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[]; strays: boolean }[] = []) {
+function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[] }[] = []) {
   for (const c of body.namedChildren) {
     if (!c || c.type === "comment") continue;
     if (c.type === "case_statement") {
@@ -29,14 +27,11 @@ function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[]; 
       const stmts = c.namedChildren.filter(
         (x): x is Node => !!x && !x.equals(value ?? c) && x.type !== "comment",
       );
-      out.push({ node: c, label: value ? norm(value) : "default", stmts, strays: false });
+      out.push({ node: c, label: value ? norm(value) : "default", stmts });
     } else if (c.type.startsWith("preproc_") && hasCase(c)) caseItems(c, out);
     else {
       const last = out.at(-1);
-      if (last) {
-        last.stmts.push(c);
-        last.strays = true;
-      }
+      if (last) last.stmts.push(c);
     }
   }
   return out;

@@ -221,6 +221,32 @@ static long widget_sub(unsigned int op)
     }
   });
 
+  test("a case with statements after an `#ifdef`, outside its node: taken through its view all the same", async () => {
+    const root = copy("after-ifdef");
+    const cacheDir = join(tmp, "after-ifdef-cache");
+    const path = join(root, WIDGET);
+    const edit = (from: string, to: string) => {
+      const text = readFileSync(path, "utf8");
+      assert.ok(text.includes(from), from);
+      writeFileSync(path, text.replace(from, to));
+    };
+    edit(
+      "    case WIDGETOP_detach:\n",
+      "    case WIDGETOP_detach:\n#ifdef CONFIG_WIDGET_CHECK\n        if ( !currd )\n            break;\n#endif\n",
+    );
+    const first = json(await extractCatalogue(root, { workers: 0, cacheDir }));
+    assert.equal(first, json(await extractCatalogue(root, { workers: 0 })), "first");
+    edit("        ret = 0;\n        break;", "        ret = 0;\n        ret += 0;\n        break;");
+    const want = json(await extractCatalogue(root, { workers: 0 }));
+    const walked = spyWalks();
+    try {
+      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
+      assert.deepEqual(walked.values, [null, "WIDGETOP_query"]);
+    } finally {
+      walked.restore();
+    }
+  });
+
   test("a case of the sub-op put inside another case's statements: the walks that ran `default:` are made again", async () => {
     const root = copy("inner-label");
     const cacheDir = join(tmp, "inner-label-cache");

@@ -1452,6 +1452,8 @@ function errorStanding(n: Node): { name: string; value: string } | null {
     // the other branch of an `if` is not on the path: only the statements before, in a block
     if (at.parent?.type !== "compound_statement" && at.parent?.type !== "case_statement") continue;
     for (let prev = at.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      // a statement tree-sitter leaves after its case (past an `#ifdef`): the cases before are not on its path
+      if (prev.type === "case_statement") return null;
       const a = assignmentOf(prev);
       if (a && ERROR_CODE.test(norm(a.value))) {
         const set = new RegExp(`\\b${a.name.replace(/\W/g, "\\$&")}\\s*(=[^=]|\\+=|-=|\\|=)`);
