@@ -10,7 +10,8 @@ export interface CaseItem {
   readonly stmts: readonly Node[];
 }
 
-const hasCase = (n: Node): boolean =>
+/** Whether `n` (a switch's body, an `#ifdef` in it) holds a case, in an `#ifdef` of its own too. */
+export const hasCase = (n: Node): boolean =>
   n.namedChildren.some(
     (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
   );

@@ -15,6 +15,7 @@ import { ParseCache } from "./parse-cache.js";
 import { PathWalker } from "./walker.js";
 
 const PATTERNS = fileURLToPath(new URL("../../test/fixtures/extract/patterns/", import.meta.url));
+const MEMO_READS = fileURLToPath(new URL("../../test/fixtures/extract/memo-reads/", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "xenpriv-walk-memo-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -271,6 +272,27 @@ static long widget_sub(unsigned int op)
       walked.restore();
     }
   });
+
+  // each a pair of widget.c: what the walker reads besides the statements it walks must not be left
+  // out of a view (an edit of another sub-op's case changes the catalogue, or the edit must not matter)
+  for (const [name, changes] of [
+    ["error-past-switch", true],
+    ["bypass-over-switch", true],
+    ["hook-in-skipped-case", true],
+    ["error-past-ifdef-cases", false],
+    ["error-inside-ifdef-cases", false],
+  ] as const)
+    test(`text read beyond the walked statements: ${name}`, async () => {
+      const root = copy(name);
+      const cacheDir = join(tmp, `${name}-cache`);
+      const path = join(root, WIDGET);
+      writeFileSync(path, readFileSync(join(MEMO_READS, `${name}.before.c`)));
+      const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
+      writeFileSync(path, readFileSync(join(MEMO_READS, `${name}.after.c`)));
+      const want = json(await extractCatalogue(root, { workers: 0 }));
+      assert.equal(want !== before, changes, "whether the edit changes the catalogue");
+      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
+    });
 
   test("entries of another shape (kept under their keys, their hashes right) are misses", async () => {
     const root = copy("forged");

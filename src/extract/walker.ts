@@ -4,7 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import type { CalleeMemo, CalleeRecord } from "./callee-memo.js";
-import { type CaseItem, casesOf, innerLabel } from "./case-items.js";
+import { type CaseItem, casesOf, hasCase, innerLabel } from "./case-items.js";
 import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import { oncePer } from "./once-per.js";
@@ -670,6 +670,7 @@ export class PathWalker {
    * Continuations and error exits are not bypasses.
    */
   private isBypass(cond: Node, cons: Node): boolean {
+    this.readWhole(cons);
     const text = cons.text;
     if (/-E[A-Z]+|\bbreak\b|\bcontinue\b|hypercall_create_continuation/.test(text)) return false;
     if (!/\bgoto\b|\breturn\b/.test(text) || !/\b\w+\s*\(/.test(text)) return false;
@@ -711,17 +712,26 @@ export class PathWalker {
 
   /** Whether evaluating `n` may make an XSM check. */
   private reachesHook(n: Node): boolean {
+    this.readWhole(n);
     const calls = n.type === "call_expression" ? [n] : [];
     return [...calls, ...n.descendantsOfType("call_expression")].some(
       (c) => !!c && this.leadsToHook(c.childForFieldName("function")?.text ?? ""),
     );
   }
 
+  /**
+   * What the walk reads of `n` beyond the statements it walks (its text, its calls): a switch in it
+   * is read with every case, so the function is read whole, not through a view (arm-view.ts).
+   */
+  private readWhole(n: Node): void {
+    if (this.reads && holdsSwitch(n)) this.reads.whole(this.frame.fn);
+  }
+
   /** `ret = -EPERM; if ( !is_hardware_domain(current->domain) ) break;`: the error set before the exit. */
   private errorBeforeExit(n: Node, cons: Node): string | null {
     const body = statementsOf(cons).filter((x) => !isLog(x));
     if (body.length !== 1 || !/^(break|goto\w+);$/.test(norm(body[0] as Node))) return null;
-    return errorStanding(n)?.value ?? null;
+    return errorStanding(n, (c) => this.readWhole(c))?.value ?? null;
   }
 
   /** `rc = -E...;` before `if ( left && !(rc = hook_reaching(...)) )`: the error and the two sides. */
@@ -752,7 +762,7 @@ export class PathWalker {
     const pure = !!cond && !isRuntime(this.conditionOf(cond));
     if (!this.leadsToHook(callee) && !pure) return null;
     // `rc = -EINVAL; if ( d != current->domain ) rc = -EOPNOTSUPP; else if ( ... ) rc = xsm_...(...);`
-    const before = errorStanding(n);
+    const before = errorStanding(n, (c) => this.readWhole(c));
     return before && before.name === only.name ? before.value : null;
   }
 
@@ -1443,20 +1453,23 @@ function staticPart(c: Cond): Cond | null {
 /**
  * The error code the result holds when statement `n` runs: the nearest `ret = -E...;` before it, in
  * its block or the blocks around it (`ret = -ESRCH; if ( ... ) break; if ( get ) { ... } else { if ( d ==
- * currd ) break; ... }`, set_ext_vcpucontext), as long as nothing in between assigns `ret` again.
+ * currd ) break; ... }`, set_ext_vcpucontext), as long as nothing in between assigns `ret` again. Within
+ * its case only: no case before it is on its path, nor one in an `#ifdef` around it or before it (a
+ * statement tree-sitter leaves after its case's `#ifdef` has those for neighbours). `read` is told of
+ * each statement whose text is searched.
  */
-function errorStanding(n: Node): { name: string; value: string } | null {
+function errorStanding(n: Node, read: (crossed: Node) => void): { name: string; value: string } | null {
   const crossed: Node[] = [];
   for (let at: Node | null = n; at && at.type !== "function_definition"; at = at.parent) {
-    if (at.type === "case_statement" || at.type === "switch_statement") return null;
+    if (at.type === "case_statement" || at.type === "switch_statement" || holdsCase(at)) return null;
     // the other branch of an `if` is not on the path: only the statements before, in a block
     if (at.parent?.type !== "compound_statement" && at.parent?.type !== "case_statement") continue;
     for (let prev = at.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
-      // a statement tree-sitter leaves after its case (past an `#ifdef`): the cases before are not on its path
-      if (prev.type === "case_statement") return null;
+      if (prev.type === "case_statement" || holdsCase(prev)) return null;
       const a = assignmentOf(prev);
       if (a && ERROR_CODE.test(norm(a.value))) {
         const set = new RegExp(`\\b${a.name.replace(/\W/g, "\\$&")}\\s*(=[^=]|\\+=|-=|\\|=)`);
+        for (const c of crossed) read(c);
         return crossed.some((c) => set.test(c.text)) ? null : { name: a.name, value: norm(a.value) };
       }
       crossed.push(prev);
@@ -1464,6 +1477,12 @@ function errorStanding(n: Node): { name: string; value: string } | null {
   }
   return null;
 }
+
+/** An `#ifdef` in a switch's body that holds cases. */
+const holdsCase = (n: Node): boolean => n.type.startsWith("preproc_") && hasCase(n);
+
+/** Whether `n` holds a switch statement. */
+const holdsSwitch = oncePer((n: Node): boolean => n.descendantsOfType("switch_statement").length > 0);
 
 /** `a || b || c` as its parts. */
 function disjuncts(cond: Node): Node[] {
