@@ -6,7 +6,10 @@ import { oncePer } from "./once-per.js";
 export interface CaseItem {
   readonly node: Node;
   readonly label: string;
-  /** the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body */
+  /**
+   * the case's statements, including those tree-sitter leaves outside it after an `#ifdef` in its body
+   * (`case XEN_DOMCTL_test_assign_device:`, xen/common/domctl.c:349-354 at RELEASE-4.22.0)
+   */
   readonly stmts: readonly Node[];
 }
 

@@ -54,16 +54,32 @@ const LOCK_SWITCH = `    long ret;
 
 `;
 
-/** The sub-op of each walk made from now on, until `restore`. */
-function spyWalks(): { values: (string | null)[]; restore: () => void } {
-  const values: (string | null)[] = [];
+/** `json` of an extraction of `root` with the cache at `cacheDir`, and the sub-op of each walk it made. */
+async function walksOf(
+  root: string,
+  cacheDir: string,
+): Promise<{ catalogue: string; walked: (string | null)[] }> {
+  const walked: (string | null)[] = [];
   const run = PathWalker.prototype.run;
   PathWalker.prototype.run = function (this: PathWalker, ...args) {
-    values.push((this as unknown as { value: string | null }).value);
+    walked.push((this as unknown as { value: string | null }).value);
     return run.apply(this, args);
   };
-  return { values, restore: () => (PathWalker.prototype.run = run) };
+  try {
+    return { catalogue: json(await extractCatalogue(root, { workers: 0, cacheDir })), walked };
+  } finally {
+    PathWalker.prototype.run = run;
+  }
 }
+
+/** Replaces the first `from` in the file at `path` by `to`; `from` must be there. */
+const editOf =
+  (path: string) =>
+  (from: string, to: string): void => {
+    const text = readFileSync(path, "utf8");
+    assert.ok(text.includes(from), from);
+    writeFileSync(path, text.replace(from, to));
+  };
 
 describe("walks kept in the cache", () => {
   test("warm: every walk is taken from the cache, none written again, the same catalogue", async () => {
@@ -121,33 +137,20 @@ describe("walks kept in the cache", () => {
     );
     const want = json(await extractCatalogue(root, { workers: 0 }));
     assert.match(want, /xen\/common\/widget\.c:2[89]/, "the hooks below moved two lines");
-    const walked: (string | null)[] = [];
-    const run = PathWalker.prototype.run;
-    PathWalker.prototype.run = function (this: PathWalker, ...args) {
-      walked.push((this as unknown as { value: string | null }).value);
-      return run.apply(this, args);
-    };
-    try {
-      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
-      // the listing of the labels reads every case, and query's walk its own
-      assert.deepEqual(walked, [null, "WIDGETOP_query"]);
-      walked.length = 0;
-      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want, "again");
-      assert.deepEqual(walked, [], "the walks taken through their views were kept as this tree's");
-    } finally {
-      PathWalker.prototype.run = run;
-    }
+    const first = await walksOf(root, cacheDir);
+    assert.equal(first.catalogue, want);
+    // the listing of the labels reads every case, and query's walk its own
+    assert.deepEqual(first.walked, [null, "WIDGETOP_query"]);
+    const again = await walksOf(root, cacheDir);
+    assert.equal(again.catalogue, want, "again");
+    assert.deepEqual(again.walked, [], "the walks taken through their views were kept as this tree's");
   });
 
   test("a helper's view that only moved is kept moved: a later change of it moves its refs from there", async () => {
     const root = copy("two-views");
     const cacheDir = join(tmp, "two-views-cache");
     const path = join(root, WIDGET);
-    const edit = (from: string, to: string) => {
-      const text = readFileSync(path, "utf8");
-      assert.ok(text.includes(from), from);
-      writeFileSync(path, text.replace(from, to));
-    };
+    const edit = editOf(path);
     // the reset case calls a helper with its own switch on the sub-op, below do_widget_op
     edit(
       "        ret = xsm_widget_reset(XSM_HOOK);\n        if ( ret )\n            break;\n        /* a reset flushes too */\n        fallthrough;",
@@ -198,11 +201,7 @@ static long widget_sub(unsigned int op)
     const root = copy("lock-switch");
     const cacheDir = join(tmp, "lock-switch-cache");
     const path = join(root, WIDGET);
-    const edit = (from: string, to: string) => {
-      const text = readFileSync(path, "utf8");
-      assert.ok(text.includes(from), from);
-      writeFileSync(path, text.replace(from, to));
-    };
+    const edit = editOf(path);
     // as do_domctl's sub-ops that need no lock: the others run its `default:`, then the main switch
     edit("    long ret;\n\n", LOCK_SWITCH);
     await extractCatalogue(root, { workers: 0, cacheDir });
@@ -213,24 +212,16 @@ static long widget_sub(unsigned int op)
     );
     const want = json(await extractCatalogue(root, { workers: 0 }));
     assert.match(want, /xen\/common\/widget\.c:3[0-9]/, "the hooks below moved a line");
-    const walked = spyWalks();
-    try {
-      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
-      assert.deepEqual(walked.values, [null, "WIDGETOP_query"]);
-    } finally {
-      walked.restore();
-    }
+    const { catalogue, walked } = await walksOf(root, cacheDir);
+    assert.equal(catalogue, want);
+    assert.deepEqual(walked, [null, "WIDGETOP_query"]);
   });
 
   test("a case with statements after an `#ifdef`, outside its node: taken through its view all the same", async () => {
     const root = copy("after-ifdef");
     const cacheDir = join(tmp, "after-ifdef-cache");
     const path = join(root, WIDGET);
-    const edit = (from: string, to: string) => {
-      const text = readFileSync(path, "utf8");
-      assert.ok(text.includes(from), from);
-      writeFileSync(path, text.replace(from, to));
-    };
+    const edit = editOf(path);
     edit(
       "    case WIDGETOP_detach:\n",
       "    case WIDGETOP_detach:\n#ifdef CONFIG_WIDGET_CHECK\n        if ( !currd )\n            break;\n#endif\n",
@@ -239,56 +230,46 @@ static long widget_sub(unsigned int op)
     assert.equal(first, json(await extractCatalogue(root, { workers: 0 })), "first");
     edit("        ret = 0;\n        break;", "        ret = 0;\n        ret += 0;\n        break;");
     const want = json(await extractCatalogue(root, { workers: 0 }));
-    const walked = spyWalks();
-    try {
-      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
-      assert.deepEqual(walked.values, [null, "WIDGETOP_query"]);
-    } finally {
-      walked.restore();
-    }
+    const { catalogue, walked } = await walksOf(root, cacheDir);
+    assert.equal(catalogue, want);
+    assert.deepEqual(walked, [null, "WIDGETOP_query"]);
   });
 
   test("a case of the sub-op put inside another case's statements: the walks that ran `default:` are made again", async () => {
     const root = copy("inner-label");
     const cacheDir = join(tmp, "inner-label-cache");
     const path = join(root, WIDGET);
-    writeFileSync(path, readFileSync(path, "utf8").replace("    long ret;\n\n", LOCK_SWITCH));
+    const edit = editOf(path);
+    edit("    long ret;\n\n", LOCK_SWITCH);
     const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
     // attach now stops in the first switch, from a label inside the query case's block
-    writeFileSync(
-      path,
-      readFileSync(path, "utf8").replace(
-        "    case WIDGETOP_query:\n        return 0;",
-        "    case WIDGETOP_query:\n        {\n    case WIDGETOP_attach:\n            return -EBUSY;\n        }",
-      ),
+    edit(
+      "    case WIDGETOP_query:\n        return 0;",
+      "    case WIDGETOP_query:\n        {\n    case WIDGETOP_attach:\n            return -EBUSY;\n        }",
     );
     const want = json(await extractCatalogue(root, { workers: 0 }));
     assert.notEqual(want, before, "attach no longer reaches its hook");
-    const walked = spyWalks();
-    try {
-      assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
-      assert.ok(walked.values.includes("WIDGETOP_attach"), String(walked.values));
-    } finally {
-      walked.restore();
-    }
+    const { catalogue, walked } = await walksOf(root, cacheDir);
+    assert.equal(catalogue, want);
+    assert.ok(walked.includes("WIDGETOP_attach"), String(walked));
   });
 
-  // each a pair of widget.c: what the walker reads besides the statements it walks must not be left
-  // out of a view (an edit of another sub-op's case changes the catalogue, or the edit must not matter)
-  for (const [name, changes] of [
-    ["error-past-switch", true],
-    ["bypass-over-switch", true],
-    ["hook-in-skipped-case", true],
-    ["error-past-ifdef-cases", false],
-    ["error-inside-ifdef-cases", false],
+  // each a widget.c and an edit of one case: what the walker reads besides the statements it walks must
+  // not be left out of a view (the edit changes the catalogue, or must not matter)
+  for (const [name, from, to, changes] of [
+    ["error-past-switch", "        widget_plug(currd, 0);", "        ret = widget_plug(currd, 0);", true],
+    ["bypass-over-switch", "default:\n            return 0;", "default:\n            return -EINVAL;", true],
+    ["hook-in-skipped-case", "ret = widget_plug(currd, 0);", "ret = xsm_widget_reset(XSM_HOOK);", true],
+    ["error-past-ifdef-cases", "ret = -EPERM;", "ret = -EACCES;", false],
+    ["error-inside-ifdef-cases", "ret = -EPERM;", "ret = -EACCES;", false],
   ] as const)
     test(`text read beyond the walked statements: ${name}`, async () => {
       const root = copy(name);
       const cacheDir = join(tmp, `${name}-cache`);
       const path = join(root, WIDGET);
-      writeFileSync(path, readFileSync(join(MEMO_READS, `${name}.before.c`)));
+      writeFileSync(path, readFileSync(join(MEMO_READS, `${name}.c`)));
       const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
-      writeFileSync(path, readFileSync(join(MEMO_READS, `${name}.after.c`)));
+      editOf(path)(from, to);
       const want = json(await extractCatalogue(root, { workers: 0 }));
       assert.equal(want !== before, changes, "whether the edit changes the catalogue");
       assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);

@@ -957,7 +957,8 @@ export class PathWalker {
       const only = items[start]?.stmts.filter((n) => n.type !== "comment") ?? [];
       const fails = only.length >= 1 ? UNSUPPORTED.exec(norm(only[0] as Node)) : null;
       if (fails) this.unsupported(only[0] as Node, fails[2] as string);
-      // no case names the sub-op, not even inside another's statements: those are not read either
+      // no case names the sub-op, not even inside another's statements (do_domctl's switch of the sub-ops
+      // that take no lock, xen/common/domctl.c:377 at RELEASE-4.22.0): those are not read either
       const view = { at: n.startIndex - fn.body.startIndex, label: this.value, absent: true as const };
       const ran = { count: 0 };
       const flow = start < 0 ? "normal" : this.runCases(items, start, ran);
