@@ -18,6 +18,11 @@ export interface ArmView {
   readonly count: number;
   /** no case names the sub-op, not even inside another case's statements: the run starts at `default:` */
   readonly absent?: true;
+  /**
+   * not a switch: the walk left the body before its statement at `at` (walker.ts's walkTop), and read
+   * none from there to the end (`label` empty, `count` 0)
+   */
+  readonly tail?: true;
 }
 
 /** The view's text as a hash, and the lines of its parts: each part moves on its own. */
@@ -38,6 +43,12 @@ function switchAt(n: Node, offset: number): Node | null {
 
 /** The statements of the cases `view` left out of its switch in `body`, or null where it cannot be seen. */
 function skippedBy(body: Node, view: ArmView): Skipped[] | null {
+  if (view.tail) {
+    const kids = body.namedChildren;
+    const from = kids.findIndex((k) => k?.startIndex === body.startIndex + view.at);
+    const last = kids.at(-1);
+    return from < 0 || !last ? null : [[kids[from] as Node, last]];
+  }
   const cases = switchAt(body, body.startIndex + view.at)?.childForFieldName("body");
   if (!cases) return null;
   const items = casesOf(cases);

@@ -217,6 +217,29 @@ static long widget_sub(unsigned int op)
     assert.deepEqual(walked, [null, "WIDGETOP_query"]);
   });
 
+  test("a walk that leaves the body early reads nothing after: a change there leaves it taken", async () => {
+    const root = copy("left-early");
+    const cacheDir = join(tmp, "left-early-cache");
+    const edit = editOf(join(root, WIDGET));
+    // query returns from the first switch, as do_domctl's sub-ops that `goto` out of its second
+    edit("    long ret;\n\n", LOCK_SWITCH);
+    await extractCatalogue(root, { workers: 0, cacheDir });
+    edit("ret = xsm_widget_flush(XSM_PRIV);", "ret = xsm_widget_flush(XSM_HOOK);");
+    const want = json(await extractCatalogue(root, { workers: 0 }));
+    const { catalogue, walked } = await walksOf(root, cacheDir);
+    assert.equal(catalogue, want);
+    // the listing reads it all, reset falls through into flush; query left before the main switch
+    assert.deepEqual(walked, [null, "WIDGETOP_reset", "WIDGETOP_flush"]);
+    // then the first switch's query case no longer returns: its walk reads on, and is made again
+    edit(
+      "    case WIDGETOP_query:\n        return 0;",
+      "    case WIDGETOP_query:\n        ret = 0;\n        break;",
+    );
+    const again = await walksOf(root, cacheDir);
+    assert.equal(again.catalogue, json(await extractCatalogue(root, { workers: 0 })));
+    assert.ok(again.walked.includes("WIDGETOP_query"), String(again.walked));
+  });
+
   test("a case with statements after an `#ifdef`, outside its node: taken through its view all the same", async () => {
     const root = copy("after-ifdef");
     const cacheDir = join(tmp, "after-ifdef-cache");
@@ -287,6 +310,7 @@ static long widget_sub(unsigned int op)
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,[{"at":0,"label":"L","count":1}],{"digest":"d","parts":[]}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{"at":0,"label":"L","count":1},{"digest":"d","parts":[]}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,[{"at":0,"label":"L","count":1,"absent":1}],{"digest":"d","parts":[]}]],"result":{}}]',
+        '[{"reads":[["e","x"]],"places":[],"views":[["e",0,[{"at":0,"label":"","count":0,"tail":1}],{"digest":"d","parts":[]}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":[["e",0,{},{}]],"result":{}}]',
         '[{"reads":[["e","x"]],"places":[],"views":5,"result":{}}]',
         '[{"reads":[],"places":[],"result":{"checks":[null],"labels":[],"lookupFailures":[],"unresolved":[],"systemTargets":[],"required":[]}}]',

@@ -280,7 +280,8 @@ const isView: Test = (v) =>
   field(v, "at", isInt) &&
   field(v, "label", isString) &&
   field(v, "count", isInt) &&
-  field(v, "absent", (a) => a === undefined || a === true);
+  field(v, "absent", (a) => a === undefined || a === true) &&
+  field(v, "tail", (a) => a === undefined || a === true);
 const isViewText: Test = (t) =>
   isObject(t) &&
   field(t, "digest", isString) &&

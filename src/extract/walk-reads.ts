@@ -53,6 +53,8 @@ export class WalkReads {
   readonly #skipped = new Map<CFunction, ArmView[]>();
   /** functions whose whole text was read (their switch on the sub-op included) */
   readonly #whole = new Set<CFunction>();
+  /** where each function's walk left its body: the statement after, from the body's start */
+  readonly #left = new Map<CFunction, number>();
 
   /** A function's body walked. */
   entered(f: CFunction): void {
@@ -64,6 +66,11 @@ export class WalkReads {
     this.#skipped.set(f, [...(this.#skipped.get(f) ?? []), view]);
   }
 
+  /** A function's walk left its body before the statement at `at` (from the body's start): none after is read. */
+  left(f: CFunction, at: number): void {
+    this.#left.set(f, at);
+  }
+
   /** A function's text read beyond the statements walked (all its cases, a regex on its body). */
   whole(f: CFunction): void {
     this.#whole.add(f);
@@ -71,11 +78,14 @@ export class WalkReads {
 
   /**
    * What the walk read of `f` when it is less than its body: walked once, and in each switch on the
-   * sub-op it ran, part of the cases.
+   * sub-op it ran, part of the cases; where it left the body early, none of what follows.
    */
   viewOf(f: CFunction): readonly ArmView[] | null {
-    const skipped = this.#skipped.get(f);
-    return this.#entered.get(f) === 1 && skipped && !this.#whole.has(f) ? skipped : null;
+    const skipped = this.#skipped.get(f) ?? [];
+    const left = this.#left.get(f);
+    const views =
+      left === undefined ? skipped : [...skipped, { at: left, label: "", count: 0, tail: true as const }];
+    return this.#entered.get(f) === 1 && views.length > 0 && !this.#whole.has(f) ? views : null;
   }
 
   /** The function the walk starts from (a `definitions` read of no name). */
@@ -119,6 +129,7 @@ export class WalkReads {
     for (const [f, views] of other.#skipped)
       this.#skipped.set(f, [...(this.#skipped.get(f) ?? []), ...views]);
     for (const f of other.#whole) this.#whole.add(f);
+    for (const [f, at] of other.#left) if (!this.#left.has(f)) this.#left.set(f, at);
   }
 
   #note(key: string, value: () => string): void {
