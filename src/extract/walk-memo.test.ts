@@ -143,10 +143,10 @@ describe("walks kept in the cache", () => {
     assert.deepEqual(first.walked, [null, "WIDGETOP_query"]);
     const again = await walksOf(root, cacheDir);
     assert.equal(again.catalogue, want, "again");
-    assert.deepEqual(again.walked, [], "the walks taken through their views were kept as this tree's");
+    assert.deepEqual(again.walked, [], "the walks are taken through their views again");
   });
 
-  test("a helper's view that only moved is kept moved: a later change of it moves its refs from there", async () => {
+  test("a helper's view that only moved, then changed elsewhere: its refs move from where the walk saw them", async () => {
     const root = copy("two-views");
     const cacheDir = join(tmp, "two-views-cache");
     const path = join(root, WIDGET);
