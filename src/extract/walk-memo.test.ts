@@ -285,6 +285,7 @@ static long widget_sub(unsigned int op)
     ["hook-in-skipped-case", "ret = widget_plug(currd, 0);", "ret = xsm_widget_reset(XSM_HOOK);", true],
     ["error-past-ifdef-cases", "ret = -EPERM;", "ret = -EACCES;", false],
     ["error-inside-ifdef-cases", "ret = -EPERM;", "ret = -EACCES;", false],
+    ["predicate-tail", "\n    ASSERT_UNREACHABLE();", "", true],
   ] as const)
     test(`text read beyond the walked statements: ${name}`, async () => {
       const root = copy(name);

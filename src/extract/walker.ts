@@ -862,7 +862,10 @@ export class PathWalker {
   private conditionOf(n: Node): Cond {
     return conditionOf(n, this.frame.env, this.frame.disc, (name) => {
       const defs = this.definitions(name);
-      const body = defs.length === 1 ? statementsOf((defs[0] as CFunction).body) : [];
+      const only = defs.length === 1 ? (defs[0] as CFunction) : undefined;
+      // every statement of its body is read (one `return` makes it a predicate): none left out of a view
+      if (only) this.reads?.whole(only);
+      const body = only ? statementsOf(only.body) : [];
       const ret = body.length === 1 && body[0]?.type === "return_statement" ? body[0].namedChild(0) : null;
       return ret ? { params: (defs[0] as CFunction).params, expr: ret } : null;
     });
