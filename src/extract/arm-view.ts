@@ -7,14 +7,15 @@ import { type CFunction, shortDigest } from "./xen-tree.js";
  * What a sub-op's walk (walker.ts) read of one switch on the sub-op in a dispatcher: the cases run,
  * from the sub-op's label (or, where no case names it, from `default:`) on, falling through. The
  * other cases' statements are not read: a change in another sub-op's case leaves the walk as it was
- * (walk-memo.ts takes it again).
+ * (walk-memo.ts takes it again). A `tail` is no switch: the statements after where the walk left the
+ * body, none of which it read.
  */
 export interface ArmView {
-  /** where the switch starts, from the body's start */
+  /** where the switch starts (a tail: its first statement left out), from the body's start */
   readonly at: number;
-  /** the sub-op */
+  /** the sub-op (a tail: empty) */
   readonly label: string;
-  /** the cases run from the label's (or from `default:`), falling through */
+  /** the cases run from the label's (or from `default:`), falling through (a tail: 0) */
   readonly count: number;
   /** no case names the sub-op, not even inside another case's statements: the run starts at `default:` */
   readonly absent?: true;
@@ -72,7 +73,7 @@ type Skipped = readonly [first: Node, last: Node];
 const skippedLength = ([first, last]: Skipped): number => last.endIndex - first.startIndex;
 
 /**
- * The statements the views leave out of `f`'s body, each view's switch found where it `at`: an offset
+ * The statements the views leave out of `f`'s body, each view's switch (or a tail's first statement) found where it `at`: an offset
  * in the body (`inBody`, as the walker saw it) or in the text the views read (other cases of the switches
  * before it left out, so that a change in one of them moves no later switch). Null where a view cannot be
  * seen, or two are of one switch; the views as kept: their offsets in the text they read.
@@ -108,7 +109,8 @@ function skippedAll(
 
 /**
  * The text the views of `f` read (its definition line on), one view per switch on the sub-op its walk
- * ran, as a hash and the lines of its parts; null where `f` has no such switch or label. A case's
+ * ran and one for the tail it did not reach, as a hash and the lines of its parts; null where `f` has no
+ * such switch, label or statement. A case's
  * statements include those tree-sitter leaves outside its node, after an `#ifdef` (case-items.ts): the
  * walker reads no case before them from there (walker.ts's errorStanding stops at one). The views are
  * as viewsOfWalk keeps them.

@@ -102,9 +102,9 @@ export class WalkMemo {
       }
       return r;
     };
-    // A record taken through a view stays as it was made: it holds for this tree as for its own, and
-    // writing it again as this tree's cost a second tag more (4.22.0-rc4 after RELEASE-4.22.0: 205
-    // records, 40 ms) than reading it through its view again saves a run of the same tree.
+    // A record taken through a view stays as it was made: it holds for this tree as for its own.
+    // Writing it again as this tree's cost a second tag 40 ms (4.22.0-rc4 after RELEASE-4.22.0: 205
+    // records); a run of the same tree again reads it through its view again (BENCHMARKS.md).
     for (const record of records) {
       const reused = reuse(record, read);
       if (reused) return reused;
