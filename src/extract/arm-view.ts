@@ -20,7 +20,7 @@ export interface ArmView {
   /** no case names the sub-op, not even inside another case's statements: the run starts at `default:` */
   readonly absent?: true;
   /**
-   * not a switch: the walk left the body before its statement at `at` (walker.ts's walkTop), and read
+   * not a switch: the walk left the body before its statement at `at` (walker.ts's walkBody), and read
    * none from there to the end (`label` empty, `count` 0)
    */
   readonly tail?: true;

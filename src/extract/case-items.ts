@@ -14,10 +14,11 @@ export interface CaseItem {
 }
 
 /** Whether `n` (a switch's body, an `#ifdef` in it) holds a case, in an `#ifdef` of its own too. */
-export const hasCase = (n: Node): boolean =>
-  n.namedChildren.some(
-    (c) => !!c && (c.type === "case_statement" || (c.type.startsWith("preproc_") && hasCase(c))),
-  );
+const hasCase = (n: Node): boolean =>
+  n.namedChildren.some((c) => !!c && (c.type === "case_statement" || holdsCase(c)));
+
+/** An `#ifdef` in a switch's body that holds cases. */
+export const holdsCase = (n: Node): boolean => n.type.startsWith("preproc_") && hasCase(n);
 
 /** caseItems, made once per switch: every sub-op's walk reads the dispatcher's switch again. */
 export const casesOf: (body: Node) => readonly CaseItem[] = oncePer((body: Node) => caseItems(body));
@@ -32,7 +33,7 @@ function caseItems(body: Node, out: { node: Node; label: string; stmts: Node[] }
         (x): x is Node => !!x && !x.equals(value ?? c) && x.type !== "comment",
       );
       out.push({ node: c, label: value ? norm(value) : "default", stmts });
-    } else if (c.type.startsWith("preproc_") && hasCase(c)) caseItems(c, out);
+    } else if (holdsCase(c)) caseItems(c, out);
     else {
       const last = out.at(-1);
       if (last) last.stmts.push(c);

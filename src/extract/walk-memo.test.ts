@@ -21,10 +21,17 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const json = (x: unknown) => JSON.stringify(x, null, 1);
 
-function copy(name: string): string {
+/** A copy of the case-labels tree named `name`: its root, a cache directory of its own, its widget.c and an edit of that. */
+function copy(name: string): {
+  root: string;
+  cacheDir: string;
+  path: string;
+  edit: ReturnType<typeof editOf>;
+} {
   const root = join(tmp, name);
   cpSync(join(PATTERNS, "case-labels"), root, { recursive: true });
-  return root;
+  const path = join(root, WIDGET);
+  return { root, cacheDir: join(tmp, `${name}-cache`), path, edit: editOf(path) };
 }
 
 /** The cache's entries of a kind, each with its inode: a rewritten entry is renamed into place anew. */
@@ -83,8 +90,7 @@ const editOf =
 
 describe("walks kept in the cache", () => {
   test("warm: every walk is taken from the cache, none written again, the same catalogue", async () => {
-    const root = copy("warm");
-    const cacheDir = join(tmp, "warm-cache");
+    const { root, cacheDir } = copy("warm");
     const want = json(await extractCatalogue(root, { workers: 0 }));
     assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want, "cold");
     const walks = entries(cacheDir, "walk");
@@ -97,11 +103,9 @@ describe("walks kept in the cache", () => {
   });
 
   test("functions moved down a file: the walks are taken again with their refs moved", async () => {
-    const root = copy("moved");
-    const cacheDir = join(tmp, "moved-cache");
+    const { root, cacheDir, path } = copy("moved");
     const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
     const walks = entries(cacheDir, "walk");
-    const path = join(root, WIDGET);
     writeFileSync(path, `/* three */\n/* more */\n/* lines */\n${readFileSync(path, "utf8")}`);
     const want = json(await extractCatalogue(root, { workers: 0 }));
     assert.notEqual(want, before, "the refs moved");
@@ -111,11 +115,9 @@ describe("walks kept in the cache", () => {
   });
 
   test("a function changed: the walks that read it are made again, the catalogue is the new tree's", async () => {
-    const root = copy("changed");
-    const cacheDir = join(tmp, "changed-cache");
+    const { root, cacheDir, path } = copy("changed");
     await extractCatalogue(root, { workers: 0, cacheDir });
     const walks = entries(cacheDir, "walk");
-    const path = join(root, WIDGET);
     writeFileSync(
       path,
       readFileSync(path, "utf8").replace("xsm_widget_flush(XSM_PRIV)", "xsm_widget_flush(XSM_HOOK)"),
@@ -126,10 +128,8 @@ describe("walks kept in the cache", () => {
   });
 
   test("another sub-op's case changed: each sub-op's walk taken through its view, its refs moved by part", async () => {
-    const root = copy("other-case");
-    const cacheDir = join(tmp, "other-case-cache");
+    const { root, cacheDir, path } = copy("other-case");
     await extractCatalogue(root, { workers: 0, cacheDir });
-    const path = join(root, WIDGET);
     // two more statements in WIDGETOP_query's case, above the others: their refs move down two lines
     writeFileSync(
       path,
@@ -147,10 +147,7 @@ describe("walks kept in the cache", () => {
   });
 
   test("a helper's view that only moved, then changed elsewhere: its refs move from where the walk saw them", async () => {
-    const root = copy("two-views");
-    const cacheDir = join(tmp, "two-views-cache");
-    const path = join(root, WIDGET);
-    const edit = editOf(path);
+    const { root, cacheDir, path, edit } = copy("two-views");
     // the reset case calls a helper with its own switch on the sub-op, below do_widget_op
     edit(
       "        ret = xsm_widget_reset(XSM_HOOK);\n        if ( ret )\n            break;\n        /* a reset flushes too */\n        fallthrough;",
@@ -198,10 +195,7 @@ static long widget_sub(unsigned int op)
   });
 
   test("a second switch on the sub-op that names no case of it: each walk taken through both views", async () => {
-    const root = copy("lock-switch");
-    const cacheDir = join(tmp, "lock-switch-cache");
-    const path = join(root, WIDGET);
-    const edit = editOf(path);
+    const { root, cacheDir, edit } = copy("lock-switch");
     // as do_domctl's sub-ops that need no lock: the others run its `default:`, then the main switch
     edit("    long ret;\n\n", LOCK_SWITCH);
     await extractCatalogue(root, { workers: 0, cacheDir });
@@ -218,9 +212,7 @@ static long widget_sub(unsigned int op)
   });
 
   test("a walk that leaves the body early reads nothing after: a change there leaves it taken", async () => {
-    const root = copy("left-early");
-    const cacheDir = join(tmp, "left-early-cache");
-    const edit = editOf(join(root, WIDGET));
+    const { root, cacheDir, edit } = copy("left-early");
     // query returns from the first switch, as do_domctl's sub-ops that `goto` out of its second
     edit("    long ret;\n\n", LOCK_SWITCH);
     await extractCatalogue(root, { workers: 0, cacheDir });
@@ -241,10 +233,7 @@ static long widget_sub(unsigned int op)
   });
 
   test("a case with statements after an `#ifdef`, outside its node: taken through its view all the same", async () => {
-    const root = copy("after-ifdef");
-    const cacheDir = join(tmp, "after-ifdef-cache");
-    const path = join(root, WIDGET);
-    const edit = editOf(path);
+    const { root, cacheDir, edit } = copy("after-ifdef");
     edit(
       "    case WIDGETOP_detach:\n",
       "    case WIDGETOP_detach:\n#ifdef CONFIG_WIDGET_CHECK\n        if ( !currd )\n            break;\n#endif\n",
@@ -259,10 +248,7 @@ static long widget_sub(unsigned int op)
   });
 
   test("a case of the sub-op put inside another case's statements: the walks that ran `default:` are made again", async () => {
-    const root = copy("inner-label");
-    const cacheDir = join(tmp, "inner-label-cache");
-    const path = join(root, WIDGET);
-    const edit = editOf(path);
+    const { root, cacheDir, edit } = copy("inner-label");
     edit("    long ret;\n\n", LOCK_SWITCH);
     const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
     // attach now stops in the first switch, from a label inside the query case's block
@@ -288,20 +274,17 @@ static long widget_sub(unsigned int op)
     ["predicate-tail", "\n    ASSERT_UNREACHABLE();", "", true],
   ] as const)
     test(`text read beyond the walked statements: ${name}`, async () => {
-      const root = copy(name);
-      const cacheDir = join(tmp, `${name}-cache`);
-      const path = join(root, WIDGET);
+      const { root, cacheDir, path, edit } = copy(name);
       writeFileSync(path, readFileSync(join(MEMO_READS, `${name}.c`)));
       const before = json(await extractCatalogue(root, { workers: 0, cacheDir }));
-      editOf(path)(from, to);
+      edit(from, to);
       const want = json(await extractCatalogue(root, { workers: 0 }));
       assert.equal(want !== before, changes, "whether the edit changes the catalogue");
       assert.equal(json(await extractCatalogue(root, { workers: 0, cacheDir })), want);
     });
 
   test("entries of another shape (kept under their keys, their hashes right) are misses", async () => {
-    const root = copy("forged");
-    const cacheDir = join(tmp, "forged-cache");
+    const { root, cacheDir } = copy("forged");
     const want = json(await extractCatalogue(root, { workers: 0 }));
     await extractCatalogue(root, { workers: 0, cacheDir });
     const forger = new ParseCache(cacheDir, "");
@@ -369,8 +352,7 @@ static long widget_sub(unsigned int op)
 
 describe("kept functions that do not fit their file", () => {
   test("a body where the tree has none: a located error naming the cache, never a TypeError", async () => {
-    const root = copy("forged-body");
-    const cacheDir = join(tmp, "forged-body-cache");
+    const { root, cacheDir } = copy("forged-body");
     await extractCatalogue(root, { workers: 0, cacheDir });
     const forger = new ParseCache(cacheDir, "");
     const fn = (body: number) =>

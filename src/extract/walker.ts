@@ -4,7 +4,7 @@ import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
 import { lineOf, type Node, norm, statementsOf } from "./c-parser.js";
 import type { CalleeMemo, CalleeRecord } from "./callee-memo.js";
-import { type CaseItem, casesOf, hasCase, innerLabel } from "./case-items.js";
+import { type CaseItem, casesOf, holdsCase, innerLabel } from "./case-items.js";
 import { conditionOf, isRuntime, negate } from "./conditions.js";
 import { buildable, type Kconfig, required } from "./kconfig.js";
 import { oncePer } from "./once-per.js";
@@ -358,7 +358,10 @@ export class PathWalker {
     this.reads?.entered(fn);
     const depth = this.conds.length;
     try {
-      this.walkTop(fn);
+      // where every path leaves the body before its last statement (do_domctl's sub-ops that `goto` out
+      // of its second switch on op->cmd, xen/common/domctl.c:377 at RELEASE-4.22.0), what follows is not
+      // read, and a view leaves it out (arm-view.ts)
+      this.stmts(fn.body.namedChildren, (next) => this.reads?.left(fn, next.startIndex - fn.body.startIndex));
     } catch (e) {
       // expressions nested thousands deep exhaust the stack: bad input, named where it is
       if (e instanceof RangeError)
@@ -373,26 +376,6 @@ export class PathWalker {
     } finally {
       this.stack.pop();
       this.conds.length = depth;
-    }
-  }
-
-  /**
-   * A body's statements in turn, as `stmt` walks a block: where every path leaves before the last (do_domctl's
-   * sub-ops that `goto` out of its second switch on op->cmd, xen/common/domctl.c:377 at RELEASE-4.22.0),
-   * what follows is not read, and a view leaves it out (arm-view.ts).
-   */
-  private walkTop(fn: CFunction): void {
-    const body = fn.body;
-    if (body.type !== "compound_statement") {
-      this.stmt(body);
-      return;
-    }
-    const kids = body.namedChildren;
-    for (const [i, n] of kids.entries()) {
-      if (!n || this.stmt(n) === "normal") continue;
-      const next = kids.slice(i + 1).find((k) => k !== null);
-      if (next) this.reads?.left(fn, next.startIndex - body.startIndex);
-      return;
     }
   }
 
@@ -436,11 +419,16 @@ export class PathWalker {
 
   // ---- statements --------------------------------------------------------
 
-  private stmts(nodes: readonly (Node | null)[]): Flow {
-    for (const n of nodes) {
+  /** Statements in turn, up to one every path leaves by; `left` is told the statement after it, not walked. */
+  private stmts(nodes: readonly (Node | null)[], left?: (next: Node) => void): Flow {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
       if (!n) continue;
       const f = this.stmt(n);
-      if (f !== "normal") return f;
+      if (f === "normal") continue;
+      const next = left && nodes.slice(i + 1).find((k) => k !== null);
+      if (next) left(next);
+      return f;
     }
     return "normal";
   }
@@ -1501,9 +1489,6 @@ function errorStanding(n: Node, read: (crossed: Node) => void): { name: string; 
   }
   return null;
 }
-
-/** An `#ifdef` in a switch's body that holds cases. */
-const holdsCase = (n: Node): boolean => n.type.startsWith("preproc_") && hasCase(n);
 
 /** Whether `n` holds a switch statement. */
 const holdsSwitch = oncePer((n: Node): boolean => n.descendantsOfType("switch_statement").length > 0);
