@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { blankMacros } from "./blank-macros.js";
-import { loadCParser } from "./c-parser.js";
+import { loadCParser, loadWasmParser, type Tree } from "./c-parser.js";
+import { SyntaxTree } from "./syntax-tree.js";
 import { functionsIn } from "./xen-tree.js";
 
 /** blankMacros's lines of `text`, every byte and line where it was (as an iterator's head leaves them). */
@@ -89,10 +90,16 @@ describe("blankMacros", () => {
       "}",
       "",
     ].join("\n");
-    const names = (t: string) => functionsIn(parse(t).rootNode, "xen/common/d.c", null).map((f) => f.name);
-    // tree-sitter alone drops `pause`, as it dropped 35 of RELEASE-4.22.0 (do_vcpu_op, domain_soft_reset, ...)
-    assert.deepEqual(names(text), ["_pause"]);
-    assert.deepEqual(names(blankMacros(text)), ["_pause", "pause"]);
+    const names = (tree: Tree) => functionsIn(tree.rootNode, "xen/common/d.c", null).map((f) => f.name);
+    // tree-sitter alone, on the whole text, drops `pause`, as it dropped 35 of RELEASE-4.22.0
+    // (do_vcpu_op, domain_soft_reset, ...); parsed in chunks (chunk-bounds.ts), the error stays in `_pause`
+    const { parser, copy } = await loadWasmParser();
+    const whole = parser.parse(text);
+    assert.ok(whole);
+    assert.deepEqual(names(new SyntaxTree(text, copy(whole))), ["_pause"]);
+    whole.delete();
+    assert.deepEqual(names(parse(text)), ["_pause", "pause"]);
+    assert.deepEqual(names(parse(blankMacros(text))), ["_pause", "pause"]);
     const body = functionsIn(parse(blankMacros(text)).rootNode, "xen/common/d.c", null)[0]?.body;
     assert.deepEqual(
       body?.descendantsOfType("while_statement").map((w) => w?.text.replace(/\s+/g, " ")),

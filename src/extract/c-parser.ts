@@ -3,7 +3,16 @@ import { isDeepStrictEqual } from "node:util";
 import { Language, Parser, type Tree as WasmTree } from "web-tree-sitter";
 import { error } from "../core/diagnostic.js";
 import { fail } from "../core/errors.js";
-import { type CopyTree, directCopier, publicCopier } from "./copy-tree.js";
+import { chunkBounds } from "./chunk-bounds.js";
+import {
+  type ChunkTree,
+  type CopyTree,
+  directWalk,
+  publicWalk,
+  TreeBuilder,
+  type WalkTree,
+  wholeCopy,
+} from "./copy-tree.js";
 import { SyntaxNode, SyntaxTree, type TreeArrays } from "./syntax-tree.js";
 
 /** A C syntax node: the extractor reads trees copied out of tree-sitter (syntax-tree.ts). */
@@ -16,14 +25,28 @@ export type Tree = SyntaxTree;
  */
 export type ParseC = (text: string, file?: string) => Tree;
 
-/** Parses C text into the arrays of its syntax tree, for a worker to post or the cache to store. */
-export type ParseArrays = (text: string, file?: string) => TreeArrays;
+/**
+ * Parses C text into the arrays of its syntax tree, for a worker to post or the cache to store: each
+ * chunk alone (chunk-bounds.ts), their trees under one root; `kept` gives the trees of chunks another
+ * version of the text had, and is told of each chunk.
+ */
+export type ParseArrays = (text: string, file?: string, kept?: KeptChunks) => TreeArrays;
+
+/** Chunks' trees kept from other texts (parse-source.ts keeps them in the cache). */
+export interface KeptChunks {
+  /** the tree of a chunk with this text, at `from` in the text parsed, where one is kept */
+  take(chunk: string, from: number): ChunkTree | undefined;
+  /** each chunk of the text, in order: how many nodes it has, and whether its root has an error */
+  made(chunk: string, nodes: number, error: boolean): void;
+}
 
 /** The parser with tree-sitter-c, and how its trees are copied out of wasm. */
 export interface WasmParser {
   readonly parser: Parser;
   readonly language: Language;
   readonly copy: CopyTree;
+  /** the walk `copy` copies through */
+  readonly walk: WalkTree;
   /** whether `copy` calls the cursor's wasm functions directly (copy-tree.ts) */
   readonly direct: boolean;
 }
@@ -44,8 +67,9 @@ export function loadWasmParser(): Promise<WasmParser> {
     const language = await Language.load(require.resolve("tree-sitter-c/tree-sitter-c.wasm"));
     const parser = new Parser();
     parser.setLanguage(language);
-    const slow = publicCopier(language);
-    const fast = directCopier(module, language);
+    const slow = wholeCopy(publicWalk(language), language);
+    const direct = directWalk(module, language);
+    const fast = direct && wholeCopy(direct, language);
     // the direct copy relies on web-tree-sitter's internals: it is used only if it copies the sample alike
     const sample = (copy: CopyTree) => {
       const tree = parser.parse(SAMPLE) as WasmTree;
@@ -55,9 +79,9 @@ export function loadWasmParser(): Promise<WasmParser> {
         tree.delete();
       }
     };
-    if (fast && isDeepStrictEqual(sample(fast), sample(slow)))
-      return { parser, language, copy: fast, direct: true };
-    return { parser, language, copy: slow, direct: false };
+    if (direct && fast && isDeepStrictEqual(sample(fast), sample(slow)))
+      return { parser, language, copy: fast, walk: direct, direct: true };
+    return { parser, language, copy: slow, walk: publicWalk(language), direct: false };
   })();
   return loading;
 }
@@ -69,26 +93,64 @@ export function loadWasmParser(): Promise<WasmParser> {
  */
 export const parseBudgetMs = (chars: number): number => 2000 + (10 * chars) / 1024;
 
-/** Loads the grammar once per thread; each parse's tree is copied out of wasm and freed there. */
+/**
+ * Loads the grammar once per thread; each chunk's tree is copied out of wasm and freed there. The
+ * budget is the whole text's, over its chunks.
+ */
 export async function loadArraysParser(): Promise<ParseArrays> {
-  const { parser, copy } = await loadWasmParser();
-  return (text, file = "<C text>") => {
+  const { parser, language, copy, walk } = await loadWasmParser();
+  return (text, file = "<C text>", kept) => {
     const deadline = performance.now() + parseBudgetMs(text.length);
-    let reached = 0;
-    const tree = parser.parse(text, null, {
-      progressCallback: (state) => {
-        reached = state.currentOffset;
-        return performance.now() > deadline;
-      },
+    const parseAt = (chunk: string, from: number): WasmTree => {
+      let reached = 0;
+      const tree = parser.parse(chunk, null, {
+        progressCallback: (state) => {
+          reached = state.currentOffset;
+          return performance.now() > deadline;
+        },
+      });
+      // tree-sitter counts UTF-16 bytes of a JS string
+      return tree ?? tooSlow(text, file, from + reached / 2);
+    };
+    const ends = chunkBounds(text);
+    // a text of one chunk is its tree as tree-sitter gives it, root and all
+    if (ends.length === 1 && !kept) return copied(parseAt(text, 0), copy);
+    const tree = new TreeBuilder(language, true);
+    let error = false;
+    let start: number | undefined;
+    ends.forEach((end, i) => {
+      const from = i === 0 ? 0 : (ends[i - 1] as number);
+      const chunk = text.slice(from, end);
+      const before = tree.nodes;
+      const found = kept?.take(chunk, from);
+      let chunkError: boolean;
+      if (found) {
+        tree.kept(found);
+        chunkError = found.error;
+      } else {
+        const parsed = parseAt(chunk, from);
+        try {
+          chunkError = walk(parsed, (w) => tree.children(w, from));
+        } finally {
+          parsed.delete();
+        }
+      }
+      kept?.made(chunk, tree.nodes - before, chunkError);
+      error ||= chunkError;
+      // tree-sitter starts a root at its first token, or at the end of a text of none
+      if (start === undefined && tree.nodes > before) start = tree.startOf(before);
     });
-    // tree-sitter counts UTF-16 bytes of a JS string
-    if (!tree) tooSlow(text, file, reached / 2);
-    try {
-      return copy(tree);
-    } finally {
-      tree.delete();
-    }
+    return tree.joined(start ?? text.length, text.length, error);
   };
+}
+
+/** A tree's arrays, the tree freed. */
+function copied(tree: WasmTree, copy: CopyTree): TreeArrays {
+  try {
+    return copy(tree);
+  } finally {
+    tree.delete();
+  }
 }
 
 /** Loads the tree-sitter-c grammar once per thread. */

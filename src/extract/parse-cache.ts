@@ -5,15 +5,18 @@ import { Worker } from "node:worker_threads";
 import { treeFromBytes } from "./tree-bytes.js";
 
 const MAGIC = "XPTC";
-/** What an entry holds: a file's syntax tree, its scan, or walks (walk-memo.ts). */
-type Kind = "tree" | "scan" | "functions" | "walk" | "value";
+/** What an entry holds: a file's syntax tree, its chunks (chunk-memo.ts), its scan, or walks (walk-memo.ts). */
+type Kind = "tree" | "chunks" | "scan" | "functions" | "walk" | "value";
 /**
  * What xenpriv's own code made, not tree-sitter: keyed by that code too (code-digest.ts), so that a
  * scan, the files' functions, a walk or a value made by other code is never read as this code's.
  */
-const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["scan", "functions", "walk", "value"]);
-/** Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts). */
-const FORMAT = 3;
+const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["chunks", "scan", "functions", "walk", "value"]);
+/**
+ * Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts, and
+ * where chunk-bounds.ts cuts a text: each chunk is parsed alone).
+ */
+const FORMAT = 4;
 const HEADER = 4 + 4 + 32 + 32;
 
 /**

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { blankMacros } from "./blank-macros.js";
 import { loadArraysParser, type ParseArrays } from "./c-parser.js";
+import { ChunkMemo } from "./chunk-memo.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { TreeArrays } from "./syntax-tree.js";
 import { treeFromBytes, treeToBytes } from "./tree-bytes.js";
@@ -30,7 +31,7 @@ export async function parseSource(
   const found = cached(raw, cache);
   if ("tree" in found) return found;
   parser ??= loadArraysParser();
-  return parsed(found, join(root, file), await parser, cache, asBytes);
+  return parsed(found, root, file, await parser, cache, asBytes);
 }
 
 /** parseSource with a parser already loaded, on this thread. */
@@ -42,7 +43,7 @@ export function parseSourceWith(
   raw = readSource(root, file),
 ): ParsedSource {
   const found = cached(raw, cache);
-  return "tree" in found ? found : parsed(found, join(root, file), parse, cache, false);
+  return "tree" in found ? found : parsed(found, root, file, parse, cache, false);
 }
 
 type Found = ParsedSource | { readonly text: string; readonly key: string | undefined };
@@ -55,17 +56,20 @@ function cached(raw: string, cache: ParseCache | undefined): Found {
   return hit ? { text, tree: treeFromBytes(hit) as TreeArrays, bytes: hit } : { text, key };
 }
 
+/** A file parsed, where the cache has a tree of another version of it: only its chunks that changed (chunk-memo.ts). */
 function parsed(
   { text, key }: { readonly text: string; readonly key: string | undefined },
-  path: string,
+  root: string,
+  file: string,
   parse: ParseArrays,
   cache: ParseCache | undefined,
   asBytes: boolean,
 ): ParsedSource {
-  const tree = parse(text, path);
+  const chunks = key && cache ? new ChunkMemo(cache, file) : undefined;
+  const tree = parse(text, join(root, file), chunks);
   if (!key && !asBytes) return { text, tree };
   const bytes = treeToBytes(tree);
-  if (key) cache?.put(key, bytes);
+  if (key && cache?.put(key, bytes)) chunks?.keep(key);
   return { text, tree, bytes };
 }
 
