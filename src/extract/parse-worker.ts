@@ -9,7 +9,6 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../core/errors.js";
-import { loadWasmParser } from "./c-parser.js";
 import { ParseCache } from "./parse-cache.js";
 import type { SourceFile } from "./parse-files.js";
 import { keepFunctions, keptFunctions, parseSource } from "./parse-source.js";
@@ -90,7 +89,5 @@ if (parentPort) {
       }
     }
     port.postMessage({ done: true } satisfies WorkerOutput);
-    // tree-sitter loads while this thread waits for the files to parse (a failure is said by the parse)
-    if ("scan" in job) loadWasmParser().catch(() => {});
   });
 }
