@@ -12,7 +12,7 @@ import type { Node as WasmNode } from "web-tree-sitter";
 import { blankMacros } from "./blank-macros.js";
 import { loadCParser, loadWasmParser, type ParseC, type WasmParser } from "./c-parser.js";
 import { publicCopier } from "./copy-tree.js";
-import type { SyntaxNode } from "./syntax-tree.js";
+import { type SyntaxNode, SyntaxTree, type TreeArrays } from "./syntax-tree.js";
 import { walk } from "./xen-tree.js";
 
 let parse: ParseC;
@@ -22,18 +22,30 @@ before(async () => {
   wasm = await loadWasmParser();
 });
 
+/** A tree with its nodes' types and fields by name: a copy and a tree of chunks number them apart. */
+const named = (a: TreeArrays) => ({
+  kind: [...a.kind].map((k) => a.types[k]),
+  field: [...a.field].map((f) => a.fields[f]),
+  flags: [...a.flags],
+  start: [...a.start],
+  end: [...a.end],
+  size: [...a.size],
+});
+
 const where = (n: WasmNode) => `${n.type} at ${n.startIndex}-${n.endIndex}`;
 const same = (a: WasmNode | null, b: SyntaxNode | null, ids: Map<number, number>) =>
   a === null ? b === null : b !== null && ids.get(a.id) === b.at;
 
 /**
- * The differences between web-tree-sitter's tree of `text` and the copy, at most `limit`. The
- * walk is iterative: the deep-nesting fixture has 40,000 levels.
+ * The differences between web-tree-sitter's tree of `text` and the copy, at most `limit`: the
+ * extractor's (the text parsed in chunks, chunk-bounds.ts), or with `whole` the copy of
+ * web-tree-sitter's own tree of the whole text. The walk is iterative: the deep-nesting fixture has
+ * 40,000 levels.
  */
-function differences(text: string, limit = 10, everyField = true): string[] {
+function differences(text: string, limit = 10, everyField = true, whole = false): string[] {
   const reference = wasm.parser.parse(text);
   assert.ok(reference);
-  const copy = parse(text);
+  const copy = whole ? new SyntaxTree(text, wasm.copy(reference)) : parse(text);
   const out: string[] = [];
   const ids = new Map<number, number>();
   const grammarFields = wasm.language.fields.filter((f): f is string => !!f);
@@ -220,7 +232,7 @@ describe("SyntaxTree against web-tree-sitter", () => {
 });
 
 describe("real tree (XEN_SRC): SyntaxTree against web-tree-sitter", () => {
-  test("XEN_SRC: every file the extractor parses, blanked, copies node for node", () => {
+  test("XEN_SRC: every file the extractor parses, blanked, copies node for node; in chunks alike, but where tree-sitter recovered from an error", () => {
     const root = process.env.XEN_SRC;
     if (!root) {
       console.log("XEN_SRC not set: real-tree check not run");
@@ -232,8 +244,24 @@ describe("real tree (XEN_SRC): SyntaxTree against web-tree-sitter", () => {
       .filter((f) => !/\/xen\/(tools|scripts|arch\/(?!x86\/|arm\/))/.test(f));
     assert.ok(files.length > 1000, `${files.length} files`);
     const bad: string[] = [];
-    for (const f of files)
-      for (const d of differences(blankMacros(readFileSync(f, "utf8")), 3, false)) bad.push(`${f}: ${d}`);
+    // where the chunks' trees are not the whole text's, tree-sitter recovered from an error: the
+    // recovery can differ with what follows the chunk (gic-v3.c:635-644 at RELEASE-4.22.0 hid the next
+    // 42 KB of functions in one ERROR); a text without one must be alike
+    const recovered: string[] = [];
+    for (const f of files) {
+      const text = blankMacros(readFileSync(f, "utf8"));
+      for (const d of differences(text, 3, false, true)) bad.push(`${f}: ${d}`);
+      const whole = wasm.parser.parse(text);
+      assert.ok(whole);
+      try {
+        if (JSON.stringify(named(wasm.copy(whole))) === JSON.stringify(named(parse(text).arrays))) continue;
+        if (!whole.rootNode.hasError) bad.push(`${f}: parsed in chunks, not the whole text's tree`);
+        recovered.push(f);
+      } finally {
+        whole.delete();
+      }
+    }
     assert.deepEqual(bad.slice(0, 30), []);
+    console.log(`${files.length} files; ${recovered.length} whose chunks recover from an error otherwise`);
   });
 });
