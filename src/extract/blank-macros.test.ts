@@ -76,6 +76,8 @@ describe("blankMacros", () => {
       "static void _pause(struct domain *d, bool sync)",
       "{",
       "    struct vcpu *v;",
+      "",
+      "    /* Each vCPU is put to sleep; with sync, each is waited for until it is off its pCPU. */",
       "    if ( sync )",
       "        for_each_vcpu ( d, v )",
       "            vcpu_sleep_sync(v);",

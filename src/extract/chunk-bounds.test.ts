@@ -6,7 +6,9 @@ import { chunkBounds } from "./chunk-bounds.js";
 const chunks = (text: string): string[] =>
   chunkBounds(text).map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
 
-const f = (name: string, body = "    return 0;") => `int ${name}(void)\n{\n${body}\n}\n`;
+/** A function of 300 characters or more: a chunk has 256 at least (but the last). */
+const f = (name: string, body = "    return 0;") =>
+  `int ${name}(void)\n{\n    /* ${"-".repeat(280)} */\n${body}\n}\n`;
 
 describe("chunkBounds", () => {
   test("a text is cut after each function's closing brace at column 0; the chunks are the text", () => {
@@ -50,11 +52,17 @@ describe("chunkBounds", () => {
   });
 
   test("a brace inside a function that opens at column 0 does not end it before its own", () => {
-    const text = `int a(void)\n{\n    if ( x )\n{\n    y();\n}\n    return 0;\n}\n${f("b")}`;
-    assert.deepEqual(chunks(text), [
-      `int a(void)\n{\n    if ( x )\n{\n    y();\n}\n    return 0;\n}\n`,
-      f("b"),
-    ]);
+    const a = f("a", "    if ( x )\n{\n    y();\n}\n    return 0;");
+    assert.deepEqual(chunks(`${a}${f("b")}`), [a, f("b")]);
+  });
+
+  test("a chunk has 256 characters at least: short functions go with those after them", () => {
+    const short = (name: string) => `int ${name}(void)\n{\n    return 0;\n}\n`;
+    const shorts = Array.from({ length: 20 }, (_, i) => short(`s${i}`)).join("");
+    const cut = chunks(`${shorts}${f("a")}`);
+    assert.ok(cut.length >= 2 && cut.length <= 3, `${cut.length} chunks`);
+    for (const c of cut.slice(0, -1)) assert.ok(c.length >= 256, `${c.length} characters`);
+    assert.equal(cut.join(""), `${shorts}${f("a")}`);
   });
 
   test("a text with no cut is one chunk; a `}` last in the text ends no empty chunk after it", () => {

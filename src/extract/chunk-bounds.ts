@@ -1,8 +1,9 @@
 /**
  * Where a C text (after blank-macros.ts) is cut into the chunks the extractor parses one by one
  * (c-parser.ts): after each line that is only `}` at column 0, closing every brace opened before it
- * and every `#if`. Xen ends each function so; a struct or an initializer ends with `};`. Braces in
- * comments, string and character literals and directive lines do not count.
+ * and every `#if`, where the chunk has at least MIN_CHUNK characters. Xen ends each function so; a
+ * struct or an initializer ends with `};`. Braces in comments, string and character literals and
+ * directive lines do not count.
  *
  * The chunks are parsed alone, so tree-sitter's recovery from an error (a macro it cannot read) stays
  * in its chunk instead of swallowing the functions after it, and a chunk whose text another version of
@@ -43,7 +44,8 @@ export function chunkBounds(text: string): number[] {
       else if (c === CLOSE) {
         braces--;
         const alone = (i === 0 || text.charCodeAt(i - 1) === NL) && text.charCodeAt(i + 1) === NL;
-        if (braces === 0 && ifs === 0 && alone && i + 2 < n) ends.push(i + 2);
+        if (braces === 0 && ifs === 0 && alone && i + 2 < n && i + 2 - (ends.at(-1) ?? 0) >= MIN_CHUNK)
+          ends.push(i + 2);
       }
       i++;
     }
@@ -51,6 +53,12 @@ export function chunkBounds(text: string): number[] {
   ends.push(n);
   return ends;
 }
+
+/**
+ * The fewest characters a chunk has (but the last): a parse and a copy cost about 8 µs whatever the
+ * chunk, and a text of one-line functions would cost five times its parse as a whole.
+ */
+const MIN_CHUNK = 256;
 
 const NL = 10;
 const SLASH = 47;

@@ -18,7 +18,9 @@ before(async () => {
   parse = await loadArraysParser();
 });
 
-const fn = (name: string, body: string) => `static int ${name}(struct domain *d)\n{\n${body}\n}\n\n`;
+// each function a chunk of its own: 256 characters at least (chunk-bounds.ts)
+const fn = (name: string, body: string) =>
+  `static int ${name}(struct domain *d)\n{\n    /* ${name} ${"-".repeat(250)} */\n${body}\n}\n\n`;
 const V1 = [
   "#include <xen/sched.h>\n\n",
   fn("widget_check", "    return xsm_widget(XSM_HOOK, d);"),
