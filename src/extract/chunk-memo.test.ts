@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { namedTree } from "../../test/support/named-tree.js";
 import { type KeptChunks, loadArraysParser, type ParseArrays } from "./c-parser.js";
 import { ChunkMemo } from "./chunk-memo.js";
 import type { ChunkTree } from "./copy-tree.js";
 import { ParseCache } from "./parse-cache.js";
-import type { TreeArrays } from "./syntax-tree.js";
 import { treeToBytes } from "./tree-bytes.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "xenpriv-chunk-memo-"));
@@ -29,16 +29,6 @@ const V1 = [
 ].join("");
 // one function changed, and the lines of those after it moved
 const V2 = V1.replace("return -EINVAL;", "return -EPERM;\n    d->widget = 0;");
-
-/** A tree with each node's type and field by name: trees made apart number them apart. */
-const named = (a: TreeArrays) => ({
-  kind: [...a.kind].map((k) => a.types[k]),
-  field: [...a.field].map((f) => a.fields[f]),
-  flags: [...a.flags],
-  start: [...a.start],
-  end: [...a.end],
-  size: [...a.size],
-});
 
 /** A memo that counts the chunks it gave. */
 function counting(memo: ChunkMemo): KeptChunks & { taken: number } {
@@ -72,11 +62,11 @@ describe("ChunkMemo", () => {
     const second = parseKept(cache, V2);
     // the include with widget_check, widget_op and the blank line last are taken (their offsets moved)
     assert.equal(second.taken, 3);
-    assert.deepEqual(named(second.tree), named(parse(V2)));
+    assert.deepEqual(namedTree(second.tree), namedTree(parse(V2)));
     // the first version is still kept: going back parses nothing
     const back = parseKept(cache, V1);
     assert.equal(back.taken, 4);
-    assert.deepEqual(named(back.tree), named(parse(V1)));
+    assert.deepEqual(namedTree(back.tree), namedTree(parse(V1)));
   });
 
   test("what is kept is per file: another file with the same chunks parses its own", () => {
@@ -100,7 +90,7 @@ describe("ChunkMemo", () => {
       const spy = counting(new ChunkMemo(cache, "xen/common/widget.c"));
       const tree = parse(V2, "widget.c", spy);
       assert.equal(spy.taken, 0, name);
-      assert.deepEqual(named(tree), named(parse(V2)), name);
+      assert.deepEqual(namedTree(tree), namedTree(parse(V2)), name);
     };
     forged("not JSON", "{");
     forged("not a list", '{"tree": "x"}');
@@ -119,7 +109,7 @@ describe("ChunkMemo", () => {
     for (const c of versions[0]?.chunks ?? []) c[2] += 1;
     cache.put(key, Buffer.from(JSON.stringify(versions)), "chunks");
     const spy = counting(new ChunkMemo(cache, "xen/common/widget.c"));
-    assert.deepEqual(named(parse(V2, "widget.c", spy)), named(parse(V2)));
+    assert.deepEqual(namedTree(parse(V2, "widget.c", spy)), namedTree(parse(V2)));
     assert.equal(spy.taken, 0);
   });
 

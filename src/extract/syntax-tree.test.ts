@@ -9,10 +9,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import type { Node as WasmNode } from "web-tree-sitter";
+import { namedTree } from "../../test/support/named-tree.js";
 import { blankMacros } from "./blank-macros.js";
 import { loadCParser, loadWasmParser, type ParseC, type WasmParser } from "./c-parser.js";
 import { publicCopier } from "./copy-tree.js";
-import { type SyntaxNode, SyntaxTree, type TreeArrays } from "./syntax-tree.js";
+import { type SyntaxNode, SyntaxTree } from "./syntax-tree.js";
 import { walk } from "./xen-tree.js";
 
 let parse: ParseC;
@@ -20,16 +21,6 @@ let wasm: WasmParser;
 before(async () => {
   parse = await loadCParser();
   wasm = await loadWasmParser();
-});
-
-/** A tree with its nodes' types and fields by name: a copy and a tree of chunks number them apart. */
-const named = (a: TreeArrays) => ({
-  kind: [...a.kind].map((k) => a.types[k]),
-  field: [...a.field].map((f) => a.fields[f]),
-  flags: [...a.flags],
-  start: [...a.start],
-  end: [...a.end],
-  size: [...a.size],
 });
 
 const where = (n: WasmNode) => `${n.type} at ${n.startIndex}-${n.endIndex}`;
@@ -254,7 +245,8 @@ describe("real tree (XEN_SRC): SyntaxTree against web-tree-sitter", () => {
       const whole = wasm.parser.parse(text);
       assert.ok(whole);
       try {
-        if (JSON.stringify(named(wasm.copy(whole))) === JSON.stringify(named(parse(text).arrays))) continue;
+        if (JSON.stringify(namedTree(wasm.copy(whole))) === JSON.stringify(namedTree(parse(text).arrays)))
+          continue;
         if (!whole.rootNode.hasError) bad.push(`${f}: parsed in chunks, not the whole text's tree`);
         recovered.push(f);
       } finally {
