@@ -23,6 +23,15 @@ test("a text tree-sitter's error recovery stalls on is refused at the place it r
       return true;
     },
   );
+  // the parser is left clean: the next text on this thread gets its own tree, not the stopped one's
+  const next = "int f(void)\n{\n    return 0;\n}\n";
+  const tree = parse(next, "xen/common/next.c");
+  assert.equal(tree.rootNode.endIndex, next.length);
+  assert.deepEqual(
+    tree.rootNode.namedChildren.map((c) => c?.type),
+    ["function_definition"],
+  );
+  assert.equal(tree.rootNode.hasError, false);
 });
 
 test("the budget grows with the text: 2 s and 10 ms per KB", () => {

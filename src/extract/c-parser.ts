@@ -109,8 +109,12 @@ export async function loadArraysParser(): Promise<ParseArrays> {
           return performance.now() > deadline;
         },
       });
+      if (tree) return tree;
+      // a parse stopped is taken up again by the next one unless the parser is reset: the next file
+      // would get this text's tree
+      parser.reset();
       // tree-sitter counts UTF-16 bytes of a JS string
-      return tree ?? tooSlow(text, file, from + reached / 2);
+      return tooSlow(text, file, from + reached / 2);
     };
     const ends = chunkBounds(text);
     // a text of one chunk is its tree as tree-sitter gives it, root and all

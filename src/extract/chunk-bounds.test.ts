@@ -65,6 +65,23 @@ describe("chunkBounds", () => {
     assert.equal(cut.join(""), `${shorts}${f("a")}`);
   });
 
+  test("a struct's or an enum's braces end no chunk: its name on the next line stays with it", () => {
+    const typedef = `typedef struct {\n    int a; /* ${"-".repeat(260)} */\n}\nwidget_t;\n`;
+    assert.deepEqual(chunks(`${typedef}${f("a")}${f("b")}`), [`${typedef}${f("a")}`, f("b")]);
+    const attributed = `struct packed {\n    uint8_t b; /* ${"-".repeat(260)} */\n}\n__attribute__((packed));\n`;
+    assert.deepEqual(chunks(`${attributed}${f("a")}`), [`${attributed}${f("a")}`]);
+    // a body after a K&R parameter list or an attribute still opens after a `)` or not: only a cut lost
+    assert.deepEqual(
+      chunks(`${f("a").replace("(void)", "(void) __attribute__((cold))")}${f("b")}`).length,
+      2,
+    );
+  });
+
+  test("a directive's comment, literal or `//` hides nothing after its line", () => {
+    const text = `#define OPEN "/*"\n#include "a/*b"\n#if X // /* no comment\n#endif\n${f("a")}${f("b")}`;
+    assert.deepEqual(chunks(text).length, 2);
+  });
+
   test("a text with no cut is one chunk; a `}` last in the text ends no empty chunk after it", () => {
     assert.deepEqual(chunkBounds(""), [0]);
     assert.deepEqual(chunkBounds("int x;\n"), [7]);

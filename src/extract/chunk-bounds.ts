@@ -1,8 +1,9 @@
 /**
  * Where a C text (after blank-macros.ts) is cut into the chunks the extractor parses one by one
- * (c-parser.ts): after each line that is only `}` at column 0, closing every brace opened before it
- * and every `#if`, where the chunk has at least MIN_CHUNK characters. Xen ends each function so; a
- * struct or an initializer ends with `};`. Braces in comments, string and character literals and
+ * (c-parser.ts): after each line that is only `}` at column 0, closing a function's body (braces
+ * opened after a `)`) and every `#if` before it, where the chunk has at least MIN_CHUNK characters.
+ * Xen ends each function so; a struct, an enum or an initializer ends with `};`, or with `}` and its
+ * name on the next line, which stays in the chunk. Braces in comments, string and character literals and
  * directive lines do not count.
  *
  * The chunks are parsed alone, so tree-sitter's recovery from an error (a macro it cannot read) stays
@@ -14,6 +15,9 @@ export function chunkBounds(text: string): number[] {
   const n = text.length;
   let braces = 0;
   let ifs = 0;
+  // the last character that is no blank, comment or directive, and whether the outermost braces open a body
+  let last = 0;
+  let body = false;
   let i = 0;
   let lineStart = true;
   while (i < n) {
@@ -39,14 +43,27 @@ export function chunkBounds(text: string): number[] {
       i = endOfLine(text, i);
     } else if (c === QUOTE || c === APOSTROPHE) {
       i = endOfLiteral(text, i, c);
+      last = c;
     } else {
-      if (c === OPEN) braces++;
-      else if (c === CLOSE) {
+      if (c === OPEN) {
+        // a function's body opens after its parameters' `)`; a struct's, an enum's or an initializer's does
+        // not, and what follows its `}` (`foo_t;`) belongs to it
+        if (braces === 0) body = last === RPAREN;
+        braces++;
+      } else if (c === CLOSE) {
         braces--;
         const alone = (i === 0 || text.charCodeAt(i - 1) === NL) && text.charCodeAt(i + 1) === NL;
-        if (braces === 0 && ifs === 0 && alone && i + 2 < n && i + 2 - (ends.at(-1) ?? 0) >= MIN_CHUNK)
+        if (
+          braces === 0 &&
+          body &&
+          ifs === 0 &&
+          alone &&
+          i + 2 < n &&
+          i + 2 - (ends.at(-1) ?? 0) >= MIN_CHUNK
+        )
           ends.push(i + 2);
       }
+      if (c !== SPACE && c !== TAB && c !== CR) last = c;
       i++;
     }
   }
@@ -61,6 +78,10 @@ export function chunkBounds(text: string): number[] {
 const MIN_CHUNK = 256;
 
 const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const RPAREN = 41;
 const SLASH = 47;
 const STAR = 42;
 const QUOTE = 34;
@@ -81,11 +102,15 @@ function directiveDepth(text: string, at: number): number {
 function endOfDirective(text: string, at: number): number {
   let j = at;
   while (j < text.length && text.charCodeAt(j) !== NL) {
-    if (text.charCodeAt(j) === BACKSLASH && text.charCodeAt(j + 1) === NL) j += 2;
-    else if (text.charCodeAt(j) === SLASH && text.charCodeAt(j + 1) === STAR) {
+    const c = text.charCodeAt(j);
+    if (c === BACKSLASH && text.charCodeAt(j + 1) === NL) j += 2;
+    else if (c === SLASH && text.charCodeAt(j + 1) === STAR) {
       const close = text.indexOf("*/", j + 2);
       j = close < 0 ? text.length : close + 2;
-    } else j++;
+    } else if (c === SLASH && text.charCodeAt(j + 1) === SLASH) return endOfLine(text, j);
+    // `#include "a/*b"`: no comment in a literal
+    else if (c === QUOTE || c === APOSTROPHE) j = endOfLiteral(text, j, c);
+    else j++;
   }
   return j;
 }

@@ -8,7 +8,7 @@ import { type KeptChunks, loadArraysParser, type ParseArrays } from "./c-parser.
 import { ChunkMemo } from "./chunk-memo.js";
 import type { ChunkTree } from "./copy-tree.js";
 import { ParseCache } from "./parse-cache.js";
-import { treeToBytes } from "./tree-bytes.js";
+import { treeFromBytes, treeToBytes } from "./tree-bytes.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "xenpriv-chunk-memo-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -30,13 +30,14 @@ const V1 = [
 // one function changed, and the lines of those after it moved
 const V2 = V1.replace("return -EINVAL;", "return -EPERM;\n    d->widget = 0;");
 
-/** A memo that counts the chunks it gave. */
+/** A memo that counts the chunks with nodes it gave. */
 function counting(memo: ChunkMemo): KeptChunks & { taken: number } {
   const spy = {
     taken: 0,
     take: (chunk: string, from: number): ChunkTree | undefined => {
       const t = memo.take(chunk, from);
-      if (t) spy.taken++;
+      // a chunk of blanks alone (the text's last) has no node to take
+      if (t && t.end > t.first) spy.taken++;
       return t;
     },
     made: (chunk: string, nodes: number, error: boolean) => memo.made(chunk, nodes, error),
@@ -60,12 +61,12 @@ describe("ChunkMemo", () => {
     const cache = new ParseCache(join(tmp, "edit"), "salt", "code");
     assert.equal(parseKept(cache, V1).taken, 0);
     const second = parseKept(cache, V2);
-    // the include with widget_check, widget_op and the blank line last are taken (their offsets moved)
-    assert.equal(second.taken, 3);
+    // the include with widget_check, and widget_op, are taken (their offsets moved)
+    assert.equal(second.taken, 2);
     assert.deepEqual(namedTree(second.tree), namedTree(parse(V2)));
     // the first version is still kept: going back parses nothing
     const back = parseKept(cache, V1);
-    assert.equal(back.taken, 4);
+    assert.equal(back.taken, 3);
     assert.deepEqual(namedTree(back.tree), namedTree(parse(V1)));
   });
 
@@ -111,6 +112,16 @@ describe("ChunkMemo", () => {
     const spy = counting(new ChunkMemo(cache, "xen/common/widget.c"));
     assert.deepEqual(namedTree(parse(V2, "widget.c", spy)), namedTree(parse(V2)));
     assert.equal(spy.taken, 0);
+    // a tree kept whose nodes name a type past its list of types: each chunk of it is a miss
+    const typed = new ParseCache(join(tmp, "types"), "salt", "code");
+    parseKept(typed, V1);
+    const tree = treeFromBytes(typed.get(typed.key(V1)) ?? new Uint8Array());
+    assert.ok(tree);
+    tree.kind.fill(tree.types.length + 7, 1);
+    typed.put(typed.key(V1), treeToBytes(tree));
+    const spyTyped = counting(new ChunkMemo(typed, "xen/common/widget.c"));
+    assert.deepEqual(namedTree(parse(V2, "widget.c", spyTyped)), namedTree(parse(V2)));
+    assert.equal(spyTyped.taken, 0);
   });
 
   test("a file's versions are kept four at most, the latest first", () => {

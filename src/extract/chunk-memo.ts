@@ -114,7 +114,8 @@ function versionsIn(bytes: Uint8Array | null): Version[] {
 
 /**
  * Whether nodes `first` to `end` of `a` are whole subtrees one after the other, each within the text
- * `from` to `to`: a kept chunk that is not was not made by `keep`, and is a miss.
+ * `from` to `to`, of a type and field the tree names: a kept chunk that is not was not made by `keep`,
+ * and is a miss.
  */
 function tiles(a: TreeArrays, first: number, end: number, from: number, to: number): boolean {
   if (end > a.kind.length) return false;
@@ -129,6 +130,7 @@ function tiles(a: TreeArrays, first: number, end: number, from: number, to: numb
     const s = a.start[i] as number;
     const e = a.end[i] as number;
     if (s < from || e > to || e < s || i + (a.size[i] as number) > end) return false;
+    if ((a.kind[i] as number) >= a.types.length || (a.field[i] as number) >= a.fields.length) return false;
   }
   return true;
 }

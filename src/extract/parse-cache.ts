@@ -16,7 +16,7 @@ const MADE_BY_CODE: ReadonlySet<Kind> = new Set(["chunks", "scan", "functions", 
  * Bumped when the entry or tree-bytes.ts's layout changes, or what a tree holds (syntax-tree.ts, and
  * where chunk-bounds.ts cuts a text: each chunk is parsed alone).
  */
-const FORMAT = 5;
+const FORMAT = 6;
 const HEADER = 4 + 4 + 32 + 32;
 
 /**
