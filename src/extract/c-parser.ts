@@ -67,7 +67,8 @@ export function loadWasmParser(): Promise<WasmParser> {
     const language = await Language.load(require.resolve("tree-sitter-c/tree-sitter-c.wasm"));
     const parser = new Parser();
     parser.setLanguage(language);
-    const slow = wholeCopy(publicWalk(language), language);
+    const throughCursor = publicWalk(language);
+    const slow = wholeCopy(throughCursor, language);
     const direct = directWalk(module, language);
     const fast = direct && wholeCopy(direct, language);
     // the direct copy relies on web-tree-sitter's internals: it is used only if it copies the sample alike
@@ -81,7 +82,7 @@ export function loadWasmParser(): Promise<WasmParser> {
     };
     if (direct && fast && isDeepStrictEqual(sample(fast), sample(slow)))
       return { parser, language, copy: fast, walk: direct, direct: true };
-    return { parser, language, copy: slow, walk: publicWalk(language), direct: false };
+    return { parser, language, copy: slow, walk: throughCursor, direct: false };
   })();
   return loading;
 }
@@ -121,7 +122,6 @@ export async function loadArraysParser(): Promise<ParseArrays> {
     if (ends.length === 1 && !kept) return copied(parseAt(text, 0), copy);
     const tree = new TreeBuilder(language, true);
     let error = false;
-    let start: number | undefined;
     ends.forEach((end, i) => {
       const from = i === 0 ? 0 : (ends[i - 1] as number);
       const chunk = text.slice(from, end);
@@ -141,10 +141,8 @@ export async function loadArraysParser(): Promise<ParseArrays> {
       }
       kept?.made(chunk, tree.nodes - before, chunkError);
       error ||= chunkError;
-      // tree-sitter starts a root at its first token, or at the end of a text of none
-      if (start === undefined && tree.nodes > before) start = tree.startOf(before);
     });
-    return tree.joined(start ?? text.length, text.length, error);
+    return tree.joined(text.length, error);
   };
 }
 

@@ -2,8 +2,9 @@
  * Where a C text (after blank-macros.ts) is cut into the chunks the extractor parses one by one
  * (c-parser.ts): after each line that is only `}` at column 0, closing a function's body (braces
  * opened after a `)`) and every `#if` before it, where the chunk has at least MIN_CHUNK characters.
- * Xen ends each function so; a struct, an enum or an initializer ends with `};`, or with `}` and its
- * name on the next line, which stays in the chunk. Braces in comments, string and character literals and
+ * Xen ends each function so (do_domctl, xen/common/domctl.c:315-965 at RELEASE-4.22.0); a struct, an
+ * enum or an initializer ends with `};`, or with `}` and its name on the next line, which stays in the
+ * chunk. Braces in comments, string and character literals and
  * directive lines do not count.
  *
  * The chunks are parsed alone, so tree-sitter's recovery from an error (a macro it cannot read) stays

@@ -32,6 +32,7 @@ export class ChunkMemo implements KeptChunks {
   readonly #where = new Map<string, { at: number; first: number; from: number; entry: ChunkEntry }>();
   readonly #trees = new Map<number, TreeArrays | null>();
   readonly #made: ChunkEntry[] = [];
+  #last: [chunk: string, hash: string] | undefined;
 
   constructor(cache: ParseCache, file: string) {
     this.#cache = cache;
@@ -49,7 +50,7 @@ export class ChunkMemo implements KeptChunks {
   }
 
   take(chunk: string, from: number): ChunkTree | undefined {
-    const where = this.#where.get(hashOf(chunk));
+    const where = this.#where.get(this.#hashOf(chunk));
     if (!where) return undefined;
     const { at, first, entry } = where;
     const [, length, nodes, error] = entry;
@@ -64,7 +65,13 @@ export class ChunkMemo implements KeptChunks {
   }
 
   made(chunk: string, nodes: number, error: boolean): void {
-    this.#made.push([hashOf(chunk), chunk.length, nodes, error]);
+    this.#made.push([this.#hashOf(chunk), chunk.length, nodes, error]);
+  }
+
+  /** A chunk's hash, made once for its `take` and its `made` (the parser asks both of each chunk in turn). */
+  #hashOf(chunk: string): string {
+    if (this.#last?.[0] !== chunk) this.#last = [chunk, hashOf(chunk)];
+    return this.#last[1];
   }
 
   /** Keeps the chunks made as those of the tree kept under `tree`, first of the file's versions. */

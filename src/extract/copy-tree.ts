@@ -112,11 +112,6 @@ export class TreeBuilder {
     return this.#n;
   }
 
-  /** Where node `i` starts in the text. */
-  startOf(i: number): number {
-    return this.#cols.start[i] as number;
-  }
-
   /** The whole tree under `walk`'s node, root and all. */
   whole(walk: Walk): TreeArrays {
     this.#copy(walk, 0, false);
@@ -139,7 +134,8 @@ export class TreeBuilder {
     for (let i = first, at = from; i < end; i++, at++) {
       const k = a.kind[i] as number;
       if ((typeMap[k] as number) < 0)
-        typeMap[k] = this.#typeNamed(a.types[k] ?? "ERROR", ((a.flags[i] as number) & NAMED) !== 0);
+        // INVARIANT: a kept chunk's types are in its tree's list (chunk-memo.ts's tiles checks them)
+        typeMap[k] = this.#typeNamed(a.types[k] as string, ((a.flags[i] as number) & NAMED) !== 0);
       cols.kind[at] = typeMap[k] as number;
       cols.field[at] = fieldMap[a.field[i] as number] as number;
       cols.start[at] = (a.start[i] as number) + shift;
@@ -150,13 +146,16 @@ export class TreeBuilder {
     this.#n = from + end - first;
   }
 
-  /** The chunks added under one `translation_unit` from `start` to `end`, with an error or not. */
-  joined(start: number, end: number, error: boolean): TreeArrays {
+  /**
+   * The chunks added under one `translation_unit` ending at `end`, with an error or not. It starts where
+   * tree-sitter starts a root: at its first token (the first node added), or at the end of a text of none.
+   */
+  joined(end: number, error: boolean): TreeArrays {
     const cols = this.#cols;
     cols.kind[0] = this.#typeNamed("translation_unit", true);
     cols.field[0] = 0;
     cols.flags[0] = NAMED | (error ? HAS_ERROR : 0);
-    cols.start[0] = start;
+    cols.start[0] = this.#n > 1 ? (cols.start[1] as number) : end;
     cols.end[0] = end;
     cols.size[0] = this.#n;
     return this.#arrays();
@@ -342,7 +341,7 @@ const EXPORTS = [
  * moves write it back, so it can stay there for the whole walk instead of being copied in and out
  * of a JS object around each call (2-3 times faster). `module` is the object given to `Parser.init`,
  * which emscripten fills with the module's exports. It relies on web-tree-sitter's internals: null
- * when the exports are not there; c-parser.ts also checks it against publicCopier on a sample.
+ * when the exports are not there; c-parser.ts also checks its copy against publicWalk's on a sample.
  */
 export function directWalk(module: object, language: Language): WalkTree | null {
   if (!EXPORTS.every((e) => typeof (module as Record<string, unknown>)[e] === "function")) return null;
